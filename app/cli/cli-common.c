@@ -1,0 +1,112 @@
+/* cli-common.c — option parsing, error lines and terminal progress shared by the zimaru-cli commands. */
+#include "config.h"
+#include "cli-common.h"
+#include "zi-error.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int
+zi_cli_usage_error (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "zimaru-cli: error: %s\n", msg);
+  return ZI_EXIT_USAGE;
+}
+
+int
+zi_cli_fail (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, ZI_EXIT_FAILED);
+
+  fprintf (stderr, "zimaru-cli: error: %s\n", error->message);
+  if (error->domain == ZI_ERROR && error->code == ZI_ERROR_INVALID)
+    return ZI_EXIT_USAGE;
+  return ZI_EXIT_FAILED;
+}
+
+gboolean
+zi_cli_parse (int          *argc,
+              char       ***argv,
+              const char   *command,
+              const char   *parameters,
+              const char   *summary,
+              GOptionEntry *entries,
+              int          *exit_code)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *params = g_strdup_printf ("%s %s", command, parameters ? parameters : "");
+
+  context = g_option_context_new (params);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_help_enabled (context, TRUE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  for (int i = 1; i < *argc; i++)
+    if (g_strcmp0 ((*argv)[i], "--help") == 0 || g_strcmp0 ((*argv)[i], "-h") == 0)
+      {
+        g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+        fputs (help, stdout);
+        *exit_code = ZI_EXIT_OK;
+        return FALSE;
+      }
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = zi_cli_usage_error ("%s (see 'zimaru-cli %s --help')", error->message, command);
+      return FALSE;
+    }
+  *exit_code = ZI_EXIT_OK;
+  return TRUE;
+}
+
+void
+zi_cli_progress_init (ZiCliProgress *progress, gboolean quiet)
+{
+  progress->enabled = !quiet && isatty (STDERR_FILENO);
+  progress->start_us = g_get_monotonic_time ();
+  progress->last_us = 0;
+}
+
+void
+zi_cli_progress_update (ZiCliProgress *progress, const char *label, guint64 done, guint64 total)
+{
+  gint64 now;
+  double elapsed;
+
+  if (!progress->enabled)
+    return;
+  now = g_get_monotonic_time ();
+  /* Redraw at most ten times a second so that progress never slows the work down. */
+  if (done != total && now - progress->last_us < 100000)
+    return;
+  progress->last_us = now;
+  elapsed = (now - progress->start_us) / 1e6;
+  if (total > 0)
+    {
+      double eta = done > 0 ? elapsed * (double) (total - done) / (double) done : 0.0;
+      fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " (%.0f%%), %.0f s, ETA %.0f s",
+               label, done, total, 100.0 * (double) done / (double) total, elapsed, eta);
+    }
+  else
+    fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT ", %.0f s", label, done, elapsed);
+  fflush (stderr);
+}
+
+void
+zi_cli_progress_done (ZiCliProgress *progress)
+{
+  if (progress->enabled)
+    {
+      fputs ("\r\033[K", stderr);
+      fflush (stderr);
+    }
+}

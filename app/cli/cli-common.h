@@ -1,0 +1,58 @@
+/* cli-common.h — what every zimaru-cli command shares: option parsing with the contract's exit codes,
+ * one-line error reporting, and progress on stderr. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes of ../shared/CLI.md. */
+enum {
+  ZI_EXIT_OK = 0,
+  ZI_EXIT_FAILED = 1,
+  ZI_EXIT_USAGE = 2,
+};
+
+/* Every command is int zi_cli_NAME (int argc, char **argv) with argv[0] the command name. */
+typedef int (*ZiCliCommand) (int argc, char **argv);
+
+int zi_cli_info (int argc, char **argv);
+int zi_cli_charset (int argc, char **argv);
+int zi_cli_render (int argc, char **argv);
+int zi_cli_train (int argc, char **argv);
+int zi_cli_generate (int argc, char **argv);
+int zi_cli_eval (int argc, char **argv);
+int zi_cli_bench (int argc, char **argv);
+int zi_cli_lr_find (int argc, char **argv);
+int zi_cli_export (int argc, char **argv);
+
+/* Parses argv with entries. Prints "zimaru-cli: error: ..." and returns FALSE with *exit_code = 2 on a
+ * usage error; prints the command's help and returns FALSE with *exit_code = 0 for --help. On success
+ * argv keeps the positional arguments (argv[0] is the command). */
+gboolean zi_cli_parse (int          *argc,
+                       char       ***argv,
+                       const char   *command,
+                       const char   *parameters,
+                       const char   *summary,
+                       GOptionEntry *entries,
+                       int          *exit_code);
+
+/* Prints "zimaru-cli: error: <message>" once on stderr and returns ZI_EXIT_USAGE. */
+int zi_cli_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* Prints "zimaru-cli: error: <error->message>" once on stderr and returns ZI_EXIT_FAILED
+ * (or ZI_EXIT_USAGE for ZI_ERROR_INVALID, which means a bad value given by the user). */
+int zi_cli_fail (const GError *error);
+
+/* Progress on stderr, shown only when stderr is a terminal and quiet is FALSE. */
+typedef struct {
+  gboolean enabled;
+  gint64   start_us;
+  gint64   last_us;
+} ZiCliProgress;
+
+void zi_cli_progress_init (ZiCliProgress *progress, gboolean quiet);
+void zi_cli_progress_update (ZiCliProgress *progress, const char *label, guint64 done, guint64 total);
+void zi_cli_progress_done (ZiCliProgress *progress);
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+/* zi-dataset.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-export.c — placeholder: being written. */

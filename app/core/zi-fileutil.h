@@ -1,0 +1,37 @@
+/* zi-fileutil.h — crash-safe file writing shared by every writer in Zimaru (checkpoints, run.json,
+ * picks, exports): write a temporary file beside the target, fsync it, rename it into place, fsync the
+ * directory. A crash or a full disk leaves either the old file or the new one, never a torn one. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Writes len bytes atomically to path. On failure the previous file (if any) is untouched and no
+ * temporary file is left behind; the error names the file and the cause. */
+gboolean zi_file_write_atomic (const char  *path,
+                               const void  *data,
+                               gsize        len,
+                               GError     **error);
+
+/* Appends one line (a '\n' is added) to path and fsyncs it; for append-only logs like metrics.jsonl. */
+gboolean zi_file_append_line (const char  *path,
+                              const char  *line,
+                              GError     **error);
+
+/* Creates a fresh temporary directory beside final_path ("<final_path>.tmp-XXXXXX") for writers that
+ * build a whole directory and then rename it into place with zi_dir_commit(). */
+char *zi_dir_make_temp_beside (const char  *final_path,
+                               GError     **error);
+
+/* Moves tmp_dir to final_path. If final_path exists it is replaced only when force is TRUE (the old
+ * directory is moved aside first and removed after the rename), else ZI_ERROR_EXISTS. */
+gboolean zi_dir_commit (const char  *tmp_dir,
+                        const char  *final_path,
+                        gboolean     force,
+                        GError     **error);
+
+/* Removes a directory tree (used to clean up a cancelled or failed export). Best effort. */
+void zi_dir_remove_tree (const char *path);
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+/* zi-health.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-image.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-lrfind.c — placeholder: being written. */

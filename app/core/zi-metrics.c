@@ -1,0 +1,1 @@
+/* zi-metrics.c — placeholder: being written. */

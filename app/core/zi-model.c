@@ -1,0 +1,1 @@
+/* zi-model.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-picks.c — placeholder: being written. */

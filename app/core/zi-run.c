@@ -1,0 +1,1 @@
+/* zi-run.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-svg.c — placeholder: being written. */

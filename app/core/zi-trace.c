@@ -1,0 +1,1 @@
+/* zi-trace.c — placeholder: being written. */

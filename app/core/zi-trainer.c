@@ -1,0 +1,1 @@
+/* zi-trainer.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-ufo.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-blocks.c — placeholder: being written. */

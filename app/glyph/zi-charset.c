@@ -1,0 +1,1 @@
+/* zi-charset.c — placeholder: being written. */

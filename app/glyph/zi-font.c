@@ -1,0 +1,1 @@
+/* zi-font.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* zi-render.c — placeholder: being written. */

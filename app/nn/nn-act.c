@@ -1,0 +1,1 @@
+/* nn-act.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-arena.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-ckpt.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-conv.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-init.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-loss.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-misc.c — placeholder: being written. */

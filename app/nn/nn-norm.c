@@ -1,0 +1,1 @@
+/* nn-norm.c — placeholder: being written. */

@@ -1,0 +1,1 @@
+/* nn-optim.c — placeholder: being written. */

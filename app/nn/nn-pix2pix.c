@@ -1,0 +1,1 @@
+/* nn-pix2pix.c — placeholder: being written. */

@@ -1,0 +1,106 @@
+/* nn-pix2pix.h — the zi2zi / pix2pix model on the engine (Isola et al. 2017; zi2zi, Tian 2017):
+ * a U-Net generator with log2(size) stride-2 4×4 down-sampling convs and a transposed-conv decoder with
+ * skips, and a PatchGAN discriminator on concat(source, image). One call does a full training step
+ * (a D update, then a G update) so that the core layer only orchestrates.
+ *
+ * Images are N×1×S×S float32 in [-1, 1] with -1 = paper and +1 = full ink. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include "nn.h"
+#include "nn-optim.h"
+#include "nn-rng.h"
+
+typedef enum {
+  NN_NORM_BATCH,
+  NN_NORM_INSTANCE,
+} NnNormKind;
+
+typedef enum {
+  NN_GAN_BCE,     /* the original GAN loss with logits (Goodfellow et al. 2014), non-saturating for G */
+  NN_GAN_LSGAN,   /* least squares (Mao et al. 2017) */
+  NN_GAN_HINGE,   /* hinge (Lim & Ye 2017; Miyato et al. 2018) */
+} NnGanLoss;
+
+typedef struct {
+  int        size;          /* 64, 128, 256 or 512 */
+  int        ngf;           /* generator base channels (32) */
+  int        ndf;           /* discriminator base channels (0 = same as ngf) */
+  NnNormKind norm;
+  int        n_styles;      /* > 1 adds the zi2zi style embedding at the bottleneck; 1 = none */
+  int        embed_dim;     /* embedding width when n_styles > 1 */
+  float      dropout;       /* in the innermost decoder blocks (0.5) */
+  NnGanLoss  gan_loss;
+  float      l1_weight;     /* 100 */
+  float      const_weight;  /* zi2zi const loss on encoder features; 0 = off */
+  float      tv_weight;     /* total variation on the output; 0 = off */
+  float      clip_norm;     /* global gradient-norm clipping per network; 0 = off */
+  int        batch;         /* the largest batch a step takes; memory is sized for it */
+} NnPix2PixConfig;
+
+typedef struct {
+  float d_loss;     /* total discriminator loss */
+  float d_real;     /* its part on real pairs */
+  float d_fake;     /* its part on generated pairs */
+  float g_loss;     /* total generator loss */
+  float g_adv;      /* adversarial term (unweighted) */
+  float g_l1;       /* mean absolute error on [-1, 1] images (unweighted) */
+  float g_const;    /* const loss (unweighted), 0 when off */
+  float g_tv;       /* total variation (unweighted), 0 when off */
+  float d_grad_norm;
+  float g_grad_norm;
+} NnStepStats;
+
+typedef struct NnPix2Pix NnPix2Pix;
+
+void     nn_pix2pix_defaults (NnPix2PixConfig *cfg);
+/* Builds both networks, all memory for batch cfg->batch, and initialises weights (normal(0, 0.02))
+ * from seed. opt_g / opt_d are copied. */
+NnStatus nn_pix2pix_create (NnPix2Pix **out, const NnPix2PixConfig *cfg,
+                            const NnOptConfig *opt_g, const NnOptConfig *opt_d, uint64_t seed);
+void     nn_pix2pix_free (NnPix2Pix *m);
+const NnPix2PixConfig *nn_pix2pix_config (const NnPix2Pix *m);
+/* Replaces the optimiser hyperparameters (keeps the optimiser state). */
+void     nn_pix2pix_set_optim (NnPix2Pix *m, const NnOptConfig *opt_g, const NnOptConfig *opt_d);
+
+/* One training step on n <= batch pairs: D update, then G update. style may be NULL (style 0).
+ * If any loss or gradient is NaN/Inf, returns NN_ERR_NONFINITE before touching the weights.
+ * Allocates nothing. */
+NnStatus nn_pix2pix_train_step (NnPix2Pix   *m,
+                                const float *src,    /* [n, 1, S, S] */
+                                const float *tgt,    /* [n, 1, S, S] */
+                                const int   *style,  /* [n] or NULL */
+                                int          n,
+                                float        lr_g,
+                                float        lr_d,
+                                NnRng       *rng,    /* dropout */
+                                NnStepStats *stats);
+
+/* Inference: the generator in eval mode (running statistics, no dropout). n <= batch. */
+NnStatus nn_pix2pix_generate (NnPix2Pix   *m,
+                              const float *src,     /* [n, 1, S, S] */
+                              const int   *style,   /* [n] or NULL */
+                              int          n,
+                              float       *out);    /* [n, 1, S, S] */
+
+/* Generator L1 (and its const/adv parts are not computed) on n pairs in eval mode, for validation. */
+
+/* Serialises the model (architecture, weights, BN running stats, optimiser state and step count, the
+ * RNG state and an opaque metadata blob of the caller, e.g. JSON) into a new malloc'ed buffer.
+ * generator_only drops D and the optimiser state; fp16 stores the weights as float16. */
+NnStatus nn_pix2pix_save (const NnPix2Pix *m, const NnRng *rng, uint64_t step,
+                          const char *meta, int generator_only, int fp16,
+                          uint8_t **buf, size_t *len);
+/* Builds a model from a buffer. expect (may be NULL) is checked against the stored architecture
+ * (NN_ERR_SHAPE on a mismatch); batch overrides the stored batch when > 0. rng_out, step_out and
+ * meta_out (malloc'ed, NUL-terminated) may be NULL. A generator-only checkpoint loads for inference. */
+NnStatus nn_pix2pix_load (NnPix2Pix **out, const uint8_t *buf, size_t len,
+                          const NnPix2PixConfig *expect, int batch,
+                          NnRng *rng_out, uint64_t *step_out, char **meta_out);
+
+/* Bytes of memory create() will allocate for cfg, for the core's resource check before training. */
+size_t   nn_pix2pix_memory_bytes (const NnPix2PixConfig *cfg);
+/* Floating-point operations of one train_step on n pairs (conv and transposed conv, forward and
+ * backward, both networks), for the benchmark's GFLOP/s. */
+double   nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n);

@@ -1,0 +1,1 @@
+/* nn-rng.c — placeholder: being written. */

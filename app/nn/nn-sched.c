@@ -1,0 +1,1 @@
+/* nn-sched.c — placeholder: being written. */

@@ -1,0 +1,30 @@
+/* nn.h — the common vocabulary of the Zimaru neural-network engine: status codes and the shape legend.
+ *
+ * The engine is plain C11 on OpenBLAS. It never prints, never exits and never allocates inside a
+ * training step; every fallible function returns an NnStatus.
+ *
+ * Shape legend used in every file of app/nn:
+ *   N batch, C channels (Ci in, Co out), H/W height/width (Hi/Wi in, Ho/Wo out),
+ *   K kernel size, S stride, P padding. Tensors are NCHW float32, contiguous.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+  NN_OK = 0,
+  NN_ERR_NOMEM,          /* an allocation failed */
+  NN_ERR_INVALID,        /* an argument is out of range (bad size, bad hyperparameter) */
+  NN_ERR_BAD_MAGIC,      /* a checkpoint does not start with the engine's magic */
+  NN_ERR_VERSION,        /* a checkpoint was written by a newer format version */
+  NN_ERR_TRUNCATED,      /* a checkpoint ends before its sections do */
+  NN_ERR_CHECKSUM,       /* a checkpoint section's checksum does not match */
+  NN_ERR_SHAPE,          /* a checkpoint's tensors do not fit the requested architecture */
+  NN_ERR_CORRUPT,        /* a checkpoint is malformed in another way */
+  NN_ERR_NONFINITE,      /* a loss or gradient became NaN or infinite */
+  NN_ERR_CANCELLED,      /* the caller's abort callback asked to stop */
+} NnStatus;
+
+/* A short English description of a status, for logs; the core layer turns it into a GError. */
+const char *nn_status_str (NnStatus status);

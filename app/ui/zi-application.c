@@ -1,0 +1,132 @@
+/* zi-application.c — the Zimaru GtkApplication: creates the main window, owns the app-wide actions
+ * (About, Quit) and the settings, and loads the style sheet from the resources. */
+#include "config.h"
+#include "zi-application.h"
+#include "zi-window.h"
+
+#include <glib/gi18n.h>
+
+struct _ZiApplication
+{
+  GtkApplication  parent_instance;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (ZiApplication, zi_application, GTK_TYPE_APPLICATION)
+
+ZiApplication *
+zi_application_new (void)
+{
+  return g_object_new (ZI_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+GSettings *
+zi_application_get_settings (ZiApplication *self)
+{
+  g_return_val_if_fail (ZI_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+static void
+zi_application_activate (GApplication *app)
+{
+  ZiApplication *self = ZI_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (zi_window_new (self));
+  gtk_window_present (window);
+}
+
+static void
+zi_application_startup (GApplication *app)
+{
+  ZiApplication *self = ZI_APPLICATION (app);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  G_APPLICATION_CLASS (zi_application_parent_class)->startup (app);
+
+  gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new (APP_ID);
+}
+
+static void
+zi_application_dispose (GObject *object)
+{
+  ZiApplication *self = ZI_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (zi_application_parent_class)->dispose (object);
+}
+
+static void
+zi_application_class_init (ZiApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = zi_application_dispose;
+  app_class->activate = zi_application_activate;
+  app_class->startup = zi_application_startup;
+}
+
+static void
+about_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ZiApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Zimaru developers", NULL };
+
+  gtk_show_about_dialog (window,
+                         "program-name", _("Zimaru"),
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Learn a rounded glyph style from a font pair and generate the glyphs the rounded font lacks"),
+                         "website", "https://github.com/zimaru/zimaru",
+                         "authors", developers,
+                         "translator-credits", _("translator-credits"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 The Zimaru developers",
+                         NULL);
+}
+
+static void
+quit_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ZiApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Close the windows first so that each one can stop its training and save a checkpoint. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GList *next = l->next;
+      gtk_window_close (GTK_WINDOW (l->data));
+      l = next;
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = about_cb },
+  { .name = "quit", .activate = quit_cb },
+};
+
+static void
+zi_application_init (ZiApplication *self)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}

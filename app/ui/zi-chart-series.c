@@ -1,0 +1,1 @@
+/* zi-chart-series.c — placeholder: being written. */
