@@ -84,8 +84,6 @@ NnStatus nn_pix2pix_generate (NnPix2Pix   *m,
                               int          n,
                               float       *out);    /* [n, 1, S, S] */
 
-/* Generator L1 (and its const/adv parts are not computed) on n pairs in eval mode, for validation. */
-
 /* Serialises the model (architecture, weights, BN running stats, optimiser state and step count, the
  * RNG state and an opaque metadata blob of the caller, e.g. JSON) into a new malloc'ed buffer.
  * generator_only drops D and the optimiser state; fp16 stores the weights as float16. */

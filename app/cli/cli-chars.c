@@ -1,0 +1,1 @@
+/* cli-chars.c — placeholder: being written (CHARS / --exclude handling shared by the commands). */

@@ -1,0 +1,52 @@
+/* zi-dataset.h — source/target glyph pairs of a font pair at one size, rendered in parallel and cached
+ * on disk (keyed by the fonts' hashes, faces, size, placement and charset) so a second start is
+ * instant; a seeded train/validation split; and pair augmentation for the trainer. */
+#pragma once
+
+#include <glib.h>
+#include <gio/gio.h>
+#include "zi-font.h"
+#include "zi-render.h"
+#include "zi-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint        size;
+  double       em_fraction;
+  guint        n;                  /* number of pairs */
+  gunichar    *chars;              /* [n], the requested characters both fonts have, in request order */
+  guint8      *source;             /* [n * size * size] coverage, 0 = paper, 255 = ink */
+  guint8      *target;             /* [n * size * size] */
+  ZiPlacement  source_placement;
+  ZiPlacement  target_placement;
+  gboolean     from_cache;         /* TRUE when loaded from the disk cache */
+} ZiDataset;
+
+/* Builds (or loads from cache_dir; NULL = $XDG_CACHE_HOME/zimaru) the pairs of the characters of chars
+ * that both fonts cover. An empty result is an error (ZI_ERROR_CHARSET) saying that the fonts share
+ * none of the characters. */
+ZiDataset *zi_dataset_load (ZiFont        *source,
+                            ZiFont        *target,
+                            const gunichar *chars,
+                            guint          n_chars,
+                            guint          size,
+                            double         em_fraction,
+                            const char    *cache_dir,
+                            ZiProgressFunc progress,
+                            gpointer       user_data,
+                            GCancellable  *cancellable,
+                            GError       **error);
+void       zi_dataset_free (ZiDataset *dataset);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiDataset, zi_dataset_free)
+
+/* A deterministic split of indices 0..n-1: a seeded shuffle, the first round(n * val_fraction)
+ * (at least 1 when val_fraction > 0 and n > 1) go to validation. Both arrays hold guint, sorted. */
+void zi_dataset_split (guint n, guint64 seed, double val_fraction, GArray **train, GArray **val);
+
+/* Augments one pair in place with the same small random shift (±max_shift px) and scale
+ * (1 ± max_scale) on both images. rng_state is the caller's (an NnRng). */
+void zi_dataset_augment_pair (guint8 *source, guint8 *target, guint size,
+                              int max_shift, double max_scale, guint64 *rng_state /* NnRng s[4] */);
+
+G_END_DECLS

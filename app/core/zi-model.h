@@ -1,0 +1,41 @@
+/* zi-model.h — a trained model loaded from a checkpoint file or a run directory, for generation
+ * (used by the CLI's generate/eval/export, the export module and the window). Written by the trainer
+ * module; the layout of run directories is ../shared/CLI.md's. */
+#pragma once
+
+#include <glib.h>
+#include <gio/gio.h>
+#include "zi-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ZiModel ZiModel;
+
+/* ckpt: a checkpoint file, or a run directory (its newest checkpoint). Errors name the file. */
+ZiModel    *zi_model_load (const char *ckpt, GError **error);
+void        zi_model_free (ZiModel *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiModel, zi_model_free)
+
+guint       zi_model_get_size (ZiModel *model);
+guint64     zi_model_get_step (ZiModel *model);
+const char *zi_model_get_checkpoint_path (ZiModel *model);
+/* The run directory the checkpoint belongs to, or NULL for a loose checkpoint file. */
+const char *zi_model_get_run_dir (ZiModel *model);
+/* From the run's metadata (stored in the checkpoint too): font specs as trained, and the em fraction
+ * of the placement. NULL / ZI_DEFAULT_EM_FRACTION when unknown. */
+const char *zi_model_get_source_font (ZiModel *model);
+const char *zi_model_get_target_font (ZiModel *model);
+double      zi_model_get_em_fraction (ZiModel *model);
+
+/* Generates n glyphs from source coverage bitmaps (size×size each, 0 = paper, 255 = ink) into out
+ * (same layout), in batches, on the calling thread. */
+gboolean    zi_model_generate (ZiModel       *model,
+                               const guint8  *source,   /* [n * size * size] */
+                               guint          n,
+                               guint8        *out,      /* [n * size * size] */
+                               ZiProgressFunc progress,
+                               gpointer       user_data,
+                               GCancellable  *cancellable,
+                               GError       **error);
+
+G_END_DECLS
