@@ -1,8 +1,366 @@
-/* cli-export.c — placeholder: being written. */
+/* cli-export.c — `zimaru-cli export --checkpoint CKPT [--source F] [CHARS] --out DIR --format
+ * png,svg,ufo [...]`: the font-ready set of zi-export.h (PNG, traced SVG, UFO 3, manifest.json),
+ * written atomically into DIR. Default CHARS: the CJK ideographs the source font has and the target
+ * lacks. --picks RUN takes each picked glyph from its chosen checkpoint; --render-font traces a
+ * font's own glyphs instead of generating them (to check the tracer on known shapes). */
+#include "config.h"
+#include "cli-chars.h"
 #include "cli-common.h"
+#include "zi-charset.h"
+#include "zi-error.h"
+#include "zi-export.h"
+#include "zi-font.h"
+#include "zi-model.h"
+#include "zi-picks.h"
+#include "zi-render.h"
+#include "zi-run.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+
+#define DEFAULT_SOURCE "Noto Sans CJK TC"
+#define DEFAULT_TARGET "Zen Maru Gothic"
+
+typedef struct {
+  char     *checkpoint;
+  char     *picks_run;
+  char     *render_font;
+  char     *source;
+  char     *target;
+  char     *out_dir;
+  char     *formats;
+  char     *preset;
+  char     *family_suffix;
+  int       threshold;
+  int       upsample;
+  int       size;
+  int       png_size;
+  int       threads;
+  gboolean  png_1bit;
+  gboolean  force;
+  gboolean  quiet;
+  gboolean  json;
+} ExportArgs;
+
+static void
+export_args_clear (ExportArgs *a)
+{
+  g_free (a->checkpoint);
+  g_free (a->picks_run);
+  g_free (a->render_font);
+  g_free (a->source);
+  g_free (a->target);
+  g_free (a->out_dir);
+  g_free (a->formats);
+  g_free (a->preset);
+  g_free (a->family_suffix);
+}
+
+static void
+progress_cb (guint64 done, guint64 total, gpointer user_data)
+{
+  zi_cli_progress_update (user_data, _("Exporting"), done, total);
+}
+
+/* The checkpoint of a --picks run when --checkpoint is not given: the best one by validation SSIM
+ * if it still exists, else the newest. */
+static char *
+default_run_checkpoint (const char *run_dir, GError **error)
+{
+  guint64 best;
+
+  if (zi_run_best_load (run_dir, &best, NULL))
+    {
+      g_autofree char *path = zi_run_checkpoint_path (run_dir, best);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return zi_run_newest_checkpoint (run_dir, error);
+}
+
+/* Builds the bitmap source; fills *source_font_out (borrowed: owned by the source) for the default
+ * charset. */
+static ZiExportSource *
+make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
+{
+  g_autoptr(ZiModel) model = NULL;
+  g_autofree char *ckpt = g_strdup (a->checkpoint);
+  ZiFont *font;
+  const char *spec;
+
+  if (a->render_font != NULL)
+    {
+      font = zi_font_open (a->render_font, error);
+      if (font == NULL)
+        return NULL;
+      *source_font_out = font;
+      return zi_export_source_new_font (font, (guint) a->size, ZI_DEFAULT_EM_FRACTION, error);
+    }
+
+  if (ckpt == NULL)
+    {
+      ckpt = default_run_checkpoint (a->picks_run, error);
+      if (ckpt == NULL)
+        return NULL;
+    }
+  model = zi_model_load (ckpt, error);
+  if (model == NULL)
+    return NULL;
+  /* The fonts the model was trained on, unless told otherwise. */
+  if (a->target == NULL && zi_model_get_target_font (model) != NULL)
+    a->target = g_strdup (zi_model_get_target_font (model));
+  spec = a->source ? a->source : zi_model_get_source_font (model);
+  font = zi_font_open (spec ? spec : DEFAULT_SOURCE, error);
+  if (font == NULL)
+    return NULL;
+  *source_font_out = font;
+
+  if (a->picks_run != NULL)
+    {
+      ZiPicks *picks = zi_picks_load (a->picks_run, error);
+
+      if (picks == NULL)
+        {
+          zi_font_free (font);
+          return NULL;
+        }
+      return zi_export_source_new_picks (g_steal_pointer (&model), font, picks, a->picks_run, error);
+    }
+  return zi_export_source_new_model (g_steal_pointer (&model), font, error);
+}
+
+static gboolean
+check_args (ExportArgs *a, ZiExportOptions *options, int argc, char **argv)
+{
+  if (argc > 1)
+    {
+      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli export --help')"), argv[1]);
+      return FALSE;
+    }
+  if (a->out_dir == NULL)
+    {
+      zi_cli_usage_error (_("export needs --out DIR"));
+      return FALSE;
+    }
+  if (a->checkpoint == NULL && a->picks_run == NULL && a->render_font == NULL)
+    {
+      zi_cli_usage_error (_("export needs --checkpoint CKPT (a checkpoint file or a run directory), "
+                            "or --picks RUN"));
+      return FALSE;
+    }
+  if (a->render_font != NULL && (a->checkpoint != NULL || a->picks_run != NULL))
+    {
+      zi_cli_usage_error (_("--render-font cannot be combined with --checkpoint or --picks"));
+      return FALSE;
+    }
+  if (a->formats != NULL && !zi_export_formats_from_string (a->formats, &options->formats))
+    {
+      zi_cli_usage_error (_("--format '%s' is not a list of png, svg, ufo (e.g. png,svg,ufo)"), a->formats);
+      return FALSE;
+    }
+  if (a->preset != NULL)
+    {
+      ZiTracePreset preset;
+      if (!zi_trace_preset_from_string (a->preset, &preset))
+        {
+          zi_cli_usage_error (_("--trace-preset '%s' is unknown; use round or square"), a->preset);
+          return FALSE;
+        }
+      zi_trace_params_init (&options->trace, preset);
+    }
+  if (a->threshold < 1 || a->threshold > 255)
+    {
+      zi_cli_usage_error (_("--threshold %d is out of range; use 1 to 255"), a->threshold);
+      return FALSE;
+    }
+  if (a->upsample < 1 || a->upsample > 8)
+    {
+      zi_cli_usage_error (_("--upsample %d is out of range; use 1 to 8"), a->upsample);
+      return FALSE;
+    }
+  if (a->size < 16 || a->size > 1024)
+    {
+      zi_cli_usage_error (_("--size %d is out of range; use 16 to 1024"), a->size);
+      return FALSE;
+    }
+  if (a->png_size != 0 && (a->png_size < 16 || a->png_size > 1024))
+    {
+      zi_cli_usage_error (_("--png-size %d is out of range; use 16 to 1024 (or 0 for the model's size)"),
+                          a->png_size);
+      return FALSE;
+    }
+  if (a->threads < 0)
+    {
+      zi_cli_usage_error (_("--threads %d is negative; use 0 for all cores"), a->threads);
+      return FALSE;
+    }
+  options->trace.threshold = (guint8) a->threshold;
+  options->trace.upsample = (guint) a->upsample;
+  options->png_1bit = a->png_1bit;
+  options->png_size = (guint) a->png_size;
+  options->force = a->force;
+  options->family_suffix = a->family_suffix;
+  options->n_threads = (guint) a->threads;
+  return TRUE;
+}
+
+typedef struct {
+  GMainLoop        *loop;
+  GCancellable     *cancellable;
+  ZiExportSummary  *summary;
+  GError          **error;
+  gboolean          ok;
+} ExportRun;
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+export_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ExportRun *run = user_data;
+
+  run->ok = zi_export_run_finish (result, run->summary, run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+print_result (ExportArgs *a, const ZiExportSummary *s)
+{
+  if (a->json)
+    {
+      g_autofree char *escaped = g_strescape (a->out_dir, NULL);
+
+      printf ("{\"out\": \"%s\", \"exported\": %u, \"skipped\": %u, \"flagged\": %u, \"seconds\": %.3f}\n",
+              escaped, s->exported, s->skipped, s->flagged, s->seconds);
+      return;
+    }
+  printf (_("Exported %u glyphs to %s in %.1f s"), s->exported, a->out_dir, s->seconds);
+  if (s->flagged > 0)
+    printf (_("; %u flagged for review (see manifest.json)"), s->flagged);
+  if (s->skipped > 0)
+    printf (_("; %u skipped (not in the source font)"), s->skipped);
+  printf ("\n");
+}
 
 int
 zi_cli_export (int argc, char **argv)
 {
-  return zi_cli_usage_error ("'%s' is not available in this build yet", argv[0]);
+  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64 };
+  const GOptionEntry command_entries[] = {
+    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &a.checkpoint,
+      N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
+    { "picks", 0, 0, G_OPTION_ARG_FILENAME, &a.picks_run,
+      N_("Take each glyph picked in RUN/picks.json from its checkpoint (the others from --checkpoint, "
+         "default the run's best or newest)"), N_("RUN") },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &a.source,
+      N_("Source font (default: the one the model was trained on)"), N_("FONT") },
+    { "target", 0, 0, G_OPTION_ARG_STRING, &a.target,
+      N_("Target font for metrics, advance and names (default: the model's)"), N_("FONT") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &a.out_dir,
+      N_("Output directory (must not exist unless --force; its parent must)"), N_("DIR") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &a.formats,
+      N_("Comma-separated formats: png, svg, ufo (default all three)"), N_("LIST") },
+    { "trace-preset", 0, 0, G_OPTION_ARG_STRING, &a.preset,
+      N_("Tracing style: round (smooth, for Maru styles; default) or square (keeps corners)"), N_("NAME") },
+    { "threshold", 0, 0, G_OPTION_ARG_INT, &a.threshold,
+      N_("Coverage counted as ink when tracing, 1–255 (default 128)"), N_("N") },
+    { "upsample", 0, 0, G_OPTION_ARG_INT, &a.upsample,
+      N_("Upsample bitmaps this many times before tracing, 1–8 (default 4)"), N_("N") },
+    { "png-size", 0, 0, G_OPTION_ARG_INT, &a.png_size,
+      N_("Side of the PNG files in pixels (default: the model's size)"), N_("N") },
+    { "png-1bit", 0, 0, G_OPTION_ARG_NONE, &a.png_1bit,
+      N_("Write black-and-white PNGs thresholded like the tracing"), NULL },
+    { "family-suffix", 0, 0, G_OPTION_ARG_STRING, &a.family_suffix,
+      N_("UFO family name suffix after the target family (default Zimaru)"), N_("TEXT") },
+    { "render-font", 0, 0, G_OPTION_ARG_STRING, &a.render_font,
+      N_("Trace the glyphs of this font instead of generating them"), N_("FONT") },
+    { "size", 0, 0, G_OPTION_ARG_INT, &a.size,
+      N_("Canvas size with --render-font (default 64)"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &a.threads, N_("Tracing threads (default: all cores)"), N_("N") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &a.force, N_("Replace an existing output directory"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, N_("Show no progress"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &a.json, N_("Print the result as one JSON object"), NULL },
+    { NULL }
+  };
+  ZiCliChars chars_opts = { 0 };
+  g_autofree GOptionEntry *entries = zi_cli_chars_entries (&chars_opts, command_entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) chars = NULL;
+  g_autoptr(ZiExportSource) source = NULL;
+  ZiFont *source_font = NULL;
+  ZiFont *target = NULL;
+  ZiExportOptions options;
+  ZiExportSummary summary = { 0 };
+  ZiCliProgress progress;
+  ExportRun run = { 0 };
+  guint sigint, sigterm;
+  int code;
+
+  zi_export_options_init (&options);
+  if (!zi_cli_parse (&argc, &argv, "export", NULL,
+                     _("Write generated glyphs as a font-ready set in DIR: png/uniXXXX.png, svg/uniXXXX.svg "
+                       "(traced with potrace, in font units), Zimaru-<Family>.ufo (UFO 3, builds with "
+                       "fontmake) and manifest.json (checkpoints, parameters, per-glyph QA flags). "
+                       "Default characters: the CJK ideographs the source font has and the target lacks."),
+                     entries, &code))
+    goto out;
+  code = ZI_EXIT_USAGE;
+  if (!check_args (&a, &options, argc, argv))
+    goto out;
+
+  chars = zi_cli_chars_resolve (&chars_opts, &error);
+  if (chars == NULL && error != NULL)
+    goto fail;
+  source = make_source (&a, &source_font, &error);
+  if (source == NULL)
+    goto fail;
+  target = zi_font_open (a.target ? a.target : DEFAULT_TARGET, &error);
+  if (target == NULL)
+    goto fail;
+  if (chars == NULL)
+    {
+      chars = zi_charset_compute (source_font, target, ZI_CHARSET_MISSING, ZI_BLOCK_CJK);
+      if (!zi_cli_chars_exclude (&chars_opts, chars, &error))
+        goto fail;
+    }
+
+  /* The export runs on a worker thread while this one waits in a main loop, so that Ctrl+C or a
+   * TERM signal cancels it cleanly (the temporary directory is removed) instead of killing it. */
+  zi_cli_progress_init (&progress, a.quiet);
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.cancellable = g_cancellable_new ();
+  run.summary = &summary;
+  run.error = &error;
+  sigint = g_unix_signal_add (SIGINT, cancel_cb, run.cancellable);
+  sigterm = g_unix_signal_add (SIGTERM, cancel_cb, run.cancellable);
+  zi_export_run_async (g_steal_pointer (&source), g_steal_pointer (&target), (gunichar *) chars->data,
+                       chars->len, a.out_dir, &options, progress_cb, &progress, run.cancellable,
+                       export_done_cb, &run);
+  g_main_loop_run (run.loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_main_loop_unref (run.loop);
+  g_object_unref (run.cancellable);
+  zi_cli_progress_done (&progress);
+  if (!run.ok)
+    goto fail;
+  print_result (&a, &summary);
+  code = ZI_EXIT_OK;
+  goto out;
+
+fail:
+  code = zi_cli_fail (error);
+out:
+  zi_font_free (target);
+  zi_cli_chars_clear (&chars_opts);
+  export_args_clear (&a);
+  return code;
 }

@@ -1,1 +1,204 @@
-/* zi-model.c — placeholder: being written. */
+/* zi-model.c — a trained generator loaded from a checkpoint (or a run directory's newest checkpoint),
+ * for generation outside training: the CLI's generate/eval/export, the export module and the window.
+ * The checkpoint's metadata (zi-run.h's ZiCheckpointMeta) says which fonts and placement it was
+ * trained with, so a loose checkpoint file is usable on its own. */
+#include "config.h"
+#include "zi-model.h"
+#include "zi-error.h"
+#include "zi-render.h"
+#include "zi-run.h"
+#include "nn-pix2pix.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Generation batch: large enough to amortise the convolutions, small enough for 512 px. */
+#define GENERATE_BATCH 16
+
+struct _ZiModel {
+  NnPix2Pix       *net;
+  int              batch;
+  guint64          step;
+  char            *checkpoint_path;
+  char            *run_dir;
+  ZiCheckpointMeta meta;
+  float           *in;   /* [batch * size * size] */
+  float           *out;
+};
+
+/* The run directory of RUN/checkpoints/step-N.zck, when RUN/run.json exists. */
+static char *
+run_dir_of (const char *checkpoint)
+{
+  g_autofree char *dir = g_path_get_dirname (checkpoint);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *parent = NULL;
+  g_autofree char *info = NULL;
+
+  if (strcmp (base, "checkpoints") != 0)
+    return NULL;
+  parent = g_path_get_dirname (dir);
+  info = zi_run_info_path (parent);
+  return g_file_test (info, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&parent) : NULL;
+}
+
+ZiModel *
+zi_model_load (const char *ckpt, GError **error)
+{
+  g_autoptr(ZiModel) model = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *path = NULL;
+  g_autofree guint8 *buf = NULL;
+  gsize len = 0;
+  uint64_t step = 0;
+  char *meta = NULL;
+  NnStatus st;
+
+  g_return_val_if_fail (ckpt != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_file_test (ckpt, G_FILE_TEST_IS_DIR))
+    {
+      path = zi_run_newest_checkpoint (ckpt, error);
+      if (path == NULL)
+        return NULL;
+    }
+  else
+    path = g_strdup (ckpt);
+
+  if (!g_file_get_contents (path, (char **) &buf, &len, &local))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("Cannot read the checkpoint %s: %s"),
+                   path, local->message);
+      return NULL;
+    }
+
+  model = g_new0 (ZiModel, 1);
+  zi_checkpoint_meta_init (&model->meta);
+  model->batch = GENERATE_BATCH;
+  st = nn_pix2pix_load (&model->net, buf, len, NULL, model->batch, NULL, &step, &meta);
+  if (st != NN_OK)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The checkpoint %s cannot be loaded: %s. Use another checkpoint of the run."),
+                   path, nn_status_str (st));
+      return NULL;
+    }
+  if (!zi_checkpoint_meta_from_json (&model->meta, meta, &local))
+    {
+      free (meta);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("The checkpoint %s is damaged: %s"),
+                   path, local->message);
+      return NULL;
+    }
+  free (meta);
+  model->step = step;
+  model->checkpoint_path = g_steal_pointer (&path);
+  model->run_dir = run_dir_of (model->checkpoint_path);
+
+  guint size = zi_model_get_size (model);
+  model->in = g_new (float, (gsize) model->batch * size * size);
+  model->out = g_new (float, (gsize) model->batch * size * size);
+  return g_steal_pointer (&model);
+}
+
+void
+zi_model_free (ZiModel *model)
+{
+  if (model == NULL)
+    return;
+  g_clear_pointer (&model->net, nn_pix2pix_free);
+  g_free (model->checkpoint_path);
+  g_free (model->run_dir);
+  zi_checkpoint_meta_clear (&model->meta);
+  g_free (model->in);
+  g_free (model->out);
+  g_free (model);
+}
+
+guint
+zi_model_get_size (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return (guint) nn_pix2pix_config (model->net)->size;
+}
+
+guint64
+zi_model_get_step (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->step;
+}
+
+const char *
+zi_model_get_checkpoint_path (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->checkpoint_path;
+}
+
+const char *
+zi_model_get_run_dir (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->run_dir;
+}
+
+const char *
+zi_model_get_source_font (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->meta.source_font && *model->meta.source_font ? model->meta.source_font : NULL;
+}
+
+const char *
+zi_model_get_target_font (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->meta.target_font && *model->meta.target_font ? model->meta.target_font : NULL;
+}
+
+double
+zi_model_get_em_fraction (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, ZI_DEFAULT_EM_FRACTION);
+  return model->meta.em_fraction > 0.0 ? model->meta.em_fraction : ZI_DEFAULT_EM_FRACTION;
+}
+
+gboolean
+zi_model_generate (ZiModel *model, const guint8 *source, guint n, guint8 *out, ZiProgressFunc progress,
+                   gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  gsize pixels;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (n == 0 || (source != NULL && out != NULL), FALSE);
+
+  pixels = (gsize) zi_model_get_size (model) * zi_model_get_size (model);
+  for (guint i = 0; i < n; i += (guint) model->batch)
+    {
+      guint m = MIN ((guint) model->batch, n - i);
+      NnStatus st;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      /* Coverage 0..255 → the engine's [-1, 1] (ink = +1) and back. */
+      for (gsize p = 0; p < m * pixels; p++)
+        model->in[p] = (float) source[i * pixels + p] * (2.0f / 255.0f) - 1.0f;
+      st = nn_pix2pix_generate (model->net, model->in, NULL, (int) m, model->out);
+      if (st != NN_OK)
+        {
+          zi_error_from_nn (error, st, _("generating glyphs with %s"), model->checkpoint_path);
+          return FALSE;
+        }
+      for (gsize p = 0; p < m * pixels; p++)
+        {
+          float v = (model->out[p] + 1.0f) * 127.5f;
+          out[i * pixels + p] = (guint8) (v == v ? CLAMP (v + 0.5f, 0.0f, 255.0f) : 0.0f);
+        }
+      if (progress != NULL)
+        progress (i + m, n, user_data);
+    }
+  return TRUE;
+}

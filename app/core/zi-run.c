@@ -1,1 +1,723 @@
-/* zi-run.c — placeholder: being written. */
+/* zi-run.c — reading and writing the run directory (layout in zi-run.h and ../shared/CLI.md).
+ *
+ * run.json and best.json are rewritten atomically; metrics.jsonl is append-only, so a crash can at
+ * worst tear its last line, which the loader ignores. Checkpoint names carry the step so that the
+ * newest one is found without opening any file. */
+#include "config.h"
+#include "zi-run.h"
+#include "zi-error.h"
+#include "zi-fileutil.h"
+
+#include <errno.h>
+#include <math.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECKPOINT_PREFIX "step-"
+
+/* ---- charsets as strings ---- */
+
+char *
+zi_run_chars_to_utf8 (const gunichar *chars, guint n)
+{
+  GString *s = g_string_sized_new (n * 3 + 1);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_unichar (s, chars[i]);
+  return g_string_free (s, FALSE);
+}
+
+gunichar *
+zi_run_chars_from_utf8 (const char *text, guint *n)
+{
+  glong len = 0;
+  gunichar *chars;
+
+  g_return_val_if_fail (n != NULL, NULL);
+
+  *n = 0;
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+  chars = g_utf8_to_ucs4_fast (text, -1, &len);
+  *n = (guint) len;
+  return chars;
+}
+
+/* ---- run.json ---- */
+
+char *
+zi_run_info_path (const char *run_dir)
+{
+  return g_build_filename (run_dir, "run.json", NULL);
+}
+
+void
+zi_run_info_clear (ZiRunInfo *info)
+{
+  g_return_if_fail (info != NULL);
+
+  g_free (info->created);
+  g_free (info->source_font);
+  g_free (info->source_path);
+  g_free (info->source_hash);
+  g_free (info->target_font);
+  g_free (info->target_path);
+  g_free (info->target_hash);
+  g_free (info->chars);
+  g_free (info->val_chars);
+  g_free (info->config_json);
+  memset (info, 0, sizeof *info);
+}
+
+static void
+add_font (JsonBuilder *b, const char *name, const char *spec, const char *path, int face,
+          const char *hash)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "spec");
+  json_builder_add_string_value (b, spec ? spec : "");
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, path ? path : "");
+  json_builder_set_member_name (b, "face");
+  json_builder_add_int_value (b, face);
+  json_builder_set_member_name (b, "hash");
+  json_builder_add_string_value (b, hash ? hash : "");
+  json_builder_end_object (b);
+}
+
+gboolean
+zi_run_info_save (const char *run_dir, const ZiRunInfo *info, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  g_autofree char *chars = NULL;
+  g_autofree char *val = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (run_dir != NULL, FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  if (info->config_json != NULL)
+    {
+      config = json_from_string (info->config_json, error);
+      if (config == NULL)
+        return FALSE;
+    }
+
+  chars = zi_run_chars_to_utf8 (info->chars, info->n_chars);
+  val = zi_run_chars_to_utf8 (info->val_chars, info->n_val_chars);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "zimaru-run");
+  json_builder_set_member_name (b, "format_version");
+  json_builder_add_int_value (b, ZI_RUN_FORMAT_VERSION);
+  json_builder_set_member_name (b, "created");
+  json_builder_add_string_value (b, info->created ? info->created : "");
+  add_font (b, "source", info->source_font, info->source_path, info->source_face, info->source_hash);
+  add_font (b, "target", info->target_font, info->target_path, info->target_face, info->target_hash);
+  json_builder_set_member_name (b, "chars");
+  json_builder_add_string_value (b, chars);
+  json_builder_set_member_name (b, "val_chars");
+  json_builder_add_string_value (b, val);
+  json_builder_set_member_name (b, "config");
+  if (config != NULL)
+    json_builder_add_value (b, g_steal_pointer (&config));
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, &len);
+  path = zi_run_info_path (run_dir);
+  return zi_file_write_atomic (path, text, len, error);
+}
+
+static gboolean
+read_font (JsonObject *root, const char *name, char **spec, char **path, int *face, char **hash)
+{
+  JsonObject *o;
+
+  if (!json_object_has_member (root, name))
+    return FALSE;
+  o = json_object_get_object_member (root, name);
+  if (o == NULL)
+    return FALSE;
+  *spec = g_strdup (json_object_get_string_member_with_default (o, "spec", ""));
+  *path = g_strdup (json_object_get_string_member_with_default (o, "path", ""));
+  *face = (int) json_object_get_int_member_with_default (o, "face", 0);
+  *hash = g_strdup (json_object_get_string_member_with_default (o, "hash", ""));
+  return TRUE;
+}
+
+gboolean
+zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  JsonNode *config;
+  gsize len;
+
+  g_return_val_if_fail (run_dir != NULL, FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  memset (info, 0, sizeof *info);
+  path = zi_run_info_path (run_dir);
+  if (!g_file_get_contents (path, &text, &len, &local))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("Cannot read the run file %s: %s. Is %s a Zimaru run directory?"),
+                   path, local->message, run_dir);
+      return FALSE;
+    }
+  root = json_from_string (text, &local);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run file %s is not valid JSON (%s); restore it or start a new run."),
+                   path, local ? local->message : _("not an object"));
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  info->format_version = (int) json_object_get_int_member_with_default (o, "format_version", 0);
+  if (g_strcmp0 (json_object_get_string_member_with_default (o, "format", ""), "zimaru-run") != 0
+      || info->format_version < 1)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The file %s is not a Zimaru run file."), path);
+      return FALSE;
+    }
+  if (info->format_version > ZI_RUN_FORMAT_VERSION)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run file %s has format version %d, newer than this Zimaru (%d); update Zimaru."),
+                   path, info->format_version, ZI_RUN_FORMAT_VERSION);
+      return FALSE;
+    }
+  info->created = g_strdup (json_object_get_string_member_with_default (o, "created", ""));
+  if (!read_font (o, "source", &info->source_font, &info->source_path, &info->source_face,
+                  &info->source_hash)
+      || !read_font (o, "target", &info->target_font, &info->target_path, &info->target_face,
+                     &info->target_hash))
+    {
+      zi_run_info_clear (info);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run file %s does not name its source and target fonts."), path);
+      return FALSE;
+    }
+  info->chars = zi_run_chars_from_utf8 (json_object_get_string_member_with_default (o, "chars", ""),
+                                        &info->n_chars);
+  info->val_chars = zi_run_chars_from_utf8 (json_object_get_string_member_with_default (o, "val_chars", ""),
+                                            &info->n_val_chars);
+  config = json_object_get_member (o, "config");
+  if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
+    info->config_json = json_to_string (config, FALSE);
+  if (info->n_chars == 0 || info->config_json == NULL)
+    {
+      zi_run_info_clear (info);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run file %s has no characters or no configuration."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- metrics.jsonl ---- */
+
+static char *
+metrics_path (const char *run_dir)
+{
+  return g_build_filename (run_dir, "metrics.jsonl", NULL);
+}
+
+/* JSON has no NaN or infinity: a non-finite loss (the step a rollback undid) is written as null. */
+static void
+add_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+char *
+zi_run_metric_to_json (const ZiRunMetric *m)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (m != NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "step");
+  json_builder_add_int_value (b, (gint64) m->step);
+  json_builder_set_member_name (b, "images");
+  json_builder_add_int_value (b, (gint64) m->images);
+  add_double (b, "seconds", m->seconds);
+  add_double (b, "lr", m->lr);
+  add_double (b, "lr_d", m->lr_d);
+  add_double (b, "d_loss", m->d_loss);
+  add_double (b, "d_real", m->d_real);
+  add_double (b, "d_fake", m->d_fake);
+  add_double (b, "g_loss", m->g_loss);
+  add_double (b, "g_adv", m->g_adv);
+  add_double (b, "l1", m->l1);
+  add_double (b, "const", m->const_loss);
+  add_double (b, "tv", m->tv);
+  add_double (b, "d_grad_norm", m->d_grad_norm);
+  add_double (b, "g_grad_norm", m->g_grad_norm);
+  if (m->has_val)
+    {
+      add_double (b, "val_l1", m->val_l1);
+      add_double (b, "val_ssim", m->val_ssim);
+      add_double (b, "val_iou", m->val_iou);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static double
+get_double (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
+    return NAN;
+  return json_node_get_double (n);
+}
+
+gboolean
+zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  JsonNode *step;
+
+  g_return_val_if_fail (line != NULL, FALSE);
+  g_return_val_if_fail (m != NULL, FALSE);
+
+  memset (m, 0, sizeof *m);
+  root = json_from_string (line, error);
+  if (root == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN, _("a metrics record is not a JSON object"));
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  step = json_object_get_member (o, "step");
+  if (step == NULL || json_node_get_value_type (step) != G_TYPE_INT64 || json_node_get_int (step) < 0)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN, _("a metrics record has no valid step"));
+      return FALSE;
+    }
+  m->step = (guint64) json_node_get_int (step);
+  m->images = (guint64) MAX (0, json_object_get_int_member_with_default (o, "images", 0));
+  m->seconds = get_double (o, "seconds");
+  m->lr = get_double (o, "lr");
+  m->lr_d = get_double (o, "lr_d");
+  m->d_loss = get_double (o, "d_loss");
+  m->d_real = get_double (o, "d_real");
+  m->d_fake = get_double (o, "d_fake");
+  m->g_loss = get_double (o, "g_loss");
+  m->g_adv = get_double (o, "g_adv");
+  m->l1 = get_double (o, "l1");
+  m->const_loss = get_double (o, "const");
+  m->tv = get_double (o, "tv");
+  m->d_grad_norm = get_double (o, "d_grad_norm");
+  m->g_grad_norm = get_double (o, "g_grad_norm");
+  m->has_val = json_object_has_member (o, "val_ssim");
+  if (m->has_val)
+    {
+      m->val_l1 = get_double (o, "val_l1");
+      m->val_ssim = get_double (o, "val_ssim");
+      m->val_iou = get_double (o, "val_iou");
+    }
+  return TRUE;
+}
+
+gboolean
+zi_run_metrics_append (const char *run_dir, const ZiRunMetric *metric, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *line = NULL;
+
+  g_return_val_if_fail (run_dir != NULL, FALSE);
+  g_return_val_if_fail (metric != NULL, FALSE);
+
+  path = metrics_path (run_dir);
+  line = zi_run_metric_to_json (metric);
+  return zi_file_append_line (path, line, error);
+}
+
+GArray *
+zi_run_metrics_load (const char *run_dir, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (ZiRunMetric));
+  g_auto(GStrv) lines = NULL;
+  guint n_lines;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+
+  path = metrics_path (run_dir);
+  if (!g_file_get_contents (path, &text, NULL, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&out);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot read %s: %s"), path, local->message);
+      return NULL;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  n_lines = g_strv_length (lines);
+  /* A file written by complete appends ends with '\n', so its last split piece is empty. */
+  while (n_lines > 0 && lines[n_lines - 1][0] == '\0')
+    n_lines--;
+  for (guint i = 0; i < n_lines; i++)
+    {
+      ZiRunMetric m;
+      g_autoptr(GError) line_error = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      if (!zi_run_metric_from_json (lines[i], &m, &line_error))
+        {
+          if (i + 1 == n_lines)
+            break;  /* a torn last line: the append a crash interrupted */
+          g_set_error (error, ZI_ERROR, ZI_ERROR_RUN, _("%s, line %u is damaged (%s); remove that line."),
+                       path, i + 1, line_error->message);
+          return NULL;
+        }
+      /* A resumed run repeats the steps after its checkpoint: the newer records win. */
+      while (out->len > 0 && g_array_index (out, ZiRunMetric, out->len - 1).step >= m.step)
+        g_array_set_size (out, out->len - 1);
+      g_array_append_val (out, m);
+    }
+  return g_steal_pointer (&out);
+}
+
+/* ---- checkpoints ---- */
+
+char *
+zi_run_checkpoints_dir (const char *run_dir)
+{
+  return g_build_filename (run_dir, "checkpoints", NULL);
+}
+
+char *
+zi_run_checkpoint_path (const char *run_dir, guint64 step)
+{
+  g_autofree char *name = g_strdup_printf (CHECKPOINT_PREFIX "%08" G_GUINT64_FORMAT "." ZI_RUN_CHECKPOINT_EXT,
+                                           step);
+  return g_build_filename (run_dir, "checkpoints", name, NULL);
+}
+
+gboolean
+zi_run_parse_checkpoint_name (const char *basename, guint64 *step)
+{
+  const char *p;
+  const char *ext = "." ZI_RUN_CHECKPOINT_EXT;
+  gsize digits = 0;
+  guint64 v = 0;
+
+  g_return_val_if_fail (basename != NULL, FALSE);
+
+  if (!g_str_has_prefix (basename, CHECKPOINT_PREFIX))
+    return FALSE;
+  for (p = basename + strlen (CHECKPOINT_PREFIX); g_ascii_isdigit (*p); p++, digits++)
+    {
+      if (v > (G_MAXUINT64 - 9) / 10)
+        return FALSE;
+      v = v * 10 + (guint64) (*p - '0');
+    }
+  if (digits == 0 || strcmp (p, ext) != 0)
+    return FALSE;
+  if (step != NULL)
+    *step = v;
+  return TRUE;
+}
+
+static gint
+compare_u64 (gconstpointer a, gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+GArray *
+zi_run_list_checkpoints (const char *run_dir)
+{
+  g_autofree char *dir_path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  GArray *steps = g_array_new (FALSE, FALSE, sizeof (guint64));
+  const char *name;
+
+  g_return_val_if_fail (run_dir != NULL, steps);
+
+  dir_path = zi_run_checkpoints_dir (run_dir);
+  dir = g_dir_open (dir_path, 0, NULL);
+  if (dir == NULL)
+    return steps;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      guint64 step;
+      if (zi_run_parse_checkpoint_name (name, &step))
+        g_array_append_val (steps, step);
+    }
+  g_array_sort (steps, compare_u64);
+  return steps;
+}
+
+char *
+zi_run_newest_checkpoint (const char *run_dir, GError **error)
+{
+  g_autoptr(GArray) steps = NULL;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+
+  steps = zi_run_list_checkpoints (run_dir);
+  if (steps->len == 0)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run directory %s has no checkpoint yet; train it first (zimaru-cli train --run %s)."),
+                   run_dir, run_dir);
+      return NULL;
+    }
+  return zi_run_checkpoint_path (run_dir, g_array_index (steps, guint64, steps->len - 1));
+}
+
+gboolean
+zi_run_prune_checkpoints (const char *run_dir, guint keep, guint64 best_step, GError **error)
+{
+  g_autoptr(GArray) steps = NULL;
+
+  g_return_val_if_fail (run_dir != NULL, FALSE);
+
+  steps = zi_run_list_checkpoints (run_dir);
+  for (guint i = 0; i + keep < steps->len; i++)
+    {
+      guint64 step = g_array_index (steps, guint64, i);
+      g_autofree char *path = NULL;
+
+      if (step == best_step)
+        continue;
+      path = zi_run_checkpoint_path (run_dir, step);
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot delete the old checkpoint %s: %s"),
+                       path, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+best_path (const char *run_dir)
+{
+  return g_build_filename (run_dir, "checkpoints", "best.json", NULL);
+}
+
+gboolean
+zi_run_best_save (const char *run_dir, guint64 step, double val_ssim, GError **error)
+{
+  g_autofree char *path = best_path (run_dir);
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *text = g_strdup_printf ("{\"step\": %" G_GUINT64_FORMAT ", \"val_ssim\": %s}\n",
+                                           step, g_ascii_dtostr (num, sizeof num, val_ssim));
+
+  return zi_file_write_atomic (path, text, strlen (text), error);
+}
+
+gboolean
+zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim)
+{
+  g_autofree char *path = best_path (run_dir);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  gint64 s;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  root = json_from_string (text, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  o = json_node_get_object (root);
+  s = json_object_get_int_member_with_default (o, "step", -1);
+  if (s < 0)
+    return FALSE;
+  if (step)
+    *step = (guint64) s;
+  if (val_ssim)
+    *val_ssim = json_object_get_double_member_with_default (o, "val_ssim", NAN);
+  return TRUE;
+}
+
+/* ---- checkpoint metadata ---- */
+
+void
+zi_checkpoint_meta_init (ZiCheckpointMeta *meta)
+{
+  g_return_if_fail (meta != NULL);
+
+  memset (meta, 0, sizeof *meta);
+  meta->em_fraction = 0.86;
+  meta->lr_scale = 1.0;
+  meta->plateau_factor = 1.0;
+  meta->plateau_best = INFINITY;
+}
+
+void
+zi_checkpoint_meta_clear (ZiCheckpointMeta *meta)
+{
+  g_return_if_fail (meta != NULL);
+
+  g_free (meta->source_font);
+  g_free (meta->target_font);
+  zi_checkpoint_meta_init (meta);
+}
+
+static void
+add_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, v ? v : "");
+}
+
+static void
+add_int (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+char *
+zi_checkpoint_meta_to_json (const ZiCheckpointMeta *m)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (m != NULL, NULL);
+
+  json_builder_begin_object (b);
+  add_string (b, "format", "zimaru-checkpoint");
+  add_int (b, "format_version", ZI_RUN_FORMAT_VERSION);
+  add_string (b, "source_font", m->source_font);
+  add_string (b, "target_font", m->target_font);
+  add_double (b, "em_fraction", m->em_fraction);
+  add_int (b, "size", m->size);
+  add_int (b, "images", (gint64) m->images);
+  add_double (b, "seconds", m->seconds);
+  add_double (b, "lr_g", m->lr_g);
+  add_double (b, "lr_d", m->lr_d);
+  add_double (b, "lr_scale", m->lr_scale);
+  add_double (b, "plateau_factor", m->plateau_factor);
+  add_double (b, "plateau_best", m->plateau_best);   /* +inf (no validation yet) becomes null */
+  add_int (b, "plateau_bad", m->plateau_bad);
+  if (m->has_best)
+    {
+      add_int (b, "best_step", (gint64) m->best_step);
+      add_double (b, "best_ssim", m->best_ssim);
+    }
+  if (m->has_val)
+    {
+      add_double (b, "val_l1", m->val_l1);
+      add_double (b, "val_ssim", m->val_ssim);
+      add_double (b, "val_iou", m->val_iou);
+    }
+  if (m->has_baseline)
+    {
+      add_double (b, "base_l1", m->base_l1);
+      add_double (b, "base_ssim", m->base_ssim);
+      add_double (b, "base_iou", m->base_iou);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static double
+get_double_or (JsonObject *o, const char *name, double fallback)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
+    return fallback;
+  return json_node_get_double (n);
+}
+
+gboolean
+zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
+
+  g_return_val_if_fail (m != NULL, FALSE);
+
+  zi_checkpoint_meta_init (m);
+  if (json == NULL)
+    return TRUE;
+  root = json_from_string (json, &local);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The checkpoint's metadata is not a JSON object (%s)."),
+                   local ? local->message : "");
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  m->source_font = g_strdup (json_object_get_string_member_with_default (o, "source_font", ""));
+  m->target_font = g_strdup (json_object_get_string_member_with_default (o, "target_font", ""));
+  m->em_fraction = get_double_or (o, "em_fraction", m->em_fraction);
+  m->size = (guint) CLAMP (json_object_get_int_member_with_default (o, "size", 0), 0, G_MAXUINT);
+  m->images = (guint64) MAX (0, json_object_get_int_member_with_default (o, "images", 0));
+  m->seconds = get_double_or (o, "seconds", 0.0);
+  m->lr_g = get_double_or (o, "lr_g", 0.0);
+  m->lr_d = get_double_or (o, "lr_d", 0.0);
+  m->lr_scale = get_double_or (o, "lr_scale", 1.0);
+  m->plateau_factor = get_double_or (o, "plateau_factor", 1.0);
+  m->plateau_best = get_double_or (o, "plateau_best", INFINITY);
+  m->plateau_bad = (guint) CLAMP (json_object_get_int_member_with_default (o, "plateau_bad", 0), 0, G_MAXUINT);
+  m->has_best = json_object_has_member (o, "best_step");
+  if (m->has_best)
+    {
+      m->best_step = (guint64) MAX (0, json_object_get_int_member_with_default (o, "best_step", 0));
+      m->best_ssim = get_double_or (o, "best_ssim", NAN);
+    }
+  m->has_val = json_object_has_member (o, "val_ssim");
+  if (m->has_val)
+    {
+      m->val_l1 = get_double_or (o, "val_l1", NAN);
+      m->val_ssim = get_double_or (o, "val_ssim", NAN);
+      m->val_iou = get_double_or (o, "val_iou", NAN);
+    }
+  m->has_baseline = json_object_has_member (o, "base_ssim");
+  if (m->has_baseline)
+    {
+      m->base_l1 = get_double_or (o, "base_l1", NAN);
+      m->base_ssim = get_double_or (o, "base_ssim", NAN);
+      m->base_iou = get_double_or (o, "base_iou", NAN);
+    }
+  return TRUE;
+}

@@ -1,1 +1,513 @@
-/* zi-trace.c — placeholder: being written. */
+/* zi-trace.c — coverage bitmap → threshold → potrace → cubic contours in font units.
+ *
+ * potrace (Selinger 2003) is used through its library API: we build its packed 1-bit bitmap ourselves,
+ * call potrace_trace() and walk the resulting path list. We feed the top canvas row as scanline 0, so
+ * potrace's coordinates are our pixel coordinates (x right, y down, pixel corners on integers), and
+ * zi_placement_pixel_to_font() then maps them into font units with y up. */
+#include "config.h"
+#include "zi-trace.h"
+#include "zi-error.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <potracelib.h>
+#include <string.h>
+
+#define WORD_BITS ((int) (sizeof (potrace_word) * 8))
+
+void
+zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset)
+{
+  g_return_if_fail (params != NULL);
+
+  params->preset = preset;
+  params->threshold = 128;
+  /* At 64 px a glyph stroke is 4–6 px wide; tracing the thresholded bitmap directly snaps every edge to
+   * the pixel grid. Upsampling the coverage 4× first puts the 50% contour within a quarter pixel. */
+  params->upsample = 4;
+  params->turdsize = 2;
+  if (preset == ZI_TRACE_PRESET_SQUARE)
+    {
+      /* Below potrace's default 1.0, so that the corners of square stroke ends survive. */
+      params->alphamax = 0.6;
+      params->opttolerance = 0.2;
+    }
+  else
+    {
+      /* Close to potrace's 4/3 ceiling: every vertex becomes a curve, as in rounded (Maru) designs. */
+      params->alphamax = 1.25;
+      params->opttolerance = 0.3;
+    }
+}
+
+const char *
+zi_trace_preset_to_string (ZiTracePreset preset)
+{
+  return preset == ZI_TRACE_PRESET_SQUARE ? "square" : "round";
+}
+
+gboolean
+zi_trace_preset_from_string (const char *s, ZiTracePreset *preset)
+{
+  g_return_val_if_fail (preset != NULL, FALSE);
+
+  if (g_strcmp0 (s, "round") == 0)
+    *preset = ZI_TRACE_PRESET_ROUND;
+  else if (g_strcmp0 (s, "square") == 0)
+    *preset = ZI_TRACE_PRESET_SQUARE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+zi_trace_params_check (const ZiTraceParams *params, GError **error)
+{
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  if (params->threshold == 0 || params->upsample < 1 || params->upsample > 8 || params->turdsize < 0
+      || !(params->alphamax >= 0 && params->alphamax <= 1.3334)
+      || !(params->opttolerance >= 0 && params->opttolerance <= 10))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("Invalid trace parameters (threshold %u, upsample %u, turdsize %d, alphamax %g, "
+                     "opttolerance %g): use threshold 1–255, upsample 1–8, turdsize ≥ 0, alphamax "
+                     "0–1.3334 and opttolerance 0–10"),
+                   params->threshold, params->upsample, params->turdsize, params->alphamax,
+                   params->opttolerance);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+zi_trace_engine_version (void)
+{
+  return potrace_version ();
+}
+
+/* Bilinear sample of coverage at continuous pixel-centre coordinates; outside the canvas is paper. */
+static inline double
+sample (const guint8 *coverage, int size, double x, double y)
+{
+  int x0 = (int) floor (x), y0 = (int) floor (y);
+  double fx = x - x0, fy = y - y0;
+  double v[2][2];
+
+  for (int j = 0; j < 2; j++)
+    for (int i = 0; i < 2; i++)
+      {
+        int xx = x0 + i, yy = y0 + j;
+        v[j][i] = (xx < 0 || yy < 0 || xx >= size || yy >= size) ? 0.0 : coverage[yy * size + xx];
+      }
+  return (v[0][0] * (1 - fx) + v[0][1] * fx) * (1 - fy) + (v[1][0] * (1 - fx) + v[1][1] * fx) * fy;
+}
+
+/* Packs the thresholded (and upsampled) bitmap into potrace's format: rows of words, leftmost pixel in
+ * the most significant bit. Returns FALSE if there is no ink at all. */
+static gboolean
+fill_bitmap (potrace_bitmap_t *bm, const guint8 *coverage, int size, int up, guint8 threshold)
+{
+  gboolean any = FALSE;
+
+  for (int y = 0; y < bm->h; y++)
+    {
+      potrace_word *row = bm->map + (gsize) y * bm->dy;
+      double sy = (y + 0.5) / up - 0.5;
+
+      for (int x = 0; x < bm->w; x++)
+        {
+          gboolean ink;
+
+          if (up == 1)
+            ink = coverage[y * size + x] >= threshold;
+          else
+            ink = sample (coverage, size, (x + 0.5) / up - 0.5, sy) >= threshold;
+          if (ink)
+            {
+              row[x / WORD_BITS] |= ((potrace_word) 1) << (WORD_BITS - 1 - x % WORD_BITS);
+              any = TRUE;
+            }
+        }
+    }
+  return any;
+}
+
+static ZiPoint
+to_pixel (int up, potrace_dpoint_t p)
+{
+  ZiPoint out = { p.x / up, p.y / up };
+  return out;
+}
+
+static ZiPoint
+to_font (const ZiPlacement *placement, ZiPoint p)
+{
+  ZiPoint out;
+
+  zi_placement_pixel_to_font (placement, p.x, p.y, &out.x, &out.y);
+  return out;
+}
+
+static ZiPoint
+cubic_at (ZiPoint a, ZiPoint b, ZiPoint c, ZiPoint d, double t)
+{
+  double u = 1 - t;
+  ZiPoint r = {
+    u * u * u * a.x + 3 * u * u * t * b.x + 3 * u * t * t * c.x + t * t * t * d.x,
+    u * u * u * a.y + 3 * u * u * t * b.y + 3 * u * t * t * c.y + t * t * t * d.y,
+  };
+  return r;
+}
+
+/* Signed area (shoelace; cubics flattened into 8 chords), > 0 for counter-clockwise with y up. */
+static double
+contour_area (const ZiContour *c)
+{
+  double area = 0;
+  ZiPoint prev = c->segments[c->n_segments - 1].p;
+
+  for (guint i = 0; i < c->n_segments; i++)
+    {
+      const ZiSegment *s = &c->segments[i];
+
+      if (s->kind == ZI_SEGMENT_CUBIC)
+        {
+          ZiPoint a = prev;
+          for (int k = 1; k <= 8; k++)
+            {
+              ZiPoint b = cubic_at (prev, s->c1, s->c2, s->p, k / 8.0);
+              area += a.x * b.y - b.x * a.y;
+              a = b;
+            }
+        }
+      else
+        area += prev.x * s->p.y - s->p.x * prev.y;
+      prev = s->p;
+    }
+  return area / 2;
+}
+
+static void
+contour_reverse (ZiContour *c)
+{
+  guint n = c->n_segments;
+  ZiSegment *rev = g_new (ZiSegment, n);
+
+  /* Segment i runs from segments[i-1].p to segments[i].p; reversed, it runs back with its control
+   * points swapped, and the reversed list visits the segments in the opposite order. */
+  for (guint j = 0; j < n; j++)
+    {
+      const ZiSegment *s = &c->segments[n - 1 - j];
+      const ZiSegment *before = &c->segments[(2 * n - 2 - j) % n];
+
+      rev[j].kind = s->kind;
+      rev[j].c1 = s->c2;
+      rev[j].c2 = s->c1;
+      rev[j].p = before->p;
+    }
+  g_free (c->segments);
+  c->segments = rev;
+  c->area = -c->area;
+}
+
+/* Unit vector of (x, y), or (0, 0) for a null vector. */
+static ZiPoint
+unit (double x, double y)
+{
+  double len = hypot (x, y);
+  ZiPoint u = { 0, 0 };
+
+  if (len > 1e-9)
+    {
+      u.x = x / len;
+      u.y = y / len;
+    }
+  return u;
+}
+
+/* Distance along the unit normal n from p to the nearest threshold crossing of the bilinear
+ * coverage field within ±reach pixels; FALSE if there is none. */
+static gboolean
+find_edge (const guint8 *coverage, int size, double threshold, ZiPoint p, ZiPoint n, double *offset)
+{
+  const double reach = 0.75, step = 1.0 / 32;
+  double best = G_MAXDOUBLE;
+  double f0 = sample (coverage, size, p.x - 0.5, p.y - 0.5) - threshold;
+
+  if (n.x == 0 && n.y == 0)
+    return FALSE;
+  /* Walk outwards from the point in both directions; keep the nearest sign change. */
+  for (int dir = -1; dir <= 1; dir += 2)
+    {
+      double fa = f0;
+
+      for (double d = step; d <= reach + 1e-9; d += step)
+        {
+          double fb = sample (coverage, size, p.x + dir * d * n.x - 0.5, p.y + dir * d * n.y - 0.5)
+                      - threshold;
+
+          if ((fa < 0) != (fb < 0))
+            {
+              double cross = dir * (d - step + step * fa / (fa - fb));
+              if (fabs (cross) < fabs (best))
+                best = cross;
+              break;
+            }
+          fa = fb;
+        }
+    }
+  *offset = best;
+  return best != G_MAXDOUBLE;
+}
+
+static void
+shift (ZiPoint *p, ZiPoint d, double k)
+{
+  p->x += k * d.x;
+  p->y += k * d.y;
+}
+
+/* potrace fits its polygon to the traced bitmap's pixel corners, and near the corners of a shape the
+ * fitted straight runs settle up to half a traced pixel inside each path: at 64 px with 4× upsampling
+ * strokes came out ~0.1 px thin or thick, which cost 3–5 points of ink IoU against the bitmap. So the
+ * outline is refitted onto the threshold crossing of the bilinear coverage field: first each on-curve
+ * point moves along its normal (taking its neighbouring control points along), then each cubic's two
+ * control points move so that the curve at t = 1/3 and 2/3 lands on the crossing too. potrace keeps
+ * deciding the topology, the corners and the number of segments. */
+static void
+snap_to_edges (ZiContour *c, const guint8 *coverage, int size, double threshold)
+{
+  for (guint i = 0; i < c->n_segments; i++)
+    {
+      ZiSegment *s = &c->segments[i];
+      ZiSegment *next = &c->segments[(i + 1) % c->n_segments];
+      ZiPoint prev = c->segments[(i + c->n_segments - 1) % c->n_segments].p;
+      ZiPoint in = s->kind == ZI_SEGMENT_CUBIC ? s->c2 : prev;
+      ZiPoint out = next->kind == ZI_SEGMENT_CUBIC ? next->c1 : next->p;
+      ZiPoint t1 = unit (s->p.x - in.x, s->p.y - in.y), t2 = unit (out.x - s->p.x, out.y - s->p.y);
+      ZiPoint n = unit (-(t1.y + t2.y), t1.x + t2.x);
+      double d;
+
+      if (!find_edge (coverage, size, threshold, s->p, n, &d))
+        continue;
+      shift (&s->p, n, d);
+      if (s->kind == ZI_SEGMENT_CUBIC)
+        shift (&s->c2, n, d);
+      if (next->kind == ZI_SEGMENT_CUBIC)
+        shift (&next->c1, n, d);
+    }
+
+  for (guint i = 0; i < c->n_segments; i++)
+    {
+      ZiSegment *s = &c->segments[i];
+      ZiPoint p0 = c->segments[(i + c->n_segments - 1) % c->n_segments].p;
+      ZiPoint want[2] = { { 0, 0 }, { 0, 0 } };
+
+      if (s->kind != ZI_SEGMENT_CUBIC)
+        continue;
+      for (int k = 0; k < 2; k++)
+        {
+          double t = (k + 1) / 3.0, u = 1 - t, d;
+          ZiPoint b = cubic_at (p0, s->c1, s->c2, s->p, t);
+          /* The derivative of the cubic at t gives the tangent; the normal is its left turn. */
+          ZiPoint tan = unit (3 * u * u * (s->c1.x - p0.x) + 6 * u * t * (s->c2.x - s->c1.x)
+                              + 3 * t * t * (s->p.x - s->c2.x),
+                              3 * u * u * (s->c1.y - p0.y) + 6 * u * t * (s->c2.y - s->c1.y)
+                              + 3 * t * t * (s->p.y - s->c2.y));
+          ZiPoint n = { -tan.y, tan.x };
+
+          if (find_edge (coverage, size, threshold, b, n, &d))
+            {
+              want[k].x = d * n.x;
+              want[k].y = d * n.y;
+            }
+        }
+      /* Moving c1 by a and c2 by b moves B(1/3) by (4a + 2b)/9 and B(2/3) by (2a + 4b)/9; solve for
+       * the moves that give the wanted displacements D1, D2: a = 3 D1 − 1.5 D2, b = 3 D2 − 1.5 D1. */
+      s->c1.x += 3 * want[0].x - 1.5 * want[1].x;
+      s->c1.y += 3 * want[0].y - 1.5 * want[1].y;
+      s->c2.x += 3 * want[1].x - 1.5 * want[0].x;
+      s->c2.y += 3 * want[1].y - 1.5 * want[0].y;
+    }
+}
+
+static void
+convert_path (ZiContour *out, const potrace_path_t *path, const ZiPlacement *placement,
+              const guint8 *coverage, int size, int up, double threshold)
+{
+  const potrace_curve_t *curve = &path->curve;
+  GArray *segs = g_array_sized_new (FALSE, FALSE, sizeof (ZiSegment), 2 * curve->n);
+
+  for (int i = 0; i < curve->n; i++)
+    {
+      ZiSegment s = { 0 };
+
+      if (curve->tag[i] == POTRACE_CORNER)
+        {
+          /* A corner is two straight lines: to the vertex c[1], then on to c[2]. */
+          s.kind = ZI_SEGMENT_LINE;
+          s.p = to_pixel (up, curve->c[i][1]);
+          g_array_append_val (segs, s);
+          s.p = to_pixel (up, curve->c[i][2]);
+          g_array_append_val (segs, s);
+        }
+      else
+        {
+          s.kind = ZI_SEGMENT_CUBIC;
+          s.c1 = to_pixel (up, curve->c[i][0]);
+          s.c2 = to_pixel (up, curve->c[i][1]);
+          s.p = to_pixel (up, curve->c[i][2]);
+          g_array_append_val (segs, s);
+        }
+    }
+
+  out->n_segments = segs->len;
+  out->segments = (ZiSegment *) g_array_free (segs, FALSE);
+  if (up > 1)
+    snap_to_edges (out, coverage, size, threshold);
+  for (guint i = 0; i < out->n_segments; i++)
+    {
+      ZiSegment *s = &out->segments[i];
+
+      s->c1 = to_font (placement, s->c1);
+      s->c2 = to_font (placement, s->c2);
+      s->p = to_font (placement, s->p);
+    }
+  out->hole = path->sign == '-';
+  out->pixel_area = (double) path->area / (up * up);
+  out->area = contour_area (out);
+  /* potrace's own orientation depends on its y axis; set ours from the sign it reports, which is
+   * what matters: outer contours counter-clockwise, holes clockwise. */
+  if ((out->area < 0) != out->hole)
+    contour_reverse (out);
+}
+
+static void
+update_bbox (ZiOutline *o, ZiPoint p, gboolean *first)
+{
+  if (*first)
+    {
+      o->x_min = o->x_max = p.x;
+      o->y_min = o->y_max = p.y;
+      *first = FALSE;
+      return;
+    }
+  o->x_min = MIN (o->x_min, p.x);
+  o->x_max = MAX (o->x_max, p.x);
+  o->y_min = MIN (o->y_min, p.y);
+  o->y_max = MAX (o->y_max, p.y);
+}
+
+ZiOutline *
+zi_trace_bitmap (const guint8        *coverage,
+                 guint                size,
+                 const ZiPlacement   *placement,
+                 const ZiTraceParams *params,
+                 GError             **error)
+{
+  g_autoptr(ZiOutline) outline = NULL;
+  potrace_bitmap_t bm = { 0 };
+  potrace_param_t *pp;
+  potrace_state_t *st;
+  GArray *contours;
+  gboolean first = TRUE;
+  int up;
+
+  g_return_val_if_fail (coverage != NULL, NULL);
+  g_return_val_if_fail (placement != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+
+  if (size == 0 || size > 4096 || placement->size != size)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("Cannot trace a %u px bitmap with a placement for %u px"), size, placement->size);
+      return NULL;
+    }
+  if (!zi_trace_params_check (params, error))
+    return NULL;
+
+  up = (int) params->upsample;
+  outline = g_new0 (ZiOutline, 1);
+  bm.w = bm.h = (int) size * up;
+  bm.dy = (bm.w + WORD_BITS - 1) / WORD_BITS;
+  bm.map = g_new0 (potrace_word, (gsize) bm.dy * bm.h);
+  if (!fill_bitmap (&bm, coverage, (int) size, up, params->threshold))
+    {
+      g_free (bm.map);
+      return g_steal_pointer (&outline);
+    }
+
+  pp = potrace_param_default ();
+  if (pp == NULL)
+    {
+      g_free (bm.map);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RESOURCES, _("Out of memory while tracing a glyph"));
+      return NULL;
+    }
+  pp->turdsize = params->turdsize * up * up;
+  pp->alphamax = params->alphamax;
+  pp->opticurve = params->opttolerance > 0;
+  pp->opttolerance = params->opttolerance;
+  st = potrace_trace (pp, &bm);
+  potrace_param_free (pp);
+  g_free (bm.map);
+  if (st == NULL || st->status != POTRACE_STATUS_OK)
+    {
+      if (st != NULL)
+        potrace_state_free (st);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RESOURCES, _("Out of memory while tracing a glyph"));
+      return NULL;
+    }
+
+  contours = g_array_new (FALSE, TRUE, sizeof (ZiContour));
+  for (const potrace_path_t *path = st->plist; path != NULL; path = path->next)
+    {
+      ZiContour c = { 0 };
+
+      if (path->curve.n <= 0)
+        continue;
+      convert_path (&c, path, placement, coverage, (int) size, up, params->threshold);
+      for (guint i = 0; i < c.n_segments; i++)
+        {
+          const ZiSegment *s = &c.segments[i];
+          ZiPoint prev = c.segments[(i + c.n_segments - 1) % c.n_segments].p;
+
+          /* Sampling the cubic keeps the box tight; control points can stick out of the curve. */
+          if (s->kind == ZI_SEGMENT_CUBIC)
+            for (int k = 1; k < 8; k++)
+              update_bbox (outline, cubic_at (prev, s->c1, s->c2, s->p, k / 8.0), &first);
+          update_bbox (outline, s->p, &first);
+        }
+      g_array_append_val (contours, c);
+    }
+  potrace_state_free (st);
+
+  outline->n_contours = contours->len;
+  outline->contours = (ZiContour *) g_array_free (contours, FALSE);
+  return g_steal_pointer (&outline);
+}
+
+void
+zi_outline_free (ZiOutline *outline)
+{
+  if (outline == NULL)
+    return;
+  for (guint i = 0; i < outline->n_contours; i++)
+    g_free (outline->contours[i].segments);
+  g_free (outline->contours);
+  g_free (outline);
+}
+
+guint
+zi_outline_count_small (const ZiOutline *outline, double max_pixel_area)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (outline != NULL, 0);
+
+  for (guint i = 0; i < outline->n_contours; i++)
+    if (outline->contours[i].pixel_area < max_pixel_area)
+      n++;
+  return n;
+}

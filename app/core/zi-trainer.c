@@ -1,1 +1,612 @@
-/* zi-trainer.c — placeholder: being written. */
+/* zi-trainer.c — the trainer object: controls (pause, resume, stop, lr), the worker thread and the
+ * delivery of event records to the caller's main context. The training session itself (dataset,
+ * model, steps, validation, checkpoints, rollback) is zi-trainer-session.c; it talks to this file
+ * only through zi-trainer-private.h.
+ *
+ * Threads: the worker alone owns the model. Controls are flags under a mutex, read between steps.
+ * Events are copied and delivered by idle sources attached to the caller's context; each carries a
+ * weak reference to the trainer and the delivery generation, so an event queued before the trainer
+ * was disposed (or before the callback was replaced) is dropped instead of reaching a dead window
+ * (gnome-text-editor's statistics worker does the same). */
+#include "config.h"
+#include "zi-trainer-private.h"
+#include "zi-error.h"
+#include "zi-run.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+struct _ZiTrainer {
+  GObject          parent_instance;
+
+  ZiTrainerConfig  config;
+  char            *run_dir;
+  char            *resume_checkpoint;  /* NULL for a new run */
+  gboolean         resuming;
+  float            run_lr_g, run_lr_d; /* run.json's rates at resume, to see a caller's override */
+
+  /* Delivery; set before start, read by the worker and in delivery callbacks. */
+  GMainContext      *context;
+  ZiTrainerEventFunc func;
+  gpointer           user_data;
+  GDestroyNotify     destroy;
+  gint               generation;       /* atomic */
+  gboolean           synchronous;      /* zi_trainer_run: deliver on the calling thread */
+
+  /* Control, under lock. */
+  GMutex           lock;
+  GCond            cond;
+  gboolean         started;
+  gboolean         paused;
+  gboolean         stop;
+  gboolean         lr_pending;
+  float            pending_lr_g, pending_lr_d;
+  ZiTrainerState   state;
+  guint64          step;
+  GCancellable    *cancellable;        /* cancels dataset loading on stop */
+  GThread         *thread;
+  GError          *error;              /* the failure of a finished run */
+};
+
+G_DEFINE_FINAL_TYPE (ZiTrainer, zi_trainer, G_TYPE_OBJECT)
+
+/* ---- events ---- */
+
+ZiTrainerEvent *
+zi_trainer_event_copy (const ZiTrainerEvent *event)
+{
+  ZiTrainerEvent *copy;
+  gsize pixels;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  copy = g_memdup2 (event, sizeof *event);
+  pixels = (gsize) event->preview.n * event->preview.size * event->preview.size;
+  if (event->preview.n > 0)
+    {
+      copy->preview.chars = g_memdup2 (event->preview.chars, sizeof (gunichar) * event->preview.n);
+      copy->preview.source = g_memdup2 (event->preview.source, pixels);
+      copy->preview.generated = g_memdup2 (event->preview.generated, pixels);
+      copy->preview.target = g_memdup2 (event->preview.target, pixels);
+    }
+  copy->checkpoint.path = g_strdup (event->checkpoint.path);
+  copy->warning.message = g_strdup (event->warning.message);
+  copy->finished.checkpoint = g_strdup (event->finished.checkpoint);
+  copy->error = event->error ? g_error_copy (event->error) : NULL;
+  return copy;
+}
+
+void
+zi_trainer_event_free (ZiTrainerEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->preview.chars);
+  g_free (event->preview.source);
+  g_free (event->preview.generated);
+  g_free (event->preview.target);
+  g_free (event->checkpoint.path);
+  g_free (event->warning.message);
+  g_free (event->finished.checkpoint);
+  g_clear_error (&event->error);
+  g_free (event);
+}
+
+typedef struct {
+  GWeakRef        trainer;
+  gint            generation;
+  ZiTrainerEvent *event;
+} Delivery;
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *d = data;
+
+  g_weak_ref_clear (&d->trainer);
+  zi_trainer_event_free (d->event);
+  g_free (d);
+}
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  Delivery *d = data;
+  g_autoptr(ZiTrainer) self = g_weak_ref_get (&d->trainer);
+
+  if (self != NULL && self->func != NULL && d->generation == g_atomic_int_get (&self->generation))
+    self->func (self, d->event, self->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+zi_trainer_emit (ZiTrainer *self, ZiTrainerEvent *event)
+{
+  Delivery *d;
+  g_autoptr(GSource) source = NULL;
+
+  g_mutex_lock (&self->lock);
+  event->state = self->state;
+  g_mutex_unlock (&self->lock);
+
+  if (self->func == NULL)
+    return;
+  if (self->synchronous || self->context == NULL)
+    {
+      self->func (self, event, self->user_data);
+      return;
+    }
+  /* An idle source rather than g_main_context_invoke(), which would run the callback right here
+   * on the worker whenever the caller's context happens to be free. */
+  d = g_new0 (Delivery, 1);
+  g_weak_ref_init (&d->trainer, self);
+  d->generation = g_atomic_int_get (&self->generation);
+  d->event = zi_trainer_event_copy (event);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_cb, d, delivery_free);
+  g_source_set_static_name (source, "[zimaru] trainer event");
+  g_source_attach (source, self->context);
+}
+
+void
+zi_trainer_set_state (ZiTrainer *self, ZiTrainerState state)
+{
+  ZiTrainerEvent ev = { 0 };
+
+  g_mutex_lock (&self->lock);
+  if (self->state == state)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->state = state;
+  ev.step = self->step;
+  g_mutex_unlock (&self->lock);
+  ev.kind = ZI_TRAINER_EVENT_STATE;
+  zi_trainer_emit (self, &ev);
+}
+
+/* ---- private accessors for the session ---- */
+
+ZiTrainerConfig *
+zi_trainer_session_config (ZiTrainer *self)
+{
+  return &self->config;
+}
+
+const char *
+zi_trainer_session_resume_checkpoint (ZiTrainer *self)
+{
+  return self->resuming ? self->resume_checkpoint : NULL;
+}
+
+void
+zi_trainer_session_run_lrs (ZiTrainer *self, float *lr_g, float *lr_d)
+{
+  *lr_g = self->run_lr_g;
+  *lr_d = self->run_lr_d;
+}
+
+GCancellable *
+zi_trainer_session_cancellable (ZiTrainer *self)
+{
+  return self->cancellable;
+}
+
+void
+zi_trainer_session_set_step (ZiTrainer *self, guint64 step)
+{
+  g_mutex_lock (&self->lock);
+  self->step = step;
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+zi_trainer_session_should_stop (ZiTrainer *self)
+{
+  gboolean stop;
+
+  g_mutex_lock (&self->lock);
+  stop = self->stop;
+  g_mutex_unlock (&self->lock);
+  return stop;
+}
+
+gboolean
+zi_trainer_session_wait_if_paused (ZiTrainer *self, float *lr_g, float *lr_d)
+{
+  gboolean paused, lr_changed = FALSE;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused && !self->stop;
+  g_mutex_unlock (&self->lock);
+  if (!paused)
+    return FALSE;
+
+  zi_trainer_set_state (self, ZI_TRAINER_STATE_PAUSED);
+  g_mutex_lock (&self->lock);
+  while (self->paused && !self->stop)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->lr_pending)
+    {
+      *lr_g = self->pending_lr_g;
+      *lr_d = self->pending_lr_d;
+      self->lr_pending = FALSE;
+      lr_changed = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  zi_trainer_set_state (self, zi_trainer_session_should_stop (self) ? ZI_TRAINER_STATE_STOPPING
+                                                                    : ZI_TRAINER_STATE_RUNNING);
+  return lr_changed;
+}
+
+/* ---- GObject ---- */
+
+static void
+zi_trainer_dispose (GObject *object)
+{
+  ZiTrainer *self = ZI_TRAINER (object);
+
+  /* Events still queued for this trainer become stale. */
+  g_atomic_int_inc (&self->generation);
+  if (self->thread != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      zi_trainer_stop (self);
+      zi_trainer_wait (self, &error);
+    }
+  if (self->destroy != NULL)
+    self->destroy (self->user_data);
+  self->destroy = NULL;
+  self->func = NULL;
+  self->user_data = NULL;
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (zi_trainer_parent_class)->dispose (object);
+}
+
+static void
+zi_trainer_finalize (GObject *object)
+{
+  ZiTrainer *self = ZI_TRAINER (object);
+
+  zi_trainer_config_clear (&self->config);
+  g_free (self->run_dir);
+  g_free (self->resume_checkpoint);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (zi_trainer_parent_class)->finalize (object);
+}
+
+static void
+zi_trainer_class_init (ZiTrainerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = zi_trainer_dispose;
+  object_class->finalize = zi_trainer_finalize;
+}
+
+static void
+zi_trainer_init (ZiTrainer *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->state = ZI_TRAINER_STATE_IDLE;
+  self->cancellable = g_cancellable_new ();
+}
+
+/* The test hook of zi-trainer.h: ZIMARU_POISON_STEP overrides the config's poison_step. */
+static void
+apply_poison_env (ZiTrainerConfig *cfg)
+{
+  const char *env = g_getenv ("ZIMARU_POISON_STEP");
+
+  if (env != NULL && *env != '\0')
+    cfg->poison_step = g_ascii_strtoull (env, NULL, 10);
+}
+
+ZiTrainer *
+zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **error)
+{
+  g_autoptr(ZiTrainer) self = NULL;
+  g_autofree char *info_path = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (run_dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!zi_trainer_config_validate (config, error))
+    return NULL;
+  info_path = zi_run_info_path (run_dir);
+  if (g_file_test (info_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_EXISTS,
+                   _("The directory %s already holds a run; continue it with --resume or choose another "
+                     "directory."), run_dir);
+      return NULL;
+    }
+  if (g_mkdir_with_parents (run_dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot create the run directory %s: %s"),
+                   run_dir, g_strerror (saved));
+      return NULL;
+    }
+  self = g_object_new (ZI_TYPE_TRAINER, NULL);
+  zi_trainer_config_copy (&self->config, config);
+  apply_poison_env (&self->config);
+  self->run_dir = g_strdup (run_dir);
+  return g_steal_pointer (&self);
+}
+
+ZiTrainer *
+zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **error)
+{
+  g_autoptr(ZiTrainer) self = NULL;
+  ZiRunInfo info = { 0 };
+  g_autofree char *ckpt = NULL;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!zi_run_info_load (run_dir, &info, error))
+    return NULL;
+  self = g_object_new (ZI_TYPE_TRAINER, NULL);
+  if (!zi_trainer_config_from_json (&self->config, info.config_json, error))
+    {
+      g_prefix_error (error, _("In %s: "), run_dir);
+      zi_run_info_clear (&info);
+      return NULL;
+    }
+  zi_run_info_clear (&info);
+  if (checkpoint != NULL)
+    ckpt = g_strdup (checkpoint);
+  else if ((ckpt = zi_run_newest_checkpoint (run_dir, error)) == NULL)
+    return NULL;
+  if (!g_file_test (ckpt, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("The checkpoint %s does not exist."), ckpt);
+      return NULL;
+    }
+  apply_poison_env (&self->config);
+  self->run_dir = g_strdup (run_dir);
+  self->resume_checkpoint = g_steal_pointer (&ckpt);
+  self->resuming = TRUE;
+  self->run_lr_g = self->config.opt_g.lr;
+  self->run_lr_d = self->config.opt_d.lr;
+  return g_steal_pointer (&self);
+}
+
+const ZiTrainerConfig *
+zi_trainer_get_config (ZiTrainer *self)
+{
+  g_return_val_if_fail (ZI_IS_TRAINER (self), NULL);
+  return &self->config;
+}
+
+ZiTrainerConfig *
+zi_trainer_get_config_mutable (ZiTrainer *self)
+{
+  gboolean started;
+
+  g_return_val_if_fail (ZI_IS_TRAINER (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  started = self->started;
+  g_mutex_unlock (&self->lock);
+  return started ? NULL : &self->config;
+}
+
+const char *
+zi_trainer_get_run_dir (ZiTrainer *self)
+{
+  g_return_val_if_fail (ZI_IS_TRAINER (self), NULL);
+  return self->run_dir;
+}
+
+ZiTrainerState
+zi_trainer_get_state (ZiTrainer *self)
+{
+  ZiTrainerState state;
+
+  g_return_val_if_fail (ZI_IS_TRAINER (self), ZI_TRAINER_STATE_IDLE);
+
+  g_mutex_lock (&self->lock);
+  state = self->state;
+  g_mutex_unlock (&self->lock);
+  return state;
+}
+
+guint64
+zi_trainer_get_step (ZiTrainer *self)
+{
+  guint64 step;
+
+  g_return_val_if_fail (ZI_IS_TRAINER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  step = self->step;
+  g_mutex_unlock (&self->lock);
+  return step;
+}
+
+void
+zi_trainer_set_event_func (ZiTrainer *self, GMainContext *context, ZiTrainerEventFunc func,
+                           gpointer user_data, GDestroyNotify destroy)
+{
+  g_return_if_fail (ZI_IS_TRAINER (self));
+  g_return_if_fail (!self->started);
+
+  g_atomic_int_inc (&self->generation);
+  if (self->destroy != NULL)
+    self->destroy (self->user_data);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = context ? g_main_context_ref (context) : NULL;
+  self->func = func;
+  self->user_data = user_data;
+  self->destroy = destroy;
+}
+
+static gboolean
+mark_started (ZiTrainer *self, GError **error)
+{
+  g_mutex_lock (&self->lock);
+  if (self->started)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("This trainer has already been started."));
+      return FALSE;
+    }
+  self->started = TRUE;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* Runs the session and turns its outcome into the last event. */
+static gboolean
+run_to_end (ZiTrainer *self, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (zi_trainer_session_run (self, &local))
+    return TRUE;
+
+  ZiTrainerEvent ev = { 0 };
+  zi_trainer_set_state (self, ZI_TRAINER_STATE_FAILED);
+  ev.kind = ZI_TRAINER_EVENT_FAILED;
+  ev.step = zi_trainer_get_step (self);
+  ev.error = local;
+  zi_trainer_emit (self, &ev);
+  g_mutex_lock (&self->lock);
+  g_clear_error (&self->error);
+  self->error = g_error_copy (local);
+  g_mutex_unlock (&self->lock);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  ZiTrainer *self = data;
+
+  run_to_end (self, NULL);
+  return NULL;
+}
+
+gboolean
+zi_trainer_start (ZiTrainer *self, GError **error)
+{
+  g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
+
+  if (!mark_started (self, error))
+    return FALSE;
+  /* The worker does not hold a reference: disposing the trainer stops and joins it. */
+  GThread *thread = g_thread_try_new ("zimaru-trainer", worker_thread, self, error);
+  g_mutex_lock (&self->lock);
+  self->thread = thread;
+  g_mutex_unlock (&self->lock);
+  return thread != NULL;
+}
+
+gboolean
+zi_trainer_run (ZiTrainer *self, GError **error)
+{
+  g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
+
+  if (!mark_started (self, error))
+    return FALSE;
+  self->synchronous = TRUE;
+  return run_to_end (self, error);
+}
+
+void
+zi_trainer_pause (ZiTrainer *self)
+{
+  g_return_if_fail (ZI_IS_TRAINER (self));
+
+  g_mutex_lock (&self->lock);
+  self->paused = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+zi_trainer_resume (ZiTrainer *self)
+{
+  g_return_if_fail (ZI_IS_TRAINER (self));
+
+  g_mutex_lock (&self->lock);
+  self->paused = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+zi_trainer_stop (ZiTrainer *self)
+{
+  g_return_if_fail (ZI_IS_TRAINER (self));
+
+  g_mutex_lock (&self->lock);
+  self->stop = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  g_cancellable_cancel (self->cancellable);
+}
+
+gboolean
+zi_trainer_set_lr (ZiTrainer *self, float lr_g, float lr_d, GError **error)
+{
+  g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
+
+  if (!(lr_g > 0.0f && lr_g < 10.0f) || !(lr_d < 10.0f))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("The learning rate %g is out of range; use a value in (0, 10)."),
+                   !(lr_g > 0.0f && lr_g < 10.0f) ? lr_g : lr_d);
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  if (!self->paused)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("The learning rate can only be changed while training is paused."));
+      return FALSE;
+    }
+  self->pending_lr_g = lr_g;
+  self->pending_lr_d = lr_d;
+  self->lr_pending = TRUE;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+zi_trainer_wait (ZiTrainer *self, GError **error)
+{
+  GThread *thread;
+
+  g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  thread = g_steal_pointer (&self->thread);
+  g_mutex_unlock (&self->lock);
+  if (thread != NULL)
+    g_thread_join (thread);
+
+  g_mutex_lock (&self->lock);
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}

@@ -16,8 +16,8 @@ typedef enum {
 
 typedef enum {
   ZI_BLOCK_ALL,
-  ZI_BLOCK_CJK,    /* CJK Unified Ideographs U+4E00–9FFF (and Extension A, compatibility ideographs) */
-  ZI_BLOCK_KANA,   /* Hiragana, Katakana */
+  ZI_BLOCK_CJK,    /* CJK Unified Ideographs U+4E00–9FFF only (the block whose counts REFERENCE.md gives) */
+  ZI_BLOCK_KANA,   /* Hiragana, Katakana, Katakana Phonetic Extensions */
   ZI_BLOCK_LATIN,  /* Basic Latin and Latin-1 letters and digits */
 } ZiBlockFilter;
 
@@ -37,5 +37,12 @@ void     zi_charset_subtract (GArray *set, const GArray *exclude);
 
 /* "uni4E00" in the BMP, "u20000" beyond (Adobe Glyph List convention); caller frees. */
 char    *zi_glyph_name_for_char (gunichar c);
+
+/* Presets shipped in data/charsets (joyo, big5-level1): the NULL-terminated names, the
+ * file of one (NULL if unknown or not installed; caller frees) and its characters. An unknown name is
+ * ZI_GLYPH_ERROR_INVALID, a preset that is not installed ZI_GLYPH_ERROR_CHARSET. */
+const char *const *zi_charset_preset_names (void);
+char    *zi_charset_preset_path (const char *name);
+GArray  *zi_charset_from_preset (const char *name, GError **error);
 
 G_END_DECLS

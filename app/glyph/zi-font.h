@@ -61,5 +61,8 @@ gboolean    zi_font_has_char (ZiFont *font, gunichar c);
 /* The glyph of c through HarfBuzz (0 = .notdef), and its advance in font units. */
 guint       zi_font_get_glyph (ZiFont *font, gunichar c);
 int         zi_font_get_advance (ZiFont *font, gunichar c);
+/* Appends to out (a GArray of gunichar) every code point the font's cmap maps, ascending; whether each
+ * has an outline is zi_font_has_char()'s business. */
+void        zi_font_collect_unicodes (ZiFont *font, GArray *out);
 
 G_END_DECLS

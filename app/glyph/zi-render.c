@@ -1,1 +1,262 @@
-/* zi-render.c — placeholder: being written. */
+/* zi-render.c — glyphs into size×size coverage bitmaps with one placement per font (see zi-render.h),
+ * on one thread or many.
+ *
+ * Glyphs are loaded unscaled and unhinted, and every outline point is mapped with the placement's own
+ * double-precision formula (rounded to FreeType's 1/64 px), so the picture is exactly where the
+ * recorded pixel ↔ font-unit mapping says; FreeType's own scaling would round the scale to 16.16. */
+#include "config.h"
+#include "zi-render.h"
+#include "zi-font-private.h"
+
+#include FT_OUTLINE_H
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+gboolean
+zi_placement_init (ZiPlacement *p, ZiFont *font, guint size, double em_fraction, GError **error)
+{
+  ZiFontMetrics m;
+  double centre_x_fu, centre_y_fu;
+
+  g_return_val_if_fail (p != NULL, FALSE);
+  g_return_val_if_fail (font != NULL, FALSE);
+
+  if (size < 16 || size > 1024)
+    {
+      g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_INVALID,
+                   _("Canvas size %u is out of range; use 16 to 1024 pixels (64, 128, 256 or 512)"), size);
+      return FALSE;
+    }
+  if (!(em_fraction > 0.1 && em_fraction <= 1.0))
+    {
+      g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_INVALID,
+                   _("Em fraction %g is out of range; use a value above 0.1 and at most 1 (default %g)"),
+                   em_fraction, ZI_DEFAULT_EM_FRACTION);
+      return FALSE;
+    }
+
+  zi_font_get_metrics (font, &m);
+  p->size = size;
+  p->em_fraction = em_fraction;
+  p->units_per_em = m.units_per_em;
+  p->scale = em_fraction * size / m.units_per_em;
+  /* The centre of the em box goes to the centre of the canvas. The origin is kept on FreeType's
+   * 1/64 px grid so that what is drawn and what the mapping says agree to the last bit. */
+  centre_x_fu = 0.5 * (m.ideo_left + m.ideo_right);
+  centre_y_fu = 0.5 * (m.ideo_bottom + m.ideo_top);
+  p->origin_x = round ((0.5 * size - centre_x_fu * p->scale) * 64.0) / 64.0;
+  p->origin_y = round ((0.5 * size + centre_y_fu * p->scale) * 64.0) / 64.0;
+  return TRUE;
+}
+
+void
+zi_placement_pixel_to_font (const ZiPlacement *p, double x_px, double y_px, double *x_fu, double *y_fu)
+{
+  g_return_if_fail (p != NULL);
+
+  if (x_fu != NULL)
+    *x_fu = (x_px - p->origin_x) / p->scale;
+  if (y_fu != NULL)
+    *y_fu = (p->origin_y - y_px) / p->scale;
+}
+
+void
+zi_placement_font_to_pixel (const ZiPlacement *p, double x_fu, double y_fu, double *x_px, double *y_px)
+{
+  g_return_if_fail (p != NULL);
+
+  if (x_px != NULL)
+    *x_px = p->origin_x + x_fu * p->scale;
+  if (y_px != NULL)
+    *y_px = p->origin_y - y_fu * p->scale;
+}
+
+gboolean
+zi_render_char (ZiFont *font, const ZiPlacement *p, gunichar c, guint8 *out, GError **error)
+{
+  FT_Face face;
+  FT_Outline *outline;
+  FT_Bitmap bitmap;
+  FT_Error err;
+  guint glyph;
+  guint size;
+
+  g_return_val_if_fail (font != NULL, FALSE);
+  g_return_val_if_fail (p != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  size = p->size;
+  memset (out, 0, (gsize) size * size);
+  if (!zi_font_has_char (font, c))
+    return FALSE;
+
+  face = zi_font_get_ft_face (font);
+  glyph = zi_font_get_glyph (font, c);
+  err = FT_Load_Glyph (face, glyph, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
+  if (err != 0 || face->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
+    {
+      g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_RENDER,
+                   _("Could not load the glyph of U+%04X from “%s”; the font may be damaged"),
+                   c, zi_font_get_path (font));
+      return FALSE;
+    }
+
+  /* FreeType's raster puts y = 0 at the bottom edge of the bitmap, y up; the placement measures y
+   * down from the top, hence y_raster = size − y_px. */
+  outline = &face->glyph->outline;
+  for (int i = 0; i < outline->n_points; i++)
+    {
+      double x_px = p->origin_x + outline->points[i].x * p->scale;
+      double y_px = p->origin_y - outline->points[i].y * p->scale;
+      outline->points[i].x = (FT_Pos) lround (x_px * 64.0);
+      outline->points[i].y = (FT_Pos) lround ((size - y_px) * 64.0);
+    }
+
+  memset (&bitmap, 0, sizeof bitmap);
+  bitmap.rows = size;
+  bitmap.width = size;
+  bitmap.pitch = (int) size;
+  bitmap.buffer = out;
+  bitmap.num_grays = 256;
+  bitmap.pixel_mode = FT_PIXEL_MODE_GRAY;
+  err = FT_Outline_Get_Bitmap (face->glyph->library, outline, &bitmap);
+  if (err != 0)
+    {
+      g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_RENDER,
+                   _("Could not render the glyph of U+%04X from “%s” at %u px"),
+                   c, zi_font_get_path (font), size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Work shared by the threads of zi_render_many: characters are handed out in small chunks through an
+ * atomic counter, so a thread that draws simple glyphs takes more of them. */
+typedef struct {
+  ZiFont            *font;
+  const ZiPlacement *placement;
+  const gunichar    *chars;
+  guint              n;
+  guint8            *out;
+  gboolean          *covered;
+  GCancellable      *cancellable;
+  gint               next;      /* atomic: first index of the next chunk */
+  gint               done;      /* atomic: characters finished */
+  GMutex             lock;
+  GError            *error;     /* the first error, under lock */
+} RenderJob;
+
+#define RENDER_CHUNK 32
+
+static gboolean
+render_chunk (RenderJob *job, ZiFont *font)
+{
+  gsize plane = (gsize) job->placement->size * job->placement->size;
+  guint start = (guint) g_atomic_int_add (&job->next, RENDER_CHUNK);
+  guint end;
+
+  if (start >= job->n)
+    return FALSE;
+  end = MIN (start + RENDER_CHUNK, job->n);
+  for (guint i = start; i < end; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean has = zi_render_char (font, job->placement, job->chars[i], job->out + i * plane, &error);
+      if (error != NULL)
+        {
+          g_mutex_lock (&job->lock);
+          if (job->error == NULL)
+            job->error = g_steal_pointer (&error);
+          g_mutex_unlock (&job->lock);
+          return FALSE;
+        }
+      if (job->covered != NULL)
+        job->covered[i] = has;
+    }
+  g_atomic_int_add (&job->done, (gint) (end - start));
+  return TRUE;
+}
+
+static gboolean
+job_should_stop (RenderJob *job)
+{
+  gboolean failed;
+
+  g_mutex_lock (&job->lock);
+  failed = job->error != NULL;
+  g_mutex_unlock (&job->lock);
+  return failed || g_cancellable_is_cancelled (job->cancellable);
+}
+
+static gpointer
+render_thread (gpointer data)
+{
+  RenderJob *job = data;
+  g_autoptr(GError) error = NULL;
+  ZiFont *font = zi_font_reopen (job->font, &error);
+
+  if (font == NULL)
+    {
+      g_mutex_lock (&job->lock);
+      if (job->error == NULL)
+        job->error = g_steal_pointer (&error);
+      g_mutex_unlock (&job->lock);
+      return NULL;
+    }
+  while (!job_should_stop (job) && render_chunk (job, font))
+    ;
+  zi_font_free (font);
+  return NULL;
+}
+
+gboolean
+zi_render_many (ZiFont *font, const ZiPlacement *p, const gunichar *chars, guint n, guint8 *out,
+                gboolean *covered, guint n_threads, ZiRenderProgress progress, gpointer user_data,
+                GCancellable *cancellable, GError **error)
+{
+  RenderJob job = { 0 };
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  g_return_val_if_fail (font != NULL, FALSE);
+  g_return_val_if_fail (p != NULL, FALSE);
+  g_return_val_if_fail (chars != NULL || n == 0, FALSE);
+  g_return_val_if_fail (out != NULL || n == 0, FALSE);
+
+  if (n_threads == 0)
+    n_threads = g_get_num_processors ();
+  /* Each extra thread costs a reopened face; below a few chunks each it does not pay. */
+  n_threads = MAX (1, MIN (n_threads, (n + RENDER_CHUNK * 4 - 1) / (RENDER_CHUNK * 4)));
+
+  job.font = font;
+  job.placement = p;
+  job.chars = chars;
+  job.n = n;
+  job.out = out;
+  job.covered = covered;
+  job.cancellable = cancellable;
+  g_mutex_init (&job.lock);
+
+  for (guint t = 1; t < n_threads; t++)
+    g_ptr_array_add (threads, g_thread_new ("zi-render", render_thread, &job));
+
+  /* The calling thread works too, with the caller's font, and is the one that reports progress. */
+  while (!job_should_stop (&job) && render_chunk (&job, font))
+    if (progress != NULL)
+      progress ((guint) g_atomic_int_get (&job.done), n, user_data);
+
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+  g_mutex_clear (&job.lock);
+
+  if (job.error != NULL)
+    {
+      g_propagate_error (error, job.error);
+      return FALSE;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (n, n, user_data);
+  return TRUE;
+}

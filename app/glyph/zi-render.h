@@ -11,6 +11,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gio/gio.h>
 #include "zi-font.h"
 
 G_BEGIN_DECLS

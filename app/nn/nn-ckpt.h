@@ -10,6 +10,15 @@
 
 #define NN_CKPT_VERSION 1
 #define NN_CKPT_MAX_DIMS 6
+/* Longest section name in bytes (names are stored in a fixed 64-byte NUL-padded field). */
+#define NN_CKPT_MAX_NAME 63
+
+/* The type of a section; the values are the codes stored in the file. */
+typedef enum {
+  NN_CKPT_F32 = 0,
+  NN_CKPT_F16 = 1,
+  NN_CKPT_BLOB = 2,
+} NnCkptType;
 
 typedef struct NnCkptWriter NnCkptWriter;
 typedef struct NnCkptReader NnCkptReader;
@@ -20,7 +29,9 @@ void          nn_ckpt_writer_free (NnCkptWriter *w);
 NnStatus nn_ckpt_put_tensor (NnCkptWriter *w, const char *name, const float *data,
                              const int *shape, int ndim, int fp16);
 NnStatus nn_ckpt_put_blob (NnCkptWriter *w, const char *name, const void *data, size_t len);
-/* Serialises everything into a new malloc'ed buffer (*buf, *len) and frees the writer. */
+/* Serialises everything into a new malloc'ed buffer (*buf, *len) and frees the writer. A failed put
+ * (bad name, duplicate, bad shape, no memory) is remembered: finish then returns that first error and
+ * no buffer, so callers may check the puts or only finish. */
 NnStatus nn_ckpt_finish (NnCkptWriter *w, uint8_t **buf, size_t *len);
 
 /* Validates magic, version, section table and every checksum. The buffer must outlive the reader. */
@@ -32,6 +43,16 @@ int      nn_ckpt_has (const NnCkptReader *r, const char *name);
 NnStatus nn_ckpt_get_tensor (const NnCkptReader *r, const char *name, float *dst,
                              const int *shape, int ndim);
 NnStatus nn_ckpt_get_blob (const NnCkptReader *r, const char *name, const void **data, size_t *len);
+/* Sections in file order, for tools that list a checkpoint (and the fuzzer). name points into the
+ * reader; shape gets NN_CKPT_MAX_DIMS entries, unused ones 0. Any output may be NULL. */
+size_t   nn_ckpt_n_sections (const NnCkptReader *r);
+NnStatus nn_ckpt_section_info (const NnCkptReader *r, size_t i, const char **name, NnCkptType *type,
+                               int *ndim, int shape[NN_CKPT_MAX_DIMS]);
+
+/* IEEE 754 binary16 conversions; float to half rounds to nearest, ties to even, overflows to
+ * infinity and keeps NaN a NaN. */
+uint16_t nn_f32_to_f16 (float f);
+float    nn_f16_to_f32 (uint16_t h);
 
 /* CRC-32 (IEEE 802.3), exposed for tests and for the core layer's own files. */
 uint32_t nn_crc32 (uint32_t crc, const void *data, size_t len);

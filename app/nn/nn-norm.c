@@ -1,1 +1,157 @@
-/* nn-norm.c — placeholder: being written. */
+/* nn-norm.c — batch norm (Ioffe & Szegedy 2015, algorithm 1 and its back-propagation in §3) and
+ * instance norm (Ulyanov, Vedaldi & Lempitsky 2016): both normalise a contiguous run of values, so
+ * they share the kernels below and differ only in what a run is and whether running statistics exist.
+ *
+ * For one run of m values with x̂ = (x - μ)·σ⁻¹ and y = γ·x̂ + β, the gradient is
+ *   dx = γ·σ⁻¹ · (dy - mean(dy) - x̂ · mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy.
+ * Sums are accumulated in double: a run holds up to N·H·W = 16·128·128 values. */
+#include "nn-norm.h"
+
+#include <math.h>
+
+/* Normalises one run; returns its mean and biased variance. */
+static void
+normalize_run (float *y, float *xhat, const float *x, size_t m, float g, float b, float eps,
+               double *mean_out, double *var_out, float *invstd_out)
+{
+  double sum = 0.0;
+  for (size_t i = 0; i < m; i++)
+    sum += x[i];
+  double mean = sum / (double) m;
+  double sq = 0.0;
+  for (size_t i = 0; i < m; i++)
+    {
+      double d = x[i] - mean;
+      sq += d * d;
+    }
+  double var = sq / (double) m;
+  float is = (float) (1.0 / sqrt (var + eps));
+  float mu = (float) mean;
+  for (size_t i = 0; i < m; i++)
+    {
+      float h = (x[i] - mu) * is;
+      xhat[i] = h;
+      y[i] = g * h + b;
+    }
+  *mean_out = mean;
+  *var_out = var;
+  *invstd_out = is;
+}
+
+static void
+backward_run (float *dx, double *dg, double *db, const float *dy, const float *xhat, size_t m,
+              float g, float invstd)
+{
+  double sdy = 0.0, sdyx = 0.0;
+  for (size_t i = 0; i < m; i++)
+    {
+      sdy += dy[i];
+      sdyx += (double) dy[i] * xhat[i];
+    }
+  *dg = sdyx;
+  *db = sdy;
+  if (dx == NULL)
+    return;
+  float k = g * invstd;
+  float mdy = (float) (sdy / (double) m);
+  float mdyx = (float) (sdyx / (double) m);
+  for (size_t i = 0; i < m; i++)
+    dx[i] += k * (dy[i] - mdy - xhat[i] * mdyx);
+}
+
+void
+nn_batchnorm2d_forward_train (float *y, float *xhat, float *invstd, float *run_mean, float *run_var,
+                              const float *x, const float *gamma, const float *beta, int c,
+                              size_t m, float momentum, float eps)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      size_t off = (size_t) ch * m;
+      double mean, var;
+      normalize_run (y + off, xhat + off, x + off, m, gamma[ch], beta[ch], eps, &mean, &var,
+                     &invstd[ch]);
+      if (run_mean != NULL)
+        run_mean[ch] = (1.0f - momentum) * run_mean[ch] + momentum * (float) mean;
+      if (run_var != NULL)
+        {
+          /* The running variance is the unbiased estimate, as PyTorch keeps it. */
+          double unbiased = m > 1 ? var * (double) m / (double) (m - 1) : var;
+          run_var[ch] = (1.0f - momentum) * run_var[ch] + momentum * (float) unbiased;
+        }
+    }
+}
+
+void
+nn_batchnorm2d_forward_eval (float *y, const float *x, const float *gamma, const float *beta,
+                             const float *run_mean, const float *run_var, int c, size_t m,
+                             float eps)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      float k = gamma[ch] / sqrtf (run_var[ch] + eps);
+      float b = beta[ch] - k * run_mean[ch];
+      const float *xp = x + (size_t) ch * m;
+      float *yp = y + (size_t) ch * m;
+      for (size_t i = 0; i < m; i++)
+        yp[i] = k * xp[i] + b;
+    }
+}
+
+void
+nn_batchnorm2d_backward (float *dx, float *dgamma, float *dbeta, const float *dy,
+                         const float *xhat, const float *invstd, const float *gamma, int c,
+                         size_t m)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      size_t off = (size_t) ch * m;
+      double dg, db;
+      backward_run (dx != NULL ? dx + off : NULL, &dg, &db, dy + off, xhat + off, m, gamma[ch],
+                    invstd[ch]);
+      if (dgamma != NULL)
+        dgamma[ch] += (float) dg;
+      if (dbeta != NULL)
+        dbeta[ch] += (float) db;
+    }
+}
+
+void
+nn_instancenorm2d_forward (float *y, float *xhat, float *invstd, const float *x,
+                           const float *gamma, const float *beta, int c, int n, size_t hw,
+                           float eps)
+{
+  for (int ch = 0; ch < c; ch++)
+    for (int b = 0; b < n; b++)
+      {
+        size_t run = (size_t) ch * n + b;
+        size_t off = run * hw;
+        double mean, var;
+        normalize_run (y + off, xhat + off, x + off, hw, gamma != NULL ? gamma[ch] : 1.0f,
+                       beta != NULL ? beta[ch] : 0.0f, eps, &mean, &var, &invstd[run]);
+      }
+}
+
+void
+nn_instancenorm2d_backward (float *dx, float *dgamma, float *dbeta, const float *dy,
+                            const float *xhat, const float *invstd, const float *gamma, int c,
+                            int n, size_t hw)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      double sg = 0.0, sb = 0.0;
+      for (int b = 0; b < n; b++)
+        {
+          size_t run = (size_t) ch * n + b;
+          size_t off = run * hw;
+          double dg, db;
+          backward_run (dx != NULL ? dx + off : NULL, &dg, &db, dy + off, xhat + off, hw,
+                        gamma != NULL ? gamma[ch] : 1.0f, invstd[run]);
+          sg += dg;
+          sb += db;
+        }
+      if (dgamma != NULL)
+        dgamma[ch] += (float) sg;
+      if (dbeta != NULL)
+        dbeta[ch] += (float) sb;
+    }
+}

@@ -1,1 +1,974 @@
-/* nn-pix2pix.c — placeholder: being written. */
+/* nn-pix2pix.c — the zi2zi / pix2pix model: building, a full training step, and inference.
+ *
+ * Architecture (Isola et al. 2017, "Image-to-image translation with conditional adversarial
+ * networks", the pytorch-CycleGAN-and-pix2pix code, laid out exactly as ../shared/peer/torch_bench.py
+ * so the speed comparison is fair):
+ *   G: U-Net of L = log2(S) levels. Level i: conv 4×4 s2 p1 to chs[i] = ngf·min(2^i, 8) channels,
+ *      norm on the levels 0 < i < L-1 (bias instead on the outermost and innermost), the level output
+ *      is the skip, LeakyReLU(0.2) feeds the next level. Decoder block i (innermost first): ReLU →
+ *      ConvTranspose 4×4 s2 p1 → norm (→ dropout on the three innermost blocks), then the
+ *      concatenation [skip, output]; block 0 ends in tanh. zi2zi (Tian 2017) appends a learned style
+ *      embedding to the 1×1 bottleneck when there is more than one style.
+ *   D: PatchGAN with n_layers = 3 on concat(source, image): conv 4×4 s2 (ndf, bias) → LReLU,
+ *      conv s2 (2ndf) → norm → LReLU, conv s2 (4ndf) → norm → LReLU, conv s1 p1 (8ndf) → norm → LReLU,
+ *      conv s1 p1 (1, bias): one logit per patch.
+ * Step: G forward once; D update on (real → 1, fake detached → 0) with the loss halved as pix2pix;
+ * then G update on the adversarial loss through the updated D + l1_weight·L1 (+ zi2zi's const loss:
+ * L2 between the encoder bottlenecks of the source and of the generated image; + total variation).
+ * Work that PyTorch does and nobody reads is skipped: no D weight gradients in the G step, no input
+ * gradient for the first layers that see only data.
+ *
+ * All activations are CNHW (nn-conv.h). Every tensor lives in an arena planned in create(); a step
+ * allocates nothing. A step that meets a NaN or infinity restores D's weights, its optimiser state and
+ * every running statistic from the backup block, so the model is as before the step. */
+#include "nn-pix2pix-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn-act.h"
+#include "nn-init.h"
+#include "nn-loss.h"
+#include "nn-misc.h"
+#include "nn-norm.h"
+
+void
+nn_pix2pix_defaults (NnPix2PixConfig *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  cfg->size = 64;
+  cfg->ngf = 32;
+  cfg->ndf = 0;
+  cfg->norm = NN_NORM_BATCH;
+  cfg->n_styles = 1;
+  cfg->embed_dim = 128;
+  cfg->dropout = 0.5f;
+  cfg->gan_loss = NN_GAN_BCE;
+  cfg->l1_weight = 100.0f;
+  cfg->batch = 16;
+}
+
+static int
+log2_exact (int v)
+{
+  int l = 0;
+  while ((1 << l) < v)
+    l++;
+  return (1 << l) == v ? l : -1;
+}
+
+static int
+nonneg_finite (float v)
+{
+  return isfinite (v) && v >= 0.0f;
+}
+
+NnStatus
+nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
+{
+  int l = log2_exact (cfg->size);
+  /* The PatchGAN needs 32 px to keep a 2×2 output; 512 px is the largest the product offers. */
+  if (l < 5 || l >= NN_P2P_MAX_LEVELS)
+    return NN_ERR_INVALID;
+  if (cfg->ngf < 1 || cfg->ngf > 1024 || cfg->ndf < 0 || cfg->ndf > 1024)
+    return NN_ERR_INVALID;
+  if (cfg->norm != NN_NORM_BATCH && cfg->norm != NN_NORM_INSTANCE)
+    return NN_ERR_INVALID;
+  if (cfg->gan_loss != NN_GAN_BCE && cfg->gan_loss != NN_GAN_LSGAN && cfg->gan_loss != NN_GAN_HINGE)
+    return NN_ERR_INVALID;
+  if (cfg->n_styles < 1 || cfg->n_styles > 65536 || (cfg->n_styles > 1 && cfg->embed_dim < 1)
+      || cfg->embed_dim < 0 || cfg->embed_dim > 4096)
+    return NN_ERR_INVALID;
+  if (!(cfg->dropout >= 0.0f && cfg->dropout < 1.0f))
+    return NN_ERR_INVALID;
+  if (!nonneg_finite (cfg->l1_weight) || !nonneg_finite (cfg->const_weight)
+      || !nonneg_finite (cfg->tv_weight) || !nonneg_finite (cfg->clip_norm))
+    return NN_ERR_INVALID;
+  if (cfg->batch < 1 || cfg->batch > 4096)
+    return NN_ERR_INVALID;
+  return NN_OK;
+}
+
+static int
+embed_width (const NnPix2PixConfig *cfg)
+{
+  return cfg->n_styles > 1 ? cfg->embed_dim : 0;
+}
+
+static int
+is_dropout_level (const NnPix2Pix *m, int i)
+{
+  return i > 0 && i >= m->levels - 3 && m->cfg.dropout > 0.0f;
+}
+
+static void
+set_norm (NnUnit *u, int normed, NnNormKind kind)
+{
+  u->has_bn = normed && kind == NN_NORM_BATCH;
+  u->has_in = normed && kind == NN_NORM_INSTANCE;
+}
+
+static void
+setup_geometry (NnPix2Pix *m)
+{
+  const NnPix2PixConfig *cfg = &m->cfg;
+  int L = log2_exact (cfg->size);
+  int ndf = cfg->ndf;
+
+  m->levels = L;
+  for (int i = 0; i < L; i++)
+    m->chs[i] = cfg->ngf * (i < 3 ? 1 << i : 8);
+
+  for (int i = 0; i < L; i++)
+    {
+      NnUnit *u = &m->down[i];
+      int h = cfg->size >> i;
+      nn_conv2d_init (&u->geo, i == 0 ? 1 : m->chs[i - 1], m->chs[i], 4, 2, 1, h, h);
+      int normed = i > 0 && i < L - 1;
+      u->has_bias = !normed;
+      set_norm (u, normed, cfg->norm);
+    }
+  for (int i = 0; i < L; i++)
+    {
+      NnUnit *u = &m->up[i];
+      int o = cfg->size >> (i + 1);
+      int inc = i == L - 1 ? m->chs[i] + embed_width (cfg) : 2 * m->chs[i];
+      nn_conv_transpose2d_init (&u->geo, inc, i == 0 ? 1 : m->chs[i - 1], 4, 2, 1, o, o);
+      u->has_bias = i == 0;
+      set_norm (u, i > 0, cfg->norm);
+    }
+
+  static const int mult[NN_P2P_D_LAYERS] = { 1, 2, 4, 8, 0 };
+  int cin = 2, h = cfg->size;
+  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+    {
+      NnUnit *u = &m->disc[l];
+      int co = l == NN_P2P_D_LAYERS - 1 ? 1 : ndf * mult[l];
+      int s = l < 3 ? 2 : 1;
+      nn_conv2d_init (&u->geo, cin, co, 4, s, 1, h, h);
+      int normed = l > 0 && l < NN_P2P_D_LAYERS - 1;
+      u->has_bias = !normed;
+      set_norm (u, normed, cfg->norm);
+      cin = co;
+      h = u->geo.ho;
+    }
+}
+
+static size_t
+weight_floats (const NnUnit *u)
+{
+  return (size_t) u->geo.ci * u->geo.co * u->geo.k * u->geo.k;
+}
+
+static void
+take_unit (NnUnit *u, NnArena *params, NnArena *grads, NnArena *stats)
+{
+  size_t co = (size_t) u->geo.co;
+  u->w = nn_arena_take (params, weight_floats (u));
+  u->dw = nn_arena_take (grads, weight_floats (u));
+  u->b = u->has_bias ? nn_arena_take (params, co) : NULL;
+  u->db = u->has_bias ? nn_arena_take (grads, co) : NULL;
+  u->gamma = u->has_bn ? nn_arena_take (params, co) : NULL;
+  u->dgamma = u->has_bn ? nn_arena_take (grads, co) : NULL;
+  u->beta = u->has_bn ? nn_arena_take (params, co) : NULL;
+  u->dbeta = u->has_bn ? nn_arena_take (grads, co) : NULL;
+  u->run_mean = u->has_bn ? nn_arena_take (stats, co) : NULL;
+  u->run_var = u->has_bn ? nn_arena_take (stats, co) : NULL;
+}
+
+/* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
+static size_t
+inv_floats (const NnUnit *u, int n)
+{
+  return u->has_bn ? (size_t) u->geo.co : (size_t) u->geo.co * n;
+}
+
+static size_t
+out_floats (const NnUnit *u, int n)
+{
+  return (size_t) u->geo.co * n * u->geo.ho * u->geo.wo;
+}
+
+static size_t
+in_floats (const NnUnit *u, int n)
+{
+  return (size_t) u->geo.ci * n * u->geo.hi * u->geo.wi;
+}
+
+static void
+plan_encoder (NnPix2Pix *m, NnEncPass *p, int main_pass)
+{
+  int n = m->cfg.batch;
+  for (int i = 0; i < m->levels; i++)
+    {
+      const NnUnit *u = &m->down[i];
+      int normed = u->has_bn || u->has_in;
+      size_t sz = out_floats (u, n);
+      p->z[i] = normed ? nn_arena_take (&m->g_act, sz) : NULL;
+      p->dz[i] = normed ? nn_arena_take (&m->g_dact, sz) : NULL;
+      p->inv[i] = normed ? nn_arena_take (&m->g_act, inv_floats (u, n)) : NULL;
+      if (main_pass)
+        {
+          p->s[i] = i < m->levels - 1 ? m->cat[i] : m->bott;
+          p->ds[i] = i < m->levels - 1 ? m->dcat[i] : m->dbott;
+        }
+      else
+        {
+          p->s[i] = nn_arena_take (&m->g_act, sz);
+          p->ds[i] = nn_arena_take (&m->g_dact, sz);
+        }
+      p->a[i] = i > 0 ? nn_arena_take (&m->g_act, in_floats (u, n)) : NULL;
+      p->da[i] = i > 0 ? nn_arena_take (&m->g_dact, in_floats (u, n)) : NULL;
+    }
+}
+
+static size_t
+max_size (size_t a, size_t b)
+{
+  return a > b ? a : b;
+}
+
+/* Hands out every tensor of the model from the arenas, in a fixed order; run once to count and once
+ * to point into the allocated blocks. */
+static void
+plan (NnPix2Pix *m, int with_d)
+{
+  int n = m->cfg.batch;
+  int L = m->levels;
+  size_t img = (size_t) n * m->cfg.size * m->cfg.size;
+  size_t scratch = 0;
+
+  for (int i = 0; i < L; i++)
+    take_unit (&m->down[i], &m->g_params, &m->g_grads, &m->stats);
+  for (int i = 0; i < L; i++)
+    take_unit (&m->up[i], &m->g_params, &m->g_grads, &m->stats);
+  size_t ne = (size_t) m->cfg.n_styles * embed_width (&m->cfg);
+  m->embed = ne > 0 ? nn_arena_take (&m->g_params, ne) : NULL;
+  m->dembed = ne > 0 ? nn_arena_take (&m->g_grads, ne) : NULL;
+
+  for (int i = 0; i < L - 1; i++)
+    {
+      m->cat[i] = nn_arena_take (&m->g_act, in_floats (&m->up[i], n));
+      m->dcat[i] = nn_arena_take (&m->g_dact, in_floats (&m->up[i], n));
+    }
+  m->bott = nn_arena_take (&m->g_act, in_floats (&m->up[L - 1], n));
+  m->dbott = nn_arena_take (&m->g_dact, in_floats (&m->up[L - 1], n));
+  m->r_in = nn_arena_take (&m->g_act, in_floats (&m->up[L - 1], n));
+  m->dr_in = nn_arena_take (&m->g_dact, in_floats (&m->up[L - 1], n));
+  for (int i = 0; i < L; i++)
+    {
+      const NnUnit *u = &m->up[i];
+      m->t[i] = nn_arena_take (&m->g_act, out_floats (u, n));
+      m->dt[i] = nn_arena_take (&m->g_dact, out_floats (u, n));
+      m->uinv[i] = i > 0 ? nn_arena_take (&m->g_act, inv_floats (u, n)) : NULL;
+      m->mask[i] = is_dropout_level (m, i) ? nn_arena_take (&m->g_act, out_floats (u, n)) : NULL;
+      scratch = max_size (scratch, nn_conv_transpose2d_scratch_floats (&u->geo, n));
+      scratch = max_size (scratch, nn_conv2d_scratch_floats (&m->down[i].geo, n));
+    }
+  plan_encoder (m, &m->enc, 1);
+  if (m->cfg.const_weight > 0.0f)
+    plan_encoder (m, &m->cenc, 0);
+  else
+    memset (&m->cenc, 0, sizeof m->cenc);
+
+  if (with_d)
+    {
+      for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+        take_unit (&m->disc[l], &m->d_params, &m->d_grads, &m->stats);
+      m->in_real = nn_arena_take (&m->d_act, 2 * img);
+      m->in_fake = nn_arena_take (&m->d_act, 2 * img);
+      m->din = nn_arena_take (&m->d_dact, 2 * img);
+      for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+        {
+          const NnUnit *u = &m->disc[l];
+          int normed = u->has_bn || u->has_in;
+          m->d_z[l] = normed ? nn_arena_take (&m->d_act, out_floats (u, n)) : NULL;
+          m->d_a[l] = nn_arena_take (&m->d_act, out_floats (u, n));
+          m->d_inv[l] = normed ? nn_arena_take (&m->d_act, inv_floats (u, n)) : NULL;
+          m->d_dz[l] = normed ? nn_arena_take (&m->d_dact, out_floats (u, n)) : NULL;
+          m->d_da[l] = nn_arena_take (&m->d_dact, out_floats (u, n));
+          scratch = max_size (scratch, nn_conv2d_scratch_floats (&u->geo, n));
+        }
+      nn_arena_take (&m->g_state, 3 * m->g_params.used);
+      nn_arena_take (&m->d_state, 3 * m->d_params.used);
+      nn_arena_take (&m->backup, 3 * m->d_params.used + m->d_params.used + m->stats.used);
+    }
+  else
+    nn_arena_take (&m->backup, m->stats.used);
+  nn_arena_take (&m->scratch, scratch);
+}
+
+
+#define N_ARENAS 13
+
+static NnArena *
+arena_at (NnPix2Pix *m, int i)
+{
+  NnArena *all[N_ARENAS] = { &m->g_params, &m->g_grads, &m->g_state, &m->d_params, &m->d_grads,
+                             &m->d_state, &m->stats, &m->g_act, &m->g_dact, &m->d_act,
+                             &m->d_dact, &m->scratch, &m->backup };
+  return all[i];
+}
+
+static void
+set_default_optim (NnOptConfig *dst, const NnOptConfig *src)
+{
+  if (src != NULL)
+    *dst = *src;
+  else
+    nn_optim_defaults (dst, NN_OPT_ADAM);
+}
+
+NnStatus
+nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig *opt_g,
+                  const NnOptConfig *opt_d, int with_d)
+{
+  NnStatus st = nn_pix2pix_check_config (cfg);
+  if (st != NN_OK)
+    return st;
+  NnPix2Pix *m = calloc (1, sizeof *m);
+  if (m == NULL)
+    return NN_ERR_NOMEM;
+  m->cfg = *cfg;
+  if (m->cfg.ndf == 0)
+    m->cfg.ndf = m->cfg.ngf;
+  set_default_optim (&m->opt_g, opt_g);
+  set_default_optim (&m->opt_d, opt_d);
+  m->has_d = with_d;
+  setup_geometry (m);
+
+  for (int i = 0; i < N_ARENAS; i++)
+    nn_arena_count (arena_at (m, i));
+  plan (m, with_d);
+  m->style0 = calloc ((size_t) cfg->batch, sizeof (int));
+  if (m->style0 == NULL)
+    {
+      nn_pix2pix_free (m);
+      return NN_ERR_NOMEM;
+    }
+  for (int i = 0; i < N_ARENAS; i++)
+    if (nn_arena_alloc (arena_at (m, i)) != NN_OK)
+      {
+        nn_pix2pix_free (m);
+        return NN_ERR_NOMEM;
+      }
+  plan (m, with_d);
+  *out = m;
+  return NN_OK;
+}
+
+/* pix2pix's init_weights('normal', 0.02): conv weights N(0, 0.02), biases 0, norm scales N(1, 0.02),
+ * norm shifts 0; running statistics start at mean 0, variance 1 (PyTorch's BatchNorm2d). */
+static void
+init_unit (NnUnit *u, NnRng *rng)
+{
+  nn_init_normal (u->w, weight_floats (u), 0.0f, 0.02f, rng);
+  if (u->has_bn)
+    {
+      nn_init_normal (u->gamma, (size_t) u->geo.co, 1.0f, 0.02f, rng);
+      nn_init_ones (u->run_var, (size_t) u->geo.co);
+    }
+}
+
+NnStatus
+nn_pix2pix_create (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig *opt_g,
+                   const NnOptConfig *opt_d, uint64_t seed)
+{
+  if (out == NULL || cfg == NULL)
+    return NN_ERR_INVALID;
+  NnPix2Pix *m;
+  NnStatus st = nn_pix2pix_build (&m, cfg, opt_g, opt_d, 1);
+  if (st != NN_OK)
+    return st;
+  NnRng rng;
+  nn_rng_seed (&rng, seed);
+  for (int i = 0; i < m->levels; i++)
+    init_unit (&m->down[i], &rng);
+  for (int i = 0; i < m->levels; i++)
+    init_unit (&m->up[i], &rng);
+  if (m->embed != NULL)
+    nn_init_normal (m->embed, (size_t) m->cfg.n_styles * m->cfg.embed_dim, 0.0f, 0.02f, &rng);
+  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+    init_unit (&m->disc[l], &rng);
+  *out = m;
+  return NN_OK;
+}
+
+void
+nn_pix2pix_free (NnPix2Pix *m)
+{
+  if (m == NULL)
+    return;
+  for (int i = 0; i < N_ARENAS; i++)
+    nn_arena_free (arena_at (m, i));
+  free (m->style0);
+  free (m);
+}
+
+const NnPix2PixConfig *
+nn_pix2pix_config (const NnPix2Pix *m)
+{
+  return &m->cfg;
+}
+
+void
+nn_pix2pix_set_optim (NnPix2Pix *m, const NnOptConfig *opt_g, const NnOptConfig *opt_d)
+{
+  /* The state of one rule means nothing to another: a change of rule starts it afresh. */
+  if (opt_g != NULL)
+    {
+      if (opt_g->kind != m->opt_g.kind && m->g_state.base != NULL)
+        {
+          memset (m->g_state.base, 0, m->g_state.cap * sizeof (float));
+          m->t_g = 0;
+        }
+      m->opt_g = *opt_g;
+    }
+  if (opt_d != NULL)
+    {
+      if (opt_d->kind != m->opt_d.kind && m->d_state.base != NULL)
+        {
+          memset (m->d_state.base, 0, m->d_state.cap * sizeof (float));
+          m->t_d = 0;
+        }
+      m->opt_d = *opt_d;
+    }
+}
+
+NnStatus
+nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
+{
+  if (m == NULL || cfg == NULL || nn_pix2pix_check_config (cfg) != NN_OK)
+    return NN_ERR_INVALID;
+  const NnPix2PixConfig *c = &m->cfg;
+  int ndf = cfg->ndf == 0 ? cfg->ngf : cfg->ndf;
+  if (cfg->size != c->size || cfg->ngf != c->ngf || ndf != c->ndf || cfg->norm != c->norm
+      || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c))
+    return NN_ERR_INVALID;
+  /* Memory for the const loss and the dropout masks is planned at build time. */
+  if (cfg->const_weight > 0.0f && m->cenc.s[0] == NULL)
+    return NN_ERR_INVALID;
+  if (cfg->dropout > 0.0f && m->mask[m->levels - 1] == NULL)
+    return NN_ERR_INVALID;
+  m->cfg.dropout = cfg->dropout;
+  m->cfg.gan_loss = cfg->gan_loss;
+  m->cfg.l1_weight = cfg->l1_weight;
+  m->cfg.const_weight = cfg->const_weight;
+  m->cfg.tv_weight = cfg->tv_weight;
+  m->cfg.clip_norm = cfg->clip_norm;
+  return NN_OK;
+}
+
+size_t
+nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float **grads)
+{
+  NnArena *p = discriminator ? &m->d_params : &m->g_params;
+  NnArena *g = discriminator ? &m->d_grads : &m->g_grads;
+  if (params != NULL)
+    *params = p->base;
+  if (grads != NULL)
+    *grads = g->base;
+  return p->base != NULL ? p->cap : 0;
+}
+
+/* ---- Passes ---- */
+
+static void
+norm_forward (const NnUnit *u, float *y, float *z, float *inv, const float *x, int n, int train,
+              int update_running)
+{
+  size_t hw = (size_t) u->geo.ho * u->geo.wo;
+  if (u->has_bn)
+    {
+      if (train)
+        nn_batchnorm2d_forward_train (y, z, inv, update_running ? u->run_mean : NULL,
+                                      update_running ? u->run_var : NULL, x, u->gamma, u->beta,
+                                      u->geo.co, (size_t) n * hw, NN_BN_MOMENTUM, NN_NORM_EPS);
+      else
+        nn_batchnorm2d_forward_eval (y, x, u->gamma, u->beta, u->run_mean, u->run_var, u->geo.co,
+                                     (size_t) n * hw, NN_NORM_EPS);
+    }
+  else
+    nn_instancenorm2d_forward (y, z, inv, x, NULL, NULL, u->geo.co, n, hw, NN_NORM_EPS);
+}
+
+static void
+norm_backward (const NnUnit *u, float *dx, const float *dy, const float *xhat, const float *inv,
+               int n, int param_grads)
+{
+  size_t hw = (size_t) u->geo.ho * u->geo.wo;
+  if (u->has_bn)
+    nn_batchnorm2d_backward (dx, param_grads ? u->dgamma : NULL, param_grads ? u->dbeta : NULL, dy,
+                             xhat, inv, u->gamma, u->geo.co, (size_t) n * hw);
+  else
+    nn_instancenorm2d_backward (dx, NULL, NULL, dy, xhat, inv, NULL, u->geo.co, n, hw);
+}
+
+static void
+encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int train, int update_running)
+{
+  float *col = m->scratch.base;
+  for (int i = 0; i < m->levels; i++)
+    {
+      const NnUnit *u = &m->down[i];
+      int normed = u->has_bn || u->has_in;
+      const float *in = i == 0 ? x : p->a[i];
+      /* In evaluation mode batch norm does not cache x̂, so the conv output may stay in z. */
+      nn_conv2d_forward (normed ? p->z[i] : p->s[i], col, in, u->w, u->b, &u->geo, n);
+      if (normed)
+        norm_forward (u, p->s[i], p->z[i], p->inv[i], p->z[i], n, train, update_running);
+      if (i < m->levels - 1)
+        nn_leaky_relu_forward (p->a[i + 1], p->s[i], NN_P2P_LRELU_SLOPE, out_floats (u, n));
+    }
+}
+
+/* dx0 receives the gradient w.r.t. the pass's input image (NULL: not needed). */
+static void
+encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n)
+{
+  float *col = m->scratch.base;
+  for (int i = m->levels - 1; i >= 0; i--)
+    {
+      const NnUnit *u = &m->down[i];
+      const float *dy = p->ds[i];
+      if (u->has_bn || u->has_in)
+        {
+          norm_backward (u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1);
+          dy = p->dz[i];
+        }
+      nn_conv2d_backward (i == 0 ? dx0 : p->da[i], u->dw, u->db, col, dy, i == 0 ? x : p->a[i],
+                          u->w, &u->geo, n);
+      if (i > 0)
+        nn_leaky_relu_backward (p->ds[i - 1], p->da[i], p->a[i], NN_P2P_LRELU_SLOPE,
+                                in_floats (u, n));
+    }
+}
+
+/* The second half of cat[i - 1]: where decoder block i writes its output. */
+static float *
+up_out (NnPix2Pix *m, float **cat, int i, int n)
+{
+  return cat[i - 1] + out_floats (&m->up[i], n);
+}
+
+static void
+decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng, float *out)
+{
+  float *col = m->scratch.base;
+  int L = m->levels;
+  int c8 = m->chs[L - 1];
+
+  if (m->embed != NULL)
+    nn_embedding_forward (m->bott + (size_t) c8 * n, m->embed, style, m->cfg.embed_dim, n, 1);
+  for (int i = L - 1; i >= 0; i--)
+    {
+      const NnUnit *u = &m->up[i];
+      float *in;
+      if (i == L - 1)
+        {
+          nn_relu_forward (m->r_in, m->bott, in_floats (u, n));
+          in = m->r_in;
+        }
+      else
+        {
+          /* The skip half of cat[i] has already fed the encoder's next level: ReLU in place. */
+          nn_relu_forward (m->cat[i], m->cat[i], in_floats (u, n));
+          in = m->cat[i];
+        }
+      nn_conv_transpose2d_forward (m->t[i], col, in, u->w, u->b, &u->geo, n);
+      if (i == 0)
+        nn_tanh_forward (out, m->t[0], out_floats (u, n));
+      else
+        {
+          float *y = up_out (m, m->cat, i, n);
+          norm_forward (u, y, m->t[i], m->uinv[i], m->t[i], n, train, train);
+          if (train && is_dropout_level (m, i))
+            nn_dropout_forward (y, m->mask[i], y, m->cfg.dropout, out_floats (u, n), rng);
+        }
+    }
+}
+
+/* dout: the gradient w.r.t. the generator's output image out. */
+static void
+decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out, const float *dout)
+{
+  float *col = m->scratch.base;
+  int L = m->levels;
+  int c8 = m->chs[L - 1];
+
+  nn_tanh_backward (m->dt[0], dout, out, out_floats (&m->up[0], n));
+  for (int i = 0; i < L; i++)
+    {
+      const NnUnit *u = &m->up[i];
+      if (i > 0)
+        {
+          float *dy = up_out (m, m->dcat, i, n);
+          size_t cnt = out_floats (u, n);
+          if (is_dropout_level (m, i))
+            for (size_t k = 0; k < cnt; k++)
+              dy[k] *= m->mask[i][k];
+          norm_backward (u, m->dt[i], dy, m->t[i], m->uinv[i], n, 1);
+        }
+      if (i == L - 1)
+        {
+          nn_conv_transpose2d_backward (m->dr_in, u->dw, u->db, col, m->dt[i], m->r_in, u->w,
+                                        &u->geo, n);
+          nn_relu_backward (m->dbott, m->dr_in, m->r_in, in_floats (u, n));
+        }
+      else
+        {
+          nn_conv_transpose2d_backward (m->dcat[i], u->dw, u->db, col, m->dt[i], m->cat[i], u->w,
+                                        &u->geo, n);
+          nn_relu_grad_inplace (m->dcat[i], m->cat[i], in_floats (u, n));
+        }
+    }
+  if (m->embed != NULL)
+    nn_embedding_backward (m->dembed, m->dbott + (size_t) c8 * n, style, m->cfg.embed_dim, n, 1);
+}
+
+/* The discriminator on in [2, N, S, S]; returns the logits (d_a of the last layer). */
+static const float *
+d_forward (NnPix2Pix *m, const float *in, int n)
+{
+  float *col = m->scratch.base;
+  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+    {
+      const NnUnit *u = &m->disc[l];
+      int normed = u->has_bn || u->has_in;
+      const float *x = l == 0 ? in : m->d_a[l - 1];
+      nn_conv2d_forward (normed ? m->d_z[l] : m->d_a[l], col, x, u->w, u->b, &u->geo, n);
+      if (normed)
+        norm_forward (u, m->d_a[l], m->d_z[l], m->d_inv[l], m->d_z[l], n, 1, 1);
+      if (l < NN_P2P_D_LAYERS - 1)
+        nn_leaky_relu_forward (m->d_a[l], m->d_a[l], NN_P2P_LRELU_SLOPE, out_floats (u, n));
+    }
+  return m->d_a[NN_P2P_D_LAYERS - 1];
+}
+
+/* Back-propagates the logit gradient already in d_da[last]. param_grads: accumulate D's weight
+ * gradients; din (may be NULL): receives the gradient w.r.t. the input pair. */
+static void
+d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float *din)
+{
+  float *col = m->scratch.base;
+  for (int l = NN_P2P_D_LAYERS - 1; l >= 0; l--)
+    {
+      const NnUnit *u = &m->disc[l];
+      const float *dy = m->d_da[l];
+      if (l < NN_P2P_D_LAYERS - 1)
+        nn_leaky_relu_grad_inplace (m->d_da[l], m->d_a[l], NN_P2P_LRELU_SLOPE, out_floats (u, n));
+      if (u->has_bn || u->has_in)
+        {
+          norm_backward (u, m->d_dz[l], m->d_da[l], m->d_z[l], m->d_inv[l], n, param_grads);
+          dy = m->d_dz[l];
+        }
+      nn_conv2d_backward (l == 0 ? din : m->d_da[l - 1], param_grads ? u->dw : NULL,
+                          param_grads ? u->db : NULL, col, dy, l == 0 ? in : m->d_a[l - 1], u->w,
+                          &u->geo, n);
+    }
+}
+
+static void
+zero_arena (NnArena *a)
+{
+  memset (a->base, 0, a->cap * sizeof (float));
+}
+
+static size_t
+logit_count (const NnPix2Pix *m, int n)
+{
+  return out_floats (&m->disc[NN_P2P_D_LAYERS - 1], n);
+}
+
+/* The discriminator's loss on one batch of logits, gradient (× scale) into dx. */
+static float
+d_gan_loss (const NnPix2Pix *m, float *dx, const float *x, size_t cnt, int real, float scale)
+{
+  switch (m->cfg.gan_loss)
+    {
+    case NN_GAN_LSGAN:
+      return nn_loss_lsgan (dx, x, real ? 1.0f : 0.0f, cnt, scale);
+    case NN_GAN_HINGE:
+      return nn_loss_hinge_d (dx, x, real, cnt, scale);
+    case NN_GAN_BCE:
+    default:
+      return nn_loss_bce_logits (dx, x, NULL, real ? 1.0f : 0.0f, cnt, scale);
+    }
+}
+
+/* The generator's adversarial loss (non-saturating for BCE). */
+static float
+g_gan_loss (const NnPix2Pix *m, float *dx, const float *x, size_t cnt)
+{
+  switch (m->cfg.gan_loss)
+    {
+    case NN_GAN_LSGAN:
+      return nn_loss_lsgan (dx, x, 1.0f, cnt, 1.0f);
+    case NN_GAN_HINGE:
+      return nn_loss_hinge_g (dx, x, cnt, 1.0f);
+    case NN_GAN_BCE:
+    default:
+      return nn_loss_bce_logits (dx, x, NULL, 1.0f, cnt, 1.0f);
+    }
+}
+
+static double
+block_norm (const float *g, size_t n)
+{
+  double acc = 0.0;
+  for (size_t i = 0; i < n; i++)
+    acc += (double) g[i] * g[i];
+  return sqrt (acc);
+}
+
+static void
+clip_block (float *g, size_t n, double norm, float clip)
+{
+  if (clip <= 0.0f || norm <= clip)
+    return;
+  float k = (float) (clip / norm);
+  for (size_t i = 0; i < n; i++)
+    g[i] *= k;
+}
+
+/* G forward in training mode from src into in_fake's second channel, with the inputs of D set up. */
+static void
+g_forward_train (NnPix2Pix *m, const float *src, const float *tgt, const int *style, int n,
+                 NnRng *rng)
+{
+  size_t img = (size_t) n * m->cfg.size * m->cfg.size;
+  memcpy (m->in_real, src, img * sizeof (float));
+  memcpy (m->in_real + img, tgt, img * sizeof (float));
+  memcpy (m->in_fake, src, img * sizeof (float));
+  encoder_forward (m, &m->enc, src, n, 1, 1);
+  decoder_forward (m, style, n, 1, rng, m->in_fake + img);
+}
+
+/* D's gradients on the real pair (label 1) and the detached generated pair (label 0), each half of
+ * the loss as pix2pix. */
+static void
+d_phase (NnPix2Pix *m, int n, NnStepStats *st)
+{
+  size_t cnt = logit_count (m, n);
+  float *dlogit = m->d_da[NN_P2P_D_LAYERS - 1];
+
+  zero_arena (&m->d_grads);
+  zero_arena (&m->d_dact);
+  const float *logit = d_forward (m, m->in_real, n);
+  st->d_real = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 1, 0.5f);
+  d_backward (m, m->in_real, n, 1, NULL);
+
+  zero_arena (&m->d_dact);
+  logit = d_forward (m, m->in_fake, n);
+  st->d_fake = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 0, 0.5f);
+  d_backward (m, m->in_fake, n, 1, NULL);
+  st->d_loss = st->d_real + st->d_fake;
+  st->d_grad_norm = (float) block_norm (m->d_grads.base, m->d_grads.cap);
+}
+
+/* G's gradients through the current D. */
+static void
+g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *st)
+{
+  size_t img = (size_t) n * m->cfg.size * m->cfg.size;
+  size_t cnt = logit_count (m, n);
+  float *fake = m->in_fake + img;
+  float *dfake = m->din + img;
+  int L = m->levels;
+
+  zero_arena (&m->g_grads);
+  zero_arena (&m->d_dact);
+  const float *logit = d_forward (m, m->in_fake, n);
+  st->g_adv = g_gan_loss (m, m->d_da[NN_P2P_D_LAYERS - 1], logit, cnt);
+  d_backward (m, m->in_fake, n, 0, m->din);
+
+  st->g_l1 = nn_loss_l1 (dfake, fake, tgt, img, m->cfg.l1_weight);
+  st->g_tv = m->cfg.tv_weight > 0.0f
+               ? nn_loss_tv (dfake, fake, (size_t) n, m->cfg.size, m->cfg.size, m->cfg.tv_weight)
+               : 0.0f;
+
+  zero_arena (&m->g_dact);
+  st->g_const = 0.0f;
+  if (m->cfg.const_weight > 0.0f)
+    {
+      /* zi2zi's const loss: the generated glyph should encode like its source. The second pass
+       * uses batch statistics but leaves the running ones to the main pass. */
+      encoder_forward (m, &m->cenc, fake, n, 1, 0);
+      st->g_const = nn_loss_mse (m->cenc.ds[L - 1], m->dbott, m->cenc.s[L - 1], m->bott,
+                                 out_floats (&m->down[L - 1], n), m->cfg.const_weight);
+      encoder_backward (m, &m->cenc, fake, dfake, n);
+    }
+  decoder_backward (m, style, n, fake, dfake);
+  encoder_backward (m, &m->enc, m->in_fake, NULL, n);
+
+  st->g_loss = st->g_adv + m->cfg.l1_weight * st->g_l1 + m->cfg.const_weight * st->g_const
+               + m->cfg.tv_weight * st->g_tv;
+  st->g_grad_norm = (float) block_norm (m->g_grads.base, m->g_grads.cap);
+}
+
+static int
+stats_finite_d (const NnStepStats *st)
+{
+  return isfinite (st->d_loss) && isfinite (st->d_grad_norm);
+}
+
+static int
+stats_finite_g (const NnStepStats *st)
+{
+  return isfinite (st->g_loss) && isfinite (st->g_grad_norm);
+}
+
+static NnStatus
+check_step_args (NnPix2Pix *m, const float *src, const float *tgt, const int *style, int n)
+{
+  if (m == NULL || src == NULL || tgt == NULL || !m->has_d || n < 1 || n > m->cfg.batch)
+    return NN_ERR_INVALID;
+  if (style != NULL)
+    for (int i = 0; i < n; i++)
+      if (style[i] < 0 || style[i] >= m->cfg.n_styles)
+        return NN_ERR_INVALID;
+  return NN_OK;
+}
+
+NnStatus
+nn_pix2pix_compute (NnPix2Pix *m, const float *src, const float *tgt, const int *style, int n,
+                    NnRng *rng, NnStepStats *stats)
+{
+  NnStatus status = check_step_args (m, src, tgt, style, n);
+  if (status != NN_OK || rng == NULL)
+    return status != NN_OK ? status : NN_ERR_INVALID;
+  NnStepStats st = { 0 };
+  if (style == NULL)
+    style = m->style0;
+  g_forward_train (m, src, tgt, style, n, rng);
+  d_phase (m, n, &st);
+  g_phase (m, tgt, style, n, &st);
+  if (stats != NULL)
+    *stats = st;
+  return stats_finite_d (&st) && stats_finite_g (&st) ? NN_OK : NN_ERR_NONFINITE;
+}
+
+NnStatus
+nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const int *style, int n,
+                       float lr_g, float lr_d, NnRng *rng, NnStepStats *stats)
+{
+  NnStatus status = check_step_args (m, src, tgt, style, n);
+  if (status != NN_OK || rng == NULL)
+    return status != NN_OK ? status : NN_ERR_INVALID;
+  if (!nonneg_finite (lr_g) || !nonneg_finite (lr_d))
+    return NN_ERR_INVALID;
+  if (style == NULL)
+    style = m->style0;
+
+  /* The backup block: D's weights, D's optimiser state, then every running statistic. */
+  size_t nd = m->d_params.cap;
+  size_t nd_state = nn_optim_state_floats (&m->opt_d, nd);
+  float *bk_params = m->backup.base;
+  float *bk_state = bk_params + nd;
+  float *bk_stats = bk_state + 3 * nd;
+  memcpy (bk_stats, m->stats.base, m->stats.cap * sizeof (float));
+
+  NnStepStats st = { 0 };
+  g_forward_train (m, src, tgt, style, n, rng);
+  d_phase (m, n, &st);
+  if (stats != NULL)
+    *stats = st;
+  if (!stats_finite_d (&st))
+    {
+      memcpy (m->stats.base, bk_stats, m->stats.cap * sizeof (float));
+      return NN_ERR_NONFINITE;
+    }
+
+  memcpy (bk_params, m->d_params.base, nd * sizeof (float));
+  memcpy (bk_state, m->d_state.base, nd_state * sizeof (float));
+  clip_block (m->d_grads.base, nd, st.d_grad_norm, m->cfg.clip_norm);
+  m->t_d++;
+  nn_optim_step (&m->opt_d, lr_d, m->t_d, m->d_params.base, m->d_grads.base, m->d_state.base, nd);
+
+  g_phase (m, tgt, style, n, &st);
+  if (stats != NULL)
+    *stats = st;
+  if (!stats_finite_g (&st))
+    {
+      memcpy (m->d_params.base, bk_params, nd * sizeof (float));
+      memcpy (m->d_state.base, bk_state, nd_state * sizeof (float));
+      memcpy (m->stats.base, bk_stats, m->stats.cap * sizeof (float));
+      m->t_d--;
+      return NN_ERR_NONFINITE;
+    }
+  size_t ng = m->g_params.cap;
+  clip_block (m->g_grads.base, ng, st.g_grad_norm, m->cfg.clip_norm);
+  m->t_g++;
+  nn_optim_step (&m->opt_g, lr_g, m->t_g, m->g_params.base, m->g_grads.base, m->g_state.base, ng);
+  return NN_OK;
+}
+
+NnStatus
+nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, float *out)
+{
+  if (m == NULL || src == NULL || out == NULL || n < 1 || n > m->cfg.batch)
+    return NN_ERR_INVALID;
+  if (style != NULL)
+    for (int i = 0; i < n; i++)
+      if (style[i] < 0 || style[i] >= m->cfg.n_styles)
+        return NN_ERR_INVALID;
+  encoder_forward (m, &m->enc, src, n, 0, 0);
+  decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
+  return NN_OK;
+}
+
+size_t
+nn_pix2pix_memory_bytes (const NnPix2PixConfig *cfg)
+{
+  if (cfg == NULL || nn_pix2pix_check_config (cfg) != NN_OK)
+    return 0;
+  NnPix2Pix *m = calloc (1, sizeof *m);
+  if (m == NULL)
+    return 0;
+  m->cfg = *cfg;
+  if (m->cfg.ndf == 0)
+    m->cfg.ndf = m->cfg.ngf;
+  setup_geometry (m);
+  for (int i = 0; i < N_ARENAS; i++)
+    nn_arena_count (arena_at (m, i));
+  plan (m, 1);
+  size_t total = sizeof *m + (size_t) cfg->batch * sizeof (int);
+  for (int i = 0; i < N_ARENAS; i++)
+    total += nn_arena_bytes (arena_at (m, i));
+  free (m);
+  return total;
+}
+
+double
+nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n)
+{
+  if (cfg == NULL || nn_pix2pix_check_config (cfg) != NN_OK || n < 1)
+    return 0.0;
+  NnPix2Pix m;
+  memset (&m, 0, sizeof m);
+  m.cfg = *cfg;
+  if (m.cfg.ndf == 0)
+    m.cfg.ndf = m.cfg.ngf;
+  setup_geometry (&m);
+
+  /* Count the multiply-adds that train_step performs: G forward, G backward (weights for all,
+   * input for all but the first conv), the const pass's forward and backward; D forward three
+   * times, D backward twice with weights (no input gradient for its first layer) and once for the
+   * input only. One multiply-add is two FLOPs. */
+  double g = 0.0, g0 = nn_conv2d_macs (&m.down[0].geo, n);
+  double enc = 0.0;
+  for (int i = 0; i < m.levels; i++)
+    {
+      enc += nn_conv2d_macs (&m.down[i].geo, n);
+      g += nn_conv2d_macs (&m.down[i].geo, n) + nn_conv2d_macs (&m.up[i].geo, n);
+    }
+  double d = 0.0, d0 = nn_conv2d_macs (&m.disc[0].geo, n);
+  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+    d += nn_conv2d_macs (&m.disc[l].geo, n);
+
+  double macs = g + (2.0 * g - g0) + 3.0 * d + 2.0 * (2.0 * d - d0) + d;
+  if (cfg->const_weight > 0.0f)
+    macs += 3.0 * enc;
+  return 2.0 * macs;
+}

@@ -102,3 +102,24 @@ size_t   nn_pix2pix_memory_bytes (const NnPix2PixConfig *cfg);
 /* Floating-point operations of one train_step on n pairs (conv and transposed conv, forward and
  * backward, both networks), for the benchmark's GFLOP/s. */
 double   nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n);
+
+/* ---- Additions beyond the first contract (for the trainer's extras and the engine's tests) ---- */
+
+/* The parameter and gradient blocks of one network (discriminator = 0: G, 1: D); returns the float
+ * count (0 when the model has no D). Gradients hold the last step's values (before clipping). */
+size_t   nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float **grads);
+
+/* Computes every loss of a training step and both networks' gradients, without updating anything: the D loss and D gradients of the real and generated pairs, and the G loss and G
+ * gradients against the current D. Batch-norm running statistics do move (training mode). */
+NnStatus nn_pix2pix_compute (NnPix2Pix   *m,
+                             const float *src,    /* [n, 1, S, S] */
+                             const float *tgt,    /* [n, 1, S, S] */
+                             const int   *style,  /* [n] or NULL */
+                             int          n,
+                             NnRng       *rng,
+                             NnStepStats *stats);
+
+/* Replaces the loss weights, dropout, GAN loss and clipping of a built model (the architecture fields
+ * must match; turning on the const loss needs a model built with const_weight > 0): NN_ERR_INVALID
+ * otherwise. */
+NnStatus nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg);

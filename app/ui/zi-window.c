@@ -1,35 +1,1474 @@
-/* zi-window.c — the Zimaru main window, built from resources/zi-window.ui. */
+/* zi-window.c — the Zimaru main window, built from resources/zi-window.ui.
+ *
+ * The window holds the font pair, the character sets computed from it (off the main thread), the
+ * grid's list and the shared glyph cache, and dispatches the header bar's actions to the training
+ * panel and the export dialog. It draws and dispatches; training and export logic live in app/core. */
 #include "config.h"
 #include "zi-window.h"
+
+#include "zi-char-list.h"
+#include "zi-charset.h"
+#include "zi-error.h"
+#include "zi-export-dialog.h"
+#include "zi-font.h"
+#include "zi-glyph-cell.h"
+#include "zi-glyph-detail.h"
+#include "zi-metrics.h"
+#include "zi-model.h"
+#include "zi-picks.h"
+#include "zi-render.h"
+#include "zi-run.h"
+
+#include <glib/gi18n.h>
+
+#define N_CODE_POINTS 0x110000
+#define CONTEXT_RADIUS 4
+
+/* What a font load computes on its worker thread. */
+typedef struct {
+  char         *source_spec;
+  char         *target_spec;
+  ZiFont       *source;
+  ZiFont       *target;
+  GArray       *all;          /* every character of the source, code-point order */
+  GArray       *shared;
+  GArray       *missing;
+  guint8       *target_bits;  /* bitset over all code points */
+  ZiFontMetrics metrics;      /* of the target */
+  ZiPlacement   placement;    /* of the target at ZI_GLYPH_DETAIL_SIZE */
+} FontLoad;
 
 struct _ZiWindow
 {
   GtkApplicationWindow  parent_instance;
+
   GtkHeaderBar         *header_bar;
+  GtkMenuButton        *source_button;
+  GtkMenuButton        *target_button;
+  GtkMenuButton        *block_button;
+  GtkSearchEntry       *search_entry;
+  GtkWidget            *train_button;
+  GtkWidget            *pause_button;
+  GtkWidget            *resume_button;
+  GtkWidget            *stop_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *main_stack;
+  GtkDropDown          *filter_dropdown;
+  GtkLabel             *count_label;
+  GtkAdjustment        *zoom_adjustment;
+  GtkStack             *grid_stack;
+  GtkSpinner           *loading_spinner;
+  GtkLabel             *loading_label;
+  GtkGridView          *grid_view;
+  ZiGlyphDetail        *detail;
+  ZiTrainingPanel      *training_panel;
+
+  char                 *source_spec;
+  char                 *target_spec;
+  ZiBlockFilter         block;
+  ZiFilter              filter;
+  char                 *search;
+  FontLoad             *fonts;
+  GCancellable         *load_cancellable;
+  gboolean              loaded;
+
+  ZiCharList           *list;
+  GtkSingleSelection   *selection;
+  ZiGlyphCache         *cache;
+  GPtrArray            *cells;        /* live ZiGlyphCell, not owned */
+  ZiGlyphKind           kinds[2 + ZI_GLYPH_CACHE_MAX_MODELS];
+  guint                 n_kinds;
+  gboolean              comparing;
+
+  GHashTable           *val_chars;    /* from the open run */
+  GHashTable           *train_chars;
+  GArray               *val_list;
+  ZiPicks              *picks;
+  GArray               *worst;
+  GCancellable         *worst_cancellable;
+
+  char                 *error;
 };
 
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
 
-ZiWindow *
-zi_window_new (ZiApplication *application)
+static void rebuild_list (ZiWindow *self);
+static void update_actions (ZiWindow *self);
+
+static void
+font_load_free (FontLoad *load)
 {
-  g_return_val_if_fail (ZI_IS_APPLICATION (application), NULL);
-  return g_object_new (ZI_TYPE_WINDOW, "application", application, NULL);
+  if (load == NULL)
+    return;
+  g_free (load->source_spec);
+  g_free (load->target_spec);
+  g_clear_pointer (&load->source, zi_font_free);
+  g_clear_pointer (&load->target, zi_font_free);
+  g_clear_pointer (&load->all, g_array_unref);
+  g_clear_pointer (&load->shared, g_array_unref);
+  g_clear_pointer (&load->missing, g_array_unref);
+  g_free (load->target_bits);
+  g_free (load);
+}
+
+/* Replaces a string field (g_set_str needs GLib 2.76). */
+static void
+set_str (char **field, const char *value)
+{
+  char *copy = g_strdup (value);
+  g_free (*field);
+  *field = copy;
+}
+
+static gboolean
+target_has (ZiWindow *self, gunichar c)
+{
+  return self->fonts != NULL && c < N_CODE_POINTS && (self->fonts->target_bits[c >> 3] & (1 << (c & 7)));
+}
+
+static ZiGlyphState
+state_for (ZiWindow *self, gunichar c)
+{
+  ZiGlyphState state = 0;
+
+  if (!target_has (self, c))
+    state |= ZI_GLYPH_STATE_MISSING;
+  if (self->val_chars != NULL && g_hash_table_contains (self->val_chars, GUINT_TO_POINTER (c)))
+    state |= ZI_GLYPH_STATE_VAL;
+  else if (self->train_chars != NULL && g_hash_table_contains (self->train_chars, GUINT_TO_POINTER (c)))
+    state |= ZI_GLYPH_STATE_TRAIN;
+  if (self->picks != NULL && zi_picks_get (self->picks, c) != NULL)
+    state |= ZI_GLYPH_STATE_PICKED;
+  return state;
+}
+
+/* ---- Errors ----------------------------------------------------------------------------------- */
+
+static void
+show_error (ZiWindow *self, const char *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_label (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+dismiss_error_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+const char *
+zi_window_get_error (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return self->error;
+}
+
+/* ---- Fonts ------------------------------------------------------------------------------------ */
+
+static void
+font_load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  FontLoad *load = task_data;
+  g_autoptr(GArray) target_set = NULL;
+  GError *error = NULL;
+
+  load->source = zi_font_open (load->source_spec, &error);
+  if (load->source == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->target = zi_font_open (load->target_spec, &error);
+  if (load->target == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->all = zi_charset_compute (load->source, NULL, ZI_CHARSET_SOURCE, ZI_BLOCK_ALL);
+  load->shared = zi_charset_compute (load->source, load->target, ZI_CHARSET_SHARED, ZI_BLOCK_ALL);
+  load->missing = zi_charset_compute (load->source, load->target, ZI_CHARSET_MISSING, ZI_BLOCK_ALL);
+  target_set = zi_charset_compute (load->target, NULL, ZI_CHARSET_TARGET, ZI_BLOCK_ALL);
+  load->target_bits = g_malloc0 (N_CODE_POINTS / 8);
+  for (guint i = 0; i < target_set->len; i++)
+    {
+      gunichar c = g_array_index (target_set, gunichar, i);
+      if (c < N_CODE_POINTS)
+        load->target_bits[c >> 3] |= 1 << (c & 7);
+    }
+  zi_font_get_metrics (load->target, &load->metrics);
+  if (!zi_placement_init (&load->placement, load->target, ZI_GLYPH_DETAIL_SIZE, ZI_DEFAULT_EM_FRACTION,
+                          &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+font_load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ZiWindow *self = ZI_WINDOW (object);
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+  FontLoad *load;
+
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->loaded = TRUE;
+      gtk_spinner_stop (self->loading_spinner);
+      gtk_label_set_label (self->loading_label, error->message);
+      show_error (self, error->message);
+      return;
+    }
+
+  load = g_task_get_task_data (task);
+  g_task_set_task_data (task, NULL, NULL);  /* the window owns it now */
+  font_load_free (self->fonts);
+  self->fonts = load;
+  self->loaded = TRUE;
+  g_clear_object (&self->load_cancellable);
+
+  zi_glyph_detail_set_guides (self->detail, &load->metrics, &load->placement);
+  gtk_spinner_stop (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->grid_stack, "grid");
+  rebuild_list (self);
+  update_actions (self);
+}
+
+static void
+update_font_buttons (ZiWindow *self)
+{
+  gtk_menu_button_set_label (self->source_button, self->source_spec);
+  gtk_menu_button_set_label (self->target_button, self->target_spec);
+}
+
+void
+zi_window_set_fonts (ZiWindow *self, const char *source, const char *target)
+{
+  GSettings *settings;
+  g_autoptr(GTask) task = NULL;
+  FontLoad *load;
+
+  g_return_if_fail (ZI_IS_WINDOW (self));
+
+  if (source != NULL)
+    set_str (&self->source_spec, source);
+  if (target != NULL)
+    set_str (&self->target_spec, target);
+  update_font_buttons (self);
+
+  settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  if (settings != NULL)
+    {
+      g_settings_set_string (settings, "source-font", self->source_spec);
+      g_settings_set_string (settings, "target-font", self->target_spec);
+    }
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  self->loaded = FALSE;
+
+  zi_glyph_cache_set_fonts (self->cache, self->source_spec, self->target_spec);
+  gtk_stack_set_visible_child_name (self->grid_stack, "loading");
+  gtk_label_set_label (self->loading_label, _("Opening the fonts…"));
+  gtk_spinner_start (self->loading_spinner);
+
+  load = g_new0 (FontLoad, 1);
+  load->source_spec = g_strdup (self->source_spec);
+  load->target_spec = g_strdup (self->target_spec);
+  task = g_task_new (self, self->load_cancellable, font_load_done_cb, NULL);
+  g_task_set_source_tag (task, zi_window_set_fonts);
+  g_task_set_task_data (task, load, (GDestroyNotify) font_load_free);
+  g_task_run_in_thread (task, font_load_thread);
+}
+
+const char *
+zi_window_get_source_font (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return self->source_spec;
+}
+
+const char *
+zi_window_get_target_font (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return self->target_spec;
+}
+
+gboolean
+zi_window_is_loaded (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  return self->loaded;
+}
+
+/* ---- The grid's list -------------------------------------------------------------------------- */
+
+/* Parses the search: "U+4E00" (or "u+4e00", "0x4E00") is one code point; anything else is the set of
+ * its characters. */
+static GArray *
+parse_search (const char *query)
+{
+  GArray *chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autofree char *q = g_strstrip (g_strdup (query));
+
+  if ((g_ascii_strncasecmp (q, "U+", 2) == 0 || g_ascii_strncasecmp (q, "0x", 2) == 0) && q[2] != '\0')
+    {
+      char *end = NULL;
+      guint64 v = g_ascii_strtoull (q + 2, &end, 16);
+      if (end != NULL && *end == '\0' && v < N_CODE_POINTS)
+        {
+          gunichar c = (gunichar) v;
+          g_array_append_val (chars, c);
+          return chars;
+        }
+    }
+  if (!g_utf8_validate (q, -1, NULL))
+    return chars;
+  for (const char *p = q; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (!g_unichar_isspace (c))
+        g_array_append_val (chars, c);
+    }
+  return chars;
+}
+
+static GArray *
+filter_base (ZiWindow *self)
+{
+  switch (self->filter)
+    {
+    case ZI_FILTER_ALL:
+      return g_array_ref (self->fonts->all);
+    case ZI_FILTER_SHARED:
+      return g_array_ref (self->fonts->shared);
+    case ZI_FILTER_MISSING:
+      return g_array_ref (self->fonts->missing);
+    case ZI_FILTER_VALIDATION:
+      return self->val_list != NULL ? g_array_ref (self->val_list) : g_array_new (FALSE, FALSE, sizeof (gunichar));
+    case ZI_FILTER_WORST:
+      return self->worst != NULL ? g_array_ref (self->worst) : g_array_new (FALSE, FALSE, sizeof (gunichar));
+    case ZI_FILTER_PICKED:
+      return self->picks != NULL ? zi_picks_get_chars (self->picks) : g_array_new (FALSE, FALSE, sizeof (gunichar));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+rebuild_list (ZiWindow *self)
+{
+  g_autoptr(GArray) base = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autoptr(GArray) wanted = NULL;
+  g_autofree char *count = NULL;
+  gunichar selected = zi_window_get_selected_char (self);
+  int pos;
+
+  if (self->fonts == NULL)
+    return;
+
+  base = filter_base (self);
+  if (self->search != NULL && self->search[0] != '\0')
+    wanted = parse_search (self->search);
+
+  for (guint i = 0; i < base->len; i++)
+    {
+      gunichar c = g_array_index (base, gunichar, i);
+      gboolean keep = zi_block_filter_matches (self->block, c);
+
+      /* The worst-N and picked lists are short and deliberate: do not hide them by block. */
+      if (self->filter == ZI_FILTER_WORST || self->filter == ZI_FILTER_PICKED)
+        keep = TRUE;
+      if (keep && wanted != NULL)
+        {
+          keep = FALSE;
+          for (guint k = 0; k < wanted->len && !keep; k++)
+            keep = g_array_index (wanted, gunichar, k) == c;
+        }
+      if (keep)
+        g_array_append_val (out, c);
+    }
+
+  zi_char_list_set (self->list, (const gunichar *) out->data, out->len);
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u glyph", "%'u glyphs", out->len), out->len);
+  gtk_label_set_label (self->count_label, count);
+
+  /* Keep the selection on the same character when it is still listed. */
+  pos = selected != 0 ? zi_char_list_find (self->list, selected) : -1;
+  if (pos < 0 && wanted != NULL && out->len > 0)
+    pos = 0;
+  if (pos >= 0)
+    gtk_single_selection_set_selected (self->selection, pos);
+}
+
+void
+zi_window_set_block (ZiWindow *self, const char *block)
+{
+  ZiBlockFilter b;
+  static const struct { const char *id; const char *label; } labels[] = {
+    { "cjk", N_("CJK Ideographs") }, { "kana", N_("Kana") }, { "latin", N_("Latin") },
+    { "all", N_("All Characters") },
+  };
+
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  if (!zi_block_filter_from_string (block, &b))
+    return;
+  self->block = b;
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].id, block))
+      gtk_menu_button_set_label (self->block_button, _(labels[i].label));
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "block")),
+                             g_variant_new_string (block));
+  rebuild_list (self);
+}
+
+static void worst_start (ZiWindow *self);
+
+void
+zi_window_set_filter (ZiWindow *self, ZiFilter filter)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  g_return_if_fail (filter <= ZI_FILTER_PICKED);
+
+  self->filter = filter;
+  if (gtk_drop_down_get_selected (self->filter_dropdown) != filter)
+    gtk_drop_down_set_selected (self->filter_dropdown, filter);
+  if (filter == ZI_FILTER_WORST)
+    worst_start (self);
+  rebuild_list (self);
+}
+
+void
+zi_window_set_search (ZiWindow *self, const char *query)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  set_str (&self->search, query);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), query) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query != NULL ? query : "");
+  rebuild_list (self);
+}
+
+static void
+filter_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  if (selected != GTK_INVALID_LIST_POSITION && selected != self->filter)
+    zi_window_set_filter (self, selected);
+}
+
+static void
+search_changed_cb (ZiWindow *self, GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  if (g_strcmp0 (text, self->search) != 0)
+    zi_window_set_search (self, text);
+}
+
+GListModel *
+zi_window_get_grid_model (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->list);
+}
+
+gboolean
+zi_window_select_char (ZiWindow *self, gunichar c)
+{
+  int pos;
+
+  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  pos = zi_char_list_find (self->list, c);
+  if (pos < 0)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, pos);
+  gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", (guint) pos);
+  return TRUE;
+}
+
+gunichar
+zi_window_get_selected_char (ZiWindow *self)
+{
+  guint pos;
+
+  g_return_val_if_fail (ZI_IS_WINDOW (self), 0);
+  pos = gtk_single_selection_get_selected (self->selection);
+  if (pos == GTK_INVALID_LIST_POSITION || pos >= zi_char_list_get_length (self->list))
+    return 0;
+  return zi_char_list_get_char (self->list, pos);
+}
+
+static void
+selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *selection)
+{
+  guint pos = gtk_single_selection_get_selected (selection);
+  guint n = zi_char_list_get_length (self->list);
+  g_autoptr(GString) context = g_string_new (NULL);
+  gunichar c;
+
+  if (pos == GTK_INVALID_LIST_POSITION || pos >= n)
+    {
+      zi_glyph_detail_set_char (self->detail, 0, 0, NULL);
+      return;
+    }
+  c = zi_char_list_get_char (self->list, pos);
+  /* The sample strip: the glyph among its neighbours in the current list. */
+  for (guint i = pos >= CONTEXT_RADIUS ? pos - CONTEXT_RADIUS : 0; i < MIN (n, pos + CONTEXT_RADIUS + 1); i++)
+    g_string_append_unichar (context, zi_char_list_get_char (self->list, i));
+  zi_glyph_detail_set_char (self->detail, c, state_for (self, c), context->str);
+}
+
+/* ---- Cells ------------------------------------------------------------------------------------ */
+
+static void
+setup_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
+{
+  GtkWidget *cell = zi_glyph_cell_new (self->cache);
+
+  zi_glyph_cell_set_image_size (ZI_GLYPH_CELL (cell), (guint) gtk_adjustment_get_value (self->zoom_adjustment));
+  zi_glyph_cell_set_kinds (ZI_GLYPH_CELL (cell), self->kinds, self->n_kinds);
+  gtk_list_item_set_child (item, cell);
+  g_ptr_array_add (self->cells, cell);
+}
+
+static void
+teardown_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
+{
+  g_ptr_array_remove_fast (self->cells, gtk_list_item_get_child (item));
+}
+
+static void
+bind_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
+{
+  ZiGlyphItem *glyph = gtk_list_item_get_item (item);
+  gunichar c = zi_glyph_item_get_char (glyph);
+
+  zi_glyph_cell_set_char (ZI_GLYPH_CELL (gtk_list_item_get_child (item)), c, state_for (self, c));
+}
+
+static void
+update_cells (ZiWindow *self)
+{
+  guint size = (guint) gtk_adjustment_get_value (self->zoom_adjustment);
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
+      zi_glyph_cell_set_image_size (cell, size);
+      zi_glyph_cell_set_kinds (cell, self->kinds, self->n_kinds);
+    }
+}
+
+static void
+zoom_changed_cb (ZiWindow *self, GtkAdjustment *adjustment)
+{
+  update_cells (self);
+}
+
+static gboolean
+grid_scroll_cb (ZiWindow *self, double dx, double dy, GtkEventControllerScroll *controller)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (!(state & GDK_CONTROL_MASK))
+    return FALSE;
+  gtk_adjustment_set_value (self->zoom_adjustment,
+                            gtk_adjustment_get_value (self->zoom_adjustment) - dy * 8);
+  return TRUE;
+}
+
+static void
+set_kinds (ZiWindow *self, guint n_models)
+{
+  self->n_kinds = 0;
+  self->kinds[self->n_kinds++] = ZI_GLYPH_SOURCE;
+  /* When comparing checkpoints the target column comes last, as the reference to look at. */
+  if (!self->comparing)
+    self->kinds[self->n_kinds++] = ZI_GLYPH_TARGET;
+  for (guint i = 0; i < n_models; i++)
+    self->kinds[self->n_kinds++] = ZI_GLYPH_GENERATED + i;
+  if (self->comparing)
+    self->kinds[self->n_kinds++] = ZI_GLYPH_TARGET;
+  update_cells (self);
+}
+
+void
+zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
+{
+  const char *fallback[2] = { NULL, NULL };
+  guint n;
+
+  g_return_if_fail (ZI_IS_WINDOW (self));
+
+  n = checkpoints != NULL ? g_strv_length ((char **) checkpoints) : 0;
+  self->comparing = n >= 2;
+  if (n == 0)
+    {
+      fallback[0] = zi_training_panel_get_default_checkpoint (self->training_panel);
+      checkpoints = fallback;
+      n = fallback[0] != NULL ? 1 : 0;
+    }
+  n = MIN (n, ZI_GLYPH_CACHE_MAX_MODELS);
+  zi_glyph_cache_set_models (self->cache, n > 0 ? checkpoints : NULL);
+  set_kinds (self, n);
+  g_clear_pointer (&self->worst, g_array_unref);
+  if (self->filter == ZI_FILTER_WORST)
+    worst_start (self);
+}
+
+/* ---- Worst N by validation error -------------------------------------------------------------- */
+
+typedef struct {
+  char     *checkpoint;
+  char     *source_spec;
+  char     *target_spec;
+  GArray   *chars;
+} WorstJob;
+
+static void
+worst_job_free (WorstJob *job)
+{
+  g_free (job->checkpoint);
+  g_free (job->source_spec);
+  g_free (job->target_spec);
+  g_array_unref (job->chars);
+  g_free (job);
+}
+
+typedef struct {
+  gunichar c;
+  double   l1;
+} Scored;
+
+static int
+compare_scored (gconstpointer a, gconstpointer b)
+{
+  double x = ((const Scored *) a)->l1, y = ((const Scored *) b)->l1;
+  return (x < y) - (x > y);
+}
+
+static void
+worst_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  WorstJob *job = task_data;
+  g_autoptr(ZiModel) model = NULL;
+  ZiFont *source = NULL, *target = NULL;
+  ZiPlacement sp, tp;
+  GError *error = NULL;
+  guint size, n = job->chars->len;
+  g_autofree guint8 *src = NULL;
+  g_autofree guint8 *tgt = NULL;
+  g_autofree guint8 *gen = NULL;
+  g_autofree float *a = NULL;
+  g_autofree float *b = NULL;
+  g_autoptr(GArray) scored = g_array_new (FALSE, FALSE, sizeof (Scored));
+  GArray *worst;
+
+  model = zi_model_load (job->checkpoint, &error);
+  if (model == NULL || (source = zi_font_open (job->source_spec, &error)) == NULL ||
+      (target = zi_font_open (job->target_spec, &error)) == NULL)
+    goto out;
+  size = zi_model_get_size (model);
+  if (!zi_placement_init (&sp, source, size, zi_model_get_em_fraction (model), &error) ||
+      !zi_placement_init (&tp, target, size, zi_model_get_em_fraction (model), &error))
+    goto out;
+  src = g_malloc0 ((gsize) n * size * size);
+  tgt = g_malloc0 ((gsize) n * size * size);
+  gen = g_malloc0 ((gsize) n * size * size);
+  for (guint i = 0; i < n; i++)
+    {
+      gunichar c = g_array_index (job->chars, gunichar, i);
+      zi_render_char (source, &sp, c, src + (gsize) i * size * size, NULL);
+      zi_render_char (target, &tp, c, tgt + (gsize) i * size * size, NULL);
+    }
+  if (!zi_model_generate (model, src, n, gen, NULL, NULL, cancellable, &error))
+    goto out;
+  a = g_new (float, size * size);
+  b = g_new (float, size * size);
+  for (guint i = 0; i < n; i++)
+    {
+      Scored s = { g_array_index (job->chars, gunichar, i), 0 };
+      for (guint p = 0; p < size * size; p++)
+        {
+          a[p] = gen[(gsize) i * size * size + p] / 255.0f;
+          b[p] = tgt[(gsize) i * size * size + p] / 255.0f;
+        }
+      s.l1 = zi_metrics_l1 (a, b, size * size);
+      g_array_append_val (scored, s);
+    }
+  g_array_sort (scored, compare_scored);
+  worst = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  for (guint i = 0; i < MIN (scored->len, ZI_WORST_COUNT); i++)
+    g_array_append_val (worst, g_array_index (scored, Scored, i).c);
+
+out:
+  g_clear_pointer (&source, zi_font_free);
+  g_clear_pointer (&target, zi_font_free);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, worst, (GDestroyNotify) g_array_unref);
+}
+
+static void
+worst_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ZiWindow *self = ZI_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+  GArray *worst = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (worst == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->worst, g_array_unref);
+  self->worst = worst;
+  if (self->filter == ZI_FILTER_WORST)
+    rebuild_list (self);
+}
+
+static void
+worst_start (ZiWindow *self)
+{
+  const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
+  g_autoptr(GTask) task = NULL;
+  WorstJob *job;
+
+  if (self->worst != NULL || checkpoint == NULL || self->val_list == NULL || self->val_list->len == 0)
+    return;
+  g_cancellable_cancel (self->worst_cancellable);
+  g_clear_object (&self->worst_cancellable);
+  self->worst_cancellable = g_cancellable_new ();
+
+  job = g_new0 (WorstJob, 1);
+  job->checkpoint = g_strdup (checkpoint);
+  job->source_spec = g_strdup (self->source_spec);
+  job->target_spec = g_strdup (self->target_spec);
+  job->chars = g_array_ref (self->val_list);
+  task = g_task_new (self, self->worst_cancellable, worst_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) worst_job_free);
+  g_task_run_in_thread (task, worst_thread);
+}
+
+/* ---- Runs ------------------------------------------------------------------------------------- */
+
+static void
+set_run_chars (ZiWindow *self, const gunichar *chars, guint n, const gunichar *val, guint n_val)
+{
+  g_clear_pointer (&self->val_chars, g_hash_table_unref);
+  g_clear_pointer (&self->train_chars, g_hash_table_unref);
+  g_clear_pointer (&self->val_list, g_array_unref);
+  g_clear_pointer (&self->worst, g_array_unref);
+  if (chars == NULL)
+    return;
+  self->val_chars = g_hash_table_new (NULL, NULL);
+  self->train_chars = g_hash_table_new (NULL, NULL);
+  self->val_list = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  for (guint i = 0; i < n_val; i++)
+    {
+      g_hash_table_add (self->val_chars, GUINT_TO_POINTER (val[i]));
+      g_array_append_val (self->val_list, val[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    if (!g_hash_table_contains (self->val_chars, GUINT_TO_POINTER (chars[i])))
+      g_hash_table_add (self->train_chars, GUINT_TO_POINTER (chars[i]));
+}
+
+/* Reads run.json again (the trainer writes it at the start), for the validation split. */
+static void
+refresh_run_info (ZiWindow *self)
+{
+  const char *run_dir = zi_training_panel_get_run_dir (self->training_panel);
+  ZiRunInfo info = { 0 };
+
+  if (run_dir == NULL || !zi_run_info_load (run_dir, &info, NULL))
+    return;
+  set_run_chars (self, info.chars, info.n_chars, info.val_chars, info.n_val_chars);
+  zi_run_info_clear (&info);
+  g_clear_pointer (&self->picks, zi_picks_free);
+  self->picks = zi_picks_load (run_dir, NULL);
+}
+
+gboolean
+zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error)
+{
+  ZiRunInfo info = { 0 };
+  GSettings *settings;
+
+  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (run_dir != NULL, FALSE);
+
+  if (zi_training_panel_get_state (self->training_panel) != ZI_TRAINER_STATE_IDLE)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("Cannot open the run “%s” while training: stop the training first."), run_dir);
+      return FALSE;
+    }
+  if (!zi_run_info_load (run_dir, &info, error))
+    return FALSE;
+  if (!zi_training_panel_open_run (self->training_panel, run_dir, error))
+    {
+      zi_run_info_clear (&info);
+      return FALSE;
+    }
+  set_run_chars (self, info.chars, info.n_chars, info.val_chars, info.n_val_chars);
+  g_clear_pointer (&self->picks, zi_picks_free);
+  self->picks = zi_picks_load (run_dir, NULL);
+  zi_window_set_fonts (self, info.source_font, info.target_font);
+  zi_run_info_clear (&info);
+  zi_window_compare_checkpoints (self, NULL);
+
+  settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  if (settings != NULL)
+    g_settings_set_string (settings, "last-run", run_dir);
+  return TRUE;
+}
+
+static void
+open_run_response_cb (ZiWindow *self, int response, GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !zi_window_open_run (self, path, &error))
+        show_error (self, error->message);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+open_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Open a Training Run"), GTK_WINDOW (widget),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_swapped (chooser, "response", G_CALLBACK (open_run_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+
+  if (zi_training_panel_get_state (self->training_panel) != ZI_TRAINER_STATE_IDLE)
+    return;
+  zi_training_panel_new_run (self->training_panel);
+  set_run_chars (self, NULL, 0, NULL, 0);
+  g_clear_pointer (&self->picks, zi_picks_free);
+  self->comparing = FALSE;
+  zi_glyph_cache_set_models (self->cache, NULL);
+  set_kinds (self, 0);
+  rebuild_list (self);
+  zi_window_show_page (self, "training");
+}
+
+/* A fresh run directory under the runs folder: runs/YYYYMMDD-HHMMSS. */
+static char *
+new_run_dir (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  return g_build_filename (g_get_user_data_dir (), "zimaru", "runs", name, NULL);
+}
+
+static void
+train_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autofree char *run_dir = NULL;
+  const char * const *existing = zi_training_panel_get_checkpoints (self->training_panel);
+
+  if (self->fonts == NULL)
+    return;
+  /* An open run with checkpoints continues; otherwise a new run on the shared characters of the
+   * chosen block. */
+  if (zi_training_panel_get_run_dir (self->training_panel) == NULL || existing == NULL || existing[0] == NULL)
+    {
+      for (guint i = 0; i < self->fonts->shared->len; i++)
+        {
+          gunichar c = g_array_index (self->fonts->shared, gunichar, i);
+          if (zi_block_filter_matches (self->block, c))
+            g_array_append_val (chars, c);
+        }
+      run_dir = new_run_dir ();
+    }
+  if (!zi_training_panel_start (self->training_panel, self->source_spec, self->target_spec,
+                                (const gunichar *) chars->data, chars->len, run_dir, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  zi_window_show_page (self, "training");
+}
+
+static void
+pause_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zi_training_panel_pause (ZI_WINDOW (widget)->training_panel);
+}
+
+static void
+resume_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zi_training_panel_resume (ZI_WINDOW (widget)->training_panel);
+}
+
+static void
+stop_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zi_training_panel_stop (ZI_WINDOW (widget)->training_panel);
+}
+
+static void
+update_actions (ZiWindow *self)
+{
+  ZiTrainerState state = zi_training_panel_get_state (self->training_panel);
+  gboolean idle = state == ZI_TRAINER_STATE_IDLE;
+  const char * const *cps = zi_training_panel_get_checkpoints (self->training_panel);
+  gboolean has_model = cps != NULL && cps[0] != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", idle && self->fonts != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause",
+                                 state == ZI_TRAINER_STATE_RUNNING || state == ZI_TRAINER_STATE_LOADING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume", state == ZI_TRAINER_STATE_PAUSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop",
+                                 !idle && state != ZI_TRAINER_STATE_STOPPING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_model && self->fonts != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-run", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-run", idle);
+  gtk_widget_set_visible (self->pause_button, state != ZI_TRAINER_STATE_PAUSED);
+  gtk_widget_set_visible (self->resume_button, state == ZI_TRAINER_STATE_PAUSED);
+}
+
+static void
+panel_state_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
+{
+  /* The trainer writes run.json when it starts: pick up the validation split for the grid marks. */
+  if (zi_training_panel_get_state (panel) == ZI_TRAINER_STATE_RUNNING && self->val_chars == NULL)
+    {
+      refresh_run_info (self);
+      rebuild_list (self);
+    }
+  update_actions (self);
+}
+
+static void
+panel_checkpoints_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
+{
+  if (!self->comparing)
+    zi_window_compare_checkpoints (self, NULL);
+  update_actions (self);
+}
+
+static void
+panel_compare_cb (ZiWindow *self, ZiTrainingPanel *panel)
+{
+  g_auto(GStrv) selected = zi_training_panel_get_selected_checkpoints (panel);
+
+  zi_window_compare_checkpoints (self, (const char * const *) selected);
+  zi_window_show_page (self, "glyphs");
+}
+
+static void
+panel_failed_cb (ZiWindow *self, const char *message, ZiTrainingPanel *panel)
+{
+  show_error (self, message);
+}
+
+/* ---- Fonts from the header bar ---------------------------------------------------------------- */
+
+static void
+font_chosen_cb (ZiWindow *self, int response, GtkFontChooserDialog *dialog)
+{
+  if (response == GTK_RESPONSE_OK)
+    {
+      PangoFontFamily *family = gtk_font_chooser_get_font_family (GTK_FONT_CHOOSER (dialog));
+      const char *side = g_object_get_data (G_OBJECT (dialog), "side");
+
+      if (family != NULL)
+        {
+          const char *name = pango_font_family_get_name (family);
+          if (g_str_equal (side, "source"))
+            zi_window_set_fonts (self, name, NULL);
+          else
+            zi_window_set_fonts (self, NULL, name);
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+choose_font_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  const char *side = g_variant_get_string (parameter, NULL);
+  gboolean is_source = g_str_equal (side, "source");
+  GtkWidget *dialog = gtk_font_chooser_dialog_new (is_source ? _("Source Font") : _("Target Font"),
+                                                   GTK_WINDOW (self));
+
+  gtk_font_chooser_set_level (GTK_FONT_CHOOSER (dialog), GTK_FONT_CHOOSER_LEVEL_FAMILY);
+  gtk_font_chooser_set_preview_text (GTK_FONT_CHOOSER (dialog), "永東國酬愛鬱靈鷹袋 あア Aa");
+  g_object_set_data_full (G_OBJECT (dialog), "side", g_strdup (side), g_free);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_swapped (dialog, "response", G_CALLBACK (font_chosen_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+face_chosen_cb (ZiWindow *self, GParamSpec *pspec, GtkDropDown *dropdown)
+{
+  const char *path = g_object_get_data (G_OBJECT (dropdown), "path");
+  const char *side = g_object_get_data (G_OBJECT (dropdown), "side");
+  g_autofree char *spec = g_strdup_printf ("%s#%u", path, gtk_drop_down_get_selected (dropdown));
+
+  zi_window_set_fonts (self, g_str_equal (side, "source") ? spec : NULL,
+                       g_str_equal (side, "target") ? spec : NULL);
+}
+
+/* A collection (TTC/OTC) holds several faces: let the user pick one, showing family and style. */
+static void
+choose_face (ZiWindow *self, const char *path, const char *side, int n_faces)
+{
+  GtkWidget *dialog = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *label = gtk_label_new (_("This file holds several faces. Which one?"));
+  g_autoptr(GtkStringList) faces = gtk_string_list_new (NULL);
+  GtkWidget *dropdown;
+
+  for (int i = 0; i < n_faces; i++)
+    {
+      g_autofree char *spec = g_strdup_printf ("%s#%d", path, i);
+      ZiFont *font = zi_font_open (spec, NULL);
+      g_autofree char *name = font != NULL
+        ? g_strdup_printf ("%d: %s %s", i, zi_font_get_family (font), zi_font_get_style (font))
+        : g_strdup_printf ("%d", i);
+      gtk_string_list_append (faces, name);
+      g_clear_pointer (&font, zi_font_free);
+    }
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&faces)), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), GTK_INVALID_LIST_POSITION);
+  g_object_set_data_full (G_OBJECT (dropdown), "path", g_strdup (path), g_free);
+  g_object_set_data_full (G_OBJECT (dropdown), "side", g_strdup (side), g_free);
+  g_signal_connect_swapped (dropdown, "notify::selected", G_CALLBACK (face_chosen_cb), self);
+
+  gtk_widget_set_margin_start (box, 24);
+  gtk_widget_set_margin_end (box, 24);
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), dropdown);
+  gtk_window_set_child (GTK_WINDOW (dialog), box);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Choose a Face"));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+font_file_response_cb (ZiWindow *self, int response, GtkFileChooserNative *chooser)
+{
+  const char *side = g_object_get_data (G_OBJECT (chooser), "side");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      ZiFont *font = path != NULL ? zi_font_open (path, &error) : NULL;
+
+      if (font == NULL)
+        show_error (self, error != NULL ? error->message : _("Only local font files can be opened."));
+      else if (zi_font_get_face_count (font) > 1)
+        choose_face (self, path, side, zi_font_get_face_count (font));
+      else
+        zi_window_set_fonts (self, g_str_equal (side, "source") ? path : NULL,
+                             g_str_equal (side, "target") ? path : NULL);
+      g_clear_pointer (&font, zi_font_free);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+open_font_file_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  const char *side = g_variant_get_string (parameter, NULL);
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (g_str_equal (side, "source") ? _("Open a Source Font File")
+                                                              : _("Open a Target Font File"),
+                                 GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Fonts"));
+  gtk_file_filter_add_mime_type (filter, "font/*");
+  gtk_file_filter_add_mime_type (filter, "application/x-font-ttf");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.ms-opentype");
+  gtk_file_filter_add_suffix (filter, "ttc");
+  gtk_file_filter_add_suffix (filter, "otc");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data_full (G_OBJECT (chooser), "side", g_strdup (side), g_free);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_swapped (chooser, "response", G_CALLBACK (font_file_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- Other actions ---------------------------------------------------------------------------- */
+
+static void
+block_action (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  zi_window_set_block (ZI_WINDOW (user_data), g_variant_get_string (value, NULL));
+}
+
+static void
+copy_char_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  gunichar c = zi_window_get_selected_char (self);
+  char utf8[8] = { 0 };
+
+  if (c == 0)
+    return;
+  g_unichar_to_utf8 (c, utf8);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), utf8);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
+  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  gunichar c = zi_window_get_selected_char (self);
+  GtkWidget *dialog;
+
+  if (checkpoint == NULL || self->fonts == NULL)
+    return;
+  if (c != 0)
+    g_array_append_val (selection, c);
+  dialog = zi_export_dialog_new (GTK_WINDOW (self), checkpoint,
+                                 zi_training_panel_get_run_dir (self->training_panel),
+                                 self->source_spec, self->target_spec, self->fonts->missing, self->fonts->all,
+                                 G_LIST_MODEL (self->list), selection);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  double step = g_str_equal (action_name, "win.zoom-in") ? 16 : -16;
+  gtk_adjustment_set_value (self->zoom_adjustment, gtk_adjustment_get_value (self->zoom_adjustment) + step);
+}
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  zi_window_show_page (self, "glyphs");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  GSettings *settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  GtkWidget *dialog = gtk_window_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *threads = gtk_spin_button_new_with_range (0, 64, 1);
+  GtkWidget *folder = gtk_label_new (NULL);
+  g_autofree char *runs = g_build_filename (g_get_user_data_dir (), "zimaru", "runs", NULL);
+  GtkWidget *label;
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_margin_start (grid, 24);
+  gtk_widget_set_margin_end (grid, 24);
+  gtk_widget_set_margin_top (grid, 24);
+  gtk_widget_set_margin_bottom (grid, 24);
+
+  label = gtk_label_new (_("Training threads (0: automatic)"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), threads, 1, 0, 1, 1);
+  if (settings != NULL)
+    g_settings_bind (settings, "threads", gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (threads)),
+                     "value", G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (threads, FALSE);
+
+  label = gtk_label_new (_("New runs are saved in"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_grid_attach (GTK_GRID (grid), label, 0, 1, 1, 1);
+  gtk_label_set_label (GTK_LABEL (folder), runs);
+  gtk_label_set_selectable (GTK_LABEL (folder), TRUE);
+  gtk_widget_add_css_class (folder, "dim-label");
+  gtk_grid_attach (GTK_GRID (grid), folder, 1, 1, 1, 1);
+
+  gtk_window_set_child (GTK_WINDOW (dialog), grid);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Preferences"));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+zi_window_show_page (ZiWindow *self, const char *name)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
+GtkWidget *
+zi_window_get_detail (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->detail);
+}
+
+ZiTrainingPanel *
+zi_window_get_training_panel (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return self->training_panel;
+}
+
+ZiGlyphCache *
+zi_window_get_cache (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return self->cache;
+}
+
+/* ---- Life cycle ------------------------------------------------------------------------------- */
+
+static gboolean
+zi_window_close_request (GtkWindow *window)
+{
+  ZiWindow *self = ZI_WINDOW (window);
+  GSettings *settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (window)));
+
+  if (settings != NULL)
+    {
+      int width, height;
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  /* Stopping writes a final checkpoint; the panel's dispose waits for it. */
+  zi_training_panel_stop (self->training_panel);
+  return GTK_WINDOW_CLASS (zi_window_parent_class)->close_request (window);
+}
+
+/* Restores size, fonts and run from the settings (or the defaults when there are none). */
+static void
+load_state (ZiWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings = app != NULL ? zi_application_get_settings (ZI_APPLICATION (app)) : NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *last_run = NULL;
+
+  if (settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      source = g_settings_get_string (settings, "source-font");
+      target = g_settings_get_string (settings, "target-font");
+      last_run = g_settings_get_string (settings, "last-run");
+    }
+  zi_window_set_fonts (self, source != NULL && *source ? source : "Noto Sans CJK TC",
+                       target != NULL && *target ? target : "Zen Maru Gothic");
+  /* The last run comes back when it still exists; a vanished one is silently forgotten. */
+  if (last_run != NULL && *last_run != '\0' && g_file_test (last_run, G_FILE_TEST_IS_DIR))
+    zi_window_open_run (self, last_run, NULL);
+}
+
+static void
+zi_window_dispose (GObject *object)
+{
+  ZiWindow *self = ZI_WINDOW (object);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->worst_cancellable);
+  g_clear_object (&self->worst_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ZI_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+  g_clear_object (&self->cache);
+  G_OBJECT_CLASS (zi_window_parent_class)->dispose (object);
+}
+
+static void
+zi_window_finalize (GObject *object)
+{
+  ZiWindow *self = ZI_WINDOW (object);
+
+  font_load_free (self->fonts);
+  g_free (self->source_spec);
+  g_free (self->target_spec);
+  g_free (self->search);
+  g_free (self->error);
+  g_ptr_array_unref (self->cells);
+  g_clear_pointer (&self->val_chars, g_hash_table_unref);
+  g_clear_pointer (&self->train_chars, g_hash_table_unref);
+  g_clear_pointer (&self->val_list, g_array_unref);
+  g_clear_pointer (&self->worst, g_array_unref);
+  g_clear_pointer (&self->picks, zi_picks_free);
+  G_OBJECT_CLASS (zi_window_parent_class)->finalize (object);
 }
 
 static void
 zi_window_class_init (ZiWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = zi_window_dispose;
+  object_class->finalize = zi_window_finalize;
+  window_class->close_request = zi_window_close_request;
+
+  g_type_ensure (ZI_TYPE_GLYPH_DETAIL);
+  g_type_ensure (ZI_TYPE_TRAINING_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/zi-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, source_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, target_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, block_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, train_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, zoom_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, grid_stack);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, grid_view);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, detail);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, training_panel);
+
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-run", NULL, open_run_action);
+  gtk_widget_class_install_action (widget_class, "win.new-run", NULL, new_run_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-font", "s", choose_font_action);
+  gtk_widget_class_install_action (widget_class, "win.open-font-file", "s", open_font_file_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-char", NULL, copy_char_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_cb);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_CONTROL_MASK, "win.pause", NULL);
 }
+
+static const GActionEntry win_entries[] = {
+  { .name = "block", .parameter_type = "s", .state = "'cjk'", .change_state = block_action },
+};
 
 static void
 zi_window_init (ZiWindow *self)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
   gtk_widget_init_template (GTK_WIDGET (self));
   if (DEVELOPMENT_PROFILE)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+
+  self->block = ZI_BLOCK_CJK;
+  self->filter = ZI_FILTER_ALL;
+  self->cells = g_ptr_array_new ();
+  self->cache = zi_glyph_cache_new ();
+  self->list = zi_char_list_new ();
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  set_kinds (self, 0);
+  gtk_menu_button_set_label (self->block_button, _("CJK Ideographs"));
+
+  g_signal_connect_swapped (factory, "setup", G_CALLBACK (setup_cell_cb), self);
+  g_signal_connect_swapped (factory, "teardown", G_CALLBACK (teardown_cell_cb), self);
+  g_signal_connect_swapped (factory, "bind", G_CALLBACK (bind_cell_cb), self);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  g_object_unref (factory);
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+
+  zi_glyph_detail_set_cache (self->detail, self->cache);
+
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (self->filter_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->zoom_adjustment, "value-changed", G_CALLBACK (zoom_changed_cb), self);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (grid_scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->grid_view), scroll);
+
+  g_signal_connect_swapped (self->training_panel, "state-changed", G_CALLBACK (panel_state_changed_cb), self);
+  g_signal_connect_swapped (self->training_panel, "checkpoints-changed",
+                            G_CALLBACK (panel_checkpoints_changed_cb), self);
+  g_signal_connect_swapped (self->training_panel, "compare-requested", G_CALLBACK (panel_compare_cb), self);
+  g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (panel_failed_cb), self);
+
+  update_actions (self);
+}
+
+ZiWindow *
+zi_window_new (ZiApplication *application)
+{
+  ZiWindow *self;
+
+  g_return_val_if_fail (ZI_IS_APPLICATION (application), NULL);
+  self = g_object_new (ZI_TYPE_WINDOW, "application", application, NULL);
+  load_state (self);
+  return self;
 }

@@ -1,0 +1,72 @@
+/* zi-export-private.h — what zi-export.c and the model sources of zi-export-model.c share: the
+ * source structure, with optional hooks that name each glyph's checkpoint and describe the
+ * checkpoints in the manifest. Not for use outside these two files. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include "zi-export.h"
+#include "zi-svg.h"
+#include "zi-ufo.h"
+
+G_BEGIN_DECLS
+
+/* The export works in batches of this many glyphs; a source is never asked for more at once. */
+#define ZI_EXPORT_BATCH 128
+
+struct _ZiExportSource {
+  guint               size;
+  double              em_fraction;
+  char               *description;
+  ZiExportBitmapFunc  func;
+  gpointer            user_data;
+  GDestroyNotify      destroy;
+  /* Set by model sources (may stay NULL). font: the source font, for the manifest (borrowed from
+   * user_data). origin: the checkpoint name a glyph comes from. describe: appends one object per
+   * checkpoint whose name is in used to the manifest's open "checkpoints" array. */
+  ZiFont             *font;
+  const char       *(*origin) (gpointer user_data, gunichar c);
+  void              (*describe) (gpointer user_data, JsonBuilder *builder, GHashTable *used);
+};
+
+/* One glyph of a batch, between tracing (worker threads) and writing (the export's thread). */
+typedef struct {
+  gunichar      c;
+  gboolean      available;
+  const guint8 *bitmap;
+  ZiOutline    *outline;
+  char         *svg;
+  double        ink_ratio;
+  guint         holes;
+  guint         tiny;
+  GError       *error;
+} ZiExportGlyph;
+
+/* The state of one export run (zi-export.c); the manifest builder lives in zi-export-manifest.c. */
+typedef struct {
+  ZiExportSource        *source;
+  ZiFont                *target;
+  const ZiExportOptions *options;
+  ZiPlacement            placement;  /* the target's, at the source's size */
+  ZiFontMetrics          metrics;
+  ZiSvgFrame             frame;
+  char                  *tmp_dir;
+  char                  *png_dir;
+  char                  *svg_dir;
+  char                  *ufo_name;
+  ZiUfoWriter           *ufo;
+  JsonBuilder           *manifest;   /* inside the "glyphs" array while the batches run */
+  GPtrArray             *skipped;    /* of char* "U+XXXX" */
+  GHashTable            *used;       /* origins (checkpoint names) used → TRUE */
+  ZiExportSummary        summary;
+  guint8                *scratch;    /* PNG pixels */
+} ZiExportState;
+
+/* manifest.json: begin writes everything known before the glyphs and opens the "glyphs" array;
+ * glyph appends one glyph's QA (and counts it in ex->summary.flagged); finish closes it and returns
+ * the JSON text. */
+void  zi_export_manifest_begin (ZiExportState *ex, const gunichar *chars, guint n);
+void  zi_export_manifest_glyph (ZiExportState *ex, const ZiExportGlyph *g, const char *name,
+                                const char *origin);
+char *zi_export_manifest_finish (ZiExportState *ex, gsize *len);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* zi-image.h — 8-bit grayscale PNG files, and the two pixel conventions of Zimaru: in memory a glyph is
+ * coverage (0 = paper, 255 = ink, as FreeType draws it); on disk it is a picture (255 = white paper,
+ * 0 = black ink, per ../shared/CLI.md). The *_coverage functions convert on the way in and out. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Coverage ↔ gray picture: out[i] = 255 − in[i]. in and out may be the same buffer. */
+void     zi_image_coverage_to_gray (const guint8 *in, guint8 *out, gsize n_pixels);
+void     zi_image_gray_to_coverage (const guint8 *in, guint8 *out, gsize n_pixels);
+
+/* Float images in [0, 1] with ink = 1 (what the trainer and the metrics use) ↔ coverage bytes. */
+void     zi_image_coverage_to_float (const guint8 *in, float *out, gsize n_pixels);
+void     zi_image_float_to_coverage (const float *in, guint8 *out, gsize n_pixels);
+
+/* Encodes width×height 8-bit gray pixels (row-major, top row first) as PNG bytes. */
+GBytes  *zi_image_encode_png (const guint8 *gray, guint width, guint height, GError **error);
+
+/* Writes a gray picture as an 8-bit grayscale PNG, atomically (zi_file_write_atomic): no partial file
+ * is ever left at path. */
+gboolean zi_image_write_png (const char *path, const guint8 *gray, guint width, guint height,
+                             GError **error);
+/* The same from coverage (inverted while writing, so paper is white in the file). */
+gboolean zi_image_write_png_coverage (const char *path, const guint8 *coverage, guint width,
+                                      guint height, GError **error);
+
+/* Reads any PNG (gray, RGB, palette, with alpha, 16-bit) as 8-bit gray, alpha composited on white.
+ * Returns a newly allocated width×height buffer (g_free) or NULL with ZI_ERROR_IO naming the file. */
+guint8  *zi_image_read_png (const char *path, guint *width, guint *height, GError **error);
+/* The same, converted to coverage (ink = 255). */
+guint8  *zi_image_read_png_coverage (const char *path, guint *width, guint *height, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,119 @@
+/* zi-run.h — the run directory of ../shared/CLI.md:
+ *   RUN/run.json                      fonts, charset, validation split, hyperparameters, format version
+ *   RUN/metrics.jsonl                 one JSON object per logged step, append-only
+ *   RUN/checkpoints/step-NNNNNNNN.zck written atomically; the newest K plus the best by val SSIM kept
+ *   RUN/checkpoints/best.json         {"step": N, "val_ssim": x} of the best checkpoint
+ * Every file is written through zi-fileutil.h (temp + fsync + rename, or fsynced appends). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ZI_RUN_FORMAT_VERSION 1
+#define ZI_RUN_CHECKPOINT_EXT "zck"
+
+/* ---- run.json ---- */
+
+typedef struct {
+  int       format_version;
+  char     *created;           /* ISO 8601 UTC */
+  char     *source_font;       /* the spec as given */
+  char     *source_path;       /* the resolved file */
+  int       source_face;
+  char     *source_hash;
+  char     *target_font;
+  char     *target_path;
+  int       target_face;
+  char     *target_hash;
+  gunichar *chars;             /* the pairs of the dataset, in order */
+  guint     n_chars;
+  gunichar *val_chars;         /* the validation split (a subset of chars) */
+  guint     n_val_chars;
+  char     *config_json;       /* the trainer configuration (zi_trainer_config_to_json) */
+} ZiRunInfo;
+
+void     zi_run_info_clear (ZiRunInfo *info);
+gboolean zi_run_info_save (const char *run_dir, const ZiRunInfo *info, GError **error);
+/* ZI_ERROR_RUN naming the file when run.json is missing, malformed or of a newer format. */
+gboolean zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error);
+char    *zi_run_info_path (const char *run_dir);
+
+/* ---- metrics.jsonl ---- */
+
+typedef struct {
+  guint64  step;
+  guint64  images;
+  double   seconds;
+  double   lr, lr_d;
+  double   d_loss, d_real, d_fake;
+  double   g_loss, g_adv, l1, const_loss, tv;
+  double   d_grad_norm, g_grad_norm;
+  gboolean has_val;
+  double   val_l1, val_ssim, val_iou;
+} ZiRunMetric;
+
+gboolean zi_run_metrics_append (const char *run_dir, const ZiRunMetric *metric, GError **error);
+/* All records in step order. A torn or unparsable last line is ignored (a crash during an append);
+ * a bad line elsewhere is an error (ZI_ERROR_RUN with its line number). When the log goes back in
+ * steps (a run resumed from an older checkpoint), the records it supersedes are dropped. A missing
+ * file is an empty array. */
+GArray  *zi_run_metrics_load (const char *run_dir, GError **error);   /* of ZiRunMetric */
+/* Serialises one record as a JSON line (no newline), and parses one; for tests and fuzzers. */
+char    *zi_run_metric_to_json (const ZiRunMetric *metric);
+gboolean zi_run_metric_from_json (const char *line, ZiRunMetric *metric, GError **error);
+
+/* ---- checkpoints ---- */
+
+char    *zi_run_checkpoints_dir (const char *run_dir);
+/* RUN/checkpoints/step-NNNNNNNN.zck (8 digits, more when the step needs them). */
+char    *zi_run_checkpoint_path (const char *run_dir, guint64 step);
+/* TRUE for names of the form step-<digits>.zck, with the step. */
+gboolean zi_run_parse_checkpoint_name (const char *basename, guint64 *step);
+/* Steps of the checkpoint files present, ascending (GArray of guint64); missing dir = empty. */
+GArray  *zi_run_list_checkpoints (const char *run_dir);
+/* The newest checkpoint's path, or NULL with ZI_ERROR_RUN saying the run has no checkpoint. */
+char    *zi_run_newest_checkpoint (const char *run_dir, GError **error);
+/* Deletes all but the newest keep checkpoints and best_step (G_MAXUINT64 = none). */
+gboolean zi_run_prune_checkpoints (const char *run_dir, guint keep, guint64 best_step, GError **error);
+/* best.json: the best checkpoint by validation SSIM. load returns FALSE without error when absent. */
+gboolean zi_run_best_save (const char *run_dir, guint64 step, double val_ssim, GError **error);
+gboolean zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim);
+
+/* ---- checkpoint metadata ----
+ * The JSON blob the trainer stores inside each checkpoint (nn_pix2pix_save's meta): what a model needs
+ * to be used on its own (fonts, placement) and what resuming needs besides the engine's state (data
+ * position, clock, learning-rate state, best score). */
+
+typedef struct {
+  char    *source_font;       /* font specs as trained */
+  char    *target_font;
+  double   em_fraction;
+  guint    size;
+  guint64  images;            /* training pairs consumed: the position in the seeded data order */
+  double   seconds;           /* training time so far */
+  double   lr_g, lr_d;        /* base learning rates (after any change while paused) */
+  double   lr_scale;          /* product of the halvings after divergences (1 = none) */
+  double   plateau_factor;    /* reduce-on-plateau state */
+  double   plateau_best;
+  guint    plateau_bad;
+  gboolean has_best;
+  guint64  best_step;
+  double   best_ssim;
+  gboolean has_val;           /* validation at this checkpoint's step */
+  double   val_l1, val_ssim, val_iou;
+  gboolean has_baseline;
+  double   base_l1, base_ssim, base_iou;
+} ZiCheckpointMeta;
+
+void     zi_checkpoint_meta_init (ZiCheckpointMeta *meta);
+void     zi_checkpoint_meta_clear (ZiCheckpointMeta *meta);
+char    *zi_checkpoint_meta_to_json (const ZiCheckpointMeta *meta);
+/* Missing fields keep their zi_checkpoint_meta_init() values; not JSON is ZI_ERROR_CHECKPOINT. */
+gboolean zi_checkpoint_meta_from_json (ZiCheckpointMeta *meta, const char *json, GError **error);
+
+/* A charset as a UTF-8 string and back (how run.json stores characters). */
+char     *zi_run_chars_to_utf8 (const gunichar *chars, guint n);
+gunichar *zi_run_chars_from_utf8 (const char *text, guint *n);
+
+G_END_DECLS

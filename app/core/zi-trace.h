@@ -1,0 +1,85 @@
+/* zi-trace.h — turning a glyph's coverage bitmap into font outlines with libpotrace.
+ *
+ * The bitmap is thresholded (optionally after a bilinear upsampling, which recovers the sub-pixel
+ * edge position that anti-aliased coverage carries), traced by potrace, and the curves are mapped
+ * through the font's placement (zi-render.h) into font units, y up. Contours follow the PostScript /
+ * UFO convention: outer contours counter-clockwise, holes clockwise (fontmake reverses them for
+ * TrueType), so both nonzero and even-odd filling draw the same shape. */
+#pragma once
+
+#include <gio/gio.h>  /* zi-render.h uses GCancellable */
+#include "zi-render.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ZI_TRACE_PRESET_ROUND,   /* smooth curves, no sharp corners: Maru (round caps) styles */
+  ZI_TRACE_PRESET_SQUARE,  /* keeps corners: square caps */
+} ZiTracePreset;
+
+typedef struct {
+  ZiTracePreset preset;
+  guint8  threshold;       /* coverage >= threshold is ink (1..255; default 128) */
+  guint   upsample;        /* bilinear upsampling factor before thresholding (1..8; default 4) */
+  int     turdsize;        /* despeckle: paths of at most this area (source-bitmap pixels) are dropped */
+  double  alphamax;        /* potrace's corner threshold (0 = polygon, 1.3334 = no corners) */
+  double  opttolerance;    /* potrace's curve optimisation tolerance (0 = no optimisation) */
+} ZiTraceParams;
+
+/* Fills params with a preset's values (threshold 128, upsample 4). */
+void        zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset);
+/* ZI_ERROR_INVALID naming the bad value: threshold 1–255, upsample 1–8, turdsize >= 0,
+ * alphamax 0–1.3334, opttolerance 0–10. */
+gboolean    zi_trace_params_check (const ZiTraceParams *params, GError **error);
+/* potrace's version ("potracelib 1.16"), for manifests. */
+const char *zi_trace_engine_version (void);
+const char *zi_trace_preset_to_string (ZiTracePreset preset);
+gboolean    zi_trace_preset_from_string (const char *s, ZiTracePreset *preset);
+
+typedef struct {
+  double x, y;
+} ZiPoint;
+
+typedef enum {
+  ZI_SEGMENT_LINE,
+  ZI_SEGMENT_CUBIC,
+} ZiSegmentKind;
+
+/* A segment ends at p; it starts at the previous segment's p (the last one's for the first). */
+typedef struct {
+  ZiSegmentKind kind;
+  ZiPoint c1, c2;  /* control points of a cubic (unused for a line) */
+  ZiPoint p;
+} ZiSegment;
+
+typedef struct {
+  guint      n_segments;
+  ZiSegment *segments;
+  gboolean   hole;       /* TRUE for a counter (clockwise), FALSE for an outer contour */
+  double     area;       /* signed area in font units², > 0 counter-clockwise (the polygon of ends) */
+  double     pixel_area; /* potrace's area of the path, in pixels of the source bitmap */
+} ZiContour;
+
+/* The outline of one glyph in font units, y up. */
+typedef struct {
+  guint      n_contours;
+  ZiContour *contours;
+  /* Bounding box of the curves in font units (cubics sampled, within a unit); all 0 when empty. */
+  double     x_min, y_min, x_max, y_max;
+} ZiOutline;
+
+/* Traces coverage[size*size] (0 = paper, 255 = ink, top row first) placed with placement (whose size
+ * must equal size). Returns NULL with ZI_ERROR_RESOURCES if potrace fails (out of memory), or
+ * ZI_ERROR_INVALID for bad parameters; an empty bitmap gives an outline with no contours. */
+ZiOutline  *zi_trace_bitmap (const guint8        *coverage,
+                             guint                size,
+                             const ZiPlacement   *placement,
+                             const ZiTraceParams *params,
+                             GError             **error);
+void        zi_outline_free (ZiOutline *outline);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiOutline, zi_outline_free)
+
+/* Contours whose potrace area is under max_pixel_area source-bitmap pixels (QA: specks). */
+guint       zi_outline_count_small (const ZiOutline *outline, double max_pixel_area);
+
+G_END_DECLS

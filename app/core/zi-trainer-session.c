@@ -1,0 +1,932 @@
+/* zi-trainer-session.c — one training session on the trainer's worker thread: open the fonts, build or
+ * load the dataset and the split, build or resume the model, then step, log, validate, preview,
+ * checkpoint and watch the run's health until a bound or a stop request ends it.
+ *
+ * Reproducibility: the data order is a function of the seed and the number of pairs consumed (one
+ * seeded shuffle per epoch), and everything else a step depends on (weights, optimiser state, batch
+ * norm statistics, the dropout/augmentation RNG, the learning-rate state) is in the checkpoint, so a
+ * resumed run takes bit-identical steps. Validation and previews run the generator in eval mode, which
+ * touches neither the RNG nor the running statistics.
+ *
+ * Divergence: the last checkpoint written (or, before the first one, the start state) is kept in memory
+ * as serialised bytes; a NaN/Inf or a loss explosion reloads it, halves the learning rate and goes on. */
+#include "config.h"
+#include "zi-trainer-private.h"
+#include "nn-blas.h"
+#include "zi-charset.h"
+#include "zi-dataset.h"
+#include "zi-error.h"
+#include "zi-fileutil.h"
+#include "zi-health.h"
+#include "zi-metrics.h"
+#include "zi-run.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_ROLLBACKS 6  /* consecutive divergences (lr / 64) before giving up */
+
+typedef struct {
+  ZiTrainer       *trainer;
+  ZiTrainerConfig *cfg;
+  const char      *run_dir;
+  guint            size;
+  gsize            pixels;
+  int              batch;
+
+  ZiFont          *source_font;
+  ZiFont          *target_font;
+  ZiDataset       *data;
+  GArray          *train_idx;           /* guint indices into data */
+  GArray          *val_idx;
+  guint            n_val;               /* validation glyphs measured (≤ val_idx->len) */
+  guint8          *val_src, *val_tgt, *val_gen;  /* [n_val * pixels] */
+  guint            n_preview;
+  guint           *preview_idx;         /* [n_preview] indices into data */
+
+  NnPix2Pix       *model;
+  NnRng            rng;                 /* dropout and augmentation */
+  guint64          step;
+  guint64          images;              /* pairs consumed: the position in the data order */
+  double           seconds_before;      /* training time of earlier sessions */
+  gint64           active_us;           /* training time of this session */
+  float            lr_g_base, lr_d_base;
+  double           lr_scale;
+  NnPlateauState   plateau;
+  gboolean         has_best;
+  guint64          best_step;
+  double           best_ssim;
+  ZiMetrics        baseline;
+  gboolean         has_baseline;
+  ZiMetrics        val;                 /* the latest validation */
+  guint64          val_step;
+  gboolean         has_val;
+
+  float           *src_batch, *tgt_batch, *out_batch;  /* [batch * pixels] */
+  guint8          *pair_scratch;        /* [2 * pixels] */
+  guint           *perm;                /* [train_idx->len] the order of perm_epoch */
+  gint64           perm_epoch;
+
+  guint8          *snap;                /* the rollback target: the last checkpoint's bytes */
+  gsize            snap_len;
+  guint64          last_saved_step;
+  char            *last_saved_path;
+  guint            rollbacks;
+  gboolean         poisoned;
+  ZiHealth        *health;
+
+  guint64          window_images;       /* throughput over the last log interval */
+  gint64           window_us;
+  gint64           loading_reported_us;
+} Session;
+
+static void
+session_clear (Session *s)
+{
+  g_clear_pointer (&s->source_font, zi_font_free);
+  g_clear_pointer (&s->target_font, zi_font_free);
+  g_clear_pointer (&s->data, zi_dataset_free);
+  g_clear_pointer (&s->train_idx, g_array_unref);
+  g_clear_pointer (&s->val_idx, g_array_unref);
+  g_free (s->val_src);
+  g_free (s->val_tgt);
+  g_free (s->val_gen);
+  g_free (s->preview_idx);
+  g_clear_pointer (&s->model, nn_pix2pix_free);
+  g_free (s->src_batch);
+  g_free (s->tgt_batch);
+  g_free (s->out_batch);
+  g_free (s->pair_scratch);
+  g_free (s->perm);
+  g_free (s->snap);
+  g_free (s->last_saved_path);
+  g_clear_pointer (&s->health, zi_health_free);
+}
+
+static void
+emit_warning (Session *s, ZiHealthKind kind, const char *message)
+{
+  ZiTrainerEvent ev = { 0 };
+
+  ev.kind = ZI_TRAINER_EVENT_WARNING;
+  ev.step = s->step;
+  ev.warning.kind = kind;
+  ev.warning.message = (char *) message;
+  zi_trainer_emit (s->trainer, &ev);
+}
+
+/* ---- pixels ---- */
+
+static void
+coverage_to_signed (const guint8 *in, float *out, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = (float) in[i] * (2.0f / 255.0f) - 1.0f;
+}
+
+static void
+signed_to_coverage (const float *in, guint8 *out, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = (in[i] + 1.0f) * 127.5f;
+      out[i] = (guint8) (isfinite (v) ? CLAMP (v + 0.5f, 0.0f, 255.0f) : 0.0f);
+    }
+}
+
+/* Runs the generator (eval mode) over n coverage images. */
+static gboolean
+generate (Session *s, const guint8 *src, guint n, guint8 *out, GError **error)
+{
+  for (guint i = 0; i < n; i += (guint) s->batch)
+    {
+      guint m = MIN ((guint) s->batch, n - i);
+      NnStatus st;
+
+      coverage_to_signed (src + (gsize) i * s->pixels, s->src_batch, m * s->pixels);
+      st = nn_pix2pix_generate (s->model, s->src_batch, NULL, (int) m, s->out_batch);
+      if (st != NN_OK)
+        {
+          zi_error_from_nn (error, st, _("generating validation glyphs at step %" G_GUINT64_FORMAT), s->step);
+          return FALSE;
+        }
+      signed_to_coverage (s->out_batch, out + (gsize) i * s->pixels, m * s->pixels);
+    }
+  return TRUE;
+}
+
+/* ---- loading ---- */
+
+static void
+loading_progress_cb (guint64 done, guint64 total, gpointer user_data)
+{
+  Session *s = user_data;
+  gint64 now = g_get_monotonic_time ();
+  ZiTrainerEvent ev = { 0 };
+
+  /* At most ten reports a second, and always the last one. */
+  if (done != total && now - s->loading_reported_us < G_USEC_PER_SEC / 10)
+    return;
+  s->loading_reported_us = now;
+  ev.kind = ZI_TRAINER_EVENT_LOADING;
+  ev.progress.done = done;
+  ev.progress.total = total;
+  zi_trainer_emit (s->trainer, &ev);
+}
+
+static void
+check_font_hash (Session *s, ZiFont *font, const char *expected, const char *role)
+{
+  if (expected == NULL || *expected == '\0' || g_strcmp0 (zi_font_get_file_hash (font), expected) == 0)
+    return;
+  g_autofree char *msg = g_strdup_printf (_("The %s font %s is not the file this run was trained with; "
+                                            "the dataset is rebuilt from it, so results may change."),
+                                          role, zi_font_get_path (font));
+  emit_warning (s, ZI_HEALTH_OTHER, msg);
+}
+
+/* Opens the fonts, builds the dataset and the split. info is run.json when resuming, else NULL. */
+static gboolean
+load_data (Session *s, const ZiRunInfo *info, GError **error)
+{
+  ZiTrainerConfig *cfg = s->cfg;
+  g_autoptr(GArray) chars = NULL;
+
+  s->source_font = zi_font_open (cfg->source_font, error);
+  if (s->source_font == NULL)
+    return FALSE;
+  s->target_font = zi_font_open (cfg->target_font, error);
+  if (s->target_font == NULL)
+    return FALSE;
+
+  if (info != NULL)
+    {
+      check_font_hash (s, s->source_font, info->source_hash, _("source"));
+      check_font_hash (s, s->target_font, info->target_hash, _("target"));
+      chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), info->n_chars);
+      g_array_append_vals (chars, info->chars, info->n_chars);
+    }
+  else if (cfg->chars != NULL)
+    {
+      chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), cfg->n_chars);
+      g_array_append_vals (chars, cfg->chars, cfg->n_chars);
+    }
+  else
+    chars = zi_charset_compute (s->source_font, s->target_font, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
+
+  s->data = zi_dataset_load (s->source_font, s->target_font, (const gunichar *) chars->data, chars->len,
+                             s->size, cfg->em_fraction, cfg->cache_dir, loading_progress_cb, s,
+                             zi_trainer_session_cancellable (s->trainer), error);
+  if (s->data == NULL)
+    return FALSE;
+
+  if (info != NULL)
+    {
+      g_autoptr(GHashTable) where = g_hash_table_new (NULL, NULL);
+      if (s->data->n != info->n_chars)
+        {
+          g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                       _("The fonts now share %u of the run's %u characters; resume with the fonts the run "
+                         "was trained with (%s, %s)."),
+                       s->data->n, info->n_chars, info->source_path, info->target_path);
+          return FALSE;
+        }
+      for (guint i = 0; i < s->data->n; i++)
+        g_hash_table_insert (where, GUINT_TO_POINTER (s->data->chars[i]), GUINT_TO_POINTER (i + 1));
+      s->train_idx = g_array_new (FALSE, FALSE, sizeof (guint));
+      s->val_idx = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(GHashTable) is_val = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < info->n_val_chars; i++)
+        {
+          guint at = GPOINTER_TO_UINT (g_hash_table_lookup (where, GUINT_TO_POINTER (info->val_chars[i])));
+          if (at == 0)
+            continue;
+          g_hash_table_add (is_val, GUINT_TO_POINTER (at));
+        }
+      for (guint i = 0; i < s->data->n; i++)
+        g_array_append_val (g_hash_table_contains (is_val, GUINT_TO_POINTER (i + 1)) ? s->val_idx : s->train_idx, i);
+    }
+  else
+    zi_dataset_split (s->data->n, cfg->seed, cfg->val_fraction, &s->train_idx, &s->val_idx);
+
+  if (s->train_idx->len == 0)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
+                   _("Only %u character pairs are available, which leaves none for training; give more "
+                     "characters or a smaller --val-fraction."), s->data->n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Copies the validation and preview glyphs out of the dataset and measures the identity baseline. */
+static void
+prepare_validation (Session *s)
+{
+  GArray *pool = s->val_idx->len > 0 ? s->val_idx : s->train_idx;
+
+  s->n_val = s->val_idx->len;
+  if (s->cfg->val_max > 0)
+    s->n_val = MIN (s->n_val, s->cfg->val_max);
+  s->val_src = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
+  s->val_tgt = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
+  s->val_gen = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
+  for (guint i = 0; i < s->n_val; i++)
+    {
+      guint k = g_array_index (s->val_idx, guint, i);
+      memcpy (s->val_src + (gsize) i * s->pixels, s->data->source + (gsize) k * s->pixels, s->pixels);
+      memcpy (s->val_tgt + (gsize) i * s->pixels, s->data->target + (gsize) k * s->pixels, s->pixels);
+    }
+  if (s->n_val > 0)
+    {
+      zi_metrics_coverage (s->val_src, s->val_tgt, s->n_val, s->size, &s->baseline);
+      s->has_baseline = TRUE;
+    }
+
+  /* Previews: the first validation glyphs (training glyphs when there is no validation split). */
+  s->n_preview = MIN (s->cfg->preview_count, pool->len);
+  s->preview_idx = g_new (guint, MAX (s->n_preview, 1));
+  for (guint i = 0; i < s->n_preview; i++)
+    s->preview_idx[i] = g_array_index (pool, guint, i);
+}
+
+static gboolean
+write_run_info (Session *s, GError **error)
+{
+  ZiRunInfo info = { 0 };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gboolean ok;
+
+  info.created = g_date_time_format_iso8601 (now);
+  info.source_font = g_strdup (s->cfg->source_font);
+  info.source_path = g_strdup (zi_font_get_path (s->source_font));
+  info.source_face = zi_font_get_face_index (s->source_font);
+  info.source_hash = g_strdup (zi_font_get_file_hash (s->source_font));
+  info.target_font = g_strdup (s->cfg->target_font);
+  info.target_path = g_strdup (zi_font_get_path (s->target_font));
+  info.target_face = zi_font_get_face_index (s->target_font);
+  info.target_hash = g_strdup (zi_font_get_file_hash (s->target_font));
+  info.chars = g_memdup2 (s->data->chars, sizeof (gunichar) * s->data->n);
+  info.n_chars = s->data->n;
+  info.val_chars = g_new (gunichar, MAX (s->val_idx->len, 1));
+  for (guint i = 0; i < s->val_idx->len; i++)
+    info.val_chars[i] = s->data->chars[g_array_index (s->val_idx, guint, i)];
+  info.n_val_chars = s->val_idx->len;
+  info.config_json = zi_trainer_config_to_json (s->cfg);
+  ok = zi_run_info_save (s->run_dir, &info, error);
+  zi_run_info_clear (&info);
+  return ok;
+}
+
+/* ---- checkpoints ---- */
+
+static char *
+make_meta (Session *s)
+{
+  ZiCheckpointMeta m;
+
+  zi_checkpoint_meta_init (&m);
+  m.source_font = s->cfg->source_font;
+  m.target_font = s->cfg->target_font;
+  m.em_fraction = s->cfg->em_fraction;
+  m.size = s->size;
+  m.images = s->images;
+  m.seconds = s->seconds_before + s->active_us / (double) G_USEC_PER_SEC;
+  m.lr_g = s->lr_g_base;
+  m.lr_d = s->lr_d_base;
+  m.lr_scale = s->lr_scale;
+  m.plateau_factor = s->plateau.factor;
+  m.plateau_best = s->plateau.best;
+  m.plateau_bad = s->plateau.bad_evals;
+  m.has_best = s->has_best;
+  m.best_step = s->best_step;
+  m.best_ssim = s->best_ssim;
+  m.has_val = s->has_val && s->val_step == s->step;
+  m.val_l1 = s->val.l1;
+  m.val_ssim = s->val.ssim;
+  m.val_iou = s->val.iou;
+  m.has_baseline = s->has_baseline;
+  m.base_l1 = s->baseline.l1;
+  m.base_ssim = s->baseline.ssim;
+  m.base_iou = s->baseline.iou;
+  /* The strings are borrowed: serialise without clearing. */
+  return zi_checkpoint_meta_to_json (&m);
+}
+
+static gboolean
+serialise (Session *s, guint8 **buf, gsize *len, GError **error)
+{
+  g_autofree char *meta = make_meta (s);
+  uint8_t *b = NULL;
+  size_t l = 0;
+  NnStatus st = nn_pix2pix_save (s->model, &s->rng, s->step, meta, 0, 0, &b, &l);
+
+  if (st != NN_OK)
+    {
+      zi_error_from_nn (error, st, _("saving the model at step %" G_GUINT64_FORMAT), s->step);
+      return FALSE;
+    }
+  /* The engine's buffer is malloc'ed; keep a GLib copy so one free function fits all. */
+  *buf = g_memdup2 (b, l);
+  *len = l;
+  free (b);
+  return TRUE;
+}
+
+static gboolean
+save_checkpoint (Session *s, gboolean is_best, GError **error)
+{
+  g_autofree char *dir = zi_run_checkpoints_dir (s->run_dir);
+  g_autofree char *path = zi_run_checkpoint_path (s->run_dir, s->step);
+  g_autoptr(GError) prune_error = NULL;
+  guint8 *buf = NULL;
+  gsize len = 0;
+  ZiTrainerEvent ev = { 0 };
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot create %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (!serialise (s, &buf, &len, error))
+    return FALSE;
+  if (!zi_file_write_atomic (path, buf, len, error))
+    {
+      g_free (buf);
+      return FALSE;
+    }
+  g_free (s->snap);
+  s->snap = buf;
+  s->snap_len = len;
+  s->last_saved_step = s->step;
+  g_free (s->last_saved_path);
+  s->last_saved_path = g_strdup (path);
+  s->rollbacks = 0;
+
+  if (is_best && !zi_run_best_save (s->run_dir, s->step, s->best_ssim, error))
+    return FALSE;
+  if (!zi_run_prune_checkpoints (s->run_dir, s->cfg->keep, s->has_best ? s->best_step : G_MAXUINT64,
+                                 &prune_error))
+    emit_warning (s, ZI_HEALTH_OTHER, prune_error->message);
+
+  ev.kind = ZI_TRAINER_EVENT_CHECKPOINT;
+  ev.step = s->step;
+  ev.checkpoint.path = path;
+  ev.checkpoint.is_best = is_best;
+  ev.checkpoint.has_validation = s->has_val && s->val_step == s->step;
+  ev.checkpoint.val_l1 = s->val.l1;
+  ev.checkpoint.val_ssim = s->val.ssim;
+  ev.checkpoint.val_iou = s->val.iou;
+  zi_trainer_emit (s->trainer, &ev);
+  return TRUE;
+}
+
+/* Restores step, data position and learning-rate state from a checkpoint's meta. */
+static gboolean
+apply_meta (Session *s, const char *meta_json, gboolean restore_lr, gboolean restore_clock,
+            GError **error)
+{
+  ZiCheckpointMeta m;
+
+  if (!zi_checkpoint_meta_from_json (&m, meta_json, error))
+    return FALSE;
+  s->images = m.images;
+  if (restore_clock)
+    s->seconds_before = m.seconds;
+  if (restore_lr)
+    {
+      if (m.lr_g > 0)
+        s->lr_g_base = (float) m.lr_g;
+      if (m.lr_d > 0)
+        s->lr_d_base = (float) m.lr_d;
+      s->lr_scale = m.lr_scale > 0 ? m.lr_scale : 1.0;
+    }
+  s->plateau.factor = (float) m.plateau_factor;
+  s->plateau.best = (float) m.plateau_best;
+  s->plateau.bad_evals = m.plateau_bad;
+  s->has_best = m.has_best;
+  s->best_step = m.best_step;
+  s->best_ssim = m.best_ssim;
+  zi_checkpoint_meta_clear (&m);
+  return TRUE;
+}
+
+/* Builds the model from checkpoint bytes, replacing the current one. */
+static gboolean
+load_model (Session *s, const guint8 *buf, gsize len, const char *what, gboolean restore_lr,
+            gboolean restore_clock, GError **error)
+{
+  NnPix2Pix *model = NULL;
+  uint64_t step = 0;
+  char *meta = NULL;
+  NnStatus st = nn_pix2pix_load (&model, buf, len, &s->cfg->net, s->batch, &s->rng, &step, &meta);
+  gboolean ok;
+
+  if (st != NN_OK)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("Cannot load the checkpoint %s: %s. Resume from an older checkpoint of the run."),
+                   what, nn_status_str (st));
+      return FALSE;
+    }
+  ok = apply_meta (s, meta, restore_lr, restore_clock, error);
+  free (meta);
+  if (!ok)
+    {
+      nn_pix2pix_free (model);
+      return FALSE;
+    }
+  g_clear_pointer (&s->model, nn_pix2pix_free);
+  s->model = model;
+  s->step = step;
+  return TRUE;
+}
+
+static gboolean
+build_model (Session *s, GError **error)
+{
+  const char *resume = zi_trainer_session_resume_checkpoint (s->trainer);
+  NnOptConfig opt_g = s->cfg->opt_g, opt_d = s->cfg->opt_d;
+
+  s->lr_g_base = opt_g.lr;
+  s->lr_d_base = opt_d.lr > 0 ? opt_d.lr : opt_g.lr;
+  s->lr_scale = 1.0;
+  nn_plateau_init (&s->plateau);
+  if (opt_d.lr <= 0)
+    opt_d.lr = opt_g.lr;
+
+  if (resume != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autofree guint8 *buf = NULL;
+      gsize len = 0;
+      float run_lr_g, run_lr_d;
+
+      if (!g_file_get_contents (resume, (char **) &buf, &len, &local))
+        {
+          g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("Cannot read the checkpoint %s: %s"),
+                       resume, local->message);
+          return FALSE;
+        }
+      /* The checkpoint's rates win (they include changes made while paused) unless the caller
+       * asked for other rates when resuming. */
+      zi_trainer_session_run_lrs (s->trainer, &run_lr_g, &run_lr_d);
+      gboolean override = run_lr_g != s->cfg->opt_g.lr || run_lr_d != s->cfg->opt_d.lr;
+      if (!load_model (s, buf, len, resume, !override, TRUE, error))
+        return FALSE;
+      nn_pix2pix_set_optim (s->model, &opt_g, &opt_d);
+      s->snap = g_steal_pointer (&buf);
+      s->snap_len = len;
+      s->last_saved_step = s->step;
+      s->last_saved_path = g_strdup (resume);
+      return TRUE;
+    }
+
+  NnStatus st = nn_pix2pix_create (&s->model, &s->cfg->net, &opt_g, &opt_d, s->cfg->seed);
+  if (st != NN_OK)
+    {
+      zi_error_from_nn (error, st, _("building the model (%d px, ngf %d, batch %d)"),
+                        s->cfg->net.size, s->cfg->net.ngf, s->cfg->net.batch);
+      return FALSE;
+    }
+  /* The dropout/augmentation stream is seeded apart from the weights' initialisation. */
+  nn_rng_seed (&s->rng, s->cfg->seed ^ G_GUINT64_CONSTANT (0x5DEECE66D2B7E151));
+  s->step = 0;
+  s->images = 0;
+  s->last_saved_step = G_MAXUINT64;
+  return serialise (s, &s->snap, &s->snap_len, error);
+}
+
+static gboolean
+rollback (Session *s, const char *why, GError **error)
+{
+  guint64 bad_step = s->step + 1;
+  double scale = s->lr_scale * 0.5;
+  g_autofree guint8 *snap = g_memdup2 (s->snap, s->snap_len);
+
+  if (++s->rollbacks > MAX_ROLLBACKS)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_NUMERIC,
+                   _("Training diverged %u times in a row near step %" G_GUINT64_FORMAT " (%s) even after "
+                     "lowering the learning rate %u times; lower --lr, enable gradient clipping or use "
+                     "instance normalisation."),
+                   s->rollbacks, bad_step, why, MAX_ROLLBACKS);
+      return FALSE;
+    }
+  if (!load_model (s, snap, s->snap_len, _("(in memory)"), FALSE, FALSE, error))
+    return FALSE;
+  s->lr_scale = scale;
+  zi_health_reset_history (s->health);
+  zi_trainer_session_set_step (s->trainer, s->step);
+
+  g_autofree char *msg = g_strdup_printf (_("Training diverged at step %" G_GUINT64_FORMAT " (%s): went back "
+                                            "to step %" G_GUINT64_FORMAT " and halved the learning rate to "
+                                            "%.3g. If this repeats, lower --lr or enable gradient clipping."),
+                                          bad_step, why, s->step, s->lr_g_base * s->lr_scale);
+  emit_warning (s, ZI_HEALTH_DIVERGED, msg);
+  return TRUE;
+}
+
+/* ---- data order ---- */
+
+static guint
+data_index (Session *s, guint64 pos)
+{
+  guint n = s->train_idx->len;
+  gint64 epoch = (gint64) (pos / n);
+
+  if (epoch != s->perm_epoch)
+    {
+      NnRng r;
+      /* Each epoch's order depends only on the seed and the epoch number. */
+      nn_rng_seed (&r, s->cfg->seed ^ (G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) * (guint64) (epoch + 1)));
+      for (guint i = 0; i < n; i++)
+        s->perm[i] = i;
+      for (guint i = n - 1; i > 0; i--)
+        {
+          guint j = nn_rng_below (&r, i + 1);
+          guint t = s->perm[i];
+          s->perm[i] = s->perm[j];
+          s->perm[j] = t;
+        }
+      s->perm_epoch = epoch;
+    }
+  return g_array_index (s->train_idx, guint, s->perm[pos % n]);
+}
+
+static void
+fill_batch (Session *s)
+{
+  for (int b = 0; b < s->batch; b++)
+    {
+      guint k = data_index (s, s->images + (guint64) b);
+      guint8 *src = s->pair_scratch, *tgt = s->pair_scratch + s->pixels;
+
+      memcpy (src, s->data->source + (gsize) k * s->pixels, s->pixels);
+      memcpy (tgt, s->data->target + (gsize) k * s->pixels, s->pixels);
+      if (s->cfg->augment)
+        zi_dataset_augment_pair (src, tgt, s->size, 2, 0.04, s->rng.s);
+      coverage_to_signed (src, s->src_batch + (gsize) b * s->pixels, s->pixels);
+      coverage_to_signed (tgt, s->tgt_batch + (gsize) b * s->pixels, s->pixels);
+    }
+}
+
+/* ---- validation and logging ---- */
+
+static gboolean
+validate (Session *s, gboolean *is_best, GError **error)
+{
+  ZiTrainerEvent ev = { 0 };
+  ZiHealthKind kind;
+  g_autofree char *msg = NULL;
+
+  *is_best = FALSE;
+  if (s->n_val > 0)
+    {
+      if (!generate (s, s->val_src, s->n_val, s->val_gen, error))
+        return FALSE;
+      zi_metrics_coverage (s->val_gen, s->val_tgt, s->n_val, s->size, &s->val);
+      s->has_val = TRUE;
+      s->val_step = s->step;
+      /* The untrained model at step 0 is a reference point, not a candidate for "best". */
+      if (s->step > 0 && (!s->has_best || s->val.ssim > s->best_ssim))
+        {
+          s->has_best = TRUE;
+          s->best_step = s->step;
+          s->best_ssim = s->val.ssim;
+          *is_best = TRUE;
+        }
+      if (s->step > 0 && s->cfg->sched.kind == NN_SCHED_PLATEAU)
+        nn_plateau_observe (&s->cfg->sched, &s->plateau, (float) s->val.l1);
+
+      ev.kind = ZI_TRAINER_EVENT_VALIDATION;
+      ev.step = s->step;
+      ev.validation.l1 = s->val.l1;
+      ev.validation.ssim = s->val.ssim;
+      ev.validation.iou = s->val.iou;
+      ev.validation.base_l1 = s->baseline.l1;
+      ev.validation.base_ssim = s->baseline.ssim;
+      ev.validation.base_iou = s->baseline.iou;
+      ev.validation.n = s->n_val;
+      ev.validation.is_best = *is_best;
+      zi_trainer_emit (s->trainer, &ev);
+      if (s->step > 0 && zi_health_observe_validation (s->health, s->step, s->val.ssim, &kind, &msg))
+        emit_warning (s, kind, msg);
+      g_clear_pointer (&msg, g_free);
+    }
+
+  if (s->n_preview == 0)
+    return TRUE;
+  g_autofree gunichar *chars = g_new (gunichar, s->n_preview);
+  g_autofree guint8 *src = g_malloc (s->n_preview * s->pixels);
+  g_autofree guint8 *tgt = g_malloc (s->n_preview * s->pixels);
+  g_autofree guint8 *gen = g_malloc (s->n_preview * s->pixels);
+  for (guint i = 0; i < s->n_preview; i++)
+    {
+      guint k = s->preview_idx[i];
+      chars[i] = s->data->chars[k];
+      memcpy (src + i * s->pixels, s->data->source + (gsize) k * s->pixels, s->pixels);
+      memcpy (tgt + i * s->pixels, s->data->target + (gsize) k * s->pixels, s->pixels);
+    }
+  if (!generate (s, src, s->n_preview, gen, error))
+    return FALSE;
+  memset (&ev, 0, sizeof ev);
+  ev.kind = ZI_TRAINER_EVENT_PREVIEW;
+  ev.step = s->step;
+  ev.preview.n = s->n_preview;
+  ev.preview.size = s->size;
+  ev.preview.chars = chars;
+  ev.preview.source = src;
+  ev.preview.generated = gen;
+  ev.preview.target = tgt;
+  zi_trainer_emit (s->trainer, &ev);
+  if (zi_health_observe_previews (s->health, s->step, gen, src, s->n_preview, s->size, &kind, &msg))
+    emit_warning (s, kind, msg);
+  return TRUE;
+}
+
+static double
+total_seconds (Session *s)
+{
+  return s->seconds_before + s->active_us / (double) G_USEC_PER_SEC;
+}
+
+static gboolean
+log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean with_val, GError **error)
+{
+  ZiRunMetric m = { 0 };
+  ZiTrainerEvent ev = { 0 };
+  ZiTrainerStepStats *x = &ev.stats;
+  double window_s = (s->active_us - s->window_us) / (double) G_USEC_PER_SEC;
+
+  m.step = s->step;
+  m.images = s->images;
+  m.seconds = total_seconds (s);
+  m.lr = lr_g;
+  m.lr_d = lr_d;
+  m.d_loss = st ? st->d_loss : NAN;
+  m.d_real = st ? st->d_real : NAN;
+  m.d_fake = st ? st->d_fake : NAN;
+  m.g_loss = st ? st->g_loss : NAN;
+  m.g_adv = st ? st->g_adv : NAN;
+  m.l1 = st ? st->g_l1 : NAN;
+  m.const_loss = st ? st->g_const : NAN;
+  m.tv = st ? st->g_tv : NAN;
+  m.d_grad_norm = st ? st->d_grad_norm : NAN;
+  m.g_grad_norm = st ? st->g_grad_norm : NAN;
+  m.has_val = with_val;
+  m.val_l1 = s->val.l1;
+  m.val_ssim = s->val.ssim;
+  m.val_iou = s->val.iou;
+  if (!zi_run_metrics_append (s->run_dir, &m, error))
+    return FALSE;
+  if (st == NULL)
+    return TRUE;
+
+  ev.kind = ZI_TRAINER_EVENT_STEP;
+  ev.step = s->step;
+  x->step = s->step;
+  x->images = s->images;
+  x->seconds = m.seconds;
+  x->lr_g = lr_g;
+  x->lr_d = lr_d;
+  x->d_loss = st->d_loss;
+  x->d_real = st->d_real;
+  x->d_fake = st->d_fake;
+  x->g_loss = st->g_loss;
+  x->g_adv = st->g_adv;
+  x->l1 = st->g_l1;
+  x->const_loss = st->g_const;
+  x->tv = st->g_tv;
+  x->d_grad_norm = st->d_grad_norm;
+  x->g_grad_norm = st->g_grad_norm;
+  x->images_per_second = window_s > 0 ? (s->images - s->window_images) / window_s : 0.0;
+  x->total_steps = s->cfg->max_steps;
+  x->eta_seconds = -1.0;
+  if (s->cfg->max_steps > s->step && x->images_per_second > 0)
+    x->eta_seconds = (double) (s->cfg->max_steps - s->step) * s->batch / x->images_per_second;
+  if (s->cfg->max_minutes > 0)
+    {
+      double left = MAX (0.0, s->cfg->max_minutes * 60.0 - s->active_us / (double) G_USEC_PER_SEC);
+      x->eta_seconds = x->eta_seconds < 0 ? left : MIN (x->eta_seconds, left);
+    }
+  s->window_images = s->images;
+  s->window_us = s->active_us;
+  zi_trainer_emit (s->trainer, &ev);
+  return TRUE;
+}
+
+/* ---- the loop ---- */
+
+static gboolean
+train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
+{
+  ZiTrainerConfig *cfg = s->cfg;
+
+  for (;;)
+    {
+      NnStepStats st = { 0 };
+      gboolean is_best = FALSE, did_val = FALSE;
+      float new_g, new_d;
+      gint64 t0;
+
+      if (zi_trainer_session_wait_if_paused (s->trainer, &new_g, &new_d))
+        {
+          s->lr_d_base = new_d > 0 ? new_d : new_g * (s->lr_d_base / s->lr_g_base);
+          s->lr_g_base = new_g;
+          s->lr_scale = 1.0;
+        }
+      if (zi_trainer_session_should_stop (s->trainer))
+        {
+          *reason = ZI_TRAINER_STOP_REQUESTED;
+          return TRUE;
+        }
+      if (cfg->max_steps > 0 && s->step >= cfg->max_steps)
+        {
+          *reason = ZI_TRAINER_STOP_STEPS;
+          return TRUE;
+        }
+      if (cfg->max_minutes > 0 && s->active_us >= cfg->max_minutes * 60.0 * G_USEC_PER_SEC)
+        {
+          *reason = ZI_TRAINER_STOP_TIME;
+          return TRUE;
+        }
+
+      t0 = g_get_monotonic_time ();
+      fill_batch (s);
+      if (cfg->poison_step == s->step + 1 && !s->poisoned)
+        {
+          s->src_batch[0] = NAN;
+          s->poisoned = TRUE;
+        }
+      /* The schedule gives G's rate; D's follows in proportion; halvings after divergences apply
+       * to both. */
+      NnSchedConfig sched = cfg->sched;
+      sched.base_lr = s->lr_g_base;
+      float lr_g = (float) (nn_sched_lr (&sched, &s->plateau, s->step) * s->lr_scale);
+      float lr_d = lr_g * (s->lr_d_base / s->lr_g_base);
+      NnStatus status = nn_pix2pix_train_step (s->model, s->src_batch, s->tgt_batch, NULL, s->batch,
+                                               lr_g, lr_d, &s->rng, &st);
+      if (status == NN_ERR_NONFINITE
+          || (status == NN_OK && zi_health_is_explosion (s->health, st.g_loss, st.d_loss)))
+        {
+          s->active_us += g_get_monotonic_time () - t0;
+          if (!rollback (s, status == NN_OK ? _("loss explosion") : _("NaN or infinite value"), error))
+            return FALSE;
+          continue;
+        }
+      if (status != NN_OK)
+        {
+          zi_error_from_nn (error, status, _("training step %" G_GUINT64_FORMAT), s->step + 1);
+          return FALSE;
+        }
+      s->step++;
+      s->images += (guint64) s->batch;
+      zi_trainer_session_set_step (s->trainer, s->step);
+
+      ZiHealthKind kind;
+      g_autofree char *msg = NULL;
+      if (zi_health_observe_step (s->health, s->step, st.d_loss, st.g_adv, st.g_loss, &kind, &msg))
+        emit_warning (s, kind, msg);
+
+      if (s->step % cfg->val_every == 0)
+        {
+          if (!validate (s, &is_best, error))
+            return FALSE;
+          did_val = s->n_val > 0;
+        }
+      s->active_us += g_get_monotonic_time () - t0;
+      t0 = g_get_monotonic_time ();
+      if ((s->step % cfg->log_every == 0 || did_val)
+          && !log_step (s, &st, lr_g, lr_d, did_val, error))
+        return FALSE;
+      if ((s->step % cfg->checkpoint_every == 0 || is_best) && !save_checkpoint (s, is_best, error))
+        return FALSE;
+      s->active_us += g_get_monotonic_time () - t0;
+    }
+}
+
+gboolean
+zi_trainer_session_run (ZiTrainer *self, GError **error)
+{
+  Session s = { 0 };
+  ZiRunInfo info = { 0 };
+  const char *resume = zi_trainer_session_resume_checkpoint (self);
+  ZiTrainerStopReason reason = ZI_TRAINER_STOP_REQUESTED;
+  ZiTrainerEvent ev = { 0 };
+  gboolean ok = FALSE;
+
+  s.trainer = self;
+  s.cfg = zi_trainer_session_config (self);
+  s.run_dir = zi_trainer_get_run_dir (self);
+  s.size = (guint) s.cfg->net.size;
+  s.pixels = (gsize) s.size * s.size;
+  s.batch = s.cfg->net.batch;
+  s.perm_epoch = -1;
+  s.health = zi_health_new ();
+
+  if (s.cfg->threads > 0)
+    nn_blas_set_threads ((int) s.cfg->threads);
+
+  zi_trainer_set_state (self, ZI_TRAINER_STATE_LOADING);
+  if (resume != NULL && !zi_run_info_load (s.run_dir, &info, error))
+    goto out;
+  if (!load_data (&s, resume != NULL ? &info : NULL, error))
+    {
+      /* A stop during loading is not a failure: the run just ends before it began. */
+      if (error && *error && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (error);
+          ok = TRUE;
+          zi_trainer_set_state (self, ZI_TRAINER_STATE_FINISHED);
+          ev.kind = ZI_TRAINER_EVENT_FINISHED;
+          ev.finished.reason = ZI_TRAINER_STOP_REQUESTED;
+          zi_trainer_emit (self, &ev);
+        }
+      goto out;
+    }
+  if (!zi_trainer_check_resources (s.cfg, s.data->n, error))
+    goto out;
+  prepare_validation (&s);
+  s.src_batch = g_new (float, (gsize) s.batch * s.pixels);
+  s.tgt_batch = g_new (float, (gsize) s.batch * s.pixels);
+  s.out_batch = g_new (float, (gsize) s.batch * s.pixels);
+  s.pair_scratch = g_malloc (2 * s.pixels);
+  s.perm = g_new (guint, s.train_idx->len);
+  if (!build_model (&s, error))
+    goto out;
+  if (resume == NULL && !write_run_info (&s, error))
+    goto out;
+  zi_trainer_session_set_step (self, s.step);
+
+  zi_trainer_set_state (self, ZI_TRAINER_STATE_RUNNING);
+  if (s.step == 0)
+    {
+      gboolean unused;
+      /* The untrained model's scores: the start of the curves. */
+      if (!validate (&s, &unused, error) || (s.n_val > 0 && !log_step (&s, NULL, 0, 0, TRUE, error)))
+        goto out;
+    }
+  if (!train_loop (&s, &reason, error))
+    goto out;
+
+  zi_trainer_set_state (self, ZI_TRAINER_STATE_STOPPING);
+  if (s.last_saved_step != s.step && !save_checkpoint (&s, FALSE, error))
+    goto out;
+  zi_trainer_set_state (self, ZI_TRAINER_STATE_FINISHED);
+  ev.kind = ZI_TRAINER_EVENT_FINISHED;
+  ev.step = s.step;
+  ev.finished.reason = reason;
+  ev.finished.checkpoint = s.last_saved_path;
+  zi_trainer_emit (self, &ev);
+  ok = TRUE;
+
+out:
+  zi_run_info_clear (&info);
+  session_clear (&s);
+  return ok;
+}

@@ -1,0 +1,77 @@
+/* nn-conv.h — 2-D convolution and transposed convolution (im2col → cblas_sgemm, darknet's method).
+ *
+ * Layout: the layers of this engine keep activations channel-major, [C, N, H, W] ("CNHW"): channel c
+ * of the whole mini-batch is one contiguous block. Then one GEMM per layer covers the whole batch and
+ * writes its output in place (Y[Co, N·Ho·Wo] = W · col), channel concatenation is two adjacent blocks
+ * (a U-Net skip costs no copy), and batch norm reads one contiguous run per channel. For C = 1 (the
+ * images the model takes and returns) CNHW and NCHW are the same bytes.
+ *
+ * Legend: N batch, Ci/Co channels in/out, Hi/Wi input and Ho/Wo output height/width, K kernel size,
+ * S stride, P padding. R = Ci·K·K rows of the column matrix; the scratch (col) holds R × N·Ho·Wo.
+ * Backward functions ADD into their gradient buffers; any gradient pointer may be NULL to skip it. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct {
+  int ci, co;   /* channels in, out */
+  int k, s, p;  /* kernel size, stride, padding */
+  int hi, wi;   /* input height, width */
+  int ho, wo;   /* output height, width (set by the init function) */
+  int transposed; /* set by nn_conv_transpose2d_init */
+} NnConv2d;
+
+/* Conv2d: Ho = (Hi + 2P - K) / S + 1. Weights [Co, Ci, K, K], as PyTorch's Conv2d. */
+void   nn_conv2d_init (NnConv2d *c, int ci, int co, int k, int s, int p, int hi, int wi);
+/* ConvTranspose2d: Ho = (Hi - 1)·S - 2P + K. Weights [Ci, Co, K, K], as PyTorch's ConvTranspose2d. */
+void   nn_conv_transpose2d_init (NnConv2d *c, int ci, int co, int k, int s, int p, int hi, int wi);
+/* Floats of scratch one forward or backward call needs for a batch of n. */
+size_t nn_conv2d_scratch_floats (const NnConv2d *c, int n);
+size_t nn_conv_transpose2d_scratch_floats (const NnConv2d *c, int n);
+/* Multiply-adds of one forward pass for a batch of n (a backward pass costs the same per gradient). */
+double nn_conv2d_macs (const NnConv2d *c, int n);
+
+void nn_conv2d_forward (float       *y,     /* [Co, N, Ho, Wo] */
+                        float       *col,   /* scratch [nn_conv2d_scratch_floats] */
+                        const float *x,     /* [Ci, N, Hi, Wi] */
+                        const float *w,     /* [Co, Ci, K, K] */
+                        const float *b,     /* [Co] or NULL */
+                        const NnConv2d *c,
+                        int          n);
+
+void nn_conv2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL */
+                         float       *dw,   /* [Co, Ci, K, K] or NULL */
+                         float       *db,   /* [Co] or NULL */
+                         float       *col,  /* scratch [nn_conv2d_scratch_floats] */
+                         const float *dy,   /* [Co, N, Ho, Wo] */
+                         const float *x,    /* [Ci, N, Hi, Wi] */
+                         const float *w,    /* [Co, Ci, K, K] */
+                         const NnConv2d *c,
+                         int          n);
+
+void nn_conv_transpose2d_forward (float       *y,    /* [Co, N, Ho, Wo] */
+                                  float       *col,  /* scratch */
+                                  const float *x,    /* [Ci, N, Hi, Wi] */
+                                  const float *w,    /* [Ci, Co, K, K] */
+                                  const float *b,    /* [Co] or NULL */
+                                  const NnConv2d *c,
+                                  int          n);
+
+void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL */
+                                   float       *dw,   /* [Ci, Co, K, K] or NULL */
+                                   float       *db,   /* [Co] or NULL */
+                                   float       *col,  /* scratch */
+                                   const float *dy,   /* [Co, N, Ho, Wo] */
+                                   const float *x,    /* [Ci, N, Hi, Wi] */
+                                   const float *w,    /* [Ci, Co, K, K] */
+                                   const NnConv2d *c,
+                                   int          n);
+
+/* The column transforms, exposed for the tests and the benchmark. planes = C·N; each plane is H×W.
+ * im2col writes col[(c·K + ky)·K + kx][(n, oy, ox)]; col2im adds the columns back into x. */
+void nn_im2col (float       *col,  /* [C·K·K, N·Ho·Wo] */
+                const float *x,    /* [C, N, H, W] */
+                int c, int n, int h, int w, int k, int s, int p, int ho, int wo);
+void nn_col2im (float       *x,    /* [C, N, H, W], added into */
+                const float *col,  /* [C·K·K, N·Ho·Wo] */
+                int c, int n, int h, int w, int k, int s, int p, int ho, int wo);

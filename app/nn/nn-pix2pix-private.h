@@ -1,0 +1,83 @@
+/* nn-pix2pix-private.h — the model's insides, shared by nn-pix2pix.c (building, training, inference)
+ * and nn-pix2pix-ckpt.c (saving and loading). Not part of the engine's API. */
+#pragma once
+
+#include "nn-arena.h"
+#include "nn-conv.h"
+#include "nn-pix2pix.h"
+
+/* 512 px has 9 levels; one spare. */
+#define NN_P2P_MAX_LEVELS 10
+/* The PatchGAN of pix2pix with n_layers = 3: three stride-2 convs and two stride-1 convs. */
+#define NN_P2P_D_LAYERS 5
+#define NN_P2P_LRELU_SLOPE 0.2f
+
+/* A convolution with its optional bias and normalisation. Parameters and gradients sit at the same
+ * offsets of their network's parameter and gradient blocks, so one optimiser call covers a network. */
+typedef struct {
+  NnConv2d geo;
+  int      has_bias;
+  int      has_bn;     /* batch norm: γ, β and running statistics */
+  int      has_in;     /* instance norm without affine parameters (pix2pix's InstanceNorm2d) */
+  float   *w, *b, *gamma, *beta;      /* parameters (b, gamma, beta NULL when absent) */
+  float   *dw, *db, *dgamma, *dbeta;  /* their gradients */
+  float   *run_mean, *run_var;        /* [Co] running statistics of batch norm */
+} NnUnit;
+
+/* The activations of one pass through the generator's encoder. Level i maps its input (the source
+ * image for i = 0, else a[i]) through conv → norm to s[i]; a[i + 1] = LeakyReLU(s[i]). */
+typedef struct {
+  float *z[NN_P2P_MAX_LEVELS];    /* conv output, overwritten by x̂ (normalised levels only) */
+  float *s[NN_P2P_MAX_LEVELS];    /* level output: the skip (main pass: first half of cat[i]) */
+  float *a[NN_P2P_MAX_LEVELS];    /* input of level i ≥ 1 */
+  float *inv[NN_P2P_MAX_LEVELS];  /* 1/σ of the normalisation */
+  float *dz[NN_P2P_MAX_LEVELS], *ds[NN_P2P_MAX_LEVELS], *da[NN_P2P_MAX_LEVELS];
+} NnEncPass;
+
+struct NnPix2Pix {
+  NnPix2PixConfig cfg;       /* ndf resolved (never 0) */
+  NnOptConfig     opt_g, opt_d;
+  int             levels;    /* log2(size) */
+  int             chs[NN_P2P_MAX_LEVELS];
+  int             has_d;     /* 0 for a generator-only model loaded for inference */
+  uint64_t        t_g, t_d;  /* optimiser updates done, for Adam's bias correction */
+
+  NnUnit down[NN_P2P_MAX_LEVELS];
+  NnUnit up[NN_P2P_MAX_LEVELS];  /* up[i] maps level i's decoder input back to level i's input size */
+  NnUnit disc[NN_P2P_D_LAYERS];
+  float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 */
+
+  /* One block per kind (nn-arena.h). Optimiser state is sized for the largest rule (3 floats per
+   * parameter) so that switching optimiser never allocates. */
+  NnArena g_params, g_grads, g_state;
+  NnArena d_params, d_grads, d_state;
+  NnArena stats;        /* running statistics of both networks */
+  NnArena g_act, g_dact, d_act, d_dact;
+  NnArena scratch;      /* column matrices, shared by every conv */
+  NnArena backup;       /* D's weights and state and all running statistics, for a rollback */
+
+  /* Generator activations. */
+  NnEncPass enc;        /* the source's pass */
+  NnEncPass cenc;       /* the generated image's pass, for the const loss (when const_weight > 0) */
+  float *cat[NN_P2P_MAX_LEVELS], *dcat[NN_P2P_MAX_LEVELS];  /* [2·chs[i], N, o, o]: skip | up */
+  float *bott, *dbott;  /* [chs[L-1] + embed_dim, N, 1, 1]: bottleneck | style embedding */
+  float *r_in, *dr_in;  /* ReLU of the bottleneck (kept apart: the const loss still reads it) */
+  float *t[NN_P2P_MAX_LEVELS], *dt[NN_P2P_MAX_LEVELS];      /* transposed-conv outputs (→ x̂) */
+  float *uinv[NN_P2P_MAX_LEVELS];
+  float *mask[NN_P2P_MAX_LEVELS];                           /* dropout masks */
+
+  /* Discriminator inputs [2, N, S, S]: channel 0 the source, channel 1 the target or the generated
+   * image (the generator writes its output straight into in_fake's channel 1). */
+  float *in_real, *in_fake, *din;
+  float *d_z[NN_P2P_D_LAYERS];    /* conv output → x̂ (normalised layers) */
+  float *d_a[NN_P2P_D_LAYERS];    /* layer output after LeakyReLU; the last one holds the logits */
+  float *d_inv[NN_P2P_D_LAYERS];
+  float *d_dz[NN_P2P_D_LAYERS], *d_da[NN_P2P_D_LAYERS];
+  int   *style0;                  /* [batch] zeros: the style of every image when none is given */
+};
+
+/* Builds the model's geometry and memory (weights uninitialised but zeroed). */
+NnStatus nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig *opt_g,
+                           const NnOptConfig *opt_d, int with_d);
+/* Checks a configuration; NN_OK when it can be built. */
+NnStatus nn_pix2pix_check_config (const NnPix2PixConfig *cfg);

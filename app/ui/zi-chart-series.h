@@ -1,0 +1,84 @@
+/* zi-chart-series.h — the data behind one line of the loss chart, kept free of GTK so it can be tested
+ * without a display (the split sysprof uses for its line layer): growable arrays of points with three
+ * x coordinates (steps, images, seconds), TensorBoard's debiased EMA smoothing, y ranges over a visible
+ * x window (linear or log), min/max decimation to a pixel budget, and tick placement for the axes. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ZI_CHART_AXIS_STEPS,
+  ZI_CHART_AXIS_IMAGES,
+  ZI_CHART_AXIS_SECONDS,
+  ZI_CHART_N_AXES,
+} ZiChartAxis;
+
+typedef struct {
+  double x;
+  double y;
+} ZiChartPoint;
+
+typedef struct _ZiChartSeries ZiChartSeries;
+
+ZiChartSeries *zi_chart_series_new (void);
+void           zi_chart_series_free (ZiChartSeries *series);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiChartSeries, zi_chart_series_free)
+
+void           zi_chart_series_clear (ZiChartSeries *series);
+/* Appends a point. The x coordinates must not decrease from one point to the next (a training log is
+ * ordered), which is what lets the queries below use binary search. y may be NaN or ±Inf: such points
+ * are kept (so indices match the log) but never drawn and never counted in ranges. */
+void           zi_chart_series_append (ZiChartSeries *series,
+                                       double         step,
+                                       double         images,
+                                       double         seconds,
+                                       double         y);
+guint          zi_chart_series_get_length (const ZiChartSeries *series);
+double         zi_chart_series_get_x (const ZiChartSeries *series, ZiChartAxis axis, guint i);
+double         zi_chart_series_get_y (const ZiChartSeries *series, guint i);
+
+/* EMA weight in [0, 1): 0 = raw. Smoothed values are computed incrementally as points arrive and
+ * recomputed in one pass when the weight changes. */
+void           zi_chart_series_set_smoothing (ZiChartSeries *series, double weight);
+double         zi_chart_series_get_smoothing (const ZiChartSeries *series);
+double         zi_chart_series_get_smoothed (const ZiChartSeries *series, guint i);
+
+/* Index of the first point whose x on axis is >= x (the length when there is none). */
+guint          zi_chart_series_lower_bound (const ZiChartSeries *series, ZiChartAxis axis, double x);
+
+/* The x extent of the series on an axis; FALSE when it is empty. */
+gboolean       zi_chart_series_get_x_extent (const ZiChartSeries *series, ZiChartAxis axis,
+                                             double *x_min, double *x_max);
+/* The y extent of the finite points with x in [x0, x1] (raw or smoothed). With log_scale only
+ * positive values count. FALSE when no point qualifies. */
+gboolean       zi_chart_series_get_y_range (const ZiChartSeries *series, ZiChartAxis axis,
+                                            double x0, double x1, gboolean smoothed, gboolean log_scale,
+                                            double *y_min, double *y_max);
+
+/* Reduces the points with x in [x0, x1] (plus one neighbour on each side, so the line reaches the
+ * edges) to at most 2 * n_buckets + 2 points, keeping each bucket's minimum and maximum in their
+ * original order, so spikes survive and 100k points draw as fast as a few hundred. Non-finite (and,
+ * with log_scale, non-positive) values are dropped. Returns the number of points written to out,
+ * which must have room for 2 * n_buckets + 2. */
+guint          zi_chart_series_decimate (const ZiChartSeries *series, ZiChartAxis axis,
+                                         double x0, double x1, guint n_buckets,
+                                         gboolean smoothed, gboolean log_scale,
+                                         ZiChartPoint *out);
+
+/* Nearest point to x on an axis (by x only), or -1 when empty. */
+int            zi_chart_series_nearest (const ZiChartSeries *series, ZiChartAxis axis, double x);
+
+/* Tick placement: a "nice" step (1, 2 or 5 × 10^k) giving at most max_ticks intervals over [lo, hi];
+ * returns the number of ticks written to ticks (room for max_ticks + 1). */
+guint          zi_chart_nice_ticks (double lo, double hi, guint max_ticks, double *ticks);
+/* Decade ticks for a log axis over [lo, hi] (both > 0): powers of ten, or 1-2-5 steps inside one
+ * decade when the range is narrow. Returns the number written (room for max_ticks + 1). */
+guint          zi_chart_log_ticks (double lo, double hi, guint max_ticks, double *ticks);
+
+/* Maps v in [lo, hi] to [0, 1] linearly or on a log10 scale (lo, hi > 0 for log), and back. */
+double         zi_chart_scale (double v, double lo, double hi, gboolean log_scale);
+double         zi_chart_unscale (double t, double lo, double hi, gboolean log_scale);
+
+G_END_DECLS

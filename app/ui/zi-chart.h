@@ -1,0 +1,55 @@
+/* zi-chart.h — the training chart: several loss curves on a left axis, validation metrics on a right
+ * axis, the learning rate as a thin line on its own scale; EMA smoothing with the raw curve faint
+ * behind it (as TensorBoard draws it), a log scale, x in steps, images or time, a hover readout,
+ * drag to zoom, double-click to reset, and export as PNG, SVG or CSV. Drawing goes through
+ * gtk_snapshot_append_cairo; the data lives in zi-chart-series. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "zi-chart-series.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ZI_CHART_Y_LEFT,    /* losses */
+  ZI_CHART_Y_RIGHT,   /* validation metrics, 0..1 */
+  ZI_CHART_Y_OWN,     /* its own scale filling the plot, no ticks (the learning rate) */
+} ZiChartYAxis;
+
+#define ZI_TYPE_CHART (zi_chart_get_type ())
+G_DECLARE_FINAL_TYPE (ZiChart, zi_chart, ZI, CHART, GtkWidget)
+
+GtkWidget     *zi_chart_new (void);
+/* Adds a line; returns its index. color is "#rrggbb". */
+guint          zi_chart_add_series (ZiChart *self, const char *id, const char *label, const char *color,
+                                    ZiChartYAxis y_axis);
+int            zi_chart_find_series (ZiChart *self, const char *id);
+guint          zi_chart_get_n_series (ZiChart *self);
+ZiChartSeries *zi_chart_get_series (ZiChart *self, guint index);
+const char    *zi_chart_get_series_label (ZiChart *self, guint index);
+const char    *zi_chart_get_series_color (ZiChart *self, guint index);
+/* Appends to a series by id (ignored when there is no such series). Redraws at most once a frame. */
+void           zi_chart_append (ZiChart *self, const char *id, double step, double images,
+                                double seconds, double y);
+void           zi_chart_clear (ZiChart *self);
+
+void           zi_chart_set_series_visible (ZiChart *self, guint index, gboolean visible);
+gboolean       zi_chart_get_series_visible (ZiChart *self, guint index);
+void           zi_chart_set_smoothing (ZiChart *self, double weight);
+void           zi_chart_set_log_scale (ZiChart *self, gboolean log_scale);
+void           zi_chart_set_x_axis (ZiChart *self, ZiChartAxis axis);
+/* Zooms to an x window on the current axis; reset shows everything (and follows new points). */
+void           zi_chart_zoom (ZiChart *self, double x0, double x1);
+void           zi_chart_reset_zoom (ZiChart *self);
+gboolean       zi_chart_is_zoomed (ZiChart *self);
+
+/* Exports what the chart shows (PNG, SVG: width × height pixels / points) or all the data (CSV: one
+ * row per logged step, one column per series, raw values). Written atomically. */
+gboolean       zi_chart_export_png (ZiChart *self, const char *path, int width, int height, GError **error);
+gboolean       zi_chart_export_svg (ZiChart *self, const char *path, int width, int height, GError **error);
+gboolean       zi_chart_export_csv (ZiChart *self, const char *path, GError **error);
+
+/* Time of the last full redraw in microseconds (for the frame-time log). */
+gint64         zi_chart_get_last_draw_time (ZiChart *self);
+
+G_END_DECLS

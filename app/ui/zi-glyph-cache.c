@@ -1,0 +1,603 @@
+/* zi-glyph-cache.c — glyph images for the window, rendered and generated on one worker thread.
+ *
+ * The main thread owns the store (a hash table plus an LRU queue) and never touches a font; the worker
+ * owns its own ZiFont copies and ZiModels (FreeType faces and models are never shared between threads).
+ * They meet in a small request stack and a result list under one mutex. Results carry the generation
+ * number of the configuration they were made for, so a font change discards work already in flight. */
+#include "config.h"
+#include "zi-glyph-cache.h"
+
+#include "zi-font.h"
+#include "zi-model.h"
+#include "zi-render.h"
+
+/* The store holds a few screens of cells at the largest zoom; the request stack only what was asked
+ * for recently, since a cell that scrolled away and back asks again. */
+#define MAX_ENTRIES   3000
+#define MAX_REQUESTS  800
+#define GEN_BATCH     16
+
+typedef struct {
+  guint64     key;
+  GdkTexture *texture;
+  GBytes     *coverage;
+  gboolean    missing;
+  GList       lru_link;  /* data = the entry */
+} Entry;
+
+typedef struct {
+  guint64  key;
+  guint    generation;
+  guint    size;         /* side of the image actually made */
+  GBytes  *coverage;
+  GBytes  *rgba;
+  gboolean missing;
+} Result;
+
+struct _ZiGlyphCache
+{
+  GObject      parent_instance;
+
+  /* Main thread only. */
+  GHashTable  *entries;   /* guint64* → Entry* */
+  GQueue       lru;       /* most recent first */
+  guint        n_models;
+
+  /* Shared with the worker, under lock. */
+  GMutex       lock;
+  GCond        cond;
+  GThread     *thread;
+  gboolean     quit;
+  guint        generation;
+  gboolean     config_dirty;
+  char        *source_spec;
+  char        *target_spec;
+  GStrv        checkpoints;
+  GQueue       requests;  /* guint64 keys as pointers would lose bits: GINT64 boxed in the link data */
+  GHashTable  *pending;   /* keys queued or in progress */
+  GList       *results;
+  guint        idle_id;
+  guint64      renders;
+};
+
+G_DEFINE_FINAL_TYPE (ZiGlyphCache, zi_glyph_cache, G_TYPE_OBJECT)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static inline guint64
+make_key (gunichar c, ZiGlyphKind kind, guint size)
+{
+  return (guint64) c | ((guint64) kind << 24) | ((guint64) size << 32);
+}
+
+static inline gunichar key_char (guint64 key) { return key & 0xFFFFFF; }
+static inline ZiGlyphKind key_kind (guint64 key) { return (key >> 24) & 0xFF; }
+static inline guint key_size (guint64 key) { return key >> 32; }
+
+static void
+result_free (Result *r)
+{
+  g_clear_pointer (&r->coverage, g_bytes_unref);
+  g_clear_pointer (&r->rgba, g_bytes_unref);
+  g_free (r);
+}
+
+static void
+entry_free (Entry *e)
+{
+  g_clear_object (&e->texture);
+  g_clear_pointer (&e->coverage, g_bytes_unref);
+  g_free (e);
+}
+
+/* ---- Worker thread ---------------------------------------------------------------------------- */
+
+typedef struct {
+  ZiFont     *source;
+  ZiFont     *target;
+  ZiModel    *models[ZI_GLYPH_CACHE_MAX_MODELS];
+  guint       n_models;
+  GHashTable *placements;  /* (font index << 16 | size) → ZiPlacement* */
+} WorkerState;
+
+static void
+worker_state_clear (WorkerState *ws)
+{
+  g_clear_pointer (&ws->source, zi_font_free);
+  g_clear_pointer (&ws->target, zi_font_free);
+  for (guint i = 0; i < ws->n_models; i++)
+    g_clear_pointer (&ws->models[i], zi_model_free);
+  ws->n_models = 0;
+  g_hash_table_remove_all (ws->placements);
+}
+
+static const ZiPlacement *
+worker_placement (WorkerState *ws, ZiFont *font, guint font_index, guint size, double em_fraction)
+{
+  guint key = (font_index << 16) | size;
+  ZiPlacement *p = g_hash_table_lookup (ws->placements, GUINT_TO_POINTER (key));
+
+  if (p == NULL)
+    {
+      p = g_new0 (ZiPlacement, 1);
+      if (!zi_placement_init (p, font, size, em_fraction, NULL))
+        {
+          g_free (p);
+          return NULL;
+        }
+      g_hash_table_insert (ws->placements, GUINT_TO_POINTER (key), p);
+    }
+  return p;
+}
+
+static GBytes *
+coverage_to_rgba (const guint8 *cov, guint n_pixels)
+{
+  guint8 *rgba = g_malloc0 (n_pixels * 4);
+
+  /* Premultiplied black ink: only alpha carries the coverage. */
+  for (guint i = 0; i < n_pixels; i++)
+    rgba[4 * i + 3] = cov[i];
+  return g_bytes_new_take (rgba, n_pixels * 4);
+}
+
+static Result *
+worker_render (WorkerState *ws, guint64 key)
+{
+  Result *r = g_new0 (Result, 1);
+  ZiGlyphKind kind = key_kind (key);
+  ZiFont *font = kind == ZI_GLYPH_SOURCE ? ws->source : ws->target;
+  guint size = key_size (key);
+  const ZiPlacement *p;
+  guint8 *cov;
+
+  r->key = key;
+  r->size = size;
+  r->missing = TRUE;
+  if (font == NULL || size == 0)
+    return r;
+  p = worker_placement (ws, font, kind, size, ZI_DEFAULT_EM_FRACTION);
+  if (p == NULL)
+    return r;
+  cov = g_malloc (size * size);
+  if (zi_render_char (font, p, key_char (key), cov, NULL))
+    {
+      r->missing = FALSE;
+      r->rgba = coverage_to_rgba (cov, size * size);
+      r->coverage = g_bytes_new_take (cov, size * size);
+    }
+  else
+    g_free (cov);
+  return r;
+}
+
+/* Generates a batch of characters with one model: a batch of 16 costs little more than one. */
+static GList *
+worker_generate (WorkerState *ws, guint model_index, const guint64 *keys, guint n)
+{
+  GList *out = NULL;
+  ZiModel *model = model_index < ws->n_models ? ws->models[model_index] : NULL;
+  guint msize = model != NULL ? zi_model_get_size (model) : 0;
+  const ZiPlacement *p = NULL;
+  g_autofree guint8 *src = NULL;
+  g_autofree guint8 *gen = NULL;
+  g_autofree gboolean *ok = g_new0 (gboolean, n);
+  guint n_ok = 0;
+
+  if (model != NULL && ws->source != NULL)
+    p = worker_placement (ws, ws->source, 2 + model_index, msize, zi_model_get_em_fraction (model));
+  if (p != NULL)
+    {
+      src = g_malloc0 ((gsize) n * msize * msize);
+      gen = g_malloc0 ((gsize) n * msize * msize);
+      for (guint i = 0; i < n; i++)
+        ok[i] = zi_render_char (ws->source, p, key_char (keys[i]), src + (gsize) i * msize * msize, NULL);
+      for (guint i = 0; i < n; i++)
+        n_ok += ok[i];
+      if (n_ok > 0 && !zi_model_generate (model, src, n, gen, NULL, NULL, NULL, NULL))
+        n_ok = 0;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      Result *r = g_new0 (Result, 1);
+
+      r->key = keys[i];
+      r->size = msize;
+      r->missing = !(n_ok > 0 && ok[i]);
+      if (!r->missing)
+        {
+          guint8 *cov = g_memdup2 (gen + (gsize) i * msize * msize, msize * msize);
+          r->rgba = coverage_to_rgba (cov, msize * msize);
+          r->coverage = g_bytes_new_take (cov, msize * msize);
+        }
+      out = g_list_prepend (out, r);
+    }
+  return out;
+}
+
+static gboolean deliver_cb (gpointer user_data);
+
+static void
+worker_reload (ZiGlyphCache *self, WorkerState *ws)
+{
+  g_autofree char *source = g_strdup (self->source_spec);
+  g_autofree char *target = g_strdup (self->target_spec);
+  g_auto(GStrv) checkpoints = g_strdupv (self->checkpoints);
+
+  self->config_dirty = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  worker_state_clear (ws);
+  if (source != NULL)
+    ws->source = zi_font_open (source, NULL);
+  if (target != NULL)
+    ws->target = zi_font_open (target, NULL);
+  for (guint i = 0; checkpoints != NULL && checkpoints[i] != NULL && i < ZI_GLYPH_CACHE_MAX_MODELS; i++)
+    {
+      /* A checkpoint that fails to load shows as "nothing generated"; the window reports the error
+       * when it lists the checkpoints. */
+      ws->models[i] = zi_model_load (checkpoints[i], NULL);
+      ws->n_models = i + 1;
+    }
+
+  g_mutex_lock (&self->lock);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  ZiGlyphCache *self = data;
+  WorkerState ws = { 0 };
+
+  ws.placements = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_mutex_lock (&self->lock);
+  while (!self->quit)
+    {
+      guint64 keys[GEN_BATCH];
+      guint n = 0, generation;
+      GList *made = NULL;
+
+      if (self->config_dirty)
+        {
+          worker_reload (self, &ws);
+          continue;
+        }
+      if (g_queue_is_empty (&self->requests))
+        {
+          g_cond_wait (&self->cond, &self->lock);
+          continue;
+        }
+
+      /* Newest first: the cells on screen now asked last. */
+      keys[n++] = *(guint64 *) g_queue_peek_tail (&self->requests);
+      g_free (g_queue_pop_tail (&self->requests));
+      if (key_kind (keys[0]) >= ZI_GLYPH_GENERATED)
+        {
+          /* Gather more requests of the same model into one batch. */
+          for (GList *l = self->requests.tail; l != NULL && n < GEN_BATCH;)
+            {
+              GList *prev = l->prev;
+              guint64 k = *(guint64 *) l->data;
+              if (key_kind (k) == key_kind (keys[0]))
+                {
+                  keys[n++] = k;
+                  g_free (l->data);
+                  g_queue_delete_link (&self->requests, l);
+                }
+              l = prev;
+            }
+        }
+      generation = self->generation;
+      g_mutex_unlock (&self->lock);
+
+      if (key_kind (keys[0]) >= ZI_GLYPH_GENERATED)
+        made = worker_generate (&ws, key_kind (keys[0]) - ZI_GLYPH_GENERATED, keys, n);
+      else
+        made = g_list_prepend (NULL, worker_render (&ws, keys[0]));
+
+      g_mutex_lock (&self->lock);
+      for (guint i = 0; i < n; i++)
+        g_hash_table_remove (self->pending, &keys[i]);
+      self->renders += n;
+      if (generation != self->generation)
+        {
+          g_list_free_full (made, (GDestroyNotify) result_free);
+          continue;
+        }
+      for (GList *l = made; l != NULL; l = l->next)
+        ((Result *) l->data)->generation = generation;
+      self->results = g_list_concat (made, self->results);
+      if (self->idle_id == 0)
+        self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, deliver_cb, g_object_ref (self),
+                                         g_object_unref);
+    }
+  g_mutex_unlock (&self->lock);
+
+  worker_state_clear (&ws);
+  g_hash_table_unref (ws.placements);
+  return NULL;
+}
+
+/* ---- Main thread ------------------------------------------------------------------------------ */
+
+static void
+store_trim (ZiGlyphCache *self)
+{
+  while (self->lru.length > MAX_ENTRIES)
+    {
+      Entry *e = g_queue_peek_tail (&self->lru);
+      g_queue_unlink (&self->lru, &e->lru_link);
+      g_hash_table_remove (self->entries, &e->key);
+    }
+}
+
+static gboolean
+deliver_cb (gpointer user_data)
+{
+  ZiGlyphCache *self = user_data;
+  GList *results;
+  guint generation;
+
+  g_mutex_lock (&self->lock);
+  results = g_steal_pointer (&self->results);
+  generation = self->generation;
+  self->idle_id = 0;
+  g_mutex_unlock (&self->lock);
+
+  for (GList *l = results; l != NULL; l = l->next)
+    {
+      Result *r = l->data;
+      Entry *e;
+
+      if (r->generation != generation || g_hash_table_contains (self->entries, &r->key))
+        continue;
+      e = g_new0 (Entry, 1);
+      e->key = r->key;
+      e->missing = r->missing;
+      e->lru_link.data = e;
+      if (!r->missing)
+        {
+          e->coverage = g_steal_pointer (&r->coverage);
+          e->texture = gdk_memory_texture_new (r->size, r->size, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED,
+                                               r->rgba, r->size * 4);
+        }
+      g_hash_table_insert (self->entries, &e->key, e);
+      g_queue_push_head_link (&self->lru, &e->lru_link);
+    }
+  g_list_free_full (results, (GDestroyNotify) result_free);
+  store_trim (self);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_clear (ZiGlyphCache *self)
+{
+  /* Unlink everything from the LRU queue first: the entries own their links. */
+  while (self->lru.head != NULL)
+    g_queue_unlink (&self->lru, self->lru.head);
+  g_hash_table_remove_all (self->entries);
+}
+
+/* Called with the lock held: forget queued work and make in-flight work stale. */
+static void
+requests_reset_locked (ZiGlyphCache *self)
+{
+  self->generation++;
+  self->config_dirty = TRUE;
+  g_queue_clear_full (&self->requests, g_free);
+  g_hash_table_remove_all (self->pending);
+  g_cond_signal (&self->cond);
+}
+
+void
+zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, const char *target)
+{
+  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
+
+  g_mutex_lock (&self->lock);
+  if (g_strcmp0 (source, self->source_spec) == 0 && g_strcmp0 (target, self->target_spec) == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  g_free (self->source_spec);
+  g_free (self->target_spec);
+  self->source_spec = g_strdup (source);
+  self->target_spec = g_strdup (target);
+  requests_reset_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  store_clear (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints)
+{
+  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
+
+  g_mutex_lock (&self->lock);
+  g_strfreev (self->checkpoints);
+  self->checkpoints = g_strdupv ((char **) checkpoints);
+  self->n_models = checkpoints != NULL ? MIN (g_strv_length ((char **) checkpoints),
+                                              ZI_GLYPH_CACHE_MAX_MODELS) : 0;
+  requests_reset_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  store_clear (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+guint
+zi_glyph_cache_get_n_models (ZiGlyphCache *self)
+{
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), 0);
+  return self->n_models;
+}
+
+static Entry *
+lookup_entry (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size, gboolean request)
+{
+  guint64 key;
+  Entry *e;
+
+  /* Generated images come at the model's own size, whatever the caller draws them at. */
+  if (kind >= ZI_GLYPH_GENERATED)
+    size = 0;
+  key = make_key (c, kind, size);
+  e = g_hash_table_lookup (self->entries, &key);
+  if (e != NULL)
+    {
+      g_queue_unlink (&self->lru, &e->lru_link);
+      g_queue_push_head_link (&self->lru, &e->lru_link);
+      return e;
+    }
+  if (!request)
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  if (!g_hash_table_contains (self->pending, &key))
+    {
+      guint64 *boxed = g_memdup2 (&key, sizeof key);
+
+      g_queue_push_tail (&self->requests, boxed);
+      g_hash_table_add (self->pending, g_memdup2 (&key, sizeof key));
+      while (self->requests.length > MAX_REQUESTS)
+        {
+          guint64 *old = g_queue_pop_head (&self->requests);
+          g_hash_table_remove (self->pending, old);
+          g_free (old);
+        }
+      g_cond_signal (&self->cond);
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+GdkTexture *
+zi_glyph_cache_lookup (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size, gboolean *missing)
+{
+  Entry *e;
+
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), NULL);
+  g_return_val_if_fail (size > 0 && size < 4096, NULL);
+
+  if (missing != NULL)
+    *missing = FALSE;
+  if (kind >= ZI_GLYPH_GENERATED && kind - ZI_GLYPH_GENERATED >= self->n_models)
+    {
+      if (missing != NULL)
+        *missing = TRUE;
+      return NULL;
+    }
+  e = lookup_entry (self, c, kind, size, TRUE);
+  if (e == NULL)
+    return NULL;
+  if (missing != NULL)
+    *missing = e->missing;
+  return e->texture;
+}
+
+GBytes *
+zi_glyph_cache_lookup_coverage (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size)
+{
+  Entry *e;
+
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), NULL);
+
+  e = lookup_entry (self, c, kind, size, FALSE);
+  return e != NULL ? e->coverage : NULL;
+}
+
+guint
+zi_glyph_cache_get_pending (ZiGlyphCache *self)
+{
+  guint n;
+
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), 0);
+  g_mutex_lock (&self->lock);
+  n = g_hash_table_size (self->pending) + g_list_length (self->results);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint64
+zi_glyph_cache_get_renders (ZiGlyphCache *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), 0);
+  g_mutex_lock (&self->lock);
+  n = self->renders;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+ZiGlyphCache *
+zi_glyph_cache_new (void)
+{
+  return g_object_new (ZI_TYPE_GLYPH_CACHE, NULL);
+}
+
+static void
+zi_glyph_cache_dispose (GObject *object)
+{
+  ZiGlyphCache *self = ZI_GLYPH_CACHE (object);
+
+  if (self->thread != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->quit = TRUE;
+      g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+  store_clear (self);
+  G_OBJECT_CLASS (zi_glyph_cache_parent_class)->dispose (object);
+}
+
+static void
+zi_glyph_cache_finalize (GObject *object)
+{
+  ZiGlyphCache *self = ZI_GLYPH_CACHE (object);
+
+  g_hash_table_unref (self->entries);
+  g_hash_table_unref (self->pending);
+  g_queue_clear_full (&self->requests, g_free);
+  g_list_free_full (self->results, (GDestroyNotify) result_free);
+  g_free (self->source_spec);
+  g_free (self->target_spec);
+  g_strfreev (self->checkpoints);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (zi_glyph_cache_parent_class)->finalize (object);
+}
+
+static void
+zi_glyph_cache_class_init (ZiGlyphCacheClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = zi_glyph_cache_dispose;
+  object_class->finalize = zi_glyph_cache_finalize;
+
+  /* Emitted on the main loop after a batch of images arrived (or the store was emptied). */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+zi_glyph_cache_init (ZiGlyphCache *self)
+{
+  self->entries = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) entry_free);
+  self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->requests);
+  g_queue_init (&self->lru);
+  self->thread = g_thread_new ("zi-glyph-cache", worker_main, self);
+}

@@ -1,0 +1,47 @@
+/* zi-glyph-cache.h — the window's shared store of glyph images. Lookups on the main thread never
+ * render: a miss queues a request for a worker thread that has its own copies of the fonts (and the
+ * loaded models), and the result comes back as a texture on the main loop, announced by one
+ * "changed" signal per batch so the grid cells redraw. Newest requests are served first (what is on
+ * screen now), stale ones are dropped, and the store is bounded (least recently used goes first). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* What image of a character: the source glyph, the target glyph, or the output of a model slot. */
+typedef enum {
+  ZI_GLYPH_SOURCE,
+  ZI_GLYPH_TARGET,
+  ZI_GLYPH_GENERATED,  /* first model; ZI_GLYPH_GENERATED + k is the k-th model */
+} ZiGlyphKind;
+
+#define ZI_GLYPH_CACHE_MAX_MODELS 4
+
+#define ZI_TYPE_GLYPH_CACHE (zi_glyph_cache_get_type ())
+G_DECLARE_FINAL_TYPE (ZiGlyphCache, zi_glyph_cache, ZI, GLYPH_CACHE, GObject)
+
+ZiGlyphCache *zi_glyph_cache_new (void);
+
+/* Font specs (zi-font.h) for the worker. Changing them empties the store. NULL = none. */
+void          zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, const char *target);
+/* Checkpoints whose generated glyphs the GENERATED kinds show (NULL-terminated, at most
+ * ZI_GLYPH_CACHE_MAX_MODELS). Loading happens on the worker. */
+void          zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints);
+guint         zi_glyph_cache_get_n_models (ZiGlyphCache *self);
+
+/* The image (black ink on transparent, size×size, or the model's size for generated kinds), or NULL
+ * while it is being made; a NULL result queues the work. *missing (may be NULL) is set TRUE when the
+ * font or model has nothing to show for c, so the caller can stop waiting. */
+GdkTexture   *zi_glyph_cache_lookup (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size,
+                                     gboolean *missing);
+/* The coverage bitmap (size×size, 0 = paper) behind a texture from lookup, or NULL. */
+GBytes       *zi_glyph_cache_lookup_coverage (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind,
+                                              guint size);
+
+/* Requests waiting for the worker (for tests). */
+guint         zi_glyph_cache_get_pending (ZiGlyphCache *self);
+/* Renders run so far on the worker (for tests and the frame-time log). */
+guint64       zi_glyph_cache_get_renders (ZiGlyphCache *self);
+
+G_END_DECLS

@@ -1,0 +1,562 @@
+/* zi-glyph-detail.c — the selected glyph, large, with guides, overlay, difference and metrics. All
+ * images come from the shared glyph cache, so nothing here renders on the main thread. */
+#include "config.h"
+#include "zi-glyph-detail.h"
+
+#include "zi-metrics.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#define STRIP_SIZE 48
+
+struct _ZiGlyphDetail
+{
+  GtkWidget      parent_instance;
+
+  GtkWidget     *box;
+  GtkLabel      *char_label;
+  GtkLabel      *code_label;
+  GtkLabel      *state_label;
+  GtkLabel      *legend_label;
+  GtkLabel      *metrics_label;
+  GtkDrawingArea *canvas;
+  GtkDrawingArea *strip;
+
+  ZiGlyphCache  *cache;
+  gulong         changed_id;
+  ZiFontMetrics  metrics;
+  ZiPlacement    placement;
+  gboolean       has_guides;
+
+  gunichar       c;
+  ZiGlyphState   state;
+  GArray        *context;     /* gunichar around c, c included */
+  char          *mode;
+  gboolean       has_scores;
+  double         l1, ssim, iou;
+};
+
+G_DEFINE_FINAL_TYPE (ZiGlyphDetail, zi_glyph_detail, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_MODE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static const GdkRGBA target_ink = { 0.85, 0.15, 0.45, 0.65 };
+static const GdkRGBA generated_ink = { 0.10, 0.50, 0.90, 0.65 };
+static const GdkRGBA accent_ink = { 0.11, 0.44, 0.85, 1 };
+
+static void
+widget_fg (GtkWidget *widget, GdkRGBA *fg)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+/* The side of a square coverage bitmap from its length. */
+static guint
+coverage_side (GBytes *coverage)
+{
+  return (guint) lround (sqrt ((double) g_bytes_get_size (coverage)));
+}
+
+static cairo_surface_t *
+surface_from_coverage (const guint8 *cov, guint side)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, side, side);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint8 *data = cairo_image_surface_get_data (surface);
+
+  cairo_surface_flush (surface);
+  for (guint y = 0; y < side; y++)
+    memcpy (data + y * stride, cov + y * side, side);
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* Paints a coverage bitmap into the square (x, y, d) in one colour. */
+static void
+paint_coverage (cairo_t *cr, GBytes *coverage, double x, double y, double d, const GdkRGBA *ink)
+{
+  guint side = coverage_side (coverage);
+  cairo_surface_t *surface = surface_from_coverage (g_bytes_get_data (coverage, NULL), side);
+  cairo_pattern_t *mask;
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, d / side, d / side);
+  gdk_cairo_set_source_rgba (cr, ink);
+  mask = cairo_pattern_create_for_surface (surface);
+  cairo_pattern_set_filter (mask, CAIRO_FILTER_GOOD);
+  cairo_mask (cr, mask);
+  cairo_restore (cr);
+  cairo_pattern_destroy (mask);
+  cairo_surface_destroy (surface);
+}
+
+static GBytes *
+get_coverage (ZiGlyphDetail *self, gunichar c, ZiGlyphKind kind, guint size)
+{
+  gboolean missing;
+
+  if (self->cache == NULL || c == 0)
+    return NULL;
+  /* lookup queues the work on a miss; the coverage comes with the texture. */
+  if (zi_glyph_cache_lookup (self->cache, c, kind, size, &missing) == NULL)
+    return NULL;
+  return zi_glyph_cache_lookup_coverage (self->cache, c, kind, size);
+}
+
+static void
+update_scores (ZiGlyphDetail *self)
+{
+  GBytes *gen, *target;
+  guint side;
+  g_autofree float *a = NULL;
+  g_autofree float *b = NULL;
+  const guint8 *pg, *pt;
+
+  if (self->has_scores || self->c == 0 || self->cache == NULL ||
+      zi_glyph_cache_get_n_models (self->cache) == 0)
+    return;
+  gen = get_coverage (self, self->c, ZI_GLYPH_GENERATED, 1);
+  if (gen == NULL)
+    return;
+  side = coverage_side (gen);
+  target = get_coverage (self, self->c, ZI_GLYPH_TARGET, side);
+  if (target == NULL)
+    return;
+
+  pg = g_bytes_get_data (gen, NULL);
+  pt = g_bytes_get_data (target, NULL);
+  a = g_new (float, side * side);
+  b = g_new (float, side * side);
+  for (guint i = 0; i < side * side; i++)
+    {
+      a[i] = pg[i] / 255.0f;
+      b[i] = pt[i] / 255.0f;
+    }
+  self->l1 = zi_metrics_l1 (a, b, side * side);
+  self->ssim = zi_metrics_ssim (a, b, side, side);
+  self->iou = zi_metrics_iou (a, b, side * side, 0.5f);
+  self->has_scores = TRUE;
+}
+
+static void
+update_labels (ZiGlyphDetail *self)
+{
+  g_autofree char *metrics = NULL;
+
+  update_scores (self);
+  if (self->has_scores)
+    metrics = g_strdup_printf (_("L1 %.3f   SSIM %.3f   IoU %.3f"), self->l1, self->ssim, self->iou);
+  else if (self->c != 0 && self->cache != NULL && zi_glyph_cache_get_n_models (self->cache) > 0 &&
+           (self->state & ZI_GLYPH_STATE_MISSING))
+    metrics = g_strdup (_("No target glyph to compare with"));
+  else if (self->c != 0 && (self->cache == NULL || zi_glyph_cache_get_n_models (self->cache) == 0))
+    metrics = g_strdup (_("Train or open a run to see generated glyphs and their scores"));
+  gtk_label_set_label (self->metrics_label, metrics != NULL ? metrics : "");
+}
+
+/* The line under the canvas says what the colours mean, or why there is nothing to see. */
+static void
+update_legend (ZiGlyphDetail *self)
+{
+  gboolean have_model = self->cache != NULL && zi_glyph_cache_get_n_models (self->cache) > 0;
+  const char *legend = "";
+
+  if (self->c == 0)
+    legend = "";
+  else if (g_str_equal (self->mode, "target") && (self->state & ZI_GLYPH_STATE_MISSING))
+    legend = _("The target font has no glyph for this character.");
+  else if ((g_str_equal (self->mode, "generated") || g_str_equal (self->mode, "onion") ||
+            g_str_equal (self->mode, "difference")) && !have_model)
+    legend = _("No model yet: train, or open a run with checkpoints.");
+  else if (g_str_equal (self->mode, "onion"))
+    legend = _("Magenta: target font · Blue: generated");
+  else if (g_str_equal (self->mode, "difference"))
+    legend = _("Red: where the generated glyph differs from the target");
+  else
+    legend = _("Dashed: em box · Dotted: character face · Blue line: baseline");
+  gtk_label_set_label (self->legend_label, legend);
+}
+
+static void
+cache_changed_cb (ZiGlyphDetail *self, ZiGlyphCache *cache)
+{
+  update_labels (self);
+  update_legend (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+  gtk_widget_queue_draw (GTK_WIDGET (self->strip));
+}
+
+static void
+draw_guides (ZiGlyphDetail *self, cairo_t *cr, double x0, double y0, double d, const GdkRGBA *fg)
+{
+  double k = d / ZI_GLYPH_DETAIL_SIZE;
+  double l, t, r, b, icf, bx0, by0;
+
+  if (!self->has_guides)
+    return;
+
+  zi_placement_font_to_pixel (&self->placement, self->metrics.ideo_left, self->metrics.ideo_top, &l, &t);
+  zi_placement_font_to_pixel (&self->placement, self->metrics.ideo_right, self->metrics.ideo_bottom, &r, &b);
+  zi_placement_font_to_pixel (&self->placement, 0, 0, &bx0, &by0);
+  /* The ideographic character face: fonts rarely carry BASE icfb/icft, so use the customary inset of
+   * 1/20 em on each side of the em box. */
+  icf = self->metrics.units_per_em / 20.0 * self->placement.scale;
+
+  cairo_save (cr);
+  cairo_translate (cr, x0, y0);
+  cairo_scale (cr, k, k);
+  cairo_set_line_width (cr, 1.0 / k);
+
+  /* Em box: dashed. */
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.35);
+  cairo_set_dash (cr, (double[]) { 6 / k, 4 / k }, 2, 0);
+  cairo_rectangle (cr, l, t, r - l, b - t);
+  cairo_stroke (cr);
+  /* Character face: dotted, fainter. */
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.22);
+  cairo_set_dash (cr, (double[]) { 1.5 / k, 3 / k }, 2, 0);
+  cairo_rectangle (cr, l + icf, t + icf, r - l - 2 * icf, b - t - 2 * icf);
+  cairo_stroke (cr);
+  /* Baseline: solid, in the accent colour, across the canvas. */
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_set_source_rgba (cr, accent_ink.red, accent_ink.green, accent_ink.blue, 0.55);
+  cairo_move_to (cr, 0, by0);
+  cairo_line_to (cr, ZI_GLYPH_DETAIL_SIZE, by0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_canvas_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  ZiGlyphDetail *self = user_data;
+  double d = MIN (width, height) - 2;
+  double x0 = (width - d) / 2, y0 = (height - d) / 2;
+  GdkRGBA fg;
+  GBytes *gen = NULL, *target = NULL;
+
+  widget_fg (GTK_WIDGET (area), &fg);
+
+  /* The paper. */
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.04);
+  cairo_rectangle (cr, x0, y0, d, d);
+  cairo_fill (cr);
+  if (self->c == 0 || d < 16)
+    return;
+
+  draw_guides (self, cr, x0, y0, d, &fg);
+
+  if (g_str_equal (self->mode, "source"))
+    {
+      GBytes *src = get_coverage (self, self->c, ZI_GLYPH_SOURCE, ZI_GLYPH_DETAIL_SIZE);
+      if (src != NULL)
+        paint_coverage (cr, src, x0, y0, d, &fg);
+    }
+  else if (g_str_equal (self->mode, "target"))
+    {
+      target = get_coverage (self, self->c, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE);
+      if (target != NULL)
+        paint_coverage (cr, target, x0, y0, d, &fg);
+    }
+  else if (g_str_equal (self->mode, "generated"))
+    {
+      gen = get_coverage (self, self->c, ZI_GLYPH_GENERATED, 1);
+      if (gen != NULL)
+        paint_coverage (cr, gen, x0, y0, d, &accent_ink);
+    }
+  else if (g_str_equal (self->mode, "onion"))
+    {
+      target = get_coverage (self, self->c, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE);
+      gen = get_coverage (self, self->c, ZI_GLYPH_GENERATED, 1);
+      if (target != NULL)
+        paint_coverage (cr, target, x0, y0, d, &target_ink);
+      if (gen != NULL)
+        paint_coverage (cr, gen, x0, y0, d, &generated_ink);
+    }
+  else
+    {
+      gen = get_coverage (self, self->c, ZI_GLYPH_GENERATED, 1);
+      if (gen != NULL)
+        target = get_coverage (self, self->c, ZI_GLYPH_TARGET, coverage_side (gen));
+      if (gen != NULL && target != NULL && g_bytes_get_size (gen) == g_bytes_get_size (target))
+        {
+          gsize n = g_bytes_get_size (gen);
+          const guint8 *pg = g_bytes_get_data (gen, NULL), *pt = g_bytes_get_data (target, NULL);
+          g_autofree guint8 *diff = g_malloc (n);
+          g_autoptr(GBytes) bytes = NULL;
+          GdkRGBA red = { 0.88, 0.11, 0.14, 1 };
+
+          for (gsize i = 0; i < n; i++)
+            diff[i] = ABS ((int) pg[i] - (int) pt[i]);
+          bytes = g_bytes_new_take (g_steal_pointer (&diff), n);
+          paint_coverage (cr, bytes, x0, y0, d, &red);
+        }
+    }
+}
+
+static void
+draw_strip_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  ZiGlyphDetail *self = user_data;
+  GdkRGBA fg;
+  double cell = height;
+  double x;
+  gboolean have_model = self->cache != NULL && zi_glyph_cache_get_n_models (self->cache) > 0;
+
+  widget_fg (GTK_WIDGET (area), &fg);
+  if (self->context == NULL || self->context->len == 0 || self->cache == NULL)
+    return;
+
+  x = MAX (0, (width - cell * self->context->len) / 2);
+  for (guint i = 0; i < self->context->len && x + cell <= width; i++, x += cell)
+    {
+      gunichar c = g_array_index (self->context, gunichar, i);
+      gboolean is_current = c == self->c;
+      /* Each glyph as a user would get it: the target font's own glyph where it has one, else
+       * the model's; the selected glyph is always the model's when there is a model. */
+      ZiGlyphKind order[3];
+      guint n_order = 0;
+      GBytes *cov = NULL;
+
+      if (is_current && have_model)
+        order[n_order++] = ZI_GLYPH_GENERATED;
+      order[n_order++] = ZI_GLYPH_TARGET;
+      if (have_model)
+        order[n_order++] = ZI_GLYPH_GENERATED;
+      for (guint k = 0; k < n_order && cov == NULL; k++)
+        {
+          gboolean missing = FALSE;
+          guint size = order[k] >= ZI_GLYPH_GENERATED ? 1 : STRIP_SIZE;
+          if (zi_glyph_cache_lookup (self->cache, c, order[k], size, &missing) != NULL)
+            cov = zi_glyph_cache_lookup_coverage (self->cache, c, order[k], size);
+          else if (!missing)
+            break;  /* still coming: wait rather than show a fallback that will flicker */
+        }
+      if (is_current)
+        {
+          cairo_set_source_rgba (cr, accent_ink.red, accent_ink.green, accent_ink.blue, 0.12);
+          cairo_rectangle (cr, x, 0, cell, cell);
+          cairo_fill (cr);
+        }
+      if (cov != NULL)
+        paint_coverage (cr, cov, x, 0, cell, is_current && have_model ? &accent_ink : &fg);
+    }
+}
+
+static void
+zi_glyph_detail_dispose (GObject *object)
+{
+  ZiGlyphDetail *self = ZI_GLYPH_DETAIL (object);
+
+  if (self->cache != NULL)
+    g_clear_signal_handler (&self->changed_id, self->cache);
+  g_clear_object (&self->cache);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ZI_TYPE_GLYPH_DETAIL);
+  G_OBJECT_CLASS (zi_glyph_detail_parent_class)->dispose (object);
+}
+
+static void
+zi_glyph_detail_finalize (GObject *object)
+{
+  ZiGlyphDetail *self = ZI_GLYPH_DETAIL (object);
+
+  g_clear_pointer (&self->context, g_array_unref);
+  g_free (self->mode);
+  G_OBJECT_CLASS (zi_glyph_detail_parent_class)->finalize (object);
+}
+
+static void
+zi_glyph_detail_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ZiGlyphDetail *self = ZI_GLYPH_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_string (value, self->mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+zi_glyph_detail_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  ZiGlyphDetail *self = ZI_GLYPH_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      zi_glyph_detail_set_mode (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+zi_glyph_detail_class_init (ZiGlyphDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = zi_glyph_detail_dispose;
+  object_class->finalize = zi_glyph_detail_finalize;
+  object_class->get_property = zi_glyph_detail_get_property;
+  object_class->set_property = zi_glyph_detail_set_property;
+
+  properties[PROP_MODE] = g_param_spec_string ("mode", NULL, NULL, "target",
+                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                               G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/zi-glyph-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, box);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, char_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, code_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, state_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, legend_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, metrics_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, canvas);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, strip);
+  gtk_widget_class_install_property_action (widget_class, "detail.mode", "mode");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+zi_glyph_detail_init (ZiGlyphDetail *self)
+{
+  self->mode = g_strdup ("target");
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->canvas, draw_canvas_cb, self, NULL);
+  gtk_drawing_area_set_draw_func (self->strip, draw_strip_cb, self, NULL);
+}
+
+GtkWidget *
+zi_glyph_detail_new (void)
+{
+  return g_object_new (ZI_TYPE_GLYPH_DETAIL, NULL);
+}
+
+void
+zi_glyph_detail_set_cache (ZiGlyphDetail *self, ZiGlyphCache *cache)
+{
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+  g_return_if_fail (cache == NULL || ZI_IS_GLYPH_CACHE (cache));
+
+  if (self->cache != NULL)
+    g_clear_signal_handler (&self->changed_id, self->cache);
+  g_set_object (&self->cache, cache);
+  if (cache != NULL)
+    self->changed_id = g_signal_connect_object (cache, "changed", G_CALLBACK (cache_changed_cb), self,
+                                                G_CONNECT_SWAPPED);
+  self->has_scores = FALSE;
+  cache_changed_cb (self, cache);
+}
+
+void
+zi_glyph_detail_set_guides (ZiGlyphDetail *self, const ZiFontMetrics *metrics,
+                            const ZiPlacement *placement)
+{
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+
+  self->has_guides = metrics != NULL && placement != NULL;
+  if (self->has_guides)
+    {
+      self->metrics = *metrics;
+      self->placement = *placement;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+}
+
+void
+zi_glyph_detail_set_char (ZiGlyphDetail *self, gunichar c, ZiGlyphState state, const char *context)
+{
+  char utf8[8] = { 0 };
+  g_autofree char *code = NULL;
+  const char *what = "";
+
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+
+  self->c = c;
+  self->state = state;
+  self->has_scores = FALSE;
+  g_clear_pointer (&self->context, g_array_unref);
+  self->context = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  for (const char *p = context; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+      g_array_append_val (self->context, ch);
+    }
+
+  if (c != 0)
+    {
+      g_unichar_to_utf8 (c, utf8);
+      code = g_strdup_printf ("U+%04X", c);
+    }
+  if (state & ZI_GLYPH_STATE_MISSING)
+    what = _("Missing in the target font");
+  else if (state & ZI_GLYPH_STATE_VAL)
+    what = _("Validation glyph (held out from training)");
+  else if (state & ZI_GLYPH_STATE_TRAIN)
+    what = _("Training glyph");
+  else if (c != 0)
+    what = _("In both fonts");
+  gtk_label_set_label (self->char_label, c != 0 ? utf8 : "—");
+  gtk_label_set_label (self->code_label, code != NULL ? code : "");
+  gtk_label_set_label (self->state_label, what);
+
+  /* Show what exists: the target's glyph, else the model's. */
+  if ((state & ZI_GLYPH_STATE_MISSING) && g_str_equal (self->mode, "target"))
+    zi_glyph_detail_set_mode (self, "generated");
+  cache_changed_cb (self, self->cache);
+}
+
+gunichar
+zi_glyph_detail_get_char (ZiGlyphDetail *self)
+{
+  g_return_val_if_fail (ZI_IS_GLYPH_DETAIL (self), 0);
+  return self->c;
+}
+
+void
+zi_glyph_detail_set_mode (ZiGlyphDetail *self, const char *mode)
+{
+  static const char *modes[] = { "source", "target", "generated", "onion", "difference" };
+  gboolean known = FALSE;
+
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+  g_return_if_fail (mode != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    known |= g_str_equal (mode, modes[i]);
+  g_return_if_fail (known);
+
+  if (g_strcmp0 (self->mode, mode) == 0)
+    return;
+  g_free (self->mode);
+  self->mode = g_strdup (mode);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+  update_legend (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+}
+
+gboolean
+zi_glyph_detail_get_metrics (ZiGlyphDetail *self, double *l1, double *ssim, double *iou)
+{
+  g_return_val_if_fail (ZI_IS_GLYPH_DETAIL (self), FALSE);
+
+  update_scores (self);
+  if (!self->has_scores)
+    return FALSE;
+  *l1 = self->l1;
+  *ssim = self->ssim;
+  *iou = self->iou;
+  return TRUE;
+}

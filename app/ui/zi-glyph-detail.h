@@ -1,0 +1,33 @@
+/* zi-glyph-detail.h — the detail pane of the selected glyph: a large rendering with the em box,
+ * baseline and ideographic character-face guides; source, target, generated, an onion-skin overlay
+ * of target and generated in two colours, or their difference; per-glyph L1 / SSIM / IoU when a model
+ * exists; and a sample-text strip showing the glyph among its neighbours. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "zi-font.h"
+#include "zi-glyph-cache.h"
+#include "zi-glyph-cell.h"
+#include "zi-render.h"
+
+G_BEGIN_DECLS
+
+#define ZI_TYPE_GLYPH_DETAIL (zi_glyph_detail_get_type ())
+G_DECLARE_FINAL_TYPE (ZiGlyphDetail, zi_glyph_detail, ZI, GLYPH_DETAIL, GtkWidget)
+
+GtkWidget  *zi_glyph_detail_new (void);
+void        zi_glyph_detail_set_cache (ZiGlyphDetail *self, ZiGlyphCache *cache);
+/* The target font's metrics and its placement at ZI_GLYPH_DETAIL_SIZE, for the guides. */
+#define ZI_GLYPH_DETAIL_SIZE 256
+void        zi_glyph_detail_set_guides (ZiGlyphDetail *self, const ZiFontMetrics *metrics,
+                                        const ZiPlacement *placement);
+/* c = 0 clears the pane. context: the characters shown in the sample strip around c (may be NULL). */
+void        zi_glyph_detail_set_char (ZiGlyphDetail *self, gunichar c, ZiGlyphState state,
+                                      const char *context);
+gunichar    zi_glyph_detail_get_char (ZiGlyphDetail *self);
+/* "source", "target", "generated", "onion" or "difference". */
+void        zi_glyph_detail_set_mode (ZiGlyphDetail *self, const char *mode);
+/* TRUE with the metrics of the first model's output for the current glyph, once both images exist. */
+gboolean    zi_glyph_detail_get_metrics (ZiGlyphDetail *self, double *l1, double *ssim, double *iou);
+
+G_END_DECLS

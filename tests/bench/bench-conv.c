@@ -1,0 +1,199 @@
+/* bench-conv.c — GFLOP/s of every convolution of the pix2pix model (the U-Net's down convs and
+ * transposed convs, the PatchGAN's convs) at one size/ngf/batch: forward, backward w.r.t. the input
+ * and w.r.t. the weights, each next to a bare cblas_sgemm of the same GEMM shape, so the cost of the
+ * column transforms shows; then a large square sgemm as this machine's peak.
+ *   bench-conv --size 64 --ngf 32 --batch 16 [--threads N] [--check] */
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "naive-conv.h"
+#include "nn-blas.h"
+#include "nn-conv.h"
+
+static double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static float *
+filled (size_t n)
+{
+  float *p = malloc (n * sizeof (float));
+  for (size_t i = 0; i < n; i++)
+    p[i] = (float) ((i * 2654435761u) % 1000) / 500.0f - 1.0f;
+  return p;
+}
+
+enum { FWD, BWD_DATA, BWD_WEIGHT };
+
+/* Seconds per call of one pass, best of a few repetitions after a warm-up. */
+static double
+time_pass (const NnConv2d *c, int n, int pass, float *y, float *x, float *w, float *col)
+{
+  double best = 1e9;
+  int reps = 3;
+  for (int r = 0; r <= reps; r++)
+    {
+      double t0 = now ();
+      if (c->transposed)
+        {
+          if (pass == FWD)
+            nn_conv_transpose2d_forward (y, col, x, w, NULL, c, n);
+          else
+            nn_conv_transpose2d_backward (pass == BWD_DATA ? x : NULL, pass == BWD_WEIGHT ? w : NULL,
+                                          NULL, col, y, x, w, c, n);
+        }
+      else
+        {
+          if (pass == FWD)
+            nn_conv2d_forward (y, col, x, w, NULL, c, n);
+          else
+            nn_conv2d_backward (pass == BWD_DATA ? x : NULL, pass == BWD_WEIGHT ? w : NULL, NULL,
+                                col, y, x, w, c, n);
+        }
+      double t = now () - t0;
+      if (r > 0 && t < best)
+        best = t;
+    }
+  return best;
+}
+
+/* The bare GEMM of a pass: M×N×K as the conv calls it. */
+static double
+time_gemm (int m, int nn, int k, int ta, int tb)
+{
+  float *a = filled ((size_t) m * k), *b = filled ((size_t) k * nn), *c = filled ((size_t) m * nn);
+  double best = 1e9;
+  for (int r = 0; r <= 3; r++)
+    {
+      double t0 = now ();
+      cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m,
+                   nn, k, 1.0f, a, ta ? m : k, b, tb ? k : nn, 0.0f, c, nn);
+      double t = now () - t0;
+      if (r > 0 && t < best)
+        best = t;
+    }
+  free (a);
+  free (b);
+  free (c);
+  return best;
+}
+
+static void
+bench_layer (const char *name, const NnConv2d *c, int n, double *tot_t, double *tot_f)
+{
+  size_t nx = (size_t) c->ci * n * c->hi * c->wi, ny = (size_t) c->co * n * c->ho * c->wo;
+  size_t nw = (size_t) c->ci * c->co * c->k * c->k;
+  size_t ncol = c->transposed ? nn_conv_transpose2d_scratch_floats (c, n)
+                              : nn_conv2d_scratch_floats (c, n);
+  float *x = filled (nx), *y = filled (ny), *w = filled (nw), *col = filled (ncol + 16);
+  double flops = 2.0 * nn_conv2d_macs (c, n);
+  /* GEMM shapes: conv fwd Co×Q×R, bwd-data R×Q×Co, bwd-weight Co×R×Q (Q = N·Ho·Wo, R = Ci·K·K);
+   * transposed conv fwd R'×Q'×Ci, bwd-data Ci×Q'×R', bwd-weight Ci×R'×Q'. */
+  int kk = c->k * c->k;
+  int q = c->transposed ? n * c->hi * c->wi : n * c->ho * c->wo;
+  int r = c->transposed ? c->co * kk : c->ci * kk;
+  int small = c->transposed ? c->ci : c->co;
+  double g[3], t[3];
+  if (c->transposed)
+    {
+      g[FWD] = time_gemm (r, q, small, 1, 0);
+      g[BWD_DATA] = time_gemm (small, q, r, 0, 0);
+      g[BWD_WEIGHT] = time_gemm (small, r, q, 0, 1);
+    }
+  else
+    {
+      g[FWD] = time_gemm (small, q, r, 0, 0);
+      g[BWD_DATA] = time_gemm (r, q, small, 1, 0);
+      g[BWD_WEIGHT] = time_gemm (small, r, q, 0, 1);
+    }
+  for (int p = 0; p < 3; p++)
+    t[p] = time_pass (c, n, p, y, x, w, col);
+  printf ("%-10s %4d→%-4d %3dx%-3d→%3dx%-3d %7.1f MFLOP | fwd %6.1f (gemm %6.1f) | bwd-x %6.1f "
+          "(gemm %6.1f) | bwd-w %6.1f (gemm %6.1f) GFLOP/s | %.2f ms\n",
+          name, c->ci, c->co, c->hi, c->wi, c->ho, c->wo, flops * 1e-6, flops / t[0] * 1e-9,
+          flops / g[0] * 1e-9, flops / t[1] * 1e-9, flops / g[1] * 1e-9, flops / t[2] * 1e-9,
+          flops / g[2] * 1e-9, (t[0] + t[1] + t[2]) * 1e3);
+  *tot_t += t[0] + t[1] + t[2];
+  *tot_f += 3 * flops;
+  free (x);
+  free (y);
+  free (w);
+  free (col);
+}
+
+int
+main (int argc, char **argv)
+{
+  nn_blas_setup (argv);
+  int size = 64, ngf = 32, batch = 16, threads = 0;
+  for (int i = 1; i + 1 < argc; i += 2)
+    {
+      if (strcmp (argv[i], "--size") == 0)
+        size = atoi (argv[i + 1]);
+      else if (strcmp (argv[i], "--ngf") == 0)
+        ngf = atoi (argv[i + 1]);
+      else if (strcmp (argv[i], "--batch") == 0)
+        batch = atoi (argv[i + 1]);
+      else if (strcmp (argv[i], "--threads") == 0)
+        threads = atoi (argv[i + 1]);
+      else
+        {
+          fprintf (stderr, "usage: bench-conv [--size N] [--ngf N] [--batch N] [--threads N]\n");
+          return 2;
+        }
+    }
+  if (threads > 0)
+    nn_blas_set_threads (threads);
+  char blas[256];
+  nn_blas_describe (blas, sizeof blas);
+  printf ("%s\nsize=%d ngf=%d batch=%d\n", blas, size, ngf, batch);
+
+  int levels = 0;
+  while ((1 << levels) < size)
+    levels++;
+  double tt = 0, tf = 0;
+  int chs[16];
+  for (int i = 0; i < levels; i++)
+    chs[i] = ngf * (i < 3 ? 1 << i : 8);
+  char name[32];
+  for (int i = 0; i < levels; i++)
+    {
+      NnConv2d c;
+      nn_conv2d_init (&c, i == 0 ? 1 : chs[i - 1], chs[i], 4, 2, 1, size >> i, size >> i);
+      snprintf (name, sizeof name, "G down%d", i);
+      bench_layer (name, &c, batch, &tt, &tf);
+    }
+  for (int i = levels - 1; i >= 0; i--)
+    {
+      NnConv2d c;
+      int o = size >> (i + 1);
+      nn_conv_transpose2d_init (&c, i == levels - 1 ? chs[i] : 2 * chs[i], i == 0 ? 1 : chs[i - 1],
+                                4, 2, 1, o, o);
+      snprintf (name, sizeof name, "G up%d", i);
+      bench_layer (name, &c, batch, &tt, &tf);
+    }
+  static const int mult[5] = { 1, 2, 4, 8, 0 };
+  int cin = 2, h = size;
+  for (int l = 0; l < 5; l++)
+    {
+      NnConv2d c;
+      int co = l == 4 ? 1 : ngf * mult[l];
+      nn_conv2d_init (&c, cin, co, 4, l < 3 ? 2 : 1, 1, h, h);
+      snprintf (name, sizeof name, "D l%d", l);
+      bench_layer (name, &c, batch, &tt, &tf);
+      cin = co;
+      h = c.ho;
+    }
+  printf ("all convs (one fwd + both bwd each): %.1f ms, %.1f GFLOP/s\n", tt * 1e3, tf / tt * 1e-9);
+  double peak = time_gemm (2048, 2048, 2048, 0, 0);
+  printf ("sgemm 2048³: %.1f GFLOP/s\n", 2.0 * 2048 * 2048 * 2048 / peak * 1e-9);
+  return 0;
+}

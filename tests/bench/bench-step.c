@@ -1,0 +1,128 @@
+/* bench-step.c — times full pix2pix training steps (a D update and a G update) on synthetic data and
+ * prints seconds per step, images per second, GFLOP/s of the conv work (nn_pix2pix_flops_per_step)
+ * and the memory the model holds. The configuration comes from the command line, so the same
+ * program measures the four configurations of the speed target (issue 9) next to the PyTorch peer:
+ *   OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 torch_bench.py 64 16 5 2 32
+ *   bench-step --size 64 --ngf 32 --batch 16 --steps 5 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nn-blas.h"
+#include "nn-pix2pix.h"
+
+static double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+usage (void)
+{
+  fprintf (stderr, "usage: bench-step [--size N] [--ngf N] [--batch N] [--steps N] [--threads N]\n"
+                   "                  [--norm batch|instance]\n");
+  exit (2);
+}
+
+int
+main (int argc, char **argv)
+{
+  nn_blas_setup (argv);
+  NnPix2PixConfig cfg;
+  nn_pix2pix_defaults (&cfg);
+  int steps = 5, threads = 0;
+  for (int i = 1; i < argc; i++)
+    {
+      if (i + 1 >= argc)
+        usage ();
+      const char *v = argv[++i];
+      if (strcmp (argv[i - 1], "--size") == 0)
+        cfg.size = atoi (v);
+      else if (strcmp (argv[i - 1], "--ngf") == 0)
+        cfg.ngf = atoi (v);
+      else if (strcmp (argv[i - 1], "--batch") == 0)
+        cfg.batch = atoi (v);
+      else if (strcmp (argv[i - 1], "--steps") == 0)
+        steps = atoi (v);
+      else if (strcmp (argv[i - 1], "--threads") == 0)
+        threads = atoi (v);
+      else if (strcmp (argv[i - 1], "--norm") == 0)
+        cfg.norm = strcmp (v, "instance") == 0 ? NN_NORM_INSTANCE : NN_NORM_BATCH;
+      else
+        usage ();
+    }
+  if (steps < 1)
+    usage ();
+  if (threads > 0)
+    nn_blas_set_threads (threads);
+
+  NnOptConfig opt;
+  nn_optim_defaults (&opt, NN_OPT_ADAM);
+  NnPix2Pix *m;
+  NnStatus st = nn_pix2pix_create (&m, &cfg, &opt, &opt, 1);
+  if (st != NN_OK)
+    {
+      fprintf (stderr, "bench-step: cannot build the model: %s\n", nn_status_str (st));
+      return 1;
+    }
+  size_t img = (size_t) cfg.batch * cfg.size * cfg.size;
+  float *src = malloc (img * sizeof (float)), *tgt = malloc (img * sizeof (float));
+  NnRng rng;
+  nn_rng_seed (&rng, 7);
+  for (size_t i = 0; i < img; i++)
+    {
+      src[i] = 2.0f * nn_rng_uniform (&rng) - 1.0f;
+      tgt[i] = 2.0f * nn_rng_uniform (&rng) - 1.0f;
+    }
+
+  double *t = malloc ((size_t) steps * sizeof (double));
+  NnStepStats stats;
+  double t0 = now ();
+  st = nn_pix2pix_train_step (m, src, tgt, NULL, cfg.batch, 2e-4f, 2e-4f, &rng, &stats);
+  double warm = now () - t0;
+  for (int i = 0; i < steps && st == NN_OK; i++)
+    {
+      t0 = now ();
+      st = nn_pix2pix_train_step (m, src, tgt, NULL, cfg.batch, 2e-4f, 2e-4f, &rng, &stats);
+      t[i] = now () - t0;
+    }
+  if (st != NN_OK)
+    {
+      fprintf (stderr, "bench-step: the step failed: %s\n", nn_status_str (st));
+      return 1;
+    }
+  double mean = 0.0;
+  for (int i = 0; i < steps; i++)
+    mean += t[i] / steps;
+  qsort (t, (size_t) steps, sizeof (double), cmp_double);
+  double median = steps % 2 ? t[steps / 2] : 0.5 * (t[steps / 2 - 1] + t[steps / 2]);
+  double flops = nn_pix2pix_flops_per_step (&cfg, cfg.batch);
+
+  char blas[256];
+  nn_blas_describe (blas, sizeof blas);
+  printf ("%s\n", blas);
+  printf ("size=%d ngf=%d batch=%d norm=%s steps=%d warmup=%.3fs\n", cfg.size, cfg.ngf, cfg.batch,
+          cfg.norm == NN_NORM_BATCH ? "batch" : "instance", steps, warm);
+  printf ("median %.4f s/step  min %.4f  mean %.4f  %.1f images/s  %.1f GFLOP/s  (%.2f GFLOP/step)  "
+          "memory %.0f MiB\n",
+          median, t[0], mean, cfg.batch / median, flops / median * 1e-9, flops * 1e-9,
+          nn_pix2pix_memory_bytes (&cfg) / 1048576.0);
+  printf ("losses: d %.4f g %.4f (adv %.4f, l1 %.4f)\n", stats.d_loss, stats.g_loss, stats.g_adv,
+          stats.g_l1);
+  free (t);
+  free (src);
+  free (tgt);
+  nn_pix2pix_free (m);
+  return 0;
+}

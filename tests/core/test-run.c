@@ -1,0 +1,319 @@
+/* test-run.c — the run directory: run.json and metrics.jsonl round trips, a torn last line,
+ * checkpoint naming, newest lookup and retention. */
+#include "zi-error.h"
+#include "zi-run.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+static char *
+make_tmp (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("zimaru-run-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_info_round_trip (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autoptr(GError) error = NULL;
+  gunichar chars[] = { 0x4E00, 0x6C38, 0x20000, 'A' };
+  gunichar val[] = { 0x6C38 };
+  ZiRunInfo info = { 0 }, back = { 0 };
+
+  info.created = g_strdup ("2026-11-26T12:00:00Z");
+  info.source_font = g_strdup ("Noto Sans CJK TC");
+  info.source_path = g_strdup ("/usr/share/fonts/x.ttc");
+  info.source_face = 3;
+  info.source_hash = g_strdup ("abc");
+  info.target_font = g_strdup ("Zen Maru Gothic");
+  info.target_path = g_strdup ("/tmp/zen.ttf");
+  info.target_hash = g_strdup ("def");
+  info.chars = g_memdup2 (chars, sizeof chars);
+  info.n_chars = G_N_ELEMENTS (chars);
+  info.val_chars = g_memdup2 (val, sizeof val);
+  info.n_val_chars = 1;
+  info.config_json = g_strdup ("{\"size\":64,\"lr\":0.0002}");
+
+  g_assert_true (zi_run_info_save (dir, &info, &error));
+  g_assert_no_error (error);
+  g_assert_true (zi_run_info_load (dir, &back, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (back.format_version, ==, ZI_RUN_FORMAT_VERSION);
+  g_assert_cmpstr (back.created, ==, info.created);
+  g_assert_cmpstr (back.source_font, ==, info.source_font);
+  g_assert_cmpstr (back.source_path, ==, info.source_path);
+  g_assert_cmpint (back.source_face, ==, 3);
+  g_assert_cmpstr (back.target_hash, ==, "def");
+  g_assert_cmpuint (back.n_chars, ==, 4);
+  g_assert_cmpmem (back.chars, back.n_chars * sizeof (gunichar), chars, sizeof chars);
+  g_assert_cmpuint (back.n_val_chars, ==, 1);
+  g_assert_cmpuint (back.val_chars[0], ==, 0x6C38);
+  g_assert_nonnull (strstr (back.config_json, "\"size\":64"));
+
+  zi_run_info_clear (&info);
+  zi_run_info_clear (&back);
+  remove_tree (dir);
+}
+
+static void
+test_info_errors (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+  g_autoptr(GError) error = NULL;
+  ZiRunInfo info;
+
+  g_assert_false (zi_run_info_load (dir, &info, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_assert_nonnull (strstr (error->message, dir));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"zimaru-run\", \"format_version\": 99}", -1, NULL));
+  g_assert_false (zi_run_info_load (dir, &info, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_assert_nonnull (strstr (error->message, "99"));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": ", -1, NULL));
+  g_assert_false (zi_run_info_load (dir, &info, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  remove_tree (dir);
+}
+
+static ZiRunMetric
+metric (guint64 step, gboolean val)
+{
+  ZiRunMetric m = { 0 };
+
+  m.step = step;
+  m.images = step * 16;
+  m.seconds = step * 0.25;
+  m.lr = 2e-4;
+  m.lr_d = 1e-4;
+  m.d_loss = 0.5 + step * 1e-3;
+  m.g_loss = 10.0 - step * 1e-3;
+  m.g_adv = 1.5;
+  m.l1 = 0.1;
+  m.has_val = val;
+  m.val_l1 = 0.07;
+  m.val_ssim = 0.75;
+  m.val_iou = 0.6;
+  return m;
+}
+
+static void
+test_metrics_round_trip (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *path = g_build_filename (dir, "metrics.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) back = NULL;
+
+  /* No file yet: an empty log. */
+  back = zi_run_metrics_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 0);
+  g_clear_pointer (&back, g_array_unref);
+
+  for (guint64 s = 10; s <= 50; s += 10)
+    {
+      ZiRunMetric m = metric (s, s == 50);
+      g_assert_true (zi_run_metrics_append (dir, &m, &error));
+      g_assert_no_error (error);
+    }
+  back = zi_run_metrics_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 5);
+  ZiRunMetric *last = &g_array_index (back, ZiRunMetric, 4);
+  g_assert_cmpuint (last->step, ==, 50);
+  g_assert_cmpuint (last->images, ==, 800);
+  g_assert_cmpfloat_with_epsilon (last->d_loss, 0.55, 1e-12);
+  g_assert_cmpfloat_with_epsilon (last->lr_d, 1e-4, 1e-15);
+  g_assert_true (last->has_val);
+  g_assert_cmpfloat_with_epsilon (last->val_ssim, 0.75, 1e-12);
+  g_assert_false (g_array_index (back, ZiRunMetric, 0).has_val);
+  g_clear_pointer (&back, g_array_unref);
+
+  /* A crash in the middle of an append leaves a torn last line: ignored. */
+  {
+    g_autofree char *text = NULL;
+    gsize len;
+    g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+    g_autofree char *torn = g_strconcat (text, "{\"step\": 60, \"images\": 9", NULL);
+    g_assert_true (g_file_set_contents (path, torn, -1, NULL));
+  }
+  back = zi_run_metrics_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 5);
+  g_clear_pointer (&back, g_array_unref);
+
+  /* A resumed run goes back to step 30: its records replace the old ones from 30 on. The torn
+   * line is now in the middle of the file, and must be reported. */
+  {
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_autofree char *fixed = g_strconcat (text, "\n", NULL);
+    g_assert_true (g_file_set_contents (path, fixed, -1, NULL));
+  }
+  ZiRunMetric again = metric (30, FALSE);
+  again.d_loss = 42.0;
+  g_assert_true (zi_run_metrics_append (dir, &again, &error));
+  back = zi_run_metrics_load (dir, &error);
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_assert_nonnull (strstr (error->message, "line 6"));
+  g_assert_null (back);
+  g_clear_error (&error);
+
+  /* Without the damaged line: 10, 20, then the new 30. */
+  {
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+    g_autoptr(GString) s = g_string_new (NULL);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "{\"step\": 60"))
+        g_string_append_printf (s, "%s\n", lines[i]);
+    g_assert_true (g_file_set_contents (path, s->str, -1, NULL));
+  }
+  back = zi_run_metrics_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 3);
+  g_assert_cmpuint (g_array_index (back, ZiRunMetric, 2).step, ==, 30);
+  g_assert_cmpfloat (g_array_index (back, ZiRunMetric, 2).d_loss, ==, 42.0);
+  remove_tree (dir);
+}
+
+static void
+test_metric_nonfinite (void)
+{
+  ZiRunMetric m = metric (7, FALSE), back;
+  g_autoptr(GError) error = NULL;
+
+  m.g_loss = NAN;
+  g_autofree char *line = zi_run_metric_to_json (&m);
+  g_assert_nonnull (strstr (line, "\"g_loss\":null"));
+  g_assert_true (zi_run_metric_from_json (line, &back, &error));
+  g_assert_no_error (error);
+  g_assert_true (isnan (back.g_loss));
+  g_assert_cmpuint (back.step, ==, 7);
+
+  g_assert_false (zi_run_metric_from_json ("{\"images\": 3}", &back, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_clear_error (&error);
+  g_assert_false (zi_run_metric_from_json ("[1,2]", &back, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_checkpoint_names (void)
+{
+  guint64 step = 0;
+  g_autofree char *p = zi_run_checkpoint_path ("/r", 1500);
+
+  g_assert_cmpstr (p, ==, "/r/checkpoints/step-00001500.zck");
+  g_assert_true (zi_run_parse_checkpoint_name ("step-00001500.zck", &step));
+  g_assert_cmpuint (step, ==, 1500);
+  g_assert_true (zi_run_parse_checkpoint_name ("step-123456789.zck", &step));
+  g_assert_cmpuint (step, ==, 123456789);
+  g_assert_false (zi_run_parse_checkpoint_name ("step-.zck", &step));
+  g_assert_false (zi_run_parse_checkpoint_name ("step-0001.zck.tmp-AB12", &step));
+  g_assert_false (zi_run_parse_checkpoint_name ("best.json", &step));
+  g_assert_false (zi_run_parse_checkpoint_name ("step-99999999999999999999999.zck", &step));
+}
+
+static void
+touch (const char *path)
+{
+  g_assert_true (g_file_set_contents (path, "x", 1, NULL));
+}
+
+static void
+test_retention (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *ck = g_build_filename (dir, "checkpoints", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) steps = NULL;
+
+  g_assert_null (zi_run_newest_checkpoint (dir, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_mkdir (ck, 0755), ==, 0);
+  for (guint64 s = 100; s <= 1000; s += 100)
+    {
+      g_autofree char *p = zi_run_checkpoint_path (dir, s);
+      touch (p);
+    }
+  /* A stray temporary file must be neither listed nor deleted. */
+  g_autofree char *stray = g_build_filename (ck, "step-00001100.zck.tmp-XYZ", NULL);
+  touch (stray);
+
+  g_autofree char *newest = zi_run_newest_checkpoint (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (newest, "step-00001000.zck"));
+
+  g_assert_true (zi_run_prune_checkpoints (dir, 3, 200, &error));
+  g_assert_no_error (error);
+  steps = zi_run_list_checkpoints (dir);
+  g_assert_cmpuint (steps->len, ==, 4);
+  g_assert_cmpuint (g_array_index (steps, guint64, 0), ==, 200);
+  g_assert_cmpuint (g_array_index (steps, guint64, 1), ==, 800);
+  g_assert_cmpuint (g_array_index (steps, guint64, 3), ==, 1000);
+  g_assert_true (g_file_test (stray, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&steps, g_array_unref);
+
+  /* The best one among the newest is not counted twice. */
+  g_assert_true (zi_run_prune_checkpoints (dir, 2, 1000, &error));
+  steps = zi_run_list_checkpoints (dir);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpuint (g_array_index (steps, guint64, 0), ==, 900);
+  g_clear_pointer (&steps, g_array_unref);
+
+  guint64 best = 0;
+  double ssim = 0;
+  g_assert_false (zi_run_best_load (dir, &best, &ssim));
+  g_assert_true (zi_run_best_save (dir, 900, 0.7625, &error));
+  g_assert_true (zi_run_best_load (dir, &best, &ssim));
+  g_assert_cmpuint (best, ==, 900);
+  g_assert_cmpfloat (ssim, ==, 0.7625);
+  remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/run/info-round-trip", test_info_round_trip);
+  g_test_add_func ("/core/run/info-errors", test_info_errors);
+  g_test_add_func ("/core/run/metrics-round-trip", test_metrics_round_trip);
+  g_test_add_func ("/core/run/metric-nonfinite", test_metric_nonfinite);
+  g_test_add_func ("/core/run/checkpoint-names", test_checkpoint_names);
+  g_test_add_func ("/core/run/retention", test_retention);
+  return g_test_run ();
+}

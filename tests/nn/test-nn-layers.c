@@ -1,0 +1,752 @@
+/* test-nn-layers.c — the engine's layers and losses: finite-difference gradient checks (central
+ * differences, sums in double) w.r.t. inputs and parameters at several shapes, the im2col convolutions
+ * against naive direct ones, batch norm train vs eval, dropout determinism, and a tiny conv
+ * autoencoder that must learn.
+ *
+ * A gradient check projects the layer output on a fixed random tensor r (L = Σ r·y), runs backward
+ * with dy = r, and compares each analytic ∂L/∂θ with (L(θ + ε) - L(θ - ε)) / 2ε. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "naive-conv.h"
+#include "nn-act.h"
+#include "nn-conv.h"
+#include "nn-init.h"
+#include "nn-loss.h"
+#include "nn-misc.h"
+#include "nn-norm.h"
+#include "nn-optim.h"
+#include "nn-rng.h"
+
+/* ---- helpers ---- */
+
+static float *
+rand_buf (NnRng *rng, size_t n, float scale)
+{
+  float *p = g_new (float, n);
+  for (size_t i = 0; i < n; i++)
+    p[i] = scale * (2.0f * nn_rng_uniform (rng) - 1.0f);
+  return p;
+}
+
+/* Values at least 0.05 away from 0, for functions with a kink there. */
+static float *
+rand_away_from_zero (NnRng *rng, size_t n)
+{
+  float *p = g_new (float, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      float u = nn_rng_uniform (rng);
+      p[i] = (nn_rng_uniform (rng) < 0.5f ? -1.0f : 1.0f) * (0.05f + u);
+    }
+  return p;
+}
+
+static double
+dot (const float *a, const float *b, size_t n)
+{
+  double acc = 0.0;
+  for (size_t i = 0; i < n; i++)
+    acc += (double) a[i] * b[i];
+  return acc;
+}
+
+/* A layer under test: evaluates L for the current inputs and parameters. */
+typedef double (*LossFn) (gpointer ctx);
+
+/* Compares the analytic gradient grad[n] of the tensor theta[n] with central differences of fn,
+ * on every element (or every stride-th one for big tensors). */
+static void
+check_grad (const char *what, LossFn fn, gpointer ctx, float *theta, const float *grad, size_t n,
+            float eps, double atol, double rtol)
+{
+  size_t stride = n > 400 ? n / 200 : 1;
+  double worst = 0.0;
+  for (size_t i = 0; i < n; i += stride)
+    {
+      float keep = theta[i];
+      theta[i] = keep + eps;
+      double lp = fn (ctx);
+      theta[i] = keep - eps;
+      double lm = fn (ctx);
+      theta[i] = keep;
+      double fd = (lp - lm) / (2.0 * eps);
+      double err = fabs (fd - grad[i]);
+      double tol = atol + rtol * fabs (fd);
+      if (err > tol)
+        g_error ("%s: element %zu of %zu: analytic %.6g, finite difference %.6g", what, i, n,
+                 (double) grad[i], fd);
+      worst = fmax (worst, err / tol);
+    }
+  g_test_message ("%s: worst error / tolerance %.3f", what, worst);
+}
+
+/* ---- convolution ---- */
+
+typedef struct {
+  NnConv2d geo;
+  int      n, transposed, bias;
+  float   *x, *w, *b, *y, *r, *col;
+} ConvCase;
+
+static double
+conv_loss (gpointer p)
+{
+  ConvCase *c = p;
+  if (c->transposed)
+    nn_conv_transpose2d_forward (c->y, c->col, c->x, c->w, c->bias ? c->b : NULL, &c->geo, c->n);
+  else
+    nn_conv2d_forward (c->y, c->col, c->x, c->w, c->bias ? c->b : NULL, &c->geo, c->n);
+  return dot (c->y, c->r, (size_t) c->geo.co * c->n * c->geo.ho * c->geo.wo);
+}
+
+static void
+run_conv_case (int transposed, int ci, int co, int k, int s, int p, int h, int w, int n, int bias)
+{
+  NnRng rng;
+  ConvCase c = { .n = n, .transposed = transposed, .bias = bias };
+  nn_rng_seed (&rng, (uint64_t) (ci * 131 + co * 17 + k * 7 + s * 3 + p + h * 1000 + n));
+  if (transposed)
+    nn_conv_transpose2d_init (&c.geo, ci, co, k, s, p, h, w);
+  else
+    nn_conv2d_init (&c.geo, ci, co, k, s, p, h, w);
+  size_t nx = (size_t) ci * n * h * w;
+  size_t nw = (size_t) ci * co * k * k;
+  size_t ny = (size_t) co * n * c.geo.ho * c.geo.wo;
+  size_t ncol = transposed ? nn_conv_transpose2d_scratch_floats (&c.geo, n)
+                           : nn_conv2d_scratch_floats (&c.geo, n);
+  c.x = rand_buf (&rng, nx, 1.0f);
+  c.w = rand_buf (&rng, nw, 0.5f);
+  c.b = rand_buf (&rng, (size_t) co, 0.5f);
+  c.r = rand_buf (&rng, ny, 1.0f);
+  c.y = g_new (float, ny);
+  c.col = g_new (float, ncol + 1);
+
+  /* Forward against the naive direct form. */
+  float *ref = g_new (float, ny);
+  conv_loss (&c);
+  if (transposed)
+    naive_conv_transpose2d (ref, c.x, c.w, bias ? c.b : NULL, &c.geo, n);
+  else
+    naive_conv2d (ref, c.x, c.w, bias ? c.b : NULL, &c.geo, n);
+  for (size_t i = 0; i < ny; i++)
+    g_assert_cmpfloat_with_epsilon (c.y[i], ref[i], 1e-4 * (1.0 + fabs (ref[i])));
+
+  /* Backward adds: start the gradients from a known non-zero value and subtract it after. */
+  float *dx = g_new (float, nx), *dw = g_new (float, nw), *db = g_new (float, co);
+  for (size_t i = 0; i < nx; i++)
+    dx[i] = 1.0f;
+  for (size_t i = 0; i < nw; i++)
+    dw[i] = 1.0f;
+  for (int i = 0; i < co; i++)
+    db[i] = 1.0f;
+  if (transposed)
+    nn_conv_transpose2d_backward (dx, dw, bias ? db : NULL, c.col, c.r, c.x, c.w, &c.geo, n);
+  else
+    nn_conv2d_backward (dx, dw, bias ? db : NULL, c.col, c.r, c.x, c.w, &c.geo, n);
+  for (size_t i = 0; i < nx; i++)
+    dx[i] -= 1.0f;
+  for (size_t i = 0; i < nw; i++)
+    dw[i] -= 1.0f;
+  for (int i = 0; i < co; i++)
+    db[i] -= 1.0f;
+
+  char what[128];
+  g_snprintf (what, sizeof what, "%s ci%d co%d k%d s%d p%d %dx%d n%d", transposed ? "convT" : "conv",
+              ci, co, k, s, p, h, w, n);
+  /* A conv is linear in x and in w: central differences are exact up to rounding. */
+  check_grad (what, conv_loss, &c, c.x, dx, nx, 1e-2f, 2e-3, 2e-3);
+  check_grad (what, conv_loss, &c, c.w, dw, nw, 1e-2f, 2e-3, 2e-3);
+  if (bias)
+    check_grad (what, conv_loss, &c, c.b, db, (size_t) co, 1e-2f, 2e-3, 2e-3);
+
+  g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.r); g_free (c.y); g_free (c.col);
+  g_free (ref); g_free (dx); g_free (dw); g_free (db);
+}
+
+static void
+test_conv2d (void)
+{
+  run_conv_case (0, 3, 4, 3, 1, 1, 5, 7, 1, 1);
+  run_conv_case (0, 2, 3, 4, 2, 1, 9, 8, 3, 1);
+  run_conv_case (0, 2, 5, 3, 2, 0, 7, 7, 3, 0);
+  run_conv_case (0, 4, 3, 1, 1, 0, 5, 3, 3, 1);   /* 1×1: no column matrix */
+  run_conv_case (0, 3, 2, 4, 1, 1, 6, 6, 2, 0);   /* PatchGAN's stride-1 layers */
+  run_conv_case (0, 1, 2, 2, 3, 0, 7, 8, 1, 1);   /* stride larger than the kernel */
+}
+
+static void
+test_conv_transpose2d (void)
+{
+  run_conv_case (1, 3, 2, 4, 2, 1, 3, 4, 3, 1);
+  run_conv_case (1, 2, 3, 3, 1, 0, 4, 5, 1, 0);
+  run_conv_case (1, 2, 2, 3, 2, 1, 5, 3, 3, 1);
+  run_conv_case (1, 4, 3, 1, 1, 0, 3, 3, 2, 1);   /* 1×1 */
+  run_conv_case (1, 3, 1, 4, 2, 1, 1, 1, 3, 1);   /* the U-Net's 1×1 bottleneck */
+}
+
+/* ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ with the same weights: the transposed conv is the adjoint. */
+static void
+test_conv_adjoint (void)
+{
+  NnRng rng;
+  nn_rng_seed (&rng, 7);
+  NnConv2d c, t;
+  int n = 2;
+  nn_conv2d_init (&c, 3, 5, 4, 2, 1, 8, 6);
+  nn_conv_transpose2d_init (&t, 5, 3, 4, 2, 1, c.ho, c.wo);
+  g_assert_cmpint (t.ho, ==, 8);
+  g_assert_cmpint (t.wo, ==, 6);
+  size_t nx = (size_t) 3 * n * 8 * 6, ny = (size_t) 5 * n * c.ho * c.wo;
+  float *x = rand_buf (&rng, nx, 1.0f), *y = rand_buf (&rng, ny, 1.0f);
+  float *w = rand_buf (&rng, (size_t) 5 * 3 * 16, 1.0f);
+  float *cx = g_new (float, ny), *ty = g_new (float, nx);
+  float *col = g_new (float, nn_conv2d_scratch_floats (&c, n) + nn_conv_transpose2d_scratch_floats (&t, n));
+  nn_conv2d_forward (cx, col, x, w, NULL, &c, n);
+  /* The conv's weight [Co=5, Ci=3, K, K] is the transposed conv's [Ci=5, Co=3, K, K]. */
+  nn_conv_transpose2d_forward (ty, col, y, w, NULL, &t, n);
+  double a = dot (cx, y, ny), b = dot (x, ty, nx);
+  g_assert_cmpfloat_with_epsilon (a, b, 1e-4 * (1.0 + fabs (a)));
+  g_free (x); g_free (y); g_free (w); g_free (cx); g_free (ty); g_free (col);
+}
+
+/* ---- normalisation ---- */
+
+typedef struct {
+  int    c, n, hw, instance, affine;
+  float *x, *xhat, *inv, *g, *b, *y, *r;
+} NormCase;
+
+static double
+norm_loss (gpointer p)
+{
+  NormCase *c = p;
+  size_t total = (size_t) c->c * c->n * c->hw;
+  if (c->instance)
+    nn_instancenorm2d_forward (c->y, c->xhat, c->inv, c->x, c->affine ? c->g : NULL,
+                               c->affine ? c->b : NULL, c->c, c->n, (size_t) c->hw, NN_NORM_EPS);
+  else
+    nn_batchnorm2d_forward_train (c->y, c->xhat, c->inv, NULL, NULL, c->x, c->g, c->b, c->c,
+                                  (size_t) c->n * c->hw, NN_BN_MOMENTUM, NN_NORM_EPS);
+  return dot (c->y, c->r, total);
+}
+
+static void
+run_norm_case (int instance, int affine, int ch, int n, int hw)
+{
+  NnRng rng;
+  nn_rng_seed (&rng, (uint64_t) (instance * 100 + ch * 10 + n + hw * 1000));
+  NormCase c = { ch, n, hw, instance, affine };
+  size_t total = (size_t) ch * n * hw;
+  c.x = rand_buf (&rng, total, 2.0f);
+  c.xhat = g_new (float, total);
+  c.inv = g_new (float, (size_t) ch * n);
+  c.g = rand_buf (&rng, (size_t) ch, 1.0f);
+  c.b = rand_buf (&rng, (size_t) ch, 1.0f);
+  c.y = g_new (float, total);
+  c.r = rand_buf (&rng, total, 1.0f);
+  float *dx = g_new0 (float, total), *dg = g_new0 (float, ch), *db = g_new0 (float, ch);
+
+  norm_loss (&c);
+  if (instance)
+    nn_instancenorm2d_backward (dx, affine ? dg : NULL, affine ? db : NULL, c.r, c.xhat, c.inv,
+                                affine ? c.g : NULL, ch, n, (size_t) hw);
+  else
+    nn_batchnorm2d_backward (dx, dg, db, c.r, c.xhat, c.inv, c.g, ch, (size_t) n * hw);
+
+  char what[96];
+  g_snprintf (what, sizeof what, "%s c%d n%d hw%d", instance ? "instancenorm" : "batchnorm", ch, n,
+              hw);
+  check_grad (what, norm_loss, &c, c.x, dx, total, 1e-3f, 2e-3, 2e-2);
+  if (!instance || affine)
+    {
+      check_grad (what, norm_loss, &c, c.g, dg, (size_t) ch, 1e-3f, 2e-3, 2e-2);
+      check_grad (what, norm_loss, &c, c.b, db, (size_t) ch, 1e-3f, 2e-3, 2e-2);
+    }
+  g_free (c.x); g_free (c.xhat); g_free (c.inv); g_free (c.g); g_free (c.b); g_free (c.y);
+  g_free (c.r); g_free (dx); g_free (dg); g_free (db);
+}
+
+static void
+test_batchnorm_grad (void)
+{
+  run_norm_case (0, 1, 3, 3, 20);
+  run_norm_case (0, 1, 2, 1, 9);
+  run_norm_case (0, 1, 4, 3, 1);
+}
+
+static void
+test_instancenorm_grad (void)
+{
+  run_norm_case (1, 1, 3, 3, 15);
+  run_norm_case (1, 0, 2, 1, 9);
+  run_norm_case (1, 0, 2, 3, 4);
+}
+
+/* Training mode normalises with the batch statistics and moves the running ones towards them;
+ * evaluation mode uses the running ones. */
+static void
+test_batchnorm_train_eval (void)
+{
+  NnRng rng;
+  nn_rng_seed (&rng, 11);
+  int ch = 3;
+  size_t m = 40;
+  float *x = rand_buf (&rng, ch * m, 1.0f);
+  for (size_t i = 0; i < m; i++)
+    x[m + i] = 3.0f * x[m + i] + 2.0f;  /* channel 1: mean 2, larger spread */
+  float g[3] = { 1.0f, 0.5f, 2.0f }, b[3] = { 0.0f, -1.0f, 0.5f };
+  float rmean[3] = { 0, 0, 0 }, rvar[3] = { 1, 1, 1 }, inv[3];
+  float *xhat = g_new (float, ch * m), *ytrain = g_new (float, ch * m), *yeval = g_new (float, ch * m);
+
+  nn_batchnorm2d_forward_train (ytrain, xhat, inv, rmean, rvar, x, g, b, ch, m, NN_BN_MOMENTUM,
+                                NN_NORM_EPS);
+  for (int c = 0; c < ch; c++)
+    {
+      double mean = 0, var = 0;
+      for (size_t i = 0; i < m; i++)
+        mean += x[c * m + i];
+      mean /= m;
+      for (size_t i = 0; i < m; i++)
+        var += (x[c * m + i] - mean) * (x[c * m + i] - mean);
+      double uvar = var / (m - 1);
+      var /= m;
+      /* One update with momentum 0.1 from (0, 1). */
+      g_assert_cmpfloat_with_epsilon (rmean[c], 0.1 * mean, 1e-5);
+      g_assert_cmpfloat_with_epsilon (rvar[c], 0.9 + 0.1 * uvar, 1e-5);
+      for (size_t i = 0; i < m; i++)
+        {
+          double want = g[c] * (x[c * m + i] - mean) / sqrt (var + NN_NORM_EPS) + b[c];
+          g_assert_cmpfloat_with_epsilon (ytrain[c * m + i], want, 1e-4);
+        }
+    }
+  /* After many passes the running statistics are the batch's (variance unbiased). */
+  for (int it = 0; it < 300; it++)
+    nn_batchnorm2d_forward_train (ytrain, xhat, inv, rmean, rvar, x, g, b, ch, m, NN_BN_MOMENTUM,
+                                  NN_NORM_EPS);
+  nn_batchnorm2d_forward_eval (yeval, x, g, b, rmean, rvar, ch, m, NN_NORM_EPS);
+  double k = sqrt ((double) (m - 1) / m);
+  for (int c = 0; c < ch; c++)
+    for (size_t i = 0; i < m; i++)
+      {
+        /* Eval divides by the unbiased σ: (y_train - β)·sqrt((m-1)/m) = y_eval - β. */
+        double want = (ytrain[c * m + i] - b[c]) * k + b[c];
+        g_assert_cmpfloat_with_epsilon (yeval[c * m + i], want, 1e-4);
+      }
+  /* Evaluation of a single value uses the running statistics, not its own. */
+  float one = 5.0f, out;
+  nn_batchnorm2d_forward_eval (&out, &one, g, b, rmean, rvar, 1, 1, NN_NORM_EPS);
+  g_assert_cmpfloat_with_epsilon (out, g[0] * (5.0f - rmean[0]) / sqrtf (rvar[0] + NN_NORM_EPS) + b[0],
+                                  1e-4);
+  g_assert_cmpfloat (fabsf (out - b[0]), >, 0.5f);
+  g_free (x); g_free (xhat); g_free (ytrain); g_free (yeval);
+}
+
+/* ---- element-wise layers ---- */
+
+typedef struct {
+  int    kind;
+  size_t n;
+  float *x, *y, *r, *mask;
+  uint64_t seed;
+} ActCase;
+
+enum { ACT_LRELU, ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_DROPOUT };
+
+static double
+act_loss (gpointer p)
+{
+  ActCase *c = p;
+  NnRng rng;
+  switch (c->kind)
+    {
+    case ACT_LRELU: nn_leaky_relu_forward (c->y, c->x, 0.2f, c->n); break;
+    case ACT_RELU: nn_relu_forward (c->y, c->x, c->n); break;
+    case ACT_TANH: nn_tanh_forward (c->y, c->x, c->n); break;
+    case ACT_SIGMOID: nn_sigmoid_forward (c->y, c->x, c->n); break;
+    default:
+      /* The same seed every time: the same mask. */
+      nn_rng_seed (&rng, c->seed);
+      nn_dropout_forward (c->y, c->mask, c->x, 0.5f, c->n, &rng);
+      break;
+    }
+  return dot (c->y, c->r, c->n);
+}
+
+static void
+test_activations_grad (void)
+{
+  static const char *const names[] = { "leaky_relu", "relu", "tanh", "sigmoid", "dropout" };
+  for (int kind = ACT_LRELU; kind <= ACT_DROPOUT; kind++)
+    {
+      NnRng rng;
+      nn_rng_seed (&rng, 100 + kind);
+      ActCase c = { kind, 3 * 5 * 7, NULL, NULL, NULL, NULL, 42 };
+      c.x = rand_away_from_zero (&rng, c.n);
+      c.y = g_new (float, c.n);
+      c.r = rand_buf (&rng, c.n, 1.0f);
+      c.mask = g_new (float, c.n);
+      float *dx = g_new0 (float, c.n);
+      act_loss (&c);
+      switch (kind)
+        {
+        case ACT_LRELU: nn_leaky_relu_backward (dx, c.r, c.y, 0.2f, c.n); break;
+        case ACT_RELU: nn_relu_backward (dx, c.r, c.y, c.n); break;
+        case ACT_TANH: nn_tanh_backward (dx, c.r, c.y, c.n); break;
+        case ACT_SIGMOID: nn_sigmoid_backward (dx, c.r, c.y, c.n); break;
+        default: nn_dropout_backward (dx, c.r, c.mask, c.n); break;
+        }
+      check_grad (names[kind], act_loss, &c, c.x, dx, c.n, 1e-3f, 1e-3, 1e-2);
+
+      /* The in-place gradient forms agree with the adding ones. */
+      if (kind == ACT_LRELU || kind == ACT_RELU)
+        {
+          float *d = g_memdup2 (c.r, c.n * sizeof (float));
+          if (kind == ACT_LRELU)
+            nn_leaky_relu_grad_inplace (d, c.y, 0.2f, c.n);
+          else
+            nn_relu_grad_inplace (d, c.y, c.n);
+          for (size_t i = 0; i < c.n; i++)
+            g_assert_cmpfloat (d[i], ==, dx[i]);
+          g_free (d);
+        }
+      g_free (c.x); g_free (c.y); g_free (c.r); g_free (c.mask); g_free (dx);
+    }
+}
+
+static void
+test_dropout_determinism (void)
+{
+  size_t n = 20000;
+  float *x = g_new (float, n), *y1 = g_new (float, n), *y2 = g_new (float, n);
+  float *m1 = g_new (float, n), *m2 = g_new (float, n);
+  for (size_t i = 0; i < n; i++)
+    x[i] = 1.0f;
+  NnRng a, b;
+  nn_rng_seed (&a, 5);
+  nn_rng_seed (&b, 5);
+  nn_dropout_forward (y1, m1, x, 0.3f, n, &a);
+  nn_dropout_forward (y2, m2, x, 0.3f, n, &b);
+  g_assert_cmpmem (y1, n * sizeof (float), y2, n * sizeof (float));
+  /* A different seed gives a different mask; the kept fraction is about 1 - p, scaled 1/(1-p). */
+  nn_rng_seed (&b, 6);
+  nn_dropout_forward (y2, m2, x, 0.3f, n, &b);
+  g_assert_true (memcmp (y1, y2, n * sizeof (float)) != 0);
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      g_assert_true (y1[i] == 0.0f || fabsf (y1[i] - 1.0f / 0.7f) < 1e-6f);
+      kept += y1[i] != 0.0f;
+    }
+  g_assert_cmpfloat (fabs ((double) kept / n - 0.7), <, 0.02);
+  g_free (x); g_free (y1); g_free (y2); g_free (m1); g_free (m2);
+}
+
+/* ---- concat, embedding, linear ---- */
+
+typedef struct {
+  int    in, out, n;
+  float *x, *w, *b, *y, *r;
+} LinCase;
+
+static double
+linear_loss (gpointer p)
+{
+  LinCase *c = p;
+  nn_linear_forward (c->y, c->x, c->w, c->b, c->in, c->out, c->n);
+  return dot (c->y, c->r, (size_t) c->out * c->n);
+}
+
+static void
+test_linear_grad (void)
+{
+  static const int shapes[][3] = { { 5, 3, 1 }, { 4, 6, 3 } };
+  for (int s = 0; s < 2; s++)
+    {
+      NnRng rng;
+      nn_rng_seed (&rng, 300 + s);
+      LinCase c = { shapes[s][0], shapes[s][1], shapes[s][2] };
+      size_t nx = (size_t) c.in * c.n, nw = (size_t) c.in * c.out, ny = (size_t) c.out * c.n;
+      c.x = rand_buf (&rng, nx, 1.0f);
+      c.w = rand_buf (&rng, nw, 1.0f);
+      c.b = rand_buf (&rng, (size_t) c.out, 1.0f);
+      c.y = g_new (float, ny);
+      c.r = rand_buf (&rng, ny, 1.0f);
+      float *dx = g_new0 (float, nx), *dw = g_new0 (float, nw), *db = g_new0 (float, c.out);
+      linear_loss (&c);
+      /* Against the definition y[o, j] = Σ_i w[o, i]·x[i, j] + b[o]. */
+      for (int o = 0; o < c.out; o++)
+        for (int j = 0; j < c.n; j++)
+          {
+            double acc = c.b[o];
+            for (int i = 0; i < c.in; i++)
+              acc += (double) c.w[o * c.in + i] * c.x[i * c.n + j];
+            g_assert_cmpfloat_with_epsilon (c.y[o * c.n + j], acc, 1e-5);
+          }
+      nn_linear_backward (dx, dw, db, c.r, c.x, c.w, c.in, c.out, c.n);
+      check_grad ("linear x", linear_loss, &c, c.x, dx, nx, 1e-2f, 1e-3, 1e-3);
+      check_grad ("linear w", linear_loss, &c, c.w, dw, nw, 1e-2f, 1e-3, 1e-3);
+      check_grad ("linear b", linear_loss, &c, c.b, db, (size_t) c.out, 1e-2f, 1e-3, 1e-3);
+      g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.y); g_free (c.r);
+      g_free (dx); g_free (dw); g_free (db);
+    }
+}
+
+typedef struct {
+  float *a, *b, *y, *r, *table;
+  int    ca, cb, d, s, n;
+  size_t m, hw;
+  int   *index;
+} MiscCase;
+
+static double
+concat_loss (gpointer p)
+{
+  MiscCase *c = p;
+  nn_concat_forward (c->y, c->a, c->b, c->ca, c->cb, c->m);
+  return dot (c->y, c->r, (size_t) (c->ca + c->cb) * c->m);
+}
+
+static double
+embedding_loss (gpointer p)
+{
+  MiscCase *c = p;
+  nn_embedding_forward (c->y, c->table, c->index, c->d, c->n, c->hw);
+  return dot (c->y, c->r, (size_t) c->d * c->n * c->hw);
+}
+
+static void
+test_concat_embedding_grad (void)
+{
+  NnRng rng;
+  nn_rng_seed (&rng, 400);
+  MiscCase c = { 0 };
+  c.ca = 2;
+  c.cb = 3;
+  c.m = 3 * 5;
+  c.a = rand_buf (&rng, c.ca * c.m, 1.0f);
+  c.b = rand_buf (&rng, c.cb * c.m, 1.0f);
+  c.y = g_new (float, (c.ca + c.cb) * c.m);
+  c.r = rand_buf (&rng, (c.ca + c.cb) * c.m, 1.0f);
+  float *da = g_new0 (float, c.ca * c.m), *db = g_new0 (float, c.cb * c.m);
+  concat_loss (&c);
+  g_assert_cmpfloat (c.y[c.ca * c.m], ==, c.b[0]);
+  nn_concat_backward (da, db, c.r, c.ca, c.cb, c.m);
+  check_grad ("concat a", concat_loss, &c, c.a, da, c.ca * c.m, 1e-2f, 1e-4, 1e-4);
+  check_grad ("concat b", concat_loss, &c, c.b, db, c.cb * c.m, 1e-2f, 1e-4, 1e-4);
+  g_free (c.a); g_free (c.b); g_free (c.y); g_free (c.r); g_free (da); g_free (db);
+
+  /* Embedding: 4 styles of width 3, a batch of 3 that uses style 2 twice, broadcast over 2×2. */
+  int index[3] = { 2, 0, 2 };
+  c.d = 3;
+  c.s = 4;
+  c.n = 3;
+  c.hw = 4;
+  c.index = index;
+  c.table = rand_buf (&rng, (size_t) c.s * c.d, 1.0f);
+  c.y = g_new (float, (size_t) c.d * c.n * c.hw);
+  c.r = rand_buf (&rng, (size_t) c.d * c.n * c.hw, 1.0f);
+  float *dt = g_new0 (float, (size_t) c.s * c.d);
+  embedding_loss (&c);
+  g_assert_cmpfloat (c.y[(1 * c.n + 2) * c.hw + 3], ==, c.table[2 * c.d + 1]);
+  nn_embedding_backward (dt, c.r, index, c.d, c.n, c.hw);
+  check_grad ("embedding", embedding_loss, &c, c.table, dt, (size_t) c.s * c.d, 1e-2f, 1e-4, 1e-4);
+  for (int k = 0; k < c.d; k++)
+    g_assert_cmpfloat (dt[1 * c.d + k], ==, 0.0f);  /* style 1 is unused */
+  g_free (c.table); g_free (c.y); g_free (c.r); g_free (dt);
+}
+
+/* ---- losses ---- */
+
+typedef struct {
+  int    kind;
+  size_t n;
+  float *x, *t, scale;
+  int    h, w;
+} LossCase;
+
+enum { L_BCE, L_BCE_LABEL, L_LSGAN, L_HINGE_REAL, L_HINGE_FAKE, L_HINGE_G, L_L1, L_MSE_A, L_MSE_B,
+       L_TV, L_COUNT };
+
+static float
+loss_eval (LossCase *c, float *dx, float *dt)
+{
+  switch (c->kind)
+    {
+    case L_BCE: return nn_loss_bce_logits (dx, c->x, c->t, 0.0f, c->n, c->scale);
+    case L_BCE_LABEL: return nn_loss_bce_logits (dx, c->x, NULL, 1.0f, c->n, c->scale);
+    case L_LSGAN: return nn_loss_lsgan (dx, c->x, 1.0f, c->n, c->scale);
+    case L_HINGE_REAL: return nn_loss_hinge_d (dx, c->x, 1, c->n, c->scale);
+    case L_HINGE_FAKE: return nn_loss_hinge_d (dx, c->x, 0, c->n, c->scale);
+    case L_HINGE_G: return nn_loss_hinge_g (dx, c->x, c->n, c->scale);
+    case L_L1: return nn_loss_l1 (dx, c->x, c->t, c->n, c->scale);
+    case L_MSE_A: return nn_loss_mse (dx, dt, c->x, c->t, c->n, c->scale);
+    case L_MSE_B: return nn_loss_mse (dt, dx, c->t, c->x, c->n, c->scale);
+    default: return nn_loss_tv (dx, c->x, c->n / ((size_t) c->h * c->w), c->h, c->w, c->scale);
+    }
+}
+
+static double
+loss_fn (gpointer p)
+{
+  LossCase *c = p;
+  return c->scale * (double) loss_eval (c, NULL, NULL);
+}
+
+static void
+test_losses_grad (void)
+{
+  static const char *const names[] = { "bce", "bce label", "lsgan", "hinge real", "hinge fake",
+                                       "hinge g", "l1", "mse a", "mse b", "tv" };
+  for (int kind = 0; kind < L_COUNT; kind++)
+    {
+      NnRng rng;
+      nn_rng_seed (&rng, 500 + kind);
+      LossCase c = { kind, 2 * 5 * 6, NULL, NULL, 0.7f, 5, 6 };
+      c.x = g_new (float, c.n);
+      c.t = g_new (float, c.n);
+      for (size_t i = 0; i < c.n; i++)
+        {
+          /* Kinks (hinge at ±1, L1 at x = t, TV at equal neighbours) stay ≥ 0.05 away. */
+          int yy = (int) (i / c.w) % c.h, xx = (int) (i % c.w);
+          c.t[i] = 2.0f * nn_rng_uniform (&rng) - 1.0f;
+          float off = (0.1f + nn_rng_uniform (&rng)) * (nn_rng_uniform (&rng) < 0.5f ? -1.0f : 1.0f);
+          c.x[i] = kind == L_TV ? 0.1f * ((3 * xx + 7 * yy) % 11) + 0.01f * nn_rng_uniform (&rng)
+                   : kind == L_L1 ? c.t[i] + off
+                   : (kind == L_HINGE_REAL || kind == L_HINGE_FAKE) ? (nn_rng_uniform (&rng) < 0.5f ? -1.0f : 1.0f) + off
+                   : 3.0f * (2.0f * nn_rng_uniform (&rng) - 1.0f);
+          if (kind == L_BCE)
+            c.t[i] = nn_rng_uniform (&rng);
+        }
+      float *dx = g_new0 (float, c.n), *dt = g_new0 (float, c.n);
+      loss_eval (&c, dx, dt);
+      check_grad (names[kind], loss_fn, &c, c.x, dx, c.n, 1e-2f, 1e-4, 1e-2);
+      g_free (c.x); g_free (c.t); g_free (dx); g_free (dt);
+    }
+}
+
+/* Values of the losses against their definitions at chosen points. */
+static void
+test_losses_values (void)
+{
+  float x[2] = { 0.0f, 2.0f }, t[2] = { 1.0f, -1.0f };
+  /* BCE(0, 1) = log 2; BCE(2, 1) = log(1 + e^-2). */
+  g_assert_cmpfloat_with_epsilon (nn_loss_bce_logits (NULL, x, NULL, 1.0f, 2, 1.0f),
+                                  (log (2.0) + log1p (exp (-2.0))) / 2, 1e-6);
+  /* Large logits stay finite (the stable form). */
+  float big[2] = { 200.0f, -200.0f };
+  g_assert_cmpfloat_with_epsilon (nn_loss_bce_logits (NULL, big, NULL, 0.0f, 2, 1.0f), 100.0, 1e-3);
+  g_assert_cmpfloat_with_epsilon (nn_loss_lsgan (NULL, x, 1.0f, 2, 1.0f), 1.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (nn_loss_hinge_d (NULL, x, 1, 2, 1.0f), 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (nn_loss_hinge_d (NULL, x, 0, 2, 1.0f), 2.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (nn_loss_hinge_g (NULL, x, 2, 1.0f), -1.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (nn_loss_l1 (NULL, x, t, 2, 1.0f), 2.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (nn_loss_mse (NULL, NULL, x, t, 2, 1.0f), 5.0, 1e-6);
+  float img[4] = { 0.0f, 1.0f, 3.0f, 3.0f };  /* 2×2: |1| + |3| + |2| + |0| over 4 */
+  g_assert_cmpfloat_with_epsilon (nn_loss_tv (NULL, img, 1, 2, 2, 1.0f), 1.5, 1e-6);
+}
+
+/* ---- a tiny conv autoencoder must learn ---- */
+
+static void
+test_autoencoder_learns (void)
+{
+  enum { N = 8, S = 16 };
+  NnRng rng;
+  nn_rng_seed (&rng, 2024);
+  NnConv2d c1, c2, t1, t2;
+  nn_conv2d_init (&c1, 1, 8, 4, 2, 1, S, S);
+  nn_conv2d_init (&c2, 8, 16, 4, 2, 1, 8, 8);
+  nn_conv_transpose2d_init (&t1, 16, 8, 4, 2, 1, 4, 4);
+  nn_conv_transpose2d_init (&t2, 8, 1, 4, 2, 1, 8, 8);
+  size_t w1 = 8 * 16, w2 = 16 * 8 * 16, w3 = 16 * 8 * 16, w4 = 8 * 16;
+  size_t np = w1 + 8 + w2 + 16 + w3 + 8 + w4 + 1;
+  float *p = g_new0 (float, np), *g = g_new0 (float, np);
+  float *W1 = p, *B1 = W1 + w1, *W2 = B1 + 8, *B2 = W2 + w2, *W3 = B2 + 16, *B3 = W3 + w3,
+        *W4 = B3 + 8, *B4 = W4 + w4;
+  float *dW1 = g, *dB1 = dW1 + w1, *dW2 = dB1 + 8, *dB2 = dW2 + w2, *dW3 = dB2 + 16,
+        *dB3 = dW3 + w3, *dW4 = dB3 + 8, *dB4 = dW4 + w4;
+  nn_init_kaiming_normal (W1, w1, 16, 0.0f, &rng);
+  nn_init_kaiming_normal (W2, w2, 128, 0.0f, &rng);
+  nn_init_kaiming_normal (W3, w3, 128, 0.0f, &rng);
+  nn_init_kaiming_normal (W4, w4, 128, 0.0f, &rng);
+
+  /* Images: a bar and a box at random places, in CNHW with C = 1. */
+  float *x = g_new0 (float, N * S * S);
+  for (int b = 0; b < N; b++)
+    {
+      int x0 = 2 + (int) nn_rng_below (&rng, 8), y0 = 2 + (int) nn_rng_below (&rng, 8);
+      for (int yy = 0; yy < S; yy++)
+        for (int xx = 0; xx < S; xx++)
+          {
+            int ink = (xx >= x0 && xx < x0 + 5 && yy >= y0 && yy < y0 + 5)
+                      || (b % 2 == 0 && yy == 12) || (b % 2 == 1 && xx == 3);
+            x[(b * S + yy) * S + xx] = ink ? 1.0f : -1.0f;
+          }
+    }
+  size_t a1n = 8 * N * 8 * 8, a2n = 16 * N * 4 * 4, a3n = a1n, outn = N * S * S;
+  float *a1 = g_new (float, a1n), *a2 = g_new (float, a2n), *a3 = g_new (float, a3n);
+  float *out = g_new (float, outn);
+  float *d1 = g_new (float, a1n), *d2 = g_new (float, a2n), *d3 = g_new (float, a3n);
+  float *dout = g_new (float, outn);
+  float *col = g_new (float, 16 * 16 * N * 8 * 8);
+  NnOptConfig opt;
+  nn_optim_defaults (&opt, NN_OPT_ADAM);
+  opt.beta1 = 0.9f;
+  float *state = g_new0 (float, nn_optim_state_floats (&opt, np));
+
+  float first = 0.0f, last = 0.0f;
+  for (int step = 1; step <= 200; step++)
+    {
+      nn_conv2d_forward (a1, col, x, W1, B1, &c1, N);
+      nn_relu_forward (a1, a1, a1n);
+      nn_conv2d_forward (a2, col, a1, W2, B2, &c2, N);
+      nn_relu_forward (a2, a2, a2n);
+      nn_conv_transpose2d_forward (a3, col, a2, W3, B3, &t1, N);
+      nn_relu_forward (a3, a3, a3n);
+      nn_conv_transpose2d_forward (out, col, a3, W4, B4, &t2, N);
+
+      memset (g, 0, np * sizeof (float));
+      memset (dout, 0, outn * sizeof (float));
+      memset (d1, 0, a1n * sizeof (float));
+      memset (d2, 0, a2n * sizeof (float));
+      memset (d3, 0, a3n * sizeof (float));
+      float loss = nn_loss_mse (dout, NULL, out, x, outn, 1.0f);
+      if (step == 1)
+        first = loss;
+      last = loss;
+      nn_conv_transpose2d_backward (d3, dW4, dB4, col, dout, a3, W4, &t2, N);
+      nn_relu_grad_inplace (d3, a3, a3n);
+      nn_conv_transpose2d_backward (d2, dW3, dB3, col, d3, a2, W3, &t1, N);
+      nn_relu_grad_inplace (d2, a2, a2n);
+      nn_conv2d_backward (d1, dW2, dB2, col, d2, a1, W2, &c2, N);
+      nn_relu_grad_inplace (d1, a1, a1n);
+      nn_conv2d_backward (NULL, dW1, dB1, col, d1, x, W1, &c1, N);
+      nn_optim_step (&opt, 3e-3f, (uint64_t) step, p, g, state, np);
+    }
+  g_test_message ("autoencoder MSE: %.4f -> %.5f (%.1fx)", first, last, first / last);
+  g_assert_cmpfloat (first / last, >=, 10.0);
+  g_free (p); g_free (g); g_free (x); g_free (a1); g_free (a2); g_free (a3); g_free (out);
+  g_free (d1); g_free (d2); g_free (d3); g_free (dout); g_free (col); g_free (state);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/nn/conv2d/gradcheck", test_conv2d);
+  g_test_add_func ("/nn/conv-transpose2d/gradcheck", test_conv_transpose2d);
+  g_test_add_func ("/nn/conv-transpose2d/adjoint", test_conv_adjoint);
+  g_test_add_func ("/nn/batchnorm/gradcheck", test_batchnorm_grad);
+  g_test_add_func ("/nn/batchnorm/train-eval", test_batchnorm_train_eval);
+  g_test_add_func ("/nn/instancenorm/gradcheck", test_instancenorm_grad);
+  g_test_add_func ("/nn/activations/gradcheck", test_activations_grad);
+  g_test_add_func ("/nn/dropout/determinism", test_dropout_determinism);
+  g_test_add_func ("/nn/linear/gradcheck", test_linear_grad);
+  g_test_add_func ("/nn/concat-embedding/gradcheck", test_concat_embedding_grad);
+  g_test_add_func ("/nn/loss/gradcheck", test_losses_grad);
+  g_test_add_func ("/nn/loss/values", test_losses_values);
+  g_test_add_func ("/nn/autoencoder/learns", test_autoencoder_learns);
+  return g_test_run ();
+}
