@@ -28,7 +28,7 @@ typedef struct {
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
   gint64   steps, lr_step_every, warmup_steps;
   double   lr, lr_d, beta1, beta2, momentum, weight_decay, lr_gamma, lr_floor, l1_weight, const_weight,
-           tv_weight, clip_norm, dropout, val_fraction, minutes, em_fraction;
+           tv_weight, clip_norm, dropout, val_fraction, minutes, em_fraction, ema;
 } TrainOptions;
 
 static void
@@ -40,7 +40,7 @@ options_init (TrainOptions *o)
   o->steps = o->lr_step_every = o->warmup_steps = -1;
   o->lr = o->lr_d = o->beta1 = o->beta2 = o->momentum = o->weight_decay = o->lr_gamma = o->lr_floor = NAN;
   o->l1_weight = o->const_weight = o->tv_weight = o->clip_norm = o->dropout = o->val_fraction = NAN;
-  o->minutes = o->em_fraction = NAN;
+  o->minutes = o->em_fraction = o->ema = NAN;
 }
 
 static void
@@ -164,6 +164,8 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
     cfg->val_fraction = o->val_fraction;
   if (GIVEN_D (o->em_fraction))
     cfg->em_fraction = o->em_fraction;
+  if (GIVEN_D (o->ema))
+    cfg->ema_decay = (float) o->ema;
   if (o->augment)
     cfg->augment = TRUE;
   if (o->seed != NULL)
@@ -233,7 +235,7 @@ first_new_run_option (const TrainOptions *o, const ZiCliChars *chars, const char
   if (GIVEN_D (o->beta1) || GIVEN_D (o->beta2) || GIVEN_D (o->momentum) || GIVEN_D (o->weight_decay)
       || GIVEN_D (o->l1_weight) || GIVEN_D (o->const_weight) || GIVEN_D (o->tv_weight)
       || GIVEN_D (o->clip_norm) || GIVEN_D (o->dropout) || GIVEN_D (o->val_fraction)
-      || GIVEN_D (o->em_fraction) || GIVEN_D (o->lr_gamma) || GIVEN_D (o->lr_floor)
+      || GIVEN_D (o->em_fraction) || GIVEN_D (o->ema) || GIVEN_D (o->lr_gamma) || GIVEN_D (o->lr_floor)
       || o->lr_step_every >= 0 || o->warmup_steps >= 0 || o->patience >= 0)
     return _("optimiser, schedule and loss options");
   return NULL;
@@ -437,6 +439,7 @@ zi_cli_train (int argc, char **argv)
     { "const-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.const_weight, N_("Weight of zi2zi's const loss (default 0)"), N_("X") },
     { "tv-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.tv_weight, N_("Weight of total variation (default 0)"), N_("X") },
     { "clip-norm", 0, 0, G_OPTION_ARG_DOUBLE, &o.clip_norm, N_("Clip each network's gradient norm to X (default off)"), N_("X") },
+    { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &o.ema, N_("Average the generator's weights with this decay per step, e.g. 0.999 (default 0: off)"), N_("X") },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &o.augment, N_("Shift and scale pairs slightly at random"), NULL },
     { "em-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.em_fraction, N_("Em size as a fraction of the canvas (default 0.86)"), N_("X") },
     { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.val_fraction, N_("Held-out share for validation (default 0.05)"), N_("X") },

@@ -28,13 +28,12 @@ struct _ZiExportSource {
   void              (*describe) (gpointer user_data, JsonBuilder *builder, GHashTable *used);
 };
 
-/* One glyph of a batch, between tracing (worker threads) and writing (the export's thread). */
+/* One glyph of a batch, between processing (worker threads) and recording (the export's thread). */
 typedef struct {
   gunichar      c;
   gboolean      available;
   const guint8 *bitmap;
   ZiOutline    *outline;
-  char         *svg;
   double        ink_ratio;
   guint         holes;
   guint         tiny;
@@ -58,7 +57,6 @@ typedef struct {
   GPtrArray             *skipped;    /* of char* "U+XXXX" */
   GHashTable            *used;       /* origins (checkpoint names) used → TRUE */
   ZiExportSummary        summary;
-  guint8                *scratch;    /* PNG pixels */
 } ZiExportState;
 
 /* manifest.json: begin writes everything known before the glyphs and opens the "glyphs" array;

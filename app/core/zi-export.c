@@ -1,11 +1,11 @@
 /* zi-export.c — the export job (see zi-export.h for the output layout).
  *
  * Work goes in batches: the source produces the bitmaps of a batch (model generation on this
- * thread), a few threads trace them and build their SVG text, and this thread writes the files in
- * order. Everything lands in "<out>.tmp-XXXXXX"; at the end one syncfs() makes it durable and
- * zi_dir_commit() renames it into place. Files inside the temporary directory are written without a
- * per-file fsync: nobody can see them before the commit, and ~43,000 fsyncs (14,300 glyphs × 3
- * files) would cost more than the tracing. */
+ * thread), a few threads trace them and write their PNG, SVG and .glif files, and this thread records
+ * them in order (UFO glyph list, manifest). Everything lands in "<out>.tmp-XXXXXX"; at the end one
+ * syncfs() makes it durable and zi_dir_commit() renames it into place. Files inside the temporary
+ * directory are written without a per-file fsync: nobody sees them before the commit, and ~43,000
+ * fsyncs (14,300 glyphs × 3 files) would cost more than the tracing. */
 #define _GNU_SOURCE  /* syncfs() */
 #include "config.h"
 #include "zi-export-private.h"
@@ -25,7 +25,6 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
-
 
 /* ---- options ---- */
 
@@ -202,59 +201,6 @@ write_file (const char *path, const void *data, gsize len, GError **error)
   return TRUE;
 }
 
-static void
-trace_glyph (ZiExportState *ex, ZiExportGlyph *g)
-{
-  guint size = ex->source->size;
-  gsize ink = 0, plane = (gsize) size * size;
-
-  if (!g->available)
-    return;
-  for (gsize i = 0; i < plane; i++)
-    ink += g->bitmap[i] >= ex->options->trace.threshold;
-  g->ink_ratio = (double) ink / (double) plane;
-  g->outline = zi_trace_bitmap (g->bitmap, size, &ex->placement, &ex->options->trace, &g->error);
-  if (g->outline == NULL)
-    return;
-  for (guint k = 0; k < g->outline->n_contours; k++)
-    g->holes += g->outline->contours[k].hole;
-  g->tiny = zi_outline_count_small (g->outline, ZI_EXPORT_QA_TINY_AREA);
-  if (ex->options->formats & ZI_EXPORT_FORMAT_SVG)
-    g->svg = zi_svg_document (g->outline, &ex->frame, g->c);
-}
-
-static gpointer
-trace_thread (gpointer data)
-{
-  TraceTask *t = data;
-
-  for (guint i = t->first; i < t->n; i += t->stride)
-    trace_glyph (t->ex, &t->glyphs[i]);
-  return NULL;
-}
-
-/* Traces a batch on n_threads threads (this one included); glyph i goes to thread i mod n_threads. */
-static void
-trace_batch (ZiExportState *ex, ZiExportGlyph *glyphs, guint n)
-{
-  guint n_threads = ex->options->n_threads ? ex->options->n_threads : g_get_num_processors ();
-  g_autofree TraceTask *tasks = NULL;
-  g_autofree GThread **threads = NULL;
-
-  n_threads = CLAMP (n_threads, 1, MIN (n, 16u));
-  tasks = g_new (TraceTask, n_threads);
-  threads = g_new0 (GThread *, n_threads);
-  for (guint t = 0; t < n_threads; t++)
-    {
-      tasks[t] = (TraceTask) { ex, glyphs, n, t, n_threads };
-      if (t > 0)
-        threads[t] = g_thread_new ("zi-trace", trace_thread, &tasks[t]);
-    }
-  trace_thread (&tasks[0]);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
-}
-
 /* Bilinear resampling of a coverage bitmap (previews larger than the model's size). */
 static void
 resample (const guint8 *in, guint size, guint8 *out, guint osize)
@@ -280,31 +226,102 @@ write_png (ZiExportState *ex, const ZiExportGlyph *g, const char *name, GError *
   guint size = ex->source->size;
   guint osize = ex->options->png_size ? ex->options->png_size : size;
   gsize plane = (gsize) osize * osize;
+  g_autofree guint8 *pixels = g_malloc (plane);
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (ex->png_dir, file, NULL);
 
   if (osize != size)
-    resample (g->bitmap, size, ex->scratch, osize);
+    resample (g->bitmap, size, pixels, osize);
   else
-    memcpy (ex->scratch, g->bitmap, plane);
+    memcpy (pixels, g->bitmap, plane);
   if (ex->options->png_1bit)
     for (gsize i = 0; i < plane; i++)
-      ex->scratch[i] = ex->scratch[i] >= ex->options->trace.threshold ? 0 : 255;
+      pixels[i] = pixels[i] >= ex->options->trace.threshold ? 0 : 255;
   else
-    zi_image_coverage_to_gray (ex->scratch, ex->scratch, plane);
+    zi_image_coverage_to_gray (pixels, pixels, plane);
 
-  bytes = zi_image_encode_png (ex->scratch, osize, osize, error);
+  bytes = zi_image_encode_png (pixels, osize, osize, error);
   return bytes != NULL
          && write_file (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
 }
 
-/* Writes the files of a traced glyph; the glyph's error (from tracing) is reported here. */
-static gboolean
-write_glyph (ZiExportState *ex, ZiExportGlyph *g, GError **error)
+/* Everything about one glyph that needs no shared state: QA numbers, tracing, and its PNG, SVG and
+ * .glif files (each its own file). Runs on the worker threads; errors stay in g->error. */
+static void
+process_glyph (ZiExportState *ex, ZiExportGlyph *g)
 {
-  g_autofree char *name = zi_glyph_name_for_char (g->c);
-  const char *origin = origin_of (ex->source, g->c);
+  guint size = ex->source->size;
+  gsize ink = 0, plane = (gsize) size * size;
+  g_autofree char *name = NULL;
+
+  if (!g->available)
+    return;
+  for (gsize i = 0; i < plane; i++)
+    ink += g->bitmap[i] >= ex->options->trace.threshold;
+  g->ink_ratio = (double) ink / (double) plane;
+  g->outline = zi_trace_bitmap (g->bitmap, size, &ex->placement, &ex->options->trace, &g->error);
+  if (g->outline == NULL)
+    return;
+  for (guint k = 0; k < g->outline->n_contours; k++)
+    g->holes += g->outline->contours[k].hole;
+  g->tiny = zi_outline_count_small (g->outline, ZI_EXPORT_QA_TINY_AREA);
+
+  name = zi_glyph_name_for_char (g->c);
+  if ((ex->options->formats & ZI_EXPORT_FORMAT_PNG) && !write_png (ex, g, name, &g->error))
+    return;
+  if (ex->options->formats & ZI_EXPORT_FORMAT_SVG)
+    {
+      g_autofree char *svg = zi_svg_document (g->outline, &ex->frame, g->c);
+      g_autofree char *file = g_strconcat (name, ".svg", NULL);
+      g_autofree char *path = g_build_filename (ex->svg_dir, file, NULL);
+
+      if (!write_file (path, svg, strlen (svg), &g->error))
+        return;
+    }
+  if (ex->ufo != NULL)
+    zi_ufo_writer_write_glif (ex->ufo, g->c, ex->frame.advance, g->outline, &g->error);
+}
+
+static gpointer
+trace_thread (gpointer data)
+{
+  TraceTask *t = data;
+
+  for (guint i = t->first; i < t->n; i += t->stride)
+    process_glyph (t->ex, &t->glyphs[i]);
+  return NULL;
+}
+
+/* Processes a batch on n_threads threads (this one included); glyph i goes to thread i mod n_threads. */
+static void
+process_batch (ZiExportState *ex, ZiExportGlyph *glyphs, guint n)
+{
+  guint n_threads = ex->options->n_threads ? ex->options->n_threads : g_get_num_processors ();
+  g_autofree TraceTask *tasks = NULL;
+  g_autofree GThread **threads = NULL;
+
+  n_threads = CLAMP (n_threads, 1, MIN (n, 16u));
+  tasks = g_new (TraceTask, n_threads);
+  threads = g_new0 (GThread *, n_threads);
+  for (guint t = 0; t < n_threads; t++)
+    {
+      tasks[t] = (TraceTask) { ex, glyphs, n, t, n_threads };
+      if (t > 0)
+        threads[t] = g_thread_new ("zi-trace", trace_thread, &tasks[t]);
+    }
+  trace_thread (&tasks[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+}
+
+/* Records a processed glyph, in charset order: its UFO entry and its manifest entry. The glyph's
+ * error (from a worker) is reported here. */
+static gboolean
+record_glyph (ZiExportState *ex, ZiExportGlyph *g, GError **error)
+{
+  g_autofree char *name = NULL;
+  const char *origin;
 
   if (g->error != NULL)
     {
@@ -317,18 +334,10 @@ write_glyph (ZiExportState *ex, ZiExportGlyph *g, GError **error)
       ex->summary.skipped++;
       return TRUE;
     }
-  if ((ex->options->formats & ZI_EXPORT_FORMAT_PNG) && !write_png (ex, g, name, error))
+  if (ex->ufo != NULL && !zi_ufo_writer_register (ex->ufo, g->c, error))
     return FALSE;
-  if (ex->options->formats & ZI_EXPORT_FORMAT_SVG)
-    {
-      g_autofree char *file = g_strconcat (name, ".svg", NULL);
-      g_autofree char *path = g_build_filename (ex->svg_dir, file, NULL);
-
-      if (!write_file (path, g->svg, strlen (g->svg), error))
-        return FALSE;
-    }
-  if (ex->ufo != NULL && !zi_ufo_writer_add_glyph (ex->ufo, g->c, ex->frame.advance, g->outline, error))
-    return FALSE;
+  name = zi_glyph_name_for_char (g->c);
+  origin = origin_of (ex->source, g->c);
   zi_export_manifest_glyph (ex, g, name, origin);
   g_hash_table_add (ex->used, (gpointer) origin);
   ex->summary.exported++;
@@ -341,7 +350,6 @@ glyphs_clear (ZiExportGlyph *glyphs, guint n)
   for (guint i = 0; i < n; i++)
     {
       g_clear_pointer (&glyphs[i].outline, zi_outline_free);
-      g_clear_pointer (&glyphs[i].svg, g_free);
       g_clear_error (&glyphs[i].error);
     }
 }
@@ -366,10 +374,10 @@ export_glyphs (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc
         return FALSE;
       for (guint i = 0; i < m; i++)
         glyphs[i] = (ZiExportGlyph) { .c = chars[start + i], .available = available[i],
-                              .bitmap = bitmaps + i * plane };
-      trace_batch (ex, glyphs, m);
+                                      .bitmap = bitmaps + i * plane };
+      process_batch (ex, glyphs, m);
       for (guint i = 0; i < m && ok; i++)
-        ok = write_glyph (ex, &glyphs[i], error);
+        ok = record_glyph (ex, &glyphs[i], error);
       glyphs_clear (glyphs, m);
       if (!ok)
         return FALSE;
@@ -402,7 +410,7 @@ check_output (const char *out_dir, gboolean force, GError **error)
   if (!force && g_file_test (out_dir, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_EXISTS,
-                   _("%s already exists (choose another folder, or pass --force to replace it)"),
+                   _("%s already exists (choose another folder, or ask to replace it: --force)"),
                    out_dir);
       return FALSE;
     }
@@ -494,7 +502,6 @@ export_clear (ZiExportState *ex)
   g_clear_object (&ex->manifest);
   g_clear_pointer (&ex->skipped, g_ptr_array_unref);
   g_clear_pointer (&ex->used, g_hash_table_unref);
-  g_free (ex->scratch);
 }
 
 gboolean
@@ -502,7 +509,7 @@ zi_export_run (ZiExportSource        *source,
                ZiFont                *target,
                const gunichar        *chars,
                guint                  n,
-               const char            *out_dir,
+               const char            *out_dir_arg,
                const ZiExportOptions *options,
                ZiExportSummary       *summary,
                ZiProgressFunc         progress,
@@ -511,6 +518,7 @@ zi_export_run (ZiExportSource        *source,
                GError               **error)
 {
   ZiExportState ex = { 0 };
+  g_autofree char *out_dir = NULL;
   g_autoptr(GError) local = NULL;
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
@@ -518,8 +526,11 @@ zi_export_run (ZiExportSource        *source,
   g_return_val_if_fail (source != NULL, FALSE);
   g_return_val_if_fail (target != NULL, FALSE);
   g_return_val_if_fail (chars != NULL || n == 0, FALSE);
-  g_return_val_if_fail (out_dir != NULL, FALSE);
+  g_return_val_if_fail (out_dir_arg != NULL, FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
+
+  /* Absolute and without a trailing '/', so that its parent and the temporary sibling are right. */
+  out_dir = g_canonicalize_filename (out_dir_arg, NULL);
 
   if (n == 0)
     {
@@ -546,13 +557,17 @@ zi_export_run (ZiExportSource        *source,
   zi_font_get_metrics (target, &ex.metrics);
   zi_svg_frame_init (&ex.frame, &ex.metrics);
 
-  ex.tmp_dir = zi_dir_make_temp_beside (out_dir, error);
+  ex.tmp_dir = zi_dir_make_temp_beside (out_dir, &local);
   if (ex.tmp_dir == NULL)
-    return FALSE;
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO,
+                   _("Cannot export into %s: %s (choose a folder you can write to)"), out_dir,
+                   local->message);
+      return FALSE;
+    }
   ex.manifest = json_builder_new ();
   ex.skipped = g_ptr_array_new_with_free_func (g_free);
   ex.used = g_hash_table_new (g_str_hash, g_str_equal);
-  ex.scratch = g_malloc ((gsize) MAX (options->png_size, source->size) * MAX (options->png_size, source->size));
 
   ok = export_into (&ex, chars, n, progress, progress_data, cancellable, &local)
        && zi_dir_commit (ex.tmp_dir, out_dir, options->force, &local);

@@ -1,7 +1,9 @@
 /* zi-model.c — a trained generator loaded from a checkpoint (or a run directory's newest checkpoint),
  * for generation outside training: the CLI's generate/eval/export, the export module and the window.
  * The checkpoint's metadata (zi-run.h's ZiCheckpointMeta) says which fonts and placement it was
- * trained with, so a loose checkpoint file is usable on its own. */
+ * trained with, so a loose checkpoint file is usable on its own. When the run kept an average of the
+ * generator's weights (step-N.ema.zck beside step-N.zck), that average is what generates: it is the
+ * model the run validated. */
 #include "config.h"
 #include "zi-model.h"
 #include "zi-error.h"
@@ -27,6 +29,13 @@ struct _ZiModel {
   float           *out;
 };
 
+static void
+replace_string (char **slot, const char *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
 /* The run directory of RUN/checkpoints/step-N.zck, when RUN/run.json exists. */
 static char *
 run_dir_of (const char *checkpoint)
@@ -49,6 +58,7 @@ zi_model_load (const char *ckpt, GError **error)
   g_autoptr(ZiModel) model = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *weights = NULL;
   g_autofree guint8 *buf = NULL;
   gsize len = 0;
   uint64_t step = 0;
@@ -67,10 +77,13 @@ zi_model_load (const char *ckpt, GError **error)
   else
     path = g_strdup (ckpt);
 
-  if (!g_file_get_contents (path, (char **) &buf, &len, &local))
+  weights = zi_run_ema_path (path);
+  if (g_str_has_suffix (path, ".ema." ZI_RUN_CHECKPOINT_EXT) || !g_file_test (weights, G_FILE_TEST_IS_REGULAR))
+    replace_string (&weights, path);
+  if (!g_file_get_contents (weights, (char **) &buf, &len, &local))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("Cannot read the checkpoint %s: %s"),
-                   path, local->message);
+                   weights, local->message);
       return NULL;
     }
 
@@ -82,14 +95,14 @@ zi_model_load (const char *ckpt, GError **error)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
                    _("The checkpoint %s cannot be loaded: %s. Use another checkpoint of the run."),
-                   path, nn_status_str (st));
+                   weights, nn_status_str (st));
       return NULL;
     }
   if (!zi_checkpoint_meta_from_json (&model->meta, meta, &local))
     {
       free (meta);
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("The checkpoint %s is damaged: %s"),
-                   path, local->message);
+                   weights, local->message);
       return NULL;
     }
   free (meta);

@@ -198,6 +198,11 @@ zi_picks_load_file (const char *path, GError **error)
                    local->message);
       return NULL;
     }
+  if (g_mapped_file_get_length (file) == 0)
+    {
+      malformed (error, path, _("it is empty"));
+      return NULL;
+    }
   if (g_mapped_file_get_length (file) > PICKS_MAX_BYTES)
     {
       malformed (error, path, _("it is larger than 16 MiB"));

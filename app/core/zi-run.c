@@ -286,6 +286,12 @@ zi_run_metric_to_json (const ZiRunMetric *m)
       add_double (b, "val_ssim", m->val_ssim);
       add_double (b, "val_iou", m->val_iou);
     }
+  if (m->has_raw)
+    {
+      add_double (b, "val_raw_l1", m->val_raw_l1);
+      add_double (b, "val_raw_ssim", m->val_raw_ssim);
+      add_double (b, "val_raw_iou", m->val_raw_iou);
+    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -348,6 +354,13 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
       m->val_l1 = get_double (o, "val_l1");
       m->val_ssim = get_double (o, "val_ssim");
       m->val_iou = get_double (o, "val_iou");
+    }
+  m->has_raw = json_object_has_member (o, "val_raw_ssim");
+  if (m->has_raw)
+    {
+      m->val_raw_l1 = get_double (o, "val_raw_l1");
+      m->val_raw_ssim = get_double (o, "val_raw_ssim");
+      m->val_raw_iou = get_double (o, "val_raw_iou");
     }
   return TRUE;
 }
@@ -430,15 +443,26 @@ zi_run_checkpoint_path (const char *run_dir, guint64 step)
   return g_build_filename (run_dir, "checkpoints", name, NULL);
 }
 
-gboolean
-zi_run_parse_checkpoint_name (const char *basename, guint64 *step)
+char *
+zi_run_ema_path (const char *checkpoint_path)
+{
+  g_return_val_if_fail (checkpoint_path != NULL, NULL);
+
+  if (g_str_has_suffix (checkpoint_path, "." ZI_RUN_CHECKPOINT_EXT))
+    {
+      gsize stem = strlen (checkpoint_path) - strlen ("." ZI_RUN_CHECKPOINT_EXT);
+      return g_strdup_printf ("%.*s.ema." ZI_RUN_CHECKPOINT_EXT, (int) stem, checkpoint_path);
+    }
+  return g_strconcat (checkpoint_path, ".ema." ZI_RUN_CHECKPOINT_EXT, NULL);
+}
+
+/* step-<digits><ext> → step; FALSE for anything else. */
+static gboolean
+parse_step_name (const char *basename, const char *ext, guint64 *step)
 {
   const char *p;
-  const char *ext = "." ZI_RUN_CHECKPOINT_EXT;
   gsize digits = 0;
   guint64 v = 0;
-
-  g_return_val_if_fail (basename != NULL, FALSE);
 
   if (!g_str_has_prefix (basename, CHECKPOINT_PREFIX))
     return FALSE;
@@ -453,6 +477,14 @@ zi_run_parse_checkpoint_name (const char *basename, guint64 *step)
   if (step != NULL)
     *step = v;
   return TRUE;
+}
+
+gboolean
+zi_run_parse_checkpoint_name (const char *basename, guint64 *step)
+{
+  g_return_val_if_fail (basename != NULL, FALSE);
+
+  return parse_step_name (basename, "." ZI_RUN_CHECKPOINT_EXT, step);
 }
 
 static gint
@@ -504,28 +536,56 @@ zi_run_newest_checkpoint (const char *run_dir, GError **error)
   return zi_run_checkpoint_path (run_dir, g_array_index (steps, guint64, steps->len - 1));
 }
 
+static gboolean
+unlink_file (const char *path, GError **error)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot delete the old checkpoint %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 zi_run_prune_checkpoints (const char *run_dir, guint keep, guint64 best_step, GError **error)
 {
   g_autoptr(GArray) steps = NULL;
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree char *dir_path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
 
   g_return_val_if_fail (run_dir != NULL, FALSE);
 
   steps = zi_run_list_checkpoints (run_dir);
-  for (guint i = 0; i + keep < steps->len; i++)
+  for (guint i = 0; i < steps->len; i++)
     {
-      guint64 step = g_array_index (steps, guint64, i);
+      guint64 *step = &g_array_index (steps, guint64, i);
       g_autofree char *path = NULL;
 
-      if (step == best_step)
-        continue;
-      path = zi_run_checkpoint_path (run_dir, step);
-      if (g_unlink (path) != 0 && errno != ENOENT)
+      if (i + keep >= steps->len || *step == best_step)
         {
-          int saved = errno;
-          g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot delete the old checkpoint %s: %s"),
-                       path, g_strerror (saved));
-          return FALSE;
+          g_hash_table_add (kept, step);
+          continue;
+        }
+      path = zi_run_checkpoint_path (run_dir, *step);
+      if (!unlink_file (path, error))
+        return FALSE;
+    }
+  /* EMA files go with their checkpoint. */
+  dir_path = zi_run_checkpoints_dir (run_dir);
+  dir = g_dir_open (dir_path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      guint64 step;
+      if (parse_step_name (name, ".ema." ZI_RUN_CHECKPOINT_EXT, &step) && !g_hash_table_contains (kept, &step))
+        {
+          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+          if (!unlink_file (path, error))
+            return FALSE;
         }
     }
   return TRUE;

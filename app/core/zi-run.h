@@ -2,6 +2,7 @@
  *   RUN/run.json                      fonts, charset, validation split, hyperparameters, format version
  *   RUN/metrics.jsonl                 one JSON object per logged step, append-only
  *   RUN/checkpoints/step-NNNNNNNN.zck written atomically; the newest K plus the best by val SSIM kept
+ *   RUN/checkpoints/step-NNNNNNNN.ema.zck  the generator's EMA weights of that step (when EMA is on)
  *   RUN/checkpoints/best.json         {"step": N, "val_ssim": x} of the best checkpoint
  * Every file is written through zi-fileutil.h (temp + fsync + rename, or fsynced appends). */
 #pragma once
@@ -51,6 +52,8 @@ typedef struct {
   double   d_grad_norm, g_grad_norm;
   gboolean has_val;
   double   val_l1, val_ssim, val_iou;
+  gboolean has_raw;            /* EMA runs: the raw generator's validation too */
+  double   val_raw_l1, val_raw_ssim, val_raw_iou;
 } ZiRunMetric;
 
 gboolean zi_run_metrics_append (const char *run_dir, const ZiRunMetric *metric, GError **error);
@@ -68,13 +71,17 @@ gboolean zi_run_metric_from_json (const char *line, ZiRunMetric *metric, GError 
 char    *zi_run_checkpoints_dir (const char *run_dir);
 /* RUN/checkpoints/step-NNNNNNNN.zck (8 digits, more when the step needs them). */
 char    *zi_run_checkpoint_path (const char *run_dir, guint64 step);
+/* The generator-only checkpoint with the EMA weights that goes with a checkpoint path:
+ * ".../step-N.zck" → ".../step-N.ema.zck". */
+char    *zi_run_ema_path (const char *checkpoint_path);
 /* TRUE for names of the form step-<digits>.zck, with the step. */
 gboolean zi_run_parse_checkpoint_name (const char *basename, guint64 *step);
 /* Steps of the checkpoint files present, ascending (GArray of guint64); missing dir = empty. */
 GArray  *zi_run_list_checkpoints (const char *run_dir);
 /* The newest checkpoint's path, or NULL with ZI_ERROR_RUN saying the run has no checkpoint. */
 char    *zi_run_newest_checkpoint (const char *run_dir, GError **error);
-/* Deletes all but the newest keep checkpoints and best_step (G_MAXUINT64 = none). */
+/* Deletes all but the newest keep checkpoints and best_step (G_MAXUINT64 = none), with their EMA
+ * files, and EMA files whose checkpoint is gone. */
 gboolean zi_run_prune_checkpoints (const char *run_dir, guint keep, guint64 best_step, GError **error);
 /* best.json: the best checkpoint by validation SSIM. load returns FALSE without error when absent. */
 gboolean zi_run_best_save (const char *run_dir, guint64 step, double val_ssim, GError **error);

@@ -255,6 +255,12 @@ zi_trainer_config_validate (const ZiTrainerConfig *cfg, GError **error)
                    _("The validation fraction %g must lie in [0, 1); 0.05 is the default."), cfg->val_fraction);
       return FALSE;
     }
+  if (!(cfg->ema_decay >= 0.0f && cfg->ema_decay < 1.0f))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("The EMA decay %g must lie in [0, 1); 0.999 is typical, 0 turns it off."), cfg->ema_decay);
+      return FALSE;
+    }
   if (!(cfg->em_fraction > 0.1 && cfg->em_fraction <= 1.0))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
@@ -369,6 +375,7 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
   put_int (b, "patience", s->patience);
   put_num (b, "threshold", s->threshold);
   json_builder_end_object (b);
+  put_num (b, "ema_decay", cfg->ema_decay);
   put_int (b, "max_steps", (gint64) cfg->max_steps);
   put_num (b, "max_minutes", cfg->max_minutes);
   put_int (b, "log_every", cfg->log_every);
@@ -513,6 +520,7 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
       sc->patience = (guint32) inum (s, "patience", sc->patience, 0, G_MAXUINT32);
       sc->threshold = (float) num (s, "threshold", sc->threshold);
     }
+  cfg->ema_decay = (float) num (o, "ema_decay", cfg->ema_decay);
   cfg->max_steps = (guint64) inum (o, "max_steps", (gint64) cfg->max_steps, 0, G_MAXINT64);
   cfg->max_minutes = num (o, "max_minutes", cfg->max_minutes);
   cfg->log_every = (guint) inum (o, "log_every", cfg->log_every, 0, G_MAXUINT);

@@ -8,10 +8,9 @@
  * resumed run takes bit-identical steps. Validation and previews run the generator in eval mode, which
  * touches neither the RNG nor the running statistics.
  *
- * Divergence: the last checkpoint written (or, before the first one, the start state) is kept in memory
- * as serialised bytes; a NaN/Inf or a loss explosion reloads it, halves the learning rate and goes on. */
+ * The model's own life (building, checkpoints, the moving average, rollback) is zi-trainer-state.c. */
 #include "config.h"
-#include "zi-trainer-private.h"
+#include "zi-trainer-session.h"
 #include "nn-blas.h"
 #include "zi-charset.h"
 #include "zi-dataset.h"
@@ -26,62 +25,6 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
-
-#define MAX_ROLLBACKS 6  /* consecutive divergences (lr / 64) before giving up */
-
-typedef struct {
-  ZiTrainer       *trainer;
-  ZiTrainerConfig *cfg;
-  const char      *run_dir;
-  guint            size;
-  gsize            pixels;
-  int              batch;
-
-  ZiFont          *source_font;
-  ZiFont          *target_font;
-  ZiDataset       *data;
-  GArray          *train_idx;           /* guint indices into data */
-  GArray          *val_idx;
-  guint            n_val;               /* validation glyphs measured (≤ val_idx->len) */
-  guint8          *val_src, *val_tgt, *val_gen;  /* [n_val * pixels] */
-  guint            n_preview;
-  guint           *preview_idx;         /* [n_preview] indices into data */
-
-  NnPix2Pix       *model;
-  NnRng            rng;                 /* dropout and augmentation */
-  guint64          step;
-  guint64          images;              /* pairs consumed: the position in the data order */
-  double           seconds_before;      /* training time of earlier sessions */
-  gint64           active_us;           /* training time of this session */
-  float            lr_g_base, lr_d_base;
-  double           lr_scale;
-  NnPlateauState   plateau;
-  gboolean         has_best;
-  guint64          best_step;
-  double           best_ssim;
-  ZiMetrics        baseline;
-  gboolean         has_baseline;
-  ZiMetrics        val;                 /* the latest validation */
-  guint64          val_step;
-  gboolean         has_val;
-
-  float           *src_batch, *tgt_batch, *out_batch;  /* [batch * pixels] */
-  guint8          *pair_scratch;        /* [2 * pixels] */
-  guint           *perm;                /* [train_idx->len] the order of perm_epoch */
-  gint64           perm_epoch;
-
-  guint8          *snap;                /* the rollback target: the last checkpoint's bytes */
-  gsize            snap_len;
-  guint64          last_saved_step;
-  char            *last_saved_path;
-  guint            rollbacks;
-  gboolean         poisoned;
-  ZiHealth        *health;
-
-  guint64          window_images;       /* throughput over the last log interval */
-  gint64           window_us;
-  gint64           loading_reported_us;
-} Session;
 
 static void
 session_clear (Session *s)
@@ -101,21 +44,12 @@ session_clear (Session *s)
   g_free (s->out_batch);
   g_free (s->pair_scratch);
   g_free (s->perm);
+  g_free (s->ema);
+  g_free (s->ema_snap);
+  g_free (s->ema_swap);
   g_free (s->snap);
   g_free (s->last_saved_path);
   g_clear_pointer (&s->health, zi_health_free);
-}
-
-static void
-emit_warning (Session *s, ZiHealthKind kind, const char *message)
-{
-  ZiTrainerEvent ev = { 0 };
-
-  ev.kind = ZI_TRAINER_EVENT_WARNING;
-  ev.step = s->step;
-  ev.warning.kind = kind;
-  ev.warning.message = (char *) message;
-  zi_trainer_emit (s->trainer, &ev);
 }
 
 /* ---- pixels ---- */
@@ -185,7 +119,7 @@ check_font_hash (Session *s, ZiFont *font, const char *expected, const char *rol
   g_autofree char *msg = g_strdup_printf (_("The %s font %s is not the file this run was trained with; "
                                             "the dataset is rebuilt from it, so results may change."),
                                           role, zi_font_get_path (font));
-  emit_warning (s, ZI_HEALTH_OTHER, msg);
+  zi_session_warn (s, ZI_HEALTH_OTHER, msg);
 }
 
 /* Opens the fonts, builds the dataset and the split. info is run.json when resuming, else NULL. */
@@ -321,256 +255,6 @@ write_run_info (Session *s, GError **error)
   return ok;
 }
 
-/* ---- checkpoints ---- */
-
-static char *
-make_meta (Session *s)
-{
-  ZiCheckpointMeta m;
-
-  zi_checkpoint_meta_init (&m);
-  m.source_font = s->cfg->source_font;
-  m.target_font = s->cfg->target_font;
-  m.em_fraction = s->cfg->em_fraction;
-  m.size = s->size;
-  m.images = s->images;
-  m.seconds = s->seconds_before + s->active_us / (double) G_USEC_PER_SEC;
-  m.lr_g = s->lr_g_base;
-  m.lr_d = s->lr_d_base;
-  m.lr_scale = s->lr_scale;
-  m.plateau_factor = s->plateau.factor;
-  m.plateau_best = s->plateau.best;
-  m.plateau_bad = s->plateau.bad_evals;
-  m.has_best = s->has_best;
-  m.best_step = s->best_step;
-  m.best_ssim = s->best_ssim;
-  m.has_val = s->has_val && s->val_step == s->step;
-  m.val_l1 = s->val.l1;
-  m.val_ssim = s->val.ssim;
-  m.val_iou = s->val.iou;
-  m.has_baseline = s->has_baseline;
-  m.base_l1 = s->baseline.l1;
-  m.base_ssim = s->baseline.ssim;
-  m.base_iou = s->baseline.iou;
-  /* The strings are borrowed: serialise without clearing. */
-  return zi_checkpoint_meta_to_json (&m);
-}
-
-static gboolean
-serialise (Session *s, guint8 **buf, gsize *len, GError **error)
-{
-  g_autofree char *meta = make_meta (s);
-  uint8_t *b = NULL;
-  size_t l = 0;
-  NnStatus st = nn_pix2pix_save (s->model, &s->rng, s->step, meta, 0, 0, &b, &l);
-
-  if (st != NN_OK)
-    {
-      zi_error_from_nn (error, st, _("saving the model at step %" G_GUINT64_FORMAT), s->step);
-      return FALSE;
-    }
-  /* The engine's buffer is malloc'ed; keep a GLib copy so one free function fits all. */
-  *buf = g_memdup2 (b, l);
-  *len = l;
-  free (b);
-  return TRUE;
-}
-
-static gboolean
-save_checkpoint (Session *s, gboolean is_best, GError **error)
-{
-  g_autofree char *dir = zi_run_checkpoints_dir (s->run_dir);
-  g_autofree char *path = zi_run_checkpoint_path (s->run_dir, s->step);
-  g_autoptr(GError) prune_error = NULL;
-  guint8 *buf = NULL;
-  gsize len = 0;
-  ZiTrainerEvent ev = { 0 };
-
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot create %s: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
-  if (!serialise (s, &buf, &len, error))
-    return FALSE;
-  if (!zi_file_write_atomic (path, buf, len, error))
-    {
-      g_free (buf);
-      return FALSE;
-    }
-  g_free (s->snap);
-  s->snap = buf;
-  s->snap_len = len;
-  s->last_saved_step = s->step;
-  g_free (s->last_saved_path);
-  s->last_saved_path = g_strdup (path);
-  s->rollbacks = 0;
-
-  if (is_best && !zi_run_best_save (s->run_dir, s->step, s->best_ssim, error))
-    return FALSE;
-  if (!zi_run_prune_checkpoints (s->run_dir, s->cfg->keep, s->has_best ? s->best_step : G_MAXUINT64,
-                                 &prune_error))
-    emit_warning (s, ZI_HEALTH_OTHER, prune_error->message);
-
-  ev.kind = ZI_TRAINER_EVENT_CHECKPOINT;
-  ev.step = s->step;
-  ev.checkpoint.path = path;
-  ev.checkpoint.is_best = is_best;
-  ev.checkpoint.has_validation = s->has_val && s->val_step == s->step;
-  ev.checkpoint.val_l1 = s->val.l1;
-  ev.checkpoint.val_ssim = s->val.ssim;
-  ev.checkpoint.val_iou = s->val.iou;
-  zi_trainer_emit (s->trainer, &ev);
-  return TRUE;
-}
-
-/* Restores step, data position and learning-rate state from a checkpoint's meta. */
-static gboolean
-apply_meta (Session *s, const char *meta_json, gboolean restore_lr, gboolean restore_clock,
-            GError **error)
-{
-  ZiCheckpointMeta m;
-
-  if (!zi_checkpoint_meta_from_json (&m, meta_json, error))
-    return FALSE;
-  s->images = m.images;
-  if (restore_clock)
-    s->seconds_before = m.seconds;
-  if (restore_lr)
-    {
-      if (m.lr_g > 0)
-        s->lr_g_base = (float) m.lr_g;
-      if (m.lr_d > 0)
-        s->lr_d_base = (float) m.lr_d;
-      s->lr_scale = m.lr_scale > 0 ? m.lr_scale : 1.0;
-    }
-  s->plateau.factor = (float) m.plateau_factor;
-  s->plateau.best = (float) m.plateau_best;
-  s->plateau.bad_evals = m.plateau_bad;
-  s->has_best = m.has_best;
-  s->best_step = m.best_step;
-  s->best_ssim = m.best_ssim;
-  zi_checkpoint_meta_clear (&m);
-  return TRUE;
-}
-
-/* Builds the model from checkpoint bytes, replacing the current one. */
-static gboolean
-load_model (Session *s, const guint8 *buf, gsize len, const char *what, gboolean restore_lr,
-            gboolean restore_clock, GError **error)
-{
-  NnPix2Pix *model = NULL;
-  uint64_t step = 0;
-  char *meta = NULL;
-  NnStatus st = nn_pix2pix_load (&model, buf, len, &s->cfg->net, s->batch, &s->rng, &step, &meta);
-  gboolean ok;
-
-  if (st != NN_OK)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
-                   _("Cannot load the checkpoint %s: %s. Resume from an older checkpoint of the run."),
-                   what, nn_status_str (st));
-      return FALSE;
-    }
-  ok = apply_meta (s, meta, restore_lr, restore_clock, error);
-  free (meta);
-  if (!ok)
-    {
-      nn_pix2pix_free (model);
-      return FALSE;
-    }
-  g_clear_pointer (&s->model, nn_pix2pix_free);
-  s->model = model;
-  s->step = step;
-  return TRUE;
-}
-
-static gboolean
-build_model (Session *s, GError **error)
-{
-  const char *resume = zi_trainer_session_resume_checkpoint (s->trainer);
-  NnOptConfig opt_g = s->cfg->opt_g, opt_d = s->cfg->opt_d;
-
-  s->lr_g_base = opt_g.lr;
-  s->lr_d_base = opt_d.lr > 0 ? opt_d.lr : opt_g.lr;
-  s->lr_scale = 1.0;
-  nn_plateau_init (&s->plateau);
-  if (opt_d.lr <= 0)
-    opt_d.lr = opt_g.lr;
-
-  if (resume != NULL)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autofree guint8 *buf = NULL;
-      gsize len = 0;
-      float run_lr_g, run_lr_d;
-
-      if (!g_file_get_contents (resume, (char **) &buf, &len, &local))
-        {
-          g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT, _("Cannot read the checkpoint %s: %s"),
-                       resume, local->message);
-          return FALSE;
-        }
-      /* The checkpoint's rates win (they include changes made while paused) unless the caller
-       * asked for other rates when resuming. */
-      zi_trainer_session_run_lrs (s->trainer, &run_lr_g, &run_lr_d);
-      gboolean override = run_lr_g != s->cfg->opt_g.lr || run_lr_d != s->cfg->opt_d.lr;
-      if (!load_model (s, buf, len, resume, !override, TRUE, error))
-        return FALSE;
-      nn_pix2pix_set_optim (s->model, &opt_g, &opt_d);
-      s->snap = g_steal_pointer (&buf);
-      s->snap_len = len;
-      s->last_saved_step = s->step;
-      s->last_saved_path = g_strdup (resume);
-      return TRUE;
-    }
-
-  NnStatus st = nn_pix2pix_create (&s->model, &s->cfg->net, &opt_g, &opt_d, s->cfg->seed);
-  if (st != NN_OK)
-    {
-      zi_error_from_nn (error, st, _("building the model (%d px, ngf %d, batch %d)"),
-                        s->cfg->net.size, s->cfg->net.ngf, s->cfg->net.batch);
-      return FALSE;
-    }
-  /* The dropout/augmentation stream is seeded apart from the weights' initialisation. */
-  nn_rng_seed (&s->rng, s->cfg->seed ^ G_GUINT64_CONSTANT (0x5DEECE66D2B7E151));
-  s->step = 0;
-  s->images = 0;
-  s->last_saved_step = G_MAXUINT64;
-  return serialise (s, &s->snap, &s->snap_len, error);
-}
-
-static gboolean
-rollback (Session *s, const char *why, GError **error)
-{
-  guint64 bad_step = s->step + 1;
-  double scale = s->lr_scale * 0.5;
-  g_autofree guint8 *snap = g_memdup2 (s->snap, s->snap_len);
-
-  if (++s->rollbacks > MAX_ROLLBACKS)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_NUMERIC,
-                   _("Training diverged %u times in a row near step %" G_GUINT64_FORMAT " (%s) even after "
-                     "lowering the learning rate %u times; lower --lr, enable gradient clipping or use "
-                     "instance normalisation."),
-                   s->rollbacks, bad_step, why, MAX_ROLLBACKS);
-      return FALSE;
-    }
-  if (!load_model (s, snap, s->snap_len, _("(in memory)"), FALSE, FALSE, error))
-    return FALSE;
-  s->lr_scale = scale;
-  zi_health_reset_history (s->health);
-  zi_trainer_session_set_step (s->trainer, s->step);
-
-  g_autofree char *msg = g_strdup_printf (_("Training diverged at step %" G_GUINT64_FORMAT " (%s): went back "
-                                            "to step %" G_GUINT64_FORMAT " and halved the learning rate to "
-                                            "%.3g. If this repeats, lower --lr or enable gradient clipping."),
-                                          bad_step, why, s->step, s->lr_g_base * s->lr_scale);
-  emit_warning (s, ZI_HEALTH_DIVERGED, msg);
-  return TRUE;
-}
-
 /* ---- data order ---- */
 
 static guint
@@ -618,7 +302,7 @@ fill_batch (Session *s)
 /* ---- validation and logging ---- */
 
 static gboolean
-validate (Session *s, gboolean *is_best, GError **error)
+validate_current (Session *s, gboolean has_raw, gboolean *is_best, GError **error)
 {
   ZiTrainerEvent ev = { 0 };
   ZiHealthKind kind;
@@ -653,9 +337,13 @@ validate (Session *s, gboolean *is_best, GError **error)
       ev.validation.base_iou = s->baseline.iou;
       ev.validation.n = s->n_val;
       ev.validation.is_best = *is_best;
+      ev.validation.has_raw = has_raw;
+      ev.validation.raw_l1 = s->val_raw.l1;
+      ev.validation.raw_ssim = s->val_raw.ssim;
+      ev.validation.raw_iou = s->val_raw.iou;
       zi_trainer_emit (s->trainer, &ev);
       if (s->step > 0 && zi_health_observe_validation (s->health, s->step, s->val.ssim, &kind, &msg))
-        emit_warning (s, kind, msg);
+        zi_session_warn (s, kind, msg);
       g_clear_pointer (&msg, g_free);
     }
 
@@ -685,14 +373,47 @@ validate (Session *s, gboolean *is_best, GError **error)
   ev.preview.target = tgt;
   zi_trainer_emit (s->trainer, &ev);
   if (zi_health_observe_previews (s->health, s->step, gen, src, s->n_preview, s->size, &kind, &msg))
-    emit_warning (s, kind, msg);
+    zi_session_warn (s, kind, msg);
   return TRUE;
+}
+
+/* Validation and previews. With EMA on they show the averaged generator (what generation uses), and
+ * the raw weights are measured too, so every run carries its own EMA ablation. */
+static gboolean
+validate (Session *s, gboolean *is_best, GError **error)
+{
+  gboolean ok;
+
+  if (s->ema == NULL)
+    return validate_current (s, FALSE, is_best, error);
+  if (s->n_val > 0)
+    {
+      if (!generate (s, s->val_src, s->n_val, s->val_gen, error))
+        return FALSE;
+      zi_metrics_coverage (s->val_gen, s->val_tgt, s->n_val, s->size, &s->val_raw);
+    }
+  zi_session_swap_ema (s);
+  ok = validate_current (s, s->n_val > 0, is_best, error);
+  zi_session_swap_ema (s);
+  return ok;
 }
 
 static double
 total_seconds (Session *s)
 {
   return s->seconds_before + s->active_us / (double) G_USEC_PER_SEC;
+}
+
+/* A float as the double with the same 7 significant digits, so metrics.jsonl says 0.0002 rather
+ * than 0.00019999999494757503 (the log feeds charts, not resumption). */
+static double
+tidy (float v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (v))
+    return v;
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, "%.7g", v), NULL);
 }
 
 static gboolean
@@ -706,22 +427,26 @@ log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean wi
   m.step = s->step;
   m.images = s->images;
   m.seconds = total_seconds (s);
-  m.lr = lr_g;
-  m.lr_d = lr_d;
-  m.d_loss = st ? st->d_loss : NAN;
-  m.d_real = st ? st->d_real : NAN;
-  m.d_fake = st ? st->d_fake : NAN;
-  m.g_loss = st ? st->g_loss : NAN;
-  m.g_adv = st ? st->g_adv : NAN;
-  m.l1 = st ? st->g_l1 : NAN;
-  m.const_loss = st ? st->g_const : NAN;
-  m.tv = st ? st->g_tv : NAN;
-  m.d_grad_norm = st ? st->d_grad_norm : NAN;
-  m.g_grad_norm = st ? st->g_grad_norm : NAN;
+  m.lr = tidy (lr_g);
+  m.lr_d = tidy (lr_d);
+  m.d_loss = st ? tidy (st->d_loss) : NAN;
+  m.d_real = st ? tidy (st->d_real) : NAN;
+  m.d_fake = st ? tidy (st->d_fake) : NAN;
+  m.g_loss = st ? tidy (st->g_loss) : NAN;
+  m.g_adv = st ? tidy (st->g_adv) : NAN;
+  m.l1 = st ? tidy (st->g_l1) : NAN;
+  m.const_loss = st ? tidy (st->g_const) : NAN;
+  m.tv = st ? tidy (st->g_tv) : NAN;
+  m.d_grad_norm = st ? tidy (st->d_grad_norm) : NAN;
+  m.g_grad_norm = st ? tidy (st->g_grad_norm) : NAN;
   m.has_val = with_val;
   m.val_l1 = s->val.l1;
   m.val_ssim = s->val.ssim;
   m.val_iou = s->val.iou;
+  m.has_raw = with_val && s->ema != NULL;
+  m.val_raw_l1 = s->val_raw.l1;
+  m.val_raw_ssim = s->val_raw.ssim;
+  m.val_raw_iou = s->val_raw.iou;
   if (!zi_run_metrics_append (s->run_dir, &m, error))
     return FALSE;
   if (st == NULL)
@@ -815,7 +540,7 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
           || (status == NN_OK && zi_health_is_explosion (s->health, st.g_loss, st.d_loss)))
         {
           s->active_us += g_get_monotonic_time () - t0;
-          if (!rollback (s, status == NN_OK ? _("loss explosion") : _("NaN or infinite value"), error))
+          if (!zi_session_rollback (s, status == NN_OK ? _("loss explosion") : _("NaN or infinite value"), error))
             return FALSE;
           continue;
         }
@@ -826,12 +551,14 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
         }
       s->step++;
       s->images += (guint64) s->batch;
+      if (s->ema != NULL)
+        zi_session_update_ema (s);
       zi_trainer_session_set_step (s->trainer, s->step);
 
       ZiHealthKind kind;
       g_autofree char *msg = NULL;
       if (zi_health_observe_step (s->health, s->step, st.d_loss, st.g_adv, st.g_loss, &kind, &msg))
-        emit_warning (s, kind, msg);
+        zi_session_warn (s, kind, msg);
 
       if (s->step % cfg->val_every == 0)
         {
@@ -844,7 +571,7 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
       if ((s->step % cfg->log_every == 0 || did_val)
           && !log_step (s, &st, lr_g, lr_d, did_val, error))
         return FALSE;
-      if ((s->step % cfg->checkpoint_every == 0 || is_best) && !save_checkpoint (s, is_best, error))
+      if ((s->step % cfg->checkpoint_every == 0 || is_best) && !zi_session_save_checkpoint (s, is_best, error))
         return FALSE;
       s->active_us += g_get_monotonic_time () - t0;
     }
@@ -897,9 +624,12 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   s.out_batch = g_new (float, (gsize) s.batch * s.pixels);
   s.pair_scratch = g_malloc (2 * s.pixels);
   s.perm = g_new (guint, s.train_idx->len);
-  if (!build_model (&s, error))
+  if (!zi_session_build_model (&s, error))
     goto out;
-  if (resume == NULL && !write_run_info (&s, error))
+  zi_session_init_ema (&s, resume);
+  /* A new run writes its step-0 checkpoint before run.json: once run.json exists, --resume always
+   * finds a checkpoint, however early the process is killed. It is also the first zi_session_rollback target. */
+  if (resume == NULL && (!zi_session_save_checkpoint (&s, FALSE, error) || !write_run_info (&s, error)))
     goto out;
   zi_trainer_session_set_step (self, s.step);
 
@@ -915,7 +645,7 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
     goto out;
 
   zi_trainer_set_state (self, ZI_TRAINER_STATE_STOPPING);
-  if (s.last_saved_step != s.step && !save_checkpoint (&s, FALSE, error))
+  if (s.last_saved_step != s.step && !zi_session_save_checkpoint (&s, FALSE, error))
     goto out;
   zi_trainer_set_state (self, ZI_TRAINER_STATE_FINISHED);
   ev.kind = ZI_TRAINER_EVENT_FINISHED;

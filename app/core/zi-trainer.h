@@ -45,6 +45,11 @@ typedef struct {
    * (lr_d(step) = sched(step) × opt_d.lr / opt_g.lr). sched.base_lr is kept equal to opt_g.lr. */
   NnSchedConfig sched;
 
+  /* Exponential moving average of the generator's weights (Polyak averaging), decay per step; used
+   * for validation, previews and generation, saved beside each checkpoint (step-N.ema.zck).
+   * 0 = off. */
+  float      ema_decay;
+
   /* Bounds: the run stops at whichever comes first; 0 = unbounded. */
   guint64    max_steps;
   double     max_minutes;      /* of training time in this session (the CLI's --minutes) */
@@ -149,6 +154,8 @@ typedef struct {
   double base_l1, base_ssim, base_iou;  /* the identity baseline (source vs target), computed once */
   guint  n;              /* validation glyphs measured */
   gboolean is_best;      /* best validation SSIM of the run so far */
+  gboolean has_raw;      /* with EMA on: l1/ssim/iou are the averaged generator's, raw_* the trained one's */
+  double raw_l1, raw_ssim, raw_iou;
 } ZiTrainerValidation;
 
 typedef struct {

@@ -242,18 +242,21 @@ write_fixed_files (ZiUfoWriter *w, GError **error)
 }
 
 static gboolean
-write_glyph (ZiUfoWriter *w, const char *name, gunichar c, double advance, const ZiOutline *outline,
-             GError **error)
+write_glif_file (ZiUfoWriter *w, const char *name, gunichar c, double advance, const ZiOutline *outline,
+                 GError **error)
 {
   g_autofree char *file = zi_ufo_glyph_file_name (name);
   g_autofree char *path = g_build_filename (w->glyphs_dir, file, NULL);
   g_autofree char *glif = zi_ufo_glif (name, c, advance, outline);
 
-  if (!write_file (path, glif, error))
-    return FALSE;
+  return write_file (path, glif, error);
+}
+
+static void
+list_glyph (ZiUfoWriter *w, const char *name)
+{
   g_ptr_array_add (w->names, g_strdup (name));
-  g_ptr_array_add (w->files, g_steal_pointer (&file));
-  return TRUE;
+  g_ptr_array_add (w->files, zi_ufo_glyph_file_name (name));
 }
 
 /* .notdef: an empty box inside the em box, as fonts traditionally draw it. */
@@ -282,7 +285,10 @@ write_notdef (ZiUfoWriter *w, GError **error)
       outer[i] = (ZiSegment) { .kind = ZI_SEGMENT_LINE, .p = o[i] };
       inner[i] = (ZiSegment) { .kind = ZI_SEGMENT_LINE, .p = in[i] };
     }
-  return write_glyph (w, ".notdef", 0, adv, &outline, error);
+  if (!write_glif_file (w, ".notdef", 0, adv, &outline, error))
+    return FALSE;
+  list_glyph (w, ".notdef");
+  return TRUE;
 }
 
 ZiUfoWriter *
@@ -326,6 +332,56 @@ zi_ufo_writer_new (const char          *ufo_path,
   return g_steal_pointer (&w);
 }
 
+static gboolean
+check_char (ZiUfoWriter *writer, gunichar c, GError **error)
+{
+  if (c == 0 || !g_unichar_validate (c))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("Cannot add U+%04X to %s: it is not a character"),
+                   c, writer->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+zi_ufo_writer_write_glif (ZiUfoWriter     *writer,
+                          gunichar         c,
+                          double           advance,
+                          const ZiOutline *outline,
+                          GError         **error)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (writer != NULL, FALSE);
+  g_return_val_if_fail (outline != NULL, FALSE);
+
+  if (!check_char (writer, c, error))
+    return FALSE;
+  name = zi_glyph_name_for_char (c);
+  return write_glif_file (writer, name, c, advance, outline, error);
+}
+
+gboolean
+zi_ufo_writer_register (ZiUfoWriter *writer, gunichar c, GError **error)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (writer != NULL, FALSE);
+
+  if (!check_char (writer, c, error))
+    return FALSE;
+  if (g_hash_table_contains (writer->seen, GUINT_TO_POINTER (c)))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("Cannot add U+%04X to %s twice"), c, writer->path);
+      return FALSE;
+    }
+  g_hash_table_add (writer->seen, GUINT_TO_POINTER (c));
+  name = zi_glyph_name_for_char (c);
+  list_glyph (writer, name);
+  return TRUE;
+}
+
 gboolean
 zi_ufo_writer_add_glyph (ZiUfoWriter     *writer,
                          gunichar         c,
@@ -333,23 +389,14 @@ zi_ufo_writer_add_glyph (ZiUfoWriter     *writer,
                          const ZiOutline *outline,
                          GError         **error)
 {
-  g_autofree char *name = NULL;
-
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (outline != NULL, FALSE);
 
-  if (c == 0 || !g_unichar_validate (c) || g_hash_table_contains (writer->seen, GUINT_TO_POINTER (c)))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("Cannot add U+%04X to %s: it is not a character or is there already"), c,
-                   writer->path);
-      return FALSE;
-    }
-  name = zi_glyph_name_for_char (c);
-  if (!write_glyph (writer, name, c, advance, outline, error))
-    return FALSE;
-  g_hash_table_add (writer->seen, GUINT_TO_POINTER (c));
-  return TRUE;
+  /* Check for a duplicate before writing, so that a second add cannot overwrite the first file. */
+  if (g_hash_table_contains (writer->seen, GUINT_TO_POINTER (c)))
+    return zi_ufo_writer_register (writer, c, error);
+  return zi_ufo_writer_write_glif (writer, c, advance, outline, error)
+         && zi_ufo_writer_register (writer, c, error);
 }
 
 gboolean

@@ -34,12 +34,22 @@ ZiUfoWriter *zi_ufo_writer_new (const char          *ufo_path,
                                 const char          *suffix,
                                 const ZiFontMetrics *metrics,
                                 GError             **error);
-/* Writes the glyph of c (named per zi_glyph_name_for_char). Adding a character twice is an error. */
+/* Writes the glyph of c (named per zi_glyph_name_for_char) and lists it. Adding a character twice
+ * is an error. */
 gboolean     zi_ufo_writer_add_glyph (ZiUfoWriter     *writer,
                                       gunichar         c,
                                       double           advance,
                                       const ZiOutline *outline,
                                       GError         **error);
+/* add_glyph in two halves, so that many threads can write .glif files while one thread keeps the
+ * glyph list in order: write_glif only writes the file (safe to call from several threads at once
+ * for different characters); register lists c (one thread, in the wanted glyph order). */
+gboolean     zi_ufo_writer_write_glif (ZiUfoWriter     *writer,
+                                       gunichar         c,
+                                       double           advance,
+                                       const ZiOutline *outline,
+                                       GError         **error);
+gboolean     zi_ufo_writer_register (ZiUfoWriter *writer, gunichar c, GError **error);
 /* Writes the plists that list the glyphs; the UFO is complete after it. */
 gboolean     zi_ufo_writer_finish (ZiUfoWriter *writer, GError **error);
 guint        zi_ufo_writer_get_glyph_count (ZiUfoWriter *writer);

@@ -67,6 +67,30 @@ void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL
                                    const NnConv2d *c,
                                    int          n);
 
+/* The same passes in parts, for the engine's threads (nn-pool.h): part i of `parts` does a disjoint
+ * share of the work and writes disjoint memory, so the parts of one call may run concurrently; the
+ * plain functions above are part 0 of 1. A conv's forward splits the images (each part has its own
+ * slab of col); its backward splits the input channels (rows of col, columns of dW, planes of dX).
+ * A transposed conv's forward and weight gradient split the output channels; its input gradient
+ * splits the images and needs the column matrix of the weight pass complete (all its parts run
+ * first). col is the same scratch as for the plain functions. */
+void nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
+                             const NnConv2d *c, int n, int part, int parts);
+void nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const float *dy,
+                              const float *x, const float *w, const NnConv2d *c, int n, int part,
+                              int parts);
+void nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const float *w,
+                                       const float *b, const NnConv2d *c, int n, int part,
+                                       int parts);
+/* Fills col with the column matrix of dY and, when dw / db are not NULL, adds the weight and bias
+ * gradients. */
+void nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, const float *dy,
+                                               const float *x, const NnConv2d *c, int n, int part,
+                                               int parts);
+void nn_conv_transpose2d_backward_data_part (float *dx, const float *col, const float *dy,
+                                             const float *w, const NnConv2d *c, int n, int part,
+                                             int parts);
+
 /* The column transforms, exposed for the tests and the benchmark. planes = C·N; each plane is H×W.
  * im2col writes col[(c·K + ky)·K + kx][(n, oy, ox)]; col2im adds the columns back into x. */
 void nn_im2col (float       *col,  /* [C·K·K, N·Ho·Wo] */

@@ -4,27 +4,20 @@
  *
  * For one run of m values with x̂ = (x - μ)·σ⁻¹ and y = γ·x̂ + β, the gradient is
  *   dx = γ·σ⁻¹ · (dy - mean(dy) - x̂ · mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy.
- * Sums are accumulated in double: a run holds up to N·H·W = 16·128·128 values. */
+ * A run holds up to N·H·W = 16·256·256 values: sums use nn-reduce.h (float lanes, double blocks). */
 #include "nn-norm.h"
 
 #include <math.h>
+
+#include "nn-reduce.h"
 
 /* Normalises one run; returns its mean and biased variance. */
 static void
 normalize_run (float *y, float *xhat, const float *x, size_t m, float g, float b, float eps,
                double *mean_out, double *var_out, float *invstd_out)
 {
-  double sum = 0.0;
-  for (size_t i = 0; i < m; i++)
-    sum += x[i];
-  double mean = sum / (double) m;
-  double sq = 0.0;
-  for (size_t i = 0; i < m; i++)
-    {
-      double d = x[i] - mean;
-      sq += d * d;
-    }
-  double var = sq / (double) m;
+  double mean = nn_reduce_sum (x, m) / (double) m;
+  double var = nn_reduce_sq_dev (x, m, (float) mean) / (double) m;
   float is = (float) (1.0 / sqrt (var + eps));
   float mu = (float) mean;
   for (size_t i = 0; i < m; i++)
@@ -42,12 +35,8 @@ static void
 backward_run (float *dx, double *dg, double *db, const float *dy, const float *xhat, size_t m,
               float g, float invstd)
 {
-  double sdy = 0.0, sdyx = 0.0;
-  for (size_t i = 0; i < m; i++)
-    {
-      sdy += dy[i];
-      sdyx += (double) dy[i] * xhat[i];
-    }
+  double sdy, sdyx;
+  nn_reduce_sum_dot (dy, xhat, m, &sdy, &sdyx);
   *dg = sdyx;
   *db = sdy;
   if (dx == NULL)

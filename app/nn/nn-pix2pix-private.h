@@ -5,12 +5,15 @@
 #include "nn-arena.h"
 #include "nn-conv.h"
 #include "nn-pix2pix.h"
+#include "nn-pool.h"
 
 /* 512 px has 9 levels; one spare. */
 #define NN_P2P_MAX_LEVELS 10
 /* The PatchGAN of pix2pix with n_layers = 3: three stride-2 convs and two stride-1 convs. */
 #define NN_P2P_D_LAYERS 5
 #define NN_P2P_LRELU_SLOPE 0.2f
+/* The optimiser works on this many fixed chunks of a parameter block (see nn_p2p_optim_step). */
+#define NN_P2P_OPT_CHUNKS 4
 
 /* A convolution with its optional bias and normalisation. Parameters and gradients sit at the same
  * offsets of their network's parameter and gradient blocks, so one optimiser call covers a network. */
@@ -41,6 +44,7 @@ struct NnPix2Pix {
   int             chs[NN_P2P_MAX_LEVELS];
   int             has_d;     /* 0 for a generator-only model loaded for inference */
   uint64_t        t_g, t_d;  /* optimiser updates done, for Adam's bias correction */
+  NnPool         *pool;      /* the engine's threads (NULL: one thread) */
 
   NnUnit down[NN_P2P_MAX_LEVELS];
   NnUnit up[NN_P2P_MAX_LEVELS];  /* up[i] maps level i's decoder input back to level i's input size */
@@ -75,6 +79,54 @@ struct NnPix2Pix {
   float *d_dz[NN_P2P_D_LAYERS], *d_da[NN_P2P_D_LAYERS];
   int   *style0;                  /* [batch] zeros: the style of every image when none is given */
 };
+
+static inline int
+nn_p2p_is_dropout_level (const NnPix2Pix *m, int i)
+{
+  return i > 0 && i >= m->levels - 3 && m->cfg.dropout > 0.0f;
+}
+
+/* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
+static inline size_t
+nn_p2p_inv_floats (const NnUnit *u, int n)
+{
+  return u->has_bn ? (size_t) u->geo.co : (size_t) u->geo.co * n;
+}
+
+static inline size_t
+nn_p2p_out_floats (const NnUnit *u, int n)
+{
+  return (size_t) u->geo.co * n * u->geo.ho * u->geo.wo;
+}
+
+static inline size_t
+nn_p2p_in_floats (const NnUnit *u, int n)
+{
+  return (size_t) u->geo.ci * n * u->geo.hi * u->geo.wi;
+}
+
+/* The passes (nn-pix2pix-pass.c), each split over the model's threads. */
+void         nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int train,
+                                     int update_running);
+/* dx0 receives the gradient w.r.t. the pass's input image (NULL: not needed). */
+void         nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n);
+void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng,
+                                     float *out);
+/* dout: the gradient w.r.t. the generator's output image out. */
+void         nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out,
+                                      const float *dout);
+/* The discriminator on in [2, N, S, S]; returns the logits (d_a of the last layer). */
+const float *nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n);
+/* Back-propagates the logit gradient already in d_da[last]. param_grads: accumulate D's weight
+ * gradients; din (may be NULL): receives the gradient w.r.t. the input pair. */
+void         nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float *din);
+void         nn_p2p_zero (NnPix2Pix *m, float *p, size_t n);
+/* Σ p[i]² (for gradient norms). */
+double       nn_p2p_sum_squares (NnPix2Pix *m, const float *p, size_t n);
+/* One optimiser update of a network's block, in NN_P2P_OPT_CHUNKS fixed chunks (the state of chunk
+ * c follows chunk c - 1's), so the result does not depend on the number of threads. */
+void         nn_p2p_optim_step (NnPix2Pix *m, const NnOptConfig *cfg, float lr, uint64_t t,
+                                float *params, const float *grads, float *state, size_t n);
 
 /* Builds the model's geometry and memory (weights uninitialised but zeroed). */
 NnStatus nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig *opt_g,

@@ -23,15 +23,18 @@
  * every running statistic from the backup block, so the model is as before the step. */
 #include "nn-pix2pix-private.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nn-act.h"
 #include "nn-init.h"
 #include "nn-loss.h"
 #include "nn-misc.h"
 #include "nn-norm.h"
+#include "nn-reduce.h"
 
 void
 nn_pix2pix_defaults (NnPix2PixConfig *cfg)
@@ -94,12 +97,6 @@ static int
 embed_width (const NnPix2PixConfig *cfg)
 {
   return cfg->n_styles > 1 ? cfg->embed_dim : 0;
-}
-
-static int
-is_dropout_level (const NnPix2Pix *m, int i)
-{
-  return i > 0 && i >= m->levels - 3 && m->cfg.dropout > 0.0f;
 }
 
 static void
@@ -177,25 +174,6 @@ take_unit (NnUnit *u, NnArena *params, NnArena *grads, NnArena *stats)
   u->run_var = u->has_bn ? nn_arena_take (stats, co) : NULL;
 }
 
-/* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
-static size_t
-inv_floats (const NnUnit *u, int n)
-{
-  return u->has_bn ? (size_t) u->geo.co : (size_t) u->geo.co * n;
-}
-
-static size_t
-out_floats (const NnUnit *u, int n)
-{
-  return (size_t) u->geo.co * n * u->geo.ho * u->geo.wo;
-}
-
-static size_t
-in_floats (const NnUnit *u, int n)
-{
-  return (size_t) u->geo.ci * n * u->geo.hi * u->geo.wi;
-}
-
 static void
 plan_encoder (NnPix2Pix *m, NnEncPass *p, int main_pass)
 {
@@ -204,10 +182,10 @@ plan_encoder (NnPix2Pix *m, NnEncPass *p, int main_pass)
     {
       const NnUnit *u = &m->down[i];
       int normed = u->has_bn || u->has_in;
-      size_t sz = out_floats (u, n);
+      size_t sz = nn_p2p_out_floats (u, n);
       p->z[i] = normed ? nn_arena_take (&m->g_act, sz) : NULL;
       p->dz[i] = normed ? nn_arena_take (&m->g_dact, sz) : NULL;
-      p->inv[i] = normed ? nn_arena_take (&m->g_act, inv_floats (u, n)) : NULL;
+      p->inv[i] = normed ? nn_arena_take (&m->g_act, nn_p2p_inv_floats (u, n)) : NULL;
       if (main_pass)
         {
           p->s[i] = i < m->levels - 1 ? m->cat[i] : m->bott;
@@ -218,8 +196,8 @@ plan_encoder (NnPix2Pix *m, NnEncPass *p, int main_pass)
           p->s[i] = nn_arena_take (&m->g_act, sz);
           p->ds[i] = nn_arena_take (&m->g_dact, sz);
         }
-      p->a[i] = i > 0 ? nn_arena_take (&m->g_act, in_floats (u, n)) : NULL;
-      p->da[i] = i > 0 ? nn_arena_take (&m->g_dact, in_floats (u, n)) : NULL;
+      p->a[i] = i > 0 ? nn_arena_take (&m->g_act, nn_p2p_in_floats (u, n)) : NULL;
+      p->da[i] = i > 0 ? nn_arena_take (&m->g_dact, nn_p2p_in_floats (u, n)) : NULL;
     }
 }
 
@@ -249,20 +227,20 @@ plan (NnPix2Pix *m, int with_d)
 
   for (int i = 0; i < L - 1; i++)
     {
-      m->cat[i] = nn_arena_take (&m->g_act, in_floats (&m->up[i], n));
-      m->dcat[i] = nn_arena_take (&m->g_dact, in_floats (&m->up[i], n));
+      m->cat[i] = nn_arena_take (&m->g_act, nn_p2p_in_floats (&m->up[i], n));
+      m->dcat[i] = nn_arena_take (&m->g_dact, nn_p2p_in_floats (&m->up[i], n));
     }
-  m->bott = nn_arena_take (&m->g_act, in_floats (&m->up[L - 1], n));
-  m->dbott = nn_arena_take (&m->g_dact, in_floats (&m->up[L - 1], n));
-  m->r_in = nn_arena_take (&m->g_act, in_floats (&m->up[L - 1], n));
-  m->dr_in = nn_arena_take (&m->g_dact, in_floats (&m->up[L - 1], n));
+  m->bott = nn_arena_take (&m->g_act, nn_p2p_in_floats (&m->up[L - 1], n));
+  m->dbott = nn_arena_take (&m->g_dact, nn_p2p_in_floats (&m->up[L - 1], n));
+  m->r_in = nn_arena_take (&m->g_act, nn_p2p_in_floats (&m->up[L - 1], n));
+  m->dr_in = nn_arena_take (&m->g_dact, nn_p2p_in_floats (&m->up[L - 1], n));
   for (int i = 0; i < L; i++)
     {
       const NnUnit *u = &m->up[i];
-      m->t[i] = nn_arena_take (&m->g_act, out_floats (u, n));
-      m->dt[i] = nn_arena_take (&m->g_dact, out_floats (u, n));
-      m->uinv[i] = i > 0 ? nn_arena_take (&m->g_act, inv_floats (u, n)) : NULL;
-      m->mask[i] = is_dropout_level (m, i) ? nn_arena_take (&m->g_act, out_floats (u, n)) : NULL;
+      m->t[i] = nn_arena_take (&m->g_act, nn_p2p_out_floats (u, n));
+      m->dt[i] = nn_arena_take (&m->g_dact, nn_p2p_out_floats (u, n));
+      m->uinv[i] = i > 0 ? nn_arena_take (&m->g_act, nn_p2p_inv_floats (u, n)) : NULL;
+      m->mask[i] = nn_p2p_is_dropout_level (m, i) ? nn_arena_take (&m->g_act, nn_p2p_out_floats (u, n)) : NULL;
       scratch = max_size (scratch, nn_conv_transpose2d_scratch_floats (&u->geo, n));
       scratch = max_size (scratch, nn_conv2d_scratch_floats (&m->down[i].geo, n));
     }
@@ -283,11 +261,11 @@ plan (NnPix2Pix *m, int with_d)
         {
           const NnUnit *u = &m->disc[l];
           int normed = u->has_bn || u->has_in;
-          m->d_z[l] = normed ? nn_arena_take (&m->d_act, out_floats (u, n)) : NULL;
-          m->d_a[l] = nn_arena_take (&m->d_act, out_floats (u, n));
-          m->d_inv[l] = normed ? nn_arena_take (&m->d_act, inv_floats (u, n)) : NULL;
-          m->d_dz[l] = normed ? nn_arena_take (&m->d_dact, out_floats (u, n)) : NULL;
-          m->d_da[l] = nn_arena_take (&m->d_dact, out_floats (u, n));
+          m->d_z[l] = normed ? nn_arena_take (&m->d_act, nn_p2p_out_floats (u, n)) : NULL;
+          m->d_a[l] = nn_arena_take (&m->d_act, nn_p2p_out_floats (u, n));
+          m->d_inv[l] = normed ? nn_arena_take (&m->d_act, nn_p2p_inv_floats (u, n)) : NULL;
+          m->d_dz[l] = normed ? nn_arena_take (&m->d_dact, nn_p2p_out_floats (u, n)) : NULL;
+          m->d_da[l] = nn_arena_take (&m->d_dact, nn_p2p_out_floats (u, n));
           scratch = max_size (scratch, nn_conv2d_scratch_floats (&u->geo, n));
         }
       nn_arena_take (&m->g_state, 3 * m->g_params.used);
@@ -354,8 +332,45 @@ nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig
         return NN_ERR_NOMEM;
       }
   plan (m, with_d);
+  st = nn_pix2pix_set_threads (m, 0);
+  if (st != NN_OK)
+    {
+      nn_pix2pix_free (m);
+      return st;
+    }
   *out = m;
   return NN_OK;
+}
+
+NnStatus
+nn_pix2pix_set_threads (NnPix2Pix *m, int threads)
+{
+  if (m == NULL || threads < 0 || threads > 64)
+    return NN_ERR_INVALID;
+  if (threads == 0)
+    {
+      long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+      threads = cpus < 1 ? 1 : (cpus > 4 ? 4 : (int) cpus);
+    }
+  NnPool *pool = NULL;
+  if (threads > 1)
+    {
+      NnStatus st = nn_pool_new (&pool, threads);
+      if (st != NN_OK)
+        return st;
+      /* Each of our threads runs its own GEMMs; OpenBLAS's threads would only compete for the
+       * same cores. */
+      openblas_set_num_threads (1);
+    }
+  nn_pool_free (m->pool);
+  m->pool = pool;
+  return NN_OK;
+}
+
+int
+nn_pix2pix_get_threads (const NnPix2Pix *m)
+{
+  return nn_pool_threads (m->pool);
 }
 
 /* pix2pix's init_weights('normal', 0.02): conv weights N(0, 0.02), biases 0, norm scales N(1, 0.02),
@@ -400,6 +415,7 @@ nn_pix2pix_free (NnPix2Pix *m)
 {
   if (m == NULL)
     return;
+  nn_pool_free (m->pool);
   for (int i = 0; i < N_ARENAS; i++)
     nn_arena_free (arena_at (m, i));
   free (m->style0);
@@ -472,213 +488,16 @@ nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float *
   return p->base != NULL ? p->cap : 0;
 }
 
-/* ---- Passes ---- */
-
 static void
-norm_forward (const NnUnit *u, float *y, float *z, float *inv, const float *x, int n, int train,
-              int update_running)
+zero_arena (NnPix2Pix *m, NnArena *a)
 {
-  size_t hw = (size_t) u->geo.ho * u->geo.wo;
-  if (u->has_bn)
-    {
-      if (train)
-        nn_batchnorm2d_forward_train (y, z, inv, update_running ? u->run_mean : NULL,
-                                      update_running ? u->run_var : NULL, x, u->gamma, u->beta,
-                                      u->geo.co, (size_t) n * hw, NN_BN_MOMENTUM, NN_NORM_EPS);
-      else
-        nn_batchnorm2d_forward_eval (y, x, u->gamma, u->beta, u->run_mean, u->run_var, u->geo.co,
-                                     (size_t) n * hw, NN_NORM_EPS);
-    }
-  else
-    nn_instancenorm2d_forward (y, z, inv, x, NULL, NULL, u->geo.co, n, hw, NN_NORM_EPS);
-}
-
-static void
-norm_backward (const NnUnit *u, float *dx, const float *dy, const float *xhat, const float *inv,
-               int n, int param_grads)
-{
-  size_t hw = (size_t) u->geo.ho * u->geo.wo;
-  if (u->has_bn)
-    nn_batchnorm2d_backward (dx, param_grads ? u->dgamma : NULL, param_grads ? u->dbeta : NULL, dy,
-                             xhat, inv, u->gamma, u->geo.co, (size_t) n * hw);
-  else
-    nn_instancenorm2d_backward (dx, NULL, NULL, dy, xhat, inv, NULL, u->geo.co, n, hw);
-}
-
-static void
-encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int train, int update_running)
-{
-  float *col = m->scratch.base;
-  for (int i = 0; i < m->levels; i++)
-    {
-      const NnUnit *u = &m->down[i];
-      int normed = u->has_bn || u->has_in;
-      const float *in = i == 0 ? x : p->a[i];
-      /* In evaluation mode batch norm does not cache x̂, so the conv output may stay in z. */
-      nn_conv2d_forward (normed ? p->z[i] : p->s[i], col, in, u->w, u->b, &u->geo, n);
-      if (normed)
-        norm_forward (u, p->s[i], p->z[i], p->inv[i], p->z[i], n, train, update_running);
-      if (i < m->levels - 1)
-        nn_leaky_relu_forward (p->a[i + 1], p->s[i], NN_P2P_LRELU_SLOPE, out_floats (u, n));
-    }
-}
-
-/* dx0 receives the gradient w.r.t. the pass's input image (NULL: not needed). */
-static void
-encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n)
-{
-  float *col = m->scratch.base;
-  for (int i = m->levels - 1; i >= 0; i--)
-    {
-      const NnUnit *u = &m->down[i];
-      const float *dy = p->ds[i];
-      if (u->has_bn || u->has_in)
-        {
-          norm_backward (u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1);
-          dy = p->dz[i];
-        }
-      nn_conv2d_backward (i == 0 ? dx0 : p->da[i], u->dw, u->db, col, dy, i == 0 ? x : p->a[i],
-                          u->w, &u->geo, n);
-      if (i > 0)
-        nn_leaky_relu_backward (p->ds[i - 1], p->da[i], p->a[i], NN_P2P_LRELU_SLOPE,
-                                in_floats (u, n));
-    }
-}
-
-/* The second half of cat[i - 1]: where decoder block i writes its output. */
-static float *
-up_out (NnPix2Pix *m, float **cat, int i, int n)
-{
-  return cat[i - 1] + out_floats (&m->up[i], n);
-}
-
-static void
-decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng, float *out)
-{
-  float *col = m->scratch.base;
-  int L = m->levels;
-  int c8 = m->chs[L - 1];
-
-  if (m->embed != NULL)
-    nn_embedding_forward (m->bott + (size_t) c8 * n, m->embed, style, m->cfg.embed_dim, n, 1);
-  for (int i = L - 1; i >= 0; i--)
-    {
-      const NnUnit *u = &m->up[i];
-      float *in;
-      if (i == L - 1)
-        {
-          nn_relu_forward (m->r_in, m->bott, in_floats (u, n));
-          in = m->r_in;
-        }
-      else
-        {
-          /* The skip half of cat[i] has already fed the encoder's next level: ReLU in place. */
-          nn_relu_forward (m->cat[i], m->cat[i], in_floats (u, n));
-          in = m->cat[i];
-        }
-      nn_conv_transpose2d_forward (m->t[i], col, in, u->w, u->b, &u->geo, n);
-      if (i == 0)
-        nn_tanh_forward (out, m->t[0], out_floats (u, n));
-      else
-        {
-          float *y = up_out (m, m->cat, i, n);
-          norm_forward (u, y, m->t[i], m->uinv[i], m->t[i], n, train, train);
-          if (train && is_dropout_level (m, i))
-            nn_dropout_forward (y, m->mask[i], y, m->cfg.dropout, out_floats (u, n), rng);
-        }
-    }
-}
-
-/* dout: the gradient w.r.t. the generator's output image out. */
-static void
-decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out, const float *dout)
-{
-  float *col = m->scratch.base;
-  int L = m->levels;
-  int c8 = m->chs[L - 1];
-
-  nn_tanh_backward (m->dt[0], dout, out, out_floats (&m->up[0], n));
-  for (int i = 0; i < L; i++)
-    {
-      const NnUnit *u = &m->up[i];
-      if (i > 0)
-        {
-          float *dy = up_out (m, m->dcat, i, n);
-          size_t cnt = out_floats (u, n);
-          if (is_dropout_level (m, i))
-            for (size_t k = 0; k < cnt; k++)
-              dy[k] *= m->mask[i][k];
-          norm_backward (u, m->dt[i], dy, m->t[i], m->uinv[i], n, 1);
-        }
-      if (i == L - 1)
-        {
-          nn_conv_transpose2d_backward (m->dr_in, u->dw, u->db, col, m->dt[i], m->r_in, u->w,
-                                        &u->geo, n);
-          nn_relu_backward (m->dbott, m->dr_in, m->r_in, in_floats (u, n));
-        }
-      else
-        {
-          nn_conv_transpose2d_backward (m->dcat[i], u->dw, u->db, col, m->dt[i], m->cat[i], u->w,
-                                        &u->geo, n);
-          nn_relu_grad_inplace (m->dcat[i], m->cat[i], in_floats (u, n));
-        }
-    }
-  if (m->embed != NULL)
-    nn_embedding_backward (m->dembed, m->dbott + (size_t) c8 * n, style, m->cfg.embed_dim, n, 1);
-}
-
-/* The discriminator on in [2, N, S, S]; returns the logits (d_a of the last layer). */
-static const float *
-d_forward (NnPix2Pix *m, const float *in, int n)
-{
-  float *col = m->scratch.base;
-  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
-    {
-      const NnUnit *u = &m->disc[l];
-      int normed = u->has_bn || u->has_in;
-      const float *x = l == 0 ? in : m->d_a[l - 1];
-      nn_conv2d_forward (normed ? m->d_z[l] : m->d_a[l], col, x, u->w, u->b, &u->geo, n);
-      if (normed)
-        norm_forward (u, m->d_a[l], m->d_z[l], m->d_inv[l], m->d_z[l], n, 1, 1);
-      if (l < NN_P2P_D_LAYERS - 1)
-        nn_leaky_relu_forward (m->d_a[l], m->d_a[l], NN_P2P_LRELU_SLOPE, out_floats (u, n));
-    }
-  return m->d_a[NN_P2P_D_LAYERS - 1];
-}
-
-/* Back-propagates the logit gradient already in d_da[last]. param_grads: accumulate D's weight
- * gradients; din (may be NULL): receives the gradient w.r.t. the input pair. */
-static void
-d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float *din)
-{
-  float *col = m->scratch.base;
-  for (int l = NN_P2P_D_LAYERS - 1; l >= 0; l--)
-    {
-      const NnUnit *u = &m->disc[l];
-      const float *dy = m->d_da[l];
-      if (l < NN_P2P_D_LAYERS - 1)
-        nn_leaky_relu_grad_inplace (m->d_da[l], m->d_a[l], NN_P2P_LRELU_SLOPE, out_floats (u, n));
-      if (u->has_bn || u->has_in)
-        {
-          norm_backward (u, m->d_dz[l], m->d_da[l], m->d_z[l], m->d_inv[l], n, param_grads);
-          dy = m->d_dz[l];
-        }
-      nn_conv2d_backward (l == 0 ? din : m->d_da[l - 1], param_grads ? u->dw : NULL,
-                          param_grads ? u->db : NULL, col, dy, l == 0 ? in : m->d_a[l - 1], u->w,
-                          &u->geo, n);
-    }
-}
-
-static void
-zero_arena (NnArena *a)
-{
-  memset (a->base, 0, a->cap * sizeof (float));
+  nn_p2p_zero (m, a->base, a->cap);
 }
 
 static size_t
 logit_count (const NnPix2Pix *m, int n)
 {
-  return out_floats (&m->disc[NN_P2P_D_LAYERS - 1], n);
+  return nn_p2p_out_floats (&m->disc[NN_P2P_D_LAYERS - 1], n);
 }
 
 /* The discriminator's loss on one batch of logits, gradient (× scale) into dx. */
@@ -714,12 +533,9 @@ g_gan_loss (const NnPix2Pix *m, float *dx, const float *x, size_t cnt)
 }
 
 static double
-block_norm (const float *g, size_t n)
+block_norm (NnPix2Pix *m, const float *g, size_t n)
 {
-  double acc = 0.0;
-  for (size_t i = 0; i < n; i++)
-    acc += (double) g[i] * g[i];
-  return sqrt (acc);
+  return sqrt (nn_p2p_sum_squares (m, g, n));
 }
 
 static void
@@ -741,8 +557,8 @@ g_forward_train (NnPix2Pix *m, const float *src, const float *tgt, const int *st
   memcpy (m->in_real, src, img * sizeof (float));
   memcpy (m->in_real + img, tgt, img * sizeof (float));
   memcpy (m->in_fake, src, img * sizeof (float));
-  encoder_forward (m, &m->enc, src, n, 1, 1);
-  decoder_forward (m, style, n, 1, rng, m->in_fake + img);
+  nn_p2p_encoder_forward (m, &m->enc, src, n, 1, 1);
+  nn_p2p_decoder_forward (m, style, n, 1, rng, m->in_fake + img);
 }
 
 /* D's gradients on the real pair (label 1) and the detached generated pair (label 0), each half of
@@ -753,18 +569,18 @@ d_phase (NnPix2Pix *m, int n, NnStepStats *st)
   size_t cnt = logit_count (m, n);
   float *dlogit = m->d_da[NN_P2P_D_LAYERS - 1];
 
-  zero_arena (&m->d_grads);
-  zero_arena (&m->d_dact);
-  const float *logit = d_forward (m, m->in_real, n);
+  zero_arena (m, &m->d_grads);
+  zero_arena (m, &m->d_dact);
+  const float *logit = nn_p2p_d_forward (m, m->in_real, n);
   st->d_real = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 1, 0.5f);
-  d_backward (m, m->in_real, n, 1, NULL);
+  nn_p2p_d_backward (m, m->in_real, n, 1, NULL);
 
-  zero_arena (&m->d_dact);
-  logit = d_forward (m, m->in_fake, n);
+  zero_arena (m, &m->d_dact);
+  logit = nn_p2p_d_forward (m, m->in_fake, n);
   st->d_fake = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 0, 0.5f);
-  d_backward (m, m->in_fake, n, 1, NULL);
+  nn_p2p_d_backward (m, m->in_fake, n, 1, NULL);
   st->d_loss = st->d_real + st->d_fake;
-  st->d_grad_norm = (float) block_norm (m->d_grads.base, m->d_grads.cap);
+  st->d_grad_norm = (float) block_norm (m, m->d_grads.base, m->d_grads.cap);
 }
 
 /* G's gradients through the current D. */
@@ -777,34 +593,34 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *s
   float *dfake = m->din + img;
   int L = m->levels;
 
-  zero_arena (&m->g_grads);
-  zero_arena (&m->d_dact);
-  const float *logit = d_forward (m, m->in_fake, n);
+  zero_arena (m, &m->g_grads);
+  zero_arena (m, &m->d_dact);
+  const float *logit = nn_p2p_d_forward (m, m->in_fake, n);
   st->g_adv = g_gan_loss (m, m->d_da[NN_P2P_D_LAYERS - 1], logit, cnt);
-  d_backward (m, m->in_fake, n, 0, m->din);
+  nn_p2p_d_backward (m, m->in_fake, n, 0, m->din);
 
   st->g_l1 = nn_loss_l1 (dfake, fake, tgt, img, m->cfg.l1_weight);
   st->g_tv = m->cfg.tv_weight > 0.0f
                ? nn_loss_tv (dfake, fake, (size_t) n, m->cfg.size, m->cfg.size, m->cfg.tv_weight)
                : 0.0f;
 
-  zero_arena (&m->g_dact);
+  zero_arena (m, &m->g_dact);
   st->g_const = 0.0f;
   if (m->cfg.const_weight > 0.0f)
     {
       /* zi2zi's const loss: the generated glyph should encode like its source. The second pass
        * uses batch statistics but leaves the running ones to the main pass. */
-      encoder_forward (m, &m->cenc, fake, n, 1, 0);
+      nn_p2p_encoder_forward (m, &m->cenc, fake, n, 1, 0);
       st->g_const = nn_loss_mse (m->cenc.ds[L - 1], m->dbott, m->cenc.s[L - 1], m->bott,
-                                 out_floats (&m->down[L - 1], n), m->cfg.const_weight);
-      encoder_backward (m, &m->cenc, fake, dfake, n);
+                                 nn_p2p_out_floats (&m->down[L - 1], n), m->cfg.const_weight);
+      nn_p2p_encoder_backward (m, &m->cenc, fake, dfake, n);
     }
-  decoder_backward (m, style, n, fake, dfake);
-  encoder_backward (m, &m->enc, m->in_fake, NULL, n);
+  nn_p2p_decoder_backward (m, style, n, fake, dfake);
+  nn_p2p_encoder_backward (m, &m->enc, m->in_fake, NULL, n);
 
   st->g_loss = st->g_adv + m->cfg.l1_weight * st->g_l1 + m->cfg.const_weight * st->g_const
                + m->cfg.tv_weight * st->g_tv;
-  st->g_grad_norm = (float) block_norm (m->g_grads.base, m->g_grads.cap);
+  st->g_grad_norm = (float) block_norm (m, m->g_grads.base, m->g_grads.cap);
 }
 
 static int
@@ -884,7 +700,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   memcpy (bk_state, m->d_state.base, nd_state * sizeof (float));
   clip_block (m->d_grads.base, nd, st.d_grad_norm, m->cfg.clip_norm);
   m->t_d++;
-  nn_optim_step (&m->opt_d, lr_d, m->t_d, m->d_params.base, m->d_grads.base, m->d_state.base, nd);
+  nn_p2p_optim_step (m, &m->opt_d, lr_d, m->t_d, m->d_params.base, m->d_grads.base, m->d_state.base, nd);
 
   g_phase (m, tgt, style, n, &st);
   if (stats != NULL)
@@ -900,7 +716,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   size_t ng = m->g_params.cap;
   clip_block (m->g_grads.base, ng, st.g_grad_norm, m->cfg.clip_norm);
   m->t_g++;
-  nn_optim_step (&m->opt_g, lr_g, m->t_g, m->g_params.base, m->g_grads.base, m->g_state.base, ng);
+  nn_p2p_optim_step (m, &m->opt_g, lr_g, m->t_g, m->g_params.base, m->g_grads.base, m->g_state.base, ng);
   return NN_OK;
 }
 
@@ -913,8 +729,8 @@ nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, fl
     for (int i = 0; i < n; i++)
       if (style[i] < 0 || style[i] >= m->cfg.n_styles)
         return NN_ERR_INVALID;
-  encoder_forward (m, &m->enc, src, n, 0, 0);
-  decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
+  nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
+  nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
   return NN_OK;
 }
 

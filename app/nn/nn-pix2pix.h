@@ -119,6 +119,12 @@ NnStatus nn_pix2pix_compute (NnPix2Pix   *m,
                              NnRng       *rng,
                              NnStepStats *stats);
 
+/* The engine's own threads for this model (0: one per online processor, at most 4; the default at
+ * create and load). With more than one, each thread runs its own share of every layer with
+ * single-threaded OpenBLAS, so this sets OpenBLAS to one thread. Not during a step. */
+NnStatus nn_pix2pix_set_threads (NnPix2Pix *m, int threads);
+int      nn_pix2pix_get_threads (const NnPix2Pix *m);
+
 /* Replaces the loss weights, dropout, GAN loss and clipping of a built model (the architecture fields
  * must match; turning on the const loss needs a model built with const_weight > 0): NN_ERR_INVALID
  * otherwise. */

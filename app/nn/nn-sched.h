@@ -33,6 +33,10 @@ typedef struct {
   uint32_t bad_evals;
 } NnPlateauState;
 
+/* Defaults: STEP every 10 000 steps, gamma 0.5, floor base / 5 (zi2zi's 1e-3 → 2e-4); EXP every 1 000,
+ * gamma 0.99, no floor; COSINE total 100 000, min 0; PLATEAU gamma 0.5, patience 5, threshold 1e-3,
+ * floor base / 100; no warm-up. With warmup_steps W > 0, any schedule is scaled by (step + 1) / W for
+ * step < W (COSINE starts its decay after the warm-up; the others keep their decay points). */
 void  nn_sched_defaults (NnSchedConfig *cfg, NnSchedKind kind, float base_lr);
 void  nn_plateau_init (NnPlateauState *state);
 /* Feeds a validation metric (lower is better); returns 1 when the rate was just cut. */

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "zi-application.h"
 #include "zi-window.h"
+#include "resources/zimaru-resources.h"
 
 #include <glib/gi18n.h>
 
@@ -51,6 +52,10 @@ zi_application_startup (GApplication *app)
   g_autoptr(GSettingsSchema) schema = NULL;
 
   G_APPLICATION_CLASS (zi_application_parent_class)->startup (app);
+
+  /* The resources live in a static library: referencing them here makes the linker keep the object
+   * whose constructor registers them. */
+  g_assert (zimaru_get_resource () != NULL);
 
   gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),

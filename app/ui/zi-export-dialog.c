@@ -529,7 +529,6 @@ zi_export_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ZI_TYPE_EXPORT_DIALOG);
   G_OBJECT_CLASS (zi_export_dialog_parent_class)->dispose (object);
 }
 

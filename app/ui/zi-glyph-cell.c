@@ -114,8 +114,9 @@ zi_glyph_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       graphene_rect_t rect = GRAPHENE_RECT_INIT (x, PAD, self->size, self->size);
       gboolean missing = FALSE;
-      GdkTexture *texture = zi_glyph_cache_lookup (self->cache, self->c, self->kinds[k], self->size,
-                                                   &missing);
+      /* Render at device pixels, so HiDPI screens get sharp glyphs. */
+      GdkTexture *texture = zi_glyph_cache_lookup (self->cache, self->c, self->kinds[k],
+                                                   self->size * gtk_widget_get_scale_factor (widget), &missing);
       GdkRGBA ink = fg;
 
       if (self->kinds[k] == ZI_GLYPH_SOURCE)

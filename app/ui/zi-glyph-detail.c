@@ -22,6 +22,9 @@ struct _ZiGlyphDetail
   GtkLabel      *metrics_label;
   GtkDrawingArea *canvas;
   GtkDrawingArea *strip;
+  GtkWidget     *pick_box;
+  GtkLabel      *pick_label;
+  GtkMenuButton *pick_button;
 
   ZiGlyphCache  *cache;
   gulong         changed_id;
@@ -425,6 +428,9 @@ zi_glyph_detail_class_init (ZiGlyphDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, metrics_label);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, canvas);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, strip);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, pick_box);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, pick_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, pick_button);
   gtk_widget_class_install_property_action (widget_class, "detail.mode", "mode");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -559,4 +565,21 @@ zi_glyph_detail_get_metrics (ZiGlyphDetail *self, double *l1, double *ssim, doub
   *ssim = self->ssim;
   *iou = self->iou;
   return TRUE;
+}
+
+void
+zi_glyph_detail_set_pick_menu (ZiGlyphDetail *self, GMenuModel *menu)
+{
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+  g_return_if_fail (menu == NULL || G_IS_MENU_MODEL (menu));
+
+  gtk_menu_button_set_menu_model (self->pick_button, menu);
+  gtk_widget_set_visible (self->pick_box, menu != NULL);
+}
+
+void
+zi_glyph_detail_set_pick_label (ZiGlyphDetail *self, const char *text)
+{
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+  gtk_label_set_label (self->pick_label, text != NULL ? text : "");
 }

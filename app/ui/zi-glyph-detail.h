@@ -27,6 +27,9 @@ void        zi_glyph_detail_set_char (ZiGlyphDetail *self, gunichar c, ZiGlyphSt
 gunichar    zi_glyph_detail_get_char (ZiGlyphDetail *self);
 /* "source", "target", "generated", "onion" or "difference". */
 void        zi_glyph_detail_set_mode (ZiGlyphDetail *self, const char *mode);
+/* The per-glyph pick row: a menu of checkpoints to keep (NULL hides the row) and what is picked. */
+void        zi_glyph_detail_set_pick_menu (ZiGlyphDetail *self, GMenuModel *menu);
+void        zi_glyph_detail_set_pick_label (ZiGlyphDetail *self, const char *text);
 /* TRUE with the metrics of the first model's output for the current glyph, once both images exist. */
 gboolean    zi_glyph_detail_get_metrics (ZiGlyphDetail *self, double *l1, double *ssim, double *iou);
 

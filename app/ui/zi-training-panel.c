@@ -1243,13 +1243,20 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
 static void
 zi_training_panel_init (ZiTrainingPanel *self)
 {
-  GtkSpinButton *spins[] = { self->ngf_spin, self->batch_spin, self->l1_spin, self->lr_spin, self->beta1_spin,
-                             self->every_spin, self->gamma_spin, self->warmup_spin, self->min_lr_spin,
-                             self->steps_spin };
-  GtkDropDown *drops[] = { self->optimizer_dropdown, self->sched_dropdown };
   ZiTrainerConfig cfg = { 0 };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    /* The form fields the lr plot depends on. */
+    GtkSpinButton *spins[] = { self->lr_spin, self->every_spin, self->gamma_spin, self->warmup_spin,
+                               self->min_lr_spin, self->steps_spin };
+    GtkDropDown *drops[] = { self->optimizer_dropdown, self->sched_dropdown };
+
+    for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+      g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (form_changed_cb), self);
+    for (guint i = 0; i < G_N_ELEMENTS (drops); i++)
+      g_signal_connect_swapped (drops[i], "notify::selected", G_CALLBACK (form_changed_cb), self);
+  }
   self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) checkpoint_free);
   rebuild_paths (self);
 
@@ -1286,10 +1293,6 @@ zi_training_panel_init (ZiTrainingPanel *self)
   g_signal_connect_swapped (self->log_toggle, "toggled", G_CALLBACK (log_toggled_cb), self);
   g_signal_connect_swapped (self->x_dropdown, "notify::selected", G_CALLBACK (x_axis_changed_cb), self);
   g_signal_connect_swapped (self->preset_dropdown, "notify::selected", G_CALLBACK (preset_changed_cb), self);
-  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
-    g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (form_changed_cb), self);
-  for (guint i = 0; i < G_N_ELEMENTS (drops); i++)
-    g_signal_connect_swapped (drops[i], "notify::selected", G_CALLBACK (form_changed_cb), self);
 
   gtk_drawing_area_set_draw_func (self->lr_plot, draw_lr_plot_cb, self, NULL);
   gtk_drawing_area_set_draw_func (self->preview, draw_preview_cb, self, NULL);

@@ -11,10 +11,10 @@
 #include "zi-error.h"
 #include "zi-export-dialog.h"
 #include "zi-font.h"
+#include "zi-font-picker.h"
 #include "zi-glyph-cell.h"
 #include "zi-glyph-detail.h"
-#include "zi-metrics.h"
-#include "zi-model.h"
+#include "zi-worst-glyphs.h"
 #include "zi-picks.h"
 #include "zi-render.h"
 #include "zi-run.h"
@@ -69,6 +69,7 @@ struct _ZiWindow
   ZiBlockFilter         block;
   ZiFilter              filter;
   char                 *search;
+  gboolean              setting_search;  /* ignore the entry's own signal while we set its text */
   FontLoad             *fonts;
   GCancellable         *load_cancellable;
   gboolean              loaded;
@@ -192,7 +193,7 @@ font_load_thread (GTask *task, gpointer source_object, gpointer task_data, GCanc
   load->all = zi_charset_compute (load->source, NULL, ZI_CHARSET_SOURCE, ZI_BLOCK_ALL);
   load->shared = zi_charset_compute (load->source, load->target, ZI_CHARSET_SHARED, ZI_BLOCK_ALL);
   load->missing = zi_charset_compute (load->source, load->target, ZI_CHARSET_MISSING, ZI_BLOCK_ALL);
-  target_set = zi_charset_compute (load->target, NULL, ZI_CHARSET_TARGET, ZI_BLOCK_ALL);
+  target_set = zi_charset_compute (load->source, load->target, ZI_CHARSET_TARGET, ZI_BLOCK_ALL);
   load->target_bits = g_malloc0 (N_CODE_POINTS / 8);
   for (guint i = 0; i < target_set->len; i++)
     {
@@ -229,8 +230,9 @@ font_load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  load = g_task_get_task_data (task);
-  g_task_set_task_data (task, NULL, NULL);  /* the window owns it now */
+  /* Move the results out; the task frees the emptied shell. */
+  load = g_memdup2 (g_task_get_task_data (task), sizeof *load);
+  memset (g_task_get_task_data (task), 0, sizeof *load);
   font_load_free (self->fonts);
   self->fonts = load;
   self->loaded = TRUE;
@@ -455,8 +457,11 @@ zi_window_set_search (ZiWindow *self, const char *query)
 {
   g_return_if_fail (ZI_IS_WINDOW (self));
   set_str (&self->search, query);
+  /* Setting the text passes through "" (delete, then insert), which the entry reports at once. */
+  self->setting_search = TRUE;
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), query) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query != NULL ? query : "");
+  self->setting_search = FALSE;
   rebuild_list (self);
 }
 
@@ -472,7 +477,7 @@ static void
 search_changed_cb (ZiWindow *self, GtkSearchEntry *entry)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  if (g_strcmp0 (text, self->search) != 0)
+  if (!self->setting_search && g_strcmp0 (text, self->search) != 0)
     zi_window_set_search (self, text);
 }
 
@@ -509,6 +514,74 @@ zi_window_get_selected_char (ZiWindow *self)
   return zi_char_list_get_char (self->list, pos);
 }
 
+/* The detail pane's pick row: while comparing checkpoints of a run, the designer chooses per glyph
+ * which checkpoint's output export keeps (RUN/picks.json). */
+static void
+update_pick_row (ZiWindow *self)
+{
+  gunichar c = zi_window_get_selected_char (self);
+  const char *picked = self->picks != NULL && c != 0 ? zi_picks_get (self->picks, c) : NULL;
+  g_autofree char *label = picked != NULL ? g_strdup_printf (_("Picked: %s"), picked)
+                                          : g_strdup (_("Export uses the default checkpoint"));
+
+  zi_glyph_detail_set_pick_label (self->detail, label);
+}
+
+static void
+update_pick_menu (ZiWindow *self, const char * const *checkpoints, guint n)
+{
+  g_autoptr(GMenu) menu = NULL;
+
+  if (!self->comparing || zi_training_panel_get_run_dir (self->training_panel) == NULL)
+    {
+      zi_glyph_detail_set_pick_menu (self->detail, NULL);
+      return;
+    }
+  menu = g_menu_new ();
+  g_menu_append (menu, _("Default Checkpoint"), "win.pick-checkpoint::");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_path_get_basename (checkpoints[i]);
+      g_autofree char *label = g_strdup_printf (_("Column %u: %s"), i + 1, name);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.pick-checkpoint", g_variant_new_string (name));
+      g_menu_append_item (menu, item);
+    }
+  zi_glyph_detail_set_pick_menu (self->detail, G_MENU_MODEL (menu));
+  update_pick_row (self);
+}
+
+static void
+pick_checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  const char *run_dir = zi_training_panel_get_run_dir (self->training_panel);
+  gunichar c = zi_window_get_selected_char (self);
+  g_autoptr(GError) error = NULL;
+
+  if (c == 0 || run_dir == NULL)
+    return;
+  if (self->picks == NULL)
+    self->picks = zi_picks_new ();
+  if (name[0] == '\0')
+    zi_picks_unset (self->picks, c);
+  else if (!zi_picks_set (self->picks, c, name))
+    return;
+  if (!zi_picks_save (self->picks, run_dir, &error))
+    show_error (self, error->message);
+
+  /* Redraw the mark of the cell showing c. */
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
+      if (zi_glyph_cell_get_char (cell) == c)
+        zi_glyph_cell_set_char (cell, c, state_for (self, c));
+    }
+  update_pick_row (self);
+}
+
 static void
 selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *selection)
 {
@@ -527,6 +600,7 @@ selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *sel
   for (guint i = pos >= CONTEXT_RADIUS ? pos - CONTEXT_RADIUS : 0; i < MIN (n, pos + CONTEXT_RADIUS + 1); i++)
     g_string_append_unichar (context, zi_char_list_get_char (self->list, i));
   zi_glyph_detail_set_char (self->detail, c, state_for (self, c), context->str);
+  update_pick_row (self);
 }
 
 /* ---- Cells ------------------------------------------------------------------------------------ */
@@ -622,6 +696,7 @@ zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
   n = MIN (n, ZI_GLYPH_CACHE_MAX_MODELS);
   zi_glyph_cache_set_models (self->cache, n > 0 ? checkpoints : NULL);
   set_kinds (self, n);
+  update_pick_menu (self, checkpoints, n);
   g_clear_pointer (&self->worst, g_array_unref);
   if (self->filter == ZI_FILTER_WORST)
     worst_start (self);
@@ -629,104 +704,12 @@ zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
 
 /* ---- Worst N by validation error -------------------------------------------------------------- */
 
-typedef struct {
-  char     *checkpoint;
-  char     *source_spec;
-  char     *target_spec;
-  GArray   *chars;
-} WorstJob;
-
-static void
-worst_job_free (WorstJob *job)
-{
-  g_free (job->checkpoint);
-  g_free (job->source_spec);
-  g_free (job->target_spec);
-  g_array_unref (job->chars);
-  g_free (job);
-}
-
-typedef struct {
-  gunichar c;
-  double   l1;
-} Scored;
-
-static int
-compare_scored (gconstpointer a, gconstpointer b)
-{
-  double x = ((const Scored *) a)->l1, y = ((const Scored *) b)->l1;
-  return (x < y) - (x > y);
-}
-
-static void
-worst_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  WorstJob *job = task_data;
-  g_autoptr(ZiModel) model = NULL;
-  ZiFont *source = NULL, *target = NULL;
-  ZiPlacement sp, tp;
-  GError *error = NULL;
-  guint size, n = job->chars->len;
-  g_autofree guint8 *src = NULL;
-  g_autofree guint8 *tgt = NULL;
-  g_autofree guint8 *gen = NULL;
-  g_autofree float *a = NULL;
-  g_autofree float *b = NULL;
-  g_autoptr(GArray) scored = g_array_new (FALSE, FALSE, sizeof (Scored));
-  GArray *worst;
-
-  model = zi_model_load (job->checkpoint, &error);
-  if (model == NULL || (source = zi_font_open (job->source_spec, &error)) == NULL ||
-      (target = zi_font_open (job->target_spec, &error)) == NULL)
-    goto out;
-  size = zi_model_get_size (model);
-  if (!zi_placement_init (&sp, source, size, zi_model_get_em_fraction (model), &error) ||
-      !zi_placement_init (&tp, target, size, zi_model_get_em_fraction (model), &error))
-    goto out;
-  src = g_malloc0 ((gsize) n * size * size);
-  tgt = g_malloc0 ((gsize) n * size * size);
-  gen = g_malloc0 ((gsize) n * size * size);
-  for (guint i = 0; i < n; i++)
-    {
-      gunichar c = g_array_index (job->chars, gunichar, i);
-      zi_render_char (source, &sp, c, src + (gsize) i * size * size, NULL);
-      zi_render_char (target, &tp, c, tgt + (gsize) i * size * size, NULL);
-    }
-  if (!zi_model_generate (model, src, n, gen, NULL, NULL, cancellable, &error))
-    goto out;
-  a = g_new (float, size * size);
-  b = g_new (float, size * size);
-  for (guint i = 0; i < n; i++)
-    {
-      Scored s = { g_array_index (job->chars, gunichar, i), 0 };
-      for (guint p = 0; p < size * size; p++)
-        {
-          a[p] = gen[(gsize) i * size * size + p] / 255.0f;
-          b[p] = tgt[(gsize) i * size * size + p] / 255.0f;
-        }
-      s.l1 = zi_metrics_l1 (a, b, size * size);
-      g_array_append_val (scored, s);
-    }
-  g_array_sort (scored, compare_scored);
-  worst = g_array_new (FALSE, FALSE, sizeof (gunichar));
-  for (guint i = 0; i < MIN (scored->len, ZI_WORST_COUNT); i++)
-    g_array_append_val (worst, g_array_index (scored, Scored, i).c);
-
-out:
-  g_clear_pointer (&source, zi_font_free);
-  g_clear_pointer (&target, zi_font_free);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, worst, (GDestroyNotify) g_array_unref);
-}
-
 static void
 worst_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  ZiWindow *self = ZI_WINDOW (object);
+  g_autoptr(ZiWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GArray *worst = g_task_propagate_pointer (G_TASK (result), &error);
+  GArray *worst = zi_worst_glyphs_finish (result, &error);
 
   if (worst == NULL)
     {
@@ -744,8 +727,6 @@ static void
 worst_start (ZiWindow *self)
 {
   const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
-  g_autoptr(GTask) task = NULL;
-  WorstJob *job;
 
   if (self->worst != NULL || checkpoint == NULL || self->val_list == NULL || self->val_list->len == 0)
     return;
@@ -753,14 +734,8 @@ worst_start (ZiWindow *self)
   g_clear_object (&self->worst_cancellable);
   self->worst_cancellable = g_cancellable_new ();
 
-  job = g_new0 (WorstJob, 1);
-  job->checkpoint = g_strdup (checkpoint);
-  job->source_spec = g_strdup (self->source_spec);
-  job->target_spec = g_strdup (self->target_spec);
-  job->chars = g_array_ref (self->val_list);
-  task = g_task_new (self, self->worst_cancellable, worst_done_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) worst_job_free);
-  g_task_run_in_thread (task, worst_thread);
+  zi_worst_glyphs_async (checkpoint, self->source_spec, self->target_spec, self->val_list, ZI_WORST_COUNT,
+                         self->worst_cancellable, worst_done_cb, g_object_ref (self));
 }
 
 /* ---- Runs ------------------------------------------------------------------------------------- */
@@ -999,137 +974,44 @@ panel_failed_cb (ZiWindow *self, const char *message, ZiTrainingPanel *panel)
 /* ---- Fonts from the header bar ---------------------------------------------------------------- */
 
 static void
-font_chosen_cb (ZiWindow *self, int response, GtkFontChooserDialog *dialog)
+font_picked (GObject *owner, const char *spec, const char *error_message, gboolean source)
 {
-  if (response == GTK_RESPONSE_OK)
-    {
-      PangoFontFamily *family = gtk_font_chooser_get_font_family (GTK_FONT_CHOOSER (dialog));
-      const char *side = g_object_get_data (G_OBJECT (dialog), "side");
+  ZiWindow *self = ZI_WINDOW (owner);
 
-      if (family != NULL)
-        {
-          const char *name = pango_font_family_get_name (family);
-          if (g_str_equal (side, "source"))
-            zi_window_set_fonts (self, name, NULL);
-          else
-            zi_window_set_fonts (self, NULL, name);
-        }
-    }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (spec == NULL)
+    show_error (self, error_message);
+  else
+    zi_window_set_fonts (self, source ? spec : NULL, source ? NULL : spec);
+}
+
+static void
+source_picked_cb (GObject *owner, const char *spec, const char *error_message)
+{
+  font_picked (owner, spec, error_message, TRUE);
+}
+
+static void
+target_picked_cb (GObject *owner, const char *spec, const char *error_message)
+{
+  font_picked (owner, spec, error_message, FALSE);
 }
 
 static void
 choose_font_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  ZiWindow *self = ZI_WINDOW (widget);
-  const char *side = g_variant_get_string (parameter, NULL);
-  gboolean is_source = g_str_equal (side, "source");
-  GtkWidget *dialog = gtk_font_chooser_dialog_new (is_source ? _("Source Font") : _("Target Font"),
-                                                   GTK_WINDOW (self));
+  gboolean source = g_str_equal (g_variant_get_string (parameter, NULL), "source");
 
-  gtk_font_chooser_set_level (GTK_FONT_CHOOSER (dialog), GTK_FONT_CHOOSER_LEVEL_FAMILY);
-  gtk_font_chooser_set_preview_text (GTK_FONT_CHOOSER (dialog), "永東國酬愛鬱靈鷹袋 あア Aa");
-  g_object_set_data_full (G_OBJECT (dialog), "side", g_strdup (side), g_free);
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  g_signal_connect_swapped (dialog, "response", G_CALLBACK (font_chosen_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-face_chosen_cb (ZiWindow *self, GParamSpec *pspec, GtkDropDown *dropdown)
-{
-  const char *path = g_object_get_data (G_OBJECT (dropdown), "path");
-  const char *side = g_object_get_data (G_OBJECT (dropdown), "side");
-  g_autofree char *spec = g_strdup_printf ("%s#%u", path, gtk_drop_down_get_selected (dropdown));
-
-  zi_window_set_fonts (self, g_str_equal (side, "source") ? spec : NULL,
-                       g_str_equal (side, "target") ? spec : NULL);
-}
-
-/* A collection (TTC/OTC) holds several faces: let the user pick one, showing family and style. */
-static void
-choose_face (ZiWindow *self, const char *path, const char *side, int n_faces)
-{
-  GtkWidget *dialog = gtk_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *label = gtk_label_new (_("This file holds several faces. Which one?"));
-  g_autoptr(GtkStringList) faces = gtk_string_list_new (NULL);
-  GtkWidget *dropdown;
-
-  for (int i = 0; i < n_faces; i++)
-    {
-      g_autofree char *spec = g_strdup_printf ("%s#%d", path, i);
-      ZiFont *font = zi_font_open (spec, NULL);
-      g_autofree char *name = font != NULL
-        ? g_strdup_printf ("%d: %s %s", i, zi_font_get_family (font), zi_font_get_style (font))
-        : g_strdup_printf ("%d", i);
-      gtk_string_list_append (faces, name);
-      g_clear_pointer (&font, zi_font_free);
-    }
-  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&faces)), NULL);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), GTK_INVALID_LIST_POSITION);
-  g_object_set_data_full (G_OBJECT (dropdown), "path", g_strdup (path), g_free);
-  g_object_set_data_full (G_OBJECT (dropdown), "side", g_strdup (side), g_free);
-  g_signal_connect_swapped (dropdown, "notify::selected", G_CALLBACK (face_chosen_cb), self);
-
-  gtk_widget_set_margin_start (box, 24);
-  gtk_widget_set_margin_end (box, 24);
-  gtk_widget_set_margin_top (box, 24);
-  gtk_widget_set_margin_bottom (box, 24);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), dropdown);
-  gtk_window_set_child (GTK_WINDOW (dialog), box);
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Choose a Face"));
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-font_file_response_cb (ZiWindow *self, int response, GtkFileChooserNative *chooser)
-{
-  const char *side = g_object_get_data (G_OBJECT (chooser), "side");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-      ZiFont *font = path != NULL ? zi_font_open (path, &error) : NULL;
-
-      if (font == NULL)
-        show_error (self, error != NULL ? error->message : _("Only local font files can be opened."));
-      else if (zi_font_get_face_count (font) > 1)
-        choose_face (self, path, side, zi_font_get_face_count (font));
-      else
-        zi_window_set_fonts (self, g_str_equal (side, "source") ? path : NULL,
-                             g_str_equal (side, "target") ? path : NULL);
-      g_clear_pointer (&font, zi_font_free);
-    }
-  g_object_unref (chooser);
+  zi_font_picker_choose_installed (GTK_WINDOW (widget), source ? _("Source Font") : _("Target Font"),
+                                   G_OBJECT (widget), source ? source_picked_cb : target_picked_cb);
 }
 
 static void
 open_font_file_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  const char *side = g_variant_get_string (parameter, NULL);
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (g_str_equal (side, "source") ? _("Open a Source Font File")
-                                                              : _("Open a Target Font File"),
-                                 GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gboolean source = g_str_equal (g_variant_get_string (parameter, NULL), "source");
 
-  gtk_file_filter_set_name (filter, _("Fonts"));
-  gtk_file_filter_add_mime_type (filter, "font/*");
-  gtk_file_filter_add_mime_type (filter, "application/x-font-ttf");
-  gtk_file_filter_add_mime_type (filter, "application/vnd.ms-opentype");
-  gtk_file_filter_add_suffix (filter, "ttc");
-  gtk_file_filter_add_suffix (filter, "otc");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_set_data_full (G_OBJECT (chooser), "side", g_strdup (side), g_free);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_swapped (chooser, "response", G_CALLBACK (font_file_response_cb), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  zi_font_picker_open_file (GTK_WINDOW (widget), source ? _("Open a Source Font File") : _("Open a Target Font File"),
+                            G_OBJECT (widget), source ? source_picked_cb : target_picked_cb);
 }
 
 /* ---- Other actions ---------------------------------------------------------------------------- */
@@ -1318,7 +1200,6 @@ zi_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->worst_cancellable);
   g_clear_object (&self->worst_cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ZI_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_clear_object (&self->cache);
@@ -1396,11 +1277,13 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.pick-checkpoint", "s", pick_checkpoint_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "win.copy-char", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);

@@ -123,6 +123,8 @@ metric (guint64 step, gboolean val)
   m.val_l1 = 0.07;
   m.val_ssim = 0.75;
   m.val_iou = 0.6;
+  m.has_raw = val;
+  m.val_raw_ssim = 0.74;
   return m;
 }
 
@@ -156,6 +158,8 @@ test_metrics_round_trip (void)
   g_assert_cmpfloat_with_epsilon (last->lr_d, 1e-4, 1e-15);
   g_assert_true (last->has_val);
   g_assert_cmpfloat_with_epsilon (last->val_ssim, 0.75, 1e-12);
+  g_assert_true (last->has_raw);
+  g_assert_cmpfloat_with_epsilon (last->val_raw_ssim, 0.74, 1e-12);
   g_assert_false (g_array_index (back, ZiRunMetric, 0).has_val);
   g_clear_pointer (&back, g_array_unref);
 
@@ -243,6 +247,7 @@ test_checkpoint_names (void)
   g_assert_false (zi_run_parse_checkpoint_name ("step-.zck", &step));
   g_assert_false (zi_run_parse_checkpoint_name ("step-0001.zck.tmp-AB12", &step));
   g_assert_false (zi_run_parse_checkpoint_name ("best.json", &step));
+  g_assert_false (zi_run_parse_checkpoint_name ("step-00001500.ema.zck", &step));
   g_assert_false (zi_run_parse_checkpoint_name ("step-99999999999999999999999.zck", &step));
 }
 
@@ -268,8 +273,13 @@ test_retention (void)
   for (guint64 s = 100; s <= 1000; s += 100)
     {
       g_autofree char *p = zi_run_checkpoint_path (dir, s);
+      g_autofree char *e = zi_run_ema_path (p);
       touch (p);
+      touch (e);
     }
+  /* An average whose checkpoint never made it to disk (a crash between the two writes). */
+  g_autofree char *orphan = g_build_filename (ck, "step-00000050.ema.zck", NULL);
+  touch (orphan);
   /* A stray temporary file must be neither listed nor deleted. */
   g_autofree char *stray = g_build_filename (ck, "step-00001100.zck.tmp-XYZ", NULL);
   touch (stray);
@@ -286,6 +296,16 @@ test_retention (void)
   g_assert_cmpuint (g_array_index (steps, guint64, 1), ==, 800);
   g_assert_cmpuint (g_array_index (steps, guint64, 3), ==, 1000);
   g_assert_true (g_file_test (stray, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *kept = zi_run_checkpoint_path (dir, 200);
+    g_autofree char *kept_ema = zi_run_ema_path (kept);
+    g_autofree char *gone = zi_run_checkpoint_path (dir, 300);
+    g_autofree char *gone_ema = zi_run_ema_path (gone);
+    g_assert_true (g_str_has_suffix (kept_ema, "/step-00000200.ema.zck"));
+    g_assert_true (g_file_test (kept_ema, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (gone_ema, G_FILE_TEST_EXISTS));
+  }
   g_clear_pointer (&steps, g_array_unref);
 
   /* The best one among the newest is not counted twice. */

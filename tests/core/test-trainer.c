@@ -196,8 +196,9 @@ test_end_to_end (void)
   ZiTrainerConfig cfg;
   Recorder ra, rb, rb2;
 
-  /* A: all steps in one go. */
+  /* A: all steps in one go, with the generator's weights averaged. */
   tiny_config (&cfg, TOTAL);
+  cfg.ema_decay = 0.9f;
   recorder_init (&ra);
   {
     g_autoptr(ZiTrainer) t = zi_trainer_new (&cfg, run_a, &error);
@@ -224,6 +225,8 @@ test_end_to_end (void)
   g_assert_cmpfloat (v_end->validation.l1, <, 0.8 * v0->validation.l1);
   g_assert_cmpfloat (v_end->validation.base_ssim, >, 0.0);
   g_assert_cmpuint (v_end->validation.n, >=, 5);
+  g_assert_true (v_end->validation.has_raw);
+  g_assert_cmpfloat (v_end->validation.raw_l1, <, v0->validation.l1);
   const ZiTrainerEvent *pv = find_event (&ra, ZI_TRAINER_EVENT_PREVIEW, TOTAL);
   g_assert_nonnull (pv);
   g_assert_cmpuint (pv->preview.n, ==, 4);
@@ -287,6 +290,14 @@ test_end_to_end (void)
     g_assert_cmpuint (stepa, ==, TOTAL);
     g_assert_cmpuint (stepb, ==, TOTAL);
     g_assert_cmpmem (wa, na * sizeof (float), wb, nb * sizeof (float));
+    /* The averaged generator too. */
+    g_autofree char *ea = zi_run_ema_path (pa);
+    g_autofree char *eb = zi_run_ema_path (pb);
+    g_autofree float *ema_a = weights_of (ea, &na, &stepa);
+    g_autofree float *ema_b = weights_of (eb, &nb, &stepb);
+    g_assert_cmpuint (na, ==, nb);
+    g_assert_cmpmem (ema_a, na * sizeof (float), ema_b, nb * sizeof (float));
+    g_assert_true (memcmp (ema_a, wa, MIN (na, 1000) * sizeof (float)) != 0);
   }
 
   /* Generation through the library: the run directory means its newest checkpoint. */
@@ -362,6 +373,7 @@ test_nan_rollback (void)
   const ZiTrainerEvent *warning = NULL;
 
   tiny_config (&cfg, 14);
+  cfg.ema_decay = 0.5f;
   cfg.checkpoint_every = 5;
   cfg.log_every = 1;
   cfg.poison_step = 8;

@@ -15,6 +15,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+typedef struct {
+  gint64 start;
+  gint64 last;
+  guint  step;
+} Timing;
+
+/* Prints the elapsed time at every tenth of the work, to see where it goes. */
+static void
+progress_cb (guint64 done, guint64 total, gpointer user_data)
+{
+  Timing *t = user_data;
+
+  t->last = g_get_monotonic_time ();
+  if (done * 10 >= (guint64) t->step * total)
+    {
+      printf ("  %3u%%  %6.2f s\n", t->step * 10, (t->last - t->start) / 1e6);
+      t->step++;
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -30,7 +50,8 @@ main (int argc, char **argv)
   ZiExportSummary summary = { 0 };
   guint n = argc > 1 ? (guint) atoi (argv[1]) : 1000;
   const char *ckpt = argc > 2 && argv[2][0] ? argv[2] : NULL;
-  gint64 t0;
+  Timing timing = { 0, 0, 1 };
+  gint64 t0, t_charset = g_get_monotonic_time ();
 
   source = zi_font_open ("Noto Sans CJK TC", &error);
   target = source ? zi_font_open ("Zen Maru Gothic", &error) : NULL;
@@ -40,6 +61,8 @@ main (int argc, char **argv)
       return 1;
     }
   missing = zi_charset_compute (source, target, ZI_CHARSET_MISSING, ZI_BLOCK_CJK);
+  printf ("charset: %u missing CJK ideographs in %.2f s\n", missing->len,
+          (g_get_monotonic_time () - t_charset) / 1e6);
   if (n == 0 || n > missing->len)
     n = missing->len;
 
@@ -63,8 +86,9 @@ main (int argc, char **argv)
     options.n_threads = (guint) atoi (argv[3]);
 
   t0 = g_get_monotonic_time ();
-  if (!zi_export_run (src, target, (gunichar *) missing->data, n, out, &options, &summary, NULL, NULL,
-                      NULL, &error))
+  timing.start = t0;
+  if (!zi_export_run (src, target, (gunichar *) missing->data, n, out, &options, &summary, progress_cb,
+                      &timing, NULL, &error))
     {
       fprintf (stderr, "bench-export: %s\n", error->message);
       return 1;
@@ -76,6 +100,8 @@ main (int argc, char **argv)
           (g_get_monotonic_time () - t0) / 1e3 / MAX (summary.exported, 1),
           options.n_threads ? options.n_threads : g_get_num_processors ());
 
+  printf ("after the last glyph (manifest, UFO plists, syncfs, rename): %.2f s\n",
+          (g_get_monotonic_time () - timing.last) / 1e6);
   quoted = g_shell_quote (dir);
   cmd = g_strdup_printf ("rm -rf %s", quoted);
   if (system (cmd) != 0)

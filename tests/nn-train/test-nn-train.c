@@ -470,6 +470,8 @@ test_sched_fixed_step_exp (void)
   /* Exponential ×0.99 per 100 steps, floor 1e-3: step 50 → 1e-2·0.99^0.5 = 0.0099498744,
    * step 1000 → 1e-2·0.99^10 = 0.0090438208; 0.99^1000 ≈ 4.3e-5 is under the floor. */
   nn_sched_defaults (&cfg, NN_SCHED_EXP, 1e-2f);
+  g_assert_cmpfloat (cfg.gamma, ==, 0.99f);
+  g_assert_cmpuint (cfg.every, ==, 1000);
   cfg.every = 100;
   cfg.floor_lr = 1e-3f;
   assert_lr (&cfg, NULL, 0, 1e-2);
@@ -523,6 +525,10 @@ test_sched_plateau (void)
   NnPlateauState st;
 
   nn_sched_defaults (&cfg, NN_SCHED_PLATEAU, 1e-3f);
+  g_assert_cmpuint (cfg.patience, ==, 5);
+  g_assert_cmpfloat (cfg.gamma, ==, 0.5f);
+  g_assert_cmpfloat_with_epsilon (cfg.floor_lr, 1e-5, 1e-12);
+  g_assert_cmpuint (cfg.warmup_steps, ==, 0);
   cfg.patience = 2;
   cfg.threshold = 0.01f;
   cfg.floor_lr = 2e-4f;

@@ -174,6 +174,10 @@ test_conv2d (void)
   run_conv_case (0, 4, 3, 1, 1, 0, 5, 3, 3, 1);   /* 1×1: no column matrix */
   run_conv_case (0, 3, 2, 4, 1, 1, 6, 6, 2, 0);   /* PatchGAN's stride-1 layers */
   run_conv_case (0, 1, 2, 2, 3, 0, 7, 8, 1, 1);   /* stride larger than the kernel */
+  /* Few output channels: computed from the output side (Co·Hi·Wi < Ci·Ho·Wo). */
+  run_conv_case (0, 6, 1, 4, 1, 1, 7, 7, 3, 1);   /* the PatchGAN's last layer */
+  run_conv_case (0, 8, 2, 3, 2, 1, 7, 6, 3, 0);
+  run_conv_case (0, 5, 2, 4, 1, 1, 6, 6, 1, 1);
 }
 
 static void

@@ -1,0 +1,459 @@
+/* nn-pix2pix-pass.c — the forward and backward passes of the pix2pix model on the engine's threads.
+ *
+ * Threading (issue 9; 2 cores): every layer is one nn_pool_run whose parts write disjoint memory —
+ * convs split images or channels (nn-conv.h), norms split channels, element-wise work splits the
+ * range — and OpenBLAS runs single-threaded inside each part. A norm and the activation after it
+ * (or the activation gradient before its backward) are one task over the same channels, so the data
+ * is still in cache for the second loop. Dropout draws its mask on one thread, in order, so a run is
+ * the same whatever the thread count; every other result is too, except the gradient norms, which
+ * sum per-thread partials. Shapes are CNHW (nn-conv.h); the helpers below are static and checked by
+ * the model's own invariants, not user input. */
+#include "nn-pix2pix-private.h"
+
+#include <string.h>
+
+#include "nn-act.h"
+#include "nn-misc.h"
+#include "nn-norm.h"
+#include "nn-reduce.h"
+
+/* ---- convolutions ---- */
+
+typedef struct {
+  NnPix2Pix    *m;
+  const NnUnit *u;
+  float        *y, *dx;
+  const float  *x, *dy;
+  int           n, param_grads;
+} ConvTask;
+
+static void
+conv_forward_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_conv2d_forward_part (t->y, t->m->scratch.base, t->x, t->u->w, t->u->b, &t->u->geo, t->n, part,
+                          parts);
+}
+
+static void
+conv_backward_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_conv2d_backward_part (t->dx, t->param_grads ? t->u->dw : NULL,
+                           t->param_grads ? t->u->db : NULL, t->m->scratch.base, t->dy, t->x,
+                           t->u->w, &t->u->geo, t->n, part, parts);
+}
+
+static void
+convt_forward_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_conv_transpose2d_forward_part (t->y, t->m->scratch.base, t->x, t->u->w, t->u->b, &t->u->geo,
+                                    t->n, part, parts);
+}
+
+static void
+convt_backward_weight_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_conv_transpose2d_backward_weight_part (t->u->dw, t->u->db, t->m->scratch.base, t->dy, t->x,
+                                            &t->u->geo, t->n, part, parts);
+}
+
+static void
+convt_backward_data_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_conv_transpose2d_backward_data_part (t->dx, t->m->scratch.base, t->dy, t->u->w, &t->u->geo,
+                                          t->n, part, parts);
+}
+
+static void
+conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
+{
+  ConvTask t = { .m = m, .u = u, .y = y, .x = x, .n = n };
+  nn_pool_run (m->pool, u->geo.transposed ? convt_forward_task : conv_forward_task, &t);
+}
+
+static void
+conv_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const float *x, int n,
+               int param_grads)
+{
+  ConvTask t = { .m = m, .u = u, .dx = dx, .dy = dy, .x = x, .n = n, .param_grads = param_grads };
+  if (!u->geo.transposed)
+    {
+      nn_pool_run (m->pool, conv_backward_task, &t);
+      return;
+    }
+  /* The input gradient needs every row of the column matrix: a second run. */
+  nn_pool_run (m->pool, convt_backward_weight_task, &t);
+  if (dx != NULL)
+    nn_pool_run (m->pool, convt_backward_data_task, &t);
+}
+
+/* ---- normalisation with the activation around it ---- */
+
+typedef enum {
+  ACT_NONE,
+  ACT_LRELU,   /* forward: act_out = LeakyReLU(y) */
+} NormAct;
+
+typedef struct {
+  const NnUnit *u;
+  /* forward */
+  float        *y, *z, *inv, *act_out;
+  const float  *x;
+  int           train, update;
+  NormAct       act;
+  /* backward */
+  float        *dx, *dy_inout;
+  const float  *xhat, *xinv, *act_y, *mask;
+  int           param_grads;
+  int           n;
+} NormTask;
+
+static void
+norm_forward_task (void *p, int part, int parts)
+{
+  NormTask *t = p;
+  const NnUnit *u = t->u;
+  size_t hw = (size_t) u->geo.ho * u->geo.wo;
+  size_t m = (size_t) t->n * hw;
+  int c0, cc;
+  nn_pool_split (u->geo.co, part, parts, &c0, &cc);
+  if (cc == 0)
+    return;
+  size_t off = (size_t) c0 * m;
+  if (u->has_bn)
+    {
+      if (t->train)
+        nn_batchnorm2d_forward_train (t->y + off, t->z + off, t->inv + c0,
+                                      t->update ? u->run_mean + c0 : NULL,
+                                      t->update ? u->run_var + c0 : NULL, t->x + off, u->gamma + c0,
+                                      u->beta + c0, cc, m, NN_BN_MOMENTUM, NN_NORM_EPS);
+      else
+        nn_batchnorm2d_forward_eval (t->y + off, t->x + off, u->gamma + c0, u->beta + c0,
+                                     u->run_mean + c0, u->run_var + c0, cc, m, NN_NORM_EPS);
+    }
+  else
+    nn_instancenorm2d_forward (t->y + off, t->z + off, t->inv + (size_t) c0 * t->n, t->x + off, NULL,
+                               NULL, cc, t->n, hw, NN_NORM_EPS);
+  if (t->act == ACT_LRELU)
+    nn_leaky_relu_forward (t->act_out + off, t->y + off, NN_P2P_LRELU_SLOPE, (size_t) cc * m);
+}
+
+/* y = norm(x) (x̂ cached in z, which may be x), then optionally act_out = LeakyReLU(y). */
+static void
+norm_forward (NnPix2Pix *m, const NnUnit *u, float *y, float *z, float *inv, const float *x, int n,
+              int train, int update, NormAct act, float *act_out)
+{
+  NormTask t = { .u = u, .y = y, .z = z, .inv = inv, .x = x, .n = n, .train = train,
+                 .update = update, .act = act, .act_out = act_out };
+  nn_pool_run (m->pool, norm_forward_task, &t);
+}
+
+static void
+norm_backward_task (void *p, int part, int parts)
+{
+  NormTask *t = p;
+  const NnUnit *u = t->u;
+  size_t hw = (size_t) u->geo.ho * u->geo.wo;
+  size_t m = (size_t) t->n * hw;
+  int c0, cc;
+  nn_pool_split (u->geo.co, part, parts, &c0, &cc);
+  if (cc == 0)
+    return;
+  size_t off = (size_t) c0 * m, cnt = (size_t) cc * m;
+  float *dy = t->dy_inout + off;
+  /* The gradient that arrives is taken through the layer after the norm first, in place. */
+  if (t->act_y != NULL)
+    nn_leaky_relu_grad_inplace (dy, t->act_y + off, NN_P2P_LRELU_SLOPE, cnt);
+  if (t->mask != NULL)
+    for (size_t i = 0; i < cnt; i++)
+      dy[i] *= t->mask[off + i];
+  if (u->has_bn)
+    nn_batchnorm2d_backward (t->dx + off, t->param_grads ? u->dgamma + c0 : NULL,
+                             t->param_grads ? u->dbeta + c0 : NULL, dy, t->xhat + off, t->xinv + c0,
+                             u->gamma + c0, cc, m);
+  else
+    nn_instancenorm2d_backward (t->dx + off, NULL, NULL, dy, t->xhat + off,
+                                t->xinv + (size_t) c0 * t->n, NULL, cc, t->n, hw);
+}
+
+/* dx += norm'(dy'), where dy' = dy_inout·LeakyReLU'(act_y) (act_y not NULL) and/or ·mask (dropout,
+ * not NULL), computed in place in dy_inout. */
+static void
+norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, float *dy_inout, const float *xhat,
+               const float *inv, int n, int param_grads, const float *act_y, const float *mask)
+{
+  NormTask t = { .u = u, .dx = dx, .dy_inout = dy_inout, .xhat = xhat, .xinv = inv, .n = n,
+                 .param_grads = param_grads, .act_y = act_y, .mask = mask };
+  nn_pool_run (m->pool, norm_backward_task, &t);
+}
+
+/* ---- element-wise work ---- */
+
+typedef enum {
+  EW_LRELU,           /* a = LeakyReLU(b) */
+  EW_LRELU_BACKWARD,  /* a += LeakyReLU'(c)·b */
+  EW_LRELU_GRAD,      /* a *= LeakyReLU'(c) */
+  EW_RELU,            /* a = ReLU(b) */
+  EW_RELU_BACKWARD,   /* a += ReLU'(c)·b */
+  EW_RELU_GRAD,       /* a *= ReLU'(c) */
+  EW_TANH,            /* a = tanh(b) */
+  EW_TANH_BACKWARD,   /* a += (1 - c²)·b */
+  EW_ZERO,            /* a = 0 */
+  EW_SUM_SQUARES,     /* partial[part] = Σ b² */
+} EwKind;
+
+typedef struct {
+  EwKind       kind;
+  float       *a;
+  const float *b, *c;
+  size_t       n;
+  double       partial[64];
+} EwTask;
+
+static void
+ew_task (void *p, int part, int parts)
+{
+  EwTask *t = p;
+  /* Split on 16-float boundaries so that no two parts share a cache line. */
+  size_t blocks = (t->n + 15) / 16;
+  size_t first = blocks * part / parts * 16, last = blocks * (part + 1) / parts * 16;
+  if (last > t->n)
+    last = t->n;
+  if (first >= last)
+    {
+      t->partial[part] = 0.0;
+      return;
+    }
+  size_t cnt = last - first;
+  float *a = t->a != NULL ? t->a + first : NULL;
+  const float *b = t->b != NULL ? t->b + first : NULL;
+  const float *c = t->c != NULL ? t->c + first : NULL;
+  switch (t->kind)
+    {
+    case EW_LRELU: nn_leaky_relu_forward (a, b, NN_P2P_LRELU_SLOPE, cnt); break;
+    case EW_LRELU_BACKWARD: nn_leaky_relu_backward (a, b, c, NN_P2P_LRELU_SLOPE, cnt); break;
+    case EW_LRELU_GRAD: nn_leaky_relu_grad_inplace (a, c, NN_P2P_LRELU_SLOPE, cnt); break;
+    case EW_RELU: nn_relu_forward (a, b, cnt); break;
+    case EW_RELU_BACKWARD: nn_relu_backward (a, b, c, cnt); break;
+    case EW_RELU_GRAD: nn_relu_grad_inplace (a, c, cnt); break;
+    case EW_TANH: nn_tanh_forward (a, b, cnt); break;
+    case EW_TANH_BACKWARD: nn_tanh_backward (a, b, c, cnt); break;
+    case EW_ZERO: memset (a, 0, cnt * sizeof (float)); break;
+    case EW_SUM_SQUARES: t->partial[part] = nn_reduce_sq_dev (b, cnt, 0.0f); break;
+    default: break;
+    }
+}
+
+static double
+ew (NnPix2Pix *m, EwKind kind, float *a, const float *b, const float *c, size_t n)
+{
+  EwTask t = { .kind = kind, .a = a, .b = b, .c = c, .n = n };
+  nn_pool_run (m->pool, ew_task, &t);
+  double sum = 0.0;
+  if (kind == EW_SUM_SQUARES)
+    for (int i = 0; i < nn_pool_threads (m->pool); i++)
+      sum += t.partial[i];
+  return sum;
+}
+
+void
+nn_p2p_zero (NnPix2Pix *m, float *p, size_t n)
+{
+  ew (m, EW_ZERO, p, NULL, NULL, n);
+}
+
+double
+nn_p2p_sum_squares (NnPix2Pix *m, const float *p, size_t n)
+{
+  return ew (m, EW_SUM_SQUARES, NULL, p, NULL, n);
+}
+
+typedef struct {
+  const NnOptConfig *cfg;
+  float              lr;
+  uint64_t           t;
+  float             *params, *state;
+  const float       *grads;
+  size_t             n;
+} OptTask;
+
+static void
+optim_task (void *p, int part, int parts)
+{
+  OptTask *t = p;
+  int c0, cc;
+  nn_pool_split (NN_P2P_OPT_CHUNKS, part, parts, &c0, &cc);
+  for (int c = c0; c < c0 + cc; c++)
+    {
+      size_t a = t->n * c / NN_P2P_OPT_CHUNKS, b = t->n * (c + 1) / NN_P2P_OPT_CHUNKS;
+      /* Each rule's state is k floats per parameter, laid out per chunk. */
+      nn_optim_step (t->cfg, t->lr, t->t, t->params + a, t->grads + a,
+                     t->state + nn_optim_state_floats (t->cfg, a), b - a);
+    }
+}
+
+void
+nn_p2p_optim_step (NnPix2Pix *m, const NnOptConfig *cfg, float lr, uint64_t t, float *params,
+                   const float *grads, float *state, size_t n)
+{
+  OptTask task = { .cfg = cfg, .lr = lr, .t = t, .params = params, .grads = grads, .state = state,
+                   .n = n };
+  nn_pool_run (m->pool, optim_task, &task);
+}
+
+/* ---- the generator ---- */
+
+void
+nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int train,
+                        int update_running)
+{
+  for (int i = 0; i < m->levels; i++)
+    {
+      const NnUnit *u = &m->down[i];
+      int normed = u->has_bn || u->has_in;
+      int last = i == m->levels - 1;
+      /* In evaluation mode batch norm does not cache x̂, so the conv output may stay in z. */
+      conv_forward (m, u, normed ? p->z[i] : p->s[i], i == 0 ? x : p->a[i], n);
+      if (normed)
+        norm_forward (m, u, p->s[i], p->z[i], p->inv[i], p->z[i], n, train, update_running,
+                      last ? ACT_NONE : ACT_LRELU, last ? NULL : p->a[i + 1]);
+      else if (!last)
+        ew (m, EW_LRELU, p->a[i + 1], p->s[i], NULL, nn_p2p_out_floats (u, n));
+    }
+}
+
+void
+nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n)
+{
+  for (int i = m->levels - 1; i >= 0; i--)
+    {
+      const NnUnit *u = &m->down[i];
+      float *dy = p->ds[i];
+      if (u->has_bn || u->has_in)
+        {
+          norm_backward (m, u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1, NULL, NULL);
+          dy = p->dz[i];
+        }
+      conv_backward (m, u, i == 0 ? dx0 : p->da[i], dy, i == 0 ? x : p->a[i], n, 1);
+      if (i > 0)
+        ew (m, EW_LRELU_BACKWARD, p->ds[i - 1], p->da[i], p->a[i], nn_p2p_in_floats (u, n));
+    }
+}
+
+/* The second half of cat[i - 1]: where decoder block i writes its output. */
+static float *
+up_out (NnPix2Pix *m, float **cat, int i, int n)
+{
+  return cat[i - 1] + nn_p2p_out_floats (&m->up[i], n);
+}
+
+void
+nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng, float *out)
+{
+  int L = m->levels;
+  int c8 = m->chs[L - 1];
+
+  if (m->embed != NULL)
+    nn_embedding_forward (m->bott + (size_t) c8 * n, m->embed, style, m->cfg.embed_dim, n, 1);
+  for (int i = L - 1; i >= 0; i--)
+    {
+      const NnUnit *u = &m->up[i];
+      float *in;
+      if (i == L - 1)
+        {
+          ew (m, EW_RELU, m->r_in, m->bott, NULL, nn_p2p_in_floats (u, n));
+          in = m->r_in;
+        }
+      else
+        {
+          /* The skip half of cat[i] has already fed the encoder's next level: ReLU in place. */
+          ew (m, EW_RELU, m->cat[i], m->cat[i], NULL, nn_p2p_in_floats (u, n));
+          in = m->cat[i];
+        }
+      conv_forward (m, u, m->t[i], in, n);
+      if (i == 0)
+        ew (m, EW_TANH, out, m->t[0], NULL, nn_p2p_out_floats (u, n));
+      else
+        {
+          float *y = up_out (m, m->cat, i, n);
+          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train, ACT_NONE, NULL);
+          /* One thread draws the mask, in order: the same run whatever the thread count. */
+          if (train && nn_p2p_is_dropout_level (m, i))
+            nn_dropout_forward (y, m->mask[i], y, m->cfg.dropout, nn_p2p_out_floats (u, n), rng);
+        }
+    }
+}
+
+void
+nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out,
+                         const float *dout)
+{
+  int L = m->levels;
+  int c8 = m->chs[L - 1];
+
+  ew (m, EW_TANH_BACKWARD, m->dt[0], dout, out, nn_p2p_out_floats (&m->up[0], n));
+  for (int i = 0; i < L; i++)
+    {
+      const NnUnit *u = &m->up[i];
+      if (i > 0)
+        norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1, NULL,
+                       nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
+      if (i == L - 1)
+        {
+          conv_backward (m, u, m->dr_in, m->dt[i], m->r_in, n, 1);
+          ew (m, EW_RELU_BACKWARD, m->dbott, m->dr_in, m->r_in, nn_p2p_in_floats (u, n));
+        }
+      else
+        {
+          conv_backward (m, u, m->dcat[i], m->dt[i], m->cat[i], n, 1);
+          ew (m, EW_RELU_GRAD, m->dcat[i], NULL, m->cat[i], nn_p2p_in_floats (u, n));
+        }
+    }
+  if (m->embed != NULL)
+    nn_embedding_backward (m->dembed, m->dbott + (size_t) c8 * n, style, m->cfg.embed_dim, n, 1);
+}
+
+/* ---- the discriminator ---- */
+
+const float *
+nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n)
+{
+  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+    {
+      const NnUnit *u = &m->disc[l];
+      int normed = u->has_bn || u->has_in;
+      int last = l == NN_P2P_D_LAYERS - 1;
+      conv_forward (m, u, normed ? m->d_z[l] : m->d_a[l], l == 0 ? in : m->d_a[l - 1], n);
+      if (normed)
+        norm_forward (m, u, m->d_a[l], m->d_z[l], m->d_inv[l], m->d_z[l], n, 1, 1, ACT_LRELU,
+                      m->d_a[l]);
+      else if (!last)
+        ew (m, EW_LRELU, m->d_a[l], m->d_a[l], NULL, nn_p2p_out_floats (u, n));
+    }
+  return m->d_a[NN_P2P_D_LAYERS - 1];
+}
+
+void
+nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float *din)
+{
+  for (int l = NN_P2P_D_LAYERS - 1; l >= 0; l--)
+    {
+      const NnUnit *u = &m->disc[l];
+      const float *dy = m->d_da[l];
+      int last = l == NN_P2P_D_LAYERS - 1;
+      if (u->has_bn || u->has_in)
+        {
+          norm_backward (m, u, m->d_dz[l], m->d_da[l], m->d_z[l], m->d_inv[l], n, param_grads,
+                         last ? NULL : m->d_a[l], NULL);
+          dy = m->d_dz[l];
+        }
+      else if (!last)
+        ew (m, EW_LRELU_GRAD, m->d_da[l], NULL, m->d_a[l], nn_p2p_out_floats (u, n));
+      conv_backward (m, u, l == 0 ? din : m->d_da[l - 1], dy, l == 0 ? in : m->d_a[l - 1], n,
+                     param_grads);
+    }
+}

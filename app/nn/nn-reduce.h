@@ -1,0 +1,97 @@
+/* nn-reduce.h — sums over float arrays that are both fast and accurate enough for the engine's
+ * statistics (batch-norm moments, bias gradients, gradient norms).
+ *
+ * A plain `double acc += x[i]` loop is neither: GCC may not reorder floating-point additions, so it
+ * keeps one scalar dependency chain (4 cycles per value, measured 3% of a training step in batch
+ * norm alone). Here 16 independent float lanes sum blocks of 1024 values (the fixed-width inner loop
+ * vectorises without reassociation), and block totals are added in double, so a sum of a million
+ * values carries the error of a 64-value float sum at most. Internal to app/nn. */
+#pragma once
+
+#include <stddef.h>
+
+#define NN_REDUCE_LANES 16
+#define NN_REDUCE_BLOCK 1024
+
+/* Σ x[i]. */
+static inline double
+nn_reduce_sum (const float *x, size_t n)
+{
+  double total = 0.0;
+  for (size_t i = 0; i < n;)
+    {
+      size_t end = n - i > NN_REDUCE_BLOCK ? i + NN_REDUCE_BLOCK : n;
+      float acc[NN_REDUCE_LANES] = { 0 };
+      for (; i + NN_REDUCE_LANES <= end; i += NN_REDUCE_LANES)
+        for (int j = 0; j < NN_REDUCE_LANES; j++)
+          acc[j] += x[i + j];
+      for (; i < end; i++)
+        acc[0] += x[i];
+      double block = 0.0;
+      for (int j = 0; j < NN_REDUCE_LANES; j++)
+        block += acc[j];
+      total += block;
+    }
+  return total;
+}
+
+/* Σ (x[i] - c)². */
+static inline double
+nn_reduce_sq_dev (const float *x, size_t n, float c)
+{
+  double total = 0.0;
+  for (size_t i = 0; i < n;)
+    {
+      size_t end = n - i > NN_REDUCE_BLOCK ? i + NN_REDUCE_BLOCK : n;
+      float acc[NN_REDUCE_LANES] = { 0 };
+      for (; i + NN_REDUCE_LANES <= end; i += NN_REDUCE_LANES)
+        for (int j = 0; j < NN_REDUCE_LANES; j++)
+          {
+            float d = x[i + j] - c;
+            acc[j] += d * d;
+          }
+      for (; i < end; i++)
+        {
+          float d = x[i] - c;
+          acc[0] += d * d;
+        }
+      double block = 0.0;
+      for (int j = 0; j < NN_REDUCE_LANES; j++)
+        block += acc[j];
+      total += block;
+    }
+  return total;
+}
+
+/* Σ a[i] and Σ a[i]·b[i] in one pass. */
+static inline void
+nn_reduce_sum_dot (const float *a, const float *b, size_t n, double *sum_a, double *dot_ab)
+{
+  double ta = 0.0, tab = 0.0;
+  for (size_t i = 0; i < n;)
+    {
+      size_t end = n - i > NN_REDUCE_BLOCK ? i + NN_REDUCE_BLOCK : n;
+      float sa[NN_REDUCE_LANES] = { 0 }, sab[NN_REDUCE_LANES] = { 0 };
+      for (; i + NN_REDUCE_LANES <= end; i += NN_REDUCE_LANES)
+        for (int j = 0; j < NN_REDUCE_LANES; j++)
+          {
+            sa[j] += a[i + j];
+            sab[j] += a[i + j] * b[i + j];
+          }
+      for (; i < end; i++)
+        {
+          sa[0] += a[i];
+          sab[0] += a[i] * b[i];
+        }
+      double ba = 0.0, bab = 0.0;
+      for (int j = 0; j < NN_REDUCE_LANES; j++)
+        {
+          ba += sa[j];
+          bab += sab[j];
+        }
+      ta += ba;
+      tab += bab;
+    }
+  *sum_a = ta;
+  *dot_ab = tab;
+}

@@ -1,0 +1,627 @@
+/* test-window.c — the real window under Xvfb with the default fonts: grid counts, selection and the
+ * detail pane, search, a tiny training run from the panel (points reach the chart, pause / resume /
+ * stop, the worst frame time), checkpoint comparison in the grid, opening a run made by the CLI, the
+ * export dialog, and the chart widget on its own. A screenshot of the window during training is
+ * written to data/screenshots/training.png when ZIMARU_SCREENSHOT_DIR names the directory. */
+#include "config.h"
+
+#include "zi-application.h"
+#include "zi-char-list.h"
+#include "zi-chart.h"
+#include "zi-export-dialog.h"
+#include "zi-glyph-detail.h"
+#include "zi-run.h"
+#include "zi-window.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <unistd.h>
+
+static ZiApplication *app;
+static ZiWindow *window;
+static char *tmp_dir;
+
+/* A small set of kana and kanji for training: quick to render, enough for a split. */
+#define TINY_CHARS "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん永東國"
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until cond holds or seconds pass; returns cond's last value. */
+static gboolean
+wait_for (Condition cond, gpointer data, double seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add ((guint) (seconds * 1000), timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin (double seconds)
+{
+  wait_for (never, NULL, seconds);
+}
+
+static gboolean
+window_loaded (gpointer data)
+{
+  return zi_window_is_loaded (window);
+}
+
+static guint
+count_in_range (GListModel *model, gunichar lo, gunichar hi)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ZiGlyphItem) item = g_list_model_get_item (model, i);
+      gunichar c = zi_glyph_item_get_char (item);
+      n += c >= lo && c <= hi;
+    }
+  return n;
+}
+
+/* Renders the window into a PNG through its own renderer (no screen grab needed). */
+static void
+save_screenshot (GtkWidget *widget, const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, w, h);
+}
+
+/* ---- Grid ------------------------------------------------------------------------------------- */
+
+static void
+test_grid_counts (void)
+{
+  GListModel *model = zi_window_get_grid_model (window);
+  guint all, shared, missing;
+
+  g_assert_true (wait_for (window_loaded, NULL, 60));
+  g_assert_null (zi_window_get_error (window));
+
+  zi_window_set_block (window, "cjk");
+  zi_window_set_filter (window, ZI_FILTER_SHARED);
+  shared = g_list_model_get_n_items (model);
+  /* The measured fact: 6,682 shared ideographs in U+4E00–9FFF. */
+  g_assert_cmpuint (count_in_range (model, 0x4E00, 0x9FFF), ==, 6682);
+  g_assert_cmpuint (shared, >=, 6682);
+
+  zi_window_set_filter (window, ZI_FILTER_ALL);
+  all = g_list_model_get_n_items (model);
+  g_assert_cmpuint (count_in_range (model, 0x4E00, 0x9FFF), ==, 20976);
+
+  zi_window_set_filter (window, ZI_FILTER_MISSING);
+  missing = g_list_model_get_n_items (model);
+  g_assert_cmpuint (missing, ==, all - shared);
+  g_test_message ("cjk block: all %u, shared %u, missing %u", all, shared, missing);
+
+  zi_window_set_block (window, "kana");
+  zi_window_set_filter (window, ZI_FILTER_SHARED);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 100);
+  g_assert_cmpuint (count_in_range (model, 0x4E00, 0x9FFF), ==, 0);
+
+  zi_window_set_block (window, "cjk");
+  zi_window_set_filter (window, ZI_FILTER_ALL);
+}
+
+typedef struct {
+  ZiGlyphCache *cache;
+  guint64       renders;
+} RenderWait;
+
+static gboolean
+cache_settled (gpointer data)
+{
+  RenderWait *w = data;
+  return zi_glyph_cache_get_renders (w->cache) > w->renders && zi_glyph_cache_get_pending (w->cache) == 0;
+}
+
+static void
+test_grid_renders_off_thread (void)
+{
+  RenderWait w = { zi_window_get_cache (window), 0 };
+  GListModel *model = zi_window_get_grid_model (window);
+  gint64 t0 = g_get_monotonic_time ();
+
+  zi_window_show_page (window, "glyphs");
+  w.renders = zi_glyph_cache_get_renders (w.cache);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 20000);
+  /* Visible cells ask the cache; the worker renders and the loop delivers. */
+  g_assert_true (wait_for (cache_settled, &w, 30));
+  g_test_message ("first screen of glyphs rendered in %.0f ms (%" G_GUINT64_FORMAT " images)",
+                  (g_get_monotonic_time () - t0) / 1000.0, zi_glyph_cache_get_renders (w.cache));
+
+  /* A texture for a visible character is now in the store. */
+  {
+    g_autoptr(ZiGlyphItem) item = g_list_model_get_item (model, 0);
+    gboolean missing = TRUE;
+    /* 56 px: the grid's default zoom. */
+    g_assert_nonnull (zi_glyph_cache_lookup (w.cache, zi_glyph_item_get_char (item), ZI_GLYPH_SOURCE, 56, &missing));
+    g_assert_false (missing);
+  }
+}
+
+typedef struct {
+  ZiGlyphCache *cache;
+  gunichar      c;
+  ZiGlyphKind   kind;
+  guint         size;
+} CoverageWait;
+
+static gboolean
+coverage_ready (gpointer data)
+{
+  CoverageWait *w = data;
+  gboolean missing = FALSE;
+  return zi_glyph_cache_lookup (w->cache, w->c, w->kind, w->size, &missing) != NULL || missing;
+}
+
+static void
+test_select_and_search (void)
+{
+  ZiGlyphDetail *detail = ZI_GLYPH_DETAIL (zi_window_get_detail (window));
+  GListModel *model = zi_window_get_grid_model (window);
+  CoverageWait w = { zi_window_get_cache (window), 0x6C38, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE };
+  GBytes *coverage;
+  gsize n;
+  const guint8 *pixels;
+  guint ink = 0;
+
+  g_assert_true (zi_window_select_char (window, 0x6C38));
+  g_assert_cmpuint (zi_window_get_selected_char (window), ==, 0x6C38);
+  g_assert_cmpuint (zi_glyph_detail_get_char (detail), ==, 0x6C38);
+
+  /* The detail pane's large target glyph arrives from the worker and has ink. */
+  zi_glyph_detail_set_mode (detail, "target");
+  g_assert_true (wait_for (coverage_ready, &w, 20));
+  coverage = zi_glyph_cache_lookup_coverage (w.cache, 0x6C38, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE);
+  g_assert_nonnull (coverage);
+  pixels = g_bytes_get_data (coverage, &n);
+  g_assert_cmpuint (n, ==, ZI_GLYPH_DETAIL_SIZE * ZI_GLYPH_DETAIL_SIZE);
+  for (gsize i = 0; i < n; i++)
+    ink += pixels[i] > 128;
+  g_assert_cmpuint (ink, >, n / 50);
+
+  /* Search: a code point, a string, and back to everything. */
+  zi_window_set_search (window, "U+6C38");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpuint (zi_window_get_selected_char (window), ==, 0x6C38);
+  zi_window_set_search (window, "永東國");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  zi_window_set_search (window, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 20000);
+  g_assert_cmpuint (zi_window_get_selected_char (window), ==, 0x6C38);
+
+  /* A character the target lacks: the detail pane switches to what exists. */
+  zi_window_set_filter (window, ZI_FILTER_MISSING);
+  {
+    g_autoptr(ZiGlyphItem) item = g_list_model_get_item (model, 0);
+    g_assert_true (zi_window_select_char (window, zi_glyph_item_get_char (item)));
+  }
+  g_assert_cmpuint (zi_glyph_detail_get_char (detail), !=, 0x6C38);
+  zi_window_set_filter (window, ZI_FILTER_ALL);
+}
+
+/* ---- Training ----------------------------------------------------------------------------------- */
+
+static guint
+chart_points (const char *id)
+{
+  ZiChart *chart = zi_training_panel_get_chart (zi_window_get_training_panel (window));
+  int i = zi_chart_find_series (chart, id);
+
+  g_assert_cmpint (i, >=, 0);
+  return zi_chart_series_get_length (zi_chart_get_series (chart, i));
+}
+
+static gboolean
+has_points (gpointer data)
+{
+  return chart_points ("d_loss") >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+panel_in_state (gpointer data)
+{
+  return (int) zi_training_panel_get_state (zi_window_get_training_panel (window)) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+has_checkpoints (gpointer data)
+{
+  const char * const *cps = zi_training_panel_get_checkpoints (zi_window_get_training_panel (window));
+  return cps != NULL && g_strv_length ((char **) cps) >= GPOINTER_TO_UINT (data);
+}
+
+static void
+set_tiny_config (ZiTrainingPanel *panel, guint64 steps)
+{
+  ZiTrainerConfig cfg = { 0 };
+
+  zi_training_panel_get_config (panel, &cfg);
+  cfg.net.size = 64;
+  cfg.net.ngf = 8;
+  cfg.net.batch = 4;
+  cfg.max_steps = steps;
+  cfg.checkpoint_every = 20;
+  cfg.val_every = 20;
+  cfg.val_fraction = 0.1;
+  zi_training_panel_set_config (panel, &cfg);
+  zi_trainer_config_clear (&cfg);
+}
+
+static void
+test_train_from_panel (void)
+{
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autofree char *run_dir = g_build_filename (tmp_dir, "gui-run", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *screenshot_dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
+  guint n, frames;
+  gint64 worst;
+
+  for (const char *p = TINY_CHARS; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      g_array_append_val (chars, c);
+    }
+  set_tiny_config (panel, 60);
+  zi_window_show_page (window, "training");
+  g_assert_true (zi_training_panel_start (panel, zi_window_get_source_font (window),
+                                          zi_window_get_target_font (window), (const gunichar *) chars->data,
+                                          chars->len, run_dir, &error));
+  g_assert_no_error (error);
+
+  /* Points arrive in the chart while the main loop keeps turning. */
+  g_assert_true (wait_for (has_points, GUINT_TO_POINTER (3), 120));
+  g_assert_cmpuint (chart_points ("g_loss"), >=, 3);
+  g_assert_cmpuint (chart_points ("lr"), >=, 3);
+
+  /* Pause: the state says so and no new points come. */
+  zi_training_panel_pause (panel);
+  g_assert_true (wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_PAUSED), 30));
+  spin (0.3);
+  n = chart_points ("d_loss");
+  spin (1.0);
+  g_assert_cmpuint (chart_points ("d_loss"), ==, n);
+
+  zi_training_panel_resume (panel);
+  g_assert_true (wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_RUNNING), 30));
+  g_assert_true (wait_for (has_points, GUINT_TO_POINTER (n + 2), 120));
+
+  /* A checkpoint with validation, then a preview; take the screenshot with something to see. */
+  g_assert_true (wait_for (has_checkpoints, GUINT_TO_POINTER (1), 120));
+  if (screenshot_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (screenshot_dir, "training.png", NULL);
+      spin (0.5);
+      save_screenshot (GTK_WIDGET (window), path);
+    }
+
+  /* Stop: a final checkpoint and back to idle. */
+  zi_training_panel_stop (panel);
+  g_assert_true (wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_IDLE), 120));
+  g_assert_true (has_checkpoints (GUINT_TO_POINTER (2)));
+  g_assert_true (g_file_test (run_dir, G_FILE_TEST_IS_DIR));
+
+  worst = zi_training_panel_get_worst_frame (panel, &frames);
+  g_test_message ("worst frame interval during training: %.1f ms over %u frames", worst / 1000.0, frames);
+  g_assert_cmpuint (frames, >, 0);
+}
+
+static void
+test_compare_checkpoints (void)
+{
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  ZiGlyphCache *cache = zi_window_get_cache (window);
+  guint indices[2] = { 0, 1 };
+  g_auto(GStrv) selected = NULL;
+  CoverageWait w0 = { cache, 0x6C38, ZI_GLYPH_GENERATED, 1 };
+  CoverageWait w1 = { cache, 0x6C38, ZI_GLYPH_GENERATED + 1, 1 };
+  GBytes *a, *b;
+
+  g_assert_true (has_checkpoints (GUINT_TO_POINTER (2)));
+  zi_training_panel_select_checkpoints (panel, indices, 2);
+  selected = zi_training_panel_get_selected_checkpoints (panel);
+  g_assert_cmpuint (g_strv_length (selected), ==, 2);
+
+  zi_window_compare_checkpoints (window, (const char * const *) selected);
+  zi_window_show_page (window, "glyphs");
+  g_assert_cmpuint (zi_glyph_cache_get_n_models (cache), ==, 2);
+
+  /* Both checkpoints generate the same character, each at the model's size. */
+  g_assert_true (wait_for (coverage_ready, &w0, 60));
+  g_assert_true (wait_for (coverage_ready, &w1, 60));
+  a = zi_glyph_cache_lookup_coverage (cache, 0x6C38, ZI_GLYPH_GENERATED, 1);
+  b = zi_glyph_cache_lookup_coverage (cache, 0x6C38, ZI_GLYPH_GENERATED + 1, 1);
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (g_bytes_get_size (a), ==, 64 * 64);
+  g_assert_cmpuint (g_bytes_get_size (b), ==, 64 * 64);
+
+  zi_window_compare_checkpoints (window, NULL);
+  g_assert_cmpuint (zi_glyph_cache_get_n_models (cache), ==, 1);
+}
+
+/* ---- A run made by the CLI ---------------------------------------------------------------------- */
+
+static void
+test_open_cli_run (void)
+{
+  const char *cli = g_getenv ("ZIMARU_CLI");
+  g_autofree char *run_dir = g_build_filename (tmp_dir, "cli-run", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) metrics = NULL;
+  g_autoptr(GArray) steps = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { cli, "train", "--chars-text", TINY_CHARS, "--run", run_dir, "--size", "64", "--ngf", "8",
+                         "--batch", "4", "--steps", "30", "--checkpoint-every", "10", "--seed", "7", NULL };
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+
+  g_assert_nonnull (cli);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("zimaru-cli train failed: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  g_assert_true (zi_window_open_run (window, run_dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (window_loaded, NULL, 60));
+  g_assert_cmpstr (zi_training_panel_get_run_dir (panel), ==, run_dir);
+
+  /* The chart holds the whole metrics.jsonl; the list holds every checkpoint file. */
+  metrics = zi_run_metrics_load (run_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (metrics->len, >, 0);
+  g_assert_cmpuint (chart_points ("d_loss"), ==, metrics->len);
+  steps = zi_run_list_checkpoints (run_dir);
+  g_assert_cmpuint (steps->len, >, 0);
+  g_assert_cmpuint (g_strv_length ((char **) zi_training_panel_get_checkpoints (panel)), ==, steps->len);
+  g_assert_cmpstr (zi_window_get_source_font (window), ==, "Noto Sans CJK TC");
+  g_assert_nonnull (zi_training_panel_get_default_checkpoint (panel));
+  g_assert_cmpuint (zi_glyph_cache_get_n_models (zi_window_get_cache (window)), ==, 1);
+}
+
+/* ---- Export dialog ------------------------------------------------------------------------------ */
+
+static gboolean
+export_done (gpointer data)
+{
+  return zi_export_dialog_is_done (data, NULL);
+}
+
+static gboolean
+export_preview (gpointer data)
+{
+  return zi_export_dialog_has_preview (data);
+}
+
+static void
+test_export_dialog (void)
+{
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autofree char *out = g_build_filename (tmp_dir, "export-out", NULL);
+  g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
+  gunichar chars[] = { 0x4E02, 0x4E04, 0x4E05 };  /* three ideographs Zen Maru Gothic lacks */
+  GtkWidget *dialog;
+  gboolean ok = FALSE;
+
+  g_array_append_vals (missing, chars, G_N_ELEMENTS (chars));
+  g_array_append_val (selection, chars[0]);
+  dialog = zi_export_dialog_new (GTK_WINDOW (window), zi_training_panel_get_default_checkpoint (panel),
+                                 zi_training_panel_get_run_dir (panel), "Noto Sans CJK TC", "Zen Maru Gothic",
+                                 missing, missing, NULL, selection);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (export_preview, dialog, 60));
+
+  zi_export_dialog_set_output (ZI_EXPORT_DIALOG (dialog), tmp_dir, "export-out");
+  zi_export_dialog_set_charset (ZI_EXPORT_DIALOG (dialog), 0);
+  zi_export_dialog_start (ZI_EXPORT_DIALOG (dialog));
+  g_assert_true (wait_for (export_done, dialog, 120));
+  g_assert_true (zi_export_dialog_is_done (ZI_EXPORT_DIALOG (dialog), &ok));
+  g_assert_true (ok);
+  g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* ---- The chart widget alone ------------------------------------------------------------------- */
+
+static gboolean
+chart_drawn (gpointer data)
+{
+  return zi_chart_get_last_draw_time (data) > 0;
+}
+
+static void
+test_chart_widget (void)
+{
+  GtkWidget *win = gtk_window_new ();
+  ZiChart *chart = ZI_CHART (zi_chart_new ());
+  g_autofree char *png = g_build_filename (tmp_dir, "chart.png", NULL);
+  g_autofree char *svg = g_build_filename (tmp_dir, "chart.svg", NULL);
+  g_autofree char *csv = g_build_filename (tmp_dir, "chart.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint8 header[8] = { 0 };
+  FILE *f;
+
+  g_object_ref_sink (chart);
+  zi_chart_add_series (chart, "loss", "loss", "#1c71d8", ZI_CHART_Y_LEFT);
+  zi_chart_add_series (chart, "val", "val", "#9141ac", ZI_CHART_Y_RIGHT);
+  for (guint i = 0; i < 100000; i++)
+    {
+      zi_chart_append (chart, "loss", i, i * 16.0, i * 0.05, 2.0 * exp (-i / 20000.0) + 0.1 * sin (i));
+      if (i % 1000 == 0)
+        zi_chart_append (chart, "val", i, i * 16.0, i * 0.05, 0.5 + i / 400000.0);
+    }
+  zi_chart_set_smoothing (chart, 0.9);
+  gtk_window_set_child (GTK_WINDOW (win), GTK_WIDGET (chart));
+  gtk_window_set_default_size (GTK_WINDOW (win), 900, 400);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (wait_for (chart_drawn, chart, 10));
+  g_test_message ("chart of 100k points drawn in %.2f ms", zi_chart_get_last_draw_time (chart) / 1000.0);
+  g_assert_cmpint (zi_chart_get_last_draw_time (chart), <, 50000);
+
+  zi_chart_zoom (chart, 1000, 2000);
+  g_assert_true (zi_chart_is_zoomed (chart));
+  zi_chart_reset_zoom (chart);
+  g_assert_false (zi_chart_is_zoomed (chart));
+
+  g_assert_true (zi_chart_export_png (chart, png, 800, 400, &error));
+  g_assert_no_error (error);
+  f = g_fopen (png, "rb");
+  g_assert_nonnull (f);
+  g_assert_cmpuint (fread (header, 1, 8, f), ==, 8);
+  fclose (f);
+  g_assert_cmpmem (header, 4, "\x89PNG", 4);
+
+  g_assert_true (zi_chart_export_svg (chart, svg, 800, 400, &error));
+  g_assert_true (g_file_get_contents (svg, &text, NULL, &error));
+  g_assert_nonnull (strstr (text, "<svg"));
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (zi_chart_export_csv (chart, csv, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  lines = g_strsplit (text, "\n", -1);
+  /* Header, 100k rows, and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 100002);
+  g_assert_cmpstr (lines[0], ==, "step,loss,val");
+  g_assert_true (g_str_has_prefix (lines[1], "0,2,0.5"));
+  g_assert_true (g_str_has_suffix (lines[2], ","));
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (chart);
+}
+
+static void
+test_detail_widget (void)
+{
+  ZiGlyphCache *cache = zi_glyph_cache_new ();
+  GtkWidget *detail = zi_glyph_detail_new ();
+
+  g_object_ref_sink (detail);
+  zi_glyph_detail_set_cache (ZI_GLYPH_DETAIL (detail), cache);
+  zi_glyph_detail_set_char (ZI_GLYPH_DETAIL (detail), 0x6C38, 0, "東永國");
+  g_assert_cmpuint (zi_glyph_detail_get_char (ZI_GLYPH_DETAIL (detail)), ==, 0x6C38);
+  zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (detail), "onion");
+  g_assert_finalize_object (detail);
+  g_assert_finalize_object (cache);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *cache_home = NULL;
+  int status;
+
+  /* Xvfb comes without a D-Bus session, which GtkApplication wants (it warns, and warnings are
+   * fatal here): run the whole program again inside a private session bus that ends with it. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && g_getenv ("ZIMARU_TEST_REEXEC") == NULL)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+      g_setenv ("ZIMARU_TEST_REEXEC", "1", TRUE);
+      g_ptr_array_add (args, (char *) "dbus-run-session");
+      g_ptr_array_add (args, (char *) "--");
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
+      execvp ("dbus-run-session", (char **) args->pdata);
+      g_error ("could not run dbus-run-session: %s", g_strerror (errno));
+    }
+
+  tmp_dir = g_dir_make_tmp ("zimaru-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_home = g_build_filename (tmp_dir, "data", NULL);
+  cache_home = g_build_filename (tmp_dir, "cache", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
+  /* The private bus has no accessibility bus to offer. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = zi_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = zi_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/ui/chart/widget", test_chart_widget);
+  g_test_add_func ("/ui/detail/widget", test_detail_widget);
+  g_test_add_func ("/ui/window/grid-counts", test_grid_counts);
+  g_test_add_func ("/ui/window/grid-renders-off-thread", test_grid_renders_off_thread);
+  g_test_add_func ("/ui/window/select-and-search", test_select_and_search);
+  g_test_add_func ("/ui/window/train-from-panel", test_train_from_panel);
+  g_test_add_func ("/ui/window/compare-checkpoints", test_compare_checkpoints);
+  g_test_add_func ("/ui/window/open-cli-run", test_open_cli_run);
+  g_test_add_func ("/ui/window/export-dialog", test_export_dialog);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
