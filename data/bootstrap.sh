@@ -9,7 +9,7 @@ log() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
 
 PACKAGES=(
-  build-essential pkg-config meson ninja-build gettext clang
+  build-essential pkg-config meson ninja-build gettext clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libjson-glib-dev
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libcairo2-dev
   libopenblas-dev libopenblas0-pthread libpotrace-dev
