@@ -293,26 +293,37 @@ trace_thread (gpointer data)
   return NULL;
 }
 
-/* Processes a batch on n_threads threads (this one included); glyph i goes to thread i mod n_threads. */
+/* The worker threads processing one batch. */
+typedef struct {
+  guint      n_threads;
+  TraceTask *tasks;
+  GThread  **threads;
+} Workers;
+
+/* Starts processing a batch on n_threads threads; glyph i goes to thread i mod n_threads. */
 static void
-process_batch (ZiExportState *ex, ZiExportGlyph *glyphs, guint n)
+workers_start (Workers *w, ZiExportState *ex, ZiExportGlyph *glyphs, guint n)
 {
   guint n_threads = ex->options->n_threads ? ex->options->n_threads : g_get_num_processors ();
-  g_autofree TraceTask *tasks = NULL;
-  g_autofree GThread **threads = NULL;
 
-  n_threads = CLAMP (n_threads, 1, MIN (n, 16u));
-  tasks = g_new (TraceTask, n_threads);
-  threads = g_new0 (GThread *, n_threads);
-  for (guint t = 0; t < n_threads; t++)
+  w->n_threads = CLAMP (n_threads, 1, MIN (n, 16u));
+  w->tasks = g_new (TraceTask, w->n_threads);
+  w->threads = g_new (GThread *, w->n_threads);
+  for (guint t = 0; t < w->n_threads; t++)
     {
-      tasks[t] = (TraceTask) { ex, glyphs, n, t, n_threads };
-      if (t > 0)
-        threads[t] = g_thread_new ("zi-trace", trace_thread, &tasks[t]);
+      w->tasks[t] = (TraceTask) { ex, glyphs, n, t, w->n_threads };
+      w->threads[t] = g_thread_new ("zi-export", trace_thread, &w->tasks[t]);
     }
-  trace_thread (&tasks[0]);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+}
+
+static void
+workers_join (Workers *w)
+{
+  for (guint t = 0; t < w->n_threads; t++)
+    g_thread_join (w->threads[t]);
+  g_clear_pointer (&w->tasks, g_free);
+  g_clear_pointer (&w->threads, g_free);
+  w->n_threads = 0;
 }
 
 /* Records a processed glyph, in charset order: its UFO entry and its manifest entry. The glyph's
@@ -354,6 +365,25 @@ glyphs_clear (ZiExportGlyph *glyphs, guint n)
     }
 }
 
+/* Records a processed batch in charset order and reports progress; clears the batch either way. */
+static gboolean
+record_batch (ZiExportState *ex, ZiExportGlyph *glyphs, guint m, guint done, guint n,
+              ZiProgressFunc progress, gpointer progress_data, GError **error)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < m && ok; i++)
+    ok = record_glyph (ex, &glyphs[i], error);
+  glyphs_clear (glyphs, m);
+  if (ok && progress != NULL)
+    progress (done, n, progress_data);
+  return ok;
+}
+
+/* Batches run one after the other: generation on this thread, then tracing and writing on the
+ * workers. Overlapping the two (double-buffered batches) showed no gain on the shared 2-core test
+ * machine (bench-export, 1,500 glyphs with a 64 px ngf 32 model: 15.8–17.5 s overlapped, 10.9–15.0 s
+ * not), so the simpler order stays. */
 static gboolean
 export_glyphs (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc progress,
                gpointer progress_data, GCancellable *cancellable, GError **error)
@@ -366,23 +396,18 @@ export_glyphs (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc
   for (guint start = 0; start < n; start += ZI_EXPORT_BATCH)
     {
       guint m = MIN (ZI_EXPORT_BATCH, n - start);
-      gboolean ok = TRUE;
+      Workers workers = { 0 };
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (!source_bitmaps (ex->source, chars + start, m, bitmaps, available, cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error)
+          || !source_bitmaps (ex->source, chars + start, m, bitmaps, available, cancellable, error))
         return FALSE;
       for (guint i = 0; i < m; i++)
         glyphs[i] = (ZiExportGlyph) { .c = chars[start + i], .available = available[i],
                                       .bitmap = bitmaps + i * plane };
-      process_batch (ex, glyphs, m);
-      for (guint i = 0; i < m && ok; i++)
-        ok = record_glyph (ex, &glyphs[i], error);
-      glyphs_clear (glyphs, m);
-      if (!ok)
+      workers_start (&workers, ex, glyphs, m);
+      workers_join (&workers);
+      if (!record_batch (ex, glyphs, m, start + m, n, progress, progress_data, error))
         return FALSE;
-      if (progress != NULL)
-        progress (start + m, n, progress_data);
     }
   return TRUE;
 }

@@ -26,18 +26,16 @@ zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset)
    * the pixel grid. Upsampling the coverage 4× first puts the 50% contour within a quarter pixel. */
   params->upsample = 4;
   params->turdsize = 2;
+  /* A small curve-merging tolerance: merging more (potrace's default 0.2) saved a third of the
+   * points but cost fidelity, measured as ink IoU of the rasterised SVG against 16 glyphs of 64 px:
+   * worst 0.960 at 0.1 against 0.950 at 0.3 (round preset). */
+  params->opttolerance = 0.1;
   if (preset == ZI_TRACE_PRESET_SQUARE)
-    {
-      /* Below potrace's default 1.0, so that the corners of square stroke ends survive. */
-      params->alphamax = 0.6;
-      params->opttolerance = 0.2;
-    }
+    /* Below potrace's default 1.0, so that the corners of square stroke ends survive. */
+    params->alphamax = 0.8;
   else
-    {
-      /* Close to potrace's 4/3 ceiling: every vertex becomes a curve, as in rounded (Maru) designs. */
-      params->alphamax = 1.25;
-      params->opttolerance = 0.3;
-    }
+    /* Close to potrace's 4/3 ceiling: every vertex becomes a curve, as in rounded (Maru) designs. */
+    params->alphamax = 1.25;
 }
 
 const char *

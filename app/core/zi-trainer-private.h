@@ -22,6 +22,8 @@ const char      *zi_trainer_session_resume_checkpoint (ZiTrainer *self);
 /* The base rates run.json had when the run was reopened (to tell whether the caller changed them). */
 void             zi_trainer_session_run_lrs (ZiTrainer *self, float *lr_g, float *lr_d);
 GCancellable    *zi_trainer_session_cancellable (ZiTrainer *self);
+/* TRUE when zi_trainer_new() created the run directory (so a run that never started may remove it). */
+gboolean         zi_trainer_session_created_run_dir (ZiTrainer *self);
 void             zi_trainer_session_set_step (ZiTrainer *self, guint64 step);
 gboolean         zi_trainer_session_should_stop (ZiTrainer *self);
 /* Blocks while paused (emitting PAUSED, then RUNNING or STOPPING). Returns TRUE with the new base

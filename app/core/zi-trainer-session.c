@@ -586,6 +586,7 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   ZiTrainerStopReason reason = ZI_TRAINER_STOP_REQUESTED;
   ZiTrainerEvent ev = { 0 };
   gboolean ok = FALSE;
+  gboolean run_written = resume != NULL;
 
   s.trainer = self;
   s.cfg = zi_trainer_session_config (self);
@@ -628,9 +629,10 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
     goto out;
   zi_session_init_ema (&s, resume);
   /* A new run writes its step-0 checkpoint before run.json: once run.json exists, --resume always
-   * finds a checkpoint, however early the process is killed. It is also the first zi_session_rollback target. */
+   * finds a checkpoint, however early the process is killed. It is also the first rollback target. */
   if (resume == NULL && (!zi_session_save_checkpoint (&s, FALSE, error) || !write_run_info (&s, error)))
     goto out;
+  run_written = TRUE;
   zi_trainer_session_set_step (self, s.step);
 
   zi_trainer_set_state (self, ZI_TRAINER_STATE_RUNNING);
@@ -658,5 +660,14 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
 out:
   zi_run_info_clear (&info);
   session_clear (&s);
+  /* A new run that ended before it had a run.json leaves nothing behind (no half a run directory
+   * that --resume would reject). */
+  if (!run_written)
+    {
+      g_autofree char *checkpoints = zi_run_checkpoints_dir (s.run_dir);
+      zi_dir_remove_tree (checkpoints);
+      if (zi_trainer_session_created_run_dir (self))
+        g_rmdir (s.run_dir);
+    }
   return ok;
 }

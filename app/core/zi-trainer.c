@@ -25,6 +25,7 @@ struct _ZiTrainer {
   char            *run_dir;
   char            *resume_checkpoint;  /* NULL for a new run */
   gboolean         resuming;
+  gboolean         created_run_dir;
   float            run_lr_g, run_lr_d; /* run.json's rates at resume, to see a caller's override */
 
   /* Delivery; set before start, read by the worker and in delivery callbacks. */
@@ -196,6 +197,12 @@ zi_trainer_session_cancellable (ZiTrainer *self)
   return self->cancellable;
 }
 
+gboolean
+zi_trainer_session_created_run_dir (ZiTrainer *self)
+{
+  return self->created_run_dir;
+}
+
 void
 zi_trainer_session_set_step (ZiTrainer *self, guint64 step)
 {
@@ -332,6 +339,7 @@ zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **err
                      "directory."), run_dir);
       return NULL;
     }
+  gboolean created = !g_file_test (run_dir, G_FILE_TEST_EXISTS);
   if (g_mkdir_with_parents (run_dir, 0755) != 0)
     {
       int saved = errno;
@@ -343,6 +351,7 @@ zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **err
   zi_trainer_config_copy (&self->config, config);
   apply_poison_env (&self->config);
   self->run_dir = g_strdup (run_dir);
+  self->created_run_dir = created;
   return g_steal_pointer (&self);
 }
 

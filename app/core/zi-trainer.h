@@ -50,7 +50,8 @@ typedef struct {
    * 0 = off. */
   float      ema_decay;
 
-  /* Bounds: the run stops at whichever comes first; 0 = unbounded. */
+  /* Bounds: the run stops at whichever comes first; 0 = unbounded. max_steps counts the run's steps
+   * (a resumed run goes on up to it), max_minutes this session's training time. */
   guint64    max_steps;
   double     max_minutes;      /* of training time in this session (the CLI's --minutes) */
 

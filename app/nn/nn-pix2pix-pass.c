@@ -17,6 +17,17 @@
 #include "nn-norm.h"
 #include "nn-reduce.h"
 
+/* Work below these sizes runs as one part on the calling thread: sharing it would cost more in
+ * synchronisation (a few microseconds) than it saves. */
+#define SHARE_MIN_MACS 2e6
+#define SHARE_MIN_VALUES 32768
+
+static int
+parts_for (NnPix2Pix *m, double work, double threshold)
+{
+  return work < threshold ? 1 : nn_pool_threads (m->pool);
+}
+
 /* ---- convolutions ---- */
 
 typedef struct {
@@ -72,7 +83,8 @@ static void
 conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
 {
   ConvTask t = { .m = m, .u = u, .y = y, .x = x, .n = n };
-  nn_pool_run (m->pool, u->geo.transposed ? convt_forward_task : conv_forward_task, &t);
+  nn_pool_run_parts (m->pool, u->geo.transposed ? convt_forward_task : conv_forward_task, &t,
+                     parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS));
 }
 
 static void
@@ -80,15 +92,16 @@ conv_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const 
                int param_grads)
 {
   ConvTask t = { .m = m, .u = u, .dx = dx, .dy = dy, .x = x, .n = n, .param_grads = param_grads };
+  int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
   if (!u->geo.transposed)
     {
-      nn_pool_run (m->pool, conv_backward_task, &t);
+      nn_pool_run_parts (m->pool, conv_backward_task, &t, parts);
       return;
     }
   /* The input gradient needs every row of the column matrix: a second run. */
-  nn_pool_run (m->pool, convt_backward_weight_task, &t);
+  nn_pool_run_parts (m->pool, convt_backward_weight_task, &t, parts);
   if (dx != NULL)
-    nn_pool_run (m->pool, convt_backward_data_task, &t);
+    nn_pool_run_parts (m->pool, convt_backward_data_task, &t, parts);
 }
 
 /* ---- normalisation with the activation around it ---- */
@@ -149,7 +162,8 @@ norm_forward (NnPix2Pix *m, const NnUnit *u, float *y, float *z, float *inv, con
 {
   NormTask t = { .u = u, .y = y, .z = z, .inv = inv, .x = x, .n = n, .train = train,
                  .update = update, .act = act, .act_out = act_out };
-  nn_pool_run (m->pool, norm_forward_task, &t);
+  nn_pool_run_parts (m->pool, norm_forward_task, &t,
+                     parts_for (m, (double) nn_p2p_out_floats (u, n), SHARE_MIN_VALUES));
 }
 
 static void
@@ -188,7 +202,8 @@ norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, float *dy_inout, const 
 {
   NormTask t = { .u = u, .dx = dx, .dy_inout = dy_inout, .xhat = xhat, .xinv = inv, .n = n,
                  .param_grads = param_grads, .act_y = act_y, .mask = mask };
-  nn_pool_run (m->pool, norm_backward_task, &t);
+  nn_pool_run_parts (m->pool, norm_backward_task, &t,
+                     parts_for (m, (double) nn_p2p_out_floats (u, n), SHARE_MIN_VALUES));
 }
 
 /* ---- element-wise work ---- */
@@ -252,10 +267,11 @@ static double
 ew (NnPix2Pix *m, EwKind kind, float *a, const float *b, const float *c, size_t n)
 {
   EwTask t = { .kind = kind, .a = a, .b = b, .c = c, .n = n };
-  nn_pool_run (m->pool, ew_task, &t);
+  int parts = parts_for (m, (double) n, SHARE_MIN_VALUES);
+  nn_pool_run_parts (m->pool, ew_task, &t, parts);
   double sum = 0.0;
   if (kind == EW_SUM_SQUARES)
-    for (int i = 0; i < nn_pool_threads (m->pool); i++)
+    for (int i = 0; i < parts; i++)
       sum += t.partial[i];
   return sum;
 }

@@ -367,6 +367,15 @@ nn_pix2pix_set_threads (NnPix2Pix *m, int threads)
   return NN_OK;
 }
 
+/* With our own threads, OpenBLAS must stay single-threaded: a later nn_blas_set_threads (the
+ * CLI's --threads did this) would otherwise put two BLAS threads under each of ours. */
+static void
+keep_blas_single (const NnPix2Pix *m)
+{
+  if (m->pool != NULL && openblas_get_num_threads () != 1)
+    openblas_set_num_threads (1);
+}
+
 int
 nn_pix2pix_get_threads (const NnPix2Pix *m)
 {
@@ -657,6 +666,7 @@ nn_pix2pix_compute (NnPix2Pix *m, const float *src, const float *tgt, const int 
   NnStepStats st = { 0 };
   if (style == NULL)
     style = m->style0;
+  keep_blas_single (m);
   g_forward_train (m, src, tgt, style, n, rng);
   d_phase (m, n, &st);
   g_phase (m, tgt, style, n, &st);
@@ -676,6 +686,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
     return NN_ERR_INVALID;
   if (style == NULL)
     style = m->style0;
+  keep_blas_single (m);
 
   /* The backup block: D's weights, D's optimiser state, then every running statistic. */
   size_t nd = m->d_params.cap;
@@ -729,6 +740,7 @@ nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, fl
     for (int i = 0; i < n; i++)
       if (style[i] < 0 || style[i] >= m->cfg.n_styles)
         return NN_ERR_INVALID;
+  keep_blas_single (m);
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
   nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
   return NN_OK;

@@ -121,7 +121,9 @@ NnStatus nn_pix2pix_compute (NnPix2Pix   *m,
 
 /* The engine's own threads for this model (0: one per online processor, at most 4; the default at
  * create and load). With more than one, each thread runs its own share of every layer with
- * single-threaded OpenBLAS, so this sets OpenBLAS to one thread. Not during a step. */
+ * single-threaded OpenBLAS, so this (and every step and generate call) sets OpenBLAS to one thread:
+ * map a user's thread count here, not to nn_blas_set_threads. Results do not depend on the thread
+ * count (only the reported gradient norms may differ in the last bits). Not during a step. */
 NnStatus nn_pix2pix_set_threads (NnPix2Pix *m, int threads);
 int      nn_pix2pix_get_threads (const NnPix2Pix *m);
 

@@ -1,11 +1,22 @@
-/* nn-pool.c — the engine's thread team (see nn-pool.h). Workers wait for a generation counter to move;
- * they spin briefly first, because the calls of a training step come every few hundred microseconds
- * and a condition-variable wake-up costs tens of them, then sleep on the condition variable so an
- * idle model costs nothing. */
+/* nn-pool.c — the engine's thread team (see nn-pool.h).
+ *
+ * Parts are claimed, not assigned: the caller and the workers take part numbers from one atomic
+ * ticket (generation << 32 | next part) until none is left. On a busy machine a worker that the
+ * scheduler has not run yet simply claims nothing and the caller does the parts itself, so a step
+ * degrades to one thread's speed instead of waiting a scheduler tick per layer (measured: the tests
+ * took 7.5 s instead of 0.7 s under a load of 6 with fixed assignment). Idle threads spin briefly
+ * first, because a step's calls come every few hundred microseconds and a condition-variable
+ * wake-up costs tens of them, then sleep on the condition variable so an idle model costs nothing.
+ *
+ * Ordering: fn, ctx and parts are written before the ticket is published (release) and read by a
+ * thread only after its compare-and-swap on a ticket of that generation succeeded; the caller
+ * starts the next generation only when every part of this one has finished, so they cannot change
+ * under a running part. */
 #include "nn-pool.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* About 20–50 µs of polling before a thread blocks. */
@@ -13,7 +24,6 @@
 
 typedef struct {
   NnPool *pool;
-  int     id;
 } Worker;
 
 struct NnPool {
@@ -21,13 +31,15 @@ struct NnPool {
   pthread_t      *tids;
   Worker         *workers;
   pthread_mutex_t lock;
-  pthread_cond_t  wake;      /* the generation moved (or quit) */
-  pthread_cond_t  finished;  /* the last worker of a generation is done */
-  atomic_uint     generation;
+  pthread_cond_t  wake;      /* a new generation (or quit) */
+  pthread_cond_t  finished;  /* the last part of a generation is done */
+  atomic_uint_fast64_t ticket;
   atomic_int      done;
   atomic_int      quit;
+  atomic_int      sleeping;  /* the caller waits on 'finished' */
   NnPoolFn        fn;
   void           *ctx;
+  int             parts;
 };
 
 static inline void
@@ -38,37 +50,57 @@ cpu_relax (void)
 #endif
 }
 
+/* Claims and runs parts of generation gen until none is left. */
+static void
+claim_parts (NnPool *p, uint64_t gen)
+{
+  for (;;)
+    {
+      uint_fast64_t t = atomic_load_explicit (&p->ticket, memory_order_acquire);
+      if ((t >> 32) != gen)
+        return;
+      uint32_t i = (uint32_t) t;
+      /* parts is stable while the generation is gen and not all its parts are claimed. */
+      if (i >= (uint32_t) p->parts)
+        return;
+      if (!atomic_compare_exchange_weak_explicit (&p->ticket, &t, t + 1, memory_order_acq_rel,
+                                                  memory_order_acquire))
+        continue;
+      p->fn (p->ctx, (int) i, p->parts);
+      if (atomic_fetch_add_explicit (&p->done, 1, memory_order_acq_rel) + 1 == p->parts
+          && atomic_load (&p->sleeping))
+        {
+          pthread_mutex_lock (&p->lock);
+          pthread_cond_signal (&p->finished);
+          pthread_mutex_unlock (&p->lock);
+        }
+    }
+}
+
 static void *
 worker_main (void *arg)
 {
-  Worker *w = arg;
-  NnPool *p = w->pool;
-  unsigned seen = 0;
+  NnPool *p = ((Worker *) arg)->pool;
+  uint64_t seen = 0;
   for (;;)
     {
-      unsigned gen = atomic_load_explicit (&p->generation, memory_order_acquire);
+      uint64_t gen = atomic_load_explicit (&p->ticket, memory_order_acquire) >> 32;
       for (int i = 0; gen == seen && i < SPIN_ROUNDS && !atomic_load (&p->quit); i++)
         {
           cpu_relax ();
-          gen = atomic_load_explicit (&p->generation, memory_order_acquire);
+          gen = atomic_load_explicit (&p->ticket, memory_order_acquire) >> 32;
         }
       if (gen == seen)
         {
           pthread_mutex_lock (&p->lock);
-          while ((gen = atomic_load (&p->generation)) == seen && !atomic_load (&p->quit))
+          while ((gen = atomic_load (&p->ticket) >> 32) == seen && !atomic_load (&p->quit))
             pthread_cond_wait (&p->wake, &p->lock);
           pthread_mutex_unlock (&p->lock);
         }
       if (atomic_load (&p->quit))
         return NULL;
       seen = gen;
-      p->fn (p->ctx, w->id, p->threads);
-      if (atomic_fetch_add_explicit (&p->done, 1, memory_order_acq_rel) + 1 == p->threads - 1)
-        {
-          pthread_mutex_lock (&p->lock);
-          pthread_cond_signal (&p->finished);
-          pthread_mutex_unlock (&p->lock);
-        }
+      claim_parts (p, gen);
     }
 }
 
@@ -93,13 +125,13 @@ nn_pool_new (NnPool **out, int threads)
   pthread_mutex_init (&p->lock, NULL);
   pthread_cond_init (&p->wake, NULL);
   pthread_cond_init (&p->finished, NULL);
-  atomic_init (&p->generation, 0);
+  atomic_init (&p->ticket, 0);
   atomic_init (&p->done, 0);
   atomic_init (&p->quit, 0);
+  atomic_init (&p->sleeping, 0);
   for (int i = 1; i < threads; i++)
     {
       p->workers[i].pool = p;
-      p->workers[i].id = i;
       if (pthread_create (&p->tids[i], NULL, worker_main, &p->workers[i]) != 0)
         {
           /* Run with the workers that did start. */
@@ -137,33 +169,44 @@ nn_pool_threads (const NnPool *p)
 }
 
 void
-nn_pool_run (NnPool *p, NnPoolFn fn, void *ctx)
+nn_pool_run_parts (NnPool *p, NnPoolFn fn, void *ctx, int parts)
 {
-  if (p == NULL || p->threads == 1)
+  if (p == NULL || p->threads == 1 || parts <= 1)
     {
-      fn (ctx, 0, 1);
+      for (int i = 0; i < (parts < 1 ? 1 : parts); i++)
+        fn (ctx, i, parts < 1 ? 1 : parts);
       return;
     }
   p->fn = fn;
   p->ctx = ctx;
+  p->parts = parts;
   atomic_store (&p->done, 0);
+  uint64_t gen = (atomic_load (&p->ticket) >> 32) + 1;
+  atomic_store_explicit (&p->ticket, (uint_fast64_t) gen << 32, memory_order_release);
   pthread_mutex_lock (&p->lock);
-  atomic_fetch_add_explicit (&p->generation, 1, memory_order_release);
   pthread_cond_broadcast (&p->wake);
   pthread_mutex_unlock (&p->lock);
 
-  fn (ctx, 0, p->threads);
+  claim_parts (p, gen);
 
-  int want = p->threads - 1;
-  for (int i = 0; atomic_load_explicit (&p->done, memory_order_acquire) < want && i < SPIN_ROUNDS; i++)
+  for (int i = 0; atomic_load_explicit (&p->done, memory_order_acquire) < parts && i < SPIN_ROUNDS;
+       i++)
     cpu_relax ();
-  if (atomic_load_explicit (&p->done, memory_order_acquire) < want)
+  if (atomic_load_explicit (&p->done, memory_order_acquire) < parts)
     {
       pthread_mutex_lock (&p->lock);
-      while (atomic_load (&p->done) < want)
+      atomic_store (&p->sleeping, 1);
+      while (atomic_load (&p->done) < parts)
         pthread_cond_wait (&p->finished, &p->lock);
+      atomic_store (&p->sleeping, 0);
       pthread_mutex_unlock (&p->lock);
     }
+}
+
+void
+nn_pool_run (NnPool *p, NnPoolFn fn, void *ctx)
+{
+  nn_pool_run_parts (p, fn, ctx, nn_pool_threads (p));
 }
 
 void

@@ -15,9 +15,13 @@ typedef void (*NnPoolFn) (void *ctx, int part, int parts);
 NnStatus nn_pool_new (NnPool **out, int threads);
 void     nn_pool_free (NnPool *pool);
 int      nn_pool_threads (const NnPool *pool);
-/* Runs every part (part 0 on the calling thread) and returns when all have finished. A NULL pool
- * runs fn(ctx, 0, 1). */
+/* Runs every part of as many as the pool has threads and returns when all have finished. Any thread
+ * may run any part (the caller included; parts are claimed in turn), so a part's work must depend on
+ * its number only. A NULL pool runs fn(ctx, 0, 1). */
 void     nn_pool_run (NnPool *pool, NnPoolFn fn, void *ctx);
+/* The same with a chosen number of parts (1: on the calling thread, no synchronisation), for work
+ * too small to be worth sharing. */
+void     nn_pool_run_parts (NnPool *pool, NnPoolFn fn, void *ctx, int parts);
 
 /* The share of [0, total) that part `part` of `parts` handles: [*first, *first + *count). */
 void     nn_pool_split (int total, int part, int parts, int *first, int *count);

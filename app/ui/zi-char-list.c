@@ -2,6 +2,8 @@
 #include "config.h"
 #include "zi-char-list.h"
 
+#include <string.h>
+
 struct _ZiGlyphItem
 {
   GObject  parent_instance;
@@ -96,6 +98,9 @@ zi_char_list_set (ZiCharList *self, const gunichar *chars, guint n)
   g_return_if_fail (chars != NULL || n == 0);
 
   old = self->chars->len;
+  /* The same list again (a filter re-applied) changes nothing the grid needs to know. */
+  if (old == n && (n == 0 || memcmp (self->chars->data, chars, n * sizeof (gunichar)) == 0))
+    return;
   g_array_set_size (self->chars, 0);
   g_array_append_vals (self->chars, chars, n);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old, n);

@@ -373,6 +373,24 @@ deliver_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Forgets the generated images only: the fonts did not change, so their renderings stay. */
+static void
+store_clear_generated (ZiGlyphCache *self)
+{
+  for (GList *l = self->lru.head; l != NULL;)
+    {
+      GList *next = l->next;
+      Entry *e = l->data;
+
+      if (key_kind (e->key) >= ZI_GLYPH_GENERATED)
+        {
+          g_queue_unlink (&self->lru, l);
+          g_hash_table_remove (self->entries, &e->key);
+        }
+      l = next;
+    }
+}
+
 static void
 store_clear (ZiGlyphCache *self)
 {
@@ -428,7 +446,7 @@ zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints)
   requests_reset_locked (self);
   g_mutex_unlock (&self->lock);
 
-  store_clear (self);
+  store_clear_generated (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 

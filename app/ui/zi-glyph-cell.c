@@ -103,8 +103,13 @@ zi_glyph_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->c == 0)
     return;
 
+  /* Ink in the grid's text colour: a selected item's own colour is meant for a solid accent
+   * background, and ours is only a light tint. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  {
+    GtkWidget *grid = gtk_widget_get_ancestor (widget, GTK_TYPE_GRID_VIEW);
+    gtk_style_context_get_color (gtk_widget_get_style_context (grid != NULL ? grid : widget), &fg);
+  }
   G_GNUC_END_IGNORE_DEPRECATIONS
   faint = fg;
   faint.alpha *= 0.08;
@@ -197,9 +202,13 @@ zi_glyph_cell_class_init (ZiGlyphCellClass *klass)
   gtk_widget_class_set_css_name (widget_class, "glyphcell");
 }
 
+static gboolean query_tooltip_cb (ZiGlyphCell *self, int x, int y, gboolean keyboard, GtkTooltip *tooltip);
+
 static void
 zi_glyph_cell_init (ZiGlyphCell *self)
 {
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   self->size = 64;
   self->kinds[0] = ZI_GLYPH_SOURCE;
   self->kinds[1] = ZI_GLYPH_TARGET;
@@ -234,26 +243,32 @@ state_description (ZiGlyphState state)
   return NULL;
 }
 
+/* The tooltip is made when asked for: setting one on every rebind costs more than drawing. */
+static gboolean
+query_tooltip_cb (ZiGlyphCell *self, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
+{
+  const char *what = state_description (self->state);
+  char utf8[8] = { 0 };
+  g_autofree char *tip = NULL;
+
+  if (self->c == 0)
+    return FALSE;
+  g_unichar_to_utf8 (self->c, utf8);
+  tip = what != NULL ? g_strdup_printf ("%s U+%04X — %s", utf8, self->c, what)
+                     : g_strdup_printf ("%s U+%04X", utf8, self->c);
+  gtk_tooltip_set_text (tooltip, tip);
+  return TRUE;
+}
+
 void
 zi_glyph_cell_set_char (ZiGlyphCell *self, gunichar c, ZiGlyphState state)
 {
-  const char *what;
-
   g_return_if_fail (ZI_IS_GLYPH_CELL (self));
 
+  if (c == self->c && state == self->state)
+    return;
   self->c = c;
   self->state = state;
-  what = state_description (state);
-  if (c != 0)
-    {
-      char utf8[8] = { 0 };
-      g_autofree char *tip = NULL;
-
-      g_unichar_to_utf8 (c, utf8);
-      tip = what != NULL ? g_strdup_printf ("%s U+%04X — %s", utf8, c, what)
-                         : g_strdup_printf ("%s U+%04X", utf8, c);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
-    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

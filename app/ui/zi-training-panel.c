@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <time.h>
 
 typedef struct {
   char      *path;
@@ -56,7 +57,7 @@ struct _ZiTrainingPanel
   GtkBox          *status_box;
   GtkLabel        *state_label;
   GtkProgressBar  *progress_bar;
-  GtkBox          *toggles_box;
+  GtkFlowBox      *toggles_box;
   GtkAdjustment   *smoothing_adjustment;
   GtkToggleButton *log_toggle;
   GtkDropDown     *x_dropdown;
@@ -82,6 +83,8 @@ struct _ZiTrainingPanel
   ZiTrainerEvent  *preview_event;
 
   guint            tick_id;
+  gint64           worst_event_us;      /* longest main-loop time spent on one trainer event */
+  gint64           worst_event_cpu_us;  /* the same in CPU time of the main thread */
   gint64           last_frame_us;
   gint64           worst_frame_us;
   guint            n_frames;
@@ -299,7 +302,8 @@ draw_lr_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
     {
       double lr = nn_sched_lr (&cfg.sched, &plateau, (uint64_t) ((double) i / (samples - 1) * total));
       double x = (double) i / (samples - 1) * width;
-      double y = height - 4 - lr / max_lr * (height - 20);
+      /* From 8 px (highest rate) down to the bottom, leaving the caption's corner readable. */
+      double y = height - 4 - lr / max_lr * (height - 12);
       if (i == 0)
         cairo_move_to (cr, x, y);
       else
@@ -310,9 +314,14 @@ draw_lr_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
   text = g_strdup_printf (_("lr ≤ %.2g over %'" G_GUINT64_FORMAT " steps"), max_lr, total);
   pango_layout_set_text (layout, text, -1);
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-  cairo_move_to (cr, 4, 2);
-  pango_cairo_show_layout (cr, layout);
+  {
+    int tw, th;
+    /* The caption sits in the bottom-right corner, under the curve's usual path. */
+    pango_layout_get_pixel_size (layout, &tw, &th);
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+    cairo_move_to (cr, width - tw - 6, height - th - 4);
+    pango_cairo_show_layout (cr, layout);
+  }
   g_object_unref (layout);
   zi_trainer_config_clear (&cfg);
 }
@@ -430,6 +439,15 @@ set_frame_watch (ZiTrainingPanel *self, gboolean on)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+}
+
+gint64
+zi_training_panel_get_worst_event_time (ZiTrainingPanel *self, gint64 *cpu_us)
+{
+  g_return_val_if_fail (ZI_IS_TRAINING_PANEL (self), 0);
+  if (cpu_us != NULL)
+    *cpu_us = self->worst_event_cpu_us;
+  return self->worst_event_us;
 }
 
 gint64
@@ -750,10 +768,23 @@ release_trainer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* CPU time of the calling thread: on a loaded machine wall time also counts the other processes. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static void
 trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user_data)
 {
   ZiTrainingPanel *self = user_data;
+
+  gint64 t0 = g_get_monotonic_time (), c0 = thread_cpu_us ();
 
   if (trainer != self->trainer)
     return;
@@ -814,6 +845,8 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
     default:
       break;
     }
+  self->worst_event_us = MAX (self->worst_event_us, g_get_monotonic_time () - t0);
+  self->worst_event_cpu_us = MAX (self->worst_event_cpu_us, thread_cpu_us () - c0);
 }
 
 /* ---- Starting and controlling ----------------------------------------------------------------- */
@@ -840,6 +873,8 @@ reset_view (ZiTrainingPanel *self)
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   self->worst_frame_us = 0;
+  self->worst_event_us = 0;
+  self->worst_event_cpu_us = 0;
   self->n_frames = 0;
   memset (&self->last_stats, 0, sizeof self->last_stats);
 }
@@ -1282,7 +1317,7 @@ zi_training_panel_init (ZiTrainingPanel *self)
       gtk_widget_add_css_class (button, "series-toggle");
       g_object_set_data (G_OBJECT (button), "series", GUINT_TO_POINTER (index));
       g_signal_connect (button, "toggled", G_CALLBACK (series_toggled_cb), self);
-      gtk_box_append (self->toggles_box, button);
+      gtk_flow_box_append (self->toggles_box, button);
     }
   zi_chart_set_smoothing (self->chart, gtk_adjustment_get_value (self->smoothing_adjustment));
   /* G loss carries the ×100 L1 term: on a linear axis it flattens the other curves. */

@@ -58,5 +58,9 @@ char          **zi_training_panel_get_selected_checkpoints (ZiTrainingPanel *sel
 
 /* Worst frame interval (µs) seen by the frame clock while training ran, and the number of frames. */
 gint64          zi_training_panel_get_worst_frame (ZiTrainingPanel *self, guint *n_frames);
+/* Longest main-loop time (µs, wall clock) spent handling one trainer event, and (cpu_us, may be NULL)
+ * the longest main-thread CPU time: the training work a frame can wait for, whatever the renderer's
+ * own speed and the machine's load. */
+gint64          zi_training_panel_get_worst_event_time (ZiTrainingPanel *self, gint64 *cpu_us);
 
 G_END_DECLS

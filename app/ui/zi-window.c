@@ -95,6 +95,7 @@ struct _ZiWindow
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void rebuild_list (ZiWindow *self);
+static void refresh_cell_states (ZiWindow *self);
 static void update_actions (ZiWindow *self);
 
 static void
@@ -572,13 +573,7 @@ pick_checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *pa
   if (!zi_picks_save (self->picks, run_dir, &error))
     show_error (self, error->message);
 
-  /* Redraw the mark of the cell showing c. */
-  for (guint i = 0; i < self->cells->len; i++)
-    {
-      ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
-      if (zi_glyph_cell_get_char (cell) == c)
-        zi_glyph_cell_set_char (cell, c, state_for (self, c));
-    }
+  refresh_cell_states (self);
   update_pick_row (self);
 }
 
@@ -606,6 +601,13 @@ selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *sel
 /* ---- Cells ------------------------------------------------------------------------------------ */
 
 static void
+cell_gone_cb (gpointer data, GObject *where_the_object_was)
+{
+  ZiWindow *self = data;
+  g_ptr_array_remove_fast (self->cells, where_the_object_was);
+}
+
+static void
 setup_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   GtkWidget *cell = zi_glyph_cell_new (self->cache);
@@ -613,13 +615,9 @@ setup_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *fact
   zi_glyph_cell_set_image_size (ZI_GLYPH_CELL (cell), (guint) gtk_adjustment_get_value (self->zoom_adjustment));
   zi_glyph_cell_set_kinds (ZI_GLYPH_CELL (cell), self->kinds, self->n_kinds);
   gtk_list_item_set_child (item, cell);
+  /* Cells die with their list items, not always through teardown: track them by weak reference. */
   g_ptr_array_add (self->cells, cell);
-}
-
-static void
-teardown_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
-{
-  g_ptr_array_remove_fast (self->cells, gtk_list_item_get_child (item));
+  g_object_weak_ref (G_OBJECT (cell), cell_gone_cb, self);
 }
 
 static void
@@ -641,6 +639,19 @@ update_cells (ZiWindow *self)
       ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
       zi_glyph_cell_set_image_size (cell, size);
       zi_glyph_cell_set_kinds (cell, self->kinds, self->n_kinds);
+    }
+}
+
+/* The marks of the visible cells after the run's split or picks changed; the list stays. */
+static void
+refresh_cell_states (ZiWindow *self)
+{
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
+      gunichar c = zi_glyph_cell_get_char (cell);
+      if (c != 0)
+        zi_glyph_cell_set_char (cell, c, state_for (self, c));
     }
 }
 
@@ -762,19 +773,71 @@ set_run_chars (ZiWindow *self, const gunichar *chars, guint n, const gunichar *v
       g_hash_table_add (self->train_chars, GUINT_TO_POINTER (chars[i]));
 }
 
-/* Reads run.json again (the trainer writes it at the start), for the validation split. */
+/* Reads run.json again (the trainer writes it at the start) for the validation split, on a worker
+ * thread: the trainer is writing to the same disk and a read can wait on its fsyncs. */
+typedef struct {
+  ZiRunInfo info;
+  ZiPicks  *picks;
+} RunInfoJob;
+
+static void
+run_info_job_free (RunInfoJob *job)
+{
+  zi_run_info_clear (&job->info);
+  g_clear_pointer (&job->picks, zi_picks_free);
+  g_free (job);
+}
+
+static void
+run_info_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  const char *run_dir = task_data;
+  RunInfoJob *job = g_new0 (RunInfoJob, 1);
+  GError *error = NULL;
+
+  if (!zi_run_info_load (run_dir, &job->info, &error))
+    {
+      run_info_job_free (job);
+      g_task_return_error (task, error);
+      return;
+    }
+  job->picks = zi_picks_load (run_dir, NULL);
+  g_task_return_pointer (task, job, (GDestroyNotify) run_info_job_free);
+}
+
+static void
+run_info_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(ZiWindow) self = user_data;
+  RunInfoJob *job = g_task_propagate_pointer (G_TASK (result), NULL);
+  const char *run_dir = g_task_get_task_data (G_TASK (result));
+
+  /* A run that changed in the meantime (or failed to read) keeps what the window has. */
+  if (job == NULL || g_strcmp0 (run_dir, zi_training_panel_get_run_dir (self->training_panel)) != 0)
+    {
+      g_clear_pointer (&job, run_info_job_free);
+      return;
+    }
+  set_run_chars (self, job->info.chars, job->info.n_chars, job->info.val_chars, job->info.n_val_chars);
+  g_clear_pointer (&self->picks, zi_picks_free);
+  self->picks = g_steal_pointer (&job->picks);
+  run_info_job_free (job);
+  refresh_cell_states (self);
+  if (self->filter == ZI_FILTER_VALIDATION || self->filter == ZI_FILTER_PICKED)
+    rebuild_list (self);
+}
+
 static void
 refresh_run_info (ZiWindow *self)
 {
   const char *run_dir = zi_training_panel_get_run_dir (self->training_panel);
-  ZiRunInfo info = { 0 };
+  g_autoptr(GTask) task = NULL;
 
-  if (run_dir == NULL || !zi_run_info_load (run_dir, &info, NULL))
+  if (run_dir == NULL)
     return;
-  set_run_chars (self, info.chars, info.n_chars, info.val_chars, info.n_val_chars);
-  zi_run_info_clear (&info);
-  g_clear_pointer (&self->picks, zi_picks_free);
-  self->picks = zi_picks_load (run_dir, NULL);
+  task = g_task_new (NULL, NULL, run_info_done_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (run_dir), g_free);
+  g_task_run_in_thread (task, run_info_thread);
 }
 
 gboolean
@@ -943,7 +1006,6 @@ panel_state_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
   if (zi_training_panel_get_state (panel) == ZI_TRAINER_STATE_RUNNING && self->val_chars == NULL)
     {
       refresh_run_info (self);
-      rebuild_list (self);
     }
   update_actions (self);
 }
@@ -1196,6 +1258,9 @@ zi_window_dispose (GObject *object)
 {
   ZiWindow *self = ZI_WINDOW (object);
 
+  for (guint i = 0; i < self->cells->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->cells, i), cell_gone_cb, self);
+  g_ptr_array_set_size (self->cells, 0);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->worst_cancellable);
@@ -1320,7 +1385,6 @@ zi_window_init (ZiWindow *self)
   gtk_menu_button_set_label (self->block_button, _("CJK Ideographs"));
 
   g_signal_connect_swapped (factory, "setup", G_CALLBACK (setup_cell_cb), self);
-  g_signal_connect_swapped (factory, "teardown", G_CALLBACK (teardown_cell_cb), self);
   g_signal_connect_swapped (factory, "bind", G_CALLBACK (bind_cell_cb), self);
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_object_unref (factory);

@@ -564,6 +564,92 @@ test_controls (void)
   remove_tree (root);
 }
 
+/* lr-find and bench through the CLI, on tiny settings. */
+static void
+test_cli_tools (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = make_tmp ();
+  g_autofree char *curve = g_build_filename (root, "lr.json", NULL);
+  int status = -1;
+
+  const char *lr_args[] = { "lr-find", "--chars-text", CHARS, "--size", "32", "--ngf", "8", "--batch", "4",
+                            "--steps", "40", "--min", "1e-5", "--max", "1", "--threads", "1",
+                            "--cache-dir", cache_dir, "--out", curve, "--json", NULL };
+  g_autofree char *out = run_cli (lr_args, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_autoptr(JsonNode) node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  JsonObject *o = json_node_get_object (node);
+  JsonArray *points = json_object_get_array_member (o, "points");
+  g_assert_cmpuint (json_array_get_length (points), >=, 11);
+  g_assert_cmpuint (json_array_get_length (points), <=, 40);
+  double prev = 0;
+  for (guint i = 0; i < json_array_get_length (points); i++)
+    {
+      double lr = json_object_get_double_member (json_array_get_object_element (points, i), "lr");
+      g_assert_cmpfloat (lr, >, prev);
+      prev = lr;
+    }
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_array_get_object_element (points, 0), "lr"),
+                                  1e-5, 1e-12);
+  /* The file holds the same curve. */
+  g_autofree char *file_text = NULL;
+  g_assert_true (g_file_get_contents (curve, &file_text, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (file_text), ==, g_strstrip (out));
+
+  const char *bench_args[] = { "bench", "--size", "32", "--ngf", "8", "--batch", "4", "--steps", "3",
+                               "--threads", "1", "--json", NULL };
+  g_autofree char *bench = run_cli (bench_args, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_autoptr(JsonNode) bnode = json_from_string (bench, &error);
+  g_assert_no_error (error);
+  JsonObject *b = json_node_get_object (bnode);
+  double sps = json_object_get_double_member (b, "seconds_per_step");
+  g_assert_cmpfloat (sps, >, 0.0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (b, "images_per_second"), 4.0 / sps, 1e-6);
+  g_assert_cmpfloat (json_object_get_double_member (b, "gflops"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (b, "sgemm_peak_gflops"), >, 1.0);
+  g_assert_cmpint (json_object_get_int_member (b, "threads"), ==, 1);
+
+  const char *bad_args[] = { "bench", "--size", "48", NULL };
+  g_autofree char *bad = run_cli (bad_args, &status);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  remove_tree (root);
+}
+
+/* A run that cannot start (a font that does not exist) fails with FAILED and leaves no directory. */
+static void
+test_bad_font (void)
+{
+  g_autofree char *root = make_tmp ();
+  g_autofree char *run = g_build_filename (root, "bad", NULL);
+  g_autoptr(GError) error = NULL;
+  ZiTrainerConfig cfg;
+  Recorder r;
+
+  tiny_config (&cfg, 10);
+  g_free (cfg.target_font);
+  cfg.target_font = g_build_filename (root, "missing.ttf", NULL);
+  recorder_init (&r);
+  {
+    g_autoptr(ZiTrainer) t = zi_trainer_new (&cfg, run, &error);
+    g_assert_no_error (error);
+    zi_trainer_set_event_func (t, NULL, record_cb, &r, NULL);
+    g_assert_false (zi_trainer_run (t, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "missing.ttf"));
+    g_assert_cmpint (zi_trainer_get_state (t), ==, ZI_TRAINER_STATE_FAILED);
+  }
+  const ZiTrainerEvent *failed = find_event (&r, ZI_TRAINER_EVENT_FAILED, G_MAXUINT64);
+  g_assert_nonnull (failed);
+  g_assert_cmpstr (failed->error->message, ==, error->message);
+  g_assert_false (g_file_test (run, G_FILE_TEST_EXISTS));
+  recorder_clear (&r);
+  zi_trainer_config_clear (&cfg);
+  remove_tree (root);
+}
+
 static void
 test_resources (void)
 {
@@ -593,6 +679,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/trainer/end-to-end", test_end_to_end);
   g_test_add_func ("/core/trainer/nan-rollback", test_nan_rollback);
   g_test_add_func ("/core/trainer/controls", test_controls);
+  g_test_add_func ("/core/trainer/cli-tools", test_cli_tools);
+  g_test_add_func ("/core/trainer/bad-font", test_bad_font);
   g_test_add_func ("/core/trainer/resources", test_resources);
   status = g_test_run ();
   remove_tree (cache_dir);

@@ -6,7 +6,10 @@
 #
 # Usage: tests/fuzz/run-fuzzers.sh [DURATION] [NAME...]   (NAME: e.g. ckpt for fuzz-ckpt; default all)
 # The corpus of fuzz-NAME grows in BUILD/fuzz-corpus/NAME across runs; it starts from the output of
-# the seed-NAME program (if the build defines one) and from tests/fuzz/corpus/NAME/ (if it exists).
+# the seed-NAME program (if the build defines one) and from tests/fuzz/corpus/NAME/ (if it exists);
+# tests/fuzz/NAME.dict (if it exists) is its dictionary. Inputs of crashes found and fixed,
+# tests/fuzz/regress/NAME-*, are replayed first: a regression fails the run before any fuzzing.
+# The fuzzers' scratch files go to a private directory under /dev/shm (tmpfs) when it is writable.
 set -euo pipefail
 
 duration=${1:-60}
@@ -74,6 +77,14 @@ rel_paths=()
 for p in "${build_paths[@]}"; do rel_paths+=("$(realpath --relative-to="$build" "$p")"); done
 ninja -C "$build" "${rel_paths[@]}"
 
+# A private scratch directory, on tmpfs when possible (the fuzzers write their inputs to files, and
+# some writers fsync), removed at exit even when a fuzzer crashed and could not clean up.
+scratch_parent=/dev/shm
+[ -d "$scratch_parent" ] && [ -w "$scratch_parent" ] || scratch_parent=${TMPDIR:-/tmp}
+scratch=$(mktemp -d "$scratch_parent/zimaru-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
+
 failed=()
 for fuzzer in $fuzzers; do
   name=${fuzzer#fuzz-}
@@ -85,15 +96,29 @@ for fuzzer in $fuzzers; do
   dirs=("$corpus")
   [ -d "tests/fuzz/corpus/$name" ] && dirs+=("tests/fuzz/corpus/$name")
 
-  echo "== $fuzzer for ${duration}s"
+  options=()
+  [ -f "tests/fuzz/$name.dict" ] && options+=("-dict=tests/fuzz/$name.dict")
   log="$build/fuzz-$name.log"
+
+  regressions=(tests/fuzz/regress/"$name"-*)
+  if [ -e "${regressions[0]}" ]; then
+    echo "== $fuzzer: ${#regressions[@]} regression input(s)"
+    if ! "$(path_of "$fuzzer")" -timeout=10 -rss_limit_mb=2048 "${regressions[@]}" >"$log" 2>&1; then
+      echo "  FAILED: a fixed crash is back; see $log" >&2
+      grep -E 'ERROR|SUMMARY|runtime error|fuzz check|Running:' "$log" | tail -n 10 >&2 || true
+      failed+=("$fuzzer")
+      continue
+    fi
+  fi
+
+  echo "== $fuzzer for ${duration}s"
   if "$(path_of "$fuzzer")" -max_total_time="$duration" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$artifacts/$name-" "${dirs[@]}" >"$log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="$artifacts/$name-" "${options[@]}" "${dirs[@]}" >"$log" 2>&1; then
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" \
       | sed 's/^stat::/  /' || true
   else
     echo "  FAILED: see $log and $artifacts/" >&2
-    grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -n 10 >&2 || true
+    grep -E 'ERROR|SUMMARY|runtime error|fuzz check|Test unit written' "$log" | head -n 10 >&2 || true
     failed+=("$fuzzer")
   fi
 done

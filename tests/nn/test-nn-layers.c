@@ -215,6 +215,76 @@ test_conv_adjoint (void)
   g_free (x); g_free (y); g_free (w); g_free (cx); g_free (ty); g_free (col);
 }
 
+/* The threaded parts of each pass (nn-conv.h), run one after the other, give the plain result up to
+ * rounding (OpenBLAS's edge kernels sum a narrower block in another order). */
+static void
+assert_close (const float *a, const float *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-5 * (1.0 + fabs (a[i])));
+}
+
+static void
+run_parts_case (int transposed, int ci, int co, int k, int s, int p, int h, int wd, int n)
+{
+  NnRng rng;
+  NnConv2d c;
+  nn_rng_seed (&rng, (uint64_t) (ci + co * 10 + k * 100 + n * 1000 + transposed));
+  if (transposed)
+    nn_conv_transpose2d_init (&c, ci, co, k, s, p, h, wd);
+  else
+    nn_conv2d_init (&c, ci, co, k, s, p, h, wd);
+  size_t nx = (size_t) ci * n * h * wd, ny = (size_t) co * n * c.ho * c.wo;
+  size_t nw = (size_t) ci * co * k * k;
+  size_t ncol = (transposed ? nn_conv_transpose2d_scratch_floats (&c, n)
+                            : nn_conv2d_scratch_floats (&c, n)) + 1;
+  float *x = rand_buf (&rng, nx, 1.0f), *w = rand_buf (&rng, nw, 1.0f), *b = rand_buf (&rng, co, 1.0f);
+  float *dy = rand_buf (&rng, ny, 1.0f), *col = g_new (float, ncol);
+  float *y1 = g_new (float, ny), *y2 = g_new (float, ny);
+  float *dx1 = g_new0 (float, nx), *dx2 = g_new0 (float, nx);
+  float *dw1 = g_new0 (float, nw), *dw2 = g_new0 (float, nw);
+  float *db1 = g_new0 (float, co), *db2 = g_new0 (float, co);
+  int parts = 3;
+
+  if (transposed)
+    {
+      nn_conv_transpose2d_forward (y1, col, x, w, b, &c, n);
+      nn_conv_transpose2d_backward (dx1, dw1, db1, col, dy, x, w, &c, n);
+      for (int i = 0; i < parts; i++)
+        nn_conv_transpose2d_forward_part (y2, col, x, w, b, &c, n, i, parts);
+      for (int i = 0; i < parts; i++)
+        nn_conv_transpose2d_backward_weight_part (dw2, db2, col, dy, x, &c, n, i, parts);
+      for (int i = 0; i < parts; i++)
+        nn_conv_transpose2d_backward_data_part (dx2, col, dy, w, &c, n, i, parts);
+    }
+  else
+    {
+      nn_conv2d_forward (y1, col, x, w, b, &c, n);
+      nn_conv2d_backward (dx1, dw1, db1, col, dy, x, w, &c, n);
+      for (int i = 0; i < parts; i++)
+        nn_conv2d_forward_part (y2, col, x, w, b, &c, n, i, parts);
+      for (int i = 0; i < parts; i++)
+        nn_conv2d_backward_part (dx2, dw2, db2, col, dy, x, w, &c, n, i, parts);
+    }
+  assert_close (y1, y2, ny);
+  assert_close (dx1, dx2, nx);
+  assert_close (dw1, dw2, nw);
+  assert_close (db1, db2, co);
+  g_free (x); g_free (w); g_free (b); g_free (dy); g_free (col); g_free (y1); g_free (y2);
+  g_free (dx1); g_free (dx2); g_free (dw1); g_free (dw2); g_free (db1); g_free (db2);
+}
+
+static void
+test_conv_parts (void)
+{
+  run_parts_case (0, 5, 7, 4, 2, 1, 16, 12, 4);   /* im2col */
+  run_parts_case (0, 6, 4, 1, 1, 0, 5, 5, 3);     /* pointwise */
+  run_parts_case (0, 9, 1, 4, 1, 1, 7, 7, 3);     /* output side */
+  run_parts_case (0, 2, 3, 3, 1, 1, 6, 6, 2);     /* fewer input channels than parts */
+  run_parts_case (1, 7, 5, 4, 2, 1, 6, 5, 4);     /* transposed */
+  run_parts_case (1, 6, 4, 1, 1, 0, 4, 4, 2);     /* transposed pointwise */
+}
+
 /* ---- normalisation ---- */
 
 typedef struct {
@@ -742,6 +812,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/conv2d/gradcheck", test_conv2d);
   g_test_add_func ("/nn/conv-transpose2d/gradcheck", test_conv_transpose2d);
   g_test_add_func ("/nn/conv-transpose2d/adjoint", test_conv_adjoint);
+  g_test_add_func ("/nn/conv/parts", test_conv_parts);
   g_test_add_func ("/nn/batchnorm/gradcheck", test_batchnorm_grad);
   g_test_add_func ("/nn/batchnorm/train-eval", test_batchnorm_train_eval);
   g_test_add_func ("/nn/instancenorm/gradcheck", test_instancenorm_grad);

@@ -404,6 +404,57 @@ test_determinism (void)
   g_free (tgt);
 }
 
+/* The thread count changes who computes what; results agree to rounding (OpenBLAS sums the narrower
+ * blocks of a split GEMM in another order), and each thread count is deterministic by itself. */
+static double
+max_param_difference (NnPix2Pix *a, NnPix2Pix *b)
+{
+  double worst = 0.0;
+  for (int d = 0; d < 2; d++)
+    {
+      float *pa, *pb;
+      size_t n = nn_pix2pix_param_block (a, d, &pa, NULL);
+      g_assert_cmpuint (nn_pix2pix_param_block (b, d, &pb, NULL), ==, n);
+      for (size_t i = 0; i < n; i++)
+        worst = fmax (worst, fabs (pa[i] - pb[i]));
+    }
+  return worst;
+}
+
+static void
+test_threads (void)
+{
+  NnPix2PixConfig cfg = tiny_config (32, 4, 3);
+  size_t img = 3 * 32 * 32;
+  float *src = random_images (1, img), *tgt = random_images (2, img);
+  NnPix2Pix *m[3];
+  for (int i = 0; i < 3; i++)
+    {
+      m[i] = create (&cfg, 42);
+      g_assert_cmpint (nn_pix2pix_set_threads (m[i], i + 1), ==, NN_OK);
+      g_assert_cmpint (nn_pix2pix_get_threads (m[i]), ==, i + 1);
+      NnRng rng;
+      nn_rng_seed (&rng, 9);
+      run_steps (m[i], src, tgt, 3, 2, &rng);
+    }
+  /* Two Adam steps of lr 2e-4 move a weight by up to 4e-4: the threads agree far below that. */
+  g_test_message ("largest parameter difference, 1 vs 2 threads: %.3g, 1 vs 3: %.3g",
+                  max_param_difference (m[0], m[1]), max_param_difference (m[0], m[2]));
+  g_assert_cmpfloat (max_param_difference (m[0], m[1]), <, 2e-5);
+  g_assert_cmpfloat (max_param_difference (m[0], m[2]), <, 2e-5);
+  float *a = g_new (float, img), *b = g_new (float, img);
+  g_assert_cmpint (nn_pix2pix_generate (m[0], src, NULL, 3, a), ==, NN_OK);
+  g_assert_cmpint (nn_pix2pix_generate (m[2], src, NULL, 3, b), ==, NN_OK);
+  for (size_t i = 0; i < img; i++)
+    g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-4);
+  for (int i = 0; i < 3; i++)
+    nn_pix2pix_free (m[i]);
+  g_free (a);
+  g_free (b);
+  g_free (src);
+  g_free (tgt);
+}
+
 static void
 test_checkpoint (void)
 {
@@ -566,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/pix2pix/gradcheck-instancenorm", test_gradcheck_instancenorm);
   g_test_add_func ("/nn/pix2pix/nonfinite", test_nonfinite);
   g_test_add_func ("/nn/pix2pix/determinism", test_determinism);
+  g_test_add_func ("/nn/pix2pix/threads", test_threads);
   g_test_add_func ("/nn/pix2pix/checkpoint", test_checkpoint);
   g_test_add_func ("/nn/pix2pix/learns", test_learns);
   g_test_add_func ("/nn/pix2pix/memory-flops", test_memory_and_flops);
