@@ -1,7 +1,8 @@
 /* cli-generate.c — `zimaru-cli generate --checkpoint CKPT [--source FONT] CHARS --out DIR
- * [--format png]`: renders the characters in the source font with the placement the model was trained
- * with, runs the generator, and writes DIR/uniXXXX.png (8-bit gray, white paper, black ink).
- * Font-ready SVG and UFO output is `zimaru-cli export`'s job. */
+ * [--format png,svg]`: renders the characters in the source font with the placement the model was
+ * trained with, runs the generator, and writes DIR/uniXXXX.png (8-bit gray, white paper, black ink)
+ * and/or DIR/uniXXXX.svg (traced, in the target font's units). A font-ready set with QA and a UFO is
+ * `zimaru-cli export`'s job. */
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
@@ -10,7 +11,10 @@
 #include "zi-font.h"
 #include "zi-image.h"
 #include "zi-model.h"
+#include "zi-fileutil.h"
 #include "zi-render.h"
+#include "zi-svg.h"
+#include "zi-trace.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -24,24 +28,70 @@ generate_progress_cb (guint64 done, guint64 total, gpointer user_data)
   zi_cli_progress_update (user_data, _("Generating"), done, total);
 }
 
-/* Checks --format: png only here. */
+/* Parses --format: a list of png and svg. */
 static gboolean
-check_format (const char *format, GError **error)
+parse_format (const char *format, gboolean *png, gboolean *svg, GError **error)
 {
   g_auto(GStrv) parts = g_strsplit (format ? format : "png", ",", -1);
 
+  *png = *svg = FALSE;
   for (guint i = 0; parts[i] != NULL; i++)
     {
       const char *f = g_strstrip (parts[i]);
       if (g_str_equal (f, "png"))
-        continue;
-      if (g_str_equal (f, "svg") || g_str_equal (f, "ufo"))
-        g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("%s: use zimaru-cli export"), f);
+        *png = TRUE;
+      else if (g_str_equal (f, "svg"))
+        *svg = TRUE;
       else
-        g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("unknown --format '%s' (generate writes png)"), f);
+        {
+          if (g_str_equal (f, "ufo"))
+            g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("ufo: use zimaru-cli export"));
+          else
+            g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("unknown --format '%s' (use png, svg or both)"), f);
+          return FALSE;
+        }
+    }
+  if (!*png && !*svg)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("--format is empty (use png, svg or both)"));
       return FALSE;
     }
   return TRUE;
+}
+
+/* The tracing side of --format svg: generated glyphs are placed like the target font, so they are
+ * traced with its placement and framed by its em box. */
+typedef struct {
+  ZiFont       *font;
+  ZiPlacement   placement;
+  ZiSvgFrame    frame;
+  ZiTraceParams params;
+} SvgWriter;
+
+static gboolean
+svg_writer_init (SvgWriter *w, const char *target_spec, guint size, double em_fraction, GError **error)
+{
+  ZiFontMetrics metrics;
+
+  w->font = zi_font_open (target_spec, error);
+  if (w->font == NULL || !zi_placement_init (&w->placement, w->font, size, em_fraction, error))
+    return FALSE;
+  zi_font_get_metrics (w->font, &metrics);
+  zi_svg_frame_init (&w->frame, &metrics);
+  zi_trace_params_init (&w->params, ZI_TRACE_PRESET_ROUND);
+  return TRUE;
+}
+
+static gboolean
+svg_write (SvgWriter *w, const char *path, const guint8 *coverage, guint size, gunichar c, GError **error)
+{
+  g_autoptr(ZiOutline) outline = zi_trace_bitmap (coverage, size, &w->placement, &w->params, error);
+  g_autofree char *doc = NULL;
+
+  if (outline == NULL)
+    return FALSE;
+  doc = zi_svg_document (outline, &w->frame, c);
+  return zi_file_write_atomic (path, doc, strlen (doc), error);
 }
 
 int
@@ -49,6 +99,7 @@ zi_cli_generate (int argc, char **argv)
 {
   g_autofree char *checkpoint = NULL;
   g_autofree char *source_spec = NULL;
+  g_autofree char *target_spec = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *format = NULL;
   gboolean quiet = FALSE;
@@ -57,8 +108,10 @@ zi_cli_generate (int argc, char **argv)
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
     { "source", 0, 0, G_OPTION_ARG_STRING, &source_spec,
       N_("Source font (default: the one the model was trained with)"), N_("FONT") },
+    { "target", 0, 0, G_OPTION_ARG_STRING, &target_spec,
+      N_("Target font whose units and em box SVGs use (default: the one the model was trained with)"), N_("FONT") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Output directory (created if needed)"), N_("DIR") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: png (default)"), N_("LIST") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("png, svg or png,svg (default png)"), N_("LIST") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Show no progress"), NULL },
     { NULL }
   };
@@ -72,6 +125,8 @@ zi_cli_generate (int argc, char **argv)
   g_autofree guint8 *gen = NULL;
   g_autofree gboolean *covered = NULL;
   ZiFont *font = NULL;
+  SvgWriter svg = { 0 };
+  gboolean want_png, want_svg;
   ZiPlacement placement;
   ZiCliProgress progress;
   guint size, n_missing = 0;
@@ -93,7 +148,7 @@ zi_cli_generate (int argc, char **argv)
       zi_cli_usage_error (_("--checkpoint, CHARS (--chars, --chars-text or --preset) and --out are required"));
       goto out;
     }
-  if (!check_format (format, &error))
+  if (!parse_format (format, &want_png, &want_svg, &error))
     {
       code = zi_cli_fail (error);
       goto out;
@@ -121,6 +176,18 @@ zi_cli_generate (int argc, char **argv)
     {
       code = zi_cli_fail (error);
       goto out;
+    }
+
+  if (want_svg)
+    {
+      if (target_spec == NULL)
+        target_spec = g_strdup (zi_model_get_target_font (model) ? zi_model_get_target_font (model)
+                                                                 : "Zen Maru Gothic");
+      if (!svg_writer_init (&svg, target_spec, size, zi_model_get_em_fraction (model), &error))
+        {
+          code = zi_cli_fail (error);
+          goto out;
+        }
     }
 
   pixels = (gsize) size * size;
@@ -154,8 +221,7 @@ zi_cli_generate (int argc, char **argv)
     {
       gunichar c = g_array_index (chars, gunichar, i);
       g_autofree char *name = NULL;
-      g_autofree char *file = NULL;
-      char *path;
+      const guint8 *glyph = gen + (gsize) i * pixels;
 
       if (!covered[i])
         {
@@ -163,18 +229,27 @@ zi_cli_generate (int argc, char **argv)
           continue;
         }
       name = zi_glyph_name_for_char (c);
-      file = g_strconcat (name, ".png", NULL);
-      path = g_build_filename (out_dir, file, NULL);
-      if (!zi_image_write_png_coverage (path, gen + (gsize) i * pixels, size, size, &error))
+      for (int kind = 0; kind < 2; kind++)
         {
-          /* No partial output: remove what this run wrote before the failure. */
-          for (guint k = 0; k < written->len; k++)
-            g_unlink (g_ptr_array_index (written, k));
-          g_free (path);
-          code = zi_cli_fail (error);
-          goto out;
+          gboolean ok;
+          char *path;
+
+          if ((kind == 0 && !want_png) || (kind == 1 && !want_svg))
+            continue;
+          path = g_strdup_printf ("%s%s%s.%s", out_dir, G_DIR_SEPARATOR_S, name, kind == 0 ? "png" : "svg");
+          ok = kind == 0 ? zi_image_write_png_coverage (path, glyph, size, size, &error)
+                         : svg_write (&svg, path, glyph, size, c, &error);
+          if (!ok)
+            {
+              /* No partial output: remove what this run wrote before the failure. */
+              for (guint k = 0; k < written->len; k++)
+                g_unlink (g_ptr_array_index (written, k));
+              g_free (path);
+              code = zi_cli_fail (error);
+              goto out;
+            }
+          g_ptr_array_add (written, path);
         }
-      g_ptr_array_add (written, path);
     }
   if (n_missing > 0 && !quiet)
     fprintf (stderr, _("zimaru-cli: warning: the source font %s lacks %u of the %u characters; they were skipped\n"),
@@ -183,6 +258,7 @@ zi_cli_generate (int argc, char **argv)
 
 out:
   g_clear_pointer (&font, zi_font_free);
+  g_clear_pointer (&svg.font, zi_font_free);
   zi_cli_chars_clear (&chars_opts);
   return code;
 }

@@ -23,7 +23,7 @@
 /* Options as given; -1 / NAN / NULL mean "not given", so a preset and the defaults apply first and
  * only what the user typed overrides them. */
 typedef struct {
-  char    *source, *target, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir;
+  char    *source, *target, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
   gboolean resume, quiet, json, augment;
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
   gint64   steps, lr_step_every, warmup_steps;
@@ -55,6 +55,7 @@ options_clear (TrainOptions *o)
   g_free (o->schedule);
   g_free (o->seed);
   g_free (o->cache_dir);
+  g_free (o->from);
 }
 
 #define GIVEN_D(v) (!isnan (v))
@@ -415,6 +416,7 @@ zi_cli_train (int argc, char **argv)
     { "target", 0, 0, G_OPTION_ARG_STRING, &o.target, N_("Target font (default \"Zen Maru Gothic\")"), N_("FONT") },
     { "run", 0, 0, G_OPTION_ARG_FILENAME, &o.run, N_("Run directory (created; required)"), N_("DIR") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &o.resume, N_("Continue the run in DIR from its newest checkpoint"), NULL },
+    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &o.from, N_("With --resume: continue from this checkpoint instead"), N_("CKPT") },
     { "size", 0, 0, G_OPTION_ARG_INT, &o.size, N_("Image size: 64, 128, 256 or 512 (default 64)"), N_("N") },
     { "ngf", 0, 0, G_OPTION_ARG_INT, &o.ngf, N_("Generator base channels (default 32)"), N_("N") },
     { "ndf", 0, 0, G_OPTION_ARG_INT, &o.ndf, N_("Discriminator base channels (default: ngf)"), N_("N") },
@@ -439,7 +441,7 @@ zi_cli_train (int argc, char **argv)
     { "const-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.const_weight, N_("Weight of zi2zi's const loss (default 0)"), N_("X") },
     { "tv-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.tv_weight, N_("Weight of total variation (default 0)"), N_("X") },
     { "clip-norm", 0, 0, G_OPTION_ARG_DOUBLE, &o.clip_norm, N_("Clip each network's gradient norm to X (default off)"), N_("X") },
-    { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &o.ema, N_("Average the generator's weights with this decay per step, e.g. 0.999 (default 0: off)"), N_("X") },
+    { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &o.ema, N_("Average the generator's weights with this decay per step (default 0.999; 0 turns it off)"), N_("X") },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &o.augment, N_("Shift and scale pairs slightly at random"), NULL },
     { "em-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.em_fraction, N_("Em size as a fraction of the canvas (default 0.86)"), N_("X") },
     { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.val_fraction, N_("Held-out share for validation (default 0.05)"), N_("X") },
@@ -483,6 +485,11 @@ zi_cli_train (int argc, char **argv)
           || g_str_equal (chars_opts.preset, "hq")))
     preset = g_steal_pointer (&chars_opts.preset);
 
+  if (o.from != NULL && !o.resume)
+    {
+      zi_cli_usage_error (_("--checkpoint needs --resume"));
+      goto out;
+    }
   if (o.resume)
     {
       const char *bad = first_new_run_option (&o, &chars_opts, preset);
@@ -492,7 +499,7 @@ zi_cli_train (int argc, char **argv)
                                 "--threads and the interval options can"), bad);
           goto out;
         }
-      trainer = zi_trainer_new_resume (o.run, NULL, &error);
+      trainer = zi_trainer_new_resume (o.run, o.from, &error);
       if (trainer == NULL)
         {
           code = zi_cli_fail (error);

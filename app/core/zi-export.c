@@ -760,6 +760,8 @@ zi_export_run_async (ZiExportSource        *source,
   g_task_set_source_tag (task, zi_export_run_async);
   g_task_set_name (task, "zi-export");
   g_task_set_task_data (task, job, async_job_free);
+  /* Report our own ZI_ERROR_CANCELLED (naming the output) rather than GIO's generic one. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, export_thread);
 }
 

@@ -121,7 +121,9 @@ gboolean zi_export_run (ZiExportSource        *source,
 
 /* Runs zi_export_run on a worker thread. Takes ownership of source and target (neither may be used
  * by the caller afterwards); copies chars, out_dir and options. progress is called on the thread-
- * default main context of the caller, coalesced (at most one pending call). */
+ * default main context of the caller, coalesced (at most one pending call), always before callback;
+ * progress_data must stay valid until callback has run. A cancelled export finishes with
+ * ZI_ERROR_CANCELLED (not G_IO_ERROR_CANCELLED). */
 void     zi_export_run_async (ZiExportSource        *source,
                               ZiFont                *target,
                               const gunichar        *chars,

@@ -18,6 +18,35 @@
 
 #define CHECKPOINT_PREFIX "step-"
 
+/* Typed member access that never warns: the JSON comes from disk and may hold anything. */
+static const char *
+member_string (JsonObject *o, const char *name, const char *fallback)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || json_node_get_value_type (n) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (n);
+}
+
+static gint64
+member_int (JsonObject *o, const char *name, gint64 fallback)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || json_node_get_value_type (n) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (n);
+}
+
+static JsonObject *
+member_object (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
 /* ---- charsets as strings ---- */
 
 char *
@@ -148,15 +177,13 @@ read_font (JsonObject *root, const char *name, char **spec, char **path, int *fa
 {
   JsonObject *o;
 
-  if (!json_object_has_member (root, name))
-    return FALSE;
-  o = json_object_get_object_member (root, name);
+  o = member_object (root, name);
   if (o == NULL)
     return FALSE;
-  *spec = g_strdup (json_object_get_string_member_with_default (o, "spec", ""));
-  *path = g_strdup (json_object_get_string_member_with_default (o, "path", ""));
-  *face = (int) json_object_get_int_member_with_default (o, "face", 0);
-  *hash = g_strdup (json_object_get_string_member_with_default (o, "hash", ""));
+  *spec = g_strdup (member_string (o, "spec", ""));
+  *path = g_strdup (member_string (o, "path", ""));
+  *face = (int) member_int (o, "face", 0);
+  *hash = g_strdup (member_string (o, "hash", ""));
   return TRUE;
 }
 
@@ -192,8 +219,8 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
       return FALSE;
     }
   o = json_node_get_object (root);
-  info->format_version = (int) json_object_get_int_member_with_default (o, "format_version", 0);
-  if (g_strcmp0 (json_object_get_string_member_with_default (o, "format", ""), "zimaru-run") != 0
+  info->format_version = (int) member_int (o, "format_version", 0);
+  if (g_strcmp0 (member_string (o, "format", ""), "zimaru-run") != 0
       || info->format_version < 1)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
@@ -207,7 +234,7 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                    path, info->format_version, ZI_RUN_FORMAT_VERSION);
       return FALSE;
     }
-  info->created = g_strdup (json_object_get_string_member_with_default (o, "created", ""));
+  info->created = g_strdup (member_string (o, "created", ""));
   if (!read_font (o, "source", &info->source_font, &info->source_path, &info->source_face,
                   &info->source_hash)
       || !read_font (o, "target", &info->target_font, &info->target_path, &info->target_face,
@@ -218,9 +245,9 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                    _("The run file %s does not name its source and target fonts."), path);
       return FALSE;
     }
-  info->chars = zi_run_chars_from_utf8 (json_object_get_string_member_with_default (o, "chars", ""),
+  info->chars = zi_run_chars_from_utf8 (member_string (o, "chars", ""),
                                         &info->n_chars);
-  info->val_chars = zi_run_chars_from_utf8 (json_object_get_string_member_with_default (o, "val_chars", ""),
+  info->val_chars = zi_run_chars_from_utf8 (member_string (o, "val_chars", ""),
                                             &info->n_val_chars);
   config = json_object_get_member (o, "config");
   if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
@@ -334,7 +361,7 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
       return FALSE;
     }
   m->step = (guint64) json_node_get_int (step);
-  m->images = (guint64) MAX (0, json_object_get_int_member_with_default (o, "images", 0));
+  m->images = (guint64) MAX (0, member_int (o, "images", 0));
   m->seconds = get_double (o, "seconds");
   m->lr = get_double (o, "lr");
   m->lr_d = get_double (o, "lr_d");
@@ -623,13 +650,13 @@ zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   o = json_node_get_object (root);
-  s = json_object_get_int_member_with_default (o, "step", -1);
+  s = member_int (o, "step", -1);
   if (s < 0)
     return FALSE;
   if (step)
     *step = (guint64) s;
   if (val_ssim)
-    *val_ssim = json_object_get_double_member_with_default (o, "val_ssim", NAN);
+    *val_ssim = get_double (o, "val_ssim");
   return TRUE;
 }
 
@@ -747,22 +774,22 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
       return FALSE;
     }
   o = json_node_get_object (root);
-  m->source_font = g_strdup (json_object_get_string_member_with_default (o, "source_font", ""));
-  m->target_font = g_strdup (json_object_get_string_member_with_default (o, "target_font", ""));
+  m->source_font = g_strdup (member_string (o, "source_font", ""));
+  m->target_font = g_strdup (member_string (o, "target_font", ""));
   m->em_fraction = get_double_or (o, "em_fraction", m->em_fraction);
-  m->size = (guint) CLAMP (json_object_get_int_member_with_default (o, "size", 0), 0, G_MAXUINT);
-  m->images = (guint64) MAX (0, json_object_get_int_member_with_default (o, "images", 0));
+  m->size = (guint) CLAMP (member_int (o, "size", 0), 0, G_MAXUINT);
+  m->images = (guint64) MAX (0, member_int (o, "images", 0));
   m->seconds = get_double_or (o, "seconds", 0.0);
   m->lr_g = get_double_or (o, "lr_g", 0.0);
   m->lr_d = get_double_or (o, "lr_d", 0.0);
   m->lr_scale = get_double_or (o, "lr_scale", 1.0);
   m->plateau_factor = get_double_or (o, "plateau_factor", 1.0);
   m->plateau_best = get_double_or (o, "plateau_best", INFINITY);
-  m->plateau_bad = (guint) CLAMP (json_object_get_int_member_with_default (o, "plateau_bad", 0), 0, G_MAXUINT);
+  m->plateau_bad = (guint) CLAMP (member_int (o, "plateau_bad", 0), 0, G_MAXUINT);
   m->has_best = json_object_has_member (o, "best_step");
   if (m->has_best)
     {
-      m->best_step = (guint64) MAX (0, json_object_get_int_member_with_default (o, "best_step", 0));
+      m->best_step = (guint64) MAX (0, member_int (o, "best_step", 0));
       m->best_ssim = get_double_or (o, "best_ssim", NAN);
     }
   m->has_val = json_object_has_member (o, "val_ssim");

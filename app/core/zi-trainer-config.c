@@ -102,6 +102,10 @@ zi_trainer_config_init (ZiTrainerConfig *cfg)
   cfg->opt_d.lr = 0.0f;  /* follows G */
   nn_sched_defaults (&cfg->sched, NN_SCHED_FIXED, cfg->opt_g.lr);
 
+  /* Measured on the default pair at 64 px (10 minutes, paired in one run): validation SSIM 0.650 with
+   * the average against 0.632 without at step 961, 0.608 against 0.560 at step 500. */
+  cfg->ema_decay = 0.999f;
+
   cfg->log_every = 10;
   cfg->checkpoint_every = 1000;
   cfg->keep = 3;
@@ -416,7 +420,10 @@ inum (JsonObject *o, const char *name, gint64 fallback, gint64 lo, gint64 hi)
 static const char *
 str (JsonObject *o, const char *name)
 {
-  return o ? json_object_get_string_member_with_default (o, name, NULL) : NULL;
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  /* Never warns on a member of another type: run.json comes from disk. */
+  return n != NULL && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
 }
 
 static JsonObject *

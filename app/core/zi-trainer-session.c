@@ -417,7 +417,8 @@ tidy (float v)
 }
 
 static gboolean
-log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean with_val, GError **error)
+log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean with_val, gboolean emit,
+          GError **error)
 {
   ZiRunMetric m = { 0 };
   ZiTrainerEvent ev = { 0 };
@@ -449,7 +450,7 @@ log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean wi
   m.val_raw_iou = s->val_raw.iou;
   if (!zi_run_metrics_append (s->run_dir, &m, error))
     return FALSE;
-  if (st == NULL)
+  if (st == NULL || !emit)
     return TRUE;
 
   ev.kind = ZI_TRAINER_EVENT_STEP;
@@ -551,6 +552,9 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
         }
       s->step++;
       s->images += (guint64) s->batch;
+      s->last_stats = st;
+      s->last_lr_g = lr_g;
+      s->last_lr_d = lr_d;
       if (s->ema != NULL)
         zi_session_update_ema (s);
       zi_trainer_session_set_step (s->trainer, s->step);
@@ -569,7 +573,7 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
       s->active_us += g_get_monotonic_time () - t0;
       t0 = g_get_monotonic_time ();
       if ((s->step % cfg->log_every == 0 || did_val)
-          && !log_step (s, &st, lr_g, lr_d, did_val, error))
+          && !log_step (s, &st, lr_g, lr_d, did_val, TRUE, error))
         return FALSE;
       if ((s->step % cfg->checkpoint_every == 0 || is_best) && !zi_session_save_checkpoint (s, is_best, error))
         return FALSE;
@@ -640,15 +644,25 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
     {
       gboolean unused;
       /* The untrained model's scores: the start of the curves. */
-      if (!validate (&s, &unused, error) || (s.n_val > 0 && !log_step (&s, NULL, 0, 0, TRUE, error)))
+      if (!validate (&s, &unused, error) || (s.n_val > 0 && !log_step (&s, NULL, 0, 0, TRUE, FALSE, error)))
         goto out;
     }
   if (!train_loop (&s, &reason, error))
     goto out;
 
   zi_trainer_set_state (self, ZI_TRAINER_STATE_STOPPING);
-  if (s.last_saved_step != s.step && !zi_session_save_checkpoint (&s, FALSE, error))
-    goto out;
+  if (s.last_saved_step != s.step)
+    {
+      gboolean is_best = FALSE;
+      /* At a bound the final checkpoint comes with its own scores (the summary and "best" stay
+       * current); a stop button is answered at once instead (validation takes a while at 256 px). */
+      if (reason != ZI_TRAINER_STOP_REQUESTED && s.n_val > 0 && s.val_step != s.step
+          && (!validate (&s, &is_best, error)
+              || !log_step (&s, &s.last_stats, s.last_lr_g, s.last_lr_d, TRUE, FALSE, error)))
+        goto out;
+      if (!zi_session_save_checkpoint (&s, is_best, error))
+        goto out;
+    }
   zi_trainer_set_state (self, ZI_TRAINER_STATE_FINISHED);
   ev.kind = ZI_TRAINER_EVENT_FINISHED;
   ev.step = s.step;

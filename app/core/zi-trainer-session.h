@@ -67,6 +67,8 @@ typedef struct {
   gboolean         poisoned;
   ZiHealth        *health;
 
+  NnStepStats      last_stats;          /* the last step's, for the final log line */
+  float            last_lr_g, last_lr_d;
   guint64          window_images;       /* throughput over the last log interval */
   gint64           window_us;
   gint64           loading_reported_us;

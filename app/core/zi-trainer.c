@@ -386,6 +386,12 @@ zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **err
     }
   apply_poison_env (&self->config);
   self->run_dir = g_strdup (run_dir);
+  /* The step, known from the file name before the worker loads the checkpoint, so callers can set
+   * bounds relative to it (zi_trainer_get_step). */
+  {
+    g_autofree char *base = g_path_get_basename (ckpt);
+    zi_run_parse_checkpoint_name (base, &self->step);
+  }
   self->resume_checkpoint = g_steal_pointer (&ckpt);
   self->resuming = TRUE;
   self->run_lr_g = self->config.opt_g.lr;

@@ -47,7 +47,7 @@ typedef struct {
 
   /* Exponential moving average of the generator's weights (Polyak averaging), decay per step; used
    * for validation, previews and generation, saved beside each checkpoint (step-N.ema.zck).
-   * 0 = off. */
+   * 0 = off; 0.999 by default. */
   float      ema_decay;
 
   /* Bounds: the run stops at whichever comes first; 0 = unbounded. max_steps counts the run's steps
@@ -72,7 +72,8 @@ typedef struct {
 } ZiTrainerConfig;
 
 /* Fills cfg with the defaults (64 px, ngf 32, batch 16, Adam 2e-4 β1 0.5 for G and D, L1 100, fixed
- * schedule, fonts "Noto Sans CJK TC" → "Zen Maru Gothic"). cfg is overwritten without freeing. */
+ * schedule, EMA 0.999, fonts "Noto Sans CJK TC" → "Zen Maru Gothic"). cfg is overwritten without
+ * freeing. */
 void     zi_trainer_config_init (ZiTrainerConfig *cfg);
 /* Frees what cfg owns (strings, chars) and zeroes it. */
 void     zi_trainer_config_clear (ZiTrainerConfig *cfg);
@@ -86,7 +87,8 @@ gboolean zi_trainer_config_apply_preset (ZiTrainerConfig *cfg, const char *prese
  * the option and the value (ZI_ERROR_INVALID). */
 gboolean zi_trainer_config_validate (const ZiTrainerConfig *cfg, GError **error);
 /* Serialises to / from the "config" object of run.json (a JsonObject, as a JSON string here so that
- * callers need not include json-glib). */
+ * callers need not include json-glib). from_json overwrites cfg without freeing it (like _init), and
+ * fills what the JSON lacks with the defaults. */
 char    *zi_trainer_config_to_json (const ZiTrainerConfig *cfg);
 gboolean zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **error);
 
@@ -226,7 +228,7 @@ const ZiTrainerConfig *zi_trainer_get_config (ZiTrainer *self);
 ZiTrainerConfig       *zi_trainer_get_config_mutable (ZiTrainer *self);
 const char            *zi_trainer_get_run_dir (ZiTrainer *self);
 ZiTrainerState         zi_trainer_get_state (ZiTrainer *self);
-/* Steps done so far (the resumed step before the first new step). */
+/* Steps done so far; for a resumed trainer, the checkpoint's step from zi_trainer_new_resume() on. */
 guint64                zi_trainer_get_step (ZiTrainer *self);
 
 /* Where events go. context non-NULL: func runs on that context's thread (e.g. NULL → pass

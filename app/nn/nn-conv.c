@@ -7,7 +7,14 @@
  * (Dumoulin & Visin 2016, "A guide to convolution arithmetic"), with R' = Co·K·K and Q' = N·Hi·Wi:
  *   forward   Y = col2im(Wᵀ[R', Ci] · X[Ci, Q'])
  *   backward  dX[Ci, Q'] += W[Ci, R'] · col(dY),   dW[Ci, R'] += X · col(dY)ᵀ
- * so its backward needs no col2im at all. A 1×1 stride-1 conv skips the column matrix. */
+ * so its backward needs no col2im at all. A 1×1 stride-1 conv skips the column matrix, and a conv
+ * with few output channels works from its output side (see uses_output_side).
+ *
+ * Speed (issue 9): each pass comes in parts for the engine's threads (nn-pool.h), splitting images
+ * or channels so that parts write disjoint memory and each runs single-threaded GEMMs; within a part
+ * the column matrix is made a block of images at a time so that it stays in cache for its GEMM
+ * (images_per_block); stride-2 copies are written with a constant stride so that GCC vectorises
+ * them. bench-conv prints each layer's GFLOP/s next to the bare GEMM's. */
 #include "nn-conv.h"
 
 #include <cblas.h>
@@ -387,6 +394,19 @@ add_bias (float *y, const float *b, int c0, int c1, int n, int b0, int nb, size_
     }
 }
 
+/* Images per block of the column matrix: enough for at least NN_COL_BLOCK_COLUMNS GEMM columns, so
+ * that a block (R × its columns, ~0.5–2 MB for the U-Net's large layers) stays in cache between
+ * the column transform and the GEMM that reads it, instead of a 33 MB matrix making four trips
+ * through memory (a 128 px transposed conv's column matrix is 512 × 16384 floats). */
+#define NN_COL_BLOCK_COLUMNS 1024
+
+static int
+images_per_block (size_t plane)
+{
+  size_t per = (NN_COL_BLOCK_COLUMNS + plane - 1) / plane;
+  return per < 1 ? 1 : (int) (per > 4096 ? 4096 : per);
+}
+
 void
 nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
                         const NnConv2d *c, int n, int part, int parts)
@@ -412,11 +432,16 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
                  x + b0 * plane_in, n * (int) plane_in, 0.0f, y + b0 * plane_out, q);
   else
     {
-      /* Each part has its own slab of the column matrix: [R, nb·Ho·Wo]. */
+      /* Each part has its own slab of the column matrix, used a block of images at a time. */
       float *slab = col + (size_t) r * b0 * plane_out;
-      im2col_rows (slab, x, n, b0, nb, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->co, qn, r, 1.0f, w, r, slab, qn,
-                   0.0f, y + b0 * plane_out, q);
+      int per = images_per_block (plane_out);
+      for (int bb = b0; bb < b0 + nb; bb += per)
+        {
+          int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
+          im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->co, cnt * (int) plane_out, r,
+                       1.0f, w, r, slab, cnt * (int) plane_out, 0.0f, y + bb * plane_out, q);
+        }
     }
   if (b != NULL)
     add_bias (y, b, 0, c->co, n, b0, nb, plane_out);
@@ -463,18 +488,28 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
       return;
     }
   float *rowsp = col + (size_t) c0 * kk * q;
-  if (dw != NULL)
+  size_t plane_out = (size_t) c->ho * c->wo;
+  int per = images_per_block (plane_out);
+  for (int bb = 0; bb < n; bb += per)
     {
-      im2col_rows (rowsp, x, n, 0, n, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->co, rows, q, 1.0f, dy, q, rowsp, q,
-                   1.0f, dw + (size_t) c0 * kk, r);
-    }
-  if (dx != NULL)
-    {
-      /* The column rows are no longer needed: reuse them for Wᵀ·dY. */
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, rows, q, c->co, 1.0f,
-                   w + (size_t) c0 * kk, r, dy, q, 0.0f, rowsp, q);
-      col2im_rows (dx, rowsp, n, 0, n, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
+      int cnt = n - bb < per ? n - bb : per;
+      int qb = cnt * (int) plane_out;
+      const float *dyb = dy + bb * plane_out;
+      if (dw != NULL)
+        {
+          im2col_rows (rowsp, x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+                       c->wo);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->co, rows, qb, 1.0f, dyb, q,
+                       rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
+        }
+      if (dx != NULL)
+        {
+          /* The column rows are no longer needed: reuse them for Wᵀ·dY. */
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, rows, qb, c->co, 1.0f,
+                       w + (size_t) c0 * kk, r, dyb, q, 0.0f, rowsp, qb);
+          col2im_rows (dx, rowsp, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+                       c->wo);
+        }
     }
 }
 
@@ -498,11 +533,20 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
   else
     {
       float *rowsp = col + (size_t) c0 * kk * q;
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc * kk, q, c->ci, 1.0f,
-                   w + (size_t) c0 * kk, r, x, q, 0.0f, rowsp, q);
+      size_t plane_in = (size_t) c->hi * c->wi;
+      int per = images_per_block (plane_in);
       memset (y + (size_t) c0 * n * plane_out, 0, (size_t) cc * n * plane_out * sizeof (float));
-      /* The output is the conv's input side: Co planes of Ho×Wo, read back from Hi×Wi columns. */
-      col2im_rows (y, rowsp, n, 0, n, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi);
+      for (int bb = 0; bb < n; bb += per)
+        {
+          int cnt = n - bb < per ? n - bb : per;
+          int qb = cnt * (int) plane_in;
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc * kk, qb, c->ci, 1.0f,
+                       w + (size_t) c0 * kk, r, x + bb * plane_in, q, 0.0f, rowsp, qb);
+          /* The output is the conv's input side: Co planes of Ho×Wo, read back from Hi×Wi
+           * columns. */
+          col2im_rows (y, rowsp, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+                       c->wi);
+        }
     }
   if (b != NULL)
     add_bias (y, b, c0, c0 + cc, n, 0, n, plane_out);
@@ -515,45 +559,67 @@ nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, cons
 {
   int kk = c->k * c->k;
   int r = c->co * kk;
-  int q = n * c->hi * c->wi;
+  size_t plane_in = (size_t) c->hi * c->wi;
+  int q = n * (int) plane_in;
   int c0, cc;
 
+  /* Parts own disjoint output channels: their rows of col(dY) and columns of dW. */
   nn_pool_split (c->co, part, parts, &c0, &cc);
   if (cc == 0)
     return;
   if (db != NULL)
     add_bias_grad (db, dy, c0, c0 + cc, (size_t) n * c->ho * c->wo);
+  if (dw == NULL)
+    return;
   if (is_pointwise (c))
     {
-      if (dw != NULL)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc, q, 1.0f, x, q,
-                     dy + (size_t) c0 * q, q, 1.0f, dw + c0, r);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc, q, 1.0f, x, q,
+                   dy + (size_t) c0 * q, q, 1.0f, dw + c0, r);
       return;
     }
   float *rowsp = col + (size_t) c0 * kk * q;
-  im2col_rows (rowsp, dy, n, 0, n, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi);
-  if (dw != NULL)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc * kk, q, 1.0f, x, q, rowsp, q,
-                 1.0f, dw + (size_t) c0 * kk, r);
+  int per = images_per_block (plane_in);
+  for (int bb = 0; bb < n; bb += per)
+    {
+      int cnt = n - bb < per ? n - bb : per;
+      int qb = cnt * (int) plane_in;
+      im2col_rows (rowsp, dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+                   c->wi);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc * kk, qb, 1.0f,
+                   x + bb * plane_in, q, rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
+    }
 }
 
 void
-nn_conv_transpose2d_backward_data_part (float *dx, const float *col, const float *dy,
-                                        const float *w, const NnConv2d *c, int n, int part,
-                                        int parts)
+nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, const float *w,
+                                        const NnConv2d *c, int n, int part, int parts)
 {
   int r = c->co * c->k * c->k;
   size_t plane_in = (size_t) c->hi * c->wi;
   int q = n * (int) plane_in;
   int b0, nb;
 
-  /* Parts own disjoint images: their columns of the (complete) column matrix and of dX. */
+  /* Parts own disjoint images: their slab of col(dY) (made again here, a block of images at a time,
+   * which costs less than keeping the whole matrix from the weight pass) and their columns of dX. */
   nn_pool_split (n, part, parts, &b0, &nb);
   if (nb == 0)
     return;
-  const float *cols = is_pointwise (c) ? dy : col;
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, nb * (int) plane_in, r, 1.0f, w, r,
-               cols + b0 * plane_in, q, 1.0f, dx + b0 * plane_in, q);
+  if (is_pointwise (c))
+    {
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, nb * (int) plane_in, r, 1.0f, w,
+                   r, dy + b0 * plane_in, q, 1.0f, dx + b0 * plane_in, q);
+      return;
+    }
+  float *slab = col + (size_t) r * b0 * plane_in;
+  int per = images_per_block (plane_in);
+  for (int bb = b0; bb < b0 + nb; bb += per)
+    {
+      int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
+      int qb = cnt * (int) plane_in;
+      im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, qb, r, 1.0f, w, r, slab, qb,
+                   1.0f, dx + bb * plane_in, q);
+    }
 }
 
 void

@@ -71,9 +71,9 @@ void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL
  * share of the work and writes disjoint memory, so the parts of one call may run concurrently; the
  * plain functions above are part 0 of 1. A conv's forward splits the images (each part has its own
  * slab of col); its backward splits the input channels (rows of col, columns of dW, planes of dX).
- * A transposed conv's forward and weight gradient split the output channels; its input gradient
- * splits the images and needs the column matrix of the weight pass complete (all its parts run
- * first). col is the same scratch as for the plain functions. */
+ * A transposed conv's forward and weight gradient split the output channels, its input gradient
+ * splits the images; the two backward calls use the same scratch, so all parts of one run before
+ * the other starts. col is the same scratch as for the plain functions. */
 void nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
                              const NnConv2d *c, int n, int part, int parts);
 void nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const float *dy,
@@ -82,12 +82,10 @@ void nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const
 void nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const float *w,
                                        const float *b, const NnConv2d *c, int n, int part,
                                        int parts);
-/* Fills col with the column matrix of dY and, when dw / db are not NULL, adds the weight and bias
- * gradients. */
 void nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, const float *dy,
                                                const float *x, const NnConv2d *c, int n, int part,
                                                int parts);
-void nn_conv_transpose2d_backward_data_part (float *dx, const float *col, const float *dy,
+void nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy,
                                              const float *w, const NnConv2d *c, int n, int part,
                                              int parts);
 

@@ -1,17 +1,18 @@
 /* nn-pool.c — the engine's thread team (see nn-pool.h).
  *
  * Parts are claimed, not assigned: the caller and the workers take part numbers from one atomic
- * ticket (generation << 32 | next part) until none is left. On a busy machine a worker that the
- * scheduler has not run yet simply claims nothing and the caller does the parts itself, so a step
- * degrades to one thread's speed instead of waiting a scheduler tick per layer (measured: the tests
- * took 7.5 s instead of 0.7 s under a load of 6 with fixed assignment). Idle threads spin briefly
+ * ticket (generation << 32 | parts << 16 | next part) until none is left. On a busy machine a
+ * worker that the scheduler has not run yet simply claims nothing and the caller does the parts
+ * itself, so a step degrades to one thread's speed instead of waiting a scheduler tick per layer
+ * (measured: the tests took 7.5 s instead of 0.7 s under a load of 6 with fixed assignment). Idle threads spin briefly
  * first, because a step's calls come every few hundred microseconds and a condition-variable
  * wake-up costs tens of them, then sleep on the condition variable so an idle model costs nothing.
  *
- * Ordering: fn, ctx and parts are written before the ticket is published (release) and read by a
- * thread only after its compare-and-swap on a ticket of that generation succeeded; the caller
- * starts the next generation only when every part of this one has finished, so they cannot change
- * under a running part. */
+ * Ordering: fn and ctx are written before the ticket is published (release) and read by a thread
+ * only after its compare-and-swap claimed a part of that generation; the caller starts the next
+ * generation only when every part of this one has finished, so they cannot change under a running
+ * part. The number of parts lives in the ticket itself, so a late thread never judges an old
+ * generation by the next one's count. */
 #include "nn-pool.h"
 
 #include <pthread.h>
@@ -39,8 +40,13 @@ struct NnPool {
   atomic_int      sleeping;  /* the caller waits on 'finished' */
   NnPoolFn        fn;
   void           *ctx;
-  int             parts;
 };
+
+#define TICKET(gen, parts, next) (((uint_fast64_t) (gen) << 32) | ((uint_fast64_t) (parts) << 16) \
+                                  | (uint_fast64_t) (next))
+#define TICKET_GEN(t) ((t) >> 32)
+#define TICKET_PARTS(t) ((uint32_t) ((t) >> 16) & 0xffffu)
+#define TICKET_NEXT(t) ((uint32_t) (t) & 0xffffu)
 
 static inline void
 cpu_relax (void)
@@ -57,18 +63,17 @@ claim_parts (NnPool *p, uint64_t gen)
   for (;;)
     {
       uint_fast64_t t = atomic_load_explicit (&p->ticket, memory_order_acquire);
-      if ((t >> 32) != gen)
-        return;
-      uint32_t i = (uint32_t) t;
-      /* parts is stable while the generation is gen and not all its parts are claimed. */
-      if (i >= (uint32_t) p->parts)
+      int parts = (int) TICKET_PARTS (t);
+      int i = (int) TICKET_NEXT (t);
+      if (TICKET_GEN (t) != gen || i >= parts)
         return;
       if (!atomic_compare_exchange_weak_explicit (&p->ticket, &t, t + 1, memory_order_acq_rel,
                                                   memory_order_acquire))
         continue;
-      p->fn (p->ctx, (int) i, p->parts);
-      if (atomic_fetch_add_explicit (&p->done, 1, memory_order_acq_rel) + 1 == p->parts
-          && atomic_load (&p->sleeping))
+      p->fn (p->ctx, i, parts);
+      /* Sequentially consistent, with the caller's store to sleeping and load of done: one of the
+       * two sees the other's write, so the caller never sleeps through the last part. */
+      if (atomic_fetch_add (&p->done, 1) + 1 == parts && atomic_load (&p->sleeping))
         {
           pthread_mutex_lock (&p->lock);
           pthread_cond_signal (&p->finished);
@@ -84,16 +89,16 @@ worker_main (void *arg)
   uint64_t seen = 0;
   for (;;)
     {
-      uint64_t gen = atomic_load_explicit (&p->ticket, memory_order_acquire) >> 32;
+      uint64_t gen = TICKET_GEN (atomic_load_explicit (&p->ticket, memory_order_acquire));
       for (int i = 0; gen == seen && i < SPIN_ROUNDS && !atomic_load (&p->quit); i++)
         {
           cpu_relax ();
-          gen = atomic_load_explicit (&p->ticket, memory_order_acquire) >> 32;
+          gen = TICKET_GEN (atomic_load_explicit (&p->ticket, memory_order_acquire));
         }
       if (gen == seen)
         {
           pthread_mutex_lock (&p->lock);
-          while ((gen = atomic_load (&p->ticket) >> 32) == seen && !atomic_load (&p->quit))
+          while ((gen = TICKET_GEN (atomic_load (&p->ticket))) == seen && !atomic_load (&p->quit))
             pthread_cond_wait (&p->wake, &p->lock);
           pthread_mutex_unlock (&p->lock);
         }
@@ -107,7 +112,7 @@ worker_main (void *arg)
 NnStatus
 nn_pool_new (NnPool **out, int threads)
 {
-  if (threads < 1 || threads > 64)
+  if (threads < 1 || threads > NN_POOL_MAX_THREADS)
     return NN_ERR_INVALID;
   NnPool *p = calloc (1, sizeof *p);
   if (p == NULL)
@@ -171,6 +176,8 @@ nn_pool_threads (const NnPool *p)
 void
 nn_pool_run_parts (NnPool *p, NnPoolFn fn, void *ctx, int parts)
 {
+  if (parts > NN_POOL_MAX_PARTS)
+    parts = NN_POOL_MAX_PARTS;
   if (p == NULL || p->threads == 1 || parts <= 1)
     {
       for (int i = 0; i < (parts < 1 ? 1 : parts); i++)
@@ -179,10 +186,10 @@ nn_pool_run_parts (NnPool *p, NnPoolFn fn, void *ctx, int parts)
     }
   p->fn = fn;
   p->ctx = ctx;
-  p->parts = parts;
   atomic_store (&p->done, 0);
-  uint64_t gen = (atomic_load (&p->ticket) >> 32) + 1;
-  atomic_store_explicit (&p->ticket, (uint_fast64_t) gen << 32, memory_order_release);
+  /* Generations are 32-bit (the ticket's upper half) and wrap. */
+  uint64_t gen = (TICKET_GEN (atomic_load (&p->ticket)) + 1) & 0xffffffffu;
+  atomic_store_explicit (&p->ticket, TICKET (gen, parts, 0), memory_order_release);
   pthread_mutex_lock (&p->lock);
   pthread_cond_broadcast (&p->wake);
   pthread_mutex_unlock (&p->lock);

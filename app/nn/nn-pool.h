@@ -6,6 +6,10 @@
 
 #include "nn.h"
 
+#define NN_POOL_MAX_THREADS 64
+/* At most this many parts per run (more are clamped). */
+#define NN_POOL_MAX_PARTS 64
+
 typedef struct NnPool NnPool;
 
 /* fn(ctx, part, parts) for every part in [0, parts); parts of one call run concurrently. */

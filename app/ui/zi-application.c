@@ -55,7 +55,8 @@ zi_application_startup (GApplication *app)
 
   /* The resources live in a static library: referencing them here makes the linker keep the object
    * whose constructor registers them. */
-  g_assert (zimaru_get_resource () != NULL);
+  if (zimaru_get_resource () == NULL)
+    g_critical ("The application's resources are missing from the build");
 
   gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),

@@ -2,12 +2,8 @@
  * gtk_snapshot_append_cairo), PNG and SVG export; every line is decimated to about two points per
  * pixel column first, so 100k points per series cost what a few hundred do. */
 #include "config.h"
-#include "zi-chart.h"
+#include "zi-chart-private.h"
 
-#include "zi-error.h"
-#include "zi-fileutil.h"
-
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -16,39 +12,6 @@
 #define M_TOP     14.0
 #define M_BOTTOM  30.0
 #define MAX_TICKS 6
-
-typedef struct {
-  char          *id;
-  char          *label;
-  char          *color_spec;
-  GdkRGBA        color;
-  ZiChartYAxis   y_axis;
-  gboolean       visible;
-  ZiChartSeries *data;
-} Line;
-
-struct _ZiChart
-{
-  GtkWidget    parent_instance;
-
-  GPtrArray   *lines;       /* Line* */
-  double       smoothing;
-  gboolean     log_scale;
-  ZiChartAxis  x_axis;
-  gboolean     zoomed;
-  double       zoom_x0, zoom_x1;
-
-  /* Interaction state. */
-  gboolean     hovering;
-  double       hover_x, hover_y;
-  gboolean     dragging;
-  double       drag_start, drag_now;
-
-  guint        redraw_id;
-  gint64       last_draw_us;
-  ZiChartPoint *scratch;
-  guint        scratch_len;
-};
 
 G_DEFINE_FINAL_TYPE (ZiChart, zi_chart, GTK_TYPE_WIDGET)
 
@@ -341,8 +304,8 @@ draw_readout (ZiChart *self, cairo_t *cr, const View *v, PangoLayout *layout, co
 }
 
 /* Draws the whole chart; shared by the widget and the exporters. */
-static void
-draw_chart (ZiChart *self, cairo_t *cr, double width, double height, const GdkRGBA *fg,
+void
+_zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const GdkRGBA *fg,
             const GdkRGBA *bg, gboolean interactive)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
@@ -468,7 +431,7 @@ zi_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   widget_colors (widget, &fg, &bg);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_chart (self, cr, width, height, &fg, &bg, TRUE);
+  _zi_chart_draw (self, cr, width, height, &fg, &bg, TRUE);
   cairo_destroy (cr);
   self->last_draw_us = g_get_monotonic_time () - t0;
 }
@@ -591,7 +554,6 @@ zi_chart_init (ZiChart *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
 }
 
 /* ---- Public API ------------------------------------------------------------------------------- */
@@ -636,35 +598,12 @@ zi_chart_find_series (ZiChart *self, const char *id)
   return -1;
 }
 
-guint
-zi_chart_get_n_series (ZiChart *self)
-{
-  g_return_val_if_fail (ZI_IS_CHART (self), 0);
-  return self->lines->len;
-}
-
 ZiChartSeries *
 zi_chart_get_series (ZiChart *self, guint index)
 {
   g_return_val_if_fail (ZI_IS_CHART (self), NULL);
   g_return_val_if_fail (index < self->lines->len, NULL);
   return ((Line *) g_ptr_array_index (self->lines, index))->data;
-}
-
-const char *
-zi_chart_get_series_label (ZiChart *self, guint index)
-{
-  g_return_val_if_fail (ZI_IS_CHART (self), NULL);
-  g_return_val_if_fail (index < self->lines->len, NULL);
-  return ((Line *) g_ptr_array_index (self->lines, index))->label;
-}
-
-const char *
-zi_chart_get_series_color (ZiChart *self, guint index)
-{
-  g_return_val_if_fail (ZI_IS_CHART (self), NULL);
-  g_return_val_if_fail (index < self->lines->len, NULL);
-  return ((Line *) g_ptr_array_index (self->lines, index))->color_spec;
 }
 
 void
@@ -698,14 +637,6 @@ zi_chart_set_series_visible (ZiChart *self, guint index, gboolean visible)
   g_return_if_fail (index < self->lines->len);
   ((Line *) g_ptr_array_index (self->lines, index))->visible = visible;
   queue_redraw (self);
-}
-
-gboolean
-zi_chart_get_series_visible (ZiChart *self, guint index)
-{
-  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
-  g_return_val_if_fail (index < self->lines->len, FALSE);
-  return ((Line *) g_ptr_array_index (self->lines, index))->visible;
 }
 
 void
@@ -771,133 +702,4 @@ zi_chart_get_last_draw_time (ZiChart *self)
 {
   g_return_val_if_fail (ZI_IS_CHART (self), 0);
   return self->last_draw_us;
-}
-
-/* ---- Export ----------------------------------------------------------------------------------- */
-
-static cairo_status_t
-append_bytes_cb (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* Exports draw on white with dark text whatever the theme, as figures go into documents. */
-static void
-draw_for_export (ZiChart *self, cairo_surface_t *surface, int width, int height)
-{
-  GdkRGBA fg = { 0.1, 0.1, 0.1, 1 }, bg = { 1, 1, 1, 1 };
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  draw_chart (self, cr, width, height, &fg, &bg, FALSE);
-  cairo_destroy (cr);
-}
-
-gboolean
-zi_chart_export_png (ZiChart *self, const char *path, int width, int height, GError **error)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  cairo_surface_t *surface;
-  cairo_status_t status;
-
-  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
-  g_return_val_if_fail (path != NULL && width > 0 && height > 0, FALSE);
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  draw_for_export (self, surface, width, height);
-  status = cairo_surface_write_to_png_stream (surface, append_bytes_cb, bytes);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Could not encode the chart as PNG for “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return zi_file_write_atomic (path, bytes->data, bytes->len, error);
-}
-
-gboolean
-zi_chart_export_svg (ZiChart *self, const char *path, int width, int height, GError **error)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  cairo_surface_t *surface;
-  cairo_status_t status;
-
-  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
-  g_return_val_if_fail (path != NULL && width > 0 && height > 0, FALSE);
-
-  surface = cairo_svg_surface_create_for_stream (append_bytes_cb, bytes, width, height);
-  draw_for_export (self, surface, width, height);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Could not encode the chart as SVG for “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return zi_file_write_atomic (path, bytes->data, bytes->len, error);
-}
-
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-gboolean
-zi_chart_export_csv (ZiChart *self, const char *path, GError **error)
-{
-  g_autoptr(GString) csv = g_string_new ("step");
-  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree guint *cursor = NULL;
-
-  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  /* The union of the logged steps: validation metrics are logged less often than losses. */
-  for (guint i = 0; i < self->lines->len; i++)
-    {
-      Line *line = g_ptr_array_index (self->lines, i);
-      for (guint k = 0; k < zi_chart_series_get_length (line->data); k++)
-        {
-          double s = zi_chart_series_get_x (line->data, ZI_CHART_AXIS_STEPS, k);
-          g_array_append_val (steps, s);
-        }
-      g_string_append_printf (csv, ",%s", line->id);
-    }
-  g_string_append_c (csv, '\n');
-  g_array_sort (steps, compare_doubles);
-
-  cursor = g_new0 (guint, self->lines->len);
-  for (guint r = 0; r < steps->len; r++)
-    {
-      double s = g_array_index (steps, double, r);
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-      if (r > 0 && s == g_array_index (steps, double, r - 1))
-        continue;
-      g_string_append (csv, g_ascii_dtostr (buf, sizeof buf, s));
-      for (guint i = 0; i < self->lines->len; i++)
-        {
-          Line *line = g_ptr_array_index (self->lines, i);
-          guint n = zi_chart_series_get_length (line->data);
-
-          g_string_append_c (csv, ',');
-          while (cursor[i] < n && zi_chart_series_get_x (line->data, ZI_CHART_AXIS_STEPS, cursor[i]) < s)
-            cursor[i]++;
-          if (cursor[i] < n && zi_chart_series_get_x (line->data, ZI_CHART_AXIS_STEPS, cursor[i]) == s)
-            {
-              double y = zi_chart_series_get_y (line->data, cursor[i]);
-              if (isfinite (y))
-                g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.7g", y));
-            }
-        }
-      g_string_append_c (csv, '\n');
-    }
-  return zi_file_write_atomic (path, csv->str, csv->len, error);
 }

@@ -24,17 +24,13 @@ GtkWidget     *zi_chart_new (void);
 guint          zi_chart_add_series (ZiChart *self, const char *id, const char *label, const char *color,
                                     ZiChartYAxis y_axis);
 int            zi_chart_find_series (ZiChart *self, const char *id);
-guint          zi_chart_get_n_series (ZiChart *self);
 ZiChartSeries *zi_chart_get_series (ZiChart *self, guint index);
-const char    *zi_chart_get_series_label (ZiChart *self, guint index);
-const char    *zi_chart_get_series_color (ZiChart *self, guint index);
 /* Appends to a series by id (ignored when there is no such series). Redraws at most once a frame. */
 void           zi_chart_append (ZiChart *self, const char *id, double step, double images,
                                 double seconds, double y);
 void           zi_chart_clear (ZiChart *self);
 
 void           zi_chart_set_series_visible (ZiChart *self, guint index, gboolean visible);
-gboolean       zi_chart_get_series_visible (ZiChart *self, guint index);
 void           zi_chart_set_smoothing (ZiChart *self, double weight);
 void           zi_chart_set_log_scale (ZiChart *self, gboolean log_scale);
 void           zi_chart_set_x_axis (ZiChart *self, ZiChartAxis axis);

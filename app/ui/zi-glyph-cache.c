@@ -53,7 +53,7 @@ struct _ZiGlyphCache
   char        *source_spec;
   char        *target_spec;
   GStrv        checkpoints;
-  GQueue       requests;  /* guint64 keys as pointers would lose bits: GINT64 boxed in the link data */
+  GQueue       requests;  /* of g_new (guint64): keys do not fit a pointer on every platform */
   GHashTable  *pending;   /* keys queued or in progress */
   GList       *results;
   guint        idle_id;

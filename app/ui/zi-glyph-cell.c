@@ -86,6 +86,31 @@ append_ink (GtkSnapshot *snapshot, GdkTexture *texture, const graphene_rect_t *r
   gtk_snapshot_pop (snapshot);
 }
 
+/* The list item around the cell carries the selection (GTK does not propagate it to children). */
+static gboolean
+is_selected (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  return parent != NULL && (gtk_widget_get_state_flags (parent) & GTK_STATE_FLAG_SELECTED);
+}
+
+static void
+parent_state_changed_cb (ZiGlyphCell *self, GtkStateFlags previous, GtkWidget *parent)
+{
+  if ((gtk_widget_get_state_flags (parent) ^ previous) & GTK_STATE_FLAG_SELECTED)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+parent_changed_cb (ZiGlyphCell *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (parent != NULL)
+    g_signal_connect_object (parent, "state-flags-changed", G_CALLBACK (parent_state_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+}
+
 static void
 zi_glyph_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -113,6 +138,22 @@ zi_glyph_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   G_GNUC_END_IGNORE_DEPRECATIONS
   faint = fg;
   faint.alpha *= 0.08;
+
+  /* The selection is drawn here rather than left to the theme: a themed selection colours the
+   * whole item in the accent colour, which would drown the glyphs. */
+  if (is_selected (widget))
+    {
+      GskRoundedRect outline;
+      float widths[4] = { 2, 2, 2, 2 };
+      GdkRGBA tint = { accent.red, accent.green, accent.blue, 0.12 };
+      GdkRGBA colors[4] = { accent, accent, accent, accent };
+
+      gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, width, gtk_widget_get_height (widget)), 6);
+      gtk_snapshot_push_rounded_clip (snapshot, &outline);
+      gtk_snapshot_append_color (snapshot, &tint, &outline.bounds);
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+    }
 
   self->waiting = FALSE;
   for (guint k = 0; k < self->n_kinds; k++)
@@ -208,6 +249,7 @@ static void
 zi_glyph_cell_init (ZiGlyphCell *self)
 {
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "notify::parent", G_CALLBACK (parent_changed_cb), NULL);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   self->size = 64;
   self->kinds[0] = ZI_GLYPH_SOURCE;
@@ -300,11 +342,4 @@ zi_glyph_cell_set_kinds (ZiGlyphCell *self, const ZiGlyphKind *kinds, guint n)
   memcpy (self->kinds, kinds, n * sizeof *kinds);
   self->n_kinds = n;
   gtk_widget_queue_resize (GTK_WIDGET (self));
-}
-
-gboolean
-zi_glyph_cell_is_waiting (ZiGlyphCell *self)
-{
-  g_return_val_if_fail (ZI_IS_GLYPH_CELL (self), FALSE);
-  return self->waiting;
 }

@@ -26,7 +26,5 @@ gunichar   zi_glyph_cell_get_char (ZiGlyphCell *self);
 void       zi_glyph_cell_set_image_size (ZiGlyphCell *self, guint size);
 /* Which images to show, left to right (n ≤ 2 + ZI_GLYPH_CACHE_MAX_MODELS). */
 void       zi_glyph_cell_set_kinds (ZiGlyphCell *self, const ZiGlyphKind *kinds, guint n);
-/* TRUE while some image the cell shows is still being made. */
-gboolean   zi_glyph_cell_is_waiting (ZiGlyphCell *self);
 
 G_END_DECLS

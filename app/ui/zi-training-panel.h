@@ -23,6 +23,12 @@ void            zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTra
 /* "quick", "zi2zi" or "hq". */
 gboolean        zi_training_panel_apply_preset (ZiTrainingPanel *self, const char *preset, GError **error);
 
+/* The font pair and characters (gunichar) the LR range test trains on; the window keeps it current. */
+void            zi_training_panel_set_pair (ZiTrainingPanel *self, const char *source_font,
+                                            const char *target_font, const gunichar *chars, guint n_chars);
+/* After an LR range test (the panel.lr-find action): TRUE with the suggested generator rate. */
+gboolean        zi_training_panel_get_lr_suggestion (ZiTrainingPanel *self, double *lr);
+
 /* Starts a new run in run_dir with the form's configuration and these fonts and characters
  * (chars NULL: the shared CJK ideographs), or continues the open run when it has checkpoints and
  * run_dir is NULL. Errors are returned, not shown. */

@@ -2,101 +2,19 @@
  *
  * The window holds the font pair, the character sets computed from it (off the main thread), the
  * grid's list and the shared glyph cache, and dispatches the header bar's actions to the training
- * panel and the export dialog. It draws and dispatches; training and export logic live in app/core. */
+ * panel and the export dialog. It draws and dispatches; training and export logic live in app/core.
+ * Its actions are in zi-window-actions.c, run directories and the worst-glyphs job in
+ * zi-window-runs.c. */
 #include "config.h"
-#include "zi-window.h"
-
-#include "zi-char-list.h"
-#include "zi-charset.h"
-#include "zi-error.h"
-#include "zi-export-dialog.h"
-#include "zi-font.h"
-#include "zi-font-picker.h"
-#include "zi-glyph-cell.h"
-#include "zi-glyph-detail.h"
-#include "zi-worst-glyphs.h"
-#include "zi-picks.h"
-#include "zi-render.h"
-#include "zi-run.h"
+#include "zi-window-private.h"
 
 #include <glib/gi18n.h>
 
-#define N_CODE_POINTS 0x110000
 #define CONTEXT_RADIUS 4
-
-/* What a font load computes on its worker thread. */
-typedef struct {
-  char         *source_spec;
-  char         *target_spec;
-  ZiFont       *source;
-  ZiFont       *target;
-  GArray       *all;          /* every character of the source, code-point order */
-  GArray       *shared;
-  GArray       *missing;
-  guint8       *target_bits;  /* bitset over all code points */
-  ZiFontMetrics metrics;      /* of the target */
-  ZiPlacement   placement;    /* of the target at ZI_GLYPH_DETAIL_SIZE */
-} FontLoad;
-
-struct _ZiWindow
-{
-  GtkApplicationWindow  parent_instance;
-
-  GtkHeaderBar         *header_bar;
-  GtkMenuButton        *source_button;
-  GtkMenuButton        *target_button;
-  GtkMenuButton        *block_button;
-  GtkSearchEntry       *search_entry;
-  GtkWidget            *train_button;
-  GtkWidget            *pause_button;
-  GtkWidget            *resume_button;
-  GtkWidget            *stop_button;
-  GtkRevealer          *error_revealer;
-  GtkLabel             *error_label;
-  GtkStack             *main_stack;
-  GtkDropDown          *filter_dropdown;
-  GtkLabel             *count_label;
-  GtkAdjustment        *zoom_adjustment;
-  GtkStack             *grid_stack;
-  GtkSpinner           *loading_spinner;
-  GtkLabel             *loading_label;
-  GtkGridView          *grid_view;
-  ZiGlyphDetail        *detail;
-  ZiTrainingPanel      *training_panel;
-
-  char                 *source_spec;
-  char                 *target_spec;
-  ZiBlockFilter         block;
-  ZiFilter              filter;
-  char                 *search;
-  gboolean              setting_search;  /* ignore the entry's own signal while we set its text */
-  FontLoad             *fonts;
-  GCancellable         *load_cancellable;
-  gboolean              loaded;
-
-  ZiCharList           *list;
-  GtkSingleSelection   *selection;
-  ZiGlyphCache         *cache;
-  GPtrArray            *cells;        /* live ZiGlyphCell, not owned */
-  ZiGlyphKind           kinds[2 + ZI_GLYPH_CACHE_MAX_MODELS];
-  guint                 n_kinds;
-  gboolean              comparing;
-
-  GHashTable           *val_chars;    /* from the open run */
-  GHashTable           *train_chars;
-  GArray               *val_list;
-  ZiPicks              *picks;
-  GArray               *worst;
-  GCancellable         *worst_cancellable;
-
-  char                 *error;
-};
 
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static void rebuild_list (ZiWindow *self);
-static void refresh_cell_states (ZiWindow *self);
-static void update_actions (ZiWindow *self);
+static void update_training_pair (ZiWindow *self);
 
 static void
 font_load_free (FontLoad *load)
@@ -115,8 +33,8 @@ font_load_free (FontLoad *load)
 }
 
 /* Replaces a string field (g_set_str needs GLib 2.76). */
-static void
-set_str (char **field, const char *value)
+void
+_zi_window_set_str (char **field, const char *value)
 {
   char *copy = g_strdup (value);
   g_free (*field);
@@ -129,8 +47,8 @@ target_has (ZiWindow *self, gunichar c)
   return self->fonts != NULL && c < N_CODE_POINTS && (self->fonts->target_bits[c >> 3] & (1 << (c & 7)));
 }
 
-static ZiGlyphState
-state_for (ZiWindow *self, gunichar c)
+ZiGlyphState
+_zi_window_state_for (ZiWindow *self, gunichar c)
 {
   ZiGlyphState state = 0;
 
@@ -147,20 +65,13 @@ state_for (ZiWindow *self, gunichar c)
 
 /* ---- Errors ----------------------------------------------------------------------------------- */
 
-static void
-show_error (ZiWindow *self, const char *message)
+void
+_zi_window_show_error (ZiWindow *self, const char *message)
 {
   g_free (self->error);
   self->error = g_strdup (message);
   gtk_label_set_label (self->error_label, message);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
-}
-
-static void
-dismiss_error_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 }
 
 const char *
@@ -227,7 +138,7 @@ font_load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       self->loaded = TRUE;
       gtk_spinner_stop (self->loading_spinner);
       gtk_label_set_label (self->loading_label, error->message);
-      show_error (self, error->message);
+      _zi_window_show_error (self, error->message);
       return;
     }
 
@@ -242,8 +153,31 @@ font_load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   zi_glyph_detail_set_guides (self->detail, &load->metrics, &load->placement);
   gtk_spinner_stop (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->grid_stack, "grid");
-  rebuild_list (self);
-  update_actions (self);
+  _zi_window_rebuild_list (self);
+  _zi_window_update_actions (self);
+  update_training_pair (self);
+}
+
+/* The LR range test trains on the shared characters of the chosen block; an even sample of at most
+ * 1,024 is plenty for its few hundred steps and keeps its dataset quick to render. */
+static void
+update_training_pair (ZiWindow *self)
+{
+  g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autoptr(GArray) sample = g_array_new (FALSE, FALSE, sizeof (gunichar));
+
+  if (self->fonts == NULL)
+    return;
+  for (guint i = 0; i < self->fonts->shared->len; i++)
+    {
+      gunichar c = g_array_index (self->fonts->shared, gunichar, i);
+      if (zi_block_filter_matches (self->block, c))
+        g_array_append_val (chars, c);
+    }
+  for (guint i = 0; i < MIN (chars->len, 1024); i++)
+    g_array_append_val (sample, g_array_index (chars, gunichar, (guint64) i * chars->len / MIN (chars->len, 1024)));
+  zi_training_panel_set_pair (self->training_panel, self->source_spec, self->target_spec,
+                              (const gunichar *) sample->data, sample->len);
 }
 
 static void
@@ -263,9 +197,9 @@ zi_window_set_fonts (ZiWindow *self, const char *source, const char *target)
   g_return_if_fail (ZI_IS_WINDOW (self));
 
   if (source != NULL)
-    set_str (&self->source_spec, source);
+    _zi_window_set_str (&self->source_spec, source);
   if (target != NULL)
-    set_str (&self->target_spec, target);
+    _zi_window_set_str (&self->target_spec, target);
   update_font_buttons (self);
 
   settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
@@ -369,8 +303,8 @@ filter_base (ZiWindow *self)
     }
 }
 
-static void
-rebuild_list (ZiWindow *self)
+void
+_zi_window_rebuild_list (ZiWindow *self)
 {
   g_autoptr(GArray) base = NULL;
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (gunichar));
@@ -434,10 +368,10 @@ zi_window_set_block (ZiWindow *self, const char *block)
       gtk_menu_button_set_label (self->block_button, _(labels[i].label));
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "block")),
                              g_variant_new_string (block));
-  rebuild_list (self);
+  _zi_window_rebuild_list (self);
+  update_training_pair (self);
 }
 
-static void worst_start (ZiWindow *self);
 
 void
 zi_window_set_filter (ZiWindow *self, ZiFilter filter)
@@ -449,21 +383,21 @@ zi_window_set_filter (ZiWindow *self, ZiFilter filter)
   if (gtk_drop_down_get_selected (self->filter_dropdown) != filter)
     gtk_drop_down_set_selected (self->filter_dropdown, filter);
   if (filter == ZI_FILTER_WORST)
-    worst_start (self);
-  rebuild_list (self);
+    _zi_window_worst_start (self);
+  _zi_window_rebuild_list (self);
 }
 
 void
 zi_window_set_search (ZiWindow *self, const char *query)
 {
   g_return_if_fail (ZI_IS_WINDOW (self));
-  set_str (&self->search, query);
+  _zi_window_set_str (&self->search, query);
   /* Setting the text passes through "" (delete, then insert), which the entry reports at once. */
   self->setting_search = TRUE;
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), query) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query != NULL ? query : "");
   self->setting_search = FALSE;
-  rebuild_list (self);
+  _zi_window_rebuild_list (self);
 }
 
 static void
@@ -515,68 +449,6 @@ zi_window_get_selected_char (ZiWindow *self)
   return zi_char_list_get_char (self->list, pos);
 }
 
-/* The detail pane's pick row: while comparing checkpoints of a run, the designer chooses per glyph
- * which checkpoint's output export keeps (RUN/picks.json). */
-static void
-update_pick_row (ZiWindow *self)
-{
-  gunichar c = zi_window_get_selected_char (self);
-  const char *picked = self->picks != NULL && c != 0 ? zi_picks_get (self->picks, c) : NULL;
-  g_autofree char *label = picked != NULL ? g_strdup_printf (_("Picked: %s"), picked)
-                                          : g_strdup (_("Export uses the default checkpoint"));
-
-  zi_glyph_detail_set_pick_label (self->detail, label);
-}
-
-static void
-update_pick_menu (ZiWindow *self, const char * const *checkpoints, guint n)
-{
-  g_autoptr(GMenu) menu = NULL;
-
-  if (!self->comparing || zi_training_panel_get_run_dir (self->training_panel) == NULL)
-    {
-      zi_glyph_detail_set_pick_menu (self->detail, NULL);
-      return;
-    }
-  menu = g_menu_new ();
-  g_menu_append (menu, _("Default Checkpoint"), "win.pick-checkpoint::");
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_path_get_basename (checkpoints[i]);
-      g_autofree char *label = g_strdup_printf (_("Column %u: %s"), i + 1, name);
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target_value (item, "win.pick-checkpoint", g_variant_new_string (name));
-      g_menu_append_item (menu, item);
-    }
-  zi_glyph_detail_set_pick_menu (self->detail, G_MENU_MODEL (menu));
-  update_pick_row (self);
-}
-
-static void
-pick_checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  const char *name = g_variant_get_string (parameter, NULL);
-  const char *run_dir = zi_training_panel_get_run_dir (self->training_panel);
-  gunichar c = zi_window_get_selected_char (self);
-  g_autoptr(GError) error = NULL;
-
-  if (c == 0 || run_dir == NULL)
-    return;
-  if (self->picks == NULL)
-    self->picks = zi_picks_new ();
-  if (name[0] == '\0')
-    zi_picks_unset (self->picks, c);
-  else if (!zi_picks_set (self->picks, c, name))
-    return;
-  if (!zi_picks_save (self->picks, run_dir, &error))
-    show_error (self, error->message);
-
-  refresh_cell_states (self);
-  update_pick_row (self);
-}
-
 static void
 selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *selection)
 {
@@ -594,8 +466,8 @@ selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *sel
   /* The sample strip: the glyph among its neighbours in the current list. */
   for (guint i = pos >= CONTEXT_RADIUS ? pos - CONTEXT_RADIUS : 0; i < MIN (n, pos + CONTEXT_RADIUS + 1); i++)
     g_string_append_unichar (context, zi_char_list_get_char (self->list, i));
-  zi_glyph_detail_set_char (self->detail, c, state_for (self, c), context->str);
-  update_pick_row (self);
+  zi_glyph_detail_set_char (self->detail, c, _zi_window_state_for (self, c), context->str);
+  _zi_window_update_pick_row (self);
 }
 
 /* ---- Cells ------------------------------------------------------------------------------------ */
@@ -626,7 +498,7 @@ bind_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *facto
   ZiGlyphItem *glyph = gtk_list_item_get_item (item);
   gunichar c = zi_glyph_item_get_char (glyph);
 
-  zi_glyph_cell_set_char (ZI_GLYPH_CELL (gtk_list_item_get_child (item)), c, state_for (self, c));
+  zi_glyph_cell_set_char (ZI_GLYPH_CELL (gtk_list_item_get_child (item)), c, _zi_window_state_for (self, c));
 }
 
 static void
@@ -643,15 +515,15 @@ update_cells (ZiWindow *self)
 }
 
 /* The marks of the visible cells after the run's split or picks changed; the list stays. */
-static void
-refresh_cell_states (ZiWindow *self)
+void
+_zi_window_refresh_cell_states (ZiWindow *self)
 {
   for (guint i = 0; i < self->cells->len; i++)
     {
       ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
       gunichar c = zi_glyph_cell_get_char (cell);
       if (c != 0)
-        zi_glyph_cell_set_char (cell, c, state_for (self, c));
+        zi_glyph_cell_set_char (cell, c, _zi_window_state_for (self, c));
     }
 }
 
@@ -673,8 +545,8 @@ grid_scroll_cb (ZiWindow *self, double dx, double dy, GtkEventControllerScroll *
   return TRUE;
 }
 
-static void
-set_kinds (ZiWindow *self, guint n_models)
+void
+_zi_window_set_kinds (ZiWindow *self, guint n_models)
 {
   self->n_kinds = 0;
   self->kinds[self->n_kinds++] = ZI_GLYPH_SOURCE;
@@ -706,280 +578,18 @@ zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
     }
   n = MIN (n, ZI_GLYPH_CACHE_MAX_MODELS);
   zi_glyph_cache_set_models (self->cache, n > 0 ? checkpoints : NULL);
-  set_kinds (self, n);
-  update_pick_menu (self, checkpoints, n);
+  _zi_window_set_kinds (self, n);
+  _zi_window_update_pick_menu (self, checkpoints, n);
   g_clear_pointer (&self->worst, g_array_unref);
   if (self->filter == ZI_FILTER_WORST)
-    worst_start (self);
+    _zi_window_worst_start (self);
 }
 
-/* ---- Worst N by validation error -------------------------------------------------------------- */
+/* ---- The training panel ----------------------------------------------------------------------- */
 
-static void
-worst_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(ZiWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GArray *worst = zi_worst_glyphs_finish (result, &error);
 
-  if (worst == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
-  g_clear_pointer (&self->worst, g_array_unref);
-  self->worst = worst;
-  if (self->filter == ZI_FILTER_WORST)
-    rebuild_list (self);
-}
-
-static void
-worst_start (ZiWindow *self)
-{
-  const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
-
-  if (self->worst != NULL || checkpoint == NULL || self->val_list == NULL || self->val_list->len == 0)
-    return;
-  g_cancellable_cancel (self->worst_cancellable);
-  g_clear_object (&self->worst_cancellable);
-  self->worst_cancellable = g_cancellable_new ();
-
-  zi_worst_glyphs_async (checkpoint, self->source_spec, self->target_spec, self->val_list, ZI_WORST_COUNT,
-                         self->worst_cancellable, worst_done_cb, g_object_ref (self));
-}
-
-/* ---- Runs ------------------------------------------------------------------------------------- */
-
-static void
-set_run_chars (ZiWindow *self, const gunichar *chars, guint n, const gunichar *val, guint n_val)
-{
-  g_clear_pointer (&self->val_chars, g_hash_table_unref);
-  g_clear_pointer (&self->train_chars, g_hash_table_unref);
-  g_clear_pointer (&self->val_list, g_array_unref);
-  g_clear_pointer (&self->worst, g_array_unref);
-  if (chars == NULL)
-    return;
-  self->val_chars = g_hash_table_new (NULL, NULL);
-  self->train_chars = g_hash_table_new (NULL, NULL);
-  self->val_list = g_array_new (FALSE, FALSE, sizeof (gunichar));
-  for (guint i = 0; i < n_val; i++)
-    {
-      g_hash_table_add (self->val_chars, GUINT_TO_POINTER (val[i]));
-      g_array_append_val (self->val_list, val[i]);
-    }
-  for (guint i = 0; i < n; i++)
-    if (!g_hash_table_contains (self->val_chars, GUINT_TO_POINTER (chars[i])))
-      g_hash_table_add (self->train_chars, GUINT_TO_POINTER (chars[i]));
-}
-
-/* Reads run.json again (the trainer writes it at the start) for the validation split, on a worker
- * thread: the trainer is writing to the same disk and a read can wait on its fsyncs. */
-typedef struct {
-  ZiRunInfo info;
-  ZiPicks  *picks;
-} RunInfoJob;
-
-static void
-run_info_job_free (RunInfoJob *job)
-{
-  zi_run_info_clear (&job->info);
-  g_clear_pointer (&job->picks, zi_picks_free);
-  g_free (job);
-}
-
-static void
-run_info_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  const char *run_dir = task_data;
-  RunInfoJob *job = g_new0 (RunInfoJob, 1);
-  GError *error = NULL;
-
-  if (!zi_run_info_load (run_dir, &job->info, &error))
-    {
-      run_info_job_free (job);
-      g_task_return_error (task, error);
-      return;
-    }
-  job->picks = zi_picks_load (run_dir, NULL);
-  g_task_return_pointer (task, job, (GDestroyNotify) run_info_job_free);
-}
-
-static void
-run_info_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(ZiWindow) self = user_data;
-  RunInfoJob *job = g_task_propagate_pointer (G_TASK (result), NULL);
-  const char *run_dir = g_task_get_task_data (G_TASK (result));
-
-  /* A run that changed in the meantime (or failed to read) keeps what the window has. */
-  if (job == NULL || g_strcmp0 (run_dir, zi_training_panel_get_run_dir (self->training_panel)) != 0)
-    {
-      g_clear_pointer (&job, run_info_job_free);
-      return;
-    }
-  set_run_chars (self, job->info.chars, job->info.n_chars, job->info.val_chars, job->info.n_val_chars);
-  g_clear_pointer (&self->picks, zi_picks_free);
-  self->picks = g_steal_pointer (&job->picks);
-  run_info_job_free (job);
-  refresh_cell_states (self);
-  if (self->filter == ZI_FILTER_VALIDATION || self->filter == ZI_FILTER_PICKED)
-    rebuild_list (self);
-}
-
-static void
-refresh_run_info (ZiWindow *self)
-{
-  const char *run_dir = zi_training_panel_get_run_dir (self->training_panel);
-  g_autoptr(GTask) task = NULL;
-
-  if (run_dir == NULL)
-    return;
-  task = g_task_new (NULL, NULL, run_info_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, g_strdup (run_dir), g_free);
-  g_task_run_in_thread (task, run_info_thread);
-}
-
-gboolean
-zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error)
-{
-  ZiRunInfo info = { 0 };
-  GSettings *settings;
-
-  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (run_dir != NULL, FALSE);
-
-  if (zi_training_panel_get_state (self->training_panel) != ZI_TRAINER_STATE_IDLE)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
-                   _("Cannot open the run “%s” while training: stop the training first."), run_dir);
-      return FALSE;
-    }
-  if (!zi_run_info_load (run_dir, &info, error))
-    return FALSE;
-  if (!zi_training_panel_open_run (self->training_panel, run_dir, error))
-    {
-      zi_run_info_clear (&info);
-      return FALSE;
-    }
-  set_run_chars (self, info.chars, info.n_chars, info.val_chars, info.n_val_chars);
-  g_clear_pointer (&self->picks, zi_picks_free);
-  self->picks = zi_picks_load (run_dir, NULL);
-  zi_window_set_fonts (self, info.source_font, info.target_font);
-  zi_run_info_clear (&info);
-  zi_window_compare_checkpoints (self, NULL);
-
-  settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-  if (settings != NULL)
-    g_settings_set_string (settings, "last-run", run_dir);
-  return TRUE;
-}
-
-static void
-open_run_response_cb (ZiWindow *self, int response, GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL && !zi_window_open_run (self, path, &error))
-        show_error (self, error->message);
-    }
-  g_object_unref (chooser);
-}
-
-static void
-open_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (_("Open a Training Run"), GTK_WINDOW (widget),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_swapped (chooser, "response", G_CALLBACK (open_run_response_cb), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-
-  if (zi_training_panel_get_state (self->training_panel) != ZI_TRAINER_STATE_IDLE)
-    return;
-  zi_training_panel_new_run (self->training_panel);
-  set_run_chars (self, NULL, 0, NULL, 0);
-  g_clear_pointer (&self->picks, zi_picks_free);
-  self->comparing = FALSE;
-  zi_glyph_cache_set_models (self->cache, NULL);
-  set_kinds (self, 0);
-  rebuild_list (self);
-  zi_window_show_page (self, "training");
-}
-
-/* A fresh run directory under the runs folder: runs/YYYYMMDD-HHMMSS. */
-static char *
-new_run_dir (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *name = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  return g_build_filename (g_get_user_data_dir (), "zimaru", "runs", name, NULL);
-}
-
-static void
-train_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
-  g_autofree char *run_dir = NULL;
-  const char * const *existing = zi_training_panel_get_checkpoints (self->training_panel);
-
-  if (self->fonts == NULL)
-    return;
-  /* An open run with checkpoints continues; otherwise a new run on the shared characters of the
-   * chosen block. */
-  if (zi_training_panel_get_run_dir (self->training_panel) == NULL || existing == NULL || existing[0] == NULL)
-    {
-      for (guint i = 0; i < self->fonts->shared->len; i++)
-        {
-          gunichar c = g_array_index (self->fonts->shared, gunichar, i);
-          if (zi_block_filter_matches (self->block, c))
-            g_array_append_val (chars, c);
-        }
-      run_dir = new_run_dir ();
-    }
-  if (!zi_training_panel_start (self->training_panel, self->source_spec, self->target_spec,
-                                (const gunichar *) chars->data, chars->len, run_dir, &error))
-    {
-      show_error (self, error->message);
-      return;
-    }
-  zi_window_show_page (self, "training");
-}
-
-static void
-pause_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  zi_training_panel_pause (ZI_WINDOW (widget)->training_panel);
-}
-
-static void
-resume_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  zi_training_panel_resume (ZI_WINDOW (widget)->training_panel);
-}
-
-static void
-stop_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  zi_training_panel_stop (ZI_WINDOW (widget)->training_panel);
-}
-
-static void
-update_actions (ZiWindow *self)
+void
+_zi_window_update_actions (ZiWindow *self)
 {
   ZiTrainerState state = zi_training_panel_get_state (self->training_panel);
   gboolean idle = state == ZI_TRAINER_STATE_IDLE;
@@ -1005,9 +615,9 @@ panel_state_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
   /* The trainer writes run.json when it starts: pick up the validation split for the grid marks. */
   if (zi_training_panel_get_state (panel) == ZI_TRAINER_STATE_RUNNING && self->val_chars == NULL)
     {
-      refresh_run_info (self);
+      _zi_window_refresh_run_info (self);
     }
-  update_actions (self);
+  _zi_window_update_actions (self);
 }
 
 static void
@@ -1015,7 +625,7 @@ panel_checkpoints_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
 {
   if (!self->comparing)
     zi_window_compare_checkpoints (self, NULL);
-  update_actions (self);
+  _zi_window_update_actions (self);
 }
 
 static void
@@ -1030,152 +640,10 @@ panel_compare_cb (ZiWindow *self, ZiTrainingPanel *panel)
 static void
 panel_failed_cb (ZiWindow *self, const char *message, ZiTrainingPanel *panel)
 {
-  show_error (self, message);
+  _zi_window_show_error (self, message);
 }
 
-/* ---- Fonts from the header bar ---------------------------------------------------------------- */
-
-static void
-font_picked (GObject *owner, const char *spec, const char *error_message, gboolean source)
-{
-  ZiWindow *self = ZI_WINDOW (owner);
-
-  if (spec == NULL)
-    show_error (self, error_message);
-  else
-    zi_window_set_fonts (self, source ? spec : NULL, source ? NULL : spec);
-}
-
-static void
-source_picked_cb (GObject *owner, const char *spec, const char *error_message)
-{
-  font_picked (owner, spec, error_message, TRUE);
-}
-
-static void
-target_picked_cb (GObject *owner, const char *spec, const char *error_message)
-{
-  font_picked (owner, spec, error_message, FALSE);
-}
-
-static void
-choose_font_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  gboolean source = g_str_equal (g_variant_get_string (parameter, NULL), "source");
-
-  zi_font_picker_choose_installed (GTK_WINDOW (widget), source ? _("Source Font") : _("Target Font"),
-                                   G_OBJECT (widget), source ? source_picked_cb : target_picked_cb);
-}
-
-static void
-open_font_file_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  gboolean source = g_str_equal (g_variant_get_string (parameter, NULL), "source");
-
-  zi_font_picker_open_file (GTK_WINDOW (widget), source ? _("Open a Source Font File") : _("Open a Target Font File"),
-                            G_OBJECT (widget), source ? source_picked_cb : target_picked_cb);
-}
-
-/* ---- Other actions ---------------------------------------------------------------------------- */
-
-static void
-block_action (GSimpleAction *action, GVariant *value, gpointer user_data)
-{
-  zi_window_set_block (ZI_WINDOW (user_data), g_variant_get_string (value, NULL));
-}
-
-static void
-copy_char_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  gunichar c = zi_window_get_selected_char (self);
-  char utf8[8] = { 0 };
-
-  if (c == 0)
-    return;
-  g_unichar_to_utf8 (c, utf8);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), utf8);
-}
-
-static void
-export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
-  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (gunichar));
-  gunichar c = zi_window_get_selected_char (self);
-  GtkWidget *dialog;
-
-  if (checkpoint == NULL || self->fonts == NULL)
-    return;
-  if (c != 0)
-    g_array_append_val (selection, c);
-  dialog = zi_export_dialog_new (GTK_WINDOW (self), checkpoint,
-                                 zi_training_panel_get_run_dir (self->training_panel),
-                                 self->source_spec, self->target_spec, self->fonts->missing, self->fonts->all,
-                                 G_LIST_MODEL (self->list), selection);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  double step = g_str_equal (action_name, "win.zoom-in") ? 16 : -16;
-  gtk_adjustment_set_value (self->zoom_adjustment, gtk_adjustment_get_value (self->zoom_adjustment) + step);
-}
-
-static void
-search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  zi_window_show_page (self, "glyphs");
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ZiWindow *self = ZI_WINDOW (widget);
-  GSettings *settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-  GtkWidget *dialog = gtk_window_new ();
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *threads = gtk_spin_button_new_with_range (0, 64, 1);
-  GtkWidget *folder = gtk_label_new (NULL);
-  g_autofree char *runs = g_build_filename (g_get_user_data_dir (), "zimaru", "runs", NULL);
-  GtkWidget *label;
-
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_widget_set_margin_start (grid, 24);
-  gtk_widget_set_margin_end (grid, 24);
-  gtk_widget_set_margin_top (grid, 24);
-  gtk_widget_set_margin_bottom (grid, 24);
-
-  label = gtk_label_new (_("Training threads (0: automatic)"));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), threads, 1, 0, 1, 1);
-  if (settings != NULL)
-    g_settings_bind (settings, "threads", gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (threads)),
-                     "value", G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_widget_set_sensitive (threads, FALSE);
-
-  label = gtk_label_new (_("New runs are saved in"));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_grid_attach (GTK_GRID (grid), label, 0, 1, 1, 1);
-  gtk_label_set_label (GTK_LABEL (folder), runs);
-  gtk_label_set_selectable (GTK_LABEL (folder), TRUE);
-  gtk_widget_add_css_class (folder, "dim-label");
-  gtk_grid_attach (GTK_GRID (grid), folder, 1, 1, 1, 1);
-
-  gtk_window_set_child (GTK_WINDOW (dialog), grid);
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Preferences"));
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
+/* ---- Accessors -------------------------------------------------------------------------------- */
 
 void
 zi_window_show_page (ZiWindow *self, const char *name)
@@ -1327,39 +795,8 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, training_panel);
 
-  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
-  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
-  gtk_widget_class_install_action (widget_class, "win.resume", NULL, resume_action);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "win.open-run", NULL, open_run_action);
-  gtk_widget_class_install_action (widget_class, "win.new-run", NULL, new_run_action);
-  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
-  gtk_widget_class_install_action (widget_class, "win.choose-font", "s", choose_font_action);
-  gtk_widget_class_install_action (widget_class, "win.open-font-file", "s", open_font_file_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-char", NULL, copy_char_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_cb);
-  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.pick-checkpoint", "s", pick_checkpoint_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "win.copy-char", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-run", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_CONTROL_MASK, "win.pause", NULL);
+  _zi_window_class_add_actions (widget_class);
 }
-
-static const GActionEntry win_entries[] = {
-  { .name = "block", .parameter_type = "s", .state = "'cjk'", .change_state = block_action },
-};
 
 static void
 zi_window_init (ZiWindow *self)
@@ -1371,7 +808,7 @@ zi_window_init (ZiWindow *self)
   if (DEVELOPMENT_PROFILE)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  _zi_window_add_action_entries (self);
 
   self->block = ZI_BLOCK_CJK;
   self->filter = ZI_FILTER_ALL;
@@ -1381,7 +818,7 @@ zi_window_init (ZiWindow *self)
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  set_kinds (self, 0);
+  _zi_window_set_kinds (self, 0);
   gtk_menu_button_set_label (self->block_button, _("CJK Ideographs"));
 
   g_signal_connect_swapped (factory, "setup", G_CALLBACK (setup_cell_cb), self);
@@ -1406,7 +843,7 @@ zi_window_init (ZiWindow *self)
   g_signal_connect_swapped (self->training_panel, "compare-requested", G_CALLBACK (panel_compare_cb), self);
   g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (panel_failed_cb), self);
 
-  update_actions (self);
+  _zi_window_update_actions (self);
 }
 
 ZiWindow *

@@ -325,6 +325,56 @@ test_retention (void)
   remove_tree (dir);
 }
 
+/* Files from disk may hold members of any type: no warnings (fatal in tests), just errors or
+ * defaults. */
+static void
+test_wrong_types (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+  g_autoptr(GError) error = NULL;
+  ZiRunMetric m;
+  ZiRunInfo info;
+  ZiCheckpointMeta meta;
+
+  g_assert_true (zi_run_metric_from_json ("{\"step\": 3, \"images\": {}, \"d_loss\": \"x\", \"val_ssim\": [1]}",
+                                          &m, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (m.step, ==, 3);
+  g_assert_cmpuint (m.images, ==, 0);
+  g_assert_true (m.has_val);
+  g_assert_true (isnan (m.val_ssim));
+  g_assert_false (zi_run_metric_from_json ("{\"step\": \"3\"}", &m, &error));
+  g_clear_error (&error);
+  g_assert_false (zi_run_metric_from_json ("{\"step\": -4}", &m, &error));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"zimaru-run\", \"format_version\": 1, "
+                                            "\"source\": 5, \"target\": [], \"chars\": {}}", -1, NULL));
+  g_assert_false (zi_run_info_load (dir, &info, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "{\"format\": 1, \"format_version\": \"1\"}", -1, NULL));
+  g_assert_false (zi_run_info_load (dir, &info, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_clear_error (&error);
+
+  g_assert_true (zi_checkpoint_meta_from_json (&meta, "{\"size\": [1], \"source_font\": 3, \"images\": \"many\", "
+                                                      "\"lr_g\": {}, \"best_step\": null}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (meta.size, ==, 0);
+  g_assert_cmpstr (meta.source_font, ==, "");
+  g_assert_cmpfloat (meta.lr_g, ==, 0.0);
+  zi_checkpoint_meta_clear (&meta);
+
+  g_autofree char *ck = g_build_filename (dir, "checkpoints", NULL);
+  g_autofree char *best = g_build_filename (ck, "best.json", NULL);
+  g_assert_cmpint (g_mkdir (ck, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (best, "{\"step\": \"9\"}", -1, NULL));
+  g_assert_false (zi_run_best_load (dir, NULL, NULL));
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -335,5 +385,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/run/metric-nonfinite", test_metric_nonfinite);
   g_test_add_func ("/core/run/checkpoint-names", test_checkpoint_names);
   g_test_add_func ("/core/run/retention", test_retention);
+  g_test_add_func ("/core/run/wrong-types", test_wrong_types);
   return g_test_run ();
 }

@@ -27,6 +27,7 @@ test_defaults (void)
   g_assert_cmpfloat (cfg.opt_d.lr, ==, 0.0f);  /* follows G */
   g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_FIXED);
   g_assert_false (cfg.augment);
+  g_assert_cmpfloat (cfg.ema_decay, ==, 0.999f);
   g_assert_cmpstr (cfg.source_font, ==, "Noto Sans CJK TC");
   g_assert_cmpstr (cfg.target_font, ==, "Zen Maru Gothic");
   g_assert_true (zi_trainer_config_validate (&cfg, &error));
@@ -149,6 +150,17 @@ test_json_round_trip (void)
 
   g_assert_false (zi_trainer_config_from_json (&back, "{\"norm\": \"group\"}", &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_clear_error (&error);
+  zi_trainer_config_clear (&back);
+  /* Members of the wrong type fall back to the defaults (or fail validation), without warnings. */
+  g_assert_true (zi_trainer_config_from_json (&back, "{\"size\": \"big\", \"opt_g\": 7, \"schedule\": [], "
+                                                     "\"source_font\": 12, \"seed\": 1.5}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.net.size, ==, 64);
+  g_assert_cmpstr (back.source_font, ==, "Noto Sans CJK TC");
+  zi_trainer_config_clear (&back);
+  g_assert_false (zi_trainer_config_from_json (&back, "{\"size\": 100}", &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   g_clear_error (&error);
   zi_trainer_config_clear (&back);
   g_assert_false (zi_trainer_config_from_json (&back, "[]", &error));

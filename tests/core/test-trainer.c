@@ -264,6 +264,7 @@ test_end_to_end (void)
     g_autoptr(ZiTrainer) t = zi_trainer_new_resume (run_b, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (zi_trainer_get_config (t)->max_steps, ==, HALF);
+    g_assert_cmpuint (zi_trainer_get_step (t), ==, HALF);
     zi_trainer_get_config_mutable (t)->max_steps = TOTAL;
     run_sync (t, &rb2);
     g_assert_null (zi_trainer_get_config_mutable (t));
@@ -319,7 +320,8 @@ test_end_to_end (void)
   /* The same through the CLI: generate PNGs, and eval on the run's validation characters. */
   {
     g_autofree char *out_dir = g_build_filename (root, "gen", NULL);
-    const char *gen_args[] = { "generate", "--checkpoint", run_a, "--chars-text", "永一二", "--out", out_dir, NULL };
+    const char *gen_args[] = { "generate", "--checkpoint", run_a, "--chars-text", "永一二", "--out", out_dir,
+                               "--format", "png,svg", NULL };
     int status = -1;
     g_autofree char *out = run_cli (gen_args, &status);
     g_assert_cmpint (status, ==, 0);
@@ -327,6 +329,16 @@ test_end_to_end (void)
     g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
     g_autofree char *png2 = g_build_filename (out_dir, "uni4E00.png", NULL);
     g_assert_true (g_file_test (png2, G_FILE_TEST_IS_REGULAR));
+    g_autofree char *svg = g_build_filename (out_dir, "uni6C38.svg", NULL);
+    g_autofree char *svg_text = NULL;
+    g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (svg_text, "<?xml"));
+    g_assert_nonnull (strstr (svg_text, "</svg>"));  /* a tiny model may draw nothing yet */
+
+    const char *ufo_args[] = { "generate", "--checkpoint", run_a, "--chars-text", "永", "--out", out_dir,
+                               "--format", "ufo", NULL };
+    g_autofree char *ufo = run_cli (ufo_args, &status);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
 
     const char *eval_args[] = { "eval", "--checkpoint", run_a, "--json", NULL };
     g_autofree char *json = run_cli (eval_args, &status);

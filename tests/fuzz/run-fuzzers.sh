@@ -7,7 +7,8 @@
 # Usage: tests/fuzz/run-fuzzers.sh [DURATION] [NAME...]   (NAME: e.g. ckpt for fuzz-ckpt; default all)
 # The corpus of fuzz-NAME grows in BUILD/fuzz-corpus/NAME across runs; it starts from the output of
 # the seed-NAME program (if the build defines one) and from tests/fuzz/corpus/NAME/ (if it exists);
-# tests/fuzz/NAME.dict (if it exists) is its dictionary. Inputs of crashes found and fixed,
+# tests/fuzz/NAME.dict (if it exists) is its dictionary and tests/fuzz/NAME.options holds extra
+# libFuzzer flags for it, one a line ('#' starts a comment line). Inputs of crashes found and fixed,
 # tests/fuzz/regress/NAME-*, are replayed first: a regression fails the run before any fuzzing.
 # The fuzzers' scratch files go to a private directory under /dev/shm (tmpfs) when it is writable.
 set -euo pipefail
@@ -98,14 +99,19 @@ for fuzzer in $fuzzers; do
 
   options=()
   [ -f "tests/fuzz/$name.dict" ] && options+=("-dict=tests/fuzz/$name.dict")
+  if [ -f "tests/fuzz/$name.options" ]; then
+    while read -r option; do
+      [ -n "$option" ] && [ "${option#\#}" = "$option" ] && options+=("$option")
+    done <"tests/fuzz/$name.options"
+  fi
   log="$build/fuzz-$name.log"
 
   regressions=(tests/fuzz/regress/"$name"-*)
   if [ -e "${regressions[0]}" ]; then
     echo "== $fuzzer: ${#regressions[@]} regression input(s)"
     if ! "$(path_of "$fuzzer")" -timeout=10 -rss_limit_mb=2048 "${regressions[@]}" >"$log" 2>&1; then
-      echo "  FAILED: a fixed crash is back; see $log" >&2
-      grep -E 'ERROR|SUMMARY|runtime error|fuzz check|Running:' "$log" | tail -n 10 >&2 || true
+      echo "  FAILED on a regression input (a known crash not fixed yet, or back); see $log" >&2
+      grep -E 'ERROR|SUMMARY|runtime error|fuzz check|well-formed|Running:' "$log" | tail -n 10 >&2 || true
       failed+=("$fuzzer")
       continue
     fi
@@ -118,7 +124,7 @@ for fuzzer in $fuzzers; do
       | sed 's/^stat::/  /' || true
   else
     echo "  FAILED: see $log and $artifacts/" >&2
-    grep -E 'ERROR|SUMMARY|runtime error|fuzz check|Test unit written' "$log" | head -n 10 >&2 || true
+    grep -E 'ERROR|SUMMARY|runtime error|fuzz check|well-formed|Test unit written' "$log" | head -n 10 >&2 || true
     failed+=("$fuzzer")
   fi
 done

@@ -17,6 +17,7 @@
 #include "nn-misc.h"
 #include "nn-norm.h"
 #include "nn-optim.h"
+#include "nn-pool.h"
 #include "nn-rng.h"
 
 /* ---- helpers ---- */
@@ -178,6 +179,8 @@ test_conv2d (void)
   run_conv_case (0, 6, 1, 4, 1, 1, 7, 7, 3, 1);   /* the PatchGAN's last layer */
   run_conv_case (0, 8, 2, 3, 2, 1, 7, 6, 3, 0);
   run_conv_case (0, 5, 2, 4, 1, 1, 6, 6, 1, 1);
+  /* Planes of over 1024 outputs: the column matrix is filled a block of images at a time. */
+  run_conv_case (0, 3, 4, 4, 2, 1, 64, 66, 3, 1);
 }
 
 static void
@@ -188,6 +191,7 @@ test_conv_transpose2d (void)
   run_conv_case (1, 2, 2, 3, 2, 1, 5, 3, 3, 1);
   run_conv_case (1, 4, 3, 1, 1, 0, 3, 3, 2, 1);   /* 1×1 */
   run_conv_case (1, 3, 1, 4, 2, 1, 1, 1, 3, 1);   /* the U-Net's 1×1 bottleneck */
+  run_conv_case (1, 4, 2, 4, 2, 1, 33, 32, 3, 1);  /* blocks of images */
 }
 
 /* ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ with the same weights: the transposed conv is the adjoint. */
@@ -220,8 +224,12 @@ test_conv_adjoint (void)
 static void
 assert_close (const float *a, const float *b, size_t n)
 {
+  /* Sums of thousands of terms cancel: the rounding scales with the largest value, not each one. */
+  double scale = 1.0;
   for (size_t i = 0; i < n; i++)
-    g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-5 * (1.0 + fabs (a[i])));
+    scale = fmax (scale, fabs (a[i]));
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-5 * scale);
 }
 
 static void
@@ -283,6 +291,8 @@ test_conv_parts (void)
   run_parts_case (0, 2, 3, 3, 1, 1, 6, 6, 2);     /* fewer input channels than parts */
   run_parts_case (1, 7, 5, 4, 2, 1, 6, 5, 4);     /* transposed */
   run_parts_case (1, 6, 4, 1, 1, 0, 4, 4, 2);     /* transposed pointwise */
+  run_parts_case (0, 4, 3, 4, 2, 1, 66, 64, 5);   /* blocks of images */
+  run_parts_case (1, 5, 3, 4, 2, 1, 32, 33, 5);
 }
 
 /* ---- normalisation ---- */
@@ -721,6 +731,50 @@ test_losses_values (void)
   g_assert_cmpfloat_with_epsilon (nn_loss_tv (NULL, img, 1, 2, 2, 1.0f), 1.5, 1e-6);
 }
 
+/* ---- the thread pool ---- */
+
+typedef struct {
+  gint runs[8];   /* how often each part ran in this round */
+  gint parts_seen;
+} PoolCount;
+
+static void
+pool_count_part (void *p, int part, int parts)
+{
+  PoolCount *c = p;
+  g_atomic_int_inc (&c->runs[part]);
+  g_atomic_int_set (&c->parts_seen, parts);
+}
+
+/* Every part of every run runs exactly once, on some thread, with the run's own part count — also
+ * when runs with different counts follow each other as fast as possible. */
+static void
+test_pool (void)
+{
+  NnPool *pool;
+  g_assert_cmpint (nn_pool_new (&pool, 3), ==, NN_OK);
+  g_assert_cmpint (nn_pool_threads (pool), ==, 3);
+  for (int round = 0; round < 20000; round++)
+    {
+      PoolCount c = { { 0 }, 0 };
+      int parts = 1 + round % 5;
+      nn_pool_run_parts (pool, pool_count_part, &c, parts);
+      for (int i = 0; i < 8; i++)
+        g_assert_cmpint (c.runs[i], ==, i < parts ? 1 : 0);
+      g_assert_cmpint (c.parts_seen, ==, parts);
+    }
+  nn_pool_free (pool);
+
+  int first, count, total = 0;
+  for (int part = 0; part < 3; part++)
+    {
+      nn_pool_split (10, part, 3, &first, &count);
+      g_assert_cmpint (first, ==, total);
+      total += count;
+    }
+  g_assert_cmpint (total, ==, 10);
+}
+
 /* ---- a tiny conv autoencoder must learn ---- */
 
 static void
@@ -822,6 +876,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/concat-embedding/gradcheck", test_concat_embedding_grad);
   g_test_add_func ("/nn/loss/gradcheck", test_losses_grad);
   g_test_add_func ("/nn/loss/values", test_losses_values);
+  g_test_add_func ("/nn/pool/run", test_pool);
   g_test_add_func ("/nn/autoencoder/learns", test_autoencoder_learns);
   return g_test_run ();
 }

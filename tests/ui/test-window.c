@@ -203,6 +203,28 @@ test_grid_renders_off_thread (void)
   g_test_message ("first screen of glyphs rendered in %.0f ms (%" G_GUINT64_FORMAT " images)",
                   (g_get_monotonic_time () - t0) / 1000.0, zi_glyph_cache_get_renders (w.cache));
 
+  /* Jump through the whole list: every screen is rendered by the worker, the main loop only binds
+   * cells and draws textures. */
+  {
+    guint n = g_list_model_get_n_items (model);
+    gint64 worst = 0, total = 0;
+
+    for (guint k = 1; k <= 10; k++)
+      {
+        g_autoptr(ZiGlyphItem) item = g_list_model_get_item (model, (guint) ((guint64) n * k / 11));
+        gint64 t = g_get_monotonic_time ();
+
+        w.renders = zi_glyph_cache_get_renders (w.cache);
+        g_assert_true (zi_window_select_char (window, zi_glyph_item_get_char (item)));
+        g_assert_true (wait_for (cache_settled, &w, 30));
+        t = g_get_monotonic_time () - t;
+        worst = MAX (worst, t);
+        total += t;
+      }
+    g_test_message ("10 jumps through %u glyphs: a new screen fully rendered in %.0f ms on average, %.0f ms at worst",
+                    n, total / 10000.0, worst / 1000.0);
+  }
+
   /* A texture for a visible character is now in the store. */
   {
     g_autoptr(ZiGlyphItem) item = g_list_model_get_item (model, 0);
@@ -417,6 +439,13 @@ test_train_from_panel (void)
 
 }
 
+static gboolean
+detail_has_metrics (gpointer data)
+{
+  double l1, ssim, iou;
+  return zi_glyph_detail_get_metrics (data, &l1, &ssim, &iou);
+}
+
 static void
 test_compare_checkpoints (void)
 {
@@ -458,8 +487,69 @@ test_compare_checkpoints (void)
       take_screenshot ("compare.png");
     }
 
+  /* The detail pane scores the first checkpoint's 永 against the target font. */
+  {
+    ZiGlyphDetail *detail = ZI_GLYPH_DETAIL (zi_window_get_detail (window));
+    double l1 = -1, ssim = -2, iou = -1;
+
+    g_assert_true (zi_window_select_char (window, 0x6C38));
+    /* Asking queues the target at the model's size; the scores come once it is rendered. */
+    g_assert_true (wait_for (detail_has_metrics, detail, 30));
+    g_assert_true (zi_glyph_detail_get_metrics (detail, &l1, &ssim, &iou));
+    g_test_message ("永 after a few steps: L1 %.3f, SSIM %.3f, IoU %.3f", l1, ssim, iou);
+    g_assert_cmpfloat (l1, >, 0);
+    g_assert_cmpfloat (l1, <, 1);
+    g_assert_cmpfloat (ssim, >=, -1);
+    g_assert_cmpfloat (ssim, <=, 1);
+    g_assert_cmpfloat (iou, >=, 0);
+    g_assert_cmpfloat (iou, <=, 1);
+  }
+
+  /* Pick the second checkpoint's 永: the run's picks.json records it. */
+  {
+    g_autofree char *name = g_path_get_basename (selected[1]);
+    g_autofree char *picks_path = g_build_filename (zi_training_panel_get_run_dir (panel), "picks.json", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (zi_window_select_char (window, 0x6C38));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pick-checkpoint", "s", name));
+    g_assert_true (g_file_get_contents (picks_path, &text, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (text, name));
+  }
+
   zi_window_compare_checkpoints (window, NULL);
   g_assert_cmpuint (zi_glyph_cache_get_n_models (cache), ==, 1);
+}
+
+static gboolean
+has_lr_suggestion (gpointer data)
+{
+  return zi_training_panel_get_lr_suggestion (zi_window_get_training_panel (window), NULL);
+}
+
+static void
+test_lr_range_test (void)
+{
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  double lr = -1;
+
+  for (const char *p = TINY_CHARS; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      g_array_append_val (chars, c);
+    }
+  set_tiny_config (panel, 100);
+  zi_training_panel_set_pair (panel, "Noto Sans CJK TC", "Zen Maru Gothic", (const gunichar *) chars->data,
+                              chars->len);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.lr-find", NULL));
+  g_assert_true (wait_for (has_lr_suggestion, NULL, 120));
+  g_assert_true (zi_training_panel_get_lr_suggestion (panel, &lr));
+  g_test_message ("LR range test suggests %.3g", lr);
+  /* A suggestion, when there is one, lies inside the swept range (1e-6 .. 1e-1). */
+  g_assert_true (lr == 0 || (lr >= 1e-6 && lr <= 1e-1));
 }
 
 /* ---- A run made by the CLI ---------------------------------------------------------------------- */
@@ -702,6 +792,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/select-and-search", test_select_and_search);
   g_test_add_func ("/ui/window/train-from-panel", test_train_from_panel);
   g_test_add_func ("/ui/window/compare-checkpoints", test_compare_checkpoints);
+  g_test_add_func ("/ui/window/lr-range-test", test_lr_range_test);
   g_test_add_func ("/ui/window/open-cli-run", test_open_cli_run);
   g_test_add_func ("/ui/window/export-dialog", test_export_dialog);
   status = g_test_run ();
