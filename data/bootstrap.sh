@@ -13,7 +13,7 @@ PACKAGES=(
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libjson-glib-dev
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libcairo2-dev
   libopenblas-dev libopenblas0-pthread libpotrace-dev
-  desktop-file-utils appstream xvfb xauth
+  desktop-file-utils appstream xvfb xauth dbus
   fonts-noto-cjk fontmake python3-fonttools python3-ufolib2 librsvg2-bin
   ca-certificates valgrind
 )

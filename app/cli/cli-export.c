@@ -35,6 +35,7 @@ typedef struct {
   char     *family_suffix;
   int       threshold;
   int       upsample;
+  double    smooth;
   int       size;
   int       png_size;
   int       threads;
@@ -181,6 +182,11 @@ check_args (ExportArgs *a, ZiExportOptions *options, int argc, char **argv)
       zi_cli_usage_error (_("--upsample %d is out of range; use 1 to 8"), a->upsample);
       return FALSE;
     }
+  if (a->smooth != -1 && !(a->smooth >= 0 && a->smooth <= 2))
+    {
+      zi_cli_usage_error (_("--smooth %g is out of range; use 0 to 2 pixels"), a->smooth);
+      return FALSE;
+    }
   if (a->size < 16 || a->size > 1024)
     {
       zi_cli_usage_error (_("--size %d is out of range; use 16 to 1024"), a->size);
@@ -199,6 +205,8 @@ check_args (ExportArgs *a, ZiExportOptions *options, int argc, char **argv)
     }
   options->trace.threshold = (guint8) a->threshold;
   options->trace.upsample = (guint) a->upsample;
+  if (a->smooth != -1)
+    options->trace.smooth = a->smooth;
   options->png_1bit = a->png_1bit;
   options->png_size = (guint) a->png_size;
   options->force = a->force;
@@ -253,7 +261,7 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
 int
 zi_cli_export (int argc, char **argv)
 {
-  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64 };
+  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64, .smooth = -1 };
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &a.checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
@@ -274,6 +282,9 @@ zi_cli_export (int argc, char **argv)
       N_("Coverage counted as ink when tracing, 1–255 (default 128)"), N_("N") },
     { "upsample", 0, 0, G_OPTION_ARG_INT, &a.upsample,
       N_("Upsample bitmaps this many times before tracing, 1–8 (default 4)"), N_("N") },
+    { "smooth", 0, 0, G_OPTION_ARG_DOUBLE, &a.smooth,
+      N_("Blur bitmaps by this many pixels (Gaussian σ, 0–2) before tracing, to even out ragged edges "
+         "(default: the preset's)"), N_("SIGMA") },
     { "png-size", 0, 0, G_OPTION_ARG_INT, &a.png_size,
       N_("Side of the PNG files in pixels (default: the model's size)"), N_("N") },
     { "png-1bit", 0, 0, G_OPTION_ARG_NONE, &a.png_1bit,

@@ -167,6 +167,8 @@ zi_export_manifest_begin (ZiExportState *ex, const gunichar *chars, guint n)
   json_builder_add_int_value (b, t->threshold);
   json_builder_set_member_name (b, "upsample");
   json_builder_add_int_value (b, t->upsample);
+  json_builder_set_member_name (b, "smooth");
+  json_builder_add_double_value (b, t->smooth);
   json_builder_set_member_name (b, "turdsize");
   json_builder_add_int_value (b, t->turdsize);
   json_builder_set_member_name (b, "alphamax");

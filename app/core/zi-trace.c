@@ -25,6 +25,9 @@ zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset)
   /* At 64 px a glyph stroke is 4–6 px wide; tracing the thresholded bitmap directly snaps every edge to
    * the pixel grid. Upsampling the coverage 4× first puts the 50% contour within a quarter pixel. */
   params->upsample = 4;
+  /* No blur by default: σ 0.6 cost 1.5 points of mean ink IoU on real glyphs (16 at 64 px), and the
+   * ragged edges of generated glyphs are a few pixels long, beyond what a small blur evens out. */
+  params->smooth = 0;
   params->turdsize = 2;
   /* A small curve-merging tolerance: merging more (potrace's default 0.2) saved a third of the
    * points but cost fidelity, measured as ink IoU of the rasterised SVG against 16 glyphs of 64 px:
@@ -64,15 +67,16 @@ zi_trace_params_check (const ZiTraceParams *params, GError **error)
   g_return_val_if_fail (params != NULL, FALSE);
 
   if (params->threshold == 0 || params->upsample < 1 || params->upsample > 8 || params->turdsize < 0
+      || !(params->smooth >= 0 && params->smooth <= 2)
       || !(params->alphamax >= 0 && params->alphamax <= 1.3334)
       || !(params->opttolerance >= 0 && params->opttolerance <= 10))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("Invalid trace parameters (threshold %u, upsample %u, turdsize %d, alphamax %g, "
-                     "opttolerance %g): use threshold 1–255, upsample 1–8, turdsize ≥ 0, alphamax "
-                     "0–1.3334 and opttolerance 0–10"),
-                   params->threshold, params->upsample, params->turdsize, params->alphamax,
-                   params->opttolerance);
+                   _("Invalid trace parameters (threshold %u, upsample %u, smooth %g, turdsize %d, "
+                     "alphamax %g, opttolerance %g): use threshold 1–255, upsample 1–8, smooth 0–2, "
+                     "turdsize ≥ 0, alphamax 0–1.3334 and opttolerance 0–10"),
+                   params->threshold, params->upsample, params->smooth, params->turdsize,
+                   params->alphamax, params->opttolerance);
       return FALSE;
     }
   return TRUE;
@@ -99,6 +103,42 @@ sample (const guint8 *coverage, int size, double x, double y)
         v[j][i] = (xx < 0 || yy < 0 || xx >= size || yy >= size) ? 0.0 : coverage[yy * size + xx];
       }
   return (v[0][0] * (1 - fx) + v[0][1] * fx) * (1 - fy) + (v[1][0] * (1 - fx) + v[1][1] * fx) * fy;
+}
+
+/* Separable Gaussian blur of a coverage bitmap (edges clamp to paper), σ in pixels. A straight edge
+ * keeps its 50% crossing; wobbles a pixel or two long are flattened. */
+static guint8 *
+blur (const guint8 *in, int size, double sigma)
+{
+  int r = (int) ceil (3 * sigma);
+  g_autofree double *k = g_new (double, 2 * r + 1);
+  g_autofree double *tmp = g_new (double, (gsize) size * size);
+  guint8 *out = g_malloc ((gsize) size * size);
+  double sum = 0;
+
+  for (int i = -r; i <= r; i++)
+    sum += k[i + r] = exp (-0.5 * i * i / (sigma * sigma));
+  for (int i = 0; i <= 2 * r; i++)
+    k[i] /= sum;
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        double v = 0;
+        for (int i = -r; i <= r; i++)
+          if (x + i >= 0 && x + i < size)
+            v += k[i + r] * in[y * size + x + i];
+        tmp[y * size + x] = v;
+      }
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        double v = 0;
+        for (int i = -r; i <= r; i++)
+          if (y + i >= 0 && y + i < size)
+            v += k[i + r] * tmp[(y + i) * size + x];
+        out[y * size + x] = (guint8) CLAMP (lround (v), 0, 255);
+      }
+  return out;
 }
 
 /* Packs the thresholded (and upsampled) bitmap into potrace's format: rows of words, leftmost pixel in
@@ -405,6 +445,7 @@ zi_trace_bitmap (const guint8        *coverage,
                  GError             **error)
 {
   g_autoptr(ZiOutline) outline = NULL;
+  g_autofree guint8 *smoothed = NULL;
   potrace_bitmap_t bm = { 0 };
   potrace_param_t *pp;
   potrace_state_t *st;
@@ -425,6 +466,8 @@ zi_trace_bitmap (const guint8        *coverage,
   if (!zi_trace_params_check (params, error))
     return NULL;
 
+  if (params->smooth > 0)
+    coverage = smoothed = blur (coverage, (int) size, params->smooth);
   up = (int) params->upsample;
   outline = g_new0 (ZiOutline, 1);
   bm.w = bm.h = (int) size * up;

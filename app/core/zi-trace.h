@@ -21,6 +21,8 @@ typedef struct {
   ZiTracePreset preset;
   guint8  threshold;       /* coverage >= threshold is ink (1..255; default 128) */
   guint   upsample;        /* bilinear upsampling factor before thresholding (1..8; default 4) */
+  double  smooth;          /* Gaussian blur σ in pixels before thresholding (0 = none; 0..2): evens
+                            * out the ragged edges of generated glyphs */
   int     turdsize;        /* despeckle: paths of at most this area (source-bitmap pixels) are dropped */
   double  alphamax;        /* potrace's corner threshold (0 = polygon, 1.3334 = no corners) */
   double  opttolerance;    /* potrace's curve optimisation tolerance (0 = no optimisation) */
@@ -28,7 +30,7 @@ typedef struct {
 
 /* Fills params with a preset's values (threshold 128, upsample 4). */
 void        zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset);
-/* ZI_ERROR_INVALID naming the bad value: threshold 1–255, upsample 1–8, turdsize >= 0,
+/* ZI_ERROR_INVALID naming the bad value: threshold 1–255, upsample 1–8, smooth 0–2, turdsize >= 0,
  * alphamax 0–1.3334, opttolerance 0–10. */
 gboolean    zi_trace_params_check (const ZiTraceParams *params, GError **error);
 /* potrace's version ("potracelib 1.16"), for manifests. */

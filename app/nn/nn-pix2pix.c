@@ -240,7 +240,9 @@ plan (NnPix2Pix *m, int with_d)
       m->t[i] = nn_arena_take (&m->g_act, nn_p2p_out_floats (u, n));
       m->dt[i] = nn_arena_take (&m->g_dact, nn_p2p_out_floats (u, n));
       m->uinv[i] = i > 0 ? nn_arena_take (&m->g_act, nn_p2p_inv_floats (u, n)) : NULL;
-      m->mask[i] = nn_p2p_is_dropout_level (m, i) ? nn_arena_take (&m->g_act, nn_p2p_out_floats (u, n)) : NULL;
+      m->mask[i] = nn_p2p_is_dropout_level (m, i)
+                     ? nn_arena_take (&m->g_act, nn_p2p_out_floats (u, n))
+                     : NULL;
       scratch = max_size (scratch, nn_conv_transpose2d_scratch_floats (&u->geo, n));
       scratch = max_size (scratch, nn_conv2d_scratch_floats (&m->down[i].geo, n));
     }
@@ -276,7 +278,6 @@ plan (NnPix2Pix *m, int with_d)
     nn_arena_take (&m->backup, m->stats.used);
   nn_arena_take (&m->scratch, scratch);
 }
-
 
 #define N_ARENAS 13
 

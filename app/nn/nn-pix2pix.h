@@ -109,8 +109,9 @@ double   nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n);
  * count (0 when the model has no D). Gradients hold the last step's values (before clipping). */
 size_t   nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float **grads);
 
-/* Computes every loss of a training step and both networks' gradients, without updating anything: the D loss and D gradients of the real and generated pairs, and the G loss and G
- * gradients against the current D. Batch-norm running statistics do move (training mode). */
+/* Computes every loss of a training step and both networks' gradients, without updating anything:
+ * the D loss and D gradients of the real and generated pairs, and the G loss and G gradients
+ * against the current D. Batch-norm running statistics do move (training mode). */
 NnStatus nn_pix2pix_compute (NnPix2Pix   *m,
                              const float *src,    /* [n, 1, S, S] */
                              const float *tgt,    /* [n, 1, S, S] */

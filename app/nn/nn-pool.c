@@ -4,9 +4,10 @@
  * ticket (generation << 32 | parts << 16 | next part) until none is left. On a busy machine a
  * worker that the scheduler has not run yet simply claims nothing and the caller does the parts
  * itself, so a step degrades to one thread's speed instead of waiting a scheduler tick per layer
- * (measured: the tests took 7.5 s instead of 0.7 s under a load of 6 with fixed assignment). Idle threads spin briefly
- * first, because a step's calls come every few hundred microseconds and a condition-variable
- * wake-up costs tens of them, then sleep on the condition variable so an idle model costs nothing.
+ * (measured: the tests took 7.5 s instead of 0.7 s under a load of 6 with fixed assignment).
+ * Idle threads spin briefly first, because a step's calls come every few hundred microseconds and
+ * a condition-variable wake-up costs tens of them, then sleep on the condition variable so an idle
+ * model costs nothing.
  *
  * Ordering: fn and ctx are written before the ticket is published (release) and read by a thread
  * only after its compare-and-swap claimed a part of that generation; the caller starts the next

@@ -194,6 +194,33 @@ test_trace_square (Fixture *f, gconstpointer data)
     }
 }
 
+/* Smoothing keeps straight edges where they are and rounds the corners off. */
+static void
+test_trace_smooth (Fixture *f, gconstpointer data)
+{
+  g_autofree guint8 *bm = g_malloc0 (SIZE * SIZE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiOutline) sharp = NULL;
+  g_autoptr(ZiOutline) smooth = NULL;
+  ZiTraceParams params;
+  double tol = 0.35 / f->placement.scale;
+
+  fill_rect (bm, 16, 16, 48, 48, 255);
+  zi_trace_params_init (&params, ZI_TRACE_PRESET_SQUARE);
+  sharp = zi_trace_bitmap (bm, SIZE, &f->placement, &params, &error);
+  g_assert_no_error (error);
+  params.smooth = 2.0;
+  smooth = zi_trace_bitmap (bm, SIZE, &f->placement, &params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (smooth->n_contours, ==, 1);
+  g_assert_cmpfloat_with_epsilon (smooth->x_min, sharp->x_min, tol);
+  g_assert_cmpfloat_with_epsilon (smooth->x_max, sharp->x_max, tol);
+  g_assert_cmpfloat_with_epsilon (smooth->y_min, sharp->y_min, tol);
+  g_assert_cmpfloat_with_epsilon (smooth->y_max, sharp->y_max, tol);
+  g_assert_cmpfloat (smooth->contours[0].area, <, 0.995 * sharp->contours[0].area);
+  g_assert_cmpfloat (smooth->contours[0].area, >, 0.95 * sharp->contours[0].area);
+}
+
 static void
 test_trace_ring (Fixture *f, gconstpointer data)
 {
@@ -277,6 +304,13 @@ test_trace_empty_and_invalid (Fixture *f, gconstpointer data)
 
   zi_trace_params_init (&params, ZI_TRACE_PRESET_ROUND);
   params.upsample = 9;
+  bad = zi_trace_bitmap (bm, SIZE, &f->placement, &params, &error);
+  g_assert_null (bad);
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
+  g_clear_error (&error);
+
+  zi_trace_params_init (&params, ZI_TRACE_PRESET_ROUND);
+  params.smooth = 2.5;
   bad = zi_trace_bitmap (bm, SIZE, &f->placement, &params, &error);
   g_assert_null (bad);
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
@@ -1237,6 +1271,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/export/names", test_names);
   g_test_add ("/export/trace/square", Fixture, NULL, fixture_setup, test_trace_square, fixture_teardown);
+  g_test_add ("/export/trace/smooth", Fixture, NULL, fixture_setup, test_trace_smooth, fixture_teardown);
   g_test_add ("/export/trace/ring", Fixture, NULL, fixture_setup, test_trace_ring, fixture_teardown);
   g_test_add ("/export/trace/glyphs", Fixture, NULL, fixture_setup, test_trace_glyphs, fixture_teardown);
   g_test_add ("/export/trace/empty-invalid", Fixture, NULL, fixture_setup, test_trace_empty_and_invalid,

@@ -210,7 +210,8 @@ test_conv_adjoint (void)
   float *x = rand_buf (&rng, nx, 1.0f), *y = rand_buf (&rng, ny, 1.0f);
   float *w = rand_buf (&rng, (size_t) 5 * 3 * 16, 1.0f);
   float *cx = g_new (float, ny), *ty = g_new (float, nx);
-  float *col = g_new (float, nn_conv2d_scratch_floats (&c, n) + nn_conv_transpose2d_scratch_floats (&t, n));
+  float *col = g_new (float, nn_conv2d_scratch_floats (&c, n)
+                                 + nn_conv_transpose2d_scratch_floats (&t, n));
   nn_conv2d_forward (cx, col, x, w, NULL, &c, n);
   /* The conv's weight [Co=5, Ci=3, K, K] is the transposed conv's [Ci=5, Co=3, K, K]. */
   nn_conv_transpose2d_forward (ty, col, y, w, NULL, &t, n);
@@ -696,10 +697,15 @@ test_losses_grad (void)
           int yy = (int) (i / c.w) % c.h, xx = (int) (i % c.w);
           c.t[i] = 2.0f * nn_rng_uniform (&rng) - 1.0f;
           float off = (0.1f + nn_rng_uniform (&rng)) * (nn_rng_uniform (&rng) < 0.5f ? -1.0f : 1.0f);
-          c.x[i] = kind == L_TV ? 0.1f * ((3 * xx + 7 * yy) % 11) + 0.01f * nn_rng_uniform (&rng)
-                   : kind == L_L1 ? c.t[i] + off
-                   : (kind == L_HINGE_REAL || kind == L_HINGE_FAKE) ? (nn_rng_uniform (&rng) < 0.5f ? -1.0f : 1.0f) + off
-                   : 3.0f * (2.0f * nn_rng_uniform (&rng) - 1.0f);
+          float sign = nn_rng_uniform (&rng) < 0.5f ? -1.0f : 1.0f;
+          if (kind == L_TV)
+            c.x[i] = 0.1f * ((3 * xx + 7 * yy) % 11) + 0.01f * nn_rng_uniform (&rng);
+          else if (kind == L_L1)
+            c.x[i] = c.t[i] + off;
+          else if (kind == L_HINGE_REAL || kind == L_HINGE_FAKE)
+            c.x[i] = sign + off;
+          else
+            c.x[i] = 3.0f * (2.0f * nn_rng_uniform (&rng) - 1.0f);
           if (kind == L_BCE)
             c.t[i] = nn_rng_uniform (&rng);
         }

@@ -212,13 +212,16 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
   u = &m->down[0];
   spot_check (&c, "G down0.w", u->w, GRAD_OF (u->w, gp, g_grad), 16 * u->geo.co, 0, st.g_loss);
   u = &m->down[2];
-  spot_check (&c, "G down2.w", u->w, GRAD_OF (u->w, gp, g_grad), 16 * u->geo.co * u->geo.ci, 0, st.g_loss);
+  spot_check (&c, "G down2.w", u->w, GRAD_OF (u->w, gp, g_grad), 16 * u->geo.co * u->geo.ci,
+              0, st.g_loss);
   if (u->has_bn)
-    spot_check (&c, "G down2.gamma", u->gamma, GRAD_OF (u->gamma, gp, g_grad), u->geo.co, 0, st.g_loss);
+    spot_check (&c, "G down2.gamma", u->gamma, GRAD_OF (u->gamma, gp, g_grad), u->geo.co,
+                0, st.g_loss);
   u = &m->down[L - 1];
   spot_check (&c, "G bottleneck.b", u->b, GRAD_OF (u->b, gp, g_grad), u->geo.co, 0, st.g_loss);
   u = &m->up[L - 1];
-  spot_check (&c, "G up-inner.w", u->w, GRAD_OF (u->w, gp, g_grad), 16 * u->geo.co * u->geo.ci, 0, st.g_loss);
+  spot_check (&c, "G up-inner.w", u->w, GRAD_OF (u->w, gp, g_grad), 16 * u->geo.co * u->geo.ci,
+              0, st.g_loss);
   u = &m->up[1];
   if (u->has_bn)
     spot_check (&c, "G up1.beta", u->beta, GRAD_OF (u->beta, gp, g_grad), u->geo.co, 0, st.g_loss);
@@ -234,9 +237,11 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
   spot_check (&c, "D l0.b", u->b, GRAD_OF (u->b, dp, d_grad), u->geo.co, 1, st.d_loss);
   u = &m->disc[1];
   if (u->has_bn)
-    spot_check (&c, "D l1.gamma", u->gamma, GRAD_OF (u->gamma, dp, d_grad), u->geo.co, 1, st.d_loss);
+    spot_check (&c, "D l1.gamma", u->gamma, GRAD_OF (u->gamma, dp, d_grad), u->geo.co,
+                1, st.d_loss);
   u = &m->disc[3];
-  spot_check (&c, "D l3.w", u->w, GRAD_OF (u->w, dp, d_grad), 16 * u->geo.co * u->geo.ci, 1, st.d_loss);
+  spot_check (&c, "D l3.w", u->w, GRAD_OF (u->w, dp, d_grad), 16 * u->geo.co * u->geo.ci,
+              1, st.d_loss);
   u = &m->disc[4];
   spot_check (&c, "D l4.b", u->b, GRAD_OF (u->b, dp, d_grad), 1, 1, st.d_loss);
 #undef GRAD_OF
