@@ -284,7 +284,7 @@ zi_cli_export (int argc, char **argv)
       N_("Upsample bitmaps this many times before tracing, 1–8 (default 4)"), N_("N") },
     { "smooth", 0, 0, G_OPTION_ARG_DOUBLE, &a.smooth,
       N_("Blur bitmaps by this many pixels (Gaussian σ, 0–2) before tracing, to even out ragged edges "
-         "(default: the preset's)"), N_("SIGMA") },
+         "(default 0)"), N_("SIGMA") },
     { "png-size", 0, 0, G_OPTION_ARG_INT, &a.png_size,
       N_("Side of the PNG files in pixels (default: the model's size)"), N_("N") },
     { "png-1bit", 0, 0, G_OPTION_ARG_NONE, &a.png_1bit,

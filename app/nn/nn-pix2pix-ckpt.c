@@ -5,7 +5,9 @@
  *   "g.down<i>.w" ...   one tensor per parameter: .w .b .gamma .beta, and .rmean .rvar (batch norm
  *                       running statistics, always float32); "g.up<i>.*", "g.embed", "d.l<l>.*"
  *   "opt_g", "opt_d"    blobs, text: the optimiser configuration and its update count
- *   "opt_g.state" ...   the optimiser state of each network (absent when the rule keeps none)
+ *   "opt_g.state" ...   the optimiser state of each network (absent when the rule keeps none), as
+ *                       it lies in memory: per NN_P2P_OPT_CHUNKS chunk of the parameter block
+ *                       (which includes the arena's alignment padding), the rule's k arrays
  *   "step", "rng"       blobs: the caller's step (u64 LE) and the RNG state (4 × u64 LE)
  *   "meta"              blob: the caller's metadata, verbatim
  * A generator-only checkpoint has only "arch", the "g.*" tensors, "step", "rng" and "meta".
@@ -381,8 +383,9 @@ same_architecture (const NnPix2PixConfig *a, const NnPix2PixConfig *b)
 }
 
 static NnStatus
-load_from_reader (NnPix2Pix **out, const NnCkptReader *r, const NnPix2PixConfig *expect, int batch,
-                  NnRng *rng_out, uint64_t *step_out, char **meta_out)
+load_from_reader (NnPix2Pix **out, const NnCkptReader *r, size_t file_len,
+                  const NnPix2PixConfig *expect, int batch, NnRng *rng_out, uint64_t *step_out,
+                  char **meta_out)
 {
   NnPix2PixConfig cfg;
   NnStatus st = parse_arch (r, &cfg);
@@ -390,6 +393,10 @@ load_from_reader (NnPix2Pix **out, const NnCkptReader *r, const NnPix2PixConfig 
     return st;
   if (expect != NULL && !same_architecture (expect, &cfg))
     return NN_ERR_SHAPE;
+  /* Before allocating anything for it: the file must be able to hold the generator's weights
+   * (2 bytes each at least), so that a forged architecture cannot ask for gigabytes. */
+  if (nn_p2p_generator_params (&cfg) > file_len / 2)
+    return NN_ERR_CORRUPT;
   if (batch > 0)
     cfg.batch = batch;
 
@@ -472,7 +479,7 @@ nn_pix2pix_load (NnPix2Pix **out, const uint8_t *buf, size_t len, const NnPix2Pi
   NnStatus st = nn_ckpt_reader_open (&r, buf, len);
   if (st != NN_OK)
     return st;
-  st = load_from_reader (out, r, expect, batch, rng_out, step_out, meta_out);
+  st = load_from_reader (out, r, len, expect, batch, rng_out, step_out, meta_out);
   nn_ckpt_reader_free (r);
   return st;
 }

@@ -2,12 +2,15 @@
  *
  * Threading (issue 9; 2 cores): every layer is one nn_pool_run whose parts write disjoint memory —
  * convs split images or channels (nn-conv.h), norms split channels, element-wise work splits the
- * range — and OpenBLAS runs single-threaded inside each part. A norm and the activation after it
- * (or the activation gradient before its backward) are one task over the same channels, so the data
- * is still in cache for the second loop. Dropout draws its mask on one thread, in order, so a run is
- * the same whatever the thread count; every other result is too, except the gradient norms, which
- * sum per-thread partials. Shapes are CNHW (nn-conv.h); the helpers below are static and checked by
- * the model's own invariants, not user input. */
+ * range — and OpenBLAS runs single-threaded inside each part; work too small to share runs as one
+ * part. A norm and the activations after it (or the activation gradient before its backward) are
+ * one task over the same channels, so the data is still in cache for the second loop. Dropout
+ * draws its mask on one thread, in order, and every part's work depends on its number only, so a
+ * run is reproducible for a given thread count (split GEMMs round differently, so counts differ
+ * in the last bits). Activation gradients are zeroed one buffer at a time right before the
+ * layer that accumulates into them (the layers' backward functions add), so the zeros are still in
+ * cache when they are added to, and only the n images in use are touched. Shapes are CNHW
+ * (nn-conv.h); the helpers below are static and checked by the model's own invariants. */
 #include "nn-pix2pix-private.h"
 
 #include <string.h>
@@ -108,7 +111,10 @@ conv_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const 
 
 typedef enum {
   ACT_NONE,
-  ACT_LRELU,   /* forward: act_out = LeakyReLU(y) */
+  ACT_LRELU,       /* act_out = LeakyReLU(y) */
+  ACT_LRELU_SKIP,  /* act_out = LeakyReLU(y), then y = ReLU(y): the encoder's skip as the decoder
+                    * reads it (its ReLU, done here while the values are in cache) */
+  ACT_RELU,        /* y = ReLU(y) */
 } NormAct;
 
 typedef struct {
@@ -151,8 +157,10 @@ norm_forward_task (void *p, int part, int parts)
   else
     nn_instancenorm2d_forward (t->y + off, t->z + off, t->inv + (size_t) c0 * t->n, t->x + off, NULL,
                                NULL, cc, t->n, hw, NN_NORM_EPS);
-  if (t->act == ACT_LRELU)
+  if (t->act == ACT_LRELU || t->act == ACT_LRELU_SKIP)
     nn_leaky_relu_forward (t->act_out + off, t->y + off, NN_P2P_LRELU_SLOPE, (size_t) cc * m);
+  if (t->act == ACT_LRELU_SKIP || t->act == ACT_RELU)
+    nn_relu_forward (t->y + off, t->y + off, (size_t) cc * m);
 }
 
 /* y = norm(x) (x̂ cached in z, which may be x), then optionally act_out = LeakyReLU(y). */
@@ -210,6 +218,7 @@ norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, float *dy_inout, const 
 
 typedef enum {
   EW_LRELU,           /* a = LeakyReLU(b) */
+  EW_LRELU_SKIP,      /* a = LeakyReLU(s), then s = ReLU(s) (see ACT_LRELU_SKIP) */
   EW_LRELU_BACKWARD,  /* a += LeakyReLU'(c)·b */
   EW_LRELU_GRAD,      /* a *= LeakyReLU'(c) */
   EW_RELU,            /* a = ReLU(b) */
@@ -223,7 +232,7 @@ typedef enum {
 
 typedef struct {
   EwKind       kind;
-  float       *a;
+  float       *a, *s;
   const float *b, *c;
   size_t       n;
   double       partial[64];
@@ -250,6 +259,10 @@ ew_task (void *p, int part, int parts)
   switch (t->kind)
     {
     case EW_LRELU: nn_leaky_relu_forward (a, b, NN_P2P_LRELU_SLOPE, cnt); break;
+    case EW_LRELU_SKIP:
+      nn_leaky_relu_forward (a, t->s + first, NN_P2P_LRELU_SLOPE, cnt);
+      nn_relu_forward (t->s + first, t->s + first, cnt);
+      break;
     case EW_LRELU_BACKWARD: nn_leaky_relu_backward (a, b, c, NN_P2P_LRELU_SLOPE, cnt); break;
     case EW_LRELU_GRAD: nn_leaky_relu_grad_inplace (a, c, NN_P2P_LRELU_SLOPE, cnt); break;
     case EW_RELU: nn_relu_forward (a, b, cnt); break;
@@ -274,6 +287,14 @@ ew (NnPix2Pix *m, EwKind kind, float *a, const float *b, const float *c, size_t 
     for (int i = 0; i < parts; i++)
       sum += t.partial[i];
   return sum;
+}
+
+/* a = LeakyReLU(s), then s = ReLU(s). */
+static void
+lrelu_skip (NnPix2Pix *m, float *a, float *s, size_t n)
+{
+  EwTask t = { .kind = EW_LRELU_SKIP, .a = a, .s = s, .n = n };
+  nn_pool_run_parts (m->pool, ew_task, &t, parts_for (m, (double) n, SHARE_MIN_VALUES));
 }
 
 void
@@ -327,6 +348,9 @@ void
 nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int train,
                         int update_running)
 {
+  /* The main pass's skips (all but the bottleneck) are only read again through the decoder's
+   * ReLU, so they are stored after it; the const pass keeps nothing for a decoder. */
+  int skips = p == &m->enc;
   for (int i = 0; i < m->levels; i++)
     {
       const NnUnit *u = &m->down[i];
@@ -336,7 +360,10 @@ nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int t
       conv_forward (m, u, normed ? p->z[i] : p->s[i], i == 0 ? x : p->a[i], n);
       if (normed)
         norm_forward (m, u, p->s[i], p->z[i], p->inv[i], p->z[i], n, train, update_running,
-                      last ? ACT_NONE : ACT_LRELU, last ? NULL : p->a[i + 1]);
+                      last ? ACT_NONE : (skips ? ACT_LRELU_SKIP : ACT_LRELU),
+                      last ? NULL : p->a[i + 1]);
+      else if (!last && skips)
+        lrelu_skip (m, p->a[i + 1], p->s[i], nn_p2p_out_floats (u, n));
       else if (!last)
         ew (m, EW_LRELU, p->a[i + 1], p->s[i], NULL, nn_p2p_out_floats (u, n));
     }
@@ -351,9 +378,12 @@ nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0,
       float *dy = p->ds[i];
       if (u->has_bn || u->has_in)
         {
+          nn_p2p_zero (m, p->dz[i], nn_p2p_out_floats (u, n));
           norm_backward (m, u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1, NULL, NULL);
           dy = p->dz[i];
         }
+      if (i > 0)
+        nn_p2p_zero (m, p->da[i], nn_p2p_in_floats (u, n));
       conv_backward (m, u, i == 0 ? dx0 : p->da[i], dy, i == 0 ? x : p->a[i], n, 1);
       if (i > 0)
         ew (m, EW_LRELU_BACKWARD, p->ds[i - 1], p->da[i], p->a[i], nn_p2p_in_floats (u, n));
@@ -385,18 +415,16 @@ nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng 
           in = m->r_in;
         }
       else
-        {
-          /* The skip half of cat[i] has already fed the encoder's next level: ReLU in place. */
-          ew (m, EW_RELU, m->cat[i], m->cat[i], NULL, nn_p2p_in_floats (u, n));
-          in = m->cat[i];
-        }
+        in = m->cat[i];  /* both halves were stored after their ReLU */
       conv_forward (m, u, m->t[i], in, n);
       if (i == 0)
         ew (m, EW_TANH, out, m->t[0], NULL, nn_p2p_out_floats (u, n));
       else
         {
+          /* The output is stored after the next block's ReLU, which commutes with dropout (a
+           * non-negative scale). */
           float *y = up_out (m, m->cat, i, n);
-          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train, ACT_NONE, NULL);
+          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train, ACT_RELU, NULL);
           /* One thread draws the mask, in order: the same run whatever the thread count. */
           if (train && nn_p2p_is_dropout_level (m, i))
             nn_dropout_forward (y, m->mask[i], y, m->cfg.dropout, nn_p2p_out_floats (u, n), rng);
@@ -411,13 +439,18 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
   int L = m->levels;
   int c8 = m->chs[L - 1];
 
+  nn_p2p_zero (m, m->dt[0], nn_p2p_out_floats (&m->up[0], n));
   ew (m, EW_TANH_BACKWARD, m->dt[0], dout, out, nn_p2p_out_floats (&m->up[0], n));
   for (int i = 0; i < L; i++)
     {
       const NnUnit *u = &m->up[i];
       if (i > 0)
-        norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1, NULL,
-                       nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
+        {
+          nn_p2p_zero (m, m->dt[i], nn_p2p_out_floats (u, n));
+          norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1,
+                         NULL, nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
+        }
+      nn_p2p_zero (m, i == L - 1 ? m->dr_in : m->dcat[i], nn_p2p_in_floats (u, n));
       if (i == L - 1)
         {
           conv_backward (m, u, m->dr_in, m->dt[i], m->r_in, n, 1);
@@ -463,12 +496,17 @@ nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float 
       int last = l == NN_P2P_D_LAYERS - 1;
       if (u->has_bn || u->has_in)
         {
+          nn_p2p_zero (m, m->d_dz[l], nn_p2p_out_floats (u, n));
           norm_backward (m, u, m->d_dz[l], m->d_da[l], m->d_z[l], m->d_inv[l], n, param_grads,
                          last ? NULL : m->d_a[l], NULL);
           dy = m->d_dz[l];
         }
       else if (!last)
         ew (m, EW_LRELU_GRAD, m->d_da[l], NULL, m->d_a[l], nn_p2p_out_floats (u, n));
+      if (l > 0)
+        nn_p2p_zero (m, m->d_da[l - 1], nn_p2p_in_floats (u, n));
+      else if (din != NULL)
+        nn_p2p_zero (m, din, nn_p2p_in_floats (u, n));
       conv_backward (m, u, l == 0 ? din : m->d_da[l - 1], dy, l == 0 ? in : m->d_a[l - 1], n,
                      param_grads);
     }

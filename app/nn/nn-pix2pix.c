@@ -580,12 +580,12 @@ d_phase (NnPix2Pix *m, int n, NnStepStats *st)
   float *dlogit = m->d_da[NN_P2P_D_LAYERS - 1];
 
   zero_arena (m, &m->d_grads);
-  zero_arena (m, &m->d_dact);
+  memset (dlogit, 0, cnt * sizeof (float));
   const float *logit = nn_p2p_d_forward (m, m->in_real, n);
   st->d_real = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 1, 0.5f);
   nn_p2p_d_backward (m, m->in_real, n, 1, NULL);
 
-  zero_arena (m, &m->d_dact);
+  memset (dlogit, 0, cnt * sizeof (float));
   logit = nn_p2p_d_forward (m, m->in_fake, n);
   st->d_fake = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 0, 0.5f);
   nn_p2p_d_backward (m, m->in_fake, n, 1, NULL);
@@ -604,7 +604,7 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *s
   int L = m->levels;
 
   zero_arena (m, &m->g_grads);
-  zero_arena (m, &m->d_dact);
+  memset (m->d_da[NN_P2P_D_LAYERS - 1], 0, cnt * sizeof (float));
   const float *logit = nn_p2p_d_forward (m, m->in_fake, n);
   st->g_adv = g_gan_loss (m, m->d_da[NN_P2P_D_LAYERS - 1], logit, cnt);
   nn_p2p_d_backward (m, m->in_fake, n, 0, m->din);
@@ -614,12 +614,16 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *s
                ? nn_loss_tv (dfake, fake, (size_t) n, m->cfg.size, m->cfg.size, m->cfg.tv_weight)
                : 0.0f;
 
-  zero_arena (m, &m->g_dact);
+  /* The bottleneck's gradient collects from the const loss and from the decoder; the other
+   * activation gradients are zeroed by the passes, each right before its first use. */
+  nn_p2p_zero (m, m->dbott, nn_p2p_in_floats (&m->up[L - 1], n));
   st->g_const = 0.0f;
   if (m->cfg.const_weight > 0.0f)
     {
       /* zi2zi's const loss: the generated glyph should encode like its source. The second pass
        * uses batch statistics but leaves the running ones to the main pass. */
+      for (int i = 0; i < L; i++)
+        nn_p2p_zero (m, m->cenc.ds[i], nn_p2p_out_floats (&m->down[i], n));
       nn_p2p_encoder_forward (m, &m->cenc, fake, n, 1, 0);
       st->g_const = nn_loss_mse (m->cenc.ds[L - 1], m->dbott, m->cenc.s[L - 1], m->bott,
                                  nn_p2p_out_floats (&m->down[L - 1], n), m->cfg.const_weight);
@@ -745,6 +749,26 @@ nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, fl
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
   nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
   return NN_OK;
+}
+
+static size_t
+unit_params (const NnUnit *u)
+{
+  return weight_floats (u) + (u->has_bias ? (size_t) u->geo.co : 0)
+         + (u->has_bn ? 2 * (size_t) u->geo.co : 0);
+}
+
+size_t
+nn_p2p_generator_params (const NnPix2PixConfig *cfg)
+{
+  NnPix2Pix m;
+  memset (&m, 0, sizeof m);
+  m.cfg = *cfg;
+  setup_geometry (&m);
+  size_t total = (size_t) cfg->n_styles * embed_width (cfg);
+  for (int i = 0; i < m.levels; i++)
+    total += unit_params (&m.down[i]) + unit_params (&m.up[i]);
+  return total;
 }
 
 size_t

@@ -105,8 +105,9 @@ double   nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n);
 
 /* ---- Additions beyond the first contract (for the trainer's extras and the engine's tests) ---- */
 
-/* The parameter and gradient blocks of one network (discriminator = 0: G, 1: D); returns the float
- * count (0 when the model has no D). Gradients hold the last step's values (before clipping). */
+/* The parameter and gradient blocks of one network (discriminator = 0: G, 1: D); returns their
+ * length in floats (0 when the model has no D), which includes zero padding between tensors (64-byte
+ * alignment). Gradients hold the last step's values, clipped when clip_norm is on. */
 size_t   nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float **grads);
 
 /* Computes every loss of a training step and both networks' gradients, without updating anything:
@@ -123,8 +124,9 @@ NnStatus nn_pix2pix_compute (NnPix2Pix   *m,
 /* The engine's own threads for this model (0: one per online processor, at most 4; the default at
  * create and load). With more than one, each thread runs its own share of every layer with
  * single-threaded OpenBLAS, so this (and every step and generate call) sets OpenBLAS to one thread:
- * map a user's thread count here, not to nn_blas_set_threads. Results do not depend on the thread
- * count (only the reported gradient norms may differ in the last bits). Not during a step. */
+ * map a user's thread count here, not to nn_blas_set_threads. A run is reproducible for a given
+ * thread count; other counts agree to float rounding (a split GEMM sums in another order). Not
+ * during a step. */
 NnStatus nn_pix2pix_set_threads (NnPix2Pix *m, int threads);
 int      nn_pix2pix_get_threads (const NnPix2Pix *m);
 

@@ -1180,6 +1180,7 @@ test_cli_usage_errors (void)
     { { "export", "--render-font", TARGET_FONT, "--out", "x", "--threshold", "0" }, 2, "--threshold" },
     { { "export", "--render-font", TARGET_FONT, "--out", "x", "--trace-preset", "soft" }, 2, "--trace-preset" },
     { { "export", "--render-font", TARGET_FONT, "--out", "x", "--upsample", "9" }, 2, "--upsample" },
+    { { "export", "--render-font", TARGET_FONT, "--out", "x", "--smooth", "3" }, 2, "--smooth" },
     { { "export", "--render-font", TARGET_FONT }, 2, "--out" },
     { { "export", "--out", "x" }, 2, "--checkpoint" },
     { { "export", "--out", "x", "--bogus" }, 2, "bogus" },

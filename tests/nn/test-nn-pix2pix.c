@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn-ckpt.h"
 #include "nn-pix2pix-private.h"
 
 static NnPix2PixConfig
@@ -204,6 +205,11 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
   /* Keep the analytic gradients: every finite-difference evaluation overwrites them. */
   float *g_grad = g_memdup2 (gg, ng * sizeof (float));
   float *d_grad = g_memdup2 (dg, nd * sizeof (float));
+  /* A second evaluation gives the same gradients: nothing of the first one is left in a buffer
+   * that is accumulated into (the arenas are only zero the first time). */
+  compute (&c);
+  g_assert_cmpmem (gg, ng * sizeof (float), g_grad, ng * sizeof (float));
+  g_assert_cmpmem (dg, nd * sizeof (float), d_grad, nd * sizeof (float));
 #define GRAD_OF(ptr, base, copy) ((copy) + ((ptr) - (base)))
   NnPix2Pix *m = c.m;
   int L = m->levels;
@@ -505,6 +511,19 @@ test_checkpoint (void)
   buf[len - 5] ^= 0x40;
   g_assert_cmpint (nn_pix2pix_load (&l, buf, len, NULL, 0, NULL, NULL, NULL), ==, NN_ERR_CHECKSUM);
   free (buf);
+
+  /* A well-formed container whose architecture asks for far more weights than it holds is refused
+   * before anything is allocated for it. */
+  static const char forged[] = "zimaru-pix2pix 1\nsize=512\nngf=1024\nndf=0\nnorm=0\nn_styles=1\n"
+                               "embed_dim=0\ndropout=0.5\ngan_loss=0\nl1_weight=100\n"
+                               "const_weight=0\ntv_weight=0\nclip_norm=0\nbatch=4096\n";
+  NnCkptWriter *w = nn_ckpt_writer_new ();
+  g_assert_cmpint (nn_ckpt_put_blob (w, "arch", forged, strlen (forged)), ==, NN_OK);
+  uint8_t *fbuf;
+  size_t flen;
+  g_assert_cmpint (nn_ckpt_finish (w, &fbuf, &flen), ==, NN_OK);
+  g_assert_cmpint (nn_pix2pix_load (&l, fbuf, flen, NULL, 0, NULL, NULL, NULL), ==, NN_ERR_CORRUPT);
+  free (fbuf);
 
   /* A generator-only float16 release checkpoint loads for inference, with a new batch size. */
   g_assert_cmpint (nn_pix2pix_save (m, NULL, 5, NULL, 1, 1, &buf, &len), ==, NN_OK);
