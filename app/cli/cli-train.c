@@ -302,6 +302,8 @@ train_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *e, gpointer user_data)
       ui->reason = e->finished.reason;
       ui->checkpoint = g_strdup (e->finished.checkpoint);
       ui->step = e->step;
+      ui->images = e->finished.images;
+      ui->seconds = e->finished.seconds;
       g_main_loop_quit (ui->loop);
       break;
     case ZI_TRAINER_EVENT_FAILED:

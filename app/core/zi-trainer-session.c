@@ -668,6 +668,8 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   ev.step = s.step;
   ev.finished.reason = reason;
   ev.finished.checkpoint = s.last_saved_path;
+  ev.finished.images = s.images;
+  ev.finished.seconds = total_seconds (&s);
   zi_trainer_emit (self, &ev);
   ok = TRUE;
 

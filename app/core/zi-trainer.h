@@ -185,6 +185,8 @@ typedef struct {
 typedef struct {
   ZiTrainerStopReason reason;
   char               *checkpoint;  /* the final checkpoint's path (NULL if none could be written) */
+  guint64             images;      /* training pairs seen by the run */
+  double              seconds;     /* training time of the run */
 } ZiTrainerFinished;
 
 typedef struct {

@@ -51,8 +51,8 @@ struct NnPix2Pix {
   NnUnit disc[NN_P2P_D_LAYERS];
   float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 */
 
-  /* One block per kind (nn-arena.h). Optimiser state is sized for the largest rule (3 floats per
-   * parameter) so that switching optimiser never allocates. */
+  /* One block per kind (nn-arena.h). Optimiser state is sized for the largest rule (see
+   * state_floats_any_rule) so that switching optimiser never allocates. */
   NnArena g_params, g_grads, g_state;
   NnArena d_params, d_grads, d_state;
   NnArena stats;        /* running statistics of both networks */

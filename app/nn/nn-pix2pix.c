@@ -207,6 +207,26 @@ max_size (size_t a, size_t b)
   return a > b ? a : b;
 }
 
+/* Floats of optimiser state for n parameters under any rule the model may be switched to later
+ * (nn_pix2pix_set_optim), so that switching never allocates: the largest of the rules' needs,
+ * as nn_optim_state_floats counts them. */
+static size_t
+state_floats_any_rule (size_t n)
+{
+  NnOptConfig worst;
+  size_t most = 0;
+  for (int kind = NN_OPT_SGD; kind <= NN_OPT_RMSPROP; kind++)
+    {
+      nn_optim_defaults (&worst, (NnOptKind) kind);
+      worst.momentum = 0.9f;
+      worst.rms_momentum = 0.9f;
+      worst.centered = 1;
+      size_t k = nn_optim_state_floats (&worst, n);
+      most = k > most ? k : most;
+    }
+  return most;
+}
+
 /* Hands out every tensor of the model from the arenas, in a fixed order; run once to count and once
  * to point into the allocated blocks. */
 static void
@@ -270,9 +290,10 @@ plan (NnPix2Pix *m, int with_d)
           m->d_da[l] = nn_arena_take (&m->d_dact, nn_p2p_out_floats (u, n));
           scratch = max_size (scratch, nn_conv2d_scratch_floats (&u->geo, n));
         }
-      nn_arena_take (&m->g_state, 3 * m->g_params.used);
-      nn_arena_take (&m->d_state, 3 * m->d_params.used);
-      nn_arena_take (&m->backup, 3 * m->d_params.used + m->d_params.used + m->stats.used);
+      nn_arena_take (&m->g_state, state_floats_any_rule (m->g_params.used));
+      nn_arena_take (&m->d_state, state_floats_any_rule (m->d_params.used));
+      /* D's weights, D's optimiser state and all running statistics (see train_step). */
+      nn_arena_take (&m->backup, m->d_params.used + m->d_state.used + m->stats.used);
     }
   else
     nn_arena_take (&m->backup, m->stats.used);
@@ -698,7 +719,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   size_t nd_state = nn_optim_state_floats (&m->opt_d, nd);
   float *bk_params = m->backup.base;
   float *bk_state = bk_params + nd;
-  float *bk_stats = bk_state + 3 * nd;
+  float *bk_stats = bk_state + m->d_state.cap;
   memcpy (bk_stats, m->stats.base, m->stats.cap * sizeof (float));
 
   NnStepStats st = { 0 };

@@ -217,6 +217,8 @@ test_end_to_end (void)
   g_assert_nonnull (find_event (&ra, ZI_TRAINER_EVENT_PREVIEW, 10));
   g_assert_nonnull (find_event (&ra, ZI_TRAINER_EVENT_CHECKPOINT, 10));
   g_assert_cmpint (fin->finished.reason, ==, ZI_TRAINER_STOP_STEPS);
+  g_assert_cmpuint (fin->finished.images, ==, TOTAL * 4);
+  g_assert_cmpfloat (fin->finished.seconds, >, 0.0);
   g_assert_true (g_str_has_suffix (fin->finished.checkpoint, "step-000000" G_STRINGIFY (TOTAL) ".zck"));
   g_test_message ("untrained val L1 %.4f SSIM %.4f; after %d steps L1 %.4f SSIM %.4f; baseline L1 %.4f SSIM %.4f",
                   v0->validation.l1, v0->validation.ssim, TOTAL, v_end->validation.l1, v_end->validation.ssim,
