@@ -36,6 +36,8 @@ if [ ! -f "$build/build.ninja" ]; then
   rm -f "$build.setup.log"
 else
   meson configure "$build" -Dfuzzers=true >/dev/null
+  # Regenerate now if any meson.build changed, so that the introspection below sees new targets.
+  ninja -C "$build" build.ninja >/dev/null
 fi
 
 # Every executable the build defines under tests/fuzz, as "name<TAB>path" lines.
