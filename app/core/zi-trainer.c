@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <string.h>
 
 struct _ZiTrainer {
@@ -36,9 +37,10 @@ struct _ZiTrainer {
   gint               generation;       /* atomic */
   gboolean           synchronous;      /* zi_trainer_run: deliver on the calling thread */
 
-  /* Control, under lock. */
-  GMutex           lock;
-  GCond            cond;
+  /* Control, under lock. POSIX primitives rather than GMutex/GCond: GLib's futex-based ones are
+   * invisible to ThreadSanitizer, which then reports every guarded field as a race. */
+  pthread_mutex_t  lock;
+  pthread_cond_t   cond;
   gboolean         started;
   gboolean         paused;
   gboolean         stop;
@@ -99,6 +101,7 @@ typedef struct {
   GWeakRef        trainer;
   gint            generation;
   ZiTrainerEvent *event;
+  gint            published;  /* set last by the worker, read first by the receiver (atomically) */
 } Delivery;
 
 static void
@@ -115,8 +118,12 @@ static gboolean
 deliver_cb (gpointer data)
 {
   Delivery *d = data;
-  g_autoptr(ZiTrainer) self = g_weak_ref_get (&d->trainer);
+  g_autoptr(ZiTrainer) self = NULL;
 
+  /* The idle source already orders these, but inside GLib where ThreadSanitizer cannot see it;
+   * this pair of atomics states the hand-over in our own code. */
+  g_assert (g_atomic_int_get (&d->published));
+  self = g_weak_ref_get (&d->trainer);
   if (self != NULL && self->func != NULL && d->generation == g_atomic_int_get (&self->generation))
     self->func (self, d->event, self->user_data);
   return G_SOURCE_REMOVE;
@@ -128,9 +135,9 @@ zi_trainer_emit (ZiTrainer *self, ZiTrainerEvent *event)
   Delivery *d;
   g_autoptr(GSource) source = NULL;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   event->state = self->state;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   if (self->func == NULL)
     return;
@@ -145,6 +152,7 @@ zi_trainer_emit (ZiTrainer *self, ZiTrainerEvent *event)
   g_weak_ref_init (&d->trainer, self);
   d->generation = g_atomic_int_get (&self->generation);
   d->event = zi_trainer_event_copy (event);
+  g_atomic_int_set (&d->published, 1);
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, deliver_cb, d, delivery_free);
@@ -157,15 +165,15 @@ zi_trainer_set_state (ZiTrainer *self, ZiTrainerState state)
 {
   ZiTrainerEvent ev = { 0 };
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->state == state)
     {
-      g_mutex_unlock (&self->lock);
+      pthread_mutex_unlock (&self->lock);
       return;
     }
   self->state = state;
   ev.step = self->step;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   ev.kind = ZI_TRAINER_EVENT_STATE;
   zi_trainer_emit (self, &ev);
 }
@@ -206,9 +214,9 @@ zi_trainer_session_created_run_dir (ZiTrainer *self)
 void
 zi_trainer_session_set_step (ZiTrainer *self, guint64 step)
 {
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   self->step = step;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 }
 
 gboolean
@@ -216,9 +224,9 @@ zi_trainer_session_should_stop (ZiTrainer *self)
 {
   gboolean stop;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   stop = self->stop;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return stop;
 }
 
@@ -227,16 +235,16 @@ zi_trainer_session_wait_if_paused (ZiTrainer *self, float *lr_g, float *lr_d)
 {
   gboolean paused, lr_changed = FALSE;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   paused = self->paused && !self->stop;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   if (!paused)
     return FALSE;
 
   zi_trainer_set_state (self, ZI_TRAINER_STATE_PAUSED);
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   while (self->paused && !self->stop)
-    g_cond_wait (&self->cond, &self->lock);
+    pthread_cond_wait (&self->cond, &self->lock);
   if (self->lr_pending)
     {
       *lr_g = self->pending_lr_g;
@@ -244,7 +252,7 @@ zi_trainer_session_wait_if_paused (ZiTrainer *self, float *lr_g, float *lr_d)
       self->lr_pending = FALSE;
       lr_changed = TRUE;
     }
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   zi_trainer_set_state (self, zi_trainer_session_should_stop (self) ? ZI_TRAINER_STATE_STOPPING
                                                                     : ZI_TRAINER_STATE_RUNNING);
   return lr_changed;
@@ -285,8 +293,8 @@ zi_trainer_finalize (GObject *object)
   g_free (self->run_dir);
   g_free (self->resume_checkpoint);
   g_clear_error (&self->error);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  pthread_mutex_destroy (&self->lock);
+  pthread_cond_destroy (&self->cond);
 
   G_OBJECT_CLASS (zi_trainer_parent_class)->finalize (object);
 }
@@ -303,8 +311,8 @@ zi_trainer_class_init (ZiTrainerClass *klass)
 static void
 zi_trainer_init (ZiTrainer *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  pthread_mutex_init (&self->lock, NULL);
+  pthread_cond_init (&self->cond, NULL);
   self->state = ZI_TRAINER_STATE_IDLE;
   self->cancellable = g_cancellable_new ();
 }
@@ -413,9 +421,9 @@ zi_trainer_get_config_mutable (ZiTrainer *self)
 
   g_return_val_if_fail (ZI_IS_TRAINER (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   started = self->started;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return started ? NULL : &self->config;
 }
 
@@ -433,9 +441,9 @@ zi_trainer_get_state (ZiTrainer *self)
 
   g_return_val_if_fail (ZI_IS_TRAINER (self), ZI_TRAINER_STATE_IDLE);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   state = self->state;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return state;
 }
 
@@ -446,9 +454,9 @@ zi_trainer_get_step (ZiTrainer *self)
 
   g_return_val_if_fail (ZI_IS_TRAINER (self), 0);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   step = self->step;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return step;
 }
 
@@ -472,15 +480,15 @@ zi_trainer_set_event_func (ZiTrainer *self, GMainContext *context, ZiTrainerEven
 static gboolean
 mark_started (ZiTrainer *self, GError **error)
 {
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->started)
     {
-      g_mutex_unlock (&self->lock);
+      pthread_mutex_unlock (&self->lock);
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("This trainer has already been started."));
       return FALSE;
     }
   self->started = TRUE;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -499,10 +507,10 @@ run_to_end (ZiTrainer *self, GError **error)
   ev.step = zi_trainer_get_step (self);
   ev.error = local;
   zi_trainer_emit (self, &ev);
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   g_clear_error (&self->error);
   self->error = g_error_copy (local);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   g_propagate_error (error, g_steal_pointer (&local));
   return FALSE;
 }
@@ -525,9 +533,9 @@ zi_trainer_start (ZiTrainer *self, GError **error)
     return FALSE;
   /* The worker does not hold a reference: disposing the trainer stops and joins it. */
   GThread *thread = g_thread_try_new ("zimaru-trainer", worker_thread, self, error);
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   self->thread = thread;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return thread != NULL;
 }
 
@@ -547,9 +555,9 @@ zi_trainer_pause (ZiTrainer *self)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   self->paused = TRUE;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 }
 
 void
@@ -557,10 +565,10 @@ zi_trainer_resume (ZiTrainer *self)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   self->paused = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  pthread_cond_broadcast (&self->cond);
+  pthread_mutex_unlock (&self->lock);
 }
 
 void
@@ -568,10 +576,10 @@ zi_trainer_stop (ZiTrainer *self)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   self->stop = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  pthread_cond_broadcast (&self->cond);
+  pthread_mutex_unlock (&self->lock);
   g_cancellable_cancel (self->cancellable);
 }
 
@@ -587,10 +595,10 @@ zi_trainer_set_lr (ZiTrainer *self, float lr_g, float lr_d, GError **error)
                    !(lr_g > 0.0f && lr_g < 10.0f) ? lr_g : lr_d);
       return FALSE;
     }
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (!self->paused)
     {
-      g_mutex_unlock (&self->lock);
+      pthread_mutex_unlock (&self->lock);
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
                    _("The learning rate can only be changed while training is paused."));
       return FALSE;
@@ -598,7 +606,7 @@ zi_trainer_set_lr (ZiTrainer *self, float lr_g, float lr_d, GError **error)
   self->pending_lr_g = lr_g;
   self->pending_lr_d = lr_d;
   self->lr_pending = TRUE;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -609,19 +617,19 @@ zi_trainer_wait (ZiTrainer *self, GError **error)
 
   g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   thread = g_steal_pointer (&self->thread);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   if (thread != NULL)
     g_thread_join (thread);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
-      g_mutex_unlock (&self->lock);
+      pthread_mutex_unlock (&self->lock);
       return FALSE;
     }
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return TRUE;
 }

@@ -5,7 +5,10 @@
  *
  * Shape legend used in every file of app/nn:
  *   N batch, C channels (Ci in, Co out), H/W height/width (Hi/Wi in, Ho/Wo out),
- *   K kernel size, S stride, P padding. Tensors are NCHW float32, contiguous.
+ *   K kernel size, S stride, P padding. Tensors are float32 and contiguous. Model inputs and outputs
+ *   are [N, 1, H, W]; inside the networks activations are stored channel-major, [C, N, H, W], so that one
+ *   GEMM covers the whole mini-batch and a U-Net skip concatenation is a pointer, not a copy (for one
+ *   channel the two layouts are the same bytes). Each layer's header states its layout.
  */
 #pragma once
 
