@@ -7,7 +7,7 @@
  * TrueType), so both nonzero and even-odd filling draw the same shape. */
 #pragma once
 
-#include <gio/gio.h>  /* zi-render.h uses GCancellable */
+#include <glib.h>
 #include "zi-render.h"
 
 G_BEGIN_DECLS

@@ -112,13 +112,18 @@ loading_progress_cb (guint64 done, guint64 total, gpointer user_data)
 }
 
 static void
-check_font_hash (Session *s, ZiFont *font, const char *expected, const char *role)
+check_font_hash (Session *s, ZiFont *font, const char *expected, gboolean is_source)
 {
+  g_autofree char *msg = NULL;
+
   if (expected == NULL || *expected == '\0' || g_strcmp0 (zi_font_get_file_hash (font), expected) == 0)
     return;
-  g_autofree char *msg = g_strdup_printf (_("The %s font %s is not the file this run was trained with; "
-                                            "the dataset is rebuilt from it, so results may change."),
-                                          role, zi_font_get_path (font));
+  if (is_source)
+    msg = g_strdup_printf (_("The source font %s is not the file this run was trained with; the dataset is "
+                             "rebuilt from it, so results may change."), zi_font_get_path (font));
+  else
+    msg = g_strdup_printf (_("The target font %s is not the file this run was trained with; the dataset is "
+                             "rebuilt from it, so results may change."), zi_font_get_path (font));
   zi_session_warn (s, ZI_HEALTH_OTHER, msg);
 }
 
@@ -138,8 +143,8 @@ load_data (Session *s, const ZiRunInfo *info, GError **error)
 
   if (info != NULL)
     {
-      check_font_hash (s, s->source_font, info->source_hash, _("source"));
-      check_font_hash (s, s->target_font, info->target_hash, _("target"));
+      check_font_hash (s, s->source_font, info->source_hash, TRUE);
+      check_font_hash (s, s->target_font, info->target_hash, FALSE);
       chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), info->n_chars);
       g_array_append_vals (chars, info->chars, info->n_chars);
     }
