@@ -207,14 +207,13 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
     cfg->sched.warmup_steps = (guint64) o->warmup_steps;
   if (o->patience >= 0)
     cfg->sched.patience = (guint32) o->patience;
-  if (cfg->sched.kind == NN_SCHED_COSINE)
+  /* Cosine decays over the run's steps; a preset's own length stands when there is no --steps. */
+  if (cfg->sched.kind == NN_SCHED_COSINE && cfg->max_steps > 0)
+    cfg->sched.total_steps = cfg->max_steps;
+  else if (cfg->sched.kind == NN_SCHED_COSINE && o->schedule != NULL)
     {
-      if (cfg->max_steps == 0)
-        {
-          g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("--lr-schedule cosine needs --steps"));
-          return FALSE;
-        }
-      cfg->sched.total_steps = cfg->max_steps;
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("--lr-schedule cosine needs --steps"));
+      return FALSE;
     }
   return apply_session_options (o, cfg, error);
 }

@@ -118,6 +118,27 @@ zi_image_write_png_coverage (const char *path, const guint8 *coverage, guint wid
   return zi_image_write_png (path, gray, width, height, error);
 }
 
+/* libpng allocates a chunk's claimed length before it notices that the file is shorter (a tiny file can
+ * make it touch gigabytes), so walk the chunk table first and refuse a chunk that overruns the file. */
+static gboolean
+png_chunks_fit (const guint8 *data, gsize len)
+{
+  gsize pos = 8;   /* after the signature; libpng checks the signature itself */
+
+  while (pos + 12 <= len)
+    {
+      guint32 chunk_len = ((guint32) data[pos] << 24) | ((guint32) data[pos + 1] << 16)
+                          | ((guint32) data[pos + 2] << 8) | (guint32) data[pos + 3];
+
+      if (chunk_len > len - pos - 12)
+        return FALSE;
+      if (memcmp (data + pos + 4, "IEND", 4) == 0)
+        return TRUE;
+      pos += 12 + (gsize) chunk_len;
+    }
+  return pos == len;
+}
+
 guint8 *
 zi_image_read_png (const char *path, guint *width, guint *height, GError **error)
 {
@@ -139,10 +160,16 @@ zi_image_read_png (const char *path, guint *width, guint *height, GError **error
 
   memset (&image, 0, sizeof image);
   image.version = PNG_IMAGE_VERSION;
+  if (len < 8 || !png_chunks_fit ((const guint8 *) contents, len))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO,
+                   _("Image “%s” is not a readable PNG file: it is truncated or a chunk overruns it"), path);
+      return NULL;
+    }
   if (!png_image_begin_read_from_memory (&image, contents, len))
     goto fail;
   /* A glyph image is at most a few thousand pixels wide; refuse absurd headers before allocating. */
-  if (image.width == 0 || image.height == 0 || image.width > 16384 || image.height > 16384)
+  if (image.width == 0 || image.height == 0 || image.width > 4096 || image.height > 4096)
     {
       png_image_free (&image);
       g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Image “%s” has an unusable size (%u×%u)"), path,

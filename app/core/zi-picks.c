@@ -124,9 +124,12 @@ zi_picks_get_chars (ZiPicks *picks)
 static gboolean
 malformed (GError **error, const char *path, const char *what)
 {
+  /* what may quote the file (a key, or JSON-GLib's message), which need not be UTF-8. */
+  g_autofree char *valid = g_utf8_make_valid (what, -1);
+
   g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
                _("The glyph picks file %s is malformed: %s (fix it, or delete it to drop the picks)"),
-               path, what);
+               path, valid);
   return FALSE;
 }
 

@@ -82,6 +82,24 @@ zi_ufo_glyph_file_name (const char *glyph_name)
   return g_string_free (out, FALSE);
 }
 
+/* Escapes text for XML 1.0, dropping what XML 1.0 cannot hold even as a character reference:
+ * control characters other than tab, newline and carriage return, and U+FFFE/U+FFFF
+ * (g_markup_escape_text writes controls as &#x1; references, valid only in XML 1.1). */
+static char *
+xml_escape (const char *text)
+{
+  g_autoptr(GString) kept = g_string_new (NULL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF)
+        continue;
+      g_string_append_unichar (kept, c);
+    }
+  return g_markup_escape_text (kept->str, -1);
+}
+
 static void
 append_point (GString *out, ZiPoint p, const char *type)
 {
@@ -110,7 +128,7 @@ zi_ufo_glif (const char *glyph_name, gunichar c, double advance, const ZiOutline
   g_return_val_if_fail (glyph_name != NULL, NULL);
   g_return_val_if_fail (outline != NULL, NULL);
 
-  escaped = g_markup_escape_text (glyph_name, -1);
+  escaped = xml_escape (glyph_name);
   out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   g_string_append_printf (out, "<glyph name=\"%s\" format=\"2\">\n  <advance width=\"", escaped);
   zi_format_number (out, advance);
@@ -148,7 +166,7 @@ zi_ufo_glif (const char *glyph_name, gunichar c, double advance, const ZiOutline
   return g_string_free (out, FALSE);
 }
 
-/* Plist helpers: every string goes through g_markup_escape_text. */
+/* Plist helpers: every string goes through xml_escape. */
 static void
 plist_begin (GString *out)
 {
@@ -161,7 +179,7 @@ plist_begin (GString *out)
 static void
 plist_string (GString *out, const char *indent, const char *s)
 {
-  g_autofree char *e = g_markup_escape_text (s, -1);
+  g_autofree char *e = xml_escape (s);
   g_string_append_printf (out, "%s<string>%s</string>\n", indent, e);
 }
 
@@ -415,7 +433,7 @@ zi_ufo_writer_finish (ZiUfoWriter *writer, GError **error)
   g_string_append (lib, "<dict>\n  <key>public.glyphOrder</key>\n  <array>\n");
   for (guint i = 0; i < writer->names->len; i++)
     {
-      g_autofree char *name = g_markup_escape_text (g_ptr_array_index (writer->names, i), -1);
+      g_autofree char *name = xml_escape (g_ptr_array_index (writer->names, i));
 
       g_string_append_printf (contents, "  <key>%s</key>\n", name);
       plist_string (contents, "  ", g_ptr_array_index (writer->files, i));

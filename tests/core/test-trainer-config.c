@@ -93,6 +93,8 @@ test_presets (void)
   g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_COSINE);
   g_assert_true (zi_trainer_config_apply_preset (&cfg, "quick", &error));
   g_assert_cmpint (cfg.net.ngf, ==, 16);
+  g_assert_cmpfloat (cfg.net.dropout, ==, 0.0f);
+  g_assert_cmpfloat (cfg.sched.base_lr, ==, cfg.opt_g.lr);
   g_assert_false (zi_trainer_config_apply_preset (&cfg, "turbo", &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "turbo"));

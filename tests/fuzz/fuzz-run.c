@@ -115,7 +115,8 @@ check_metrics_jsonl (const uint8_t *data, size_t size)
     }
   fuzz_check (error == NULL);
   for (guint i = 1; i < metrics->len; i++)
-    fuzz_check (g_array_index (metrics, ZiRunMetric, i - 1).step < g_array_index (metrics, ZiRunMetric, i).step);
+    fuzz_check (g_array_index (metrics, ZiRunMetric, i - 1).step
+                < g_array_index (metrics, ZiRunMetric, i).step);
 }
 
 static void

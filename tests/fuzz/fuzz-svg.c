@@ -111,7 +111,8 @@ check_outline (const ZiOutline *outline)
           const ZiSegment *s = &c->segments[k];
           fuzz_check (isfinite (s->p.x) && isfinite (s->p.y));
           fuzz_check (s->kind == ZI_SEGMENT_LINE
-                      || (isfinite (s->c1.x) && isfinite (s->c1.y) && isfinite (s->c2.x) && isfinite (s->c2.y)));
+                      || (isfinite (s->c1.x) && isfinite (s->c1.y)
+                          && isfinite (s->c2.x) && isfinite (s->c2.y)));
           fuzz_check (s->p.x >= outline->x_min - 1 && s->p.x <= outline->x_max + 1);
           fuzz_check (s->p.y >= outline->y_min - 1 && s->p.y <= outline->y_max + 1);
         }
@@ -153,7 +154,8 @@ check_ufo (const ZiOutline *outline, const ZiFontMetrics *metrics, double advanc
     fuzz_check (g_ascii_isalnum (*p) || *p == '-' || *p == '.');
 
   fuzz_remove_tree (path);
-  writer = zi_ufo_writer_new (path, strings[0], strings[1], strings[3][0] ? strings[3] : NULL, metrics, &error);
+  writer = zi_ufo_writer_new (path, strings[0], strings[1], strings[3][0] ? strings[3] : NULL, metrics,
+                              &error);
   if (metrics->units_per_em <= 0)
     {
       fuzz_check (writer == NULL && g_error_matches (error, ZI_ERROR, ZI_ERROR_INVALID));
@@ -196,7 +198,8 @@ split_strings (const Input *in, size_t *end)
       size_t j = i;
       while (j < avail && in->data[start + j] != '\0')
         j++;
-      strings[k] = g_utf8_make_valid (i < avail ? (const char *) in->data + start + i : "", (gssize) (j - MIN (i, j)));
+      strings[k] = g_utf8_make_valid (i < avail ? (const char *) in->data + start + i : "",
+                                      (gssize) (j - MIN (i, j)));
       i = j + 1;
     }
   return strings;

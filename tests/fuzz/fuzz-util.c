@@ -131,8 +131,8 @@ char_refs_are_valid (const char *text, gsize len, char **why)
       if (!is_xml_char ((gunichar) v))
         {
           if (why != NULL)
-            *why = g_strdup_printf ("character reference to U+%04" G_GINT64_MODIFIER "X at byte %" G_GSIZE_FORMAT
-                                    " is not an XML 1.0 character", v, i);
+            *why = g_strdup_printf ("character reference to U+%04" G_GINT64_MODIFIER "X at byte %"
+                                    G_GSIZE_FORMAT " is not an XML 1.0 character", v, i);
           return FALSE;
         }
     }
@@ -157,7 +157,8 @@ fuzz_xml_is_well_formed (const char *text, gsize len, char **why)
     if (!is_xml_char (g_utf8_get_char (p)))
       {
         if (why != NULL)
-          *why = g_strdup_printf ("U+%04X at byte %td is not an XML 1.0 character", g_utf8_get_char (p), p - text);
+          *why = g_strdup_printf ("U+%04X at byte %td is not an XML 1.0 character", g_utf8_get_char (p),
+                                  p - text);
         return FALSE;
       }
   if (!char_refs_are_valid (text, len, why))

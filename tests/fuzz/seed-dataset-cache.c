@@ -51,7 +51,8 @@ write_seeds (const char *out, GError **error)
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "zi_dataset_load wrote no cache file");
       goto out;
     }
-  if (!save (out, "reference.bin", contents, len, error) || !save (out, "truncated.bin", contents, len / 2, error))
+  if (!save (out, "reference.bin", contents, len, error)
+      || !save (out, "truncated.bin", contents, len / 2, error))
     goto out;
   contents[8] ^= 0x02;  /* the format version */
   ok = save (out, "version.bin", contents, len, error);
