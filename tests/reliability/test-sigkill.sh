@@ -18,7 +18,8 @@ pid=
 run=$tmp/run
 common=(--threads 1 --quiet --cache-dir "$tmp/cache")
 n=0
-echo "1..$((KILLS * 4))"
+echo "1..$((KILLS * 4 + 1))"
+mid_write=0
 
 result () {  # result OK DESCRIPTION [DIAGNOSTIC]
   n=$((n + 1))
@@ -78,6 +79,7 @@ for ((k = 1; k <= KILLS; k++)); do
   how="after a random delay"
   if [ $((k % 3)) = 0 ] && sleep 0.3 && name=$(wait_for_tmp); then
     how="while $name existed"
+    mid_write=$((mid_write + 1))
   else
     sleep "$(printf '0.%03d' $((50 + RANDOM % 950)))"
     [ $((RANDOM % 4)) = 0 ] && sleep 0.2
@@ -117,3 +119,7 @@ for ((k = 1; k <= KILLS; k++)); do
     && grep -q '"l1"' "$tmp/eval" && ok=1
   result $ok "kill $k: eval loads the run" "$(head -c 300 "$tmp/err")"
 done
+
+# The kills inside checkpoint writes must really have happened, not all fallen back to a delay.
+ok=0; [ $mid_write -ge $((KILLS / 6)) ] && ok=1
+result $ok "$mid_write of $KILLS kills landed while a checkpoint was being written (at least $((KILLS / 6)))"
