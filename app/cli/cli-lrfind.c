@@ -51,7 +51,7 @@ zi_cli_lr_find (int argc, char **argv)
     { "min", 0, 0, G_OPTION_ARG_DOUBLE, &lr_min, N_("Lowest rate of the sweep (default 1e-6)"), N_("X") },
     { "max", 0, 0, G_OPTION_ARG_DOUBLE, &lr_max, N_("Highest rate of the sweep (default 0.1)"), N_("X") },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, N_("Steps of the sweep (default 200)"), N_("N") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("OpenBLAS threads"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Engine threads (default: one per core)"), N_("N") },
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir, N_("Dataset cache (default ~/.cache/zimaru)"), N_("DIR") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_file, N_("Write the curve as JSON to FILE"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the curve as JSON on stdout"), NULL },
@@ -130,7 +130,7 @@ zi_cli_lr_find (int argc, char **argv)
       goto out;
     }
   if (threads > 0)
-    nn_blas_set_threads (threads);
+    cfg.threads = (guint) threads;
 
   code = ZI_EXIT_FAILED;
   source = zi_font_open (cfg.source_font, &error);

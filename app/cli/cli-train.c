@@ -453,7 +453,7 @@ zi_cli_train (int argc, char **argv)
     { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, N_("Stop when the run reaches N steps"), N_("N") },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o.minutes, N_("Stop after M minutes of training (with a checkpoint)"), N_("M") },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, N_("Random seed (default 1)"), N_("N") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("OpenBLAS threads (default: OpenBLAS's choice)"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Engine threads (default: one per core)"), N_("N") },
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir, N_("Dataset cache (default ~/.cache/zimaru)"), N_("DIR") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("Show no progress and no summary"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print a JSON summary on stdout"), NULL },

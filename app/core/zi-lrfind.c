@@ -121,6 +121,8 @@ zi_lrfind_run (const ZiTrainerConfig *cfg, const ZiDataset *data, const ZiLrFind
       zi_error_from_nn (error, st, _("building the model for the learning-rate test"));
       return NULL;
     }
+  if (cfg->threads > 0)
+    nn_pix2pix_set_threads (model, (int) cfg->threads);
 
   batch = cfg->net.batch;
   pixels = (gsize) data->size * data->size;

@@ -24,7 +24,9 @@ member_string (JsonObject *o, const char *name, const char *fallback)
 {
   JsonNode *n = o ? json_object_get_member (o, name) : NULL;
 
-  if (n == NULL || json_node_get_value_type (n) != G_TYPE_STRING)
+  /* JSON-GLib turns a lone surrogate escape ("\ud800") into bytes that are not UTF-8. */
+  if (n == NULL || json_node_get_value_type (n) != G_TYPE_STRING
+      || !g_utf8_validate (json_node_get_string (n), -1, NULL))
     return fallback;
   return json_node_get_string (n);
 }
@@ -213,9 +215,10 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
   root = json_from_string (text, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
+      g_autofree char *why = local != NULL ? g_utf8_make_valid (local->message, -1) : NULL;
       g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
                    _("The run file %s is not valid JSON (%s); restore it or start a new run."),
-                   path, local ? local->message : _("not an object"));
+                   path, why != NULL ? why : _("not an object"));
       return FALSE;
     }
   o = json_node_get_object (root);
@@ -338,6 +341,7 @@ gboolean
 zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local = NULL;
   JsonObject *o;
   JsonNode *step;
 
@@ -345,9 +349,15 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
   g_return_val_if_fail (m != NULL, FALSE);
 
   memset (m, 0, sizeof *m);
-  root = json_from_string (line, error);
+  root = json_from_string (line, &local);
   if (root == NULL)
-    return FALSE;
+    {
+      /* json_from_string() returns NULL without an error for a blank string. */
+      g_autofree char *why = local != NULL ? g_utf8_make_valid (local->message, -1) : NULL;
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN, _("a metrics record is not JSON (%s)"),
+                   why != NULL ? why : _("it is blank"));
+      return FALSE;
+    }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RUN, _("a metrics record is not a JSON object"));
@@ -768,9 +778,9 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
   root = json_from_string (json, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
+      g_autofree char *why = g_utf8_make_valid (local ? local->message : "", -1);
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
-                   _("The checkpoint's metadata is not a JSON object (%s)."),
-                   local ? local->message : "");
+                   _("The checkpoint's metadata is not a JSON object (%s)."), why);
       return FALSE;
     }
   o = json_node_get_object (root);

@@ -606,9 +606,6 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   s.perm_epoch = -1;
   s.health = zi_health_new ();
 
-  if (s.cfg->threads > 0)
-    nn_blas_set_threads ((int) s.cfg->threads);
-
   zi_trainer_set_state (self, ZI_TRAINER_STATE_LOADING);
   if (resume != NULL && !zi_run_info_load (s.run_dir, &info, error))
     goto out;

@@ -254,6 +254,8 @@ load_model (Session *s, const guint8 *buf, gsize len, const char *what, gboolean
                    what, nn_status_str (st));
       return FALSE;
     }
+  if (s->cfg->threads > 0)
+    nn_pix2pix_set_threads (model, (int) s->cfg->threads);
   ok = apply_meta (s, meta, restore_lr, restore_clock, error);
   free (meta);
   if (!ok)
@@ -314,6 +316,8 @@ zi_session_build_model (Session *s, GError **error)
                         s->cfg->net.size, s->cfg->net.ngf, s->cfg->net.batch);
       return FALSE;
     }
+  if (s->cfg->threads > 0)
+    nn_pix2pix_set_threads (s->model, (int) s->cfg->threads);
   /* The dropout/augmentation stream is seeded apart from the weights' initialisation. */
   nn_rng_seed (&s->rng, s->cfg->seed ^ G_GUINT64_CONSTANT (0x5DEECE66D2B7E151));
   s->step = 0;

@@ -64,7 +64,7 @@ typedef struct {
   guint      val_max;          /* at most this many validation glyphs per validation (0 = all) */
   guint      preview_count;    /* preview glyphs (fixed validation glyphs) per PREVIEW event (8) */
   guint64    seed;
-  guint      threads;          /* OpenBLAS threads; 0 = leave OpenBLAS's choice */
+  guint      threads;          /* engine threads; 0 = one per core */
 
   /* Test hook: at this 1-based step, poison one batch with a NaN so the rollback path runs (0 = off).
    * Also settable with the environment variable ZIMARU_POISON_STEP. */

@@ -340,8 +340,10 @@ zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError *
       zi_run_info_clear (&info);
       return FALSE;
     }
-  zi_trainer_config_init (&cfg);
-  if (info.config_json != NULL && !zi_trainer_config_from_json (&cfg, info.config_json, error))
+  /* from_json initialises cfg itself, so only a run without a stored configuration needs _init. */
+  if (info.config_json == NULL)
+    zi_trainer_config_init (&cfg);
+  else if (!zi_trainer_config_from_json (&cfg, info.config_json, error))
     {
       zi_trainer_config_clear (&cfg);
       zi_run_info_clear (&info);
