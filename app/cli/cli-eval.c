@@ -3,6 +3,7 @@
  * baseline (the source glyph as the answer), on [0, 1] images with ink = 1 (zi-metrics.h). CHARS
  * default to the run's validation characters, so `eval` on a run directory measures what training
  * held out. */
+#include <inttypes.h>
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
@@ -195,7 +196,7 @@ zi_cli_eval (int argc, char **argv)
     }
   else
     {
-      printf (_("%s (step %" G_GUINT64_FORMAT "), %u characters at %u px:\n"),
+      printf (_("%s (step %" PRIu64 "), %u characters at %u px:\n"),
               zi_model_get_checkpoint_path (model), zi_model_get_step (model), data->n, data->size);
       printf (_("  model     L1 %.4f  SSIM %.4f  IoU %.4f\n"), m.l1, m.ssim, m.iou);
       printf (_("  baseline  L1 %.4f  SSIM %.4f  IoU %.4f  (source glyph as the answer)\n"),

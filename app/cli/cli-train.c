@@ -4,6 +4,7 @@
  * The same ZiTrainer as the window, with the same worker thread: this command runs a main loop that
  * receives the trainer's events, draws progress on a terminal, prints warnings, and turns SIGINT and
  * SIGTERM into a clean stop (the current step finishes and a checkpoint is written). */
+#include <inttypes.h>
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
@@ -389,11 +390,11 @@ print_summary (const TrainUi *ui, const char *run, gboolean json)
     }
   if (ui->quiet)
     return;
-  printf (_("Trained %s to step %" G_GUINT64_FORMAT " (%s).\n"), run, ui->step, reason_name (ui->reason));
+  printf (_("Trained %s to step %" PRIu64 " (%s).\n"), run, ui->step, reason_name (ui->reason));
   if (ui->checkpoint)
     printf (_("Checkpoint: %s\n"), ui->checkpoint);
   if (ui->has_val)
-    printf (_("Validation at step %" G_GUINT64_FORMAT ": L1 %.4f, SSIM %.4f, IoU %.4f "
+    printf (_("Validation at step %" PRIu64 ": L1 %.4f, SSIM %.4f, IoU %.4f "
               "(identity baseline: L1 %.4f, SSIM %.4f, IoU %.4f)\n"),
             ui->step, ui->val.l1, ui->val.ssim, ui->val.iou, ui->val.base_l1, ui->val.base_ssim,
             ui->val.base_iou);

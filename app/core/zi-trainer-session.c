@@ -9,6 +9,7 @@
  * touches neither the RNG nor the running statistics.
  *
  * The model's own life (building, checkpoints, the moving average, rollback) is zi-trainer-state.c. */
+#include <inttypes.h>
 #include "config.h"
 #include "zi-trainer-session.h"
 #include "nn-blas.h"
@@ -84,7 +85,7 @@ generate (Session *s, const guint8 *src, guint n, guint8 *out, GError **error)
       st = nn_pix2pix_generate (s->model, s->src_batch, NULL, (int) m, s->out_batch);
       if (st != NN_OK)
         {
-          zi_error_from_nn (error, st, _("generating validation glyphs at step %" G_GUINT64_FORMAT), s->step);
+          zi_error_from_nn (error, st, _("generating validation glyphs at step %" PRIu64), s->step);
           return FALSE;
         }
       signed_to_coverage (s->out_batch, out + (gsize) i * s->pixels, m * s->pixels);
@@ -552,7 +553,7 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
         }
       if (status != NN_OK)
         {
-          zi_error_from_nn (error, status, _("training step %" G_GUINT64_FORMAT), s->step + 1);
+          zi_error_from_nn (error, status, _("training step %" PRIu64), s->step + 1);
           return FALSE;
         }
       s->step++;

@@ -4,6 +4,7 @@
  *
  * Divergence: the last checkpoint written (a new run writes one at step 0) is kept in memory as
  * serialised bytes; a NaN/Inf or a loss explosion reloads it, halves the learning rate and goes on. */
+#include <inttypes.h>
 #include "config.h"
 #include "zi-trainer-session.h"
 #include "zi-error.h"
@@ -75,7 +76,7 @@ serialise (Session *s, gboolean generator_only, guint8 **buf, gsize *len, GError
 
   if (st != NN_OK)
     {
-      zi_error_from_nn (error, st, _("saving the model at step %" G_GUINT64_FORMAT), s->step);
+      zi_error_from_nn (error, st, _("saving the model at step %" PRIu64), s->step);
       return FALSE;
     }
   /* The engine's buffer is malloc'ed; keep a GLib copy so one free function fits all. */
@@ -336,7 +337,7 @@ zi_session_rollback (Session *s, const char *why, GError **error)
   if (++s->rollbacks > MAX_ROLLBACKS)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_NUMERIC,
-                   _("Training diverged %u times in a row near step %" G_GUINT64_FORMAT " (%s) even after "
+                   _("Training diverged %u times in a row near step %" PRIu64 " (%s) even after "
                      "lowering the learning rate %u times; lower --lr, enable gradient clipping or use "
                      "instance normalisation."),
                    s->rollbacks, bad_step, why, MAX_ROLLBACKS);
@@ -350,8 +351,8 @@ zi_session_rollback (Session *s, const char *why, GError **error)
   zi_health_reset_history (s->health);
   zi_trainer_session_set_step (s->trainer, s->step);
 
-  g_autofree char *msg = g_strdup_printf (_("Training diverged at step %" G_GUINT64_FORMAT " (%s): went back "
-                                            "to step %" G_GUINT64_FORMAT " and halved the learning rate to "
+  g_autofree char *msg = g_strdup_printf (_("Training diverged at step %" PRIu64 " (%s): went back "
+                                            "to step %" PRIu64 " and halved the learning rate to "
                                             "%.3g. If this repeats, lower --lr or enable gradient clipping."),
                                           bad_step, why, s->step, s->lr_g_base * s->lr_scale);
   zi_session_warn (s, ZI_HEALTH_DIVERGED, msg);

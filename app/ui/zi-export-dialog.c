@@ -1,6 +1,7 @@
 /* zi-export-dialog.c — the export dialog over zi-export's asynchronous job. The preview glyph is
  * generated on a worker thread; re-tracing it when the preset changes is a few milliseconds of
  * potrace on a small bitmap, so that happens on the main thread. */
+#include <inttypes.h>
 #include "config.h"
 #include "zi-export-dialog.h"
 
@@ -311,7 +312,7 @@ static void
 progress_cb (guint64 done, guint64 total, gpointer user_data)
 {
   ZiExportDialog *self = user_data;
-  g_autofree char *text = g_strdup_printf (_("%'" G_GUINT64_FORMAT " of %'" G_GUINT64_FORMAT " glyphs"), done, total);
+  g_autofree char *text = g_strdup_printf (_("%'" PRIu64 " of %'" PRIu64 " glyphs"), done, total);
 
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);

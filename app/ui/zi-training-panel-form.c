@@ -1,6 +1,7 @@
 /* zi-training-panel-form.c — the hyperparameter form of the training panel: reading and filling it
  * from a ZiTrainerConfig, the presets, and the live plot of the learning-rate schedule (the same pure
  * function, nn_sched_lr, that the trainer uses). */
+#include <inttypes.h>
 #include "config.h"
 #include "zi-training-panel-private.h"
 
@@ -265,7 +266,7 @@ draw_lr_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
   cairo_stroke (cr);
 
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
-  text = g_strdup_printf (_("lr ≤ %.2g over %'" G_GUINT64_FORMAT " steps"), max_lr, total);
+  text = g_strdup_printf (_("lr ≤ %.2g over %'" PRIu64 " steps"), max_lr, total);
   pango_layout_set_text (layout, text, -1);
   {
     int tw, th;

@@ -1,6 +1,7 @@
 /* zi-training-panel-views.c — what the training panel shows: the status line, the health banner,
  * the chart's toggles and controls (smoothing, log scale, x axis, export), the validation preview
  * strip, and the checkpoint list with its selection for comparison. */
+#include <inttypes.h>
 #include "config.h"
 #include "zi-training-panel-private.h"
 
@@ -82,7 +83,7 @@ _zi_training_panel_state_text (ZiTrainerState state)
 void
 _zi_training_panel_show_stats (ZiTrainingPanel *self, const ZiTrainerStepStats *s)
 {
-  g_autofree char *step = g_strdup_printf ("%'" G_GUINT64_FORMAT, s->step);
+  g_autofree char *step = g_strdup_printf ("%'" PRIu64, s->step);
   g_autofree char *epoch = self->n_train > 0 ? g_strdup_printf ("%.2f", (double) s->images / self->n_train)
                                              : g_strdup ("—");
   g_autofree char *speed = g_strdup_printf ("%.1f", s->images_per_second);
@@ -163,7 +164,7 @@ _zi_training_panel_rebuild_checkpoint_list (ZiTrainingPanel *self)
       Checkpoint *cp = g_ptr_array_index (self->checkpoints, k - 1);
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
       GtkWidget *check = gtk_check_button_new ();
-      g_autofree char *step = g_strdup_printf (_("Step %'" G_GUINT64_FORMAT), cp->step);
+      g_autofree char *step = g_strdup_printf (_("Step %'" PRIu64), cp->step);
       g_autofree char *time = NULL;
       g_autofree char *scores = cp->has_val ? g_strdup_printf (_("SSIM %.3f · L1 %.3f"), cp->val_ssim, cp->val_l1)
                                             : g_strdup (_("not validated"));
