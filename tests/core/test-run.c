@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include "zi-fileutil.h"
 
 static char *
 make_tmp (void)
@@ -14,25 +15,6 @@ make_tmp (void)
   char *dir = g_dir_make_tmp ("zimaru-run-XXXXXX", &error);
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -77,7 +59,7 @@ test_info_round_trip (void)
 
   zi_run_info_clear (&info);
   zi_run_info_clear (&back);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -102,7 +84,7 @@ test_info_errors (void)
   g_assert_true (g_file_set_contents (path, "{\"format\": ", -1, NULL));
   g_assert_false (zi_run_info_load (dir, &info, &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static ZiRunMetric
@@ -209,7 +191,7 @@ test_metrics_round_trip (void)
   g_assert_cmpuint (back->len, ==, 3);
   g_assert_cmpuint (g_array_index (back, ZiRunMetric, 2).step, ==, 30);
   g_assert_cmpfloat (g_array_index (back, ZiRunMetric, 2).d_loss, ==, 42.0);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -322,7 +304,7 @@ test_retention (void)
   g_assert_true (zi_run_best_load (dir, &best, &ssim));
   g_assert_cmpuint (best, ==, 900);
   g_assert_cmpfloat (ssim, ==, 0.7625);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 /* Files from disk may hold members of any type: no warnings (fatal in tests), just errors or
@@ -372,7 +354,7 @@ test_wrong_types (void)
   g_assert_cmpint (g_mkdir (ck, 0755), ==, 0);
   g_assert_true (g_file_set_contents (best, "{\"step\": \"9\"}", -1, NULL));
   g_assert_false (zi_run_best_load (dir, NULL, NULL));
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 int

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "zi-fileutil.h"
 
 #define CHARS "一二三四五六七八九十人大小山川日月火水木金土天上下中口目耳手足力田心文字学生先年本国語" \
               "時間東西南北左右前後今出入見行来食書読話言電車道花草竹石雨雪風雲空海森林村町"
@@ -30,25 +31,6 @@ make_tmp (void)
   char *dir = g_dir_make_tmp ("zimaru-trainer-XXXXXX", &error);
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -373,7 +355,7 @@ test_end_to_end (void)
   recorder_clear (&rb);
   recorder_clear (&rb2);
   zi_trainer_config_clear (&cfg);
-  remove_tree (root);
+  zi_dir_remove_tree (root);
 }
 
 static void
@@ -440,7 +422,7 @@ test_nan_rollback (void)
   }
   recorder_clear (&r);
   zi_trainer_config_clear (&cfg);
-  remove_tree (root);
+  zi_dir_remove_tree (root);
 }
 
 /* ---- controls from another thread ---- */
@@ -575,7 +557,7 @@ test_controls (void)
   g_main_context_unref (c.context);
   g_free (c.final_checkpoint);
   zi_trainer_config_clear (&cfg);
-  remove_tree (root);
+  zi_dir_remove_tree (root);
 }
 
 /* lr-find and bench through the CLI, on tiny settings. */
@@ -629,7 +611,7 @@ test_cli_tools (void)
   const char *bad_args[] = { "bench", "--size", "48", NULL };
   g_autofree char *bad = run_cli (bad_args, &status);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
-  remove_tree (root);
+  zi_dir_remove_tree (root);
 }
 
 /* A run that cannot start (a font that does not exist) fails with FAILED and leaves no directory. */
@@ -661,7 +643,7 @@ test_bad_font (void)
   g_assert_false (g_file_test (run, G_FILE_TEST_EXISTS));
   recorder_clear (&r);
   zi_trainer_config_clear (&cfg);
-  remove_tree (root);
+  zi_dir_remove_tree (root);
 }
 
 static void
@@ -697,7 +679,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/trainer/bad-font", test_bad_font);
   g_test_add_func ("/core/trainer/resources", test_resources);
   status = g_test_run ();
-  remove_tree (cache_dir);
+  zi_dir_remove_tree (cache_dir);
   g_free (cache_dir);
   return status;
 }

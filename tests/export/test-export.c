@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+#include "zi-fileutil.h"
 
 #define TARGET_FONT "Zen Maru Gothic"
 #define SOURCE_FONT "Noto Sans CJK TC"
@@ -46,17 +47,6 @@ make_temp_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autofree char *cmd = NULL;
-  g_autofree char *quoted = g_shell_quote (path);
-  int status = 0;
-
-  cmd = g_strdup_printf ("rm -rf %s", quoted);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
 }
 
 static guint
@@ -413,7 +403,7 @@ test_svg_roundtrip (Fixture *f, gconstpointer data)
       worst = MIN (worst, iou);
     }
   g_test_message ("worst ink IoU %.4f over %u glyphs", worst, chars->len);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -606,7 +596,7 @@ test_job_manifest_qa (Fixture *f, gconstpointer data)
   }
   /* Nothing but the output is left in the parent. */
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 /* PNG options: resampled to another size, and black and white at the trace threshold. */
@@ -652,7 +642,7 @@ test_job_png_options (Fixture *f, gconstpointer data)
   g_assert_false (zi_export_run (src, f->target, chars, 1, out, &options, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 typedef struct {
@@ -713,7 +703,7 @@ test_job_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpuint (cd.calls, <, 5);  /* stopped half-way, not at the end */
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (dir), ==, 0);  /* no temporary directory left */
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -776,7 +766,7 @@ test_job_output_errors (Fixture *f, gconstpointer data)
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
 
   g_chmod (ro_dir, 0755);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 typedef struct {
@@ -833,7 +823,7 @@ test_job_async (Fixture *f, gconstpointer data)
     g_autofree char *svg_dir = g_build_filename (out, "svg", NULL);
     g_assert_cmpuint (count_entries (svg_dir), ==, 300);
   }
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 typedef struct {
@@ -880,7 +870,7 @@ test_job_async_cancel (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (ad.error->message, out));
   g_clear_error (&ad.error);
   g_assert_cmpuint (count_entries (dir), ==, 0);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 /* ---- UFO through ufoLib2 and fontmake, back into FreeType ---- */
@@ -953,7 +943,7 @@ test_ufo_fontmake (Fixture *f, gconstpointer data)
     }
   zi_font_free (built);
   zi_font_free (source);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 /* ---- picks ---- */
@@ -991,7 +981,7 @@ test_picks_roundtrip (void)
   chars = zi_picks_get_chars (back);
   g_assert_cmpuint (g_array_index (chars, gunichar, 0), ==, 0x53E3);
   g_assert_cmpuint (g_array_index (chars, gunichar, 2), ==, 0x20000);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 
   /* A run without picks.json has no picks. */
   {
@@ -999,7 +989,7 @@ test_picks_roundtrip (void)
     g_autoptr(ZiPicks) none = zi_picks_load (empty, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (zi_picks_get_count (none), ==, 0);
-    remove_tree (empty);
+    zi_dir_remove_tree (empty);
   }
 }
 
@@ -1035,7 +1025,7 @@ test_picks_invalid (void)
       g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
       g_assert_nonnull (strstr (error->message, path));
     }
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 /* ---- small pieces ---- */
@@ -1169,7 +1159,7 @@ test_cli_render_font (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));  /* the old set is gone */
   cli_result_clear (&r);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -1262,7 +1252,7 @@ test_cli_checkpoint_and_picks (void)
   assert_error_line (&r, "step-99999999.zck");
   g_assert_false (g_file_test (out3, G_FILE_TEST_EXISTS));
   cli_result_clear (&r);
-  remove_tree (dir);
+  zi_dir_remove_tree (dir);
 }
 
 int

@@ -8,25 +8,12 @@
 
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include "zi-fileutil.h"
 
 static double
 seconds_since (gint64 start)
 {
   return (g_get_monotonic_time () - start) / 1e6;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 int
@@ -94,7 +81,7 @@ main (int argc, char **argv)
               ds->from_cache ? 2 : 1, "", seconds_since (t));
     }
   if (cache != NULL)
-    remove_dir (cache);
+    zi_dir_remove_tree (cache);
   zi_font_free (target);
   zi_font_free (source);
   return 0;

@@ -13,6 +13,7 @@
 #include <png.h>
 #include <string.h>
 #include <unistd.h>
+#include "zi-fileutil.h"
 
 #define SOURCE_SPEC "Noto Sans CJK TC"
 #define TARGET_SPEC "Zen Maru Gothic"
@@ -25,20 +26,6 @@ make_temp_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static guint
@@ -84,7 +71,7 @@ test_image_round_trip (void)
 
   /* Only the PNG itself is left in the directory (the write is atomic, no temporary remains). */
   g_assert_cmpuint (count_files (dir), ==, 1);
-  remove_dir (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -113,7 +100,7 @@ test_image_read_rgba (void)
   g_assert_cmpuint (gray[1], ==, 255);
   g_assert_cmpuint (gray[2], ==, 255);
   g_assert_cmpint (ABS ((int) gray[3] - 128), <=, 1);
-  remove_dir (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -132,7 +119,7 @@ test_image_bad_files (void)
   g_assert_null (zi_image_read_png (missing, NULL, NULL, &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_IO);
   g_assert_nonnull (strstr (error->message, missing));
-  remove_dir (dir);
+  zi_dir_remove_tree (dir);
 }
 
 static void
@@ -196,8 +183,8 @@ fixture_tear_down (Fixture *fx, gconstpointer data)
 {
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
 
-  remove_dir (cache);
-  remove_dir (fx->dir);
+  zi_dir_remove_tree (cache);
+  zi_dir_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->target_path);
   g_array_unref (fx->chars);

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <unistd.h>
+#include "zi-fileutil.h"
 
 static ZiApplication *app;
 static ZiWindow *window;
@@ -766,24 +767,6 @@ test_detail_widget (void)
   g_assert_finalize_object (cache);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -842,7 +825,7 @@ main (int argc, char **argv)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
-  remove_tree (tmp_dir);
+  zi_dir_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }
