@@ -109,7 +109,7 @@ zi_cli_generate (int argc, char **argv)
     { "source", 0, 0, G_OPTION_ARG_STRING, &source_spec,
       N_("Source font (default: the one the model was trained with)"), N_("FONT") },
     { "target", 0, 0, G_OPTION_ARG_STRING, &target_spec,
-      N_("Target font whose units and em box SVGs use (default: the one the model was trained with)"), N_("FONT") },
+      N_("Target font whose units and em box the SVGs use (default: the one the model was trained with)"), N_("FONT") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Output directory (created if needed)"), N_("DIR") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("png, svg or png,svg (default png)"), N_("LIST") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Show no progress"), NULL },
