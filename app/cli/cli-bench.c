@@ -103,8 +103,6 @@ zi_cli_bench (int argc, char **argv)
                        "images per second, GFLOP/s and the share of a measured sgemm peak."),
                      (GOptionEntry *) entries, &code))
     return code;
-  if (argc > 1)
-    return zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli bench --help')"), argv[1]);
   if (steps < 1 || steps > 10000)
     return zi_cli_usage_error (_("--steps must be 1 to 10000 (got %d)"), steps);
   nn_pix2pix_defaults (&cfg);
@@ -163,32 +161,24 @@ zi_cli_bench (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
-#define PUT_I(k, v) (json_builder_set_member_name (b, k), json_builder_add_int_value (b, v))
-#define PUT_D(k, v) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, v))
+
       json_builder_begin_object (b);
-      PUT_I ("size", size);
-      PUT_I ("ngf", ngf);
-      PUT_I ("batch", batch);
-      PUT_I ("steps", steps);
-      PUT_I ("threads", engine_threads);
-      PUT_D ("seconds_per_step", median);
-      PUT_D ("seconds_min", times[0]);
-      PUT_D ("seconds_max", times[steps - 1]);
-      PUT_D ("images_per_second", batch / median);
-      PUT_D ("gflop_per_step", gflop);
-      PUT_D ("gflops", gflops);
-      PUT_D ("sgemm_peak_gflops", peak);
-      PUT_D ("percent_of_peak", peak > 0 ? 100.0 * gflops / peak : 0.0);
-      json_builder_set_member_name (b, "blas");
-      json_builder_add_string_value (b, blas);
+      zi_cli_json_int (b, "size", size);
+      zi_cli_json_int (b, "ngf", ngf);
+      zi_cli_json_int (b, "batch", batch);
+      zi_cli_json_int (b, "steps", steps);
+      zi_cli_json_int (b, "threads", engine_threads);
+      zi_cli_json_double (b, "seconds_per_step", median);
+      zi_cli_json_double (b, "seconds_min", times[0]);
+      zi_cli_json_double (b, "seconds_max", times[steps - 1]);
+      zi_cli_json_double (b, "images_per_second", batch / median);
+      zi_cli_json_double (b, "gflop_per_step", gflop);
+      zi_cli_json_double (b, "gflops", gflops);
+      zi_cli_json_double (b, "sgemm_peak_gflops", peak);
+      zi_cli_json_double (b, "percent_of_peak", peak > 0 ? 100.0 * gflops / peak : 0.0);
+      zi_cli_json_string (b, "blas", blas);
       json_builder_end_object (b);
-#undef PUT_I
-#undef PUT_D
-      root = json_builder_get_root (b);
-      text = json_to_string (root, TRUE);
-      printf ("%s\n", text);
+      zi_cli_json_print (b);
     }
   else
     {

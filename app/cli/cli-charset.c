@@ -10,9 +10,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-#define DEFAULT_SOURCE "Noto Sans CJK TC"
-#define DEFAULT_TARGET "Zen Maru Gothic"
-
 static const char *
 block_description (ZiBlockFilter block)
 {
@@ -78,8 +75,6 @@ zi_cli_charset (int argc, char **argv)
                        "order. Characters count only when their glyph has an outline."),
                      entries, &code))
     return code;
-  if (argc > 1)
-    return zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli charset --help')"), argv[1]);
   if (set_name == NULL)
     return zi_cli_usage_error (_("--set is required: shared, missing, source or target"));
   if (!zi_charset_kind_from_string (set_name, &kind))
@@ -89,13 +84,13 @@ zi_cli_charset (int argc, char **argv)
 
   if (kind != ZI_CHARSET_TARGET)
     {
-      source = zi_font_open (source_spec != NULL ? source_spec : DEFAULT_SOURCE, &error);
+      source = zi_font_open (source_spec != NULL ? source_spec : ZI_CLI_DEFAULT_SOURCE, &error);
       if (source == NULL)
         return zi_cli_fail (error);
     }
   if (kind != ZI_CHARSET_SOURCE)
     {
-      target = zi_font_open (target_spec != NULL ? target_spec : DEFAULT_TARGET, &error);
+      target = zi_font_open (target_spec != NULL ? target_spec : ZI_CLI_DEFAULT_TARGET, &error);
       if (target == NULL)
         goto fail;
     }

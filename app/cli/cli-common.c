@@ -1,10 +1,13 @@
-/* cli-common.c — option parsing, error lines and terminal progress shared by the zimaru-cli commands. */
+/* cli-common.c — option parsing, error lines, terminal progress, default fonts, column padding and
+ * --json output shared by the zimaru-cli commands. */
 #include "config.h"
 #include "cli-common.h"
 #include "zi-error.h"
+#include "zi-fileutil.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 int
@@ -64,6 +67,12 @@ zi_cli_parse (int          *argc,
       *exit_code = zi_cli_usage_error ("%s (see 'zimaru-cli %s --help')", error->message, command);
       return FALSE;
     }
+  if (parameters == NULL && *argc > 1)
+    {
+      *exit_code = zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli %s --help')"),
+                                       (*argv)[1], command);
+      return FALSE;
+    }
   *exit_code = ZI_EXIT_OK;
   return TRUE;
 }
@@ -109,4 +118,93 @@ zi_cli_progress_done (ZiCliProgress *progress)
       fputs ("\r\033[K", stderr);
       fflush (stderr);
     }
+}
+
+void
+zi_cli_model_fonts (ZiModel *model, char **source_spec, char **target_spec)
+{
+  const char *source, *target;
+
+  g_return_if_fail (model != NULL);
+
+  source = zi_model_get_source_font (model);
+  target = zi_model_get_target_font (model);
+  if (source_spec != NULL && *source_spec == NULL)
+    *source_spec = g_strdup (source != NULL ? source : ZI_CLI_DEFAULT_SOURCE);
+  if (target_spec != NULL && *target_spec == NULL)
+    *target_spec = g_strdup (target != NULL ? target : ZI_CLI_DEFAULT_TARGET);
+}
+
+char *
+zi_cli_pad (const char *text, guint width)
+{
+  GString *s;
+  guint columns = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  s = g_string_new (text);
+  if (!g_utf8_validate (text, -1, NULL))
+    columns = (guint) strlen (text);  /* not text: a byte a column is the best guess */
+  else
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if (g_unichar_iszerowidth (c))
+          continue;
+        columns += g_unichar_iswide (c) ? 2 : 1;
+      }
+  while (columns++ < width)
+    g_string_append_c (s, ' ');
+  return g_string_free (s, FALSE);
+}
+
+void
+zi_cli_json_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+zi_cli_json_double (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+void
+zi_cli_json_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+zi_cli_json_metrics (JsonBuilder *b, const char *name, const ZiMetrics *m)
+{
+  json_builder_set_member_name (b, name);
+  if (m == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  zi_cli_json_double (b, "l1", m->l1);
+  zi_cli_json_double (b, "ssim", m->ssim);
+  zi_cli_json_double (b, "iou", m->iou);
+  json_builder_end_object (b);
+}
+
+void
+zi_cli_json_print (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = zi_json_repair_exponents (json_to_string (root, TRUE));
+
+  printf ("%s\n", text);
 }

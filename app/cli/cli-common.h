@@ -1,8 +1,11 @@
 /* cli-common.h — what every zimaru-cli command shares: option parsing with the contract's exit codes,
- * one-line error reporting, and progress on stderr. */
+ * one-line error reporting, progress on stderr, the default fonts, column padding and --json output. */
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
+#include "zi-metrics.h"
+#include "zi-model.h"
 
 G_BEGIN_DECLS
 
@@ -27,8 +30,9 @@ int zi_cli_lr_find (int argc, char **argv);
 int zi_cli_export (int argc, char **argv);
 
 /* Parses argv with entries. Prints "zimaru-cli: error: ..." and returns FALSE with *exit_code = 2 on a
- * usage error; prints the command's help and returns FALSE with *exit_code = 0 for --help. On success
- * argv keeps the positional arguments (argv[0] is the command). */
+ * usage error (any positional argument is one when parameters is NULL); prints the command's help and
+ * returns FALSE with *exit_code = 0 for --help. On success argv keeps the positional arguments (argv[0]
+ * is the command). */
 gboolean zi_cli_parse (int          *argc,
                        char       ***argv,
                        const char   *command,
@@ -54,5 +58,25 @@ typedef struct {
 void zi_cli_progress_init (ZiCliProgress *progress, gboolean quiet);
 void zi_cli_progress_update (ZiCliProgress *progress, const char *label, guint64 done, guint64 total);
 void zi_cli_progress_done (ZiCliProgress *progress);
+
+/* The fonts of ../shared/CLI.md when none is given and a checkpoint does not name its own. */
+#define ZI_CLI_DEFAULT_SOURCE "Noto Sans CJK TC"
+#define ZI_CLI_DEFAULT_TARGET "Zen Maru Gothic"
+
+/* Fills the specs left NULL with the fonts the model was trained with, or the defaults. */
+void zi_cli_model_fonts (ZiModel *model, char **source_spec, char **target_spec);
+
+/* text followed by spaces up to width terminal columns (a wide CJK character takes two, a combining
+ * mark none; printf's "%-42s" counts bytes instead); longer text is not cut. */
+char *zi_cli_pad (const char *text, guint width);
+
+/* --json output: members of the object being built, and the finished document on stdout. */
+void zi_cli_json_int (JsonBuilder *b, const char *name, gint64 value);
+void zi_cli_json_double (JsonBuilder *b, const char *name, double value);
+void zi_cli_json_string (JsonBuilder *b, const char *name, const char *value);  /* NULL: null */
+/* {"l1": …, "ssim": …, "iou": …}, or null when m is NULL. */
+void zi_cli_json_metrics (JsonBuilder *b, const char *name, const ZiMetrics *m);
+/* Ends nothing: prints the builder's root, pretty, with a newline. */
+void zi_cli_json_print (JsonBuilder *b);
 
 G_END_DECLS

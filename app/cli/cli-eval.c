@@ -24,20 +24,6 @@ eval_progress_cb (guint64 done, guint64 total, gpointer user_data)
   zi_cli_progress_update (user_data, _("Generating"), done, total);
 }
 
-static void
-add_metrics (JsonBuilder *b, const char *name, const ZiMetrics *m)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "l1");
-  json_builder_add_double_value (b, m->l1);
-  json_builder_set_member_name (b, "ssim");
-  json_builder_add_double_value (b, m->ssim);
-  json_builder_set_member_name (b, "iou");
-  json_builder_add_double_value (b, m->iou);
-  json_builder_end_object (b);
-}
-
 /* The run's validation characters, for a checkpoint that belongs to a run. */
 static GArray *
 run_val_chars (ZiModel *model, GError **error)
@@ -107,11 +93,6 @@ zi_cli_eval (int argc, char **argv)
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli eval --help')"), argv[1]);
-      goto out;
-    }
   if (checkpoint == NULL)
     {
       zi_cli_usage_error (_("--checkpoint CKPT is required (see 'zimaru-cli eval --help')"));
@@ -139,12 +120,7 @@ zi_cli_eval (int argc, char **argv)
           goto out;
         }
     }
-  if (source_spec == NULL)
-    source_spec = g_strdup (zi_model_get_source_font (model) ? zi_model_get_source_font (model)
-                                                             : "Noto Sans CJK TC");
-  if (target_spec == NULL)
-    target_spec = g_strdup (zi_model_get_target_font (model) ? zi_model_get_target_font (model)
-                                                             : "Zen Maru Gothic");
+  zi_cli_model_fonts (model, &source_spec, &target_spec);
   source = zi_font_open (source_spec, &error);
   target = source ? zi_font_open (target_spec, &error) : NULL;
   if (target == NULL)
@@ -175,36 +151,33 @@ zi_cli_eval (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "checkpoint");
-      json_builder_add_string_value (b, zi_model_get_checkpoint_path (model));
-      json_builder_set_member_name (b, "step");
-      json_builder_add_int_value (b, (gint64) zi_model_get_step (model));
-      json_builder_set_member_name (b, "size");
-      json_builder_add_int_value (b, data->size);
-      json_builder_set_member_name (b, "n");
-      json_builder_add_int_value (b, data->n);
-      add_metrics (b, "model", &m);
-      add_metrics (b, "baseline", &base);
+      zi_cli_json_string (b, "checkpoint", zi_model_get_checkpoint_path (model));
+      zi_cli_json_int (b, "step", (gint64) zi_model_get_step (model));
+      zi_cli_json_int (b, "size", data->size);
+      zi_cli_json_int (b, "n", data->n);
+      zi_cli_json_metrics (b, "model", &m);
+      zi_cli_json_metrics (b, "baseline", &base);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      text = json_to_string (root, TRUE);
-      printf ("%s\n", text);
+      zi_cli_json_print (b);
     }
   else
     {
-      printf (_("%s (step %" PRIu64 "), %u characters at %u px:\n"),
+      printf (g_dngettext (GETTEXT_PACKAGE, "%s (step %" PRIu64 "), %u character at %u px:\n",
+                           "%s (step %" PRIu64 "), %u characters at %u px:\n", data->n),
               zi_model_get_checkpoint_path (model), zi_model_get_step (model), data->n, data->size);
       printf (_("  model     L1 %.4f  SSIM %.4f  IoU %.4f\n"), m.l1, m.ssim, m.iou);
       printf (_("  baseline  L1 %.4f  SSIM %.4f  IoU %.4f  (source glyph as the answer)\n"),
               base.l1, base.ssim, base.iou);
     }
   if (data->n < chars->len && !quiet)
-    fprintf (stderr, _("zimaru-cli: warning: %u of the %u characters are missing from one of the fonts and "
-                       "were not measured\n"), chars->len - data->n, chars->len);
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                  "zimaru-cli: warning: %u of the %u characters is missing from one of the "
+                                  "fonts and was not measured\n",
+                                  "zimaru-cli: warning: %u of the %u characters are missing from one of the "
+                                  "fonts and were not measured\n", chars->len - data->n),
+             chars->len - data->n, chars->len);
   code = ZI_EXIT_OK;
 
 out:

@@ -20,9 +20,6 @@
 #include <signal.h>
 #include <stdio.h>
 
-#define DEFAULT_SOURCE "Noto Sans CJK TC"
-#define DEFAULT_TARGET "Zen Maru Gothic"
-
 typedef struct {
   char     *checkpoint;
   char     *picks_run;
@@ -90,7 +87,6 @@ make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
   g_autoptr(ZiModel) model = NULL;
   g_autofree char *ckpt = g_strdup (a->checkpoint);
   ZiFont *font;
-  const char *spec;
 
   if (a->render_font != NULL)
     {
@@ -111,10 +107,8 @@ make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
   if (model == NULL)
     return NULL;
   /* The fonts the model was trained on, unless told otherwise. */
-  if (a->target == NULL && zi_model_get_target_font (model) != NULL)
-    a->target = g_strdup (zi_model_get_target_font (model));
-  spec = a->source ? a->source : zi_model_get_source_font (model);
-  font = zi_font_open (spec ? spec : DEFAULT_SOURCE, error);
+  zi_cli_model_fonts (model, &a->source, &a->target);
+  font = zi_font_open (a->source, error);
   if (font == NULL)
     return NULL;
   *source_font_out = font;
@@ -134,13 +128,8 @@ make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
 }
 
 static gboolean
-check_args (ExportArgs *a, ZiExportOptions *options, int argc, char **argv)
+check_args (ExportArgs *a, ZiExportOptions *options)
 {
-  if (argc > 1)
-    {
-      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli export --help')"), argv[1]);
-      return FALSE;
-    }
   if (a->out_dir == NULL)
     {
       zi_cli_usage_error (_("export needs --out DIR"));
@@ -250,7 +239,9 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
               escaped, s->exported, s->skipped, s->flagged, s->seconds);
       return;
     }
-  printf (_("Exported %u glyphs to %s in %.1f s"), s->exported, a->out_dir, s->seconds);
+  printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u glyph to %s in %.1f s",
+                       "Exported %u glyphs to %s in %.1f s", s->exported),
+          s->exported, a->out_dir, s->seconds);
   if (s->flagged > 0)
     printf (_("; %u flagged for review (see manifest.json)"), s->flagged);
   if (s->skipped > 0)
@@ -324,7 +315,7 @@ zi_cli_export (int argc, char **argv)
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
-  if (!check_args (&a, &options, argc, argv))
+  if (!check_args (&a, &options))
     goto out;
 
   chars = zi_cli_chars_resolve (&chars_opts, &error);
@@ -333,7 +324,7 @@ zi_cli_export (int argc, char **argv)
   source = make_source (&a, &source_font, &error);
   if (source == NULL)
     goto fail;
-  target = zi_font_open (a.target ? a.target : DEFAULT_TARGET, &error);
+  target = zi_font_open (a.target ? a.target : ZI_CLI_DEFAULT_TARGET, &error);
   if (target == NULL)
     goto fail;
   if (chars == NULL)

@@ -138,11 +138,6 @@ zi_cli_generate (int argc, char **argv)
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli generate --help')"), argv[1]);
-      goto out;
-    }
   if (checkpoint == NULL || out_dir == NULL || !zi_cli_chars_given (&chars_opts))
     {
       zi_cli_usage_error (_("--checkpoint, CHARS (--chars, --chars-text or --preset) and --out are required"));
@@ -167,9 +162,7 @@ zi_cli_generate (int argc, char **argv)
       code = zi_cli_fail (error);
       goto out;
     }
-  if (source_spec == NULL)
-    source_spec = g_strdup (zi_model_get_source_font (model) ? zi_model_get_source_font (model)
-                                                             : "Noto Sans CJK TC");
+  zi_cli_model_fonts (model, &source_spec, &target_spec);
   font = zi_font_open (source_spec, &error);
   size = zi_model_get_size (model);
   if (font == NULL || !zi_placement_init (&placement, font, size, zi_model_get_em_fraction (model), &error))
@@ -180,9 +173,6 @@ zi_cli_generate (int argc, char **argv)
 
   if (want_svg)
     {
-      if (target_spec == NULL)
-        target_spec = g_strdup (zi_model_get_target_font (model) ? zi_model_get_target_font (model)
-                                                                 : "Zen Maru Gothic");
       if (!svg_writer_init (&svg, target_spec, size, zi_model_get_em_fraction (model), &error))
         {
           code = zi_cli_fail (error);
@@ -252,7 +242,11 @@ zi_cli_generate (int argc, char **argv)
         }
     }
   if (n_missing > 0 && !quiet)
-    fprintf (stderr, _("zimaru-cli: warning: the source font %s lacks %u of the %u characters; they were skipped\n"),
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                  "zimaru-cli: warning: the source font %s lacks %u of the %u characters; it "
+                                  "was skipped\n",
+                                  "zimaru-cli: warning: the source font %s lacks %u of the %u characters; they "
+                                  "were skipped\n", n_missing),
              zi_font_get_path (font), n_missing, chars->len);
   code = ZI_EXIT_OK;
 

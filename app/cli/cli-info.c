@@ -79,38 +79,25 @@ print_json (ZiFont *font, const ZiFontMetrics *m, GPtrArray *faces, GArray *coun
             guint n_covered)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, zi_font_get_path (font));
-  json_builder_set_member_name (b, "face_index");
-  json_builder_add_int_value (b, zi_font_get_face_index (font));
+  zi_cli_json_string (b, "path", zi_font_get_path (font));
+  zi_cli_json_int (b, "face_index", zi_font_get_face_index (font));
   json_builder_set_member_name (b, "faces");
   json_builder_begin_array (b);
   for (guint i = 0; i < faces->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (faces, i));
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "family");
-  json_builder_add_string_value (b, zi_font_get_family (font));
-  json_builder_set_member_name (b, "style");
-  json_builder_add_string_value (b, zi_font_get_style (font));
-  json_builder_set_member_name (b, "glyph_count");
-  json_builder_add_int_value (b, zi_font_get_glyph_count (font));
-  json_builder_set_member_name (b, "code_points");
-  json_builder_add_int_value (b, n_mapped);
-  json_builder_set_member_name (b, "covered_characters");
-  json_builder_add_int_value (b, n_covered);
-  json_builder_set_member_name (b, "file_sha256");
-  json_builder_add_string_value (b, zi_font_get_file_hash (font));
+  zi_cli_json_string (b, "family", zi_font_get_family (font));
+  zi_cli_json_string (b, "style", zi_font_get_style (font));
+  zi_cli_json_int (b, "glyph_count", zi_font_get_glyph_count (font));
+  zi_cli_json_int (b, "code_points", n_mapped);
+  zi_cli_json_int (b, "covered_characters", n_covered);
+  zi_cli_json_string (b, "file_sha256", zi_font_get_file_hash (font));
 
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
-#define INT_MEMBER(name) \
-  json_builder_set_member_name (b, #name); \
-  json_builder_add_int_value (b, m->name)
+#define INT_MEMBER(name) zi_cli_json_int (b, #name, m->name)
   INT_MEMBER (units_per_em);
   INT_MEMBER (ascender);
   INT_MEMBER (descender);
@@ -127,16 +114,11 @@ print_json (ZiFont *font, const ZiFontMetrics *m, GPtrArray *faces, GArray *coun
 
   json_builder_set_member_name (b, "em_box");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "bottom");
-  json_builder_add_int_value (b, m->ideo_bottom);
-  json_builder_set_member_name (b, "top");
-  json_builder_add_int_value (b, m->ideo_top);
-  json_builder_set_member_name (b, "left");
-  json_builder_add_int_value (b, m->ideo_left);
-  json_builder_set_member_name (b, "right");
-  json_builder_add_int_value (b, m->ideo_right);
-  json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, m->ideo_from_base ? "BASE" : "OS/2");
+  zi_cli_json_int (b, "bottom", m->ideo_bottom);
+  zi_cli_json_int (b, "top", m->ideo_top);
+  zi_cli_json_int (b, "left", m->ideo_left);
+  zi_cli_json_int (b, "right", m->ideo_right);
+  zi_cli_json_string (b, "source", m->ideo_from_base ? "BASE" : "OS/2");
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "coverage");
@@ -145,31 +127,21 @@ print_json (ZiFont *font, const ZiFontMetrics *m, GPtrArray *faces, GArray *coun
     {
       const BlockCount *c = &g_array_index (counts, BlockCount, i);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "block");
-      json_builder_add_string_value (b, c->block != NULL ? c->block->name : "Other");
+      zi_cli_json_string (b, "block", c->block != NULL ? c->block->name : "Other");
       if (c->block != NULL)
         {
           g_autofree char *first = g_strdup_printf ("U+%04X", c->block->first);
           g_autofree char *last = g_strdup_printf ("U+%04X", c->block->last);
-          json_builder_set_member_name (b, "first");
-          json_builder_add_string_value (b, first);
-          json_builder_set_member_name (b, "last");
-          json_builder_add_string_value (b, last);
-          json_builder_set_member_name (b, "size");
-          json_builder_add_int_value (b, c->block->last - c->block->first + 1);
+          zi_cli_json_string (b, "first", first);
+          zi_cli_json_string (b, "last", last);
+          zi_cli_json_int (b, "size", c->block->last - c->block->first + 1);
         }
-      json_builder_set_member_name (b, "covered");
-      json_builder_add_int_value (b, c->covered);
+      zi_cli_json_int (b, "covered", c->covered);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  zi_cli_json_print (b);
 }
 
 static void
@@ -197,11 +169,14 @@ print_prose (ZiFont *font, const ZiFontMetrics *m, GPtrArray *faces, GArray *cou
   for (guint i = 0; i < counts->len; i++)
     {
       const BlockCount *c = &g_array_index (counts, BlockCount, i);
+      /* Padded by display width: "Other" is translated, into CJK for some languages. */
+      g_autofree char *name = zi_cli_pad (c->block != NULL ? c->block->name : _("Other"), 42);
+
       if (c->block != NULL)
-        printf ("  %-42s U+%04X–%04X %6u / %u\n", c->block->name, c->block->first, c->block->last,
-                c->covered, c->block->last - c->block->first + 1);
+        printf ("  %s U+%04X–%04X %6u / %u\n", name, c->block->first, c->block->last, c->covered,
+                c->block->last - c->block->first + 1);
       else
-        printf ("  %-42s %19s %6u\n", _("Other"), "", c->covered);
+        printf ("  %s %19s %6u\n", name, "", c->covered);
     }
 }
 

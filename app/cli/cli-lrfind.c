@@ -79,11 +79,6 @@ zi_cli_lr_find (int argc, char **argv)
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli lr-find --help')"), argv[1]);
-      goto out;
-    }
   if (source_spec != NULL)
     {
       g_free (cfg.source_font);
@@ -178,11 +173,19 @@ zi_cli_lr_find (int argc, char **argv)
   if (json)
     printf ("%s\n", text);
   else if (result->suggested > 0)
-    printf (_("Suggested learning rate: %.3g (the loss falls fastest there; %u steps from %.3g to %.3g%s)\n"),
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "Suggested learning rate: %.3g (the loss falls fastest there; %u step from %.3g to "
+                         "%.3g%s)\n",
+                         "Suggested learning rate: %.3g (the loss falls fastest there; %u steps from %.3g to "
+                         "%.3g%s)\n", result->n),
             result->suggested, result->n, options.lr_min, result->lr[result->n - 1],
             result->diverged ? _(", stopped when the loss blew up") : "");
   else
-    printf (_("No suggestion: the loss did not fall over %u steps from %.3g to %.3g; try a wider range.\n"),
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "No suggestion: the loss did not fall over %u step from %.3g to %.3g; try a wider "
+                         "range.\n",
+                         "No suggestion: the loss did not fall over %u steps from %.3g to %.3g; try a wider "
+                         "range.\n", result->n),
             result->n, options.lr_min, result->n > 0 ? result->lr[result->n - 1] : options.lr_max);
   code = ZI_EXIT_OK;
 

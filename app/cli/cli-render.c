@@ -72,11 +72,6 @@ zi_cli_render (int argc, char **argv)
     goto out;
 
   code = ZI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli render --help')"), argv[1]);
-      goto out;
-    }
   if (font_spec == NULL || out_dir == NULL)
     {
       zi_cli_usage_error ("%s", font_spec == NULL ? _("render needs --font FONT") : _("render needs --out DIR"));
@@ -129,9 +124,10 @@ zi_cli_render (int argc, char **argv)
   if (present->len == 0)
     {
       g_set_error (&error, ZI_ERROR, ZI_ERROR_FONT,
-                   ngettext ("Font “%s” has none of the %u requested character; choose a font that has it",
-                             "Font “%s” has none of the %u requested characters; choose a font that has them",
-                             chars->len),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Font “%s” has none of the %u requested character; choose a font that has it",
+                                "Font “%s” has none of the %u requested characters; choose a font that has them",
+                                chars->len),
                    zi_font_get_path (font), chars->len);
       code = zi_cli_fail (error);
       goto out;
@@ -177,9 +173,10 @@ zi_cli_render (int argc, char **argv)
 
   if (n_missing > 0)
     {
-      g_autofree char *note = g_strdup_printf (ngettext ("%u character is not in %s and was skipped",
-                                                         "%u characters are not in %s and were skipped",
-                                                         n_missing),
+      g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u character is not in %s and was skipped",
+                                                            "%u characters are not in %s and were skipped",
+                                                            n_missing),
                                                n_missing, font_spec);
       fprintf (stderr, "zimaru-cli: note: %s\n", note);
     }

@@ -29,7 +29,7 @@ typedef struct {
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
   gint64   steps, lr_step_every, warmup_steps;
   double   lr, lr_d, beta1, beta2, momentum, weight_decay, lr_gamma, lr_floor, l1_weight, const_weight,
-           tv_weight, clip_norm, dropout, val_fraction, minutes, em_fraction, ema;
+           tv_weight, ssim_weight, clip_norm, dropout, val_fraction, minutes, em_fraction, ema;
 } TrainOptions;
 
 static void
@@ -40,7 +40,7 @@ options_init (TrainOptions *o)
   o->threads = o->patience = -1;
   o->steps = o->lr_step_every = o->warmup_steps = -1;
   o->lr = o->lr_d = o->beta1 = o->beta2 = o->momentum = o->weight_decay = o->lr_gamma = o->lr_floor = NAN;
-  o->l1_weight = o->const_weight = o->tv_weight = o->clip_norm = o->dropout = o->val_fraction = NAN;
+  o->l1_weight = o->const_weight = o->tv_weight = o->ssim_weight = o->clip_norm = o->dropout = o->val_fraction = NAN;
   o->minutes = o->em_fraction = o->ema = NAN;
 }
 
@@ -158,6 +158,8 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
     cfg->net.const_weight = (float) o->const_weight;
   if (GIVEN_D (o->tv_weight))
     cfg->net.tv_weight = (float) o->tv_weight;
+  if (GIVEN_D (o->ssim_weight))
+    cfg->net.ssim_weight = (float) o->ssim_weight;
   if (GIVEN_D (o->clip_norm))
     cfg->net.clip_norm = (float) o->clip_norm;
   if (GIVEN_D (o->dropout))
@@ -235,6 +237,7 @@ first_new_run_option (const TrainOptions *o, const ZiCliChars *chars, const char
     return "--norm/--gan-loss/--optimizer/--lr-schedule/--seed/--augment";
   if (GIVEN_D (o->beta1) || GIVEN_D (o->beta2) || GIVEN_D (o->momentum) || GIVEN_D (o->weight_decay)
       || GIVEN_D (o->l1_weight) || GIVEN_D (o->const_weight) || GIVEN_D (o->tv_weight)
+      || GIVEN_D (o->ssim_weight)
       || GIVEN_D (o->clip_norm) || GIVEN_D (o->dropout) || GIVEN_D (o->val_fraction)
       || GIVEN_D (o->em_fraction) || GIVEN_D (o->ema) || GIVEN_D (o->lr_gamma) || GIVEN_D (o->lr_floor)
       || o->lr_step_every >= 0 || o->warmup_steps >= 0 || o->patience >= 0)
@@ -337,55 +340,25 @@ reason_name (ZiTrainerStopReason reason)
 }
 
 static void
-add_metrics (JsonBuilder *b, const char *name, gboolean have, double l1, double ssim, double iou)
-{
-  json_builder_set_member_name (b, name);
-  if (!have)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "l1");
-  json_builder_add_double_value (b, l1);
-  json_builder_set_member_name (b, "ssim");
-  json_builder_add_double_value (b, ssim);
-  json_builder_set_member_name (b, "iou");
-  json_builder_add_double_value (b, iou);
-  json_builder_end_object (b);
-}
-
-static void
 print_summary (const TrainUi *ui, const char *run, gboolean json)
 {
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
+      ZiMetrics val = { ui->val.l1, ui->val.ssim, ui->val.iou, 0 };
+      ZiMetrics base = { ui->val.base_l1, ui->val.base_ssim, ui->val.base_iou, 0 };
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "run");
-      json_builder_add_string_value (b, run);
-      json_builder_set_member_name (b, "step");
-      json_builder_add_int_value (b, (gint64) ui->step);
-      json_builder_set_member_name (b, "images");
-      json_builder_add_int_value (b, (gint64) ui->images);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, ui->seconds);
-      json_builder_set_member_name (b, "reason");
-      json_builder_add_string_value (b, reason_name (ui->reason));
-      json_builder_set_member_name (b, "checkpoint");
-      if (ui->checkpoint)
-        json_builder_add_string_value (b, ui->checkpoint);
-      else
-        json_builder_add_null_value (b);
-      add_metrics (b, "validation", ui->has_val, ui->val.l1, ui->val.ssim, ui->val.iou);
-      add_metrics (b, "baseline", ui->has_val, ui->val.base_l1, ui->val.base_ssim, ui->val.base_iou);
+      zi_cli_json_string (b, "run", run);
+      zi_cli_json_int (b, "step", (gint64) ui->step);
+      zi_cli_json_int (b, "images", (gint64) ui->images);
+      zi_cli_json_double (b, "seconds", ui->seconds);
+      zi_cli_json_string (b, "reason", reason_name (ui->reason));
+      zi_cli_json_string (b, "checkpoint", ui->checkpoint);
+      zi_cli_json_metrics (b, "validation", ui->has_val ? &val : NULL);
+      zi_cli_json_metrics (b, "baseline", ui->has_val ? &base : NULL);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      text = json_to_string (root, TRUE);
-      printf ("%s\n", text);
+      zi_cli_json_print (b);
       return;
     }
   if (ui->quiet)
@@ -442,6 +415,7 @@ zi_cli_train (int argc, char **argv)
     { "l1-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.l1_weight, N_("Weight of the L1 loss (default 100)"), N_("X") },
     { "const-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.const_weight, N_("Weight of zi2zi's const loss (default 0)"), N_("X") },
     { "tv-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.tv_weight, N_("Weight of total variation (default 0)"), N_("X") },
+    { "ssim-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.ssim_weight, N_("Weight of the structural loss 1 − SSIM (default 0)"), N_("X") },
     { "clip-norm", 0, 0, G_OPTION_ARG_DOUBLE, &o.clip_norm, N_("Clip each network's gradient norm to X (default off)"), N_("X") },
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &o.ema, N_("Average the generator's weights with this decay per step (default 0.999; 0 turns it off)"), N_("X") },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &o.augment, N_("Shift and scale pairs slightly at random"), NULL },
@@ -471,11 +445,6 @@ zi_cli_train (int argc, char **argv)
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      zi_cli_usage_error (_("unexpected argument '%s' (see 'zimaru-cli train --help')"), argv[1]);
-      goto out;
-    }
   if (o.run == NULL)
     {
       zi_cli_usage_error (_("--run DIR is required (see 'zimaru-cli train --help')"));

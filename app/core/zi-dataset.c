@@ -284,8 +284,12 @@ zi_dataset_load (ZiFont         *source,
   if (pairs->len == 0)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
-                   _("The fonts “%s” and “%s” share none of the %u requested characters; choose a charset "
-                     "both fonts cover (see 'zimaru-cli charset --set shared')"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The fonts “%s” and “%s” do not share the %u requested character; choose "
+                                "a charset both fonts cover (see 'zimaru-cli charset --set shared')",
+                                "The fonts “%s” and “%s” share none of the %u requested characters; choose "
+                                "a charset both fonts cover (see 'zimaru-cli charset --set shared')",
+                                n_chars),
                    zi_font_get_spec (source), zi_font_get_spec (target), n_chars);
       return NULL;
     }

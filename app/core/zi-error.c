@@ -1,7 +1,31 @@
 /* zi-error.c — the Zimaru error domain, and the mapping of engine status codes onto it. */
+#include "config.h"
 #include "zi-error.h"
 
+#include <glib/gi18n.h>
+
 G_DEFINE_QUARK (zi-error-quark, zi_error)
+
+/* The engine's own nn_status_str() is English, for logs; users read this translated text. */
+static const char *
+status_text (NnStatus status)
+{
+  switch (status)
+    {
+    case NN_OK: return _("success");
+    case NN_ERR_NOMEM: return _("out of memory");
+    case NN_ERR_INVALID: return _("invalid argument");
+    case NN_ERR_BAD_MAGIC: return _("not a Zimaru checkpoint (wrong magic number)");
+    case NN_ERR_VERSION: return _("written by a newer version of Zimaru; update Zimaru to read it");
+    case NN_ERR_TRUNCATED: return _("the file is truncated");
+    case NN_ERR_CHECKSUM: return _("checksum mismatch (the file is corrupt)");
+    case NN_ERR_SHAPE: return _("the tensors do not match the model architecture");
+    case NN_ERR_CORRUPT: return _("the file is malformed");
+    case NN_ERR_NONFINITE: return _("a value became NaN or infinite");
+    case NN_ERR_CANCELLED: return _("cancelled");
+    default: return _("unknown error");
+    }
+}
 
 void
 zi_error_from_nn (GError **error, NnStatus status, const char *format, ...)
@@ -41,5 +65,6 @@ zi_error_from_nn (GError **error, NnStatus status, const char *format, ...)
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, ZI_ERROR, code, "%s: %s", what, nn_status_str (status));
+  /* TRANSLATORS: what was being done ("loading the checkpoint x.zck"), then why it failed. */
+  g_set_error (error, ZI_ERROR, code, _("%s: %s"), what, status_text (status));
 }

@@ -3,8 +3,10 @@
  * font units, flags) so that a designer reviews the suspicious glyphs first. */
 #include "config.h"
 #include "zi-export-private.h"
+#include "zi-fileutil.h"
 
 #include <math.h>
+#include <string.h>
 
 #define MANIFEST_FORMAT 1
 
@@ -199,6 +201,7 @@ zi_export_manifest_finish (ZiExportState *ex, gsize *len)
   JsonBuilder *b = ex->manifest;
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  char *text;
 
   json_builder_end_array (b);
 
@@ -235,5 +238,7 @@ zi_export_manifest_finish (ZiExportState *ex, gsize *len)
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, len);
+  text = zi_json_repair_exponents (json_generator_to_data (gen, NULL));
+  *len = strlen (text);
+  return text;
 }

@@ -516,6 +516,21 @@ export_into (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc p
   return sync_tree (ex->tmp_dir, error);
 }
 
+/* The files are written under the temporary directory, which the user never chose and never sees:
+ * errors from any writer (ours, the UFO writer's, GLib's) name the destination instead. */
+static void
+name_destination (GError *error, const char *tmp_dir, const char *out_dir)
+{
+  GString *message;
+
+  if (error == NULL || strstr (error->message, tmp_dir) == NULL)
+    return;
+  message = g_string_new (error->message);
+  g_string_replace (message, tmp_dir, out_dir, 0);
+  g_free (error->message);
+  error->message = g_string_free (message, FALSE);
+}
+
 static void
 export_clear (ZiExportState *ex)
 {
@@ -603,7 +618,10 @@ zi_export_run (ZiExportSource        *source,
       if (g_cancellable_is_cancelled (cancellable))
         g_set_error (error, ZI_ERROR, ZI_ERROR_CANCELLED, _("The export to %s was cancelled"), out_dir);
       else
-        g_propagate_error (error, g_steal_pointer (&local));
+        {
+          name_destination (local, ex.tmp_dir, out_dir);
+          g_propagate_error (error, g_steal_pointer (&local));
+        }
     }
   else if (summary != NULL)
     {

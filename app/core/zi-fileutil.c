@@ -1,6 +1,7 @@
 /* zi-fileutil.c — crash-safe writes: temp file + fsync + rename (+ directory fsync), and the same idea
  * for whole directories. Every writer in Zimaru goes through here so that a crash, a SIGKILL or a full
- * disk never leaves a half-written file where a good one was. */
+ * disk never leaves a half-written file where a good one was. Also the check, shared by the readers
+ * of our JSON files, that a text holds one JSON value. */
 #include "zi-fileutil.h"
 #include "zi-error.h"
 
@@ -218,4 +219,79 @@ zi_dir_commit (const char  *tmp_dir,
   if (aside != NULL)
     zi_dir_remove_tree (aside);
   return TRUE;
+}
+
+gboolean
+zi_json_text_is_one_value (const char *text, gsize len)
+{
+  const char *p = text, *end = text + len;
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  g_return_val_if_fail (text != NULL || len == 0, TRUE);
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p == end || (*p != '{' && *p != '['))
+    return TRUE;
+  for (; p < end; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p + 1 < end)
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if ((*p == '}' || *p == ']') && --depth == 0)
+        {
+          for (p++; p < end && g_ascii_isspace (*p); p++)
+            ;
+          return p == end;
+        }
+    }
+  return TRUE;  /* unterminated: JSON-GLib's error says where */
+}
+
+char *
+zi_json_repair_exponents (char *json)
+{
+  gboolean in_string = FALSE;
+  char *out = json;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  for (const char *p = json; *p != '\0';)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            *out++ = *p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          *out++ = *p++;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      else if ((*p == 'e' || *p == 'E') && out > json && g_ascii_isdigit (out[-1]))
+        {
+          /* An exponent: copy it, then skip a ".0" that follows its digits. */
+          *out++ = *p++;
+          if (*p == '+' || *p == '-')
+            *out++ = *p++;
+          while (g_ascii_isdigit (*p))
+            *out++ = *p++;
+          if (p[0] == '.' && p[1] == '0' && !g_ascii_isdigit (p[2]))
+            p += 2;
+          continue;
+        }
+      *out++ = *p++;
+    }
+  *out = '\0';
+  return json;
 }

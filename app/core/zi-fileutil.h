@@ -1,6 +1,7 @@
 /* zi-fileutil.h — crash-safe file writing shared by every writer in Zimaru (checkpoints, run.json,
  * picks, exports): write a temporary file beside the target, fsync it, rename it into place, fsync the
- * directory. A crash or a full disk leaves either the old file or the new one, never a torn one. */
+ * directory. A crash or a full disk leaves either the old file or the new one, never a torn one. And
+ * one check the readers of our JSON files share. */
 #pragma once
 
 #include <glib.h>
@@ -33,5 +34,18 @@ gboolean zi_dir_commit (const char  *tmp_dir,
 
 /* Removes a directory tree (used to clean up a cancelled or failed export). Best effort. */
 void zi_dir_remove_tree (const char *path);
+
+/* FALSE when text (len bytes) starts with a JSON object or array and has more than white space after
+ * it. Each of our JSON files holds one value, and JSON-GLib 1.6 reads text holding several ("{...}
+ * {...}", a file two writers appended to) as the first and leaks the others (~0.5 kB a time, which
+ * grew the run fuzzer past its memory limit): readers refuse such text before JSON-GLib sees it. Only
+ * strings and brackets are followed; JSON-GLib judges the rest. */
+gboolean zi_json_text_is_one_value (const char *text, gsize len);
+
+/* Repairs, in place, what JSON-GLib 1.6's generator writes for a double whose "%.17g" form has an
+ * exponent but no '.': it appends ".0", so 1e17 comes out as "1e+17.0", which no JSON reader accepts
+ * (ours included: a metrics line or run.json holding one would not load again). Drops that ".0" from
+ * numbers outside strings; returns json. */
+char    *zi_json_repair_exponents (char *json);
 
 G_END_DECLS

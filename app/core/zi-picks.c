@@ -142,6 +142,8 @@ parse_picks (ZiPicks *picks, const char *path, const char *data, gsize len, GErr
   JsonObject *root, *map;
   JsonNode *node;
 
+  if (!zi_json_text_is_one_value (data, len))
+    return malformed (error, path, _("there is more text after the first JSON value"));
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     return malformed (error, path, local->message);
   node = json_parser_get_root (parser);

@@ -1,22 +1,17 @@
 /* zi-run.c — reading and writing the run directory (layout in zi-run.h and ../shared/CLI.md).
  *
  * run.json and best.json are rewritten atomically; metrics.jsonl is append-only, so a crash can at
- * worst tear its last line, which the loader ignores. Checkpoint names carry the step so that the
- * newest one is found without opening any file. */
+ * worst tear its last line, which the loader ignores. Checkpoint file names, listing and pruning are
+ * in zi-run-checkpoints.c. */
 #include "config.h"
 #include "zi-run.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
 
-#include <errno.h>
 #include <math.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <stdlib.h>
 #include <string.h>
-
-#define CHECKPOINT_PREFIX "step-"
 
 /* Typed member access that never warns: the JSON comes from disk and may hold anything. */
 static const char *
@@ -47,6 +42,19 @@ member_object (JsonObject *o, const char *name)
   JsonNode *n = o ? json_object_get_member (o, name) : NULL;
 
   return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+/* json_from_string() for our files, each of which holds one JSON value: JSON-GLib 1.6 reads text
+ * holding several as the first and leaks the others (see zi_json_text_is_one_value()). */
+static JsonNode *
+parse_json (const char *text, GError **error)
+{
+  if (!zi_json_text_is_one_value (text, strlen (text)))
+    {
+      g_set_error_literal (error, ZI_ERROR, ZI_ERROR_RUN, _("there is more text after the first JSON value"));
+      return NULL;
+    }
+  return json_from_string (text, error);
 }
 
 /* ---- charsets as strings ---- */
@@ -131,7 +139,6 @@ zi_run_info_save (const char *run_dir, const ZiRunInfo *info, GError **error)
   g_autofree char *val = NULL;
   g_autofree char *text = NULL;
   g_autofree char *path = NULL;
-  gsize len = 0;
 
   g_return_val_if_fail (run_dir != NULL, FALSE);
   g_return_val_if_fail (info != NULL, FALSE);
@@ -169,9 +176,119 @@ zi_run_info_save (const char *run_dir, const ZiRunInfo *info, GError **error)
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, &len);
+  text = zi_json_repair_exponents (json_generator_to_data (gen, NULL));
   path = zi_run_info_path (run_dir);
-  return zi_file_write_atomic (path, text, len, error);
+  return zi_file_write_atomic (path, text, strlen (text), error);
+}
+
+/* Where in the configuration a value sits ("config.net.lr", "config.steps[2]"), for messages; the
+ * member names are made valid UTF-8 because the message must be text even when a name is not. */
+static char *
+config_where (const char *parent, const char *member, guint index)
+{
+  g_autofree char *name = member != NULL ? g_utf8_make_valid (member, -1) : NULL;
+
+  if (name != NULL)
+    return g_strconcat (parent, ".", name, NULL);
+  return g_strdup_printf ("%s[%u]", parent, index);
+}
+
+/* Finds the first value of the configuration that would not come back unchanged from our own writer
+ * and reader: sets *bad_where (and *bad_value for a number) and returns TRUE. JSON-GLib reads a lone surrogate escape followed by
+ * other characters ("\ud800x") as bytes that are not UTF-8, in values and in member names alike, and
+ * 1e999 as infinity, which it writes back as "inf.0" (not JSON): zi_run_info_save() would then fail
+ * on the next checkpoint of a run that loaded fine. */
+static gboolean
+config_find_unsaveable (JsonNode *node, const char *where, char **bad_where, char **bad_value)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (o);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *inner = config_where (where, l->data, 0);
+
+          if (!g_utf8_validate (l->data, -1, NULL))
+            {
+              *bad_where = g_steal_pointer (&inner);
+              return TRUE;
+            }
+          if (config_find_unsaveable (json_object_get_member (o, l->data), inner, bad_where, bad_value))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          g_autofree char *inner = config_where (where, NULL, i);
+
+          if (config_find_unsaveable (json_array_get_element (a, i), inner, bad_where, bad_value))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_STRING
+      && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+    {
+      *bad_where = g_strdup (where);
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_dtostr (num, sizeof num, json_node_get_double (node));
+      if (!isfinite (json_node_get_double (node)))
+        {
+          *bad_where = g_strdup (where);
+          *bad_value = g_strdup (num);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The configuration as it will be written back, or NULL with an error naming the value that cannot
+ * be. The final comparison is a guard for any other way the writer and reader disagree. */
+static char *
+config_to_json (JsonNode *config, const char *path, GError **error)
+{
+  g_autofree char *bad_where = NULL;
+  g_autofree char *bad_value = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonNode) reread = NULL;
+
+  if (config_find_unsaveable (config, "config", &bad_where, &bad_value))
+    {
+      if (bad_value == NULL)
+        g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                     _("The run file %s has text that is not valid UTF-8 at %s (a lone surrogate "
+                       "escape); correct that value or start a new run."), path, bad_where);
+      else
+        g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                     _("The run file %s has a number Zimaru cannot write back at %s (%s); use a smaller "
+                       "value or start a new run."), path, bad_where, bad_value);
+      return NULL;
+    }
+  json = zi_json_repair_exponents (json_to_string (config, FALSE));
+  reread = json_from_string (json, NULL);
+  if (reread != NULL)
+    again = zi_json_repair_exponents (json_to_string (reread, FALSE));
+  if (g_strcmp0 (json, again) != 0)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run file %s has a configuration Zimaru cannot write back unchanged; restore "
+                     "the file or start a new run."), path);
+      return NULL;
+    }
+  return g_steal_pointer (&json);
 }
 
 static gboolean
@@ -212,7 +329,7 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                    path, local->message, run_dir);
       return FALSE;
     }
-  root = json_from_string (text, &local);
+  root = parse_json (text, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_autofree char *why = local != NULL ? g_utf8_make_valid (local->message, -1) : NULL;
@@ -254,7 +371,14 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                                             &info->n_val_chars);
   config = json_object_get_member (o, "config");
   if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
-    info->config_json = json_to_string (config, FALSE);
+    {
+      info->config_json = config_to_json (config, path, error);
+      if (info->config_json == NULL)
+        {
+          zi_run_info_clear (info);
+          return FALSE;
+        }
+    }
   if (info->n_chars == 0 || info->config_json == NULL)
     {
       zi_run_info_clear (info);
@@ -324,7 +448,7 @@ zi_run_metric_to_json (const ZiRunMetric *m)
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return zi_json_repair_exponents (json_to_string (root, FALSE));
 }
 
 static double
@@ -349,7 +473,7 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
   g_return_val_if_fail (m != NULL, FALSE);
 
   memset (m, 0, sizeof *m);
-  root = json_from_string (line, &local);
+  root = parse_json (line, &local);
   if (root == NULL)
     {
       /* json_from_string() returns NULL without an error for a blank string. */
@@ -464,169 +588,7 @@ zi_run_metrics_load (const char *run_dir, GError **error)
   return g_steal_pointer (&out);
 }
 
-/* ---- checkpoints ---- */
-
-char *
-zi_run_checkpoints_dir (const char *run_dir)
-{
-  return g_build_filename (run_dir, "checkpoints", NULL);
-}
-
-char *
-zi_run_checkpoint_path (const char *run_dir, guint64 step)
-{
-  g_autofree char *name = g_strdup_printf (CHECKPOINT_PREFIX "%08" G_GUINT64_FORMAT "." ZI_RUN_CHECKPOINT_EXT,
-                                           step);
-  return g_build_filename (run_dir, "checkpoints", name, NULL);
-}
-
-char *
-zi_run_ema_path (const char *checkpoint_path)
-{
-  g_return_val_if_fail (checkpoint_path != NULL, NULL);
-
-  if (g_str_has_suffix (checkpoint_path, "." ZI_RUN_CHECKPOINT_EXT))
-    {
-      gsize stem = strlen (checkpoint_path) - strlen ("." ZI_RUN_CHECKPOINT_EXT);
-      return g_strdup_printf ("%.*s.ema." ZI_RUN_CHECKPOINT_EXT, (int) stem, checkpoint_path);
-    }
-  return g_strconcat (checkpoint_path, ".ema." ZI_RUN_CHECKPOINT_EXT, NULL);
-}
-
-/* step-<digits><ext> → step; FALSE for anything else. */
-static gboolean
-parse_step_name (const char *basename, const char *ext, guint64 *step)
-{
-  const char *p;
-  gsize digits = 0;
-  guint64 v = 0;
-
-  if (!g_str_has_prefix (basename, CHECKPOINT_PREFIX))
-    return FALSE;
-  for (p = basename + strlen (CHECKPOINT_PREFIX); g_ascii_isdigit (*p); p++, digits++)
-    {
-      if (v > (G_MAXUINT64 - 9) / 10)
-        return FALSE;
-      v = v * 10 + (guint64) (*p - '0');
-    }
-  if (digits == 0 || strcmp (p, ext) != 0)
-    return FALSE;
-  if (step != NULL)
-    *step = v;
-  return TRUE;
-}
-
-gboolean
-zi_run_parse_checkpoint_name (const char *basename, guint64 *step)
-{
-  g_return_val_if_fail (basename != NULL, FALSE);
-
-  return parse_step_name (basename, "." ZI_RUN_CHECKPOINT_EXT, step);
-}
-
-static gint
-compare_u64 (gconstpointer a, gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-  return x < y ? -1 : x > y;
-}
-
-GArray *
-zi_run_list_checkpoints (const char *run_dir)
-{
-  g_autofree char *dir_path = NULL;
-  g_autoptr(GDir) dir = NULL;
-  GArray *steps = g_array_new (FALSE, FALSE, sizeof (guint64));
-  const char *name;
-
-  g_return_val_if_fail (run_dir != NULL, steps);
-
-  dir_path = zi_run_checkpoints_dir (run_dir);
-  dir = g_dir_open (dir_path, 0, NULL);
-  if (dir == NULL)
-    return steps;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      guint64 step;
-      if (zi_run_parse_checkpoint_name (name, &step))
-        g_array_append_val (steps, step);
-    }
-  g_array_sort (steps, compare_u64);
-  return steps;
-}
-
-char *
-zi_run_newest_checkpoint (const char *run_dir, GError **error)
-{
-  g_autoptr(GArray) steps = NULL;
-
-  g_return_val_if_fail (run_dir != NULL, NULL);
-
-  steps = zi_run_list_checkpoints (run_dir);
-  if (steps->len == 0)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
-                   _("The run directory %s has no checkpoint yet; train it first (zimaru-cli train --run %s)."),
-                   run_dir, run_dir);
-      return NULL;
-    }
-  return zi_run_checkpoint_path (run_dir, g_array_index (steps, guint64, steps->len - 1));
-}
-
-static gboolean
-unlink_file (const char *path, GError **error)
-{
-  if (g_unlink (path) != 0 && errno != ENOENT)
-    {
-      int saved = errno;
-      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot delete the old checkpoint %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-zi_run_prune_checkpoints (const char *run_dir, guint keep, guint64 best_step, GError **error)
-{
-  g_autoptr(GArray) steps = NULL;
-  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autofree char *dir_path = NULL;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_return_val_if_fail (run_dir != NULL, FALSE);
-
-  steps = zi_run_list_checkpoints (run_dir);
-  for (guint i = 0; i < steps->len; i++)
-    {
-      guint64 *step = &g_array_index (steps, guint64, i);
-      g_autofree char *path = NULL;
-
-      if (i + keep >= steps->len || *step == best_step)
-        {
-          g_hash_table_add (kept, step);
-          continue;
-        }
-      path = zi_run_checkpoint_path (run_dir, *step);
-      if (!unlink_file (path, error))
-        return FALSE;
-    }
-  /* EMA files go with their checkpoint. */
-  dir_path = zi_run_checkpoints_dir (run_dir);
-  dir = g_dir_open (dir_path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      guint64 step;
-      if (parse_step_name (name, ".ema." ZI_RUN_CHECKPOINT_EXT, &step) && !g_hash_table_contains (kept, &step))
-        {
-          g_autofree char *path = g_build_filename (dir_path, name, NULL);
-          if (!unlink_file (path, error))
-            return FALSE;
-        }
-    }
-  return TRUE;
-}
+/* ---- best.json (the listing and pruning of checkpoints are in zi-run-checkpoints.c) ---- */
 
 static char *
 best_path (const char *run_dir)
@@ -656,7 +618,7 @@ zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim)
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return FALSE;
-  root = json_from_string (text, NULL);
+  root = parse_json (text, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   o = json_node_get_object (root);
@@ -750,15 +712,18 @@ zi_checkpoint_meta_to_json (const ZiCheckpointMeta *m)
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return zi_json_repair_exponents (json_to_string (root, FALSE));
 }
 
+/* A field of the checkpoint metadata, or fallback when it is missing, not a number or not finite:
+ * the writer stores a non-finite number as null (JSON has none), which reads as the fallback, so a
+ * number too large for a double (1e999) must read the same way to survive a save. */
 static double
 get_double_or (JsonObject *o, const char *name, double fallback)
 {
   JsonNode *n = json_object_get_member (o, name);
 
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
+  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE || !isfinite (json_node_get_double (n)))
     return fallback;
   return json_node_get_double (n);
 }
@@ -775,7 +740,7 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
   zi_checkpoint_meta_init (m);
   if (json == NULL)
     return TRUE;
-  root = json_from_string (json, &local);
+  root = parse_json (json, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_autofree char *why = g_utf8_make_valid (local ? local->message : "", -1);

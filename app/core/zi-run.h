@@ -83,6 +83,12 @@ char    *zi_run_newest_checkpoint (const char *run_dir, GError **error);
 /* Deletes all but the newest keep checkpoints and best_step (G_MAXUINT64 = none), with their EMA
  * files, and EMA files whose checkpoint is gone. */
 gboolean zi_run_prune_checkpoints (const char *run_dir, guint keep, guint64 best_step, GError **error);
+/* Deletes what an interrupted checkpoint write left in RUN/checkpoints: the temporary files of
+ * zi_file_write_atomic() beside a checkpoint, an EMA file or best.json ("step-N.zck.tmp-XXXXXX"), and
+ * EMA files whose checkpoint was never written. Only for a run opened for training (a new session or
+ * a resume), when nothing else writes into it; readers (eval, export) must not call it. A missing
+ * directory is fine; a file that cannot be deleted is ZI_ERROR_IO naming it. */
+gboolean zi_run_remove_stale_files (const char *run_dir, GError **error);
 /* best.json: the best checkpoint by validation SSIM. load returns FALSE without error when absent. */
 gboolean zi_run_best_save (const char *run_dir, guint64 step, double val_ssim, GError **error);
 gboolean zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim);

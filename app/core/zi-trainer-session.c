@@ -48,6 +48,7 @@ session_clear (Session *s)
   g_free (s->ema);
   g_free (s->ema_snap);
   g_free (s->ema_swap);
+  g_free (s->stats_keep);
   g_free (s->snap);
   g_free (s->last_saved_path);
   g_clear_pointer (&s->health, zi_health_free);
@@ -195,8 +196,12 @@ load_data (Session *s, const ZiRunInfo *info, GError **error)
   if (s->train_idx->len == 0)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
-                   _("Only %u character pairs are available, which leaves none for training; give more "
-                     "characters or a smaller --val-fraction."), s->data->n);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Only %u character pair is available, which leaves none for training; "
+                                "give more characters or a smaller --val-fraction.",
+                                "Only %u character pairs are available, which leaves none for training; "
+                                "give more characters or a smaller --val-fraction.", s->data->n),
+                   s->data->n);
       return FALSE;
     }
   return TRUE;
@@ -398,9 +403,10 @@ validate (Session *s, gboolean *is_best, GError **error)
         return FALSE;
       zi_metrics_coverage (s->val_gen, s->val_tgt, s->n_val, s->size, &s->val_raw);
     }
-  zi_session_swap_ema (s);
+  if (!zi_session_enter_ema (s, error))
+    return FALSE;
   ok = validate_current (s, s->n_val > 0, is_best, error);
-  zi_session_swap_ema (s);
+  zi_session_leave_ema (s);
   return ok;
 }
 
@@ -610,6 +616,14 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   zi_trainer_set_state (self, ZI_TRAINER_STATE_LOADING);
   if (resume != NULL && !zi_run_info_load (s.run_dir, &info, error))
     goto out;
+  if (resume != NULL)
+    {
+      g_autoptr(GError) stale_error = NULL;
+
+      /* What a killed checkpoint write left behind; only a warning, training can go on beside it. */
+      if (!zi_run_remove_stale_files (s.run_dir, &stale_error))
+        zi_session_warn (&s, ZI_HEALTH_OTHER, stale_error->message);
+    }
   if (!load_data (&s, resume != NULL ? &info : NULL, error))
     {
       /* A stop during loading is not a failure: the run just ends before it began. */
@@ -635,6 +649,7 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   if (!zi_session_build_model (&s, error))
     goto out;
   zi_session_init_ema (&s, resume);
+  s.recalibrate = g_getenv ("ZIMARU_NO_RECAL") == NULL;
   /* A new run writes its step-0 checkpoint before run.json: once run.json exists, --resume always
    * finds a checkpoint, however early the process is killed. It is also the first rollback target. */
   if (resume == NULL && (!zi_session_save_checkpoint (&s, FALSE, error) || !write_run_info (&s, error)))

@@ -57,6 +57,8 @@ typedef struct {
   float           *ema_snap;            /* [n_ema] ema at the last checkpoint (the rollback target) */
   float           *ema_swap;            /* [n_ema] scratch for swapping weights in and out */
   gsize            n_ema;
+  float           *stats_keep;          /* the raw weights' norm statistics while the EMA is in */
+  gboolean         recalibrate;         /* re-estimate the norm statistics for the EMA weights */
   ZiMetrics        val_raw;             /* with EMA: the latest validation of the raw weights */
 
   guint8          *snap;                /* the rollback target: the last checkpoint's bytes */
@@ -90,5 +92,10 @@ gboolean zi_session_rollback (Session *s, const char *why, GError **error);
 void     zi_session_init_ema (Session *s, const char *resume);
 void     zi_session_update_ema (Session *s);
 void     zi_session_swap_ema (Session *s);
+/* Puts the averaged generator in place (for validation, previews and its checkpoint file) with batch-
+ * norm statistics re-estimated for its weights, and takes it out again, restoring the trained
+ * weights and statistics exactly. Neither touches the training's random stream or data order. */
+gboolean zi_session_enter_ema (Session *s, GError **error);
+void     zi_session_leave_ema (Session *s);
 
 G_END_DECLS

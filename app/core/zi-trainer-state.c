@@ -113,6 +113,92 @@ zi_session_update_ema (Session *s)
     s->ema[i] = d * s->ema[i] + (1.0f - d) * params[i];
 }
 
+/* Batches of training glyphs that re-estimate the norm statistics of the averaged weights: with the
+ * momentum 0.1 of the running statistics, 32 batches leave 3% of the trained weights' statistics. */
+#define RECAL_BATCHES 32
+
+static guint
+gcd (guint a, guint b)
+{
+  while (b != 0)
+    {
+      guint t = a % b;
+      a = b;
+      b = t;
+    }
+  return a;
+}
+
+static gboolean
+recalibrate_norms (Session *s, GError **error)
+{
+  guint n = s->train_idx->len;
+  g_autofree float *src = g_new (float, (gsize) s->batch * s->pixels);
+  g_autofree float *out = g_new (float, (gsize) s->batch * s->pixels);
+  NnRng rng;
+  guint stride = 7919, pos = 0;
+
+  if (n == 0)
+    return TRUE;
+  /* A fixed spread of the training glyphs (a stride coprime to their number), the same at every
+   * call, and a stream of its own for dropout: the training's order and randomness stay untouched. */
+  while (gcd (stride, n) != 1)
+    stride++;
+  nn_rng_seed (&rng, s->cfg->seed ^ G_GUINT64_CONSTANT (0xA5A5F00DCAFE1234));
+  for (int k = 0; k < RECAL_BATCHES; k++)
+    {
+      for (int b = 0; b < s->batch; b++, pos++)
+        {
+          guint idx = g_array_index (s->train_idx, guint, (guint) (((guint64) pos * stride) % n));
+          const guint8 *cov = s->data->source + (gsize) idx * s->pixels;
+          for (gsize i = 0; i < s->pixels; i++)
+            src[(gsize) b * s->pixels + i] = (float) cov[i] * (2.0f / 255.0f) - 1.0f;
+        }
+      NnStatus st = nn_pix2pix_norm_update (s->model, src, NULL, s->batch, &rng, out);
+      if (st != NN_OK)
+        {
+          zi_error_from_nn (error, st, _("Cannot measure the averaged generator"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+zi_session_enter_ema (Session *s, GError **error)
+{
+  float *stats = NULL;
+  gsize n_stats = nn_pix2pix_norm_stats (s->model, &stats);
+
+  if (s->ema == NULL)
+    return TRUE;
+  zi_session_swap_ema (s);
+  if (!s->recalibrate || s->cfg->net.norm != NN_NORM_BATCH || n_stats == 0)
+    return TRUE;
+  g_free (s->stats_keep);
+  s->stats_keep = g_memdup2 (stats, n_stats * sizeof (float));
+  if (!recalibrate_norms (s, error))
+    {
+      zi_session_leave_ema (s);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+zi_session_leave_ema (Session *s)
+{
+  float *stats = NULL;
+  gsize n_stats = nn_pix2pix_norm_stats (s->model, &stats);
+
+  if (s->ema == NULL)
+    return;
+  if (s->stats_keep != NULL)
+    memcpy (stats, s->stats_keep, n_stats * sizeof (float));
+  g_clear_pointer (&s->stats_keep, g_free);
+  zi_session_swap_ema (s);
+}
+
 /* Starts the average from the current weights, or from the EMA file of the checkpoint resumed. */
 void
 zi_session_init_ema (Session *s, const char *resume)
@@ -149,6 +235,8 @@ zi_session_save_checkpoint (Session *s, gboolean is_best, GError **error)
   g_autofree char *dir = zi_run_checkpoints_dir (s->run_dir);
   g_autofree char *path = zi_run_checkpoint_path (s->run_dir, s->step);
   g_autoptr(GError) prune_error = NULL;
+  g_autofree char *ema_path = zi_run_ema_path (path);
+  gboolean had_checkpoint = g_file_test (path, G_FILE_TEST_EXISTS);
   guint8 *buf = NULL;
   gsize len = 0;
   ZiTrainerEvent ev = { 0 };
@@ -162,25 +250,27 @@ zi_session_save_checkpoint (Session *s, gboolean is_best, GError **error)
   if (s->ema != NULL)
     {
       /* The EMA file first: a checkpoint on disk always has its average beside it. */
-      g_autofree char *ema_path = zi_run_ema_path (path);
       g_autofree guint8 *ema_buf = NULL;
       gsize ema_len = 0;
       gboolean ok;
 
-      zi_session_swap_ema (s);
-      ok = serialise (s, TRUE, &ema_buf, &ema_len, error);
-      zi_session_swap_ema (s);
+      ok = zi_session_enter_ema (s, error);
+      ok = ok && serialise (s, TRUE, &ema_buf, &ema_len, error);
+      zi_session_leave_ema (s);
       if (!ok || !zi_file_write_atomic (ema_path, ema_buf, ema_len, error))
         return FALSE;
-      memcpy (s->ema_snap, s->ema, s->n_ema * sizeof (float));
     }
-  if (!serialise (s, FALSE, &buf, &len, error))
-    return FALSE;
-  if (!zi_file_write_atomic (path, buf, len, error))
+  if (!serialise (s, FALSE, &buf, &len, error) || !zi_file_write_atomic (path, buf, len, error))
     {
+      /* No average without its checkpoint: a failed write leaves the run as it was. */
+      if (s->ema != NULL && !had_checkpoint)
+        g_unlink (ema_path);
       g_free (buf);
       return FALSE;
     }
+  /* The rollback targets move together, only once both files are on disk. */
+  if (s->ema != NULL)
+    memcpy (s->ema_snap, s->ema, s->n_ema * sizeof (float));
   g_free (s->snap);
   s->snap = buf;
   s->snap_len = len;
@@ -257,6 +347,17 @@ load_model (Session *s, const guint8 *buf, gsize len, const char *what, gboolean
     }
   if (s->cfg->threads > 0)
     nn_pix2pix_set_threads (model, (int) s->cfg->threads);
+  /* The run's loss weights, whatever the checkpoint's engine section holds (it has no SSIM weight). */
+  st = nn_pix2pix_set_training (model, &s->cfg->net);
+  if (st != NN_OK)
+    {
+      nn_pix2pix_free (model);
+      free (meta);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("Cannot load the checkpoint %s: %s. Resume from an older checkpoint of the run."),
+                   what, nn_status_str (st));
+      return FALSE;
+    }
   ok = apply_meta (s, meta, restore_lr, restore_clock, error);
   free (meta);
   if (!ok)

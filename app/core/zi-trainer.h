@@ -80,7 +80,7 @@ void     zi_trainer_config_clear (ZiTrainerConfig *cfg);
 /* Deep copy into dst (dst is overwritten without freeing). */
 void     zi_trainer_config_copy (ZiTrainerConfig *dst, const ZiTrainerConfig *src);
 /* Presets: "quick" (ngf 16, lr 5e-4, no dropout: something recognisable in minutes), "zi2zi" (Adam
- * 1e-3 halved every ~10 epochs, const loss 15: the zi2zi repositories' recipe), "hq" (ngf 64, cosine
+ * 1e-3 halved every ~10 epochs, const loss 15: the zi2zi repositories' recipe), "hq" (256 px, cosine
  * schedule over max_steps, else 100k steps). Unknown: FALSE with ZI_ERROR_INVALID. Applies on top of
  * cfg (fonts, chars and bounds are left alone). */
 gboolean zi_trainer_config_apply_preset (ZiTrainerConfig *cfg, const char *preset, GError **error);

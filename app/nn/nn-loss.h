@@ -34,3 +34,12 @@ float nn_loss_mse (float *da /* [n] or NULL */, float *db /* [n] or NULL */, con
  * |x[y+1][x] - x[y][x]| over every plane, divided by planes·H·W. */
 float nn_loss_tv (float *dx /* [planes, H, W] or NULL */, const float *x /* [planes, H, W] */,
                   size_t planes, int h, int w, float scale);
+
+/* Structural dissimilarity 1 - SSIM (Wang et al. 2004) of x against the target y, both planes of H×W
+ * in [-1, 1], measured on [0, 1] as the validation metric is: an 11×11 Gaussian window of σ 1.5 over
+ * the valid region, sample covariances, C1 = 0.01², C2 = 0.03² (scikit-image's defaults). Returns the
+ * mean over planes and window positions; needs H, W ≥ 11 (else returns 0 and adds nothing). Uses a
+ * scratch block of its own (malloc, a few hundred KiB at 64 px). Zhao et al. 2017 found an SSIM term
+ * beside L1 the better loss for image restoration. */
+float nn_loss_ssim (float *dx /* [planes, H, W] or NULL */, const float *x /* [planes, H, W] */,
+                    const float *y /* [planes, H, W] */, size_t planes, int h, int w, float scale);

@@ -86,7 +86,8 @@ nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
   if (!(cfg->dropout >= 0.0f && cfg->dropout < 1.0f))
     return NN_ERR_INVALID;
   if (!nonneg_finite (cfg->l1_weight) || !nonneg_finite (cfg->const_weight)
-      || !nonneg_finite (cfg->tv_weight) || !nonneg_finite (cfg->clip_norm))
+      || !nonneg_finite (cfg->tv_weight) || !nonneg_finite (cfg->ssim_weight)
+      || !nonneg_finite (cfg->clip_norm))
     return NN_ERR_INVALID;
   if (cfg->batch < 1 || cfg->batch > 4096)
     return NN_ERR_INVALID;
@@ -503,6 +504,7 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
   m->cfg.l1_weight = cfg->l1_weight;
   m->cfg.const_weight = cfg->const_weight;
   m->cfg.tv_weight = cfg->tv_weight;
+  m->cfg.ssim_weight = cfg->ssim_weight;
   m->cfg.clip_norm = cfg->clip_norm;
   return NN_OK;
 }
@@ -517,6 +519,32 @@ nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float *
   if (grads != NULL)
     *grads = g->base;
   return p->base != NULL ? p->cap : 0;
+}
+
+size_t
+nn_pix2pix_norm_stats (NnPix2Pix *m, float **stats)
+{
+  if (stats != NULL)
+    *stats = m->stats.base;
+  return m->stats.base != NULL ? m->stats.cap : 0;
+}
+
+NnStatus
+nn_pix2pix_norm_update (NnPix2Pix *m, const float *src, const int *style, int n, NnRng *rng,
+                        float *out)
+{
+  if (m == NULL || src == NULL || out == NULL || rng == NULL || n < 1 || n > m->cfg.batch)
+    return NN_ERR_INVALID;
+  if (style != NULL)
+    for (int i = 0; i < n; i++)
+      if (style[i] < 0 || style[i] >= m->cfg.n_styles)
+        return NN_ERR_INVALID;
+  if (m->cfg.norm != NN_NORM_BATCH)
+    return NN_OK;
+  keep_blas_single (m);
+  nn_p2p_encoder_forward (m, &m->enc, src, n, 1, 1);
+  nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 1, rng, out);
+  return NN_OK;
 }
 
 static void
@@ -634,6 +662,10 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *s
   st->g_tv = m->cfg.tv_weight > 0.0f
                ? nn_loss_tv (dfake, fake, (size_t) n, m->cfg.size, m->cfg.size, m->cfg.tv_weight)
                : 0.0f;
+  st->g_ssim = m->cfg.ssim_weight > 0.0f
+                 ? nn_loss_ssim (dfake, fake, tgt, (size_t) n, m->cfg.size, m->cfg.size,
+                                 m->cfg.ssim_weight)
+                 : 0.0f;
 
   /* The bottleneck's gradient collects from the const loss and from the decoder; the other
    * activation gradients are zeroed by the passes, each right before its first use. */
@@ -654,7 +686,7 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *s
   nn_p2p_encoder_backward (m, &m->enc, m->in_fake, NULL, n);
 
   st->g_loss = st->g_adv + m->cfg.l1_weight * st->g_l1 + m->cfg.const_weight * st->g_const
-               + m->cfg.tv_weight * st->g_tv;
+               + m->cfg.tv_weight * st->g_tv + m->cfg.ssim_weight * st->g_ssim;
   st->g_grad_norm = (float) block_norm (m, m->g_grads.base, m->g_grads.cap);
 }
 

@@ -35,6 +35,7 @@ typedef struct {
   float      l1_weight;     /* 100 */
   float      const_weight;  /* zi2zi const loss on encoder features; 0 = off */
   float      tv_weight;     /* total variation on the output; 0 = off */
+  float      ssim_weight;   /* structural dissimilarity 1 - SSIM against the target; 0 = off */
   float      clip_norm;     /* global gradient-norm clipping per network; 0 = off */
   int        batch;         /* the largest batch a step takes; memory is sized for it */
 } NnPix2PixConfig;
@@ -48,6 +49,7 @@ typedef struct {
   float g_l1;       /* mean absolute error on [-1, 1] images (unweighted) */
   float g_const;    /* const loss (unweighted), 0 when off */
   float g_tv;       /* total variation (unweighted), 0 when off */
+  float g_ssim;     /* 1 - SSIM (unweighted), 0 when off */
   float d_grad_norm;
   float g_grad_norm;
 } NnStepStats;
@@ -109,6 +111,23 @@ double   nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n);
  * length in floats (0 when the model has no D), which includes zero padding between tensors (64-byte
  * alignment). Gradients hold the last step's values, clipped when clip_norm is on. */
 size_t   nn_pix2pix_param_block (NnPix2Pix *m, int discriminator, float **params, float **grads);
+
+/* The batch norms' running statistics of both networks (mean and variance per channel): their length
+ * in floats, the block in *stats. For a caller that puts other weights in place for a while (the
+ * trainer's averaged generator) and restores the statistics afterwards. */
+size_t   nn_pix2pix_norm_stats (NnPix2Pix *m, float **stats);
+
+/* Moves the generator's batch-norm running statistics towards those of its current weights: a
+ * training-mode forward pass of G on n source images (dropout drawn from rng), whose batch statistics
+ * update the running ones with the usual momentum; out [n, 1, S, S] receives the images. Called on a
+ * few dozen batches, it re-estimates the statistics for weights that were never trained as such
+ * (an average of weights, Izmailov et al. 2018). No-op for instance norm. */
+NnStatus nn_pix2pix_norm_update (NnPix2Pix   *m,
+                                 const float *src,    /* [n, 1, S, S] */
+                                 const int   *style,  /* [n] or NULL */
+                                 int          n,
+                                 NnRng       *rng,
+                                 float       *out);
 
 /* Computes every loss of a training step and both networks' gradients, without updating anything:
  * the D loss and D gradients of the real and generated pairs, and the G loss and G gradients

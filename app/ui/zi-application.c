@@ -32,6 +32,22 @@ zi_application_get_settings (ZiApplication *self)
   return self->settings;
 }
 
+/* With ZIMARU_QUIT_AFTER_FIRST_FRAME set, the application quits once its window has painted its
+ * first frame: tests/bench/bench-startup.sh times the whole start (exec, fonts, window) from outside. */
+static void
+first_paint_cb (GdkFrameClock *clock, gpointer app)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, app);
+  g_application_quit (G_APPLICATION (app));
+}
+
+static gboolean
+first_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer app)
+{
+  g_signal_connect (clock, "after-paint", G_CALLBACK (first_paint_cb), app);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 zi_application_activate (GApplication *app)
 {
@@ -39,7 +55,11 @@ zi_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (zi_window_new (self));
+    {
+      window = GTK_WINDOW (zi_window_new (self));
+      if (g_getenv ("ZIMARU_QUIT_AFTER_FIRST_FRAME") != NULL)
+        gtk_widget_add_tick_callback (GTK_WIDGET (window), first_tick_cb, app, NULL);
+    }
   gtk_window_present (window);
 }
 

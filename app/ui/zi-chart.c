@@ -247,16 +247,13 @@ draw_line (ZiChart *self, cairo_t *cr, const View *v, Line *line, gboolean smoot
   cairo_restore (cr);
 }
 
-static void
-draw_readout (ZiChart *self, cairo_t *cr, const View *v, PangoLayout *layout, const GdkRGBA *fg,
-              const GdkRGBA *bg)
+/* The hover readout's Pango markup at data x: the x value, then each visible series' value there. */
+static char *
+readout_markup (ZiChart *self, double x)
 {
-  double x = view_unpx (v, self->hover_x);
   GString *text = g_string_new (NULL);
   g_autofree char *xs = format_x (self->x_axis, x);
   static const char *axis_names[] = { N_("step"), N_("images"), N_("time") };
-  int w, h;
-  double bx, by;
 
   g_string_append_printf (text, "<b>%s %s</b>", _(axis_names[self->x_axis]), xs);
   for (guint i = 0; i < self->lines->len; i++)
@@ -277,9 +274,18 @@ draw_readout (ZiChart *self, cairo_t *cr, const View *v, PangoLayout *layout, co
       g_string_append_printf (text, "\n<span foreground=\"%s\">●</span> %s  %.4g", line->color_spec,
                               label, y);
     }
+  return g_string_free (text, FALSE);
+}
 
-  pango_layout_set_markup (layout, text->str, -1);
-  g_string_free (text, TRUE);
+static void
+draw_readout (ZiChart *self, cairo_t *cr, const View *v, PangoLayout *layout, const GdkRGBA *fg,
+              const GdkRGBA *bg)
+{
+  g_autofree char *markup = readout_markup (self, view_unpx (v, self->hover_x));
+  int w, h;
+  double bx, by;
+
+  pango_layout_set_markup (layout, markup, -1);
   pango_layout_get_pixel_size (layout, &w, &h);
   bx = self->hover_x + 12;
   if (bx + w + 12 > v->px + v->pw)
@@ -702,4 +708,45 @@ zi_chart_get_last_draw_time (ZiChart *self)
 {
   g_return_val_if_fail (ZI_IS_CHART (self), 0);
   return self->last_draw_us;
+}
+
+double
+zi_chart_get_smoothing (ZiChart *self)
+{
+  g_return_val_if_fail (ZI_IS_CHART (self), 0);
+  return self->smoothing;
+}
+
+gboolean
+zi_chart_get_x_range (ZiChart *self, double *x0, double *x1)
+{
+  View v;
+
+  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
+  if (!compute_view (self, gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)), &v))
+    return FALSE;
+  if (x0 != NULL)
+    *x0 = v.x0;
+  if (x1 != NULL)
+    *x1 = v.x1;
+  return TRUE;
+}
+
+char *
+zi_chart_get_readout (ZiChart *self)
+{
+  View v;
+  g_autofree char *markup = NULL;
+  char *text = NULL;
+
+  g_return_val_if_fail (ZI_IS_CHART (self), NULL);
+  /* The same condition as the drawing: hovering the plot area, not dragging. */
+  if (!self->hovering || self->dragging ||
+      !compute_view (self, gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)), &v) ||
+      self->hover_x < v.px || self->hover_x > v.px + v.pw)
+    return NULL;
+  markup = readout_markup (self, view_unpx (&v, self->hover_x));
+  if (!pango_parse_markup (markup, -1, 0, NULL, &text, NULL, NULL))
+    return NULL;
+  return text;
 }

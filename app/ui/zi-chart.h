@@ -38,6 +38,12 @@ void           zi_chart_set_x_axis (ZiChart *self, ZiChartAxis axis);
 void           zi_chart_zoom (ZiChart *self, double x0, double x1);
 void           zi_chart_reset_zoom (ZiChart *self);
 gboolean       zi_chart_is_zoomed (ZiChart *self);
+/* The x range the plot shows now, zoomed or not (FALSE when there is nothing to show). */
+gboolean       zi_chart_get_x_range (ZiChart *self, double *x0, double *x1);
+double         zi_chart_get_smoothing (ZiChart *self);
+/* The hover readout as plain text ("step 1234\n● loss  0.42\n…"), or NULL when the pointer is not
+ * over the plot. Free with g_free. */
+char          *zi_chart_get_readout (ZiChart *self);
 
 /* Exports what the chart shows (PNG, SVG: width × height pixels / points) or all the data (CSV: one
  * row per logged step, one column per series, raw values). Written atomically. */

@@ -312,7 +312,9 @@ static void
 progress_cb (guint64 done, guint64 total, gpointer user_data)
 {
   ZiExportDialog *self = user_data;
-  g_autofree char *text = g_strdup_printf (_("%'" PRIu64 " of %'" PRIu64 " glyphs"), done, total);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" PRIu64 " of %'" PRIu64 " glyph",
+                                                        "%'" PRIu64 " of %'" PRIu64 " glyphs", (gulong) total),
+                                           done, total);
 
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
@@ -331,7 +333,10 @@ export_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   self->done = TRUE;
   if (self->ok)
     {
-      text = g_strdup_printf (_("Exported %u glyphs in %.1f s (%u skipped, %u flagged for review in manifest.json)."),
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Exported %u glyph in %.1f s (%u skipped, %u flagged for review in manifest.json).",
+                                           "Exported %u glyphs in %.1f s (%u skipped, %u flagged for review in manifest.json).",
+                                           summary.exported),
                               summary.exported, summary.seconds, summary.skipped, summary.flagged);
       gtk_progress_bar_set_fraction (self->progress_bar, 1);
       gtk_widget_set_visible (self->show_button, TRUE);

@@ -19,6 +19,7 @@ static const NnOptKind optimizers[] = { NN_OPT_ADAM, NN_OPT_RMSPROP, NN_OPT_SGD 
 static const NnSchedKind schedules[] = { NN_SCHED_FIXED, NN_SCHED_STEP, NN_SCHED_EXP, NN_SCHED_COSINE,
                                          NN_SCHED_PLATEAU };
 static const NnGanLoss gan_losses[] = { NN_GAN_BCE, NN_GAN_LSGAN, NN_GAN_HINGE };
+static const NnNormKind norms[] = { NN_NORM_BATCH, NN_NORM_INSTANCE };
 static const char *presets[] = { "quick", "zi2zi", "hq" };
 
 static guint
@@ -32,9 +33,38 @@ index_of_uint (const guint *values, guint n, guint v)
 
 /* ---- The form --------------------------------------------------------------------------------- */
 
+static NnOptKind
+selected_optimizer (ZiTrainingPanel *self)
+{
+  return optimizers[MIN (gtk_drop_down_get_selected (self->optimizer_dropdown), G_N_ELEMENTS (optimizers) - 1)];
+}
+
+/* The β1 / momentum field means a different NnOptConfig field for each optimizer. */
+static float *
+momentum_field (NnOptConfig *opt, NnOptKind kind)
+{
+  return kind == NN_OPT_ADAM ? &opt->beta1 : kind == NN_OPT_SGD ? &opt->momentum : &opt->rms_momentum;
+}
+
+/* Machine settings rather than run settings: they come from the Preferences, not from the form. */
+void
+_zi_training_panel_apply_settings (ZiTrainingPanel *self, ZiTrainerConfig *cfg)
+{
+  g_autofree char *cache_dir = NULL;
+
+  if (self->settings == NULL)
+    return;
+  cfg->threads = (guint) g_settings_get_int (self->settings, "threads");
+  cache_dir = g_settings_get_string (self->settings, "cache-dir");
+  g_free (cfg->cache_dir);
+  cfg->cache_dir = cache_dir[0] != '\0' ? g_steal_pointer (&cache_dir) : NULL;
+}
+
 void
 zi_training_panel_get_config (ZiTrainingPanel *self, ZiTrainerConfig *cfg)
 {
+  double d_ratio;
+
   g_return_if_fail (ZI_IS_TRAINING_PANEL (self));
   g_return_if_fail (cfg != NULL);
 
@@ -44,17 +74,24 @@ zi_training_panel_get_config (ZiTrainingPanel *self, ZiTrainerConfig *cfg)
   cfg->net.batch = gtk_spin_button_get_value_as_int (self->batch_spin);
   cfg->net.gan_loss = gan_losses[MIN (gtk_drop_down_get_selected (self->gan_dropdown), G_N_ELEMENTS (gan_losses) - 1)];
   cfg->net.l1_weight = gtk_spin_button_get_value (self->l1_spin);
+  cfg->net.norm = norms[MIN (gtk_drop_down_get_selected (self->norm_dropdown), G_N_ELEMENTS (norms) - 1)];
+  cfg->net.dropout = gtk_spin_button_get_value (self->dropout_spin);
+  cfg->net.const_weight = gtk_spin_button_get_value (self->const_spin);
+  cfg->net.tv_weight = gtk_spin_button_get_value (self->tv_spin);
+  cfg->net.ssim_weight = gtk_spin_button_get_value (self->ssim_spin);
+  cfg->ema_decay = gtk_spin_button_get_value (self->ema_spin);
 
-  cfg->opt_g.kind = optimizers[MIN (gtk_drop_down_get_selected (self->optimizer_dropdown), G_N_ELEMENTS (optimizers) - 1)];
+  cfg->opt_g.kind = selected_optimizer (self);
   cfg->opt_g.lr = gtk_spin_button_get_value (self->lr_spin);
-  cfg->opt_g.beta1 = gtk_spin_button_get_value (self->beta1_spin);
-  cfg->opt_g.momentum = gtk_spin_button_get_value (self->beta1_spin);
-  cfg->opt_g.rms_momentum = cfg->opt_g.kind == NN_OPT_RMSPROP ? gtk_spin_button_get_value (self->beta1_spin)
-                                                               : cfg->opt_g.rms_momentum;
-  cfg->opt_d.kind = cfg->opt_g.kind;
-  cfg->opt_d.beta1 = cfg->opt_g.beta1;
-  cfg->opt_d.momentum = cfg->opt_g.momentum;
-  cfg->opt_d.rms_momentum = cfg->opt_g.rms_momentum;
+  *momentum_field (&cfg->opt_g, cfg->opt_g.kind) = gtk_spin_button_get_value (self->beta1_spin);
+  cfg->opt_g.beta2 = gtk_spin_button_get_value (self->beta2_spin);
+  cfg->opt_g.eps = gtk_spin_button_get_value (self->eps_spin);
+  cfg->opt_g.alpha = gtk_spin_button_get_value (self->alpha_spin);
+  cfg->opt_g.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
+  /* The discriminator shares the optimizer; only its rate differs, stored as 0 ("the same") at 1×. */
+  d_ratio = gtk_spin_button_get_value (self->d_lr_spin);
+  cfg->opt_d = cfg->opt_g;
+  cfg->opt_d.lr = fabs (d_ratio - 1.0) < 1e-6 ? 0.0f : (float) (d_ratio * cfg->opt_g.lr);
 
   cfg->sched.kind = schedules[MIN (gtk_drop_down_get_selected (self->sched_dropdown), G_N_ELEMENTS (schedules) - 1)];
   cfg->sched.base_lr = cfg->opt_g.lr;
@@ -72,13 +109,36 @@ zi_training_panel_get_config (ZiTrainingPanel *self, ZiTrainerConfig *cfg)
   cfg->val_every = gtk_spin_button_get_value_as_int (self->val_every_spin);
   cfg->val_fraction = gtk_spin_button_get_value (self->val_fraction_spin);
   cfg->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  _zi_training_panel_apply_settings (self, cfg);
+}
+
+/* Dims the fields (and their labels) that the chosen optimizer does not use. */
+static void
+set_row_sensitive (GtkGrid *grid, GtkWidget *field, gboolean sensitive)
+{
+  int column, row;
+  GtkWidget *label;
+
+  gtk_grid_query_child (grid, field, &column, &row, NULL, NULL);
+  label = gtk_grid_get_child_at (grid, 0, row);
+  gtk_widget_set_sensitive (field, sensitive);
+  if (label != NULL && label != field)
+    gtk_widget_set_sensitive (label, sensitive);
+}
+
+static void
+update_optimizer_fields (ZiTrainingPanel *self)
+{
+  NnOptKind kind = selected_optimizer (self);
+
+  set_row_sensitive (self->advanced_grid, GTK_WIDGET (self->beta2_spin), kind == NN_OPT_ADAM);
+  set_row_sensitive (self->advanced_grid, GTK_WIDGET (self->eps_spin), kind != NN_OPT_SGD);
+  set_row_sensitive (self->advanced_grid, GTK_WIDGET (self->alpha_spin), kind == NN_OPT_RMSPROP);
 }
 
 void
 zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTrainerConfig *cfg)
 {
-  double beta;
-
   g_return_if_fail (ZI_IS_TRAINING_PANEL (self));
   g_return_if_fail (cfg != NULL);
 
@@ -93,13 +153,29 @@ zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTrainerConfig *cfg)
     if (gan_losses[i] == cfg->net.gan_loss)
       gtk_drop_down_set_selected (self->gan_dropdown, i);
   gtk_spin_button_set_value (self->l1_spin, cfg->net.l1_weight);
+  for (guint i = 0; i < G_N_ELEMENTS (norms); i++)
+    if (norms[i] == cfg->net.norm)
+      gtk_drop_down_set_selected (self->norm_dropdown, i);
+  gtk_spin_button_set_value (self->dropout_spin, cfg->net.dropout);
+  gtk_spin_button_set_value (self->const_spin, cfg->net.const_weight);
+  gtk_spin_button_set_value (self->tv_spin, cfg->net.tv_weight);
+  gtk_spin_button_set_value (self->ssim_spin, cfg->net.ssim_weight);
+  gtk_spin_button_set_value (self->ema_spin, cfg->ema_decay);
+
   for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
     if (optimizers[i] == cfg->opt_g.kind)
       gtk_drop_down_set_selected (self->optimizer_dropdown, i);
+  self->shown_opt = cfg->opt_g.kind;
   gtk_spin_button_set_value (self->lr_spin, cfg->opt_g.lr);
-  beta = cfg->opt_g.kind == NN_OPT_ADAM ? cfg->opt_g.beta1
-         : cfg->opt_g.kind == NN_OPT_SGD ? cfg->opt_g.momentum : cfg->opt_g.rms_momentum;
-  gtk_spin_button_set_value (self->beta1_spin, beta);
+  gtk_spin_button_set_value (self->beta1_spin, *momentum_field (&self->base.opt_g, cfg->opt_g.kind));
+  gtk_spin_button_set_value (self->beta2_spin, cfg->opt_g.beta2);
+  gtk_spin_button_set_value (self->eps_spin, cfg->opt_g.eps);
+  gtk_spin_button_set_value (self->alpha_spin, cfg->opt_g.alpha);
+  gtk_spin_button_set_value (self->weight_decay_spin, cfg->opt_g.weight_decay);
+  gtk_spin_button_set_value (self->d_lr_spin, cfg->opt_d.lr > 0 && cfg->opt_g.lr > 0
+                                              ? (double) cfg->opt_d.lr / cfg->opt_g.lr : 1.0);
+  update_optimizer_fields (self);
+
   for (guint i = 0; i < G_N_ELEMENTS (schedules); i++)
     if (schedules[i] == cfg->sched.kind)
       gtk_drop_down_set_selected (self->sched_dropdown, i);
@@ -163,6 +239,48 @@ form_changed_cb (ZiTrainingPanel *self)
   g_clear_pointer (&self->lrfind, zi_lrfind_result_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.lr-use", FALSE);
   gtk_widget_queue_draw (GTK_WIDGET (self->lr_plot));
+}
+
+/* Switching the optimizer shows its own β1 / momentum: what the form showed is kept for the
+ * optimizer it belonged to, so switching back restores it. */
+static void
+optimizer_changed_cb (ZiTrainingPanel *self)
+{
+  NnOptKind kind = selected_optimizer (self);
+
+  update_optimizer_fields (self);
+  if (self->updating_form || kind == self->shown_opt)
+    return;
+  *momentum_field (&self->base.opt_g, self->shown_opt) = gtk_spin_button_get_value (self->beta1_spin);
+  self->shown_opt = kind;
+  self->updating_form = TRUE;
+  gtk_spin_button_set_value (self->beta1_spin, *momentum_field (&self->base.opt_g, kind));
+  self->updating_form = FALSE;
+}
+
+/* ε and weight decay span orders of magnitude: shown as 1e-08 rather than a row of zeros. */
+static gboolean
+scientific_output_cb (GtkSpinButton *spin, gpointer user_data)
+{
+  double v = gtk_spin_button_get_value (spin);
+  g_autofree char *text = v == 0 ? g_strdup ("0") : g_strdup_printf ("%.3g", v);
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static int
+scientific_input_cb (GtkSpinButton *spin, double *new_value, gpointer user_data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  double v = g_strtod (text, &end);
+
+  if (end == text || *g_strchug (end) != '\0' || !isfinite (v))
+    return GTK_INPUT_ERROR;
+  *new_value = v;
+  return TRUE;
 }
 
 /* The range test's curve: smoothed G loss against the rate on a log axis, the suggestion marked. */
@@ -266,7 +384,8 @@ draw_lr_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
   cairo_stroke (cr);
 
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
-  text = g_strdup_printf (_("lr ≤ %.2g over %'" PRIu64 " steps"), max_lr, total);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "lr ≤ %.2g over %'" PRIu64 " step",
+                                       "lr ≤ %.2g over %'" PRIu64 " steps", (gulong) total), max_lr, total);
   pango_layout_set_text (layout, text, -1);
   {
     int tw, th;
@@ -287,12 +406,31 @@ _zi_training_panel_form_init (ZiTrainingPanel *self)
   GtkSpinButton *spins[] = { self->lr_spin, self->every_spin, self->gamma_spin, self->warmup_spin,
                              self->min_lr_spin, self->steps_spin };
   GtkDropDown *drops[] = { self->optimizer_dropdown, self->sched_dropdown };
+  GtkSpinButton *scientific[] = { self->eps_spin, self->weight_decay_spin };
+  GtkGrid *grids[] = { self->form, self->advanced_grid };
+  g_autoptr(GtkSizeGroup) labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
 
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (form_changed_cb), self);
   for (guint i = 0; i < G_N_ELEMENTS (drops); i++)
     g_signal_connect_swapped (drops[i], "notify::selected", G_CALLBACK (form_changed_cb), self);
   g_signal_connect_swapped (self->preset_dropdown, "notify::selected", G_CALLBACK (preset_changed_cb), self);
+  g_signal_connect_swapped (self->optimizer_dropdown, "notify::selected", G_CALLBACK (optimizer_changed_cb), self);
+  for (guint i = 0; i < G_N_ELEMENTS (scientific); i++)
+    {
+      g_signal_connect (scientific[i], "output", G_CALLBACK (scientific_output_cb), NULL);
+      g_signal_connect (scientific[i], "input", G_CALLBACK (scientific_input_cb), NULL);
+    }
+  /* The advanced fields line up with the main form: one width for both label columns. */
+  for (guint g = 0; g < G_N_ELEMENTS (grids); g++)
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (grids[g])); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        int column, span;
+        gtk_grid_query_child (grids[g], child, &column, NULL, &span, NULL);
+        if (column == 0 && span == 1)
+          gtk_size_group_add_widget (labels, child);
+      }
   gtk_drawing_area_set_draw_func (self->lr_plot, draw_lr_plot_cb, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.lr-use", FALSE);
 }

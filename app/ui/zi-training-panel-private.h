@@ -46,6 +46,20 @@ struct _ZiTrainingPanel
   GtkSpinButton   *val_every_spin;
   GtkSpinButton   *val_fraction_spin;
   GtkSpinButton   *seed_spin;
+  GtkExpander     *advanced_expander;
+  GtkGrid         *form;
+  GtkGrid         *advanced_grid;
+  GtkSpinButton   *beta2_spin;
+  GtkSpinButton   *eps_spin;
+  GtkSpinButton   *alpha_spin;
+  GtkSpinButton   *weight_decay_spin;
+  GtkSpinButton   *d_lr_spin;
+  GtkDropDown     *norm_dropdown;
+  GtkSpinButton   *dropout_spin;
+  GtkSpinButton   *const_spin;
+  GtkSpinButton   *tv_spin;
+  GtkSpinButton   *ssim_spin;
+  GtkSpinButton   *ema_spin;
   GtkRevealer     *warning_revealer;
   GtkLabel        *warning_label;
   GtkBox          *status_box;
@@ -66,7 +80,9 @@ struct _ZiTrainingPanel
   GtkLabel        *eta_value;
 
   ZiTrainerConfig  base;          /* fields the form does not show, kept from presets and runs */
+  GSettings       *settings;      /* the application's: engine threads, dataset cache; may be NULL */
   gboolean         updating_form;
+  NnOptKind        shown_opt;     /* the optimizer whose β1 / momentum the form shows */
   ZiTrainer       *trainer;
   ZiTrainerState   state;
   char            *run_dir;
@@ -101,6 +117,7 @@ enum {
 extern guint _zi_training_panel_signals[ZI_TRAINING_PANEL_N_SIGNALS];
 
 /* zi-training-panel-form.c */
+void        _zi_training_panel_apply_settings (ZiTrainingPanel *self, ZiTrainerConfig *cfg);
 void        _zi_training_panel_form_class_init (GtkWidgetClass *widget_class);
 void        _zi_training_panel_form_init (ZiTrainingPanel *self);
 void        _zi_training_panel_form_dispose (ZiTrainingPanel *self);

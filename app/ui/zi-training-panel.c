@@ -6,7 +6,6 @@
 #include "config.h"
 #include "zi-training-panel-private.h"
 
-#include "zi-application.h"
 #include "zi-error.h"
 #include "zi-run.h"
 
@@ -181,14 +180,19 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
 
 /* ---- Starting and controlling ----------------------------------------------------------------- */
 
-static guint
-settings_threads (ZiTrainingPanel *self)
+void
+zi_training_panel_set_settings (ZiTrainingPanel *self, GSettings *settings)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
-  GSettings *settings = ZI_IS_APPLICATION (app) ? zi_application_get_settings (ZI_APPLICATION (app)) : NULL;
+  g_return_if_fail (ZI_IS_TRAINING_PANEL (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
 
-  return settings != NULL ? (guint) g_settings_get_int (settings, "threads") : 0;
+  if (self->settings != NULL)
+    g_settings_unbind (self->smoothing_adjustment, "value");
+  g_set_object (&self->settings, settings);
+  /* The preference is the chart's starting smoothing; the slider moves it for this session only. */
+  if (settings != NULL)
+    g_settings_bind (settings, "chart-smoothing", self->smoothing_adjustment, "value",
+                     G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY);
 }
 
 static void
@@ -237,7 +241,7 @@ zi_training_panel_start (ZiTrainingPanel *self, const char *source_font, const c
       cfg->max_minutes = gtk_spin_button_get_value (self->minutes_spin);
       cfg->checkpoint_every = gtk_spin_button_get_value_as_int (self->ckpt_spin);
       cfg->val_every = gtk_spin_button_get_value_as_int (self->val_every_spin);
-      cfg->threads = settings_threads (self);
+      _zi_training_panel_apply_settings (self, cfg);
     }
   else
     {
@@ -254,7 +258,6 @@ zi_training_panel_start (ZiTrainingPanel *self, const char *source_font, const c
       cfg.n_chars = cfg.chars != NULL ? n_chars : 0;
       /* Short runs log more often, so their chart is not three points. */
       cfg.log_every = cfg.max_steps > 0 && cfg.max_steps < 500 ? MAX (1, cfg.max_steps / 50) : 10;
-      cfg.threads = settings_threads (self);
       self->n_train = cfg.n_chars > 0 ? (guint) (cfg.n_chars * (1 - cfg.val_fraction)) : 0;
 
       trainer = zi_trainer_new (&cfg, run_dir, error);
@@ -449,6 +452,9 @@ zi_training_panel_dispose (GObject *object)
 
   set_frame_watch (self, FALSE);
   _zi_training_panel_form_dispose (self);
+  if (self->settings != NULL)
+    g_settings_unbind (self->smoothing_adjustment, "value");
+  g_clear_object (&self->settings);
   /* Dropping the trainer stops it with a final checkpoint and joins its thread; its queued events
    * are dropped by the trainer itself. */
   if (self->trainer != NULL)
@@ -517,6 +523,20 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
   BIND (val_every_spin);
   BIND (val_fraction_spin);
   BIND (seed_spin);
+  BIND (advanced_expander);
+  BIND (form);
+  BIND (advanced_grid);
+  BIND (beta2_spin);
+  BIND (eps_spin);
+  BIND (alpha_spin);
+  BIND (weight_decay_spin);
+  BIND (d_lr_spin);
+  BIND (norm_dropdown);
+  BIND (dropout_spin);
+  BIND (const_spin);
+  BIND (tv_spin);
+  BIND (ssim_spin);
+  BIND (ema_spin);
   BIND (warning_revealer);
   BIND (warning_label);
   BIND (status_box);

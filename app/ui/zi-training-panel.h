@@ -20,6 +20,9 @@ GtkWidget      *zi_training_panel_new (void);
 void            zi_training_panel_get_config (ZiTrainingPanel *self, ZiTrainerConfig *cfg);
 /* Shows cfg in the form. */
 void            zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTrainerConfig *cfg);
+/* The application's settings: engine threads and the dataset cache folder go into every
+ * configuration the panel builds, and chart-smoothing sets the chart's smoothing. NULL: none. */
+void            zi_training_panel_set_settings (ZiTrainingPanel *self, GSettings *settings);
 /* "quick", "zi2zi" or "hq". */
 gboolean        zi_training_panel_apply_preset (ZiTrainingPanel *self, const char *preset, GError **error);
 

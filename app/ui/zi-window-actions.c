@@ -5,6 +5,7 @@
 
 #include "zi-export-dialog.h"
 #include "zi-font-picker.h"
+#include "zi-preferences-window.h"
 
 #include <glib/gi18n.h>
 
@@ -121,13 +122,19 @@ new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   zi_window_show_page (self, "training");
 }
 
-/* A fresh run directory under the runs folder: runs/YYYYMMDD-HHMMSS. */
-static char *
-new_run_dir (void)
+char *
+zi_window_new_run_dir (ZiWindow *self)
 {
+  GtkApplication *app;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *name = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  return g_build_filename (g_get_user_data_dir (), "zimaru", "runs", name, NULL);
+  g_autofree char *folder = NULL;
+
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  folder = zi_preferences_get_folder (app != NULL ? zi_application_get_settings (ZI_APPLICATION (app)) : NULL,
+                                      "runs-dir");
+  return g_build_filename (folder, name, NULL);
 }
 
 static void
@@ -152,7 +159,7 @@ train_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
           if (zi_block_filter_matches (self->block, c))
             g_array_append_val (chars, c);
         }
-      run_dir = new_run_dir ();
+      run_dir = zi_window_new_run_dir (self);
     }
   if (!zi_training_panel_start (self->training_panel, self->source_spec, self->target_spec,
                                 (const gunichar *) chars->data, chars->len, run_dir, &error))
@@ -285,44 +292,10 @@ static void
 preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ZiWindow *self = ZI_WINDOW (widget);
-  GSettings *settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-  GtkWidget *dialog = gtk_window_new ();
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *threads = gtk_spin_button_new_with_range (0, 64, 1);
-  GtkWidget *folder = gtk_label_new (NULL);
-  g_autofree char *runs = g_build_filename (g_get_user_data_dir (), "zimaru", "runs", NULL);
-  GtkWidget *label;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings = app != NULL ? zi_application_get_settings (ZI_APPLICATION (app)) : NULL;
 
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_widget_set_margin_start (grid, 24);
-  gtk_widget_set_margin_end (grid, 24);
-  gtk_widget_set_margin_top (grid, 24);
-  gtk_widget_set_margin_bottom (grid, 24);
-
-  label = gtk_label_new (_("Training threads (0: automatic)"));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), threads, 1, 0, 1, 1);
-  if (settings != NULL)
-    g_settings_bind (settings, "threads", gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (threads)),
-                     "value", G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_widget_set_sensitive (threads, FALSE);
-
-  label = gtk_label_new (_("New runs are saved in"));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_grid_attach (GTK_GRID (grid), label, 0, 1, 1, 1);
-  gtk_label_set_label (GTK_LABEL (folder), runs);
-  gtk_label_set_selectable (GTK_LABEL (folder), TRUE);
-  gtk_widget_add_css_class (folder, "dim-label");
-  gtk_grid_attach (GTK_GRID (grid), folder, 1, 1, 1, 1);
-
-  gtk_window_set_child (GTK_WINDOW (dialog), grid);
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Preferences"));
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (zi_preferences_window_new (GTK_WINDOW (self), settings)));
 }
 
 static const GActionEntry win_entries[] = {

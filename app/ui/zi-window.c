@@ -694,7 +694,8 @@ zi_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (zi_window_parent_class)->close_request (window);
 }
 
-/* Restores size, fonts and run from the settings (or the defaults when there are none). */
+/* Restores size, fonts and (when the Preferences say so) the last run from the settings, or the
+ * defaults when there are none. */
 static void
 load_state (ZiWindow *self)
 {
@@ -712,8 +713,10 @@ load_state (ZiWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
       source = g_settings_get_string (settings, "source-font");
       target = g_settings_get_string (settings, "target-font");
-      last_run = g_settings_get_string (settings, "last-run");
+      if (g_settings_get_boolean (settings, "reopen-last-run"))
+        last_run = g_settings_get_string (settings, "last-run");
     }
+  zi_training_panel_set_settings (self->training_panel, settings);
   zi_window_set_fonts (self, source != NULL && *source ? source : "Noto Sans CJK TC",
                        target != NULL && *target ? target : "Zen Maru Gothic");
   /* The last run comes back when it still exists; a vanished one is silently forgotten. */

@@ -50,6 +50,9 @@ ZiGlyphCache    *zi_window_get_cache (ZiWindow *self);
 void             zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints);
 /* Opens a run directory (made by the GUI or the CLI): fonts, charset, chart history, checkpoints. */
 gboolean         zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error);
+/* Where the Train action puts a new run: a time-stamped folder in the runs folder of the
+ * Preferences. Free with g_free. */
+char            *zi_window_new_run_dir (ZiWindow *self);
 /* "glyphs" or "training". */
 void             zi_window_show_page (ZiWindow *self, const char *name);
 /* The message of the last error shown in the banner, or NULL. */

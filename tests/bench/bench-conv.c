@@ -2,7 +2,7 @@
  * transposed convs, the PatchGAN's convs) at one size/ngf/batch: forward, backward w.r.t. the input
  * and w.r.t. the weights, each next to a bare cblas_sgemm of the same GEMM shape, so the cost of the
  * column transforms shows; then a large square sgemm as this machine's peak.
- *   bench-conv --size 64 --ngf 32 --batch 16 [--threads N] [--check] */
+ *   bench-conv --size 64 --ngf 32 --batch 16 [--threads N] */
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "naive-conv.h"
 #include "nn-blas.h"
 #include "nn-conv.h"
 

@@ -1,11 +1,12 @@
 /* test-run.c — the run directory: run.json and metrics.jsonl round trips, a torn last line,
- * checkpoint naming, newest lookup and retention. */
+ * checkpoint naming, newest lookup, retention and the clean-up of interrupted writes. */
 #include "zi-error.h"
 #include "zi-run.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include "zi-fileutil.h"
 
 static char *
@@ -84,7 +85,86 @@ test_info_errors (void)
   g_assert_true (g_file_set_contents (path, "{\"format\": ", -1, NULL));
   g_assert_false (zi_run_info_load (dir, &info, &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_clear_error (&error);
+
+  /* Two values (JSON-GLib would read the first and leak the second) are not a run file, whatever
+   * the brackets and quotes inside them. */
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"zimaru-run\", \"a\": [\"}]\\\"\"]}\n {}\n", -1,
+                                      NULL));
+  g_assert_false (zi_run_info_load (dir, &info, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  {
+    ZiRunMetric m;
+    g_assert_false (zi_run_metric_from_json ("{\"step\": 1} {\"step\": 2}", &m, &error));
+    g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+    g_clear_error (&error);
+    g_assert_true (zi_run_metric_from_json (" {\"step\": 1, \"x\": \"{[\"} \r\n", &m, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (m.step, ==, 1);
+  }
   zi_dir_remove_tree (dir);
+}
+
+/* A configuration that loads must be one zi_run_info_save() can write back: JSON-GLib reads "\ud800x"
+ * as bytes that are not UTF-8 and 1e999 as infinity (which it writes as "inf.0"). Each is refused
+ * with a message naming the file and the member. 1e17, which JSON-GLib writes as "1e+17.0", is
+ * repaired by our writers and round-trips. */
+static void
+test_info_config_unsaveable (void)
+{
+  static const struct {
+    const char *config;
+    const char *where;
+  } bad[] = {
+    { "{\"lr\": 1e999}", "config.lr" },
+    { "{\"net\": {\"lr\": -1e999}}", "config.net.lr" },
+    { "{\"steps\": [1, 1e999]}", "config.steps[1]" },
+    { "{\"name\": \"a\\ud800bc\"}", "config.name" },
+    { "{\"a\\udc00bc\": 1}", "config.a" },
+    { "{\"n\": {\"list\": [\"\\ud83dxyz\"]}}", "config.n.list[0]" },
+  };
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *again_dir = make_tmp ();
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad) + 1; i++)
+    {
+      /* The last round is a configuration that is fine, with the same kinds of values. */
+      const char *config = i < G_N_ELEMENTS (bad) ? bad[i].config
+        : "{\"lr\": 2e-4, \"big\": 1.5e17, \"steps\": [1, 1e16, 1e17, -2e21, 1e300], "
+          "\"name\": \"\\ud83d\\ude00\\u0001 1e+5.0\"}";
+      g_autofree char *text = g_strdup_printf ("{\"format\": \"zimaru-run\", \"format_version\": 1, "
+                                               "\"source\": {\"spec\": \"a\"}, \"target\": {\"spec\": \"b\"}, "
+                                               "\"chars\": \"xy\", \"config\": %s}", config);
+      g_autoptr(GError) error = NULL;
+      ZiRunInfo info, again;
+
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+      if (i < G_N_ELEMENTS (bad))
+        {
+          g_assert_false (zi_run_info_load (dir, &info, &error));
+          g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+          g_assert_true (g_utf8_validate (error->message, -1, NULL));
+          g_assert_nonnull (strstr (error->message, path));
+          g_assert_nonnull (strstr (error->message, bad[i].where));
+          continue;
+        }
+      g_assert_true (zi_run_info_load (dir, &info, &error));
+      g_assert_no_error (error);
+      g_assert_true (zi_run_info_save (again_dir, &info, &error));
+      g_assert_no_error (error);
+      g_assert_true (zi_run_info_load (again_dir, &again, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (info.config_json, ==, again.config_json);
+      g_assert_nonnull (strstr (again.config_json, "[1,10000000000000000.0,1e+17,-2e+21,1.0000000000000001e+300]"));
+      g_assert_nonnull (strstr (again.config_json, " 1e+5.0\""));
+      zi_run_info_clear (&info);
+      zi_run_info_clear (&again);
+    }
+  zi_dir_remove_tree (dir);
+  zi_dir_remove_tree (again_dir);
 }
 
 static ZiRunMetric
@@ -192,6 +272,56 @@ test_metrics_round_trip (void)
   g_assert_cmpuint (g_array_index (back, ZiRunMetric, 2).step, ==, 30);
   g_assert_cmpfloat (g_array_index (back, ZiRunMetric, 2).d_loss, ==, 42.0);
   zi_dir_remove_tree (dir);
+}
+
+/* Numbers JSON-GLib would write as "1e+280.0" (any one-digit mantissa with an exponent) come back. */
+static void
+test_metric_exponents (void)
+{
+  ZiRunMetric m = metric (7, TRUE), back;
+  ZiCheckpointMeta meta, meta_back;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *json = NULL;
+
+  m.d_grad_norm = 1e280;
+  m.g_grad_norm = -1e17;
+  m.val_ssim = 1e-300;
+  line = zi_run_metric_to_json (&m);
+  g_assert_null (strstr (line, "e+280.0"));
+  g_assert_true (zi_run_metric_from_json (line, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (back.d_grad_norm, ==, 1e280);
+  g_assert_cmpfloat (back.g_grad_norm, ==, -1e17);
+  g_assert_cmpfloat (back.val_ssim, ==, 1e-300);
+
+  zi_checkpoint_meta_init (&meta);
+  meta.seconds = 2e20;
+  json = zi_checkpoint_meta_to_json (&meta);
+  g_assert_true (zi_checkpoint_meta_from_json (&meta_back, json, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (meta_back.seconds, ==, 2e20);
+  zi_checkpoint_meta_clear (&meta);
+  zi_checkpoint_meta_clear (&meta_back);
+}
+
+/* The repair touches only the ".0" after an exponent, never a string or another number. */
+static void
+test_repair_exponents (void)
+{
+  static const char *const cases[][2] = {
+    { "{\"a\":1e+17.0,\"b\":[2e-300.0, 1.5e+17, 10.0, 1.0],\"c\":true}",
+      "{\"a\":1e+17,\"b\":[2e-300, 1.5e+17, 10.0, 1.0],\"c\":true}" },
+    { "{\"s\":\"1e+17.0 \\\" 1e5.0\",\"t\":1e+17.0}", "{\"s\":\"1e+17.0 \\\" 1e5.0\",\"t\":1e+17}" },
+    { "[1e+17.05]", "[1e+17.05]" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup (cases[i][0]);
+      g_assert_cmpstr (zi_json_repair_exponents (text), ==, cases[i][1]);
+    }
 }
 
 static void
@@ -307,6 +437,70 @@ test_retention (void)
   zi_dir_remove_tree (dir);
 }
 
+/* What a SIGKILL during a checkpoint write leaves goes when the run is opened for training: our
+ * temporary files and an EMA file without its checkpoint, nothing else. */
+static void
+test_stale_files (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *ck = g_build_filename (dir, "checkpoints", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *stale[] = {
+    "step-00000200.zck.tmp-Ab12Z9", "step-00000200.ema.zck.tmp-000000", "best.json.tmp-qwErty",
+    "step-00000300.ema.zck",        /* its checkpoint was never written */
+  };
+  const char *kept[] = {
+    "step-00000100.zck", "step-00000100.ema.zck", "step-00000200.zck", "best.json",
+    "notes.txt.tmp-Ab12Z9",          /* not one of ours */
+    "step-00000200.zck.tmp-Ab12Z",   /* not g_mkstemp()'s six characters */
+    "step-00000200.zck.tmp-Ab12Z90",
+    "step-00000200.zck.tmp-Ab1-Z9",
+    "step-00000200.zck.old",
+  };
+
+  /* No checkpoints directory yet: nothing to do. */
+  g_assert_true (zi_run_remove_stale_files (dir, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_mkdir (ck, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      g_autofree char *p = g_build_filename (ck, stale[i], NULL);
+      touch (p);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *p = g_build_filename (ck, kept[i], NULL);
+      touch (p);
+    }
+  g_assert_true (zi_run_remove_stale_files (dir, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      g_autofree char *p = g_build_filename (ck, stale[i], NULL);
+      g_assert_false (g_file_test (p, G_FILE_TEST_EXISTS));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *p = g_build_filename (ck, kept[i], NULL);
+      g_assert_true (g_file_test (p, G_FILE_TEST_EXISTS));
+    }
+
+  /* A file that cannot be deleted is an error naming it (root may delete anything). */
+  if (geteuid () != 0)
+    {
+      g_autofree char *p = g_build_filename (ck, stale[0], NULL);
+      touch (p);
+      g_assert_cmpint (g_chmod (ck, 0555), ==, 0);
+      g_assert_false (zi_run_remove_stale_files (dir, &error));
+      g_assert_error (error, ZI_ERROR, ZI_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, stale[0]));
+      g_clear_error (&error);
+      g_assert_cmpint (g_chmod (ck, 0755), ==, 0);
+    }
+  zi_dir_remove_tree (dir);
+}
+
 /* Files from disk may hold members of any type: no warnings (fatal in tests), just errors or
  * defaults. */
 static void
@@ -349,6 +543,17 @@ test_wrong_types (void)
   g_assert_cmpfloat (meta.lr_g, ==, 0.0);
   zi_checkpoint_meta_clear (&meta);
 
+  /* A number too large for a double is not a number the writer can keep: it reads as the default,
+   * like the null the writer would turn it into. */
+  g_assert_true (zi_checkpoint_meta_from_json (&meta, "{\"lr_g\": 1e999, \"lr_scale\": -1e999, "
+                                                      "\"em_fraction\": 1e400, \"seconds\": 5}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (meta.lr_g, ==, 0.0);
+  g_assert_cmpfloat (meta.lr_scale, ==, 1.0);
+  g_assert_cmpfloat (meta.em_fraction, ==, 0.86);
+  g_assert_cmpfloat (meta.seconds, ==, 5.0);
+  zi_checkpoint_meta_clear (&meta);
+
   g_autofree char *ck = g_build_filename (dir, "checkpoints", NULL);
   g_autofree char *best = g_build_filename (ck, "best.json", NULL);
   g_assert_cmpint (g_mkdir (ck, 0755), ==, 0);
@@ -363,10 +568,14 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/run/info-round-trip", test_info_round_trip);
   g_test_add_func ("/core/run/info-errors", test_info_errors);
+  g_test_add_func ("/core/run/info-config-unsaveable", test_info_config_unsaveable);
   g_test_add_func ("/core/run/metrics-round-trip", test_metrics_round_trip);
   g_test_add_func ("/core/run/metric-nonfinite", test_metric_nonfinite);
+  g_test_add_func ("/core/run/metric-exponents", test_metric_exponents);
+  g_test_add_func ("/core/run/repair-exponents", test_repair_exponents);
   g_test_add_func ("/core/run/checkpoint-names", test_checkpoint_names);
   g_test_add_func ("/core/run/retention", test_retention);
+  g_test_add_func ("/core/run/stale-files", test_stale_files);
   g_test_add_func ("/core/run/wrong-types", test_wrong_types);
   return g_test_run ();
 }

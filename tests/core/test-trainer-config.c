@@ -89,8 +89,9 @@ test_presets (void)
   g_assert_cmpfloat (cfg.sched.base_lr, ==, 1e-3f);
   g_assert_true (zi_trainer_config_validate (&cfg, &error));
   g_assert_true (zi_trainer_config_apply_preset (&cfg, "hq", &error));
-  g_assert_cmpint (cfg.net.ngf, ==, 64);
+  g_assert_cmpint (cfg.net.size, ==, 256);
   g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_COSINE);
+  g_assert_true (zi_trainer_config_validate (&cfg, &error));
   g_assert_true (zi_trainer_config_apply_preset (&cfg, "quick", &error));
   g_assert_cmpint (cfg.net.ngf, ==, 16);
   g_assert_cmpfloat (cfg.net.dropout, ==, 0.0f);

@@ -18,7 +18,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "zi-fileutil.h"
 
@@ -740,6 +742,33 @@ test_job_output_errors (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (ro_out, G_FILE_TEST_EXISTS));
   g_clear_error (&error);
 
+  /* A write that fails inside the export (a file-size limit stands in for a full disk, and works for
+   * root too; SIGXFSZ ignored so that write() fails with EFBIG): the message names the folder the
+   * caller chose, not the temporary one the files were being written into. */
+  {
+    g_autofree char *full_out = g_build_filename (dir, "full", NULL);
+    struct rlimit old_limit, limit;
+    void (*old_handler) (int) = signal (SIGXFSZ, SIG_IGN);
+    gboolean ok;
+
+    g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+    limit = old_limit;
+    limit.rlim_cur = 64;
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    ok = zi_export_run (src, f->target, (gunichar *) chars->data, chars->len, full_out, &options, NULL,
+                        NULL, NULL, NULL, &error);
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+    signal (SIGXFSZ, old_handler);
+    g_assert_false (ok);
+    g_assert_error (error, ZI_ERROR, ZI_ERROR_IO);
+    g_test_message ("full destination: %s", error->message);
+    g_assert_nonnull (strstr (error->message, full_out));
+    g_assert_null (strstr (error->message, ".tmp-"));
+    g_assert_false (g_file_test (full_out, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint (count_entries (dir), ==, 1);  /* read-only: no temporary folder left */
+    g_clear_error (&error);
+  }
+
   /* An existing output is kept without force and replaced with it. */
   g_assert_cmpint (g_mkdir (existing, 0755), ==, 0);
   g_assert_true (g_file_set_contents (marker, "keep", -1, NULL));
@@ -1010,6 +1039,8 @@ test_picks_invalid (void)
     "{\"format\": 1, \"picks\": {\"永\": \"a/b\"}}",
     "{\"format\": 1, \"picks\": {\"\": \"x.zck\"}}",
     "{\"format\": \"1\", \"picks\": {}}",
+    /* Two objects: JSON-GLib would read the first (and leak the second). */
+    "{\"format\": 1, \"picks\": {\"永\": \"step-1.zck\"}}\n{\"format\": 1, \"picks\": {}}\n",
   };
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, ZI_PICKS_FILE_NAME, NULL);

@@ -737,6 +737,63 @@ test_losses_values (void)
   g_assert_cmpfloat_with_epsilon (nn_loss_tv (NULL, img, 1, 2, 2, 1.0f), 1.5, 1e-6);
 }
 
+/* The SSIM loss: its gradient against central differences on two planes larger than the window
+ * (so border pixels, seen by fewer windows, are checked too), and its value at known points. */
+typedef struct {
+  float *x, *y;
+  size_t planes;
+  int    h, w;
+  float  scale;
+} SsimCase;
+
+static double
+ssim_fn (gpointer p)
+{
+  SsimCase *c = p;
+  return c->scale * (double) nn_loss_ssim (NULL, c->x, c->y, c->planes, c->h, c->w, 1.0f);
+}
+
+static void
+test_ssim_loss (void)
+{
+  NnRng rng;
+  SsimCase c = { NULL, NULL, 2, 13, 14, 0.9f };
+  size_t n = c.planes * (size_t) c.h * c.w;
+
+  nn_rng_seed (&rng, 77);
+  c.x = g_new (float, n);
+  c.y = g_new (float, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      /* Glyph-like values: mostly near paper or ink, some in between. */
+      c.y[i] = nn_rng_uniform (&rng) < 0.4f ? 0.9f : -0.9f;
+      c.x[i] = 0.7f * c.y[i] + 0.3f * (2.0f * nn_rng_uniform (&rng) - 1.0f);
+    }
+  float *dx = g_new0 (float, n);
+  float loss = nn_loss_ssim (dx, c.x, c.y, c.planes, c.h, c.w, c.scale);
+  g_assert_true (loss > 0.0f && loss < 1.0f);
+  check_grad ("ssim", ssim_fn, &c, c.x, dx, n, 1e-2f, 1e-5, 2e-2);
+
+  /* Identical planes: no dissimilarity and no gradient. */
+  memset (dx, 0, n * sizeof (float));
+  g_assert_cmpfloat_with_epsilon (nn_loss_ssim (dx, c.y, c.y, c.planes, c.h, c.w, 1.0f), 0.0, 1e-6);
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (dx[i], 0.0, 1e-6);
+
+  /* Flat planes 0.75 and 0.25 on [0, 1]: no variance, so SSIM is the luminance term
+   * (2·0.75·0.25 + C1) / (0.75² + 0.25² + C1). */
+  for (size_t i = 0; i < n; i++)
+    {
+      c.x[i] = 0.5f;
+      c.y[i] = -0.5f;
+    }
+  double want = 1.0 - (2 * 0.75 * 0.25 + 1e-4) / (0.75 * 0.75 + 0.25 * 0.25 + 1e-4);
+  g_assert_cmpfloat_with_epsilon (nn_loss_ssim (NULL, c.x, c.y, c.planes, c.h, c.w, 1.0f), want, 1e-5);
+  /* Too small for the window: nothing. */
+  g_assert_cmpfloat (nn_loss_ssim (NULL, c.x, c.y, 1, 10, 10, 1.0f), ==, 0.0f);
+  g_free (c.x); g_free (c.y); g_free (dx);
+}
+
 /* ---- the thread pool ---- */
 
 typedef struct {
@@ -881,6 +938,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/linear/gradcheck", test_linear_grad);
   g_test_add_func ("/nn/concat-embedding/gradcheck", test_concat_embedding_grad);
   g_test_add_func ("/nn/loss/gradcheck", test_losses_grad);
+  g_test_add_func ("/nn/loss/ssim", test_ssim_loss);
   g_test_add_func ("/nn/loss/values", test_losses_values);
   g_test_add_func ("/nn/pool/run", test_pool);
   g_test_add_func ("/nn/autoencoder/learns", test_autoencoder_learns);

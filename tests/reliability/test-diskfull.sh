@@ -51,8 +51,10 @@ cp "$prev" "$tmp/prev.zck" 2>/dev/null
 # 2 MiB: run.json, metrics and the 1 MiB average fit, the 3.6 MiB checkpoint does not.
 limited 2048 train --resume --run "$run" --steps 20 "${common[@]}" >/dev/null 2>"$tmp/err"
 check_error $? "$tmp/err" "step-00000020\.zck" "a checkpoint that does not fit fails with one error line naming it"
-ok=0; cmp -s "$prev" "$tmp/prev.zck" && [ ! -e "$run/checkpoints/step-00000020.zck" ] && ok=1
-result $ok "the previous checkpoint is intact and no torn checkpoint is left"
+ok=0; cmp -s "$prev" "$tmp/prev.zck" && [ ! -e "$run/checkpoints/step-00000020.zck" ] \
+  && [ ! -e "$run/checkpoints/step-00000020.ema.zck" ] && ok=1
+result $ok "the previous checkpoint is intact and no torn checkpoint (nor its average) is left" \
+  "$(ls "$run/checkpoints")"
 ok=0; no_temp_left "$run" && ok=1
 result $ok "no temporary file is left in the run directory" "$(find "$run" -name '*.tmp-*')"
 ok=0

@@ -1,7 +1,7 @@
 /* test-window.c — the real window under Xvfb with the default fonts: grid counts, selection and the
  * detail pane, search, a tiny training run from the panel (points reach the chart, pause / resume /
  * stop, the worst frame time), checkpoint comparison in the grid, opening a run made by the CLI, the
- * export dialog, and the chart widget on its own. A screenshot of the window during training is
+ * export dialog and the Preferences window. The widgets on their own are in test-widgets.c. A screenshot of the window during training is
  * written to data/screenshots/training.png when ZIMARU_SCREENSHOT_DIR names the directory. */
 #include "config.h"
 
@@ -10,14 +10,18 @@
 #include "zi-chart.h"
 #include "zi-export-dialog.h"
 #include "zi-glyph-detail.h"
+#include "zi-preferences-window.h"
 #include "zi-run.h"
 #include "zi-window.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <unistd.h>
 #include "zi-fileutil.h"
+#include "ui-test-util.h"
 
 static ZiApplication *app;
 static ZiWindow *window;
@@ -32,41 +36,6 @@ static char *tmp_dir;
 #else
 #define FRAME_BUDGET_US 16000
 #endif
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until cond holds or seconds pass; returns cond's last value. */
-static gboolean
-wait_for (Condition cond, gpointer data, double seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add ((guint) (seconds * 1000), timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (double seconds)
-{
-  wait_for (never, NULL, seconds);
-}
 
 static gboolean
 window_loaded (gpointer data)
@@ -88,28 +57,10 @@ count_in_range (GListModel *model, gunichar lo, gunichar hi)
   return n;
 }
 
-/* Renders the window into a PNG through its own renderer (no screen grab needed). */
-static void
-save_screenshot (GtkWidget *widget, const char *path)
-{
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  /* A widget paintable draws nothing for a toplevel: ask the window to draw itself, as a frame does. */
-  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, w, h);
-}
-
 typedef struct {
-  char    *path;
-  gboolean done;
+  GtkWidget *toplevel;
+  char      *path;
+  gboolean   done;
 } ScreenshotRequest;
 
 static void
@@ -117,7 +68,7 @@ screenshot_after_paint_cb (GdkFrameClock *clock, ScreenshotRequest *request)
 {
   if (request->done)
     return;
-  save_screenshot (GTK_WIDGET (window), request->path);
+  ui_save_png (request->toplevel, request->path);
   request->done = TRUE;
 }
 
@@ -127,25 +78,31 @@ screenshot_done (gpointer data)
   return ((ScreenshotRequest *) data)->done;
 }
 
-/* Saves the window as ZIMARU_SCREENSHOT_DIR/name when that variable is set. The picture is drawn
+/* Saves a toplevel as ZIMARU_SCREENSHOT_DIR/name when that variable is set. The picture is drawn
  * right after a frame, when the layout is valid even though training keeps changing labels. */
 static void
-take_screenshot (const char *name)
+take_screenshot_of (GtkWidget *toplevel, const char *name)
 {
   const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
-  ScreenshotRequest request = { NULL, FALSE };
+  ScreenshotRequest request = { toplevel, NULL, FALSE };
   GdkFrameClock *clock;
   gulong id;
 
   if (dir == NULL)
     return;
   request.path = g_build_filename (dir, name, NULL);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  clock = gtk_widget_get_frame_clock (toplevel);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), &request);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  g_assert_true (wait_for (screenshot_done, &request, 10));
+  gtk_widget_queue_draw (toplevel);
+  g_assert_true (ui_wait_for (screenshot_done, &request, 10));
   g_signal_handler_disconnect (clock, id);
   g_free (request.path);
+}
+
+static void
+take_screenshot (const char *name)
+{
+  take_screenshot_of (GTK_WIDGET (window), name);
 }
 
 /* ---- Grid ------------------------------------------------------------------------------------- */
@@ -156,7 +113,7 @@ test_grid_counts (void)
   GListModel *model = zi_window_get_grid_model (window);
   guint all, shared, missing;
 
-  g_assert_true (wait_for (window_loaded, NULL, 60));
+  g_assert_true (ui_wait_for (window_loaded, NULL, 60));
   g_assert_null (zi_window_get_error (window));
 
   zi_window_set_block (window, "cjk");
@@ -207,7 +164,7 @@ test_grid_renders_off_thread (void)
   w.renders = zi_glyph_cache_get_renders (w.cache);
   g_assert_cmpuint (g_list_model_get_n_items (model), >, 20000);
   /* Visible cells ask the cache; the worker renders and the loop delivers. */
-  g_assert_true (wait_for (cache_settled, &w, 30));
+  g_assert_true (ui_wait_for (cache_settled, &w, 30));
   g_test_message ("first screen of glyphs rendered in %.0f ms (%" G_GUINT64_FORMAT " images)",
                   (g_get_monotonic_time () - t0) / 1000.0, zi_glyph_cache_get_renders (w.cache));
 
@@ -224,7 +181,7 @@ test_grid_renders_off_thread (void)
 
         w.renders = zi_glyph_cache_get_renders (w.cache);
         g_assert_true (zi_window_select_char (window, zi_glyph_item_get_char (item)));
-        g_assert_true (wait_for (cache_settled, &w, 30));
+        g_assert_true (ui_wait_for (cache_settled, &w, 30));
         t = g_get_monotonic_time () - t;
         worst = MAX (worst, t);
         total += t;
@@ -275,7 +232,7 @@ test_select_and_search (void)
 
   /* The detail pane's large target glyph arrives from the worker and has ink. */
   zi_glyph_detail_set_mode (detail, "target");
-  g_assert_true (wait_for (coverage_ready, &w, 20));
+  g_assert_true (ui_wait_for (coverage_ready, &w, 20));
   coverage = zi_glyph_cache_lookup_coverage (w.cache, 0x6C38, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE);
   g_assert_nonnull (coverage);
   pixels = g_bytes_get_data (coverage, &n);
@@ -360,7 +317,7 @@ measure_idle_frames (void)
   FrameStats f = { 0 };
   guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame_cb, &f, NULL);
 
-  spin (2.0);
+  ui_spin (2.0);
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
   g_test_message ("idle baseline: %u frames in 2 s, worst interval %.1f ms", f.n, f.worst / 1000.0);
 }
@@ -407,24 +364,24 @@ test_train_from_panel (void)
   g_assert_no_error (error);
 
   /* Points arrive in the chart while the main loop keeps turning. */
-  g_assert_true (wait_for (has_points, GUINT_TO_POINTER (3), 120));
+  g_assert_true (ui_wait_for (has_points, GUINT_TO_POINTER (3), 120));
   g_assert_cmpuint (chart_points ("g_loss"), >=, 3);
   g_assert_cmpuint (chart_points ("lr"), >=, 3);
 
   /* Pause: the state says so and no new points come. */
   zi_training_panel_pause (panel);
-  g_assert_true (wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_PAUSED), 30));
-  spin (0.3);
+  g_assert_true (ui_wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_PAUSED), 30));
+  ui_spin (0.3);
   n = chart_points ("d_loss");
-  spin (1.0);
+  ui_spin (1.0);
   g_assert_cmpuint (chart_points ("d_loss"), ==, n);
 
   zi_training_panel_resume (panel);
-  g_assert_true (wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_RUNNING), 30));
-  g_assert_true (wait_for (has_points, GUINT_TO_POINTER (n + 2), 120));
+  g_assert_true (ui_wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_RUNNING), 30));
+  g_assert_true (ui_wait_for (has_points, GUINT_TO_POINTER (n + 2), 120));
 
   /* A checkpoint with validation, then a preview; take the screenshot with something to see. */
-  g_assert_true (wait_for (has_checkpoints, GUINT_TO_POINTER (1), 120));
+  g_assert_true (ui_wait_for (has_checkpoints, GUINT_TO_POINTER (1), 120));
   worst = zi_training_panel_get_worst_frame (panel, &frames);
   g_test_message ("worst frame interval while training: %.1f ms over %u frames", worst / 1000.0, frames);
   worst = zi_training_panel_get_worst_event_time (panel, &worst_cpu);
@@ -436,12 +393,12 @@ test_train_from_panel (void)
   g_assert_cmpint (worst_cpu, <, FRAME_BUDGET_US);
   /* Let a validation preview arrive first. */
   if (g_getenv ("ZIMARU_SCREENSHOT_DIR") != NULL)
-    spin (3.0);
+    ui_spin (3.0);
   take_screenshot ("training.png");
 
   /* Stop: a final checkpoint and back to idle. */
   zi_training_panel_stop (panel);
-  g_assert_true (wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_IDLE), 120));
+  g_assert_true (ui_wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_IDLE), 120));
   g_assert_true (has_checkpoints (GUINT_TO_POINTER (2)));
   g_assert_true (g_file_test (run_dir, G_FILE_TEST_IS_DIR));
 
@@ -475,8 +432,8 @@ test_compare_checkpoints (void)
   g_assert_cmpuint (zi_glyph_cache_get_n_models (cache), ==, 2);
 
   /* Both checkpoints generate the same character, each at the model's size. */
-  g_assert_true (wait_for (coverage_ready, &w0, 60));
-  g_assert_true (wait_for (coverage_ready, &w1, 60));
+  g_assert_true (ui_wait_for (coverage_ready, &w0, 60));
+  g_assert_true (ui_wait_for (coverage_ready, &w1, 60));
   a = zi_glyph_cache_lookup_coverage (cache, 0x6C38, ZI_GLYPH_GENERATED, 1);
   b = zi_glyph_cache_lookup_coverage (cache, 0x6C38, ZI_GLYPH_GENERATED + 1, 1);
   g_assert_nonnull (a);
@@ -490,8 +447,8 @@ test_compare_checkpoints (void)
       RenderWait rw = { cache, zi_glyph_cache_get_renders (cache) };
       zi_window_select_char (window, 0x6C38);
       zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (zi_window_get_detail (window)), "onion");
-      spin (1.0);
-      wait_for (cache_settled, &rw, 30);
+      ui_spin (1.0);
+      ui_wait_for (cache_settled, &rw, 30);
       take_screenshot ("compare.png");
     }
 
@@ -502,7 +459,7 @@ test_compare_checkpoints (void)
 
     g_assert_true (zi_window_select_char (window, 0x6C38));
     /* Asking queues the target at the model's size; the scores come once it is rendered. */
-    g_assert_true (wait_for (detail_has_metrics, detail, 30));
+    g_assert_true (ui_wait_for (detail_has_metrics, detail, 30));
     g_assert_true (zi_glyph_detail_get_metrics (detail, &l1, &ssim, &iou));
     g_test_message ("永 after a few steps: L1 %.3f, SSIM %.3f, IoU %.3f", l1, ssim, iou);
     g_assert_cmpfloat (l1, >, 0);
@@ -558,7 +515,7 @@ test_lr_range_test (void)
   zi_training_panel_set_pair (panel, "Noto Sans CJK TC", "Zen Maru Gothic", (const gunichar *) chars->data,
                               chars->len);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.lr-find", NULL));
-  g_assert_true (wait_for (has_lr_suggestion, NULL, 120));
+  g_assert_true (ui_wait_for (has_lr_suggestion, NULL, 120));
   g_assert_true (zi_training_panel_get_lr_suggestion (panel, &lr));
   g_test_message ("LR range test suggests %.3g", lr);
   /* A suggestion, when there is one, lies inside the swept range (1e-6 .. 1e-1). */
@@ -597,7 +554,7 @@ test_open_cli_run (void)
 
   g_assert_true (zi_window_open_run (window, run_dir, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_for (window_loaded, NULL, 60));
+  g_assert_true (ui_wait_for (window_loaded, NULL, 60));
   g_assert_cmpstr (zi_training_panel_get_run_dir (panel), ==, run_dir);
 
   /* The chart holds the whole metrics.jsonl; the list holds every checkpoint file. */
@@ -625,7 +582,7 @@ test_open_cli_run (void)
     zi_window_set_filter (window, ZI_FILTER_VALIDATION);
     g_assert_cmpuint (g_list_model_get_n_items (model), ==, info.n_val_chars);
     zi_window_set_filter (window, ZI_FILTER_WORST);
-    g_assert_true (wait_for (list_not_empty, model, 60));
+    g_assert_true (ui_wait_for (list_not_empty, model, 60));
     g_assert_cmpuint (g_list_model_get_n_items (model), <=, MIN (info.n_val_chars, ZI_WORST_COUNT));
     for (guint i = 0; i < g_list_model_get_n_items (model); i++)
       {
@@ -670,101 +627,133 @@ test_export_dialog (void)
                                  zi_training_panel_get_run_dir (panel), "Noto Sans CJK TC", "Zen Maru Gothic",
                                  missing, missing, NULL, selection);
   gtk_window_present (GTK_WINDOW (dialog));
-  g_assert_true (wait_for (export_preview, dialog, 60));
+  g_assert_true (ui_wait_for (export_preview, dialog, 60));
 
   zi_export_dialog_set_output (ZI_EXPORT_DIALOG (dialog), tmp_dir, "export-out");
   zi_export_dialog_set_charset (ZI_EXPORT_DIALOG (dialog), 0);
   zi_export_dialog_start (ZI_EXPORT_DIALOG (dialog));
-  g_assert_true (wait_for (export_done, dialog, 120));
+  g_assert_true (ui_wait_for (export_done, dialog, 120));
   g_assert_true (zi_export_dialog_is_done (ZI_EXPORT_DIALOG (dialog), &ok));
   g_assert_true (ok);
   g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-/* ---- The chart widget alone ------------------------------------------------------------------- */
+/* ---- Preferences ------------------------------------------------------------------------------- */
 
-static gboolean
-chart_drawn (gpointer data)
+static ZiPreferencesWindow *
+find_preferences (void)
 {
-  return zi_chart_get_last_draw_time (data) > 0;
-}
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
 
-static void
-test_chart_widget (void)
-{
-  GtkWidget *win = gtk_window_new ();
-  ZiChart *chart = ZI_CHART (zi_chart_new ());
-  g_autofree char *png = g_build_filename (tmp_dir, "chart.png", NULL);
-  g_autofree char *svg = g_build_filename (tmp_dir, "chart.svg", NULL);
-  g_autofree char *csv = g_build_filename (tmp_dir, "chart.csv", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint8 header[8] = { 0 };
-  FILE *f;
-
-  g_object_ref_sink (chart);
-  zi_chart_add_series (chart, "loss", "loss", "#1c71d8", ZI_CHART_Y_LEFT);
-  zi_chart_add_series (chart, "val", "val", "#9141ac", ZI_CHART_Y_RIGHT);
-  for (guint i = 0; i < 100000; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      zi_chart_append (chart, "loss", i, i * 16.0, i * 0.05, 2.0 * exp (-i / 20000.0) + 0.1 * sin (i));
-      if (i % 1000 == 0)
-        zi_chart_append (chart, "val", i, i * 16.0, i * 0.05, 0.5 + i / 400000.0);
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (ZI_IS_PREFERENCES_WINDOW (w))
+        return ZI_PREFERENCES_WINDOW (w);
     }
-  zi_chart_set_smoothing (chart, 0.9);
-  gtk_window_set_child (GTK_WINDOW (win), GTK_WIDGET (chart));
-  gtk_window_set_default_size (GTK_WINDOW (win), 900, 400);
-  gtk_window_present (GTK_WINDOW (win));
-  g_assert_true (wait_for (chart_drawn, chart, 10));
-  g_test_message ("chart of 100k points drawn in %.2f ms", zi_chart_get_last_draw_time (chart) / 1000.0);
-  g_assert_cmpint (zi_chart_get_last_draw_time (chart), <, 50000);
-
-  zi_chart_zoom (chart, 1000, 2000);
-  g_assert_true (zi_chart_is_zoomed (chart));
-  zi_chart_reset_zoom (chart);
-  g_assert_false (zi_chart_is_zoomed (chart));
-
-  g_assert_true (zi_chart_export_png (chart, png, 800, 400, &error));
-  g_assert_no_error (error);
-  f = g_fopen (png, "rb");
-  g_assert_nonnull (f);
-  g_assert_cmpuint (fread (header, 1, 8, f), ==, 8);
-  fclose (f);
-  g_assert_cmpmem (header, 4, "\x89PNG", 4);
-
-  g_assert_true (zi_chart_export_svg (chart, svg, 800, 400, &error));
-  g_assert_true (g_file_get_contents (svg, &text, NULL, &error));
-  g_assert_nonnull (strstr (text, "<svg"));
-  g_clear_pointer (&text, g_free);
-
-  g_assert_true (zi_chart_export_csv (chart, csv, &error));
-  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
-  lines = g_strsplit (text, "\n", -1);
-  /* Header, 100k rows, and the empty string after the last newline. */
-  g_assert_cmpuint (g_strv_length (lines), ==, 100002);
-  g_assert_cmpstr (lines[0], ==, "step,loss,val");
-  g_assert_true (g_str_has_prefix (lines[1], "0,2,0.5"));
-  g_assert_true (g_str_has_suffix (lines[2], ","));
-
-  gtk_window_destroy (GTK_WINDOW (win));
-  g_assert_finalize_object (chart);
+  return NULL;
 }
 
-static void
-test_detail_widget (void)
+static gpointer
+prefs_field (ZiPreferencesWindow *prefs, const char *id)
 {
-  ZiGlyphCache *cache = zi_glyph_cache_new ();
-  GtkWidget *detail = zi_glyph_detail_new ();
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (prefs), ZI_TYPE_PREFERENCES_WINDOW, id);
 
-  g_object_ref_sink (detail);
-  zi_glyph_detail_set_cache (ZI_GLYPH_DETAIL (detail), cache);
-  zi_glyph_detail_set_char (ZI_GLYPH_DETAIL (detail), 0x6C38, 0, "東永國");
-  g_assert_cmpuint (zi_glyph_detail_get_char (ZI_GLYPH_DETAIL (detail)), ==, 0x6C38);
-  zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (detail), "onion");
-  g_assert_finalize_object (detail);
-  g_assert_finalize_object (cache);
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* A second window started with the current settings: does it come up with the last run? */
+static char *
+startup_run_dir (void)
+{
+  ZiWindow *other = zi_window_new (app);
+  const char *dir = zi_training_panel_get_run_dir (zi_window_get_training_panel (other));
+  char *copy = g_strdup (dir);
+
+  gtk_window_destroy (GTK_WINDOW (other));
+  return copy;
+}
+
+/* Each preference changed through the Preferences window lands in its GSettings key and takes effect
+ * where it applies. Runs after /ui/window/open-cli-run, which made a last run to reopen. */
+static void
+test_preferences (void)
+{
+  GSettings *settings = zi_application_get_settings (app);
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  g_autofree char *cache = g_build_filename (tmp_dir, "my-cache", NULL);
+  g_autofree char *runs = g_build_filename (tmp_dir, "my-runs", NULL);
+  g_autofree char *last_run = NULL;
+  g_autofree char *run_dir = NULL;
+  g_autofree char *reopened = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *default_cache = g_build_filename (g_get_user_cache_dir (), "zimaru", NULL);
+  ZiTrainerConfig cfg = { 0 };
+  ZiPreferencesWindow *prefs;
+
+  g_assert_nonnull (settings);
+  g_assert_null (find_preferences ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  prefs = find_preferences ();
+  g_assert_nonnull (prefs);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
+
+  /* Engine threads: the key, and the configuration the next training gets. */
+  gtk_spin_button_set_value (prefs_field (prefs, "threads_spin"), 3);
+  g_assert_cmpint (g_settings_get_int (settings, "threads"), ==, 3);
+  zi_training_panel_get_config (panel, &cfg);
+  g_assert_cmpuint (cfg.threads, ==, 3);
+  zi_trainer_config_clear (&cfg);
+
+  /* Chart smoothing: the key, and the chart of the training panel. */
+  gtk_adjustment_set_value (prefs_field (prefs, "smoothing_adjustment"), 0.85);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "chart-smoothing"), 0.85, 1e-9);
+  g_assert_cmpfloat_with_epsilon (zi_chart_get_smoothing (zi_training_panel_get_chart (panel)), 0.85, 1e-9);
+
+  /* The dataset cache folder (a folder chooser sets the key): the window shows it, training and the
+   * range test use it; resetting goes back to the default folder. */
+  g_settings_set_string (settings, "cache-dir", cache);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (prefs_field (prefs, "cache_label")), ==, cache);
+  g_assert_true (gtk_widget_get_sensitive (prefs_field (prefs, "cache_reset_button")));
+  zi_training_panel_get_config (panel, &cfg);
+  g_assert_cmpstr (cfg.cache_dir, ==, cache);
+  zi_trainer_config_clear (&cfg);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.reset-folder", "s", "cache-dir"));
+  g_clear_pointer (&value, g_free);
+  value = g_settings_get_string (settings, "cache-dir");
+  g_assert_cmpstr (value, ==, "");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (prefs_field (prefs, "cache_label")), ==, default_cache);
+  g_assert_false (gtk_widget_get_sensitive (prefs_field (prefs, "cache_reset_button")));
+  zi_training_panel_get_config (panel, &cfg);
+  g_assert_null (cfg.cache_dir);
+  zi_trainer_config_clear (&cfg);
+
+  /* The folder for new runs: where the Train action puts the next run. */
+  g_settings_set_string (settings, "runs-dir", runs);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (prefs_field (prefs, "runs_label")), ==, runs);
+  run_dir = zi_window_new_run_dir (window);
+  g_assert_true (g_str_has_prefix (run_dir, runs));
+  g_assert_cmpuint (strlen (run_dir), >, strlen (runs) + 1);
+
+  take_screenshot_of (GTK_WIDGET (prefs), "preferences.png");
+
+  /* Reopening the last run: off, a new window starts without it; on, with it. */
+  last_run = g_settings_get_string (settings, "last-run");
+  g_assert_true (g_file_test (last_run, G_FILE_TEST_IS_DIR));
+  gtk_switch_set_active (prefs_field (prefs, "reopen_switch"), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "reopen-last-run"));
+  g_assert_null ((reopened = startup_run_dir ()));
+  gtk_switch_set_active (prefs_field (prefs, "reopen_switch"), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "reopen-last-run"));
+  reopened = startup_run_dir ();
+  g_assert_cmpstr (reopened, ==, last_run);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_settings_reset (settings, "threads");
+  g_settings_reset (settings, "runs-dir");
+  g_settings_reset (settings, "chart-smoothing");
 }
 
 int
@@ -800,6 +789,14 @@ main (int argc, char **argv)
   g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
   /* The private bus has no accessibility bus to offer. */
   g_setenv ("GTK_A11Y", "none", TRUE);
+  /* For screenshots in another language: LANGUAGE=ja ZIMARU_TEST_LOCALEDIR=build/po. */
+  if (g_getenv ("ZIMARU_TEST_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ZIMARU_TEST_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
   gtk_test_init (&argc, &argv, NULL);
 
@@ -811,8 +808,6 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
   gtk_window_present (GTK_WINDOW (window));
 
-  g_test_add_func ("/ui/chart/widget", test_chart_widget);
-  g_test_add_func ("/ui/detail/widget", test_detail_widget);
   g_test_add_func ("/ui/window/grid-counts", test_grid_counts);
   g_test_add_func ("/ui/window/grid-renders-off-thread", test_grid_renders_off_thread);
   g_test_add_func ("/ui/window/select-and-search", test_select_and_search);
@@ -821,6 +816,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/lr-range-test", test_lr_range_test);
   g_test_add_func ("/ui/window/open-cli-run", test_open_cli_run);
   g_test_add_func ("/ui/window/export-dialog", test_export_dialog);
+  g_test_add_func ("/ui/window/preferences", test_preferences);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -1,0 +1,533 @@
+/* test-widgets.c — widgets on their own under Xvfb, without the application: the chart (100k points,
+ * zoom, export, and pointer interaction through its own event controllers), the detail pane, and the
+ * training panel's hyperparameter form (form → configuration, configuration and presets → form,
+ * fields an optimizer does not use). */
+#include "config.h"
+
+#include "zi-chart.h"
+#include "zi-glyph-cache.h"
+#include "zi-glyph-detail.h"
+#include "zi-training-panel.h"
+#include "resources/zimaru-resources.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <unistd.h>
+#include "zi-fileutil.h"
+#include "ui-test-util.h"
+
+static char *tmp_dir;
+
+/* Saves a widget's picture as ZIMARU_SCREENSHOT_DIR/name when that variable is set, to look at the
+ * layout (clipped or overflowing labels) in each language. */
+static void
+save_widget_png (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  ui_save_png (widget, path);
+}
+
+static gboolean
+has_size (gpointer data)
+{
+  return gtk_widget_get_height (data) > 0;
+}
+
+/* ---- The chart -------------------------------------------------------------------------------- */
+
+static gboolean
+chart_drawn (gpointer data)
+{
+  return zi_chart_get_last_draw_time (data) > 0;
+}
+
+static void
+test_chart_widget (void)
+{
+  GtkWidget *win = gtk_window_new ();
+  ZiChart *chart = ZI_CHART (zi_chart_new ());
+  g_autofree char *png = g_build_filename (tmp_dir, "chart.png", NULL);
+  g_autofree char *svg = g_build_filename (tmp_dir, "chart.svg", NULL);
+  g_autofree char *csv = g_build_filename (tmp_dir, "chart.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint8 header[8] = { 0 };
+  FILE *f;
+
+  g_object_ref_sink (chart);
+  zi_chart_add_series (chart, "loss", "loss", "#1c71d8", ZI_CHART_Y_LEFT);
+  zi_chart_add_series (chart, "val", "val", "#9141ac", ZI_CHART_Y_RIGHT);
+  for (guint i = 0; i < 100000; i++)
+    {
+      zi_chart_append (chart, "loss", i, i * 16.0, i * 0.05, 2.0 * exp (-i / 20000.0) + 0.1 * sin (i));
+      if (i % 1000 == 0)
+        zi_chart_append (chart, "val", i, i * 16.0, i * 0.05, 0.5 + i / 400000.0);
+    }
+  zi_chart_set_smoothing (chart, 0.9);
+  gtk_window_set_child (GTK_WINDOW (win), GTK_WIDGET (chart));
+  gtk_window_set_default_size (GTK_WINDOW (win), 900, 400);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (ui_wait_for (chart_drawn, chart, 10));
+  g_test_message ("chart of 100k points drawn in %.2f ms", zi_chart_get_last_draw_time (chart) / 1000.0);
+  g_assert_cmpint (zi_chart_get_last_draw_time (chart), <, 50000);
+
+  zi_chart_zoom (chart, 1000, 2000);
+  g_assert_true (zi_chart_is_zoomed (chart));
+  zi_chart_reset_zoom (chart);
+  g_assert_false (zi_chart_is_zoomed (chart));
+
+  g_assert_true (zi_chart_export_png (chart, png, 800, 400, &error));
+  g_assert_no_error (error);
+  f = g_fopen (png, "rb");
+  g_assert_nonnull (f);
+  g_assert_cmpuint (fread (header, 1, 8, f), ==, 8);
+  fclose (f);
+  g_assert_cmpmem (header, 4, "\x89PNG", 4);
+
+  g_assert_true (zi_chart_export_svg (chart, svg, 800, 400, &error));
+  g_assert_true (g_file_get_contents (svg, &text, NULL, &error));
+  g_assert_nonnull (strstr (text, "<svg"));
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (zi_chart_export_csv (chart, csv, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  lines = g_strsplit (text, "\n", -1);
+  /* Header, 100k rows, and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 100002);
+  g_assert_cmpstr (lines[0], ==, "step,loss,val");
+  g_assert_true (g_str_has_prefix (lines[1], "0,2,0.5"));
+  g_assert_true (g_str_has_suffix (lines[2], ","));
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (chart);
+}
+
+/* The chart's controller of a type, as the widget installed it. */
+static GtkEventController *
+find_controller (GtkWidget *widget, GType type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;  /* the widget keeps its own reference */
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Pointer interaction as GTK delivers it: the signals of the chart's own motion controller, drag
+ * gesture and click gesture, at pixel positions inside the plot. A straight line y = step / 100 makes
+ * every position's value known. */
+static void
+test_chart_pointer (void)
+{
+  GtkWidget *win = gtk_window_new ();
+  ZiChart *chart = ZI_CHART (zi_chart_new ());
+  GtkEventController *motion, *drag, *click;
+  double x0, x1, w, zx0, zx1, px_a, px_b, step_a, step_b;
+  g_autofree char *readout = NULL;
+  g_autofree char *expected = NULL;
+  /* The readout starts with the x axis' name, in the language of the test run. */
+  g_autofree char *step_word = g_strconcat (g_dgettext (GETTEXT_PACKAGE, "step"), " ", NULL);
+
+  g_object_ref_sink (chart);
+  zi_chart_add_series (chart, "loss", "loss", "#1c71d8", ZI_CHART_Y_LEFT);
+  for (guint i = 0; i <= 1000; i++)
+    zi_chart_append (chart, "loss", i, i * 16.0, i * 0.1, i / 100.0);
+  zi_chart_set_smoothing (chart, 0);
+  gtk_window_set_child (GTK_WINDOW (win), GTK_WIDGET (chart));
+  gtk_window_set_default_size (GTK_WINDOW (win), 800, 400);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (ui_wait_for (chart_drawn, chart, 10));
+  w = gtk_widget_get_width (GTK_WIDGET (chart));
+  g_assert_cmpfloat (w, >, 200);
+
+  motion = find_controller (GTK_WIDGET (chart), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  drag = find_controller (GTK_WIDGET (chart), GTK_TYPE_GESTURE_DRAG);
+  click = find_controller (GTK_WIDGET (chart), GTK_TYPE_GESTURE_CLICK);
+
+  g_assert_true (zi_chart_get_x_range (chart, &x0, &x1));
+  g_assert_cmpfloat (x0, ==, 0);
+  g_assert_cmpfloat (x1, ==, 1000);
+
+  /* Nothing under the pointer yet; then hover the middle of the widget. The plot's left and right
+   * margins differ, so the step under the pointer is found from two readouts rather than assumed. */
+  g_assert_null (zi_chart_get_readout (chart));
+  g_signal_emit_by_name (motion, "motion", w / 2, 200.0);
+  readout = zi_chart_get_readout (chart);
+  g_assert_nonnull (readout);
+  g_test_message ("readout at x = %.0f px: %s", w / 2, readout);
+  g_assert_true (g_str_has_prefix (readout, step_word));
+  g_assert_nonnull (strstr (readout, "loss"));
+  g_assert_cmpint (sscanf (readout + strlen (step_word), "%lf", &step_a), ==, 1);
+  g_assert_cmpfloat (step_a, >, 300);
+  g_assert_cmpfloat (step_a, <, 700);
+  /* The value shown is the line's value at that step. */
+  expected = g_strdup_printf ("loss  %.4g", round (step_a) / 100.0);
+  g_assert_nonnull (strstr (readout, expected));
+
+  /* 100 px further right is a larger step; the pixel scale follows from the two. */
+  g_clear_pointer (&readout, g_free);
+  g_signal_emit_by_name (motion, "motion", w / 2 + 100, 200.0);
+  readout = zi_chart_get_readout (chart);
+  g_assert_nonnull (readout);
+  g_assert_cmpint (sscanf (readout + strlen (step_word), "%lf", &step_b), ==, 1);
+  g_assert_cmpfloat (step_b, >, step_a);
+  px_a = w / 2;
+  px_b = w / 2 + 100;
+
+  /* Leaving hides the readout. */
+  g_signal_emit_by_name (motion, "leave");
+  g_clear_pointer (&readout, g_free);
+  g_assert_null (zi_chart_get_readout (chart));
+
+  /* Drag from px_a to px_b: the chart zooms to the steps under those two pixels. No readout while
+   * dragging. */
+  g_signal_emit_by_name (motion, "motion", px_a, 200.0);
+  g_signal_emit_by_name (drag, "drag-begin", px_a, 200.0);
+  g_signal_emit_by_name (drag, "drag-update", 50.0, 0.0);
+  g_assert_null (zi_chart_get_readout (chart));
+  g_assert_false (zi_chart_is_zoomed (chart));
+  g_signal_emit_by_name (drag, "drag-end", px_b - px_a, 0.0);
+  g_assert_true (zi_chart_is_zoomed (chart));
+  g_assert_true (zi_chart_get_x_range (chart, &zx0, &zx1));
+  g_test_message ("dragged %.0f → %.0f px: steps %.1f – %.1f (readouts said %.0f – %.0f)", px_a, px_b, zx0, zx1,
+                  step_a, step_b);
+  g_assert_cmpfloat (fabs (zx0 - step_a), <, 1.0);
+  g_assert_cmpfloat (fabs (zx1 - step_b), <, 1.0);
+
+  /* After the zoom the same pixels mean other steps: the readout at px_b is now the zoom's end. */
+  g_signal_emit_by_name (motion, "motion", px_b, 200.0);
+  g_clear_pointer (&readout, g_free);
+  readout = zi_chart_get_readout (chart);
+  g_assert_nonnull (readout);
+  g_assert_cmpint (sscanf (readout + strlen (step_word), "%lf", &step_b), ==, 1);
+  g_assert_cmpfloat (step_b, >, zx0);
+  g_assert_cmpfloat (step_b, <=, zx1 + 1);
+
+  /* A short drag is a click, not a zoom: the range stays. */
+  g_signal_emit_by_name (drag, "drag-begin", px_a, 200.0);
+  g_signal_emit_by_name (drag, "drag-end", 2.0, 0.0);
+  g_assert_true (zi_chart_get_x_range (chart, &x0, &x1));
+  g_assert_cmpfloat (x0, ==, zx0);
+  g_assert_cmpfloat (x1, ==, zx1);
+
+  /* A single click does not reset; a double click does. */
+  g_signal_emit_by_name (click, "pressed", 1, px_a, 200.0);
+  g_assert_true (zi_chart_is_zoomed (chart));
+  g_signal_emit_by_name (click, "pressed", 2, px_a, 200.0);
+  g_assert_false (zi_chart_is_zoomed (chart));
+  g_assert_true (zi_chart_get_x_range (chart, &x0, &x1));
+  g_assert_cmpfloat (x0, ==, 0);
+  g_assert_cmpfloat (x1, ==, 1000);
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (chart);
+}
+
+static void
+test_detail_widget (void)
+{
+  ZiGlyphCache *cache = zi_glyph_cache_new ();
+  GtkWidget *detail = zi_glyph_detail_new ();
+
+  g_object_ref_sink (detail);
+  zi_glyph_detail_set_cache (ZI_GLYPH_DETAIL (detail), cache);
+  zi_glyph_detail_set_char (ZI_GLYPH_DETAIL (detail), 0x6C38, 0, "東永國");
+  g_assert_cmpuint (zi_glyph_detail_get_char (ZI_GLYPH_DETAIL (detail)), ==, 0x6C38);
+  zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (detail), "onion");
+  g_assert_finalize_object (detail);
+  g_assert_finalize_object (cache);
+}
+
+/* ---- The training panel's form ---------------------------------------------------------------- */
+
+static gpointer
+field (GtkWidget *panel, const char *id)
+{
+  GObject *object = gtk_widget_get_template_child (panel, ZI_TYPE_TRAINING_PANEL, id);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static double
+spin_value (GtkWidget *panel, const char *id)
+{
+  return gtk_spin_button_get_value (GTK_SPIN_BUTTON (field (panel, id)));
+}
+
+static void
+set_spin (GtkWidget *panel, const char *id, double value)
+{
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (field (panel, id)), value);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, id), value, fabs (value) * 1e-9);
+}
+
+/* Types into a field the way a user does, then leaves it (which parses the text). */
+static void
+type_into (GtkWidget *panel, const char *id, const char *text)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (field (panel, id));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (spin);
+}
+
+static gboolean
+row_sensitive (GtkWidget *panel, const char *id)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (field (panel, id)));
+}
+
+static void
+test_form_to_config (void)
+{
+  GtkWidget *panel = zi_training_panel_new ();
+  ZiTrainerConfig cfg = { 0 };
+
+  g_object_ref_sink (panel);
+  gtk_expander_set_expanded (GTK_EXPANDER (field (panel, "advanced_expander")), TRUE);
+
+  /* The advanced fields, each to a value no preset uses. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "optimizer_dropdown")), 0);  /* Adam */
+  set_spin (panel, "lr_spin", 0.0004);
+  set_spin (panel, "beta1_spin", 0.7);
+  set_spin (panel, "beta2_spin", 0.95);
+  type_into (panel, "eps_spin", "3e-7");
+  type_into (panel, "weight_decay_spin", "0.0025");
+  set_spin (panel, "alpha_spin", 0.9);
+  set_spin (panel, "d_lr_spin", 0.5);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "norm_dropdown")), 1);  /* instance */
+  set_spin (panel, "dropout_spin", 0.3);
+  set_spin (panel, "const_spin", 7);
+  set_spin (panel, "tv_spin", 0.002);
+  set_spin (panel, "ema_spin", 0.995);
+  set_spin (panel, "ssim_spin", 250);
+  /* ε and weight decay are shown in scientific notation and parsed back from it. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field (panel, "eps_spin"))), ==, "3e-07");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field (panel, "weight_decay_spin"))), ==, "0.0025");
+
+  zi_training_panel_get_config (ZI_TRAINING_PANEL (panel), &cfg);
+  g_assert_cmpint (cfg.opt_g.kind, ==, NN_OPT_ADAM);
+  g_assert_cmpfloat (cfg.opt_g.lr, ==, 0.0004f);
+  g_assert_cmpfloat (cfg.opt_g.beta1, ==, 0.7f);
+  g_assert_cmpfloat (cfg.opt_g.beta2, ==, 0.95f);
+  g_assert_cmpfloat (cfg.opt_g.eps, ==, 3e-7f);
+  g_assert_cmpfloat (cfg.opt_g.weight_decay, ==, 0.0025f);
+  g_assert_cmpfloat (cfg.opt_g.alpha, ==, 0.9f);
+  /* The discriminator: the same optimizer at half the rate. */
+  g_assert_cmpint (cfg.opt_d.kind, ==, NN_OPT_ADAM);
+  g_assert_cmpfloat (cfg.opt_d.lr, ==, 0.0002f);
+  g_assert_cmpfloat (cfg.opt_d.beta2, ==, 0.95f);
+  g_assert_cmpfloat (cfg.opt_d.eps, ==, 3e-7f);
+  g_assert_cmpfloat (cfg.opt_d.weight_decay, ==, 0.0025f);
+  g_assert_cmpint (cfg.net.norm, ==, NN_NORM_INSTANCE);
+  g_assert_cmpfloat (cfg.net.dropout, ==, 0.3f);
+  g_assert_cmpfloat (cfg.net.const_weight, ==, 7.0f);
+  g_assert_cmpfloat (cfg.net.tv_weight, ==, 0.002f);
+  g_assert_cmpfloat (cfg.ema_decay, ==, 0.995f);
+  g_assert_cmpfloat (cfg.net.ssim_weight, ==, 250.0f);
+
+  /* Back through the form: a configuration shows as itself (a run opened from run.json). */
+  cfg.opt_g.beta2 = 0.9f;
+  cfg.opt_d.lr = 0.0f;          /* "the same as G" */
+  cfg.net.norm = NN_NORM_BATCH;
+  cfg.ema_decay = 0.0f;         /* off */
+  cfg.net.tv_weight = 0.5f;
+  cfg.net.ssim_weight = 30.0f;
+  zi_training_panel_set_config (ZI_TRAINING_PANEL (panel), &cfg);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "beta2_spin"), 0.9, 1e-6);
+  g_assert_cmpfloat (spin_value (panel, "d_lr_spin"), ==, 1.0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "norm_dropdown"))), ==, 0);
+  g_assert_cmpfloat (spin_value (panel, "ema_spin"), ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "tv_spin"), 0.5, 1e-6);
+  zi_trainer_config_clear (&cfg);
+  zi_training_panel_get_config (ZI_TRAINING_PANEL (panel), &cfg);
+  g_assert_cmpfloat (cfg.opt_g.beta2, ==, 0.9f);
+  g_assert_cmpfloat (cfg.opt_d.lr, ==, 0.0f);
+  g_assert_cmpfloat (cfg.ema_decay, ==, 0.0f);
+  g_assert_cmpfloat (cfg.net.tv_weight, ==, 0.5f);
+  g_assert_cmpfloat (cfg.net.ssim_weight, ==, 30.0f);
+  zi_trainer_config_clear (&cfg);
+
+  g_assert_finalize_object (panel);
+}
+
+static void
+test_form_optimizer_fields (void)
+{
+  GtkWidget *panel = zi_training_panel_new ();
+  GtkDropDown *optimizer;
+  ZiTrainerConfig cfg = { 0 };
+
+  g_object_ref_sink (panel);
+  optimizer = GTK_DROP_DOWN (field (panel, "optimizer_dropdown"));
+
+  /* Adam: β2 and ε apply, α does not. */
+  gtk_drop_down_set_selected (optimizer, 0);
+  g_assert_true (row_sensitive (panel, "beta2_spin"));
+  g_assert_true (row_sensitive (panel, "eps_spin"));
+  g_assert_false (row_sensitive (panel, "alpha_spin"));
+  g_assert_true (row_sensitive (panel, "weight_decay_spin"));
+  set_spin (panel, "beta1_spin", 0.6);
+
+  /* RMSprop: α and ε; the β1 / momentum field now shows RMSprop's momentum (0 by default). */
+  gtk_drop_down_set_selected (optimizer, 1);
+  g_assert_false (row_sensitive (panel, "beta2_spin"));
+  g_assert_true (row_sensitive (panel, "eps_spin"));
+  g_assert_true (row_sensitive (panel, "alpha_spin"));
+  g_assert_cmpfloat (spin_value (panel, "beta1_spin"), ==, 0.0);
+  set_spin (panel, "beta1_spin", 0.2);
+  zi_training_panel_get_config (ZI_TRAINING_PANEL (panel), &cfg);
+  g_assert_cmpint (cfg.opt_g.kind, ==, NN_OPT_RMSPROP);
+  g_assert_cmpfloat (cfg.opt_g.rms_momentum, ==, 0.2f);
+  g_assert_cmpfloat (cfg.opt_g.beta1, ==, 0.6f);  /* Adam's, kept for switching back */
+  zi_trainer_config_clear (&cfg);
+
+  /* SGD: neither β2, ε nor α; its momentum is 0.9 by default. */
+  gtk_drop_down_set_selected (optimizer, 2);
+  g_assert_false (row_sensitive (panel, "beta2_spin"));
+  g_assert_false (row_sensitive (panel, "eps_spin"));
+  g_assert_false (row_sensitive (panel, "alpha_spin"));
+  g_assert_true (row_sensitive (panel, "weight_decay_spin"));
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "beta1_spin"), 0.9, 1e-6);
+
+  /* Back to Adam: its β1 comes back. */
+  gtk_drop_down_set_selected (optimizer, 0);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "beta1_spin"), 0.6, 1e-6);
+  g_assert_true (row_sensitive (panel, "beta2_spin"));
+
+  g_assert_finalize_object (panel);
+}
+
+static void
+test_form_presets (void)
+{
+  GtkWidget *panel = zi_training_panel_new ();
+  g_autoptr(GError) error = NULL;
+  ZiTrainerConfig expected = { 0 };
+
+  g_object_ref_sink (panel);
+  /* The form's own changes first, so a preset must overwrite them to pass. */
+  set_spin (panel, "const_spin", 3);
+  set_spin (panel, "dropout_spin", 0.25);
+  set_spin (panel, "every_spin", 123);
+
+  /* zi2zi: const loss 15, Adam 1e-3 halved every 4000 steps down to 2e-4. */
+  g_assert_true (zi_training_panel_apply_preset (ZI_TRAINING_PANEL (panel), "zi2zi", &error));
+  g_assert_no_error (error);
+  zi_trainer_config_init (&expected);
+  g_assert_true (zi_trainer_config_apply_preset (&expected, "zi2zi", NULL));
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "const_spin"), expected.net.const_weight, 1e-6);
+  g_assert_cmpfloat (spin_value (panel, "const_spin"), ==, 15);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "lr_spin"), 1e-3, 1e-9);
+  g_assert_cmpfloat (spin_value (panel, "every_spin"), ==, 4000);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "gamma_spin"), 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "min_lr_spin"), 2e-4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "beta1_spin"), 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "beta2_spin"), expected.opt_g.beta2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "ema_spin"), expected.ema_decay, 1e-6);
+  g_assert_cmpfloat (spin_value (panel, "d_lr_spin"), ==, 1.0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "sched_dropdown"))), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown"))), ==, 1);
+  zi_trainer_config_clear (&expected);
+
+  /* Quick: no dropout, ngf 16, lr 5e-4 — chosen from the preset menu as a user does. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 0);
+  g_assert_cmpfloat (spin_value (panel, "dropout_spin"), ==, 0);
+  g_assert_cmpfloat (spin_value (panel, "ngf_spin"), ==, 16);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "lr_spin"), 5e-4, 1e-9);
+
+  /* High quality: 256 px and a cosine schedule with 500 warm-up steps. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "size_dropdown"))), ==, 2);
+  g_assert_cmpfloat (spin_value (panel, "ngf_spin"), ==, 32);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "sched_dropdown"))), ==, 3);
+  g_assert_cmpfloat (spin_value (panel, "warmup_spin"), ==, 500);
+
+  g_assert_false (zi_training_panel_apply_preset (ZI_TRAINING_PANEL (panel), "nonsense", &error));
+  g_assert_nonnull (error);
+
+  /* The whole form with the advanced fields open, in a window, for a look at its layout. */
+  if (g_getenv ("ZIMARU_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *win = gtk_window_new ();
+      GtkWidget *form = field (panel, "form");
+
+      gtk_expander_set_expanded (GTK_EXPANDER (field (panel, "advanced_expander")), TRUE);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "optimizer_dropdown")), 2);
+      gtk_window_set_child (GTK_WINDOW (win), panel);
+      gtk_window_set_default_size (GTK_WINDOW (win), 1200, 800);
+      gtk_window_present (GTK_WINDOW (win));
+      g_assert_true (ui_wait_for (has_size, form, 10));
+      ui_wait_for (chart_drawn, field (panel, "chart"), 2);
+      save_widget_png (form, "form.png");
+      gtk_window_set_child (GTK_WINDOW (win), NULL);
+      gtk_window_destroy (GTK_WINDOW (win));
+    }
+
+  g_assert_finalize_object (panel);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* As in test-window.c: GTK wants a session bus, which Xvfb does not bring. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && g_getenv ("ZIMARU_TEST_REEXEC") == NULL)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+      g_setenv ("ZIMARU_TEST_REEXEC", "1", TRUE);
+      g_ptr_array_add (args, (char *) "dbus-run-session");
+      g_ptr_array_add (args, (char *) "--");
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
+      execvp ("dbus-run-session", (char **) args->pdata);
+      g_error ("could not run dbus-run-session: %s", g_strerror (errno));
+    }
+
+  tmp_dir = g_dir_make_tmp ("zimaru-widgets-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  /* For screenshots in another language: LANGUAGE=ja ZIMARU_TEST_LOCALEDIR=build/po-locale. */
+  if (g_getenv ("ZIMARU_TEST_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ZIMARU_TEST_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+  gtk_test_init (&argc, &argv, NULL);
+  /* The templates come from the resources of the ui library; referencing them keeps the object that
+   * registers them in the link. */
+  g_assert_nonnull (zimaru_get_resource ());
+
+  g_test_add_func ("/ui/chart/widget", test_chart_widget);
+  g_test_add_func ("/ui/chart/pointer", test_chart_pointer);
+  g_test_add_func ("/ui/detail/widget", test_detail_widget);
+  g_test_add_func ("/ui/panel/form-to-config", test_form_to_config);
+  g_test_add_func ("/ui/panel/optimizer-fields", test_form_optimizer_fields);
+  g_test_add_func ("/ui/panel/presets", test_form_presets);
+  status = g_test_run ();
+
+  zi_dir_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
