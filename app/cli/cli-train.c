@@ -398,9 +398,9 @@ zi_cli_train (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &o.batch, N_("Batch size (default 16)"), N_("N") },
     { "norm", 0, 0, G_OPTION_ARG_STRING, &o.norm, N_("Normalisation: batch or instance (default batch)"), N_("KIND") },
     { "gan-loss", 0, 0, G_OPTION_ARG_STRING, &o.gan_loss, N_("Adversarial loss: bce, lsgan or hinge (default bce)"), N_("KIND") },
-    { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o.dropout, N_("Dropout in the innermost decoder blocks (default 0.5)"), N_("X") },
+    { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o.dropout, N_("Dropout in the innermost decoder blocks (default 0)"), N_("X") },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o.optimizer, N_("adam, rmsprop or sgd (default adam)"), N_("KIND") },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr, N_("Generator learning rate (default 2e-4)"), N_("X") },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr, N_("Generator learning rate (default 5e-4)"), N_("X") },
     { "lr-d", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr_d, N_("Discriminator learning rate (default: --lr)"), N_("X") },
     { "beta1", 0, 0, G_OPTION_ARG_DOUBLE, &o.beta1, N_("Adam β1 (default 0.5)"), N_("X") },
     { "beta2", 0, 0, G_OPTION_ARG_DOUBLE, &o.beta2, N_("Adam β2 (default 0.999)"), N_("X") },
@@ -415,7 +415,7 @@ zi_cli_train (int argc, char **argv)
     { "l1-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.l1_weight, N_("Weight of the L1 loss (default 100)"), N_("X") },
     { "const-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.const_weight, N_("Weight of zi2zi's const loss (default 0)"), N_("X") },
     { "tv-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.tv_weight, N_("Weight of total variation (default 0)"), N_("X") },
-    { "ssim-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.ssim_weight, N_("Weight of the structural loss 1 − SSIM (default 0)"), N_("X") },
+    { "ssim-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.ssim_weight, N_("Weight of the structural loss 1 − SSIM (default 1500)"), N_("X") },
     { "clip-norm", 0, 0, G_OPTION_ARG_DOUBLE, &o.clip_norm, N_("Clip each network's gradient norm to X (default off)"), N_("X") },
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &o.ema, N_("Average the generator's weights with this decay per step (default 0.999; 0 turns it off)"), N_("X") },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &o.augment, N_("Shift and scale pairs slightly at random"), NULL },
@@ -439,7 +439,7 @@ zi_cli_train (int argc, char **argv)
   if (!zi_cli_parse (&argc, &argv, "train", NULL,
                      _("Train a model on a font pair into a run directory (run.json, metrics.jsonl, "
                        "checkpoints/). CHARS default to the CJK ideographs both fonts have. --preset "
-                       "quick, zi2zi or hq picks a training recipe (other names pick a character list). "
+                       "quick, pix2pix, zi2zi or hq picks a training recipe (other names pick a character list). "
                        "--steps counts the run's total steps. SIGINT or SIGTERM stop cleanly with a "
                        "checkpoint."),
                      entries, &code))
@@ -452,8 +452,8 @@ zi_cli_train (int argc, char **argv)
     }
   /* --preset is shared with the character lists: the training recipes' names are taken here. */
   if (chars_opts.preset != NULL
-      && (g_str_equal (chars_opts.preset, "quick") || g_str_equal (chars_opts.preset, "zi2zi")
-          || g_str_equal (chars_opts.preset, "hq")))
+      && (g_str_equal (chars_opts.preset, "quick") || g_str_equal (chars_opts.preset, "pix2pix")
+          || g_str_equal (chars_opts.preset, "zi2zi") || g_str_equal (chars_opts.preset, "hq")))
     preset = g_steal_pointer (&chars_opts.preset);
 
   if (o.from != NULL && !o.resume)

@@ -649,7 +649,6 @@ zi_trainer_session_run (ZiTrainer *self, GError **error)
   if (!zi_session_build_model (&s, error))
     goto out;
   zi_session_init_ema (&s, resume);
-  s.recalibrate = g_getenv ("ZIMARU_NO_RECAL") == NULL;
   /* A new run writes its step-0 checkpoint before run.json: once run.json exists, --resume always
    * finds a checkpoint, however early the process is killed. It is also the first rollback target. */
   if (resume == NULL && (!zi_session_save_checkpoint (&s, FALSE, error) || !write_run_info (&s, error)))

@@ -58,7 +58,6 @@ typedef struct {
   float           *ema_swap;            /* [n_ema] scratch for swapping weights in and out */
   gsize            n_ema;
   float           *stats_keep;          /* the raw weights' norm statistics while the EMA is in */
-  gboolean         recalibrate;         /* re-estimate the norm statistics for the EMA weights */
   ZiMetrics        val_raw;             /* with EMA: the latest validation of the raw weights */
 
   guint8          *snap;                /* the rollback target: the last checkpoint's bytes */

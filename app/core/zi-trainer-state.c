@@ -173,7 +173,7 @@ zi_session_enter_ema (Session *s, GError **error)
   if (s->ema == NULL)
     return TRUE;
   zi_session_swap_ema (s);
-  if (!s->recalibrate || s->cfg->net.norm != NN_NORM_BATCH || n_stats == 0)
+  if (s->cfg->net.norm != NN_NORM_BATCH || n_stats == 0)
     return TRUE;
   g_free (s->stats_keep);
   s->stats_keep = g_memdup2 (stats, n_stats * sizeof (float));

@@ -71,15 +71,16 @@ typedef struct {
   guint64    poison_step;
 } ZiTrainerConfig;
 
-/* Fills cfg with the defaults (64 px, ngf 32, batch 16, Adam 2e-4 β1 0.5 for G and D, L1 100, fixed
- * schedule, EMA 0.999, fonts "Noto Sans CJK TC" → "Zen Maru Gothic"). cfg is overwritten without
- * freeing. */
+/* Fills cfg with the defaults (64 px, ngf 32, batch 16, Adam 5e-4 β1 0.5 for G and D, no dropout,
+ * L1 100 + SSIM loss 1500, fixed schedule, EMA 0.999, fonts "Noto Sans CJK TC" → "Zen Maru Gothic").
+ * cfg is overwritten without freeing. */
 void     zi_trainer_config_init (ZiTrainerConfig *cfg);
 /* Frees what cfg owns (strings, chars) and zeroes it. */
 void     zi_trainer_config_clear (ZiTrainerConfig *cfg);
 /* Deep copy into dst (dst is overwritten without freeing). */
 void     zi_trainer_config_copy (ZiTrainerConfig *dst, const ZiTrainerConfig *src);
-/* Presets: "quick" (ngf 16, lr 5e-4, no dropout: something recognisable in minutes), "zi2zi" (Adam
+/* Presets: "quick" (ngf 16: something recognisable in minutes), "pix2pix" (the plain recipe: Adam 2e-4,
+ * dropout 0.5, L1 only, no averaging), "zi2zi" (Adam
  * 1e-3 halved every ~10 epochs, const loss 15: the zi2zi repositories' recipe), "hq" (256 px, cosine
  * schedule over max_steps, else 100k steps). Unknown: FALSE with ZI_ERROR_INVALID. Applies on top of
  * cfg (fonts, chars and bounds are left alone). */

@@ -1,6 +1,7 @@
 /* test-metrics.c — L1, SSIM and ink IoU against hand-computed cases and against a direct (slow)
  * two-dimensional SSIM written independently here from Wang et al. 2004's definition. */
 #include "zi-metrics.h"
+#include "nn-loss.h"
 
 #include <math.h>
 
@@ -175,6 +176,31 @@ test_coverage_average (void)
   g_assert_cmpfloat (m.ssim, >, 0.5);
 }
 
+/* The engine's SSIM loss trains what validation measures: 1 - loss on [-1, 1] images equals
+ * zi_metrics_ssim on the same images mapped to [0, 1]. */
+static void
+test_ssim_loss_matches_metric (void)
+{
+  const guint w = 24, h = 20;
+  GRand *rand = g_rand_new_with_seed (11);
+  float a[24 * 20], b[24 * 20], sa[24 * 20], sb[24 * 20];
+
+  for (int round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < w * h; i++)
+        {
+          b[i] = g_rand_double (rand) < 0.4 ? 1.0f : 0.0f;
+          a[i] = (float) CLAMP (0.8 * b[i] + 0.3 * g_rand_double (rand), 0.0, 1.0);
+          sa[i] = 2.0f * a[i] - 1.0f;
+          sb[i] = 2.0f * b[i] - 1.0f;
+        }
+      double metric = zi_metrics_ssim (a, b, w, h);
+      double loss = nn_loss_ssim (NULL, sa, sb, 1, (int) h, (int) w, 1.0f);
+      g_assert_cmpfloat_with_epsilon (1.0 - loss, metric, 1e-5);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +211,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/metrics/ssim-constant", test_constant_luminance);
   g_test_add_func ("/core/metrics/ssim-reference", test_ssim_reference);
   g_test_add_func ("/core/metrics/coverage-average", test_coverage_average);
+  g_test_add_func ("/core/metrics/ssim-loss-matches", test_ssim_loss_matches_metric);
   return g_test_run ();
 }

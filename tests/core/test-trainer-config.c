@@ -22,7 +22,9 @@ test_defaults (void)
   g_assert_cmpint (cfg.net.batch, ==, 16);
   g_assert_cmpfloat (cfg.net.l1_weight, ==, 100.0f);
   g_assert_cmpint (cfg.opt_g.kind, ==, NN_OPT_ADAM);
-  g_assert_cmpfloat (cfg.opt_g.lr, ==, 2e-4f);
+  g_assert_cmpfloat (cfg.opt_g.lr, ==, 5e-4f);
+  g_assert_cmpfloat (cfg.net.dropout, ==, 0.0f);
+  g_assert_cmpfloat (cfg.net.ssim_weight, ==, 1500.0f);
   g_assert_cmpfloat (cfg.opt_g.beta1, ==, 0.5f);
   g_assert_cmpfloat (cfg.opt_d.lr, ==, 0.0f);  /* follows G */
   g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_FIXED);
@@ -87,6 +89,14 @@ test_presets (void)
   g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_STEP);
   g_assert_cmpfloat (cfg.sched.gamma, ==, 0.5f);
   g_assert_cmpfloat (cfg.sched.base_lr, ==, 1e-3f);
+  g_assert_true (zi_trainer_config_validate (&cfg, &error));
+  g_assert_true (zi_trainer_config_apply_preset (&cfg, "pix2pix", &error));
+  g_assert_cmpfloat (cfg.opt_g.lr, ==, 2e-4f);
+  g_assert_cmpfloat (cfg.net.dropout, ==, 0.5f);
+  g_assert_cmpfloat (cfg.net.ssim_weight, ==, 0.0f);
+  g_assert_cmpfloat (cfg.ema_decay, ==, 0.0f);
+  g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_FIXED);
+  g_assert_cmpfloat (cfg.sched.base_lr, ==, 2e-4f);
   g_assert_true (zi_trainer_config_validate (&cfg, &error));
   g_assert_true (zi_trainer_config_apply_preset (&cfg, "hq", &error));
   g_assert_cmpint (cfg.net.size, ==, 256);

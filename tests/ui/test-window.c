@@ -280,6 +280,12 @@ has_points (gpointer data)
 }
 
 static gboolean
+has_validation_points (gpointer data)
+{
+  return chart_points ("val_ssim") >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
 panel_in_state (gpointer data)
 {
   return (int) zi_training_panel_get_state (zi_window_get_training_panel (window)) == GPOINTER_TO_INT (data);
@@ -756,6 +762,53 @@ test_preferences (void)
   g_settings_reset (settings, "chart-smoothing");
 }
 
+/* With ZIMARU_SCREENSHOT_RUN=DIR (a run made with zimaru-cli train, such as the 30-minute run of the
+ * README) and ZIMARU_SCREENSHOT_DIR set, takes the README's pictures from real training: a copy of
+ * that run opened and trained on for a while (training.png), then the glyph grid on characters the
+ * target font lacks, with what the run generates for them (glyphs.png). Skipped otherwise. */
+static void
+test_screenshot_real_run (void)
+{
+  const char *src = g_getenv ("ZIMARU_SCREENSHOT_RUN");
+  g_autofree char *copy = g_build_filename (tmp_dir, "screenshot-run", NULL);
+  const char *argv[] = { "cp", "-r", src, copy, NULL };
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  guint n;
+
+  if (src == NULL || g_getenv ("ZIMARU_SCREENSHOT_DIR") == NULL)
+    {
+      g_test_skip ("set ZIMARU_SCREENSHOT_RUN and ZIMARU_SCREENSHOT_DIR to take the README's pictures");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (zi_window_open_run (window, copy, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_wait_for (window_loaded, NULL, 60));
+
+  zi_window_show_page (window, "training");
+  n = chart_points ("val_ssim");
+  g_assert_true (zi_training_panel_start (panel, NULL, NULL, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  /* Until the next validation, which brings the preview of generated glyphs. */
+  g_assert_true (ui_wait_for (has_validation_points, GUINT_TO_POINTER (n + 1), 600));
+  ui_spin (2.0);
+  take_screenshot ("training.png");
+  zi_training_panel_stop (panel);
+  g_assert_true (ui_wait_for (panel_in_state, GINT_TO_POINTER (ZI_TRAINER_STATE_IDLE), 120));
+
+  zi_window_show_page (window, "glyphs");
+  zi_window_set_block (window, "cjk");
+  zi_window_set_filter (window, ZI_FILTER_MISSING);
+  g_assert_true (zi_window_select_char (window, 0x55CE));  /* 嗎, which Zen Maru Gothic lacks */
+  ui_spin (8.0);
+  take_screenshot ("glyphs.png");
+  zi_window_set_filter (window, ZI_FILTER_ALL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -817,6 +870,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/open-cli-run", test_open_cli_run);
   g_test_add_func ("/ui/window/export-dialog", test_export_dialog);
   g_test_add_func ("/ui/window/preferences", test_preferences);
+  g_test_add_func ("/ui/window/screenshot-real-run", test_screenshot_real_run);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
