@@ -439,7 +439,7 @@ zi_cli_train (int argc, char **argv)
   if (!zi_cli_parse (&argc, &argv, "train", NULL,
                      _("Train a model on a font pair into a run directory (run.json, metrics.jsonl, "
                        "checkpoints/). CHARS default to the CJK ideographs both fonts have. --preset "
-                       "quick, pix2pix, zi2zi or hq picks a training recipe (other names pick a character list). "
+                       "recommended, quick, pix2pix, zi2zi or hq picks a training recipe (other names pick a character list). "
                        "--steps counts the run's total steps. SIGINT or SIGTERM stop cleanly with a "
                        "checkpoint."),
                      entries, &code))
@@ -452,7 +452,8 @@ zi_cli_train (int argc, char **argv)
     }
   /* --preset is shared with the character lists: the training recipes' names are taken here. */
   if (chars_opts.preset != NULL
-      && (g_str_equal (chars_opts.preset, "quick") || g_str_equal (chars_opts.preset, "pix2pix")
+      && (g_str_equal (chars_opts.preset, "recommended") || g_str_equal (chars_opts.preset, "quick")
+          || g_str_equal (chars_opts.preset, "pix2pix")
           || g_str_equal (chars_opts.preset, "zi2zi") || g_str_equal (chars_opts.preset, "hq")))
     preset = g_steal_pointer (&chars_opts.preset);
 

@@ -79,11 +79,12 @@ void     zi_trainer_config_init (ZiTrainerConfig *cfg);
 void     zi_trainer_config_clear (ZiTrainerConfig *cfg);
 /* Deep copy into dst (dst is overwritten without freeing). */
 void     zi_trainer_config_copy (ZiTrainerConfig *dst, const ZiTrainerConfig *src);
-/* Presets: "quick" (ngf 16: something recognisable in minutes), "pix2pix" (the plain recipe: Adam 2e-4,
- * dropout 0.5, L1 only, no averaging), "zi2zi" (Adam
- * 1e-3 halved every ~10 epochs, const loss 15: the zi2zi repositories' recipe), "hq" (256 px, cosine
- * schedule over max_steps, else 100k steps). Unknown: FALSE with ZI_ERROR_INVALID. Applies on top of
- * cfg (fonts, chars and bounds are left alone). */
+/* Presets: "recommended" (the defaults), "quick" (ngf 16: something recognisable in minutes),
+ * "pix2pix" (the plain recipe: Adam 2e-4, dropout 0.5, L1 only, no averaging), "zi2zi" (Adam 1e-3
+ * halved every ~10 epochs, const loss 15: the zi2zi repositories' recipe), "hq" (256 px, cosine
+ * schedule over max_steps, else 100k steps). Each sets the model, losses, optimisers, schedule,
+ * average and intervals from the defaults (fonts, chars, bounds, seed and threads are left alone).
+ * Unknown: FALSE with ZI_ERROR_INVALID. */
 gboolean zi_trainer_config_apply_preset (ZiTrainerConfig *cfg, const char *preset, GError **error);
 /* Checks ranges (size 64/128/256/512, batch ≥ 1, lr > 0, fractions in [0, 1), ...); the error names
  * the option and the value (ZI_ERROR_INVALID). */

@@ -20,7 +20,7 @@ static const NnSchedKind schedules[] = { NN_SCHED_FIXED, NN_SCHED_STEP, NN_SCHED
                                          NN_SCHED_PLATEAU };
 static const NnGanLoss gan_losses[] = { NN_GAN_BCE, NN_GAN_LSGAN, NN_GAN_HINGE };
 static const NnNormKind norms[] = { NN_NORM_BATCH, NN_NORM_INSTANCE };
-static const char *presets[] = { "quick", "zi2zi", "hq" };
+static const char *presets[] = { "recommended", "quick", "pix2pix", "zi2zi", "hq" };
 
 static guint
 index_of_uint (const guint *values, guint n, guint v)

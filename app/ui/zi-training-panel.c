@@ -568,9 +568,8 @@ zi_training_panel_init (ZiTrainingPanel *self)
 
   _zi_training_panel_views_init (self);
 
-  /* Start from the quick preset: something visible within minutes. */
+  /* Start from the recommended recipe (the defaults, which the CLI uses too). */
   zi_trainer_config_init (&cfg);
-  zi_trainer_config_apply_preset (&cfg, "quick", NULL);
   zi_training_panel_set_config (self, &cfg);
   zi_trainer_config_clear (&cfg);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.compare", FALSE);

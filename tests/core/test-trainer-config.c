@@ -104,8 +104,18 @@ test_presets (void)
   g_assert_true (zi_trainer_config_validate (&cfg, &error));
   g_assert_true (zi_trainer_config_apply_preset (&cfg, "quick", &error));
   g_assert_cmpint (cfg.net.ngf, ==, 16);
+  /* A preset starts from the defaults: nothing of hq's is left. */
+  g_assert_cmpint (cfg.net.size, ==, 64);
+  g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_FIXED);
+  g_assert_cmpuint (cfg.sched.warmup_steps, ==, 0);
   g_assert_cmpfloat (cfg.net.dropout, ==, 0.0f);
   g_assert_cmpfloat (cfg.sched.base_lr, ==, cfg.opt_g.lr);
+  cfg.opt_g.lr = 0.1f;
+  cfg.seed = 99;
+  g_assert_true (zi_trainer_config_apply_preset (&cfg, "recommended", &error));
+  g_assert_cmpfloat (cfg.opt_g.lr, ==, 5e-4f);
+  g_assert_cmpint (cfg.net.ngf, ==, 32);
+  g_assert_cmpuint (cfg.seed, ==, 99);  /* not part of a recipe */
   g_assert_false (zi_trainer_config_apply_preset (&cfg, "turbo", &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "turbo"));

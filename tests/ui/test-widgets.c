@@ -442,17 +442,35 @@ test_form_presets (void)
   g_assert_cmpfloat_with_epsilon (spin_value (panel, "ema_spin"), expected.ema_decay, 1e-6);
   g_assert_cmpfloat (spin_value (panel, "d_lr_spin"), ==, 1.0);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "sched_dropdown"))), ==, 1);
-  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown"))), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown"))), ==, 3);
   zi_trainer_config_clear (&expected);
 
-  /* Quick: no dropout, ngf 16, lr 5e-4 — chosen from the preset menu as a user does. */
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 0);
+  /* Quick: ngf 16, and the rest of the recommended recipe (no dropout, lr 5e-4, no const loss left
+   * over from zi2zi) — chosen from the preset menu as a user does. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 1);
   g_assert_cmpfloat (spin_value (panel, "dropout_spin"), ==, 0);
   g_assert_cmpfloat (spin_value (panel, "ngf_spin"), ==, 16);
   g_assert_cmpfloat_with_epsilon (spin_value (panel, "lr_spin"), 5e-4, 1e-9);
+  g_assert_cmpfloat (spin_value (panel, "const_spin"), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "sched_dropdown"))), ==, 0);
+
+  /* Plain pix2pix: lr 2e-4, dropout 0.5, no SSIM loss, no average. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 2);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "lr_spin"), 2e-4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "dropout_spin"), 0.5, 1e-6);
+  g_assert_cmpfloat (spin_value (panel, "ssim_spin"), ==, 0);
+  g_assert_cmpfloat (spin_value (panel, "ema_spin"), ==, 0);
+
+  /* Recommended: the defaults. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 0);
+  zi_trainer_config_init (&expected);
+  g_assert_cmpfloat_with_epsilon (spin_value (panel, "lr_spin"), expected.opt_g.lr, 1e-9);
+  g_assert_cmpfloat (spin_value (panel, "ssim_spin"), ==, expected.net.ssim_weight);
+  g_assert_cmpfloat (spin_value (panel, "ngf_spin"), ==, expected.net.ngf);
+  zi_trainer_config_clear (&expected);
 
   /* High quality: 256 px and a cosine schedule with 500 warm-up steps. */
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field (panel, "preset_dropdown")), 4);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "size_dropdown"))), ==, 2);
   g_assert_cmpfloat (spin_value (panel, "ngf_spin"), ==, 32);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (panel, "sched_dropdown"))), ==, 3);
