@@ -173,59 +173,6 @@ im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c1, 
         }
 }
 
-/* col2im for stride 2 and an even kernel: taps kx and kx + 1 land on neighbouring pixels, so one loop
- * adds both as an interleaved pair (which GCC vectorises with shuffles), and the image row is read and
- * written K/2 times instead of K. The pixels only one of the two taps reaches (at the borders) are
- * added on their own. */
-static void
-col2im_rows_s2 (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w,
-                int k, int p, int ho, int wo)
-{
-  size_t plane_in = (size_t) h * w;
-  size_t plane_out = (size_t) ho * wo;
-  size_t q = (size_t) nb * plane_out;
-
-  for (int ci = c0; ci < c1; ci++)
-    for (int ky = 0; ky < k; ky++)
-      for (int kx = 0; kx < k; kx += 2)
-        {
-          const float *row_a = col + ((size_t) ((ci - c0) * k + ky) * k + kx) * q;
-          const float *row_b = row_a + q;
-          int la, ha, lb, hb;
-          valid_range (kx, 2, p, w, wo, &la, &ha);
-          valid_range (kx + 1, 2, p, w, wo, &lb, &hb);
-          int lo = la > lb ? la : lb, hi = ha < hb ? ha : hb;
-          if (hi < lo)
-            hi = lo;
-          for (int b = 0; b < nb; b++)
-            {
-              float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
-              const float *ca = row_a + (size_t) b * plane_out, *cb = row_b + (size_t) b * plane_out;
-              for (int oy = 0; oy < ho; oy++, ca += wo, cb += wo)
-                {
-                  int iy = oy * 2 - p + ky;
-                  if (iy < 0 || iy >= h)
-                    continue;
-                  /* Tap a adds to xr[2·ox], tap b to xr[2·ox + 1]. */
-                  float *xr = xp + (size_t) iy * w - p + kx;
-                  for (int ox = la; ox < (ha < lo ? ha : lo); ox++)
-                    xr[2 * ox] += ca[ox];
-                  for (int ox = lb; ox < (hb < lo ? hb : lo); ox++)
-                    xr[2 * ox + 1] += cb[ox];
-                  for (int ox = lo; ox < hi; ox++)
-                    {
-                      xr[2 * ox] += ca[ox];
-                      xr[2 * ox + 1] += cb[ox];
-                    }
-                  for (int ox = la > hi ? la : hi; ox < ha; ox++)
-                    xr[2 * ox] += ca[ox];
-                  for (int ox = lb > hi ? lb : hi; ox < hb; ox++)
-                    xr[2 * ox + 1] += cb[ox];
-                }
-            }
-        }
-}
-
 /* Adds the rows of channels [c0, c1) back into images [b0, b0 + nb) of x (the adjoint). */
 static void
 col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w, int k,
@@ -235,11 +182,6 @@ col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c1, 
   size_t plane_out = (size_t) ho * wo;
   size_t q = (size_t) nb * plane_out;
 
-  if (s == 2 && k % 2 == 0)
-    {
-      col2im_rows_s2 (x, col, n, b0, nb, c0, c1, h, w, k, p, ho, wo);
-      return;
-    }
   for (int ci = c0; ci < c1; ci++)
     for (int ky = 0; ky < k; ky++)
       for (int kx = 0; kx < k; kx++)
