@@ -60,10 +60,8 @@ typedef struct {
   float           *stats_keep;          /* the raw weights' norm statistics while the EMA is in */
   ZiMetrics        val_raw;             /* with EMA: the latest validation of the raw weights */
 
-  guint8          *snap;                /* the rollback target: the last checkpoint's bytes */
-  gsize            snap_len;
   guint64          last_saved_step;
-  char            *last_saved_path;
+  char            *last_saved_path;     /* the rollback target */
   guint            rollbacks;
   gboolean         poisoned;
   ZiHealth        *health;
@@ -79,7 +77,7 @@ typedef struct {
 void     zi_session_warn (Session *s, ZiHealthKind kind, const char *message);
 
 /* Builds a fresh model, or loads the checkpoint being resumed (with its data position, clock and
- * learning-rate state); keeps the loaded bytes as the rollback target. */
+ * learning-rate state); the checkpoint resumed is the first rollback target. */
 gboolean zi_session_build_model (Session *s, GError **error);
 /* Writes RUN/checkpoints/step-N.zck (and its EMA file first), prunes old ones, emits CHECKPOINT. */
 gboolean zi_session_save_checkpoint (Session *s, gboolean is_best, GError **error);

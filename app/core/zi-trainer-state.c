@@ -271,9 +271,9 @@ zi_session_save_checkpoint (Session *s, gboolean is_best, GError **error)
   /* The rollback targets move together, only once both files are on disk. */
   if (s->ema != NULL)
     memcpy (s->ema_snap, s->ema, s->n_ema * sizeof (float));
-  g_free (s->snap);
-  s->snap = buf;
-  s->snap_len = len;
+  /* The rollback target is this file on disk (written atomically and synced); keeping its bytes in
+   * memory too cost a model's worth of memory all along and twice that while saving. */
+  g_free (buf);
   s->last_saved_step = s->step;
   g_free (s->last_saved_path);
   s->last_saved_path = g_strdup (path);
@@ -404,8 +404,6 @@ zi_session_build_model (Session *s, GError **error)
       if (!load_model (s, buf, len, resume, !override, TRUE, error))
         return FALSE;
       nn_pix2pix_set_optim (s->model, &opt_g, &opt_d);
-      s->snap = g_steal_pointer (&buf);
-      s->snap_len = len;
       s->last_saved_step = s->step;
       s->last_saved_path = g_strdup (resume);
       return TRUE;
@@ -433,7 +431,9 @@ zi_session_rollback (Session *s, const char *why, GError **error)
 {
   guint64 bad_step = s->step + 1;
   double scale = s->lr_scale * 0.5;
-  g_autofree guint8 *snap = g_memdup2 (s->snap, s->snap_len);
+  g_autofree guint8 *snap = NULL;
+  gsize snap_len = 0;
+  g_autoptr(GError) local = NULL;
 
   if (++s->rollbacks > MAX_ROLLBACKS)
     {
@@ -444,7 +444,17 @@ zi_session_rollback (Session *s, const char *why, GError **error)
                    s->rollbacks, bad_step, why, MAX_ROLLBACKS);
       return FALSE;
     }
-  if (!load_model (s, snap, s->snap_len, _("(in memory)"), FALSE, FALSE, error))
+  if (s->last_saved_path == NULL
+      || !g_file_get_contents (s->last_saved_path, (char **) &snap, &snap_len, &local))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("Training diverged near step %" PRIu64 " (%s) and the last checkpoint %s cannot be "
+                     "read to go back to: %s"),
+                   bad_step, why, s->last_saved_path ? s->last_saved_path : "",
+                   local ? local->message : "");
+      return FALSE;
+    }
+  if (!load_model (s, snap, snap_len, s->last_saved_path, FALSE, FALSE, error))
     return FALSE;
   s->lr_scale = scale;
   if (s->ema != NULL)
