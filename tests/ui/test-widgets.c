@@ -506,32 +506,10 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* As in test-window.c: GTK wants a session bus, which Xvfb does not bring. */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && g_getenv ("ZIMARU_TEST_REEXEC") == NULL)
-    {
-      g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-      g_setenv ("ZIMARU_TEST_REEXEC", "1", TRUE);
-      g_ptr_array_add (args, (char *) "dbus-run-session");
-      g_ptr_array_add (args, (char *) "--");
-      for (int i = 0; i < argc; i++)
-        g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      execvp ("dbus-run-session", (char **) args->pdata);
-      g_error ("could not run dbus-run-session: %s", g_strerror (errno));
-    }
+  ui_test_prepare (argc, argv);
 
   tmp_dir = g_dir_make_tmp ("zimaru-widgets-XXXXXX", &error);
   g_assert_no_error (error);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  /* For screenshots in another language: LANGUAGE=ja ZIMARU_TEST_LOCALEDIR=build/po-locale. */
-  if (g_getenv ("ZIMARU_TEST_LOCALEDIR") != NULL)
-    {
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ZIMARU_TEST_LOCALEDIR"));
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-    }
   gtk_test_init (&argc, &argv, NULL);
   /* The templates come from the resources of the ui library; referencing them keeps the object that
    * registers them in the link. */

@@ -817,21 +817,7 @@ main (int argc, char **argv)
   g_autofree char *cache_home = NULL;
   int status;
 
-  /* Xvfb comes without a D-Bus session, which GtkApplication wants (it warns, and warnings are
-   * fatal here): run the whole program again inside a private session bus that ends with it. */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && g_getenv ("ZIMARU_TEST_REEXEC") == NULL)
-    {
-      g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-      g_setenv ("ZIMARU_TEST_REEXEC", "1", TRUE);
-      g_ptr_array_add (args, (char *) "dbus-run-session");
-      g_ptr_array_add (args, (char *) "--");
-      for (int i = 0; i < argc; i++)
-        g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      execvp ("dbus-run-session", (char **) args->pdata);
-      g_error ("could not run dbus-run-session: %s", g_strerror (errno));
-    }
+  ui_test_prepare (argc, argv);
 
   tmp_dir = g_dir_make_tmp ("zimaru-ui-XXXXXX", &error);
   g_assert_no_error (error);
@@ -840,16 +826,6 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
-  /* The private bus has no accessibility bus to offer. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  /* For screenshots in another language: LANGUAGE=ja ZIMARU_TEST_LOCALEDIR=build/po. */
-  if (g_getenv ("ZIMARU_TEST_LOCALEDIR") != NULL)
-    {
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ZIMARU_TEST_LOCALEDIR"));
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-    }
 
   gtk_test_init (&argc, &argv, NULL);
 

@@ -1,5 +1,37 @@
 /* ui-test-util.c — helpers shared by the UI tests (see ui-test-util.h). */
+#include "config.h"
 #include "ui-test-util.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <unistd.h>
+
+void
+ui_test_prepare (int argc, char **argv)
+{
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && g_getenv ("ZIMARU_TEST_REEXEC") == NULL)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+      g_setenv ("ZIMARU_TEST_REEXEC", "1", TRUE);
+      g_ptr_array_add (args, (char *) "dbus-run-session");
+      g_ptr_array_add (args, (char *) "--");
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
+      execvp ("dbus-run-session", (char **) args->pdata);
+      g_error ("could not run dbus-run-session: %s", g_strerror (errno));
+    }
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  if (g_getenv ("ZIMARU_TEST_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ZIMARU_TEST_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+}
 
 static gboolean
 timeout_cb (gpointer data)

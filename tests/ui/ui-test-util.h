@@ -6,6 +6,12 @@
 
 typedef gboolean (*UiCondition) (gpointer data);
 
+/* Prepares a UI test program before gtk_test_init: Xvfb comes without a D-Bus session, which
+ * GtkApplication wants (it warns, and warnings are fatal in the tests), so the program runs again
+ * inside a private session bus that ends with it; that bus has no accessibility bus, so GTK's is
+ * turned off; and with ZIMARU_TEST_LOCALEDIR (e.g. LANGUAGE=ja ZIMARU_TEST_LOCALEDIR=build/po) the
+ * translations come from a build tree, for screenshots in another language. */
+void     ui_test_prepare (int argc, char **argv);
 /* Runs the main loop until cond holds or seconds pass; returns cond's last value. */
 gboolean ui_wait_for (UiCondition cond, gpointer data, double seconds);
 /* Runs the main loop for seconds. */
