@@ -201,34 +201,25 @@ zi_trainer_config_apply_preset (ZiTrainerConfig *cfg, const char *preset, GError
     }
   else if (g_strcmp0 (preset, "pix2pix") == 0)
     {
-      /* Plain pix2pix (Isola et al. 2017): Adam 2e-4 β1 0.5, dropout 0.5, L1 100 and no SSIM loss,
-       * no weight averaging: the baseline the defaults improve on. */
-      cfg->opt_g.kind = NN_OPT_ADAM;
+      /* Plain pix2pix (Isola et al. 2017): the defaults' Adam (β1 0.5, D following G), fixed
+       * schedule and L1 100, at 2e-4 with dropout 0.5, no SSIM loss and no weight averaging: the
+       * baseline the defaults improve on. */
       cfg->opt_g.lr = 2e-4f;
-      cfg->opt_g.beta1 = 0.5f;
-      cfg->opt_d = cfg->opt_g;
-      cfg->opt_d.lr = 0.0f;
-      nn_sched_defaults (&cfg->sched, NN_SCHED_FIXED, cfg->opt_g.lr);
       cfg->net.dropout = 0.5f;
       cfg->net.ssim_weight = 0.0f;
-      cfg->net.l1_weight = 100.0f;
       cfg->ema_decay = 0.0f;
     }
   else if (g_strcmp0 (preset, "zi2zi") == 0)
     {
       /* zi2zi (Tian 2017): Adam 1e-3 β1 0.5, lr halved every 10 epochs (~4000 steps of 16 on the
-       * ~6,300 shared ideographs) down to 2e-4, const loss 15, L1 100. */
-      cfg->opt_g.kind = NN_OPT_ADAM;
+       * ~6,300 shared ideographs) down to 2e-4, const loss 15, L1 100 (the defaults' Adam and L1). */
       cfg->opt_g.lr = 1e-3f;
-      cfg->opt_g.beta1 = 0.5f;
-      cfg->opt_d = cfg->opt_g;
-      cfg->opt_d.lr = 0.0f;
       nn_sched_defaults (&cfg->sched, NN_SCHED_STEP, cfg->opt_g.lr);
       cfg->sched.every = 4000;
       cfg->sched.gamma = 0.5f;
       cfg->sched.floor_lr = 2e-4f;
       cfg->net.const_weight = 15.0f;
-      cfg->net.l1_weight = 100.0f;
+      cfg->net.dropout = 0.5f;  /* its pix2pix decoder's */
     }
   else  /* hq */
     {

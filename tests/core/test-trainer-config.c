@@ -89,6 +89,11 @@ test_presets (void)
   g_assert_cmpint (cfg.sched.kind, ==, NN_SCHED_STEP);
   g_assert_cmpfloat (cfg.sched.gamma, ==, 0.5f);
   g_assert_cmpfloat (cfg.sched.base_lr, ==, 1e-3f);
+  g_assert_cmpfloat (cfg.net.const_weight, ==, 15.0f);
+  g_assert_cmpfloat (cfg.net.dropout, ==, 0.5f);
+  g_assert_cmpint (cfg.opt_g.kind, ==, NN_OPT_ADAM);
+  g_assert_cmpfloat (cfg.opt_g.beta1, ==, 0.5f);
+  g_assert_cmpfloat (cfg.opt_d.lr, ==, 0.0f);
   g_assert_true (zi_trainer_config_validate (&cfg, &error));
   g_assert_true (zi_trainer_config_apply_preset (&cfg, "pix2pix", &error));
   g_assert_cmpfloat (cfg.opt_g.lr, ==, 2e-4f);
