@@ -382,29 +382,6 @@ same_architecture (const NnPix2PixConfig *a, const NnPix2PixConfig *b)
          && a->n_styles == b->n_styles && emb_a == emb_b;
 }
 
-/* The discriminator's parameter count for cfg, without building it: setup_geometry() in
- * nn-pix2pix.c makes it a PatchGAN of NN_P2P_D_LAYERS 4×4 convolutions from the image pair (2
- * channels) through ndf × 1, 2, 4, 8 channels to 1, with a bias on the first and last layers and
- * batch norm's gamma and beta on the others. tests/nn/test-ckpt.c checks that it matches the
- * tensors a saved model holds. */
-static size_t
-discriminator_params (const NnPix2PixConfig *cfg)
-{
-  static const int mult[NN_P2P_D_LAYERS] = { 1, 2, 4, 8, 0 };
-  size_t ndf = (size_t) (cfg->ndf == 0 ? cfg->ngf : cfg->ndf);
-  size_t cin = 2, total = 0;
-
-  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
-    {
-      size_t co = l == NN_P2P_D_LAYERS - 1 ? 1 : ndf * (size_t) mult[l];
-      int normed = l > 0 && l < NN_P2P_D_LAYERS - 1;
-
-      total += cin * co * 4 * 4 + (!normed ? co : 0) + (normed && cfg->norm == NN_NORM_BATCH ? 2 * co : 0);
-      cin = co;
-    }
-  return total;
-}
-
 static NnStatus
 load_from_reader (NnPix2Pix **out, const NnCkptReader *r, size_t file_len,
                   const NnPix2PixConfig *expect, int batch, NnRng *rng_out, uint64_t *step_out,
@@ -424,7 +401,7 @@ load_from_reader (NnPix2Pix **out, const NnCkptReader *r, size_t file_len,
    * gigabytes. A training checkpoint carries the discriminator too, whose ndf (up to 1024) alone
    * can ask for 700 million weights. */
   int with_d = nn_ckpt_has (r, "opt_g") && nn_ckpt_has (r, "opt_d");
-  size_t weights = nn_p2p_generator_params (&cfg) + (with_d ? discriminator_params (&cfg) : 0);
+  size_t weights = nn_p2p_generator_params (&cfg) + (with_d ? nn_p2p_discriminator_params (&cfg) : 0);
   if (weights > file_len / 2)
     return NN_ERR_CORRUPT;
   NnOptConfig opt_g, opt_d;

@@ -131,7 +131,9 @@ void         nn_p2p_optim_step (NnPix2Pix *m, const NnOptConfig *cfg, float lr, 
 /* Builds the model's geometry and memory (weights uninitialised but zeroed). */
 NnStatus nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig *opt_g,
                            const NnOptConfig *opt_d, int with_d);
-/* The number of generator parameters of a (valid) configuration, without building it. */
+/* The number of generator / discriminator parameters of a (valid) configuration, without building
+ * it (the checkpoint loader checks a file can hold them before allocating). */
 size_t   nn_p2p_generator_params (const NnPix2PixConfig *cfg);
+size_t   nn_p2p_discriminator_params (const NnPix2PixConfig *cfg);
 /* Checks a configuration; NN_OK when it can be built. */
 NnStatus nn_pix2pix_check_config (const NnPix2PixConfig *cfg);

@@ -825,6 +825,21 @@ nn_p2p_generator_params (const NnPix2PixConfig *cfg)
 }
 
 size_t
+nn_p2p_discriminator_params (const NnPix2PixConfig *cfg)
+{
+  NnPix2Pix m;
+  memset (&m, 0, sizeof m);
+  m.cfg = *cfg;
+  if (m.cfg.ndf == 0)
+    m.cfg.ndf = m.cfg.ngf;
+  setup_geometry (&m);
+  size_t total = 0;
+  for (int l = 0; l < NN_P2P_D_LAYERS; l++)
+    total += unit_params (&m.disc[l]);
+  return total;
+}
+
+size_t
 nn_pix2pix_memory_bytes (const NnPix2PixConfig *cfg)
 {
   if (cfg == NULL || nn_pix2pix_check_config (cfg) != NN_OK)

@@ -27,6 +27,7 @@
 #define UNDER_SANITIZER 0
 #endif
 #include "nn-pix2pix.h"
+#include "nn-pix2pix-private.h"
 
 /* Loads buf with the address space limited to what is mapped now plus margin bytes. */
 static NnStatus
@@ -123,11 +124,7 @@ saved_weights (const NnCkptReader *r, const char *prefix)
 static void
 test_weight_bound (void)
 {
-  if (UNDER_SANITIZER)
-    {
-      g_test_skip ("address-space limits do not work under a sanitizer");
-      return;
-    }
+
   static const struct { int ngf, ndf; NnNormKind norm; } cases[] = {
     { 2, 128, NN_NORM_BATCH }, { 3, 96, NN_NORM_INSTANCE }, { 64, 0, NN_NORM_BATCH },
   };
@@ -161,7 +158,17 @@ test_weight_bound (void)
       g_assert_cmpint (nn_ckpt_get_blob (r, "opt_d", &opt_d, &opt_d_len), ==, NN_OK);
       arch_text = g_strndup (arch, arch_len);
       g_test_message ("ngf %d ndf %d: %zu weights", cfg.ngf, cfg.ndf, weights);
+      /* The engine's own count, which the loader uses, is what a saved model holds. */
+      g_assert_cmpuint (nn_p2p_generator_params (&cfg) + nn_p2p_discriminator_params (&cfg), ==, weights);
 
+      if (UNDER_SANITIZER)
+        {
+          /* Address-space limits do not work under a sanitizer: the count above is checked, the
+           * limited loads are left to the plain build. */
+          nn_ckpt_reader_free (r);
+          free (real);
+          continue;
+        }
       /* The container's own bytes besides the pad, then files of 2 × weights ∓ 2 bytes. */
       buf = forge (arch_text, opt_g, opt_g_len, opt_d, opt_d_len, 0, &len);
       free (buf);
