@@ -49,6 +49,7 @@ session_clear (Session *s)
   g_free (s->ema_snap);
   g_free (s->ema_swap);
   g_free (s->stats_keep);
+  g_free (s->ema_stats);
   g_free (s->last_saved_path);
   g_clear_pointer (&s->health, zi_health_free);
 }

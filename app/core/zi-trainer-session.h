@@ -58,6 +58,8 @@ typedef struct {
   float           *ema_swap;            /* [n_ema] scratch for swapping weights in and out */
   gsize            n_ema;
   float           *stats_keep;          /* the raw weights' norm statistics while the EMA is in */
+  float           *ema_stats;           /* the norm statistics measured for the EMA at ema_stats_step */
+  guint64          ema_stats_step;
   ZiMetrics        val_raw;             /* with EMA: the latest validation of the raw weights */
 
   guint64          last_saved_step;

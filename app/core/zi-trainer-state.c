@@ -177,11 +177,20 @@ zi_session_enter_ema (Session *s, GError **error)
     return TRUE;
   g_free (s->stats_keep);
   s->stats_keep = g_memdup2 (stats, n_stats * sizeof (float));
+  /* A validation and a checkpoint often come at the same step: measure the average once. */
+  if (s->ema_stats != NULL && s->ema_stats_step == s->step)
+    {
+      memcpy (stats, s->ema_stats, n_stats * sizeof (float));
+      return TRUE;
+    }
   if (!recalibrate_norms (s, error))
     {
       zi_session_leave_ema (s);
       return FALSE;
     }
+  g_free (s->ema_stats);
+  s->ema_stats = g_memdup2 (stats, n_stats * sizeof (float));
+  s->ema_stats_step = s->step;
   return TRUE;
 }
 
@@ -459,6 +468,8 @@ zi_session_rollback (Session *s, const char *why, GError **error)
   s->lr_scale = scale;
   if (s->ema != NULL)
     memcpy (s->ema, s->ema_snap, s->n_ema * sizeof (float));
+  /* The steps are trained again with other weights. */
+  g_clear_pointer (&s->ema_stats, g_free);
   zi_health_reset_history (s->health);
   zi_trainer_session_set_step (s->trainer, s->step);
 
