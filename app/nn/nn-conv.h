@@ -73,12 +73,14 @@ void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL
  * slab of col); its backward splits the input channels (rows of col, columns of dW, planes of dX).
  * A transposed conv's forward and weight gradient split the output channels, its input gradient
  * splits the images; the two backward calls use the same scratch, so all parts of one run before
- * the other starts. col is the same scratch as for the plain functions. */
+ * the other starts. col is the same scratch as for the plain functions. With dx_set the input
+ * gradient is overwritten instead of added to, so a fresh buffer needs no zeroing first (the
+ * engine's passes know which buffers are fresh); the plain functions add. */
 void nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
                              const NnConv2d *c, int n, int part, int parts);
 void nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const float *dy,
                               const float *x, const float *w, const NnConv2d *c, int n, int part,
-                              int parts);
+                              int parts, int dx_set);
 void nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const float *w,
                                        const float *b, const NnConv2d *c, int n, int part,
                                        int parts);
@@ -87,7 +89,7 @@ void nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col,
                                                int parts);
 void nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy,
                                              const float *w, const NnConv2d *c, int n, int part,
-                                             int parts);
+                                             int parts, int dx_set);
 
 /* The column transforms, exposed for the tests and the benchmark. planes = C·N; each plane is H×W.
  * im2col writes col[(c·K + ky)·K + kx][(n, oy, ox)]; col2im adds the columns back into x. */

@@ -33,7 +33,7 @@ normalize_run (float *y, float *xhat, const float *x, size_t m, float g, float b
 
 static void
 backward_run (float *dx, double *dg, double *db, const float *dy, const float *xhat, size_t m,
-              float g, float invstd)
+              float g, float invstd, int set)
 {
   double sdy, sdyx;
   nn_reduce_sum_dot (dy, xhat, m, &sdy, &sdyx);
@@ -44,8 +44,12 @@ backward_run (float *dx, double *dg, double *db, const float *dy, const float *x
   float k = g * invstd;
   float mdy = (float) (sdy / (double) m);
   float mdyx = (float) (sdyx / (double) m);
-  for (size_t i = 0; i < m; i++)
-    dx[i] += k * (dy[i] - mdy - xhat[i] * mdyx);
+  if (set)
+    for (size_t i = 0; i < m; i++)
+      dx[i] = k * (dy[i] - mdy - xhat[i] * mdyx);
+  else
+    for (size_t i = 0; i < m; i++)
+      dx[i] += k * (dy[i] - mdy - xhat[i] * mdyx);
 }
 
 void
@@ -89,14 +93,14 @@ nn_batchnorm2d_forward_eval (float *y, const float *x, const float *gamma, const
 void
 nn_batchnorm2d_backward (float *dx, float *dgamma, float *dbeta, const float *dy,
                          const float *xhat, const float *invstd, const float *gamma, int c,
-                         size_t m)
+                         size_t m, int dx_set)
 {
   for (int ch = 0; ch < c; ch++)
     {
       size_t off = (size_t) ch * m;
       double dg, db;
       backward_run (dx != NULL ? dx + off : NULL, &dg, &db, dy + off, xhat + off, m, gamma[ch],
-                    invstd[ch]);
+                    invstd[ch], dx_set);
       if (dgamma != NULL)
         dgamma[ch] += (float) dg;
       if (dbeta != NULL)
@@ -123,7 +127,7 @@ nn_instancenorm2d_forward (float *y, float *xhat, float *invstd, const float *x,
 void
 nn_instancenorm2d_backward (float *dx, float *dgamma, float *dbeta, const float *dy,
                             const float *xhat, const float *invstd, const float *gamma, int c,
-                            int n, size_t hw)
+                            int n, size_t hw, int dx_set)
 {
   for (int ch = 0; ch < c; ch++)
     {
@@ -134,7 +138,7 @@ nn_instancenorm2d_backward (float *dx, float *dgamma, float *dbeta, const float 
           size_t off = run * hw;
           double dg, db;
           backward_run (dx != NULL ? dx + off : NULL, &dg, &db, dy + off, xhat + off, hw,
-                        gamma != NULL ? gamma[ch] : 1.0f, invstd[run]);
+                        gamma != NULL ? gamma[ch] : 1.0f, invstd[run], dx_set);
           sg += dg;
           sb += db;
         }

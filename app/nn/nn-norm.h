@@ -34,7 +34,8 @@ void nn_batchnorm2d_forward_eval (float       *y,          /* [C, M] */
                                   const float *run_var,    /* [C] */
                                   int c, size_t m, float eps);
 
-/* The gradient of training mode (the batch statistics depend on x). */
+/* The gradient of training mode (the batch statistics depend on x). The gradients are added to
+ * what the buffers hold, except that dx_set overwrites dx (a fresh buffer needs no zeroing). */
 void nn_batchnorm2d_backward (float       *dx,      /* [C, M] or NULL */
                               float       *dgamma,  /* [C] or NULL */
                               float       *dbeta,   /* [C] or NULL */
@@ -42,7 +43,7 @@ void nn_batchnorm2d_backward (float       *dx,      /* [C, M] or NULL */
                               const float *xhat,    /* [C, M] */
                               const float *invstd,  /* [C] */
                               const float *gamma,   /* [C] */
-                              int c, size_t m);
+                              int c, size_t m, int dx_set);
 
 /* Instance norm, the same in training and evaluation (no running statistics, as PyTorch's default).
  * gamma and beta NULL: no affine transform. */
@@ -61,4 +62,4 @@ void nn_instancenorm2d_backward (float       *dx,      /* [C, N, HW] or NULL */
                                  const float *xhat,    /* [C, N, HW] */
                                  const float *invstd,  /* [C, N] */
                                  const float *gamma,   /* [C] or NULL */
-                                 int c, int n, size_t hw);
+                                 int c, int n, size_t hw, int dx_set);

@@ -7,9 +7,9 @@
  * one task over the same channels, so the data is still in cache for the second loop. Dropout
  * draws its mask on one thread, in order, and every part's work depends on its number only, so a
  * run is reproducible for a given thread count (split GEMMs round differently, so counts differ
- * in the last bits). Activation gradients are zeroed one buffer at a time right before the
- * layer that accumulates into them (the layers' backward functions add), so the zeros are still in
- * cache when they are added to, and only the n images in use are touched. Shapes are CNHW
+ * in the last bits). A conv's or a norm's input gradient is written over its fresh buffer
+ * (dx_set: no zeroing pass, no read of zeros); the few gradients that collect from two places are
+ * zeroed right before their first use, touching only the n images in use. Shapes are CNHW
  * (nn-conv.h); the helpers below are static and checked by the model's own invariants. */
 #include "nn-pix2pix-private.h"
 
@@ -38,7 +38,7 @@ typedef struct {
   const NnUnit *u;
   float        *y, *dx;
   const float  *x, *dy;
-  int           n, param_grads;
+  int           n, param_grads, dx_set;
 } ConvTask;
 
 static void
@@ -55,7 +55,7 @@ conv_backward_task (void *p, int part, int parts)
   ConvTask *t = p;
   nn_conv2d_backward_part (t->dx, t->param_grads ? t->u->dw : NULL,
                            t->param_grads ? t->u->db : NULL, t->m->scratch.base, t->dy, t->x,
-                           t->u->w, &t->u->geo, t->n, part, parts);
+                           t->u->w, &t->u->geo, t->n, part, parts, t->dx_set);
 }
 
 static void
@@ -79,7 +79,7 @@ convt_backward_data_task (void *p, int part, int parts)
 {
   ConvTask *t = p;
   nn_conv_transpose2d_backward_data_part (t->dx, t->m->scratch.base, t->dy, t->u->w, &t->u->geo,
-                                          t->n, part, parts);
+                                          t->n, part, parts, t->dx_set);
 }
 
 static void
@@ -90,11 +90,14 @@ conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
                      parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS));
 }
 
+/* dx_set: dx is a fresh buffer that this layer's gradient overwrites (it needs no zeroing);
+ * otherwise the gradient is added to what dx holds. */
 static void
 conv_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const float *x, int n,
-               int param_grads)
+               int param_grads, int dx_set)
 {
-  ConvTask t = { .m = m, .u = u, .dx = dx, .dy = dy, .x = x, .n = n, .param_grads = param_grads };
+  ConvTask t = { .m = m, .u = u, .dx = dx, .dy = dy, .x = x, .n = n, .param_grads = param_grads,
+                 .dx_set = dx_set };
   int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
   if (!u->geo.transposed)
     {
@@ -196,14 +199,14 @@ norm_backward_task (void *p, int part, int parts)
   if (u->has_bn)
     nn_batchnorm2d_backward (t->dx + off, t->param_grads ? u->dgamma + c0 : NULL,
                              t->param_grads ? u->dbeta + c0 : NULL, dy, t->xhat + off, t->xinv + c0,
-                             u->gamma + c0, cc, m);
+                             u->gamma + c0, cc, m, 1);
   else
     nn_instancenorm2d_backward (t->dx + off, NULL, NULL, dy, t->xhat + off,
-                                t->xinv + (size_t) c0 * t->n, NULL, cc, t->n, hw);
+                                t->xinv + (size_t) c0 * t->n, NULL, cc, t->n, hw, 1);
 }
 
-/* dx += norm'(dy'), where dy' = dy_inout·LeakyReLU'(act_y) (act_y not NULL) and/or ·mask (dropout,
- * not NULL), computed in place in dy_inout. */
+/* dx = norm'(dy'), written over a fresh dx, where dy' = dy_inout·LeakyReLU'(act_y) (act_y not
+ * NULL) and/or ·mask (dropout, not NULL), computed in place in dy_inout. */
 static void
 norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, float *dy_inout, const float *xhat,
                const float *inv, int n, int param_grads, const float *act_y, const float *mask)
@@ -378,13 +381,11 @@ nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0,
       float *dy = p->ds[i];
       if (u->has_bn || u->has_in)
         {
-          nn_p2p_zero (m, p->dz[i], nn_p2p_out_floats (u, n));
           norm_backward (m, u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1, NULL, NULL);
           dy = p->dz[i];
         }
-      if (i > 0)
-        nn_p2p_zero (m, p->da[i], nn_p2p_in_floats (u, n));
-      conv_backward (m, u, i == 0 ? dx0 : p->da[i], dy, i == 0 ? x : p->a[i], n, 1);
+      /* da[i] is fresh; the input gradient dx0 (the const pass's) adds to what it holds. */
+      conv_backward (m, u, i == 0 ? dx0 : p->da[i], dy, i == 0 ? x : p->a[i], n, 1, i > 0);
       if (i > 0)
         ew (m, EW_LRELU_BACKWARD, p->ds[i - 1], p->da[i], p->a[i], nn_p2p_in_floats (u, n));
     }
@@ -446,19 +447,18 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
       const NnUnit *u = &m->up[i];
       if (i > 0)
         {
-          nn_p2p_zero (m, m->dt[i], nn_p2p_out_floats (u, n));
           norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1,
                          NULL, nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
         }
-      nn_p2p_zero (m, i == L - 1 ? m->dr_in : m->dcat[i], nn_p2p_in_floats (u, n));
+      /* The block's input gradient (both halves of the concatenation) starts here. */
       if (i == L - 1)
         {
-          conv_backward (m, u, m->dr_in, m->dt[i], m->r_in, n, 1);
+          conv_backward (m, u, m->dr_in, m->dt[i], m->r_in, n, 1, 1);
           ew (m, EW_RELU_BACKWARD, m->dbott, m->dr_in, m->r_in, nn_p2p_in_floats (u, n));
         }
       else
         {
-          conv_backward (m, u, m->dcat[i], m->dt[i], m->cat[i], n, 1);
+          conv_backward (m, u, m->dcat[i], m->dt[i], m->cat[i], n, 1, 1);
           ew (m, EW_RELU_GRAD, m->dcat[i], NULL, m->cat[i], nn_p2p_in_floats (u, n));
         }
     }
@@ -496,18 +496,13 @@ nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float 
       int last = l == NN_P2P_D_LAYERS - 1;
       if (u->has_bn || u->has_in)
         {
-          nn_p2p_zero (m, m->d_dz[l], nn_p2p_out_floats (u, n));
           norm_backward (m, u, m->d_dz[l], m->d_da[l], m->d_z[l], m->d_inv[l], n, param_grads,
                          last ? NULL : m->d_a[l], NULL);
           dy = m->d_dz[l];
         }
       else if (!last)
         ew (m, EW_LRELU_GRAD, m->d_da[l], NULL, m->d_a[l], nn_p2p_out_floats (u, n));
-      if (l > 0)
-        nn_p2p_zero (m, m->d_da[l - 1], nn_p2p_in_floats (u, n));
-      else if (din != NULL)
-        nn_p2p_zero (m, din, nn_p2p_in_floats (u, n));
       conv_backward (m, u, l == 0 ? din : m->d_da[l - 1], dy, l == 0 ? in : m->d_a[l - 1], n,
-                     param_grads);
+                     param_grads, 1);
     }
 }

@@ -181,6 +181,10 @@ test_conv2d (void)
   run_conv_case (0, 5, 2, 4, 1, 1, 6, 6, 1, 1);
   /* Planes of over 1024 outputs: the column matrix is filled a block of images at a time. */
   run_conv_case (0, 3, 4, 4, 2, 1, 64, 66, 3, 1);
+  /* k 4, s 2, p 1 on even sizes takes the column transforms' fast path (nn-conv.c), down to one
+   * output column; an odd size the general one. */
+  run_conv_case (0, 3, 2, 4, 2, 1, 6, 2, 2, 1);
+  run_conv_case (0, 2, 3, 4, 2, 1, 8, 7, 2, 0);
 }
 
 static void
@@ -192,6 +196,8 @@ test_conv_transpose2d (void)
   run_conv_case (1, 4, 3, 1, 1, 0, 3, 3, 2, 1);   /* 1×1 */
   run_conv_case (1, 3, 1, 4, 2, 1, 1, 1, 3, 1);   /* the U-Net's 1×1 bottleneck */
   run_conv_case (1, 4, 2, 4, 2, 1, 33, 32, 3, 1);  /* blocks of images */
+  run_conv_case (1, 3, 2, 4, 2, 1, 2, 1, 2, 0);    /* fast path, one input column */
+  run_conv_case (1, 2, 2, 4, 2, 1, 4, 6, 1, 1);    /* fast path, output overwritten: no zeroing */
 }
 
 /* ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ with the same weights: the transposed conv is the adjoint. */
@@ -251,6 +257,10 @@ run_parts_case (int transposed, int ci, int co, int k, int s, int p, int h, int 
   float *dy = rand_buf (&rng, ny, 1.0f), *col = g_new (float, ncol);
   float *y1 = g_new (float, ny), *y2 = g_new (float, ny);
   float *dx1 = g_new0 (float, nx), *dx2 = g_new0 (float, nx);
+  /* dx_set overwrites: a buffer full of NaN must come out as the plain gradient from zero. */
+  float *dx3 = g_new (float, nx);
+  for (size_t i = 0; i < nx; i++)
+    dx3[i] = NAN;
   float *dw1 = g_new0 (float, nw), *dw2 = g_new0 (float, nw);
   float *db1 = g_new0 (float, co), *db2 = g_new0 (float, co);
   int parts = 3;
@@ -264,7 +274,9 @@ run_parts_case (int transposed, int ci, int co, int k, int s, int p, int h, int 
       for (int i = 0; i < parts; i++)
         nn_conv_transpose2d_backward_weight_part (dw2, db2, col, dy, x, &c, n, i, parts);
       for (int i = 0; i < parts; i++)
-        nn_conv_transpose2d_backward_data_part (dx2, col, dy, w, &c, n, i, parts);
+        nn_conv_transpose2d_backward_data_part (dx2, col, dy, w, &c, n, i, parts, 0);
+      for (int i = 0; i < parts; i++)
+        nn_conv_transpose2d_backward_data_part (dx3, col, dy, w, &c, n, i, parts, 1);
     }
   else
     {
@@ -273,14 +285,17 @@ run_parts_case (int transposed, int ci, int co, int k, int s, int p, int h, int 
       for (int i = 0; i < parts; i++)
         nn_conv2d_forward_part (y2, col, x, w, b, &c, n, i, parts);
       for (int i = 0; i < parts; i++)
-        nn_conv2d_backward_part (dx2, dw2, db2, col, dy, x, w, &c, n, i, parts);
+        nn_conv2d_backward_part (dx2, dw2, db2, col, dy, x, w, &c, n, i, parts, 0);
+      for (int i = 0; i < parts; i++)
+        nn_conv2d_backward_part (dx3, NULL, NULL, col, dy, x, w, &c, n, i, parts, 1);
     }
   assert_close (y1, y2, ny);
   assert_close (dx1, dx2, nx);
+  assert_close (dx1, dx3, nx);
   assert_close (dw1, dw2, nw);
   assert_close (db1, db2, co);
   g_free (x); g_free (w); g_free (b); g_free (dy); g_free (col); g_free (y1); g_free (y2);
-  g_free (dx1); g_free (dx2); g_free (dw1); g_free (dw2); g_free (db1); g_free (db2);
+  g_free (dx1); g_free (dx2); g_free (dx3); g_free (dw1); g_free (dw2); g_free (db1); g_free (db2);
 }
 
 static void
@@ -290,6 +305,7 @@ test_conv_parts (void)
   run_parts_case (0, 6, 4, 1, 1, 0, 5, 5, 3);     /* pointwise */
   run_parts_case (0, 9, 1, 4, 1, 1, 7, 7, 3);     /* output side */
   run_parts_case (0, 2, 3, 3, 1, 1, 6, 6, 2);     /* fewer input channels than parts */
+  run_parts_case (0, 3, 4, 4, 2, 1, 9, 7, 3);     /* k 4, s 2 off the fast path (odd sizes) */
   run_parts_case (1, 7, 5, 4, 2, 1, 6, 5, 4);     /* transposed */
   run_parts_case (1, 6, 4, 1, 1, 0, 4, 4, 2);     /* transposed pointwise */
   run_parts_case (0, 4, 3, 4, 2, 1, 66, 64, 5);   /* blocks of images */
@@ -331,14 +347,27 @@ run_norm_case (int instance, int affine, int ch, int n, int hw)
   c.b = rand_buf (&rng, (size_t) ch, 1.0f);
   c.y = g_new (float, total);
   c.r = rand_buf (&rng, total, 1.0f);
-  float *dx = g_new0 (float, total), *dg = g_new0 (float, ch), *db = g_new0 (float, ch);
+  float *dx = g_new (float, total), *dg = g_new0 (float, ch), *db = g_new0 (float, ch);
+  float *dx_add = g_new (float, total);
+  /* dx_set overwrites (dx starts as NaN); without it the gradient is added (to ones here). */
+  for (size_t i = 0; i < total; i++)
+    {
+      dx[i] = NAN;
+      dx_add[i] = 1.0f;
+    }
 
   norm_loss (&c);
-  if (instance)
-    nn_instancenorm2d_backward (dx, affine ? dg : NULL, affine ? db : NULL, c.r, c.xhat, c.inv,
-                                affine ? c.g : NULL, ch, n, (size_t) hw);
-  else
-    nn_batchnorm2d_backward (dx, dg, db, c.r, c.xhat, c.inv, c.g, ch, (size_t) n * hw);
+  for (int set = 1; set >= 0; set--)
+    if (instance)
+      nn_instancenorm2d_backward (set ? dx : dx_add, affine && set ? dg : NULL,
+                                  affine && set ? db : NULL, c.r, c.xhat, c.inv,
+                                  affine ? c.g : NULL, ch, n, (size_t) hw, set);
+    else
+      nn_batchnorm2d_backward (set ? dx : dx_add, set ? dg : NULL, set ? db : NULL, c.r, c.xhat,
+                               c.inv, c.g, ch, (size_t) n * hw, set);
+  for (size_t i = 0; i < total; i++)
+    g_assert_cmpfloat_with_epsilon (dx_add[i] - 1.0f, dx[i], 1e-5 * (1.0 + fabs (dx[i])));
+  g_free (dx_add);
 
   char what[96];
   g_snprintf (what, sizeof what, "%s c%d n%d hw%d", instance ? "instancenorm" : "batchnorm", ch, n,
