@@ -23,6 +23,7 @@ status_text (NnStatus status)
     case NN_ERR_CORRUPT: return _("the file is malformed");
     case NN_ERR_NONFINITE: return _("a value became NaN or infinite");
     case NN_ERR_CANCELLED: return _("cancelled");
+    case NN_ERR_IO: return _("the output could not be written");
     default: return _("unknown error");
     }
 }
@@ -55,6 +56,9 @@ zi_error_from_nn (GError **error, NnStatus status, const char *format, ...)
       break;
     case NN_ERR_CANCELLED:
       code = ZI_ERROR_CANCELLED;
+      break;
+    case NN_ERR_IO:
+      code = ZI_ERROR_IO;
       break;
     case NN_OK:
     default:

@@ -25,8 +25,10 @@ fsync_parent_dir (const char *path)
 }
 
 static gboolean
-write_all (int fd, const guint8 *p, gsize len, int *saved_errno)
+write_all (int fd, const void *data, gsize len, int *saved_errno)
 {
+  const guint8 *p = data;
+
   while (len > 0)
     {
       ssize_t n = write (fd, p, len);
@@ -44,22 +46,43 @@ write_all (int fd, const guint8 *p, gsize len, int *saved_errno)
   return TRUE;
 }
 
-gboolean
-zi_file_write_atomic (const char  *path,
-                      const void  *data,
-                      gsize        len,
-                      GError     **error)
+struct _ZiFileStream
 {
-  g_autofree char *tmp = NULL;
   int fd;
-  int err = 0;
+  int err;  /* errno of the first failed write; 0 while every write succeeded */
+};
 
-  g_return_val_if_fail (path != NULL, FALSE);
+gboolean
+zi_file_stream_write (ZiFileStream *out,
+                      const void   *data,
+                      gsize         len)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
+  if (out->err == 0)
+    write_all (out->fd, data, len, &out->err);
+  return out->err == 0;
+}
+
+gboolean
+zi_file_write_atomic_stream (const char       *path,
+                             ZiFileWriteFunc   write_func,
+                             gpointer          user_data,
+                             GError          **error)
+{
+  g_autofree char *tmp = NULL;
+  g_autoptr(GError) local = NULL;
+  ZiFileStream out = { -1, 0 };
+  gboolean produced;
+  int err;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (write_func != NULL, FALSE);
+
   tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
+  out.fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (out.fd < 0)
     {
       err = errno;
       g_set_error (error, ZI_ERROR, ZI_ERROR_IO, "Cannot create a file beside %s: %s", path,
@@ -67,17 +90,23 @@ zi_file_write_atomic (const char  *path,
       return FALSE;
     }
 
-  if (!write_all (fd, data, len, &err) || fsync (fd) != 0)
+  produced = write_func (&out, user_data, &local);
+  if (produced && out.err == 0 && fsync (out.fd) != 0)
+    out.err = errno;
+  if (!produced || out.err != 0)
     {
-      if (err == 0)
-        err = errno;
-      close (fd);
+      close (out.fd);
       g_unlink (tmp);
-      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, "Cannot write %s: %s%s", path, g_strerror (err),
-                   err == ENOSPC || err == EFBIG ? " (free some disk space and try again)" : "");
+      /* A failed write explains itself better than what the producer made of it. */
+      if (out.err != 0)
+        g_set_error (error, ZI_ERROR, ZI_ERROR_IO, "Cannot write %s: %s%s", path,
+                     g_strerror (out.err),
+                     out.err == ENOSPC || out.err == EFBIG ? " (free some disk space and try again)" : "");
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  if (close (fd) != 0)
+  if (close (out.fd) != 0)
     {
       err = errno;
       g_unlink (tmp);
@@ -93,6 +122,37 @@ zi_file_write_atomic (const char  *path,
     }
   fsync_parent_dir (path);
   return TRUE;
+}
+
+/* The contents of zi_file_write_atomic(): one buffer. */
+typedef struct
+{
+  const void *data;
+  gsize       len;
+} Buffer;
+
+static gboolean
+write_buffer (ZiFileStream  *out,
+              gpointer       user_data,
+              GError       **error)
+{
+  const Buffer *buf = user_data;
+
+  return zi_file_stream_write (out, buf->data, buf->len);
+}
+
+gboolean
+zi_file_write_atomic (const char  *path,
+                      const void  *data,
+                      gsize        len,
+                      GError     **error)
+{
+  Buffer buf = { data, len };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  return zi_file_write_atomic_stream (path, write_buffer, &buf, error);
 }
 
 gboolean

@@ -15,6 +15,29 @@ gboolean zi_file_write_atomic (const char  *path,
                                gsize        len,
                                GError     **error);
 
+/* The file a ZiFileWriteFunc writes into: the temporary file of zi_file_write_atomic_stream(). */
+typedef struct _ZiFileStream ZiFileStream;
+
+/* Produces the contents of the file with zi_file_stream_write(); returns FALSE with error set when it
+ * fails for a reason of its own, and FALSE (error optional) when a write failed. */
+typedef gboolean (*ZiFileWriteFunc) (ZiFileStream  *out,
+                                     gpointer       user_data,
+                                     GError       **error);
+
+/* Appends len bytes to the file. FALSE once a write has failed: later writes do nothing, and
+ * zi_file_write_atomic_stream() fails saying why (disk full, ...). */
+gboolean zi_file_stream_write (ZiFileStream *out,
+                               const void   *data,
+                               gsize         len);
+
+/* zi_file_write_atomic() for contents produced piece by piece (a checkpoint the size of the model),
+ * so that they never need to be in memory whole; the same guarantees: on any failure, of a write or
+ * of write_func, the previous file is untouched and the temporary file removed. */
+gboolean zi_file_write_atomic_stream (const char       *path,
+                                      ZiFileWriteFunc   write_func,
+                                      gpointer          user_data,
+                                      GError          **error);
+
 /* Appends one line (a '\n' is added) to path and fsyncs it; for append-only logs like metrics.jsonl. */
 gboolean zi_file_append_line (const char  *path,
                               const char  *line,

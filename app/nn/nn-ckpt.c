@@ -1,5 +1,6 @@
 /* nn-ckpt.c — the checkpoint container: a versioned, little-endian, self-describing list of named
- * sections, built and parsed in memory (app/core does the file I/O, atomically).
+ * sections, written to a memory buffer or streamed to a caller's sink, and parsed in memory (app/core
+ * does the file I/O, atomically).
  *
  * Format version 1; every integer is little-endian whatever the host:
  *
@@ -31,6 +32,7 @@
  * and every flipped byte after the version field report NN_ERR_CHECKSUM (or a more specific error). */
 #include "nn-ckpt.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,9 @@
 #define HEADER_BYTES 32
 #define ENTRY_BYTES 120
 #define NAME_BYTES 64
+/* Float32 data is encoded to little-endian bytes this many floats (64 KiB) at a time while it is
+ * checksummed and handed to the sink, so that saving a model needs no copy of it. */
+#define CHUNK_FLOATS 16384
 
 static const char ckpt_magic[8] = { 'Z', 'I', 'M', 'A', 'R', 'U', 'C', 'K' };
 
@@ -48,20 +53,22 @@ enum {
   SECTION_BLOB = NN_CKPT_BLOB,
 };
 
-/* One section, as the writer holds it (data already encoded) and as the reader parsed it (data
- * points into the caller's buffer). */
+/* One section, as the writer holds it and as the reader parsed it (data points into the caller's
+ * buffer). The writer holds a float32 tensor as the caller's floats, borrowed and encoded only when
+ * the file is written; every other section as its encoded bytes, owned. */
 typedef struct {
   char           name[NAME_BYTES];
   uint32_t       type;
   uint32_t       ndim;
   uint32_t       shape[NN_CKPT_MAX_DIMS];
-  const uint8_t *data;
-  size_t         len;
-  uint32_t       crc;
+  const uint8_t *data;    /* encoded bytes, or NULL for the writer's borrowed floats */
+  const float   *floats;  /* writer only: the borrowed float32 tensor, else NULL */
+  size_t         len;     /* encoded length in bytes */
+  uint32_t       crc;     /* reader only: the stored checksum; the writer computes it in finish */
 } Section;
 
 struct NnCkptWriter {
-  Section *sections;   /* the writer owns each sections[i].data */
+  Section *sections;   /* the writer owns each sections[i].data, never .floats */
   size_t   n, cap;
   NnStatus status;     /* the first failure of a put, reported by finish */
 };
@@ -296,22 +303,22 @@ nn_ckpt_put_tensor (NnCkptWriter *w, const char *name, const float *data,
   NnStatus status = writer_reserve (w, name, &s);
   if (status != NN_OK)
     return writer_fail (w, status);
-  uint8_t *bytes = malloc (count * elem);
-  if (bytes == NULL)
-    return writer_fail (w, NN_ERR_NOMEM);
   if (fp16)
-    for (size_t i = 0; i < count; i++)
-      put_u16 (bytes + 2 * i, nn_f32_to_f16 (data[i]));
+    {
+      uint8_t *bytes = malloc (count * elem);
+      if (bytes == NULL)
+        return writer_fail (w, NN_ERR_NOMEM);
+      for (size_t i = 0; i < count; i++)
+        put_u16 (bytes + 2 * i, nn_f32_to_f16 (data[i]));
+      s->data = bytes;
+    }
   else
-    for (size_t i = 0; i < count; i++)
-      put_u32 (bytes + 4 * i, f32_bits (data[i]));
+    s->floats = data;
 
   s->type = fp16 ? SECTION_F16 : SECTION_F32;
   s->ndim = (uint32_t) ndim;
   memcpy (s->shape, dims, sizeof dims);
-  s->data = bytes;
   s->len = count * elem;
-  s->crc = nn_crc32 (0, bytes, s->len);
   w->n++;
   return NN_OK;
 }
@@ -338,9 +345,139 @@ nn_ckpt_put_blob (NnCkptWriter *w, const char *name, const void *data, size_t le
   s->type = SECTION_BLOB;
   s->data = bytes;
   s->len = len;
-  s->crc = nn_crc32 (0, bytes, len);
   w->n++;
   return NN_OK;
+}
+
+/* The file's length, or the first failure of a put (or NN_ERR_NOMEM if it overflows size_t). */
+static NnStatus
+writer_layout (const NnCkptWriter *w, size_t *total)
+{
+  if (w->status != NN_OK)
+    return w->status;
+  if (w->n > UINT32_MAX)
+    return NN_ERR_INVALID;
+  size_t t = HEADER_BYTES + w->n * ENTRY_BYTES;
+  for (size_t i = 0; i < w->n; i++)
+    {
+      if (w->sections[i].len > SIZE_MAX - t)
+        return NN_ERR_NOMEM;
+      t += w->sections[i].len;
+    }
+  *total = t;
+  return NN_OK;
+}
+
+/* Feeds the encoded bytes of a section to sink: owned bytes as they are, borrowed floats converted
+ * to little-endian CHUNK_FLOATS at a time in scratch. Returns the sink's first nonzero result. */
+static int
+section_bytes (const Section *s, uint8_t *scratch, NnCkptSink sink, void *user)
+{
+  if (s->floats == NULL)
+    return s->len > 0 ? sink (user, s->data, s->len) : 0;
+  const size_t count = s->len / 4;
+  for (size_t i = 0; i < count; i += CHUNK_FLOATS)
+    {
+      const size_t n = count - i < CHUNK_FLOATS ? count - i : CHUNK_FLOATS;
+      for (size_t k = 0; k < n; k++)
+        put_u32 (scratch + 4 * k, f32_bits (s->floats[i + k]));
+      const int rc = sink (user, scratch, 4 * n);
+      if (rc != 0)
+        return rc;
+    }
+  return 0;
+}
+
+/* A sink that runs a CRC-32 over what it is fed; user is the uint32_t running value. */
+static int
+crc_sink (void *user, const void *data, size_t len)
+{
+  uint32_t *crc = user;
+  *crc = nn_crc32 (*crc, data, len);
+  return 0;
+}
+
+NnStatus
+nn_ckpt_finish_stream (NnCkptWriter *w, NnCkptSink sink, void *user)
+{
+  if (w == NULL || sink == NULL)
+    {
+      nn_ckpt_writer_free (w);
+      return NN_ERR_INVALID;
+    }
+  size_t total = 0;
+  NnStatus status = writer_layout (w, &total);
+  const size_t head_len = HEADER_BYTES + w->n * ENTRY_BYTES;
+  uint8_t *head = NULL, *scratch = NULL;
+  if (status == NN_OK)
+    {
+      head = calloc (1, head_len);
+      scratch = malloc (4 * CHUNK_FLOATS);
+      if (head == NULL || scratch == NULL)
+        status = NN_ERR_NOMEM;
+    }
+  if (status != NN_OK)
+    {
+      free (head);
+      free (scratch);
+      nn_ckpt_writer_free (w);
+      return status;
+    }
+
+  /* The table, with every section's checksum, precedes the data: a first pass over the data
+   * computes the checksums, a second one hands the bytes to the sink. */
+  uint8_t *table = head + HEADER_BYTES;
+  uint64_t offset = head_len;
+  for (size_t i = 0; i < w->n; i++)
+    {
+      const Section *s = &w->sections[i];
+      uint8_t *e = table + i * ENTRY_BYTES;
+      uint32_t crc = 0;
+      section_bytes (s, scratch, crc_sink, &crc);
+      memcpy (e, s->name, NAME_BYTES);
+      put_u32 (e + 64, s->type);
+      put_u32 (e + 68, s->ndim);
+      for (int d = 0; d < NN_CKPT_MAX_DIMS; d++)
+        put_u32 (e + 72 + 4 * d, s->shape[d]);
+      put_u64 (e + 96, offset);
+      put_u64 (e + 104, s->len);
+      put_u32 (e + 112, crc);
+      offset += s->len;
+    }
+  memcpy (head, ckpt_magic, sizeof ckpt_magic);
+  put_u32 (head + 8, NN_CKPT_VERSION);
+  put_u32 (head + 12, (uint32_t) w->n);
+  put_u64 (head + 16, total);
+  put_u32 (head + 24, nn_crc32 (0, table, w->n * ENTRY_BYTES));
+  put_u32 (head + 28, nn_crc32 (0, head + 8, 20));
+
+  if (sink (user, head, head_len) != 0)
+    status = NN_ERR_IO;
+  for (size_t i = 0; i < w->n && status == NN_OK; i++)
+    if (section_bytes (&w->sections[i], scratch, sink, user) != 0)
+      status = NN_ERR_IO;
+
+  free (head);
+  free (scratch);
+  nn_ckpt_writer_free (w);
+  return status;
+}
+
+/* The sink of nn_ckpt_finish: appends to a buffer the layout sized exactly. */
+typedef struct {
+  uint8_t *out;
+  size_t   pos, cap;
+} MemorySink;
+
+static int
+memory_sink (void *user, const void *data, size_t len)
+{
+  MemorySink *m = user;
+  if (len > m->cap - m->pos)
+    return 1;
+  memcpy (m->out + m->pos, data, len);
+  m->pos += len;
+  return 0;
 }
 
 NnStatus
@@ -355,61 +492,24 @@ nn_ckpt_finish (NnCkptWriter *w, uint8_t **buf, size_t *len)
       nn_ckpt_writer_free (w);
       return NN_ERR_INVALID;
     }
-  NnStatus status = w->status;
-  if (status == NN_OK && w->n > UINT32_MAX)
-    status = NN_ERR_INVALID;
-
-  size_t total = 0;
-  if (status == NN_OK)
-    {
-      total = HEADER_BYTES + w->n * ENTRY_BYTES;
-      for (size_t i = 0; i < w->n && status == NN_OK; i++)
-        {
-          if (w->sections[i].len > SIZE_MAX - total)
-            status = NN_ERR_NOMEM;
-          else
-            total += w->sections[i].len;
-        }
-    }
-  uint8_t *out = status == NN_OK ? malloc (total) : NULL;
-  if (status == NN_OK && out == NULL)
+  MemorySink m = { NULL, 0, 0 };
+  NnStatus status = writer_layout (w, &m.cap);
+  if (status == NN_OK && (m.out = malloc (m.cap)) == NULL)
     status = NN_ERR_NOMEM;
   if (status != NN_OK)
     {
       nn_ckpt_writer_free (w);
       return status;
     }
-
-  uint8_t *table = out + HEADER_BYTES;
-  uint64_t offset = HEADER_BYTES + (uint64_t) w->n * ENTRY_BYTES;
-  for (size_t i = 0; i < w->n; i++)
+  status = nn_ckpt_finish_stream (w, memory_sink, &m);
+  if (status != NN_OK)
     {
-      const Section *s = &w->sections[i];
-      uint8_t *e = table + i * ENTRY_BYTES;
-      memset (e, 0, ENTRY_BYTES);
-      memcpy (e, s->name, NAME_BYTES);
-      put_u32 (e + 64, s->type);
-      put_u32 (e + 68, s->ndim);
-      for (int d = 0; d < NN_CKPT_MAX_DIMS; d++)
-        put_u32 (e + 72 + 4 * d, s->shape[d]);
-      put_u64 (e + 96, offset);
-      put_u64 (e + 104, s->len);
-      put_u32 (e + 112, s->crc);
-      if (s->len > 0)
-        memcpy (out + offset, s->data, s->len);
-      offset += s->len;
+      free (m.out);
+      return status;
     }
-
-  memcpy (out, ckpt_magic, sizeof ckpt_magic);
-  put_u32 (out + 8, NN_CKPT_VERSION);
-  put_u32 (out + 12, (uint32_t) w->n);
-  put_u64 (out + 16, total);
-  put_u32 (out + 24, nn_crc32 (0, table, w->n * ENTRY_BYTES));
-  put_u32 (out + 28, nn_crc32 (0, out + 8, 20));
-
-  nn_ckpt_writer_free (w);
-  *buf = out;
-  *len = total;
+  assert (m.pos == m.cap);
+  *buf = m.out;
+  *len = m.cap;
   return NN_OK;
 }
 

@@ -1,7 +1,8 @@
 /* nn-ckpt.h — the checkpoint container: versioned, little-endian, self-describing. A file is a header
  * (magic "ZIMARUCK", format version) and a list of named sections (float32 or float16 tensors with
- * shapes, or opaque blobs), each with a CRC32. It works on memory buffers only: the engine does no
- * file I/O; app/core writes the bytes atomically. */
+ * shapes, or opaque blobs), each with a CRC32. The engine does no file I/O: the writer hands its bytes
+ * to a memory buffer or to a caller's sink (app/core writes them to a file atomically), the reader
+ * parses a memory buffer. */
 #pragma once
 
 #include <stddef.h>
@@ -23,9 +24,16 @@ typedef enum {
 typedef struct NnCkptWriter NnCkptWriter;
 typedef struct NnCkptReader NnCkptReader;
 
+/* Receives the next len bytes of a checkpoint being written (data is valid during the call only);
+ * returns 0, or nonzero to stop the writing, which then fails with NN_ERR_IO. */
+typedef int (*NnCkptSink) (void *user, const void *data, size_t len);
+
 NnCkptWriter *nn_ckpt_writer_new (void);
 void          nn_ckpt_writer_free (NnCkptWriter *w);
-/* Adds a tensor; fp16 stores it as IEEE half (for generator-only release checkpoints). */
+/* Adds a tensor; fp16 stores it as IEEE half (for generator-only release checkpoints). A float32
+ * tensor is borrowed, not copied, so that saving a model costs no copy of it: data must stay
+ * allocated and unchanged until nn_ckpt_finish(), nn_ckpt_finish_stream() or nn_ckpt_writer_free()
+ * returns. A float16 tensor is converted at once into a buffer of the writer's; blobs are copied. */
 NnStatus nn_ckpt_put_tensor (NnCkptWriter *w, const char *name, const float *data,
                              const int *shape, int ndim, int fp16);
 NnStatus nn_ckpt_put_blob (NnCkptWriter *w, const char *name, const void *data, size_t len);
@@ -33,6 +41,12 @@ NnStatus nn_ckpt_put_blob (NnCkptWriter *w, const char *name, const void *data, 
  * (bad name, duplicate, bad shape, no memory) is remembered: finish then returns that first error and
  * no buffer, so callers may check the puts or only finish. */
 NnStatus nn_ckpt_finish (NnCkptWriter *w, uint8_t **buf, size_t *len);
+/* The same bytes as nn_ckpt_finish(), handed to sink in order (the header and section table first,
+ * then the data in pieces of at most 64 KiB for float32 tensors) instead of being gathered in memory;
+ * frees the writer. Returns the first failed put's error as finish does (the sink is then never
+ * called), NN_ERR_IO as soon as the sink returns nonzero (what it received is then a truncated
+ * file), or NN_ERR_NOMEM. */
+NnStatus nn_ckpt_finish_stream (NnCkptWriter *w, NnCkptSink sink, void *user);
 
 /* Validates magic, version, section table and every checksum. The buffer must outlive the reader. */
 NnStatus nn_ckpt_reader_open (NnCkptReader **out, const uint8_t *buf, size_t len);

@@ -326,12 +326,12 @@ get_opt_state (const NnCkptReader *r, const char *name, const NnOptConfig *o, fl
   return nn_ckpt_get_tensor (r, sname, state, &shape, 1);
 }
 
-NnStatus
-nn_pix2pix_save (const NnPix2Pix *m, const NnRng *rng, uint64_t step, const char *meta,
-                 int generator_only, int fp16, uint8_t **buf, size_t *len)
+/* Lists every section of the model in a new writer, which borrows the model's float32 tensors: the
+ * model must not change until the writer is finished. */
+static NnStatus
+model_writer (NnCkptWriter **out, const NnPix2Pix *m, const NnRng *rng, uint64_t step,
+              const char *meta, int generator_only, int fp16)
 {
-  if (m == NULL || buf == NULL || len == NULL)
-    return NN_ERR_INVALID;
   NnCkptWriter *w = nn_ckpt_writer_new ();
   if (w == NULL)
     return NN_ERR_NOMEM;
@@ -368,7 +368,30 @@ nn_pix2pix_save (const NnPix2Pix *m, const NnRng *rng, uint64_t step, const char
       nn_ckpt_writer_free (w);
       return st;
     }
-  return nn_ckpt_finish (w, buf, len);
+  *out = w;
+  return NN_OK;
+}
+
+NnStatus
+nn_pix2pix_save (const NnPix2Pix *m, const NnRng *rng, uint64_t step, const char *meta,
+                 int generator_only, int fp16, uint8_t **buf, size_t *len)
+{
+  if (m == NULL || buf == NULL || len == NULL)
+    return NN_ERR_INVALID;
+  NnCkptWriter *w;
+  NnStatus st = model_writer (&w, m, rng, step, meta, generator_only, fp16);
+  return st == NN_OK ? nn_ckpt_finish (w, buf, len) : st;
+}
+
+NnStatus
+nn_pix2pix_save_stream (const NnPix2Pix *m, const NnRng *rng, uint64_t step, const char *meta,
+                        int generator_only, int fp16, NnCkptSink sink, void *user)
+{
+  if (m == NULL || sink == NULL)
+    return NN_ERR_INVALID;
+  NnCkptWriter *w;
+  NnStatus st = model_writer (&w, m, rng, step, meta, generator_only, fp16);
+  return st == NN_OK ? nn_ckpt_finish_stream (w, sink, user) : st;
 }
 
 static int

@@ -92,6 +92,12 @@ NnStatus nn_pix2pix_generate (NnPix2Pix   *m,
 NnStatus nn_pix2pix_save (const NnPix2Pix *m, const NnRng *rng, uint64_t step,
                           const char *meta, int generator_only, int fp16,
                           uint8_t **buf, size_t *len);
+/* The same bytes handed to sink in pieces (an NnCkptSink of nn-ckpt.h: nonzero stops with NN_ERR_IO),
+ * never gathered in memory nor copied; m must not change until it returns. */
+NnStatus nn_pix2pix_save_stream (const NnPix2Pix *m, const NnRng *rng, uint64_t step,
+                                 const char *meta, int generator_only, int fp16,
+                                 int (*sink) (void *user, const void *data, size_t len),
+                                 void *user);
 /* Builds a model from a buffer. expect (may be NULL) is checked against the stored architecture
  * (NN_ERR_SHAPE on a mismatch); batch overrides the stored batch when > 0. rng_out, step_out and
  * meta_out (malloc'ed, NUL-terminated) may be NULL. A generator-only checkpoint loads for inference. */

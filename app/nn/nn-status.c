@@ -17,6 +17,7 @@ nn_status_str (NnStatus status)
     case NN_ERR_CORRUPT: return "the file is malformed";
     case NN_ERR_NONFINITE: return "a value became NaN or infinite";
     case NN_ERR_CANCELLED: return "cancelled";
+    case NN_ERR_IO: return "the output could not be written";
     default: return "unknown error";
     }
 }

@@ -27,6 +27,7 @@ typedef enum {
   NN_ERR_CORRUPT,        /* a checkpoint is malformed in another way */
   NN_ERR_NONFINITE,      /* a loss or gradient became NaN or infinite */
   NN_ERR_CANCELLED,      /* the caller's abort callback asked to stop */
+  NN_ERR_IO,             /* the caller's sink refused the bytes being written (it knows why) */
 } NnStatus;
 
 /* A short English description of a status, for logs; the core layer turns it into a GError. */

@@ -18,6 +18,7 @@ test_from_nn (void)
     { NN_ERR_TRUNCATED, ZI_ERROR_CHECKPOINT }, { NN_ERR_CHECKSUM, ZI_ERROR_CHECKPOINT },
     { NN_ERR_SHAPE, ZI_ERROR_CHECKPOINT },  { NN_ERR_CORRUPT, ZI_ERROR_CHECKPOINT },
     { NN_ERR_NONFINITE, ZI_ERROR_NUMERIC }, { NN_ERR_CANCELLED, ZI_ERROR_CANCELLED },
+    { NN_ERR_IO, ZI_ERROR_IO },
     { NN_OK, ZI_ERROR_FAILED },
   };
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -20,9 +20,11 @@ check (int condition)
     abort ();
 }
 
+/* Reads section i back and adds it to w; a tensor's values, which w borrows, go to *values for the
+ * caller to free once w is finished. */
 static void
 check_section (const NnCkptReader *r, size_t i, const uint8_t *data, size_t size,
-               NnCkptWriter *w, int *has_f16)
+               NnCkptWriter *w, int *has_f16, float **values_out)
 {
   const char *name;
   NnCkptType type;
@@ -73,7 +75,7 @@ check_section (const NnCkptReader *r, size_t i, const uint8_t *data, size_t size
 
   *has_f16 |= type == NN_CKPT_F16;
   check (nn_ckpt_put_tensor (w, name, values, shape, ndim, type == NN_CKPT_F16) == NN_OK);
-  free (values);
+  *values_out = values;
 }
 
 static void
@@ -93,13 +95,18 @@ check_input (const uint8_t *data, size_t size)
   check (w != NULL);
   int has_f16 = 0;
   const size_t n = nn_ckpt_n_sections (r);
+  float **values = calloc (n + 1, sizeof *values);
+  check (values != NULL);
   for (size_t i = 0; i < n; i++)
-    check_section (r, i, data, size, w, &has_f16);
+    check_section (r, i, data, size, w, &has_f16, &values[i]);
   check (nn_ckpt_section_info (r, n, NULL, NULL, NULL, NULL) == NN_ERR_INVALID);
 
   uint8_t *again;
   size_t again_len;
   check (nn_ckpt_finish (w, &again, &again_len) == NN_OK);
+  for (size_t i = 0; i < n; i++)
+    free (values[i]);
+  free (values);
   check (again_len == size);
   if (!has_f16)
     check (memcmp (again, data, size) == 0);

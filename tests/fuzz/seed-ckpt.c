@@ -21,7 +21,8 @@ fill_empty (NnCkptWriter *w)
 static NnStatus
 fill_tensor (NnCkptWriter *w)
 {
-  const float v[6] = { 0.5f, -1.0f, 0.0f, 2.0f, -0.0f, 1e-3f };
+  /* Static: the writer borrows float32 data until it is finished. */
+  static const float v[6] = { 0.5f, -1.0f, 0.0f, 2.0f, -0.0f, 1e-3f };
   const int shape[2] = { 2, 3 };
   return nn_ckpt_put_tensor (w, "g.enc1.weight", v, shape, 2, 0);
 }
@@ -44,10 +45,10 @@ fill_blob (NnCkptWriter *w)
 static NnStatus
 fill_mixed (NnCkptWriter *w)
 {
-  const float v[64] = { 0.25f, -0.75f, 3.0f };
+  static const float v[64] = { 0.25f, -0.75f, 3.0f };
   const int six[6] = { 1, 2, 1, 2, 2, 2 }, vec[1] = { 4 }, four[4] = { 2, 1, 2, 2 };
   const unsigned char rng[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
-  const float step = 1234.0f;
+  static const float step = 1234.0f;
   NnStatus st;
   if ((st = nn_ckpt_put_blob (w, "arch", "{}", 2)) != NN_OK
       || (st = nn_ckpt_put_tensor (w, "g.enc1.weight", v, four, 4, 0)) != NN_OK
