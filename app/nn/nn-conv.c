@@ -637,6 +637,32 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
     }
 }
 
+static void
+transpose_forward_images (float *y, float *col, const float *x, const float *w, const float *b,
+                          const NnConv2d *c, int n, int part, int parts)
+{
+  int r = c->co * c->k * c->k;
+  size_t plane_in = (size_t) c->hi * c->wi, plane_out = (size_t) c->ho * c->wo;
+  int q = n * (int) plane_in;
+  int b0, nb;
+
+  nn_pool_split (n, part, parts, &b0, &nb);
+  if (nb == 0)
+    return;
+  float *slab = col + (size_t) r * b0 * plane_in;
+  int per = images_per_block (plane_in);
+  for (int bb = b0; bb < b0 + nb; bb += per)
+    {
+      int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
+      int qb = cnt * (int) plane_in;
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, r, qb, c->ci, 1.0f, w, r,
+                   x + bb * plane_in, q, 0.0f, slab, qb);
+      col2im_rows (y, slab, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi, 1);
+    }
+  if (b != NULL)
+    add_bias (y, b, 0, c->co, n, b0, nb, plane_out);
+}
+
 void
 nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const float *w,
                                   const float *b, const NnConv2d *c, int n, int part, int parts)
@@ -647,6 +673,12 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
   size_t plane_out = (size_t) c->ho * c->wo;
   int c0, cc;
 
+  if (c->co < parts && !is_pointwise (c))
+    {
+      /* Fewer output channels than parts (the U-Net's last layer, 1 channel): parts own images. */
+      transpose_forward_images (y, col, x, w, b, c, n, part, parts);
+      return;
+    }
   /* Parts own disjoint output channels. */
   nn_pool_split (c->co, part, parts, &c0, &cc);
   if (cc == 0)

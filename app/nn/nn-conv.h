@@ -71,8 +71,9 @@ void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL
  * share of the work and writes disjoint memory, so the parts of one call may run concurrently; the
  * plain functions above are part 0 of 1. A conv's forward splits the images (each part has its own
  * slab of col); its backward splits the input channels (rows of col, columns of dW, planes of dX).
- * A transposed conv's forward and weight gradient split the output channels, its input gradient
- * splits the images; the two backward calls use the same scratch, so all parts of one run before
+ * A transposed conv's forward and weight gradient split the output channels (the forward splits
+ * the images when there are fewer channels than parts), its input gradient splits the images; the
+ * two backward calls use the same scratch, so all parts of one run before
  * the other starts. col is the same scratch as for the plain functions. With dx_set the input
  * gradient is overwritten instead of added to, so a fresh buffer needs no zeroing first (the
  * engine's passes know which buffers are fresh); the plain functions add. */

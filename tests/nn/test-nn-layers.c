@@ -310,6 +310,7 @@ test_conv_parts (void)
   run_parts_case (1, 6, 4, 1, 1, 0, 4, 4, 2);     /* transposed pointwise */
   run_parts_case (0, 4, 3, 4, 2, 1, 66, 64, 5);   /* blocks of images */
   run_parts_case (1, 5, 3, 4, 2, 1, 32, 33, 5);
+  run_parts_case (1, 4, 2, 4, 2, 1, 8, 8, 5);     /* fewer output channels than parts */
 }
 
 /* ---- normalisation ---- */
