@@ -42,6 +42,7 @@ struct _ZiGlyphCache
   GHashTable  *entries;   /* guint64* → Entry* */
   GQueue       lru;       /* most recent first */
   guint        n_models;
+  gboolean     paused;    /* lookups queue nothing (the grid is flinging) */
 
   /* Shared with the worker, under lock. */
   GMutex       lock;
@@ -64,6 +65,7 @@ G_DEFINE_FINAL_TYPE (ZiGlyphCache, zi_glyph_cache, G_TYPE_OBJECT)
 
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+static GQuark ready_quark, cleared_quark;
 
 static inline guint64
 make_key (gunichar c, ZiGlyphKind kind, guint size)
@@ -369,7 +371,7 @@ deliver_cb (gpointer user_data)
   g_list_free_full (results, (GDestroyNotify) result_free);
   store_trim (self);
 
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[CHANGED], ready_quark);
   return G_SOURCE_REMOVE;
 }
 
@@ -430,7 +432,7 @@ zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, const char *ta
   g_mutex_unlock (&self->lock);
 
   store_clear (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[CHANGED], cleared_quark);
 }
 
 void
@@ -447,7 +449,7 @@ zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints)
   g_mutex_unlock (&self->lock);
 
   store_clear_generated (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[CHANGED], cleared_quark);
 }
 
 guint
@@ -474,7 +476,7 @@ lookup_entry (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size, gboo
       g_queue_push_head_link (&self->lru, &e->lru_link);
       return e;
     }
-  if (!request)
+  if (!request || self->paused)
     return NULL;
 
   g_mutex_lock (&self->lock);
@@ -529,6 +531,38 @@ zi_glyph_cache_lookup_coverage (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind
 
   e = lookup_entry (self, c, kind, size, FALSE);
   return e != NULL ? e->coverage : NULL;
+}
+
+void
+zi_glyph_cache_set_paused (ZiGlyphCache *self, gboolean paused)
+{
+  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
+
+  paused = !!paused;
+  if (paused == self->paused)
+    return;
+  self->paused = paused;
+  if (paused)
+    {
+      /* What was asked for has scrolled away. Work in progress finishes and is kept. */
+      g_mutex_lock (&self->lock);
+      while (!g_queue_is_empty (&self->requests))
+        {
+          guint64 *key = g_queue_pop_head (&self->requests);
+          g_hash_table_remove (self->pending, key);
+          g_free (key);
+        }
+      g_mutex_unlock (&self->lock);
+    }
+  else
+    g_signal_emit (self, signals[CHANGED], ready_quark);
+}
+
+gboolean
+zi_glyph_cache_get_paused (ZiGlyphCache *self)
+{
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), FALSE);
+  return self->paused;
 }
 
 guint
@@ -603,9 +637,12 @@ zi_glyph_cache_class_init (ZiGlyphCacheClass *klass)
   object_class->dispose = zi_glyph_cache_dispose;
   object_class->finalize = zi_glyph_cache_finalize;
 
-  /* Emitted on the main loop after a batch of images arrived (or the store was emptied). */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Emitted on the main loop with the detail "ready" after a batch of images arrived or a pause
+   * ended, and "cleared" after the store was emptied (fonts or models changed). */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  ready_quark = g_quark_from_static_string ("ready");
+  cleared_quark = g_quark_from_static_string ("cleared");
 }
 
 static void

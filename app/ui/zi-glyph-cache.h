@@ -1,7 +1,8 @@
 /* zi-glyph-cache.h — the window's shared store of glyph images. Lookups on the main thread never
  * render: a miss queues a request for a worker thread that has its own copies of the fonts (and the
  * loaded models), and the result comes back as a texture on the main loop, announced by one
- * "changed" signal per batch so the grid cells redraw. Newest requests are served first (what is on
+ * "changed::ready" signal per batch so the grid cells redraw ("changed::cleared" when a font or model
+ * change emptied the store; "changed" catches both). Newest requests are served first (what is on
  * screen now), stale ones are dropped, and the store is bounded (least recently used goes first). */
 #pragma once
 
@@ -38,6 +39,12 @@ GdkTexture   *zi_glyph_cache_lookup (ZiGlyphCache *self, gunichar c, ZiGlyphKind
 /* The coverage bitmap (size×size, 0 = paper) behind a texture from lookup, or NULL. */
 GBytes       *zi_glyph_cache_lookup_coverage (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind,
                                               guint size);
+
+/* While paused, lookups of missing images return NULL without queueing work, and what was queued
+ * is dropped: the window pauses the cache while the grid flings past faster than the worker could
+ * render the cells. Unpausing emits "changed::ready", so whoever still waits asks again. */
+void          zi_glyph_cache_set_paused (ZiGlyphCache *self, gboolean paused);
+gboolean      zi_glyph_cache_get_paused (ZiGlyphCache *self);
 
 /* Requests waiting for the worker (for tests). */
 guint         zi_glyph_cache_get_pending (ZiGlyphCache *self);

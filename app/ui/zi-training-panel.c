@@ -128,6 +128,8 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
       break;
 
     case ZI_TRAINER_EVENT_LOADING:
+      /* The dataset's preparation always has an end, even when the run has none. */
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
       if (event->progress.total > 0)
         gtk_progress_bar_set_fraction (self->progress_bar, (double) event->progress.done / event->progress.total);
       break;
@@ -206,6 +208,7 @@ reset_view (ZiTrainingPanel *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->preview));
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
   self->worst_frame_us = 0;
   self->worst_event_us = 0;
   self->worst_event_cpu_us = 0;

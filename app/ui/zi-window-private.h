@@ -76,6 +76,14 @@ struct _ZiWindow
   guint                 n_kinds;
   gboolean              comparing;
 
+  /* Fling detection: the grid's position sampled by a tick callback while it moves. */
+  GtkAdjustment        *grid_vadjustment;
+  gulong                grid_moved_id;
+  guint                 scroll_tick_id;
+  gint64                scroll_moved_us;    /* monotonic time of the last position change */
+  gint64                scroll_sample_us;   /* frame time of the last speed sample, 0 none */
+  double                scroll_sample_value;
+
   GHashTable           *val_chars;    /* from the open run */
   GHashTable           *train_chars;
   GArray               *val_list;

@@ -1,7 +1,7 @@
 /* test-widgets.c — widgets on their own under Xvfb, without the application: the chart (100k points,
- * zoom, export, and pointer interaction through its own event controllers), the detail pane, and the
- * training panel's hyperparameter form (form → configuration, configuration and presets → form,
- * fields an optimizer does not use). */
+ * zoom, export, and pointer interaction through its own event controllers), the detail pane, the
+ * glyph cache's pause, and the training panel's hyperparameter form (form → configuration,
+ * configuration and presets → form, fields an optimizer does not use). */
 #include "config.h"
 
 #include "zi-chart.h"
@@ -250,6 +250,62 @@ test_detail_widget (void)
   zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (detail), "onion");
   g_assert_finalize_object (detail);
   g_assert_finalize_object (cache);
+}
+
+/* ---- The glyph cache -------------------------------------------------------------------------- */
+
+typedef struct {
+  ZiGlyphCache *cache;
+  gunichar      c;
+} CacheWait;
+
+static gboolean
+glyph_ready (gpointer data)
+{
+  CacheWait *w = data;
+  gboolean missing = FALSE;
+
+  return zi_glyph_cache_lookup (w->cache, w->c, ZI_GLYPH_SOURCE, 56, &missing) != NULL || missing;
+}
+
+static void
+count_cb (ZiGlyphCache *cache, guint *n)
+{
+  (*n)++;
+}
+
+/* A paused cache (the grid is flinging) queues nothing and drops what was queued; unpausing says
+ * "ready", so the cells ask again, and does not claim the store was cleared. */
+static void
+test_cache_pause (void)
+{
+  g_autoptr(ZiGlyphCache) cache = zi_glyph_cache_new ();
+  CacheWait w = { cache, 0x6C38 };
+  guint ready = 0, cleared = 0;
+
+  zi_glyph_cache_set_fonts (cache, "Noto Sans CJK TC", "Zen Maru Gothic");
+  g_signal_connect (cache, "changed::ready", G_CALLBACK (count_cb), &ready);
+  g_signal_connect (cache, "changed::cleared", G_CALLBACK (count_cb), &cleared);
+
+  /* Queued requests go when the pause starts; at most the one in the worker's hands stays. */
+  for (gunichar c = 0x4E00; c < 0x4E00 + 50; c++)
+    g_assert_null (zi_glyph_cache_lookup (cache, c, ZI_GLYPH_SOURCE, 56, NULL));
+  zi_glyph_cache_set_paused (cache, TRUE);
+  g_assert_true (zi_glyph_cache_get_paused (cache));
+  g_assert_cmpuint (zi_glyph_cache_get_pending (cache), <=, 1);
+
+  /* Paused: a miss stays a miss and nothing is queued for it. */
+  g_assert_null (zi_glyph_cache_lookup (cache, w.c, ZI_GLYPH_SOURCE, 56, NULL));
+  ui_spin (0.3);
+  g_assert_null (zi_glyph_cache_lookup (cache, w.c, ZI_GLYPH_SOURCE, 56, NULL));
+
+  ready = 0;
+  zi_glyph_cache_set_paused (cache, FALSE);
+  g_assert_false (zi_glyph_cache_get_paused (cache));
+  g_assert_cmpuint (ready, ==, 1);
+  g_assert_cmpuint (cleared, ==, 0);
+  g_assert_true (ui_wait_for (glyph_ready, &w, 30));
+  g_assert_nonnull (zi_glyph_cache_lookup_coverage (cache, w.c, ZI_GLYPH_SOURCE, 56));
 }
 
 /* ---- The training panel's form ---------------------------------------------------------------- */
@@ -518,6 +574,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/chart/widget", test_chart_widget);
   g_test_add_func ("/ui/chart/pointer", test_chart_pointer);
   g_test_add_func ("/ui/detail/widget", test_detail_widget);
+  g_test_add_func ("/ui/cache/pause", test_cache_pause);
   g_test_add_func ("/ui/panel/form-to-config", test_form_to_config);
   g_test_add_func ("/ui/panel/optimizer-fields", test_form_optimizer_fields);
   g_test_add_func ("/ui/panel/presets", test_form_presets);

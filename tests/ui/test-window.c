@@ -1,8 +1,9 @@
-/* test-window.c — the real window under Xvfb with the default fonts: grid counts, selection and the
- * detail pane, search, a tiny training run from the panel (points reach the chart, pause / resume /
- * stop, the worst frame time), checkpoint comparison in the grid, opening a run made by the CLI, the
- * export dialog and the Preferences window. The widgets on their own are in test-widgets.c. A screenshot of the window during training is
- * written to data/screenshots/training.png when ZIMARU_SCREENSHOT_DIR names the directory. */
+/* test-window.c — the real window under Xvfb with the default fonts: grid counts, a fling through
+ * the grid, selection and the detail pane, search, a tiny training run from the panel (points reach
+ * the chart, pause / resume / stop, the worst frame time), checkpoint comparison in the grid,
+ * opening a run made by the CLI, the export dialog and the Preferences window. The widgets on their
+ * own are in test-widgets.c. A screenshot of the window during training is written to
+ * data/screenshots/training.png when ZIMARU_SCREENSHOT_DIR names the directory. */
 #include "config.h"
 
 #include "zi-application.h"
@@ -141,22 +142,10 @@ test_grid_counts (void)
   zi_window_set_filter (window, ZI_FILTER_ALL);
 }
 
-typedef struct {
-  ZiGlyphCache *cache;
-  guint64       renders;
-} RenderWait;
-
-static gboolean
-cache_settled (gpointer data)
-{
-  RenderWait *w = data;
-  return zi_glyph_cache_get_renders (w->cache) > w->renders && zi_glyph_cache_get_pending (w->cache) == 0;
-}
-
 static void
 test_grid_renders_off_thread (void)
 {
-  RenderWait w = { zi_window_get_cache (window), 0 };
+  UiRenderWait w = { zi_window_get_cache (window), 0 };
   GListModel *model = zi_window_get_grid_model (window);
   gint64 t0 = g_get_monotonic_time ();
 
@@ -164,7 +153,7 @@ test_grid_renders_off_thread (void)
   w.renders = zi_glyph_cache_get_renders (w.cache);
   g_assert_cmpuint (g_list_model_get_n_items (model), >, 20000);
   /* Visible cells ask the cache; the worker renders and the loop delivers. */
-  g_assert_true (ui_wait_for (cache_settled, &w, 30));
+  g_assert_true (ui_wait_for (ui_cache_settled, &w, 30));
   g_test_message ("first screen of glyphs rendered in %.0f ms (%" G_GUINT64_FORMAT " images)",
                   (g_get_monotonic_time () - t0) / 1000.0, zi_glyph_cache_get_renders (w.cache));
 
@@ -181,7 +170,7 @@ test_grid_renders_off_thread (void)
 
         w.renders = zi_glyph_cache_get_renders (w.cache);
         g_assert_true (zi_window_select_char (window, zi_glyph_item_get_char (item)));
-        g_assert_true (ui_wait_for (cache_settled, &w, 30));
+        g_assert_true (ui_wait_for (ui_cache_settled, &w, 30));
         t = g_get_monotonic_time () - t;
         worst = MAX (worst, t);
         total += t;
@@ -198,6 +187,69 @@ test_grid_renders_off_thread (void)
     g_assert_nonnull (zi_glyph_cache_lookup (w.cache, zi_glyph_item_get_char (item), ZI_GLYPH_SOURCE, 56, &missing));
     g_assert_false (missing);
   }
+}
+
+/* A fling: the grid moves by a page every frame for a number of frames. */
+typedef struct {
+  GtkAdjustment *adj;
+  ZiGlyphCache  *cache;
+  guint          frames;
+  gboolean       paused_seen;
+  gboolean       done;
+} Fling;
+
+static gboolean
+fling_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  Fling *f = data;
+
+  f->paused_seen |= zi_glyph_cache_get_paused (f->cache);
+  if (f->frames == 0)
+    {
+      f->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (f->adj,
+                            gtk_adjustment_get_value (f->adj) + gtk_adjustment_get_page_size (f->adj));
+  f->frames--;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+fling_done (gpointer data)
+{
+  return ((Fling *) data)->done;
+}
+
+static gboolean
+cache_running (gpointer data)
+{
+  return !zi_glyph_cache_get_paused (data);
+}
+
+/* Flinging through the grid pauses the glyph cache (the cells pass by faster than their glyphs
+ * could be made); once the grid stands still the cache runs again and renders what is on screen.
+ * Twelve pages: far enough for the speed to be measured, short of the screens rendered before. */
+static void
+test_grid_fling (void)
+{
+  GtkWidget *grid = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), ZI_TYPE_WINDOW,
+                                                               "grid_view"));
+  Fling f = { gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid)), zi_window_get_cache (window), 12 };
+  UiRenderWait w = { f.cache, 0 };
+
+  zi_window_show_page (window, "glyphs");
+  gtk_adjustment_set_value (f.adj, 0);
+  ui_spin (0.3);
+  g_assert_false (zi_glyph_cache_get_paused (f.cache));
+  gtk_widget_add_tick_callback (grid, fling_tick_cb, &f, NULL);
+  g_assert_true (ui_wait_for (fling_done, &f, 30));
+  g_assert_true (f.paused_seen);
+
+  w.renders = zi_glyph_cache_get_renders (f.cache);
+  g_assert_true (ui_wait_for (cache_running, f.cache, 5));
+  g_assert_true (ui_wait_for (ui_cache_settled, &w, 30));
+  gtk_adjustment_set_value (f.adj, 0);
 }
 
 typedef struct {
@@ -450,11 +502,11 @@ test_compare_checkpoints (void)
   /* The grid with both checkpoints side by side, around 永 selected in the detail pane. */
   if (g_getenv ("ZIMARU_SCREENSHOT_DIR") != NULL)
     {
-      RenderWait rw = { cache, zi_glyph_cache_get_renders (cache) };
+      UiRenderWait rw = { cache, zi_glyph_cache_get_renders (cache) };
       zi_window_select_char (window, 0x6C38);
       zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (zi_window_get_detail (window)), "onion");
       ui_spin (1.0);
-      ui_wait_for (cache_settled, &rw, 30);
+      ui_wait_for (ui_cache_settled, &rw, 30);
       take_screenshot ("compare.png");
     }
 
@@ -839,6 +891,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/window/grid-counts", test_grid_counts);
   g_test_add_func ("/ui/window/grid-renders-off-thread", test_grid_renders_off_thread);
+  g_test_add_func ("/ui/window/grid-fling", test_grid_fling);
   g_test_add_func ("/ui/window/select-and-search", test_select_and_search);
   g_test_add_func ("/ui/window/train-from-panel", test_train_from_panel);
   g_test_add_func ("/ui/window/compare-checkpoints", test_compare_checkpoints);

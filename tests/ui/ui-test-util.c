@@ -89,3 +89,10 @@ ui_save_png (GtkWidget *widget, const char *path)
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s (%dx%d)", path, w, h);
 }
+
+gboolean
+ui_cache_settled (gpointer data)
+{
+  UiRenderWait *w = data;
+  return zi_glyph_cache_get_renders (w->cache) > w->renders && zi_glyph_cache_get_pending (w->cache) == 0;
+}

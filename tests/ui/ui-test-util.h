@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "zi-glyph-cache.h"
+
 typedef gboolean (*UiCondition) (gpointer data);
 
 /* Prepares a UI test program before gtk_test_init: Xvfb comes without a D-Bus session, which
@@ -18,3 +20,11 @@ gboolean ui_wait_for (UiCondition cond, gpointer data, double seconds);
 void     ui_spin (double seconds);
 /* Draws widget (a toplevel or any realised widget) into the PNG file path. */
 void     ui_save_png (GtkWidget *widget, const char *path);
+
+/* A condition for ui_wait_for: the glyph cache rendered more than `renders` images so far and has
+ * nothing left to do. */
+typedef struct {
+  ZiGlyphCache *cache;
+  guint64       renders;
+} UiRenderWait;
+gboolean ui_cache_settled (gpointer data);
