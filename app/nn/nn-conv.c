@@ -13,9 +13,8 @@
  * Speed (issue 9): each pass comes in parts for the engine's threads (nn-pool.h), splitting images
  * or channels so that parts write disjoint memory and each runs single-threaded GEMMs; within a part
  * the column matrix is made a block of images at a time so that it stays in cache for its GEMM
- * (images_per_block); stride-2 copies are written with a constant stride so that GCC vectorises
- * them; the k 4, s 2, p 1 layers that make up most of pix2pix take a path of their own that handles
- * the four taps of a kernel row together (1.2–2× faster transforms, is_k4s2p1), and a transposed
+ * (images_per_block); the column transforms themselves are in nn-col.c (the 4×4 stride-2 layers
+ * that make up most of pix2pix have a path of their own there, 1.2–2× faster), and a transposed
  * conv's col2im overwrites its output instead of adding to a zeroed one. bench-conv prints each
  * layer's GFLOP/s next to the bare GEMM's. */
 #include "nn-conv.h"
@@ -23,6 +22,7 @@
 #include <cblas.h>
 #include <string.h>
 
+#include "nn-col.h"
 #include "nn-pool.h"
 #include "nn-reduce.h"
 
@@ -109,309 +109,6 @@ nn_conv2d_macs (const NnConv2d *c, int n)
   return (double) c->ci * c->co * c->k * c->k * n * pixels;
 }
 
-/* The output columns ox of one kernel tap that read inside the input row: [*lo, *hi). */
-static void
-valid_range (int k_off, int s, int p, int w, int wo, int *lo, int *hi)
-{
-  /* ix = ox·s - p + k_off must lie in [0, w). */
-  int a = p - k_off;
-  int first = a > 0 ? (a + s - 1) / s : 0;
-  int b = w - 1 + p - k_off;
-  int last = b >= 0 ? b / s + 1 : 0;
-  if (first > wo)
-    first = wo;
-  if (last > wo)
-    last = wo;
-  if (last < first)
-    last = first;
-  *lo = first;
-  *hi = last;
-}
-
-/* The k = 4, s = 2, p = 1 layers of pix2pix, when the input side is exactly twice the output side.
- * For one kernel row ky and one output row, the four taps kx = 0..3 read the input row at odd,
- * even, odd, even positions shifted by one: ix = 2·ox − 1 + kx. So the row is split into its even
- * and odd halves once and the four column rows are contiguous copies of them (im2col), and the
- * four column rows are summed into an even and an odd half that are interleaved into the input row
- * once (col2im), instead of four strided passes. */
-static int
-is_k4s2p1 (int h, int w, int k, int s, int p, int ho, int wo)
-{
-  return k == 4 && s == 2 && p == 1 && h == 2 * ho && w == 2 * wo;
-}
-
-static void
-im2col_rows_k4s2 (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w,
-                  int ho, int wo)
-{
-  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
-  size_t q = (size_t) nb * plane_out;
-
-  for (int ci = c0; ci < c1; ci++)
-    for (int ky = 0; ky < 4; ky++)
-      {
-        float *r0 = col + ((size_t) ((ci - c0) * 4 + ky) * 4) * q;
-        float *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;
-        for (int b = 0; b < nb; b++)
-          {
-            const float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
-            size_t o = (size_t) b * plane_out;
-            for (int oy = 0; oy < ho; oy++, o += wo)
-              {
-                int iy = 2 * oy - 1 + ky;
-                if (iy < 0 || iy >= h)
-                  {
-                    memset (r0 + o, 0, (size_t) wo * sizeof (float));
-                    memset (r1 + o, 0, (size_t) wo * sizeof (float));
-                    memset (r2 + o, 0, (size_t) wo * sizeof (float));
-                    memset (r3 + o, 0, (size_t) wo * sizeof (float));
-                    continue;
-                  }
-                const float *xr = xp + (size_t) iy * w;
-                float *e = r1 + o, *d = r2 + o;
-                for (int j = 0; j < wo; j++)
-                  {
-                    e[j] = xr[2 * j];
-                    d[j] = xr[2 * j + 1];
-                  }
-                r0[o] = 0.0f;
-                memcpy (r0 + o + 1, d, (size_t) (wo - 1) * sizeof (float));
-                memcpy (r3 + o, e + 1, (size_t) (wo - 1) * sizeof (float));
-                r3[o + wo - 1] = 0.0f;
-              }
-          }
-      }
-}
-
-/* assign: the rows ky = 1, 2 cover every input position once, so they are written first and the
- * rows ky = 0, 3 added: x needs no zeroing beforehand. */
-static void
-col2im_rows_k4s2 (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w,
-                  int ho, int wo, int assign)
-{
-  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
-  size_t q = (size_t) nb * plane_out;
-  static const int order[4] = { 1, 2, 0, 3 };
-
-  for (int ci = c0; ci < c1; ci++)
-    for (int t = 0; t < 4; t++)
-      {
-        int ky = order[t];
-        int set = assign && t < 2;
-        const float *r0 = col + ((size_t) ((ci - c0) * 4 + ky) * 4) * q;
-        const float *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;
-        for (int b = 0; b < nb; b++)
-          {
-            float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
-            size_t o = (size_t) b * plane_out;
-            for (int oy = 0; oy < ho; oy++, o += wo)
-              {
-                int iy = 2 * oy - 1 + ky;
-                if (iy < 0 || iy >= h)
-                  continue;
-                float *xr = xp + (size_t) iy * w;
-                const float *a0 = r0 + o, *a1 = r1 + o, *a2 = r2 + o, *a3 = r3 + o;
-                /* even 2j: taps 1 (j) and 3 (j − 1); odd 2j + 1: taps 2 (j) and 0 (j + 1) */
-                if (set)
-                  {
-                    xr[0] = a1[0];
-                    for (int j = 1; j < wo; j++)
-                      xr[2 * j] = a1[j] + a3[j - 1];
-                    for (int j = 0; j < wo - 1; j++)
-                      xr[2 * j + 1] = a2[j] + a0[j + 1];
-                    xr[2 * wo - 1] = a2[wo - 1];
-                  }
-                else
-                  {
-                    xr[0] += a1[0];
-                    for (int j = 1; j < wo; j++)
-                      xr[2 * j] += a1[j] + a3[j - 1];
-                    for (int j = 0; j < wo - 1; j++)
-                      xr[2 * j + 1] += a2[j] + a0[j + 1];
-                    xr[2 * wo - 1] += a2[wo - 1];
-                  }
-              }
-          }
-      }
-}
-
-/* The rows of channels [c0, c1) of the column matrix of images [b0, b0 + nb) of x, which holds n
- * images: row ((ci - c0)·K + ky)·K + kx, nb·Ho·Wo columns. */
-static void
-im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w, int k,
-             int s, int p, int ho, int wo)
-{
-  size_t plane_in = (size_t) h * w;
-  size_t plane_out = (size_t) ho * wo;
-  size_t q = (size_t) nb * plane_out;
-
-  if (is_k4s2p1 (h, w, k, s, p, ho, wo))
-    {
-      im2col_rows_k4s2 (col, x, n, b0, nb, c0, c1, h, w, ho, wo);
-      return;
-    }
-  for (int ci = c0; ci < c1; ci++)
-    for (int ky = 0; ky < k; ky++)
-      for (int kx = 0; kx < k; kx++)
-        {
-          float *row = col + ((size_t) ((ci - c0) * k + ky) * k + kx) * q;
-          int lo, hi;
-          valid_range (kx, s, p, w, wo, &lo, &hi);
-          for (int b = 0; b < nb; b++)
-            {
-              const float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
-              float *cp = row + (size_t) b * plane_out;
-              for (int oy = 0; oy < ho; oy++, cp += wo)
-                {
-                  int iy = oy * s - p + ky;
-                  if (iy < 0 || iy >= h)
-                    {
-                      memset (cp, 0, (size_t) wo * sizeof (float));
-                      continue;
-                    }
-                  const float *xr = xp + (size_t) iy * w - p + kx;
-                  for (int ox = 0; ox < lo; ox++)
-                    cp[ox] = 0.0f;
-                  /* Constant strides let GCC vectorise (stride 2 with even/odd shuffles). */
-                  if (s == 1)
-                    memcpy (cp + lo, xr + lo, (size_t) (hi - lo) * sizeof (float));
-                  else if (s == 2)
-                    for (int ox = lo; ox < hi; ox++)
-                      cp[ox] = xr[2 * ox];
-                  else
-                    for (int ox = lo; ox < hi; ox++)
-                      cp[ox] = xr[ox * s];
-                  for (int ox = hi; ox < wo; ox++)
-                    cp[ox] = 0.0f;
-                }
-            }
-        }
-}
-
-/* Adds the rows of channels [c0, c1) back into images [b0, b0 + nb) of x (the adjoint); with
- * assign, those planes of x are overwritten instead (they need not be zeroed first). */
-static void
-col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w, int k,
-             int s, int p, int ho, int wo, int assign)
-{
-  size_t plane_in = (size_t) h * w;
-  size_t plane_out = (size_t) ho * wo;
-  size_t q = (size_t) nb * plane_out;
-
-  if (is_k4s2p1 (h, w, k, s, p, ho, wo))
-    {
-      col2im_rows_k4s2 (x, col, n, b0, nb, c0, c1, h, w, ho, wo, assign);
-      return;
-    }
-  if (assign)
-    for (int ci = c0; ci < c1; ci++)
-      memset (x + ((size_t) ci * n + b0) * plane_in, 0, (size_t) nb * plane_in * sizeof (float));
-  for (int ci = c0; ci < c1; ci++)
-    for (int ky = 0; ky < k; ky++)
-      for (int kx = 0; kx < k; kx++)
-        {
-          const float *row = col + ((size_t) ((ci - c0) * k + ky) * k + kx) * q;
-          int lo, hi;
-          valid_range (kx, s, p, w, wo, &lo, &hi);
-          for (int b = 0; b < nb; b++)
-            {
-              float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
-              const float *cp = row + (size_t) b * plane_out;
-              for (int oy = 0; oy < ho; oy++, cp += wo)
-                {
-                  int iy = oy * s - p + ky;
-                  if (iy < 0 || iy >= h)
-                    continue;
-                  float *xr = xp + (size_t) iy * w - p + kx;
-                  if (s == 1)
-                    for (int ox = lo; ox < hi; ox++)
-                      xr[ox] += cp[ox];
-                  else if (s == 2)
-                    for (int ox = lo; ox < hi; ox++)
-                      xr[2 * ox] += cp[ox];
-                  else
-                    for (int ox = lo; ox < hi; ox++)
-                      xr[ox * s] += cp[ox];
-                }
-            }
-        }
-}
-
-void
-nn_im2col (float *col, const float *x, int c, int n, int h, int w, int k, int s, int p, int ho,
-           int wo)
-{
-  im2col_rows (col, x, n, 0, n, 0, c, h, w, k, s, p, ho, wo);
-}
-
-void
-nn_col2im (float *x, const float *col, int c, int n, int h, int w, int k, int s, int p, int ho,
-           int wo)
-{
-  col2im_rows (x, col, n, 0, n, 0, c, h, w, k, s, p, ho, wo, 0);
-}
-
-/* y[c][b][oy][ox] += Σ over taps (ky, kx) of z[(c·K + ky)·K + kx][b][oy·S - P + ky][ox·S - P + kx]:
- * the read pattern of im2col, summed over the taps instead of laid out as rows. */
-static void
-gather_taps (float *y, const float *z, int c, int n, int h, int w, int k, int s, int p, int ho,
-             int wo)
-{
-  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
-  for (int ci = 0; ci < c; ci++)
-    for (int ky = 0; ky < k; ky++)
-      for (int kx = 0; kx < k; kx++)
-        {
-          const float *zt = z + ((size_t) (ci * k + ky) * k + kx) * n * plane_in;
-          int lo, hi;
-          valid_range (kx, s, p, w, wo, &lo, &hi);
-          for (int b = 0; b < n; b++)
-            for (int oy = 0; oy < ho; oy++)
-              {
-                int iy = oy * s - p + ky;
-                if (iy < 0 || iy >= h)
-                  continue;
-                const float *zr = zt + b * plane_in + (size_t) iy * w - p + kx;
-                float *yr = y + ((size_t) ci * n + b) * plane_out + (size_t) oy * wo;
-                if (s == 1)
-                  for (int ox = lo; ox < hi; ox++)
-                    yr[ox] += zr[ox];
-                else
-                  for (int ox = lo; ox < hi; ox++)
-                    yr[ox] += zr[ox * s];
-              }
-        }
-}
-
-/* The adjoint of gather_taps: every tap's plane of z receives dy at the positions it was read from
- * (each tap reads distinct positions, so this is an assignment into a zeroed z). */
-static void
-scatter_taps (float *z, const float *dy, int c, int n, int h, int w, int k, int s, int p, int ho,
-              int wo)
-{
-  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
-  memset (z, 0, (size_t) c * k * k * n * plane_in * sizeof (float));
-  for (int ci = 0; ci < c; ci++)
-    for (int ky = 0; ky < k; ky++)
-      for (int kx = 0; kx < k; kx++)
-        {
-          float *zt = z + ((size_t) (ci * k + ky) * k + kx) * n * plane_in;
-          int lo, hi;
-          valid_range (kx, s, p, w, wo, &lo, &hi);
-          for (int b = 0; b < n; b++)
-            for (int oy = 0; oy < ho; oy++)
-              {
-                int iy = oy * s - p + ky;
-                if (iy < 0 || iy >= h)
-                  continue;
-                float *zr = zt + b * plane_in + (size_t) iy * w - p + kx;
-                const float *dr = dy + ((size_t) ci * n + b) * plane_out + (size_t) oy * wo;
-                for (int ox = lo; ox < hi; ox++)
-                  zr[ox * s] = dr[ox];
-              }
-        }
-}
-
 /* P[ci][co·K² + t] = w[co][ci][t]. */
 static void
 regroup_weights (float *pmat, const float *w, const NnConv2d *c)
@@ -458,7 +155,7 @@ output_side_forward (float *y, float *scratch, const float *x, const float *w, c
       for (size_t i = 0; i < qo; i++)
         yp[i] = v;
     }
-  gather_taps (y, z, c->co, n, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
+  nn_gather_taps (y, z, c->co, n, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
 }
 
 static void
@@ -471,7 +168,7 @@ output_side_backward (float *dx, float *dw, float *scratch, const float *dy, con
   float *pm = scratch + (size_t) r * q;
   float *dpm = pm + regrouped_floats (c);
 
-  scatter_taps (dz, dy, c->co, n, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
+  nn_scatter_taps (dz, dy, c->co, n, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
   if (dw != NULL)
     {
       if (c->co == 1)
@@ -562,7 +259,7 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
       for (int bb = b0; bb < b0 + nb; bb += per)
         {
           int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
-          im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
+          nn_im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->co, cnt * (int) plane_out, r,
                        1.0f, w, r, slab, cnt * (int) plane_out, 0.0f, y + bb * plane_out, q);
         }
@@ -621,7 +318,7 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
       const float *dyb = dy + bb * plane_out;
       if (dw != NULL)
         {
-          im2col_rows (rowsp, x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+          nn_im2col_rows (rowsp, x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
                        c->wo);
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->co, rows, qb, 1.0f, dyb, q,
                        rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
@@ -631,7 +328,7 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
           /* The column rows are no longer needed: reuse them for Wᵀ·dY. */
           cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, rows, qb, c->co, 1.0f,
                        w + (size_t) c0 * kk, r, dyb, q, 0.0f, rowsp, qb);
-          col2im_rows (dx, rowsp, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+          nn_col2im_rows (dx, rowsp, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
                        c->wo, dx_set);
         }
     }
@@ -657,7 +354,7 @@ transpose_forward_images (float *y, float *col, const float *x, const float *w, 
       int qb = cnt * (int) plane_in;
       cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, r, qb, c->ci, 1.0f, w, r,
                    x + bb * plane_in, q, 0.0f, slab, qb);
-      col2im_rows (y, slab, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi, 1);
+      nn_col2im_rows (y, slab, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi, 1);
     }
   if (b != NULL)
     add_bias (y, b, 0, c->co, n, b0, nb, plane_out);
@@ -699,7 +396,7 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
                        w + (size_t) c0 * kk, r, x + bb * plane_in, q, 0.0f, rowsp, qb);
           /* The output is the conv's input side: Co planes of Ho×Wo, read back from Hi×Wi
            * columns. */
-          col2im_rows (y, rowsp, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+          nn_col2im_rows (y, rowsp, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
                        c->wi, 1);
         }
     }
@@ -738,7 +435,7 @@ nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, cons
     {
       int cnt = n - bb < per ? n - bb : per;
       int qb = cnt * (int) plane_in;
-      im2col_rows (rowsp, dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+      nn_im2col_rows (rowsp, dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
                    c->wi);
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc * kk, qb, 1.0f,
                    x + bb * plane_in, q, rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
@@ -771,7 +468,7 @@ nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, 
     {
       int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
       int qb = cnt * (int) plane_in;
-      im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi);
+      nn_im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi);
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, qb, r, 1.0f, w, r, slab, qb,
                    dx_set ? 0.0f : 1.0f, dx + bb * plane_in, q);
     }
