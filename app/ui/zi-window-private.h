@@ -81,6 +81,7 @@ struct _ZiWindow
   gulong                grid_moved_id;
   guint                 scroll_tick_id;
   gint64                scroll_moved_us;    /* monotonic time of the last position change */
+  gboolean              scroll_moved_since_tick;
   gint64                scroll_sample_us;   /* frame time of the last speed sample, 0 none */
   double                scroll_sample_value;
 

@@ -560,7 +560,9 @@ grid_scroll_cb (ZiWindow *self, double dx, double dy, GtkEventControllerScroll *
 #define FLING_PAGES_PER_SECOND 4.0
 /* The speed is measured over this time. */
 #define FLING_SAMPLE_US (100 * 1000)
-/* The grid stands still after this long without a move: three frames. */
+/* The grid stands still after this long without a move (three frames), and only if it did not
+ * move since the last frame: on a busy machine frames come further apart than this while a fling
+ * still moves the grid every frame. */
 #define FLING_STILL_US (50 * 1000)
 
 static gboolean
@@ -571,7 +573,10 @@ scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   gint64 now = gdk_frame_clock_get_frame_time (clock);
   double value = gtk_adjustment_get_value (adj), page = gtk_adjustment_get_page_size (adj);
 
-  if (g_get_monotonic_time () - self->scroll_moved_us > FLING_STILL_US)
+  gboolean moved = self->scroll_moved_since_tick;
+
+  self->scroll_moved_since_tick = FALSE;
+  if (!moved && g_get_monotonic_time () - self->scroll_moved_us > FLING_STILL_US)
     {
       zi_glyph_cache_set_paused (self->cache, FALSE);
       self->scroll_tick_id = 0;
@@ -600,6 +605,7 @@ static void
 grid_moved_cb (ZiWindow *self, GtkAdjustment *adjustment)
 {
   self->scroll_moved_us = g_get_monotonic_time ();
+  self->scroll_moved_since_tick = TRUE;
   if (self->scroll_tick_id == 0)
     {
       self->scroll_sample_us = 0;
