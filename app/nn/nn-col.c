@@ -137,8 +137,8 @@ col2im_rows_k4s2 (float *x, const float *col, int n, int b0, int nb, int c0, int
 /* The rows of channels [c0, c1) of the column matrix of images [b0, b0 + nb) of x, which holds n
  * images: row ((ci - c0)·K + ky)·K + kx, nb·Ho·Wo columns. */
 void
-nn_im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w, int k,
-             int s, int p, int ho, int wo)
+nn_im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w,
+                int k, int s, int p, int ho, int wo)
 {
   size_t plane_in = (size_t) h * w;
   size_t plane_out = (size_t) ho * wo;
@@ -190,8 +190,8 @@ nn_im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c
 /* Adds the rows of channels [c0, c1) back into images [b0, b0 + nb) of x (the adjoint); with
  * assign, those planes of x are overwritten instead (they need not be zeroed first). */
 void
-nn_col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w, int k,
-             int s, int p, int ho, int wo, int assign)
+nn_col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w,
+                int k, int s, int p, int ho, int wo, int assign)
 {
   size_t plane_in = (size_t) h * w;
   size_t plane_out = (size_t) ho * wo;
@@ -254,7 +254,7 @@ nn_col2im (float *x, const float *col, int c, int n, int h, int w, int k, int s,
  * the read pattern of im2col, summed over the taps instead of laid out as rows. */
 void
 nn_gather_taps (float *y, const float *z, int c, int n, int h, int w, int k, int s, int p, int ho,
-             int wo)
+                int wo)
 {
   size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
   for (int ci = 0; ci < c; ci++)
@@ -282,11 +282,11 @@ nn_gather_taps (float *y, const float *z, int c, int n, int h, int w, int k, int
         }
 }
 
-/* The adjoint of nn_gather_taps: every tap's plane of z receives dy at the positions it was read from
- * (each tap reads distinct positions, so this is an assignment into a zeroed z). */
+/* The adjoint of nn_gather_taps: every tap's plane of z receives dy at the positions it was read
+ * from (each tap reads distinct positions, so this is an assignment into a zeroed z). */
 void
-nn_scatter_taps (float *z, const float *dy, int c, int n, int h, int w, int k, int s, int p, int ho,
-              int wo)
+nn_scatter_taps (float *z, const float *dy, int c, int n, int h, int w, int k, int s, int p,
+                 int ho, int wo)
 {
   size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
   memset (z, 0, (size_t) c * k * k * n * plane_in * sizeof (float));

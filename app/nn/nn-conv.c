@@ -259,7 +259,8 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
       for (int bb = b0; bb < b0 + nb; bb += per)
         {
           int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
-          nn_im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho, c->wo);
+          nn_im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+                          c->wo);
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->co, cnt * (int) plane_out, r,
                        1.0f, w, r, slab, cnt * (int) plane_out, 0.0f, y + bb * plane_out, q);
         }
@@ -319,7 +320,7 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
       if (dw != NULL)
         {
           nn_im2col_rows (rowsp, x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
-                       c->wo);
+                          c->wo);
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->co, rows, qb, 1.0f, dyb, q,
                        rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
         }
@@ -329,35 +330,9 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
           cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, rows, qb, c->co, 1.0f,
                        w + (size_t) c0 * kk, r, dyb, q, 0.0f, rowsp, qb);
           nn_col2im_rows (dx, rowsp, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
-                       c->wo, dx_set);
+                          c->wo, dx_set);
         }
     }
-}
-
-static void
-transpose_forward_images (float *y, float *col, const float *x, const float *w, const float *b,
-                          const NnConv2d *c, int n, int part, int parts)
-{
-  int r = c->co * c->k * c->k;
-  size_t plane_in = (size_t) c->hi * c->wi, plane_out = (size_t) c->ho * c->wo;
-  int q = n * (int) plane_in;
-  int b0, nb;
-
-  nn_pool_split (n, part, parts, &b0, &nb);
-  if (nb == 0)
-    return;
-  float *slab = col + (size_t) r * b0 * plane_in;
-  int per = images_per_block (plane_in);
-  for (int bb = b0; bb < b0 + nb; bb += per)
-    {
-      int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
-      int qb = cnt * (int) plane_in;
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, r, qb, c->ci, 1.0f, w, r,
-                   x + bb * plane_in, q, 0.0f, slab, qb);
-      nn_col2im_rows (y, slab, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi, 1);
-    }
-  if (b != NULL)
-    add_bias (y, b, 0, c->co, n, b0, nb, plane_out);
 }
 
 void
@@ -367,41 +342,39 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
   int kk = c->k * c->k;
   int r = c->co * kk;
   int q = n * c->hi * c->wi;
-  size_t plane_out = (size_t) c->ho * c->wo;
-  int c0, cc;
+  size_t plane_in = (size_t) c->hi * c->wi, plane_out = (size_t) c->ho * c->wo;
+  int c0 = 0, cc = c->co, b0 = 0, nb = n;
 
+  /* Parts own disjoint output channels, or disjoint images when there are fewer channels than
+   * parts (the U-Net's last layer has one). */
   if (c->co < parts && !is_pointwise (c))
-    {
-      /* Fewer output channels than parts (the U-Net's last layer, 1 channel): parts own images. */
-      transpose_forward_images (y, col, x, w, b, c, n, part, parts);
-      return;
-    }
-  /* Parts own disjoint output channels. */
-  nn_pool_split (c->co, part, parts, &c0, &cc);
-  if (cc == 0)
+    nn_pool_split (n, part, parts, &b0, &nb);
+  else
+    nn_pool_split (c->co, part, parts, &c0, &cc);
+  if (cc == 0 || nb == 0)
     return;
   if (is_pointwise (c))
     cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc, q, c->ci, 1.0f, w + c0, r, x, q, 0.0f,
                  y + (size_t) c0 * q, q);
   else
     {
-      float *rowsp = col + (size_t) c0 * kk * q;
-      size_t plane_in = (size_t) c->hi * c->wi;
+      /* The part's own slab of the column matrix: its rows (channels) or its columns (images). */
+      float *slab = col + (size_t) c0 * kk * q + (size_t) cc * kk * b0 * plane_in;
       int per = images_per_block (plane_in);
-      for (int bb = 0; bb < n; bb += per)
+      for (int bb = b0; bb < b0 + nb; bb += per)
         {
-          int cnt = n - bb < per ? n - bb : per;
+          int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
           int qb = cnt * (int) plane_in;
           cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc * kk, qb, c->ci, 1.0f,
-                       w + (size_t) c0 * kk, r, x + bb * plane_in, q, 0.0f, rowsp, qb);
+                       w + (size_t) c0 * kk, r, x + bb * plane_in, q, 0.0f, slab, qb);
           /* The output is the conv's input side: Co planes of Ho×Wo, read back from Hi×Wi
            * columns. */
-          nn_col2im_rows (y, rowsp, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
-                       c->wi, 1);
+          nn_col2im_rows (y, slab, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+                          c->wi, 1);
         }
     }
   if (b != NULL)
-    add_bias (y, b, c0, c0 + cc, n, 0, n, plane_out);
+    add_bias (y, b, c0, c0 + cc, n, b0, nb, plane_out);
 }
 
 void
@@ -436,7 +409,7 @@ nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, cons
       int cnt = n - bb < per ? n - bb : per;
       int qb = cnt * (int) plane_in;
       nn_im2col_rows (rowsp, dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
-                   c->wi);
+                      c->wi);
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc * kk, qb, 1.0f,
                    x + bb * plane_in, q, rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
     }
@@ -468,7 +441,8 @@ nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, 
     {
       int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
       int qb = cnt * (int) plane_in;
-      nn_im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi);
+      nn_im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+                      c->wi);
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, qb, r, 1.0f, w, r, slab, qb,
                    dx_set ? 0.0f : 1.0f, dx + bb * plane_in, q);
     }
