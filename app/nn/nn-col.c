@@ -134,6 +134,119 @@ col2im_rows_k4s2 (float *x, const float *col, int n, int b0, int nb, int c0, int
       }
 }
 
+/* The k = 4, s = 1, p = 1 layers (the PatchGAN's third), where the output side is one smaller than
+ * the input side. For one kernel row, the four taps read the same input row shifted by −1, 0, 1
+ * and 2 (ix = ox − 1 + kx), so the four column rows are written from that row in one loop each
+ * instead of a library call per tap and row (the rows are short: 7 or 31 values at 64 or 256 px,
+ * where the per-call cost of memcpy was most of the work). */
+static int
+is_k4s1p1 (int h, int w, int k, int s, int p, int ho, int wo)
+{
+  return k == 4 && s == 1 && p == 1 && ho == h - 1 && wo == w - 1 && w >= 4;
+}
+
+static void
+im2col_rows_k4s1 (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w,
+                  int ho, int wo)
+{
+  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
+  size_t q = (size_t) nb * plane_out;
+
+  for (int ci = c0; ci < c1; ci++)
+    for (int ky = 0; ky < 4; ky++)
+      {
+        float *r0 = col + ((size_t) ((ci - c0) * 4 + ky) * 4) * q;
+        float *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;
+        for (int b = 0; b < nb; b++)
+          {
+            const float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
+            size_t o = (size_t) b * plane_out;
+            for (int oy = 0; oy < ho; oy++, o += wo)
+              {
+                int iy = oy - 1 + ky;
+                float *a0 = r0 + o, *a1 = r1 + o, *a2 = r2 + o, *a3 = r3 + o;
+                if (iy < 0 || iy >= h)
+                  {
+                    for (int j = 0; j < wo; j++)
+                      a0[j] = a1[j] = a2[j] = a3[j] = 0.0f;
+                    continue;
+                  }
+                const float *xr = xp + (size_t) iy * w;
+                /* wo = w − 1: tap 0 reads xr[j − 1], 1 xr[j], 2 xr[j + 1], 3 xr[j + 2]. */
+                a0[0] = 0.0f;
+                for (int j = 1; j < wo; j++)
+                  a0[j] = xr[j - 1];
+                for (int j = 0; j < wo; j++)
+                  {
+                    a1[j] = xr[j];
+                    a2[j] = xr[j + 1];
+                  }
+                for (int j = 0; j < wo - 1; j++)
+                  a3[j] = xr[j + 2];
+                a3[wo - 1] = 0.0f;
+              }
+          }
+      }
+}
+
+/* Each input row iy is the sum of the rows ky whose output row oy = iy + 1 − ky exists; the first
+ * of them overwrites it when assigning (no zeroing pass), the others add. Within a row, input
+ * position j takes tap 0 at j + 1, tap 1 at j, tap 2 at j − 1 and tap 3 at j − 2, where those
+ * output columns exist (0 ≤ ox ≤ w − 2, and tap 3 never reads at ox = w − 2): positions 0, 1,
+ * w − 2 and w − 1 miss some taps, the ones between have all four (w ≥ 4 keeps the four apart). */
+static void
+col2im_rows_k4s1 (float *x, const float *col, int n, int b0, int nb, int c0, int c1, int h, int w,
+                  int ho, int wo, int assign)
+{
+  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
+  size_t q = (size_t) nb * plane_out;
+
+  for (int ci = c0; ci < c1; ci++)
+    for (int b = 0; b < nb; b++)
+      {
+        float *xp = x + ((size_t) ci * n + b0 + b) * plane_in;
+        for (int iy = 0; iy < h; iy++)
+          {
+            float *xr = xp + (size_t) iy * w;
+            int first = 1;
+            for (int ky = 0; ky < 4; ky++)
+              {
+                int oy = iy + 1 - ky;
+                if (oy < 0 || oy >= ho)
+                  continue;
+                size_t o = (size_t) b * plane_out + (size_t) oy * wo;
+                const float *a0 = col + ((size_t) ((ci - c0) * 4 + ky) * 4) * q + o;
+                const float *a1 = a0 + q, *a2 = a1 + q, *a3 = a2 + q;
+                float e0 = a0[1] + a1[0];
+                float e1 = a0[2] + a1[1] + a2[0];
+                float e2 = a1[w - 2] + a2[w - 3] + a3[w - 4];
+                float e3 = a2[w - 2] + a3[w - 3];
+                if (first && assign)
+                  {
+                    xr[0] = e0;
+                    xr[1] = e1;
+                    for (int j = 2; j < w - 2; j++)
+                      xr[j] = a0[j + 1] + a1[j] + a2[j - 1] + a3[j - 2];
+                    xr[w - 2] = e2;
+                    xr[w - 1] = e3;
+                  }
+                else
+                  {
+                    xr[0] += e0;
+                    xr[1] += e1;
+                    for (int j = 2; j < w - 2; j++)
+                      xr[j] += a0[j + 1] + a1[j] + a2[j - 1] + a3[j - 2];
+                    xr[w - 2] += e2;
+                    xr[w - 1] += e3;
+                  }
+                first = 0;
+              }
+            if (first && assign)
+              memset (xr, 0, (size_t) w * sizeof (float));
+          }
+      }
+}
+
 /* The rows of channels [c0, c1) of the column matrix of images [b0, b0 + nb) of x, which holds n
  * images: row ((ci - c0)·K + ky)·K + kx, nb·Ho·Wo columns. */
 void
@@ -147,6 +260,11 @@ nn_im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c
   if (is_k4s2p1 (h, w, k, s, p, ho, wo))
     {
       im2col_rows_k4s2 (col, x, n, b0, nb, c0, c1, h, w, ho, wo);
+      return;
+    }
+  if (is_k4s1p1 (h, w, k, s, p, ho, wo))
+    {
+      im2col_rows_k4s1 (col, x, n, b0, nb, c0, c1, h, w, ho, wo);
       return;
     }
   for (int ci = c0; ci < c1; ci++)
@@ -200,6 +318,11 @@ nn_col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c
   if (is_k4s2p1 (h, w, k, s, p, ho, wo))
     {
       col2im_rows_k4s2 (x, col, n, b0, nb, c0, c1, h, w, ho, wo, assign);
+      return;
+    }
+  if (is_k4s1p1 (h, w, k, s, p, ho, wo))
+    {
+      col2im_rows_k4s1 (x, col, n, b0, nb, c0, c1, h, w, ho, wo, assign);
       return;
     }
   if (assign)

@@ -185,6 +185,12 @@ test_conv2d (void)
    * output column; an odd size the general one. */
   run_conv_case (0, 3, 2, 4, 2, 1, 6, 2, 2, 1);
   run_conv_case (0, 2, 3, 4, 2, 1, 8, 7, 2, 0);
+  /* k 4, s 1, p 1 (the PatchGAN's third layer) has a path of its own for widths from 4; width 3
+   * takes the general one. */
+  run_conv_case (0, 3, 4, 4, 1, 1, 4, 4, 2, 1);
+  run_conv_case (0, 2, 5, 4, 1, 1, 9, 5, 3, 0);
+  run_conv_case (0, 2, 3, 4, 1, 1, 2, 11, 2, 1);
+  run_conv_case (0, 3, 4, 4, 1, 1, 5, 3, 2, 1);
 }
 
 static void
@@ -311,6 +317,8 @@ test_conv_parts (void)
   run_parts_case (0, 4, 3, 4, 2, 1, 66, 64, 5);   /* blocks of images */
   run_parts_case (1, 5, 3, 4, 2, 1, 32, 33, 5);
   run_parts_case (1, 4, 2, 4, 2, 1, 8, 8, 5);     /* fewer output channels than parts */
+  run_parts_case (0, 5, 7, 4, 1, 1, 8, 6, 4);     /* k 4, s 1: overwritten rows, then added */
+  run_parts_case (0, 4, 6, 4, 1, 1, 4, 4, 3);
 }
 
 /* ---- normalisation ---- */
