@@ -18,6 +18,11 @@
 #include <glib/gstdio.h>
 #include <pthread.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 struct _ZiTrainer {
   GObject          parent_instance;
@@ -36,6 +41,7 @@ struct _ZiTrainer {
   GDestroyNotify     destroy;
   gint               generation;       /* atomic */
   gboolean           synchronous;      /* zi_trainer_run: deliver on the calling thread */
+  int                nice;             /* added to the worker thread's nice value; before start */
 
   /* Control, under lock. POSIX primitives rather than GMutex/GCond: GLib's futex-based ones are
    * invisible to ThreadSanitizer, which then reports every guarded field as a race. */
@@ -515,13 +521,43 @@ run_to_end (ZiTrainer *self, GError **error)
   return FALSE;
 }
 
+/* On Linux the nice value belongs to a thread, and threads it creates inherit it: lowering it here
+ * covers the engine's threads, which the session creates with its model. */
+static void
+lower_priority (int increment)
+{
+#ifdef __linux__
+  id_t tid = (id_t) syscall (SYS_gettid);
+  errno = 0;
+  int current = getpriority (PRIO_PROCESS, tid);
+  if (errno != 0)
+    return;
+  int target = MIN (current + increment, 19);
+  if (setpriority (PRIO_PROCESS, tid, target) != 0)
+    g_debug ("could not lower the training thread's priority to nice %d: %s", target,
+             g_strerror (errno));
+#else
+  (void) increment;
+#endif
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
   ZiTrainer *self = data;
 
+  if (self->nice > 0)
+    lower_priority (self->nice);
   run_to_end (self, NULL);
   return NULL;
+}
+
+void
+zi_trainer_set_nice (ZiTrainer *self, int increment)
+{
+  g_return_if_fail (ZI_IS_TRAINER (self));
+
+  self->nice = CLAMP (increment, 0, 19);
 }
 
 gboolean

@@ -245,6 +245,12 @@ void        zi_trainer_set_event_func (ZiTrainer          *self,
                                        gpointer            user_data,
                                        GDestroyNotify      destroy);
 
+/* Lowers the scheduling priority of the thread zi_trainer_start() runs, and so of the engine's
+ * threads it creates, by increment (0: unchanged; at most 19), so that a window sharing the
+ * processors keeps drawing its frames on time while training takes what is left. Linux only (a
+ * thread's nice value); if the system refuses, training runs at the caller's priority. Call before
+ * zi_trainer_start(). */
+void        zi_trainer_set_nice (ZiTrainer *self, int increment);
 /* Starts the worker thread. FALSE if already started. */
 gboolean    zi_trainer_start (ZiTrainer *self, GError **error);
 /* Runs the whole training on the calling thread (events synchronous on it, whatever the context);

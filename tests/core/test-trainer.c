@@ -1,7 +1,8 @@
 /* test-trainer.c — the trainer end to end on a tiny model (32 px, ngf 8) and ~60 shared characters of
  * the default font pair: train, checkpoint, resume bit-identically, generate and evaluate (library and
  * CLI), validation L1 better than the untrained model's; a NaN injected at a step triggers the
- * rollback; pause / set lr / resume / stop from another thread. */
+ * rollback; pause / set lr / resume / stop from another thread; a lowered priority reaches the
+ * engine's threads. */
 #include "zi-error.h"
 #include "zi-model.h"
 #include "zi-run.h"
@@ -11,8 +12,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "zi-fileutil.h"
 
 #define CHARS "一二三四五六七八九十人大小山川日月火水木金土天上下中口目耳手足力田心文字学生先年本国語" \
@@ -560,6 +565,95 @@ test_controls (void)
   zi_dir_remove_tree (root);
 }
 
+/* ---- a lowered priority for the training threads (the window's frames come first) ---- */
+
+typedef struct {
+  int      base;          /* the test's own nice value */
+  int      worker_nice;   /* the worker's, seen from its own step event */
+  int      threads_seen;  /* threads named like the worker, with their nice values */
+  int      threads_lowered;
+  gboolean stepped;
+} NiceProbe;
+
+/* The nice value of each thread of this process called "zimaru-trainer" (threads inherit the name
+ * of the thread that creates them, so the engine's workers carry it too): field 19 of
+ * /proc/self/task/TID/stat. */
+static void
+count_trainer_threads (NiceProbe *p, int expect)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *text = NULL;
+      if (!g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      const char *open = strchr (text, '('), *close = strrchr (text, ')');
+      g_assert_true (open != NULL && close != NULL);
+      g_autofree char *comm = g_strndup (open + 1, (gsize) (close - open - 1));
+      if (strcmp (comm, "zimaru-trainer") != 0)
+        continue;
+      g_auto(GStrv) fields = g_strsplit (close + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      p->threads_seen++;
+      if (atoi (fields[16]) == expect)
+        p->threads_lowered++;
+    }
+}
+
+static void
+nice_cb (ZiTrainer *trainer, const ZiTrainerEvent *e, gpointer user_data)
+{
+  NiceProbe *p = user_data;
+
+  /* No context: this runs on the worker thread, between its steps. */
+  if (e->kind == ZI_TRAINER_EVENT_STEP && !p->stepped)
+    {
+      p->stepped = TRUE;
+      errno = 0;
+      p->worker_nice = getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+      g_assert_cmpint (errno, ==, 0);
+      count_trainer_threads (p, MIN (p->base + 5, 19));
+      zi_trainer_stop (trainer);
+    }
+}
+
+static void
+test_nice (void)
+{
+  g_autofree char *root = make_tmp ();
+  g_autofree char *run = g_build_filename (root, "nice", NULL);
+  g_autoptr(GError) error = NULL;
+  ZiTrainerConfig cfg;
+  NiceProbe p = { 0 };
+
+  errno = 0;
+  p.base = getpriority (PRIO_PROCESS, 0);
+  g_assert_cmpint (errno, ==, 0);
+  tiny_config (&cfg, 1000);
+  cfg.threads = 2;
+  ZiTrainer *t = zi_trainer_new (&cfg, run, &error);
+  g_assert_no_error (error);
+  zi_trainer_set_event_func (t, NULL, nice_cb, &p, NULL);
+  zi_trainer_set_nice (t, 5);
+  g_assert_true (zi_trainer_start (t, &error));
+  g_assert_true (zi_trainer_wait (t, &error));
+  g_assert_no_error (error);
+  g_assert_true (p.stepped);
+  g_assert_cmpint (p.worker_nice, ==, MIN (p.base + 5, 19));
+  /* The worker and the engine's second thread, both lowered; the caller keeps its priority. */
+  g_assert_cmpint (p.threads_seen, >=, 2);
+  g_assert_cmpint (p.threads_lowered, ==, p.threads_seen);
+  errno = 0;
+  g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)), ==, p.base);
+  g_object_unref (t);
+  zi_trainer_config_clear (&cfg);
+  zi_dir_remove_tree (root);
+}
+
 /* lr-find and bench through the CLI, on tiny settings. */
 static void
 test_cli_tools (void)
@@ -675,6 +769,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/trainer/end-to-end", test_end_to_end);
   g_test_add_func ("/core/trainer/nan-rollback", test_nan_rollback);
   g_test_add_func ("/core/trainer/controls", test_controls);
+  g_test_add_func ("/core/trainer/nice", test_nice);
   g_test_add_func ("/core/trainer/cli-tools", test_cli_tools);
   g_test_add_func ("/core/trainer/bad-font", test_bad_font);
   g_test_add_func ("/core/trainer/resources", test_resources);
