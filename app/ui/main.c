@@ -19,6 +19,7 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  zi_application_choose_renderer ();
   app = zi_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

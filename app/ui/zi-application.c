@@ -25,6 +25,31 @@ zi_application_new (void)
                        NULL);
 }
 
+const char *
+zi_application_pick_renderer (const char *env_renderer, const char *dri_dir)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (env_renderer != NULL && *env_renderer != '\0')
+    return NULL;
+  dir = g_dir_open (dri_dir, 0, NULL);
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, "renderD"))
+        return NULL;
+  return "cairo";
+}
+
+void
+zi_application_choose_renderer (void)
+{
+  const char *pick = zi_application_pick_renderer (g_getenv ("GSK_RENDERER"), "/dev/dri");
+
+  if (pick != NULL)
+    g_setenv ("GSK_RENDERER", pick, TRUE);
+}
+
 GSettings *
 zi_application_get_settings (ZiApplication *self)
 {

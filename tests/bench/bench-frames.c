@@ -32,8 +32,10 @@
  *   - the time the main thread spent waiting for a processor since the previous frame ("runq", from
  *     Linux's schedstat): runnable, but the training threads had the processors.
  * A long paint with little CPU and little run-queue time is the main thread waiting for someone
- * else: under Xvfb GTK renders with GL through Mesa's llvmpipe, whose rasterizer threads and the X
- * server share the processors with training. GSK_RENDERER=cairo takes the GL path out.
+ * else: with GL under Xvfb GTK renders through Mesa's llvmpipe, whose rasterizer threads and the X
+ * server share the processors with training. The program uses the renderer the app picks
+ * (zi_application_choose_renderer: cairo on a machine without a GPU render node, as under Xvfb);
+ * GSK_RENDERER=gl measures GL instead.
  *
  * Run it under Xvfb (`meson test -C build --benchmark bench-frames -v` does; it is declared in
  * tests/ui/meson.build, next to the UI tests it shares its helpers with):
@@ -388,6 +390,8 @@ main (int argc, char **argv)
   data_home = g_build_filename (tmp_dir, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
+  /* The renderer the app itself would pick (cairo without a GPU); GSK_RENDERER overrides it. */
+  zi_application_choose_renderer ();
   if (!gtk_init_check ())
     {
       fprintf (stderr, "bench-frames: cannot open a display; run it under Xvfb (see the usage)\n");

@@ -1,9 +1,11 @@
 /* test-widgets.c — widgets on their own under Xvfb, without the application: the chart (100k points,
  * zoom, export, and pointer interaction through its own event controllers), the detail pane, the
- * glyph cache's pause, and the training panel's hyperparameter form (form → configuration,
- * configuration and presets → form, fields an optimizer does not use). */
+ * glyph cache's pause, the training panel's hyperparameter form (form → configuration,
+ * configuration and presets → form, fields an optimizer does not use), and the app's choice of
+ * renderer. */
 #include "config.h"
 
+#include "zi-application.h"
 #include "zi-chart.h"
 #include "zi-glyph-cache.h"
 #include "zi-glyph-detail.h"
@@ -556,6 +558,31 @@ test_form_presets (void)
   g_assert_finalize_object (panel);
 }
 
+/* Without a GPU render node the app asks GTK for cairo; with one, or when the user chose a renderer,
+ * it leaves the choice alone. */
+static void
+test_pick_renderer (void)
+{
+  g_autofree char *dri = g_build_filename (tmp_dir, "dri", NULL);
+  g_autofree char *card = g_build_filename (dri, "card0", NULL);
+  g_autofree char *node = g_build_filename (dri, "renderD128", NULL);
+  g_autofree char *missing = g_build_filename (tmp_dir, "no-such-dir", NULL);
+
+  g_assert_cmpstr (zi_application_pick_renderer (NULL, missing), ==, "cairo");
+  g_assert_cmpstr (zi_application_pick_renderer ("", missing), ==, "cairo");
+  g_assert_null (zi_application_pick_renderer ("gl", missing));
+  g_assert_cmpint (g_mkdir_with_parents (dri, 0755), ==, 0);
+  /* A display card without a render node is no GPU that Mesa renders on. */
+  g_assert_true (g_file_set_contents (card, "", 0, NULL));
+  g_assert_cmpstr (zi_application_pick_renderer (NULL, dri), ==, "cairo");
+  g_assert_true (g_file_set_contents (node, "", 0, NULL));
+  g_assert_null (zi_application_pick_renderer (NULL, dri));
+  g_assert_null (zi_application_pick_renderer ("cairo", dri));
+  g_remove (node);
+  g_remove (card);
+  g_rmdir (dri);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,6 +598,7 @@ main (int argc, char **argv)
    * registers them in the link. */
   g_assert_nonnull (zimaru_get_resource ());
 
+  g_test_add_func ("/ui/app/renderer", test_pick_renderer);
   g_test_add_func ("/ui/chart/widget", test_chart_widget);
   g_test_add_func ("/ui/chart/pointer", test_chart_pointer);
   g_test_add_func ("/ui/detail/widget", test_detail_widget);
