@@ -1,6 +1,9 @@
-/* nn-pix2pix-private.h — the model's insides, shared by nn-pix2pix.c (building, training, inference)
- * and nn-pix2pix-ckpt.c (saving and loading). Not part of the engine's API. */
+/* nn-pix2pix-private.h — the model's insides, shared by nn-pix2pix.c (building), nn-pix2pix-step.c
+ * (training, inference), nn-pix2pix-pass.c (the layer passes) and nn-pix2pix-ckpt.c (saving and
+ * loading). Not part of the engine's API. */
 #pragma once
+
+#include <math.h>
 
 #include "nn-arena.h"
 #include "nn-conv.h"
@@ -127,6 +130,15 @@ double       nn_p2p_sum_squares (NnPix2Pix *m, const float *p, size_t n);
  * c follows chunk c - 1's), so the result does not depend on the number of threads. */
 void         nn_p2p_optim_step (NnPix2Pix *m, const NnOptConfig *cfg, float lr, uint64_t t,
                                 float *params, const float *grads, float *state, size_t n);
+
+/* With the engine's own threads, OpenBLAS stays single-threaded (a caller may have changed it). */
+void     nn_p2p_keep_blas_single (const NnPix2Pix *m);
+
+static inline int
+nn_p2p_nonneg_finite (float v)
+{
+  return isfinite (v) && v >= 0.0f;
+}
 
 /* Builds the model's geometry and memory (weights uninitialised but zeroed). */
 NnStatus nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig *opt_g,
