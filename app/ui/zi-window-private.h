@@ -1,7 +1,7 @@
 /* zi-window-private.h — what the window's source files share: the instance struct and the helpers
- * that zi-window.c (fonts, grid, life cycle), zi-window-actions.c (header bar and menu actions) and
- * zi-window-runs.c (run directories, worst glyphs) call across files, as gnome-text-editor splits
- * its window. Not installed, not for other modules. */
+ * that zi-window.c (fonts, life cycle), zi-window-grid.c (the glyph grid), zi-window-actions.c
+ * (header bar and menu actions) and zi-window-runs.c (run directories, worst glyphs) call across
+ * files, as gnome-text-editor splits its window. Not installed, not for other modules. */
 #pragma once
 
 #include "zi-window.h"
@@ -100,10 +100,15 @@ struct _ZiWindow
 void         _zi_window_set_str           (char **field, const char *value);
 ZiGlyphState _zi_window_state_for         (ZiWindow *self, gunichar c);
 void         _zi_window_show_error        (ZiWindow *self, const char *message);
+void         _zi_window_update_training_pair (ZiWindow *self);
+void         _zi_window_update_actions    (ZiWindow *self);
+
+/* zi-window-grid.c */
+void         _zi_window_grid_init         (ZiWindow *self);
+void         _zi_window_grid_dispose      (ZiWindow *self);
 void         _zi_window_rebuild_list      (ZiWindow *self);
 void         _zi_window_refresh_cell_states (ZiWindow *self);
 void         _zi_window_set_kinds         (ZiWindow *self, guint n_models);
-void         _zi_window_update_actions    (ZiWindow *self);
 
 /* zi-window-actions.c */
 void         _zi_window_class_add_actions (GtkWidgetClass *widget_class);
