@@ -143,27 +143,32 @@ norm_forward_task (void *p, int part, int parts)
   size_t m = (size_t) t->n * hw;
   int c0, cc;
   nn_pool_split (u->geo.co, part, parts, &c0, &cc);
-  if (cc == 0)
-    return;
-  size_t off = (size_t) c0 * m;
-  if (u->has_bn)
+  /* One channel at a time, norm then activation, so that the activation reads the channel while
+   * it is still in cache (a channel is at most N·H·W = 1 MB at 256 px; a part's channels are
+   * several times the L2 cache). */
+  for (int ch = c0; ch < c0 + cc; ch++)
     {
-      if (t->train)
-        nn_batchnorm2d_forward_train (t->y + off, t->z + off, t->inv + c0,
-                                      t->update ? u->run_mean + c0 : NULL,
-                                      t->update ? u->run_var + c0 : NULL, t->x + off, u->gamma + c0,
-                                      u->beta + c0, cc, m, NN_BN_MOMENTUM, NN_NORM_EPS);
+      size_t off = (size_t) ch * m;
+      if (u->has_bn)
+        {
+          if (t->train)
+            nn_batchnorm2d_forward_train (t->y + off, t->z + off, t->inv + ch,
+                                          t->update ? u->run_mean + ch : NULL,
+                                          t->update ? u->run_var + ch : NULL, t->x + off,
+                                          u->gamma + ch, u->beta + ch, 1, m, NN_BN_MOMENTUM,
+                                          NN_NORM_EPS);
+          else
+            nn_batchnorm2d_forward_eval (t->y + off, t->x + off, u->gamma + ch, u->beta + ch,
+                                         u->run_mean + ch, u->run_var + ch, 1, m, NN_NORM_EPS);
+        }
       else
-        nn_batchnorm2d_forward_eval (t->y + off, t->x + off, u->gamma + c0, u->beta + c0,
-                                     u->run_mean + c0, u->run_var + c0, cc, m, NN_NORM_EPS);
+        nn_instancenorm2d_forward (t->y + off, t->z + off, t->inv + (size_t) ch * t->n, t->x + off,
+                                   NULL, NULL, 1, t->n, hw, NN_NORM_EPS);
+      if (t->act == ACT_LRELU || t->act == ACT_LRELU_SKIP)
+        nn_leaky_relu_forward (t->act_out + off, t->y + off, NN_P2P_LRELU_SLOPE, m);
+      if (t->act == ACT_LRELU_SKIP || t->act == ACT_RELU)
+        nn_relu_forward (t->y + off, t->y + off, m);
     }
-  else
-    nn_instancenorm2d_forward (t->y + off, t->z + off, t->inv + (size_t) c0 * t->n, t->x + off, NULL,
-                               NULL, cc, t->n, hw, NN_NORM_EPS);
-  if (t->act == ACT_LRELU || t->act == ACT_LRELU_SKIP)
-    nn_leaky_relu_forward (t->act_out + off, t->y + off, NN_P2P_LRELU_SLOPE, (size_t) cc * m);
-  if (t->act == ACT_LRELU_SKIP || t->act == ACT_RELU)
-    nn_relu_forward (t->y + off, t->y + off, (size_t) cc * m);
 }
 
 /* y = norm(x) (x̂ cached in z, which may be x), then optionally act_out = LeakyReLU(y). */
@@ -186,23 +191,25 @@ norm_backward_task (void *p, int part, int parts)
   size_t m = (size_t) t->n * hw;
   int c0, cc;
   nn_pool_split (u->geo.co, part, parts, &c0, &cc);
-  if (cc == 0)
-    return;
-  size_t off = (size_t) c0 * m, cnt = (size_t) cc * m;
-  float *dy = t->dy_inout + off;
-  /* The gradient that arrives is taken through the layer after the norm first, in place. */
-  if (t->act_y != NULL)
-    nn_leaky_relu_grad_inplace (dy, t->act_y + off, NN_P2P_LRELU_SLOPE, cnt);
-  if (t->mask != NULL)
-    for (size_t i = 0; i < cnt; i++)
-      dy[i] *= t->mask[off + i];
-  if (u->has_bn)
-    nn_batchnorm2d_backward (t->dx + off, t->param_grads ? u->dgamma + c0 : NULL,
-                             t->param_grads ? u->dbeta + c0 : NULL, dy, t->xhat + off, t->xinv + c0,
-                             u->gamma + c0, cc, m, 1);
-  else
-    nn_instancenorm2d_backward (t->dx + off, NULL, NULL, dy, t->xhat + off,
-                                t->xinv + (size_t) c0 * t->n, NULL, cc, t->n, hw, 1);
+  /* One channel at a time, as the forward pass. */
+  for (int ch = c0; ch < c0 + cc; ch++)
+    {
+      size_t off = (size_t) ch * m;
+      float *dy = t->dy_inout + off;
+      /* The gradient that arrives is taken through the layer after the norm first, in place. */
+      if (t->act_y != NULL)
+        nn_leaky_relu_grad_inplace (dy, t->act_y + off, NN_P2P_LRELU_SLOPE, m);
+      if (t->mask != NULL)
+        for (size_t i = 0; i < m; i++)
+          dy[i] *= t->mask[off + i];
+      if (u->has_bn)
+        nn_batchnorm2d_backward (t->dx + off, t->param_grads ? u->dgamma + ch : NULL,
+                                 t->param_grads ? u->dbeta + ch : NULL, dy, t->xhat + off,
+                                 t->xinv + ch, u->gamma + ch, 1, m, 1);
+      else
+        nn_instancenorm2d_backward (t->dx + off, NULL, NULL, dy, t->xhat + off,
+                                    t->xinv + (size_t) ch * t->n, NULL, 1, t->n, hw, 1);
+    }
 }
 
 /* dx = norm'(dy'), written over a fresh dx, where dy' = dy_inout·LeakyReLU'(act_y) (act_y not
