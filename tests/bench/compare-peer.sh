@@ -4,8 +4,9 @@
 # prints the table of issue 9 with the ratio (peer seconds / ours). Both use the SkylakeX kernels of
 # OpenBLAS and two threads, as ../shared/REFERENCE.md measured the peer (torch threads 2, OpenBLAS 1);
 # ours runs its default (one engine thread per core, single-threaded OpenBLAS inside each). Run it
-# on an otherwise idle machine: with other jobs on the cores the numbers mean little.
-#   tests/bench/compare-peer.sh BUILD/tests/nn/bench-step [STEPS] [PEER_SCRIPT]
+# on an otherwise idle machine: with other jobs on the cores the numbers mean little. ROUNDS=N runs
+# the table N times (who runs first alternates between rounds) and adds a table of medians.
+#   [ROUNDS=N] tests/bench/compare-peer.sh BUILD/tests/nn/bench-step [STEPS] [PEER_SCRIPT]
 set -eu
 
 bench=${1:?usage: compare-peer.sh PATH/TO/bench-step [STEPS] [PEER_SCRIPT]}
@@ -23,13 +24,49 @@ if [ ! -f "$peer" ]; then
   exit 2
 fi
 
+rounds=${ROUNDS:-1}
+case $rounds in
+  ''|*[!0-9]*|0) echo "compare-peer.sh: ROUNDS must be a positive whole number, not '$rounds'" >&2; exit 2 ;;
+esac
+
 export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}
-printf '%-6s %-4s %-6s %12s %12s %8s\n' size ngf batch 'peer s/step' 'ours s/step' ratio
-for cfg in "64 32" "64 64" "128 32" "256 32"; do
-  set -- $cfg
-  size=$1 ngf=$2
-  p=$(OPENBLAS_NUM_THREADS=1 "$python" "$peer" "$size" 16 "$steps" 2 "$ngf" | sed -n 's/.*mean=\([0-9.]*\) s\/step.*/\1/p')
-  o=$("$bench" --size "$size" --ngf "$ngf" --batch 16 --steps "$steps" | sed -n 's/.* mean \([0-9.]*\) .*/\1/p')
-  r=$(awk -v p="$p" -v o="$o" 'BEGIN { if (o > 0) printf "%.2f", p / o; else print "-" }')
-  printf '%-6s %-4s %-6s %12s %12s %8s\n' "$size" "$ngf" 16 "$p" "$o" "${r}x"
+peer_time() {
+  OPENBLAS_NUM_THREADS=1 "$python" "$peer" "$1" 16 "$steps" 2 "$2" | sed -n 's/.*mean=\([0-9.]*\) s\/step.*/\1/p'
+}
+ours_time() {
+  "$bench" --size "$1" --ngf "$2" --batch 16 --steps "$steps" | sed -n 's/.* mean \([0-9.]*\) .*/\1/p'
+}
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+printf '%-5s %-6s %-4s %-6s %12s %12s %8s\n' round size ngf batch 'peer s/step' 'ours s/step' ratio
+for round in $(seq "$rounds"); do
+  for cfg in "64 32" "64 64" "128 32" "256 32"; do
+    set -- $cfg
+    size=$1 ngf=$2
+    # Alternate who runs first, so that a machine drifting during a round favours neither side.
+    if [ $((round % 2)) -eq 1 ]; then
+      p=$(peer_time "$size" "$ngf"); o=$(ours_time "$size" "$ngf")
+    else
+      o=$(ours_time "$size" "$ngf"); p=$(peer_time "$size" "$ngf")
+    fi
+    r=$(awk -v p="$p" -v o="$o" 'BEGIN { if (o > 0) printf "%.2f", p / o; else print "-" }')
+    printf '%-5s %-6s %-4s %-6s %12s %12s %8s\n' "$round" "$size" "$ngf" 16 "$p" "$o" "${r}x"
+    echo "$size $ngf $p $o $r" >> "$results"
+  done
 done
+if [ "$rounds" -gt 1 ]; then
+  echo
+  echo "medians of $rounds rounds (ratio: median of the rounds' ratios, each round's in brackets)"
+  printf '%-6s %-4s %-6s %12s %12s %8s  %s\n' size ngf batch 'peer s/step' 'ours s/step' ratio rounds
+  for cfg in "64 32" "64 64" "128 32" "256 32"; do
+    set -- $cfg
+    awk -v size="$1" -v ngf="$2" '
+      function median(a, n,    i, j, t) {
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      }
+      $1 == size && $2 == ngf { n++; p[n] = $3; o[n] = $4; r[n] = $5; list = list (n > 1 ? ", " : "") $5 }
+      END { printf "%-6s %-4s %-6s %12.4g %12.4g %7.2fx  (%s)\n", size, ngf, 16, median(p, n), median(o, n), median(r, n), list }
+    ' "$results"
+  done
+fi
