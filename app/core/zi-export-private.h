@@ -1,6 +1,7 @@
-/* zi-export-private.h — what zi-export.c and the model sources of zi-export-model.c share: the
- * source structure, with optional hooks that name each glyph's checkpoint and describe the
- * checkpoints in the manifest. Not for use outside these two files. */
+/* zi-export-private.h — what the export's files share: the source structure (zi-export-source.c)
+ * with optional hooks that name each glyph's checkpoint and describe the checkpoints in the manifest
+ * (set by the model sources of zi-export-model.c), the job's state (zi-export.c) and the manifest
+ * (zi-export-manifest.c). Not for use outside these files. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -27,6 +28,13 @@ struct _ZiExportSource {
   const char       *(*origin) (gpointer user_data, gunichar c);
   void              (*describe) (gpointer user_data, JsonBuilder *builder, GHashTable *used);
 };
+
+/* The checkpoint (or description) a glyph of src comes from, for the manifest. */
+const char *zi_export_source_origin (ZiExportSource *src, gunichar c);
+/* Fills n bitmaps of src's size into out; available[i] says whether chars[i] has one. */
+gboolean    zi_export_source_bitmaps (ZiExportSource *src, const gunichar *chars, guint n,
+                                      guint8 *out, gboolean *available, GCancellable *cancellable,
+                                      GError **error);
 
 /* One glyph of a batch, between processing (worker threads) and recording (the export's thread). */
 typedef struct {
