@@ -137,9 +137,9 @@ fill_row_k4s1 (float *a0, float *a1, float *a2, float *a3, const float *xr, int 
 }
 
 /* im2col of the 4×4 pad-1 layers with a path of their own (is_k4s2p1, is_k4s1p1): the four column
- * rows of a kernel row are written together from one input row. Inlined into one function per
- * stride (below), each compiled for its constant stride: as one function with the stride as a
- * variable it was 15–25% slower in a micro-benchmark. */
+ * rows of a kernel row are written together from one input row. Always inlined, so that each call
+ * (nn_im2col_rows has one per stride) is compiled for its constant stride: as one function with the
+ * stride as a variable it was 15–25% slower in a micro-benchmark. */
 static inline __attribute__ ((always_inline)) void
 im2col_rows_k4 (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w,
                 int s, int ho, int wo)
@@ -169,20 +169,6 @@ im2col_rows_k4 (float *col, const float *x, int n, int b0, int nb, int c0, int c
               }
           }
       }
-}
-
-static void
-im2col_rows_k4s2 (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w,
-                  int ho, int wo)
-{
-  im2col_rows_k4 (col, x, n, b0, nb, c0, c1, h, w, 2, ho, wo);
-}
-
-static void
-im2col_rows_k4s1 (float *col, const float *x, int n, int b0, int nb, int c0, int c1, int h, int w,
-                  int ho, int wo)
-{
-  im2col_rows_k4 (col, x, n, b0, nb, c0, c1, h, w, 1, ho, wo);
 }
 
 /* Each input row iy is the sum of the rows ky whose output row oy = iy + 1 − ky exists; the first
@@ -253,14 +239,15 @@ nn_im2col_rows (float *col, const float *x, int n, int b0, int nb, int c0, int c
   size_t plane_out = (size_t) ho * wo;
   size_t q = (size_t) nb * plane_out;
 
+  /* Two calls with constant strides, so that each inlined copy is compiled for its stride. */
   if (is_k4s2p1 (h, w, k, s, p, ho, wo))
     {
-      im2col_rows_k4s2 (col, x, n, b0, nb, c0, c1, h, w, ho, wo);
+      im2col_rows_k4 (col, x, n, b0, nb, c0, c1, h, w, 2, ho, wo);
       return;
     }
   if (is_k4s1p1 (h, w, k, s, p, ho, wo))
     {
-      im2col_rows_k4s1 (col, x, n, b0, nb, c0, c1, h, w, ho, wo);
+      im2col_rows_k4 (col, x, n, b0, nb, c0, c1, h, w, 1, ho, wo);
       return;
     }
   for (int ci = c0; ci < c1; ci++)
@@ -369,46 +356,14 @@ nn_col2im (float *x, const float *col, int c, int n, int h, int w, int k, int s,
   nn_col2im_rows (x, col, n, 0, n, 0, c, h, w, k, s, p, ho, wo, 0);
 }
 
-/* y[c][b][oy][ox] += Σ over taps (ky, kx) of z[(c·K + ky)·K + kx][b][oy·S - P + ky][ox·S - P + kx]:
- * the read pattern of im2col, summed over the taps instead of laid out as rows. */
-void
-nn_gather_taps (float *y, const float *z, int c, int n, int h, int w, int k, int s, int p, int ho,
-                int wo)
+/* The walk both tap transforms share: for every tap (ky, kx) of every channel, each output row's
+ * valid columns and the matching positions of the tap's input plane in z. gather adds those
+ * positions of z into y; otherwise (scatter) y's row is written to them. */
+static void
+walk_taps (float *y, float *z, int c, int n, int h, int w, int k, int s, int p, int ho, int wo,
+           int gather)
 {
   size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
-  for (int ci = 0; ci < c; ci++)
-    for (int ky = 0; ky < k; ky++)
-      for (int kx = 0; kx < k; kx++)
-        {
-          const float *zt = z + ((size_t) (ci * k + ky) * k + kx) * n * plane_in;
-          int lo, hi;
-          valid_range (kx, s, p, w, wo, &lo, &hi);
-          for (int b = 0; b < n; b++)
-            for (int oy = 0; oy < ho; oy++)
-              {
-                int iy = oy * s - p + ky;
-                if (iy < 0 || iy >= h)
-                  continue;
-                const float *zr = zt + b * plane_in + (size_t) iy * w - p + kx;
-                float *yr = y + ((size_t) ci * n + b) * plane_out + (size_t) oy * wo;
-                if (s == 1)
-                  for (int ox = lo; ox < hi; ox++)
-                    yr[ox] += zr[ox];
-                else
-                  for (int ox = lo; ox < hi; ox++)
-                    yr[ox] += zr[ox * s];
-              }
-        }
-}
-
-/* The adjoint of nn_gather_taps: every tap's plane of z receives dy at the positions it was read
- * from (each tap reads distinct positions, so this is an assignment into a zeroed z). */
-void
-nn_scatter_taps (float *z, const float *dy, int c, int n, int h, int w, int k, int s, int p,
-                 int ho, int wo)
-{
-  size_t plane_in = (size_t) h * w, plane_out = (size_t) ho * wo;
-  memset (z, 0, (size_t) c * k * k * n * plane_in * sizeof (float));
   for (int ci = 0; ci < c; ci++)
     for (int ky = 0; ky < k; ky++)
       for (int kx = 0; kx < k; kx++)
@@ -423,9 +378,37 @@ nn_scatter_taps (float *z, const float *dy, int c, int n, int h, int w, int k, i
                 if (iy < 0 || iy >= h)
                   continue;
                 float *zr = zt + b * plane_in + (size_t) iy * w - p + kx;
-                const float *dr = dy + ((size_t) ci * n + b) * plane_out + (size_t) oy * wo;
-                for (int ox = lo; ox < hi; ox++)
-                  zr[ox * s] = dr[ox];
+                float *yr = y + ((size_t) ci * n + b) * plane_out + (size_t) oy * wo;
+                if (!gather)
+                  for (int ox = lo; ox < hi; ox++)
+                    zr[ox * s] = yr[ox];
+                else if (s == 1)
+                  for (int ox = lo; ox < hi; ox++)
+                    yr[ox] += zr[ox];
+                else
+                  for (int ox = lo; ox < hi; ox++)
+                    yr[ox] += zr[ox * s];
               }
         }
+}
+
+/* y[c][b][oy][ox] += Σ over taps (ky, kx) of z[(c·K + ky)·K + kx][b][oy·S - P + ky][ox·S - P + kx]:
+ * the read pattern of im2col, summed over the taps instead of laid out as rows. */
+void
+nn_gather_taps (float *y, const float *z, int c, int n, int h, int w, int k, int s, int p, int ho,
+                int wo)
+{
+  /* gather only reads z. */
+  walk_taps (y, (float *) z, c, n, h, w, k, s, p, ho, wo, 1);
+}
+
+/* The adjoint of nn_gather_taps: every tap's plane of z receives dy at the positions it was read
+ * from (each tap reads distinct positions, so this is an assignment into a zeroed z). */
+void
+nn_scatter_taps (float *z, const float *dy, int c, int n, int h, int w, int k, int s, int p,
+                 int ho, int wo)
+{
+  memset (z, 0, (size_t) c * k * k * n * h * w * sizeof (float));
+  /* scatter only reads dy. */
+  walk_taps ((float *) dy, z, c, n, h, w, k, s, p, ho, wo, 0);
 }

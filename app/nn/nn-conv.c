@@ -13,8 +13,8 @@
  * Speed (issue 9): each pass comes in parts for the engine's threads (nn-pool.h), splitting images
  * or channels so that parts write disjoint memory and each runs single-threaded GEMMs; within a part
  * the column matrix is made a block of images at a time so that it stays in cache for its GEMM
- * (images_per_block); the column transforms themselves are in nn-col.c (the 4×4 stride-2 layers
- * that make up most of pix2pix have a path of their own there, 1.2–2× faster), and a transposed
+ * (images_per_block); the column transforms themselves are in nn-col.c (the 4×4 layers that make
+ * up most of pix2pix have paths of their own there, 1.2–2× faster), and a transposed
  * conv's col2im overwrites its output instead of adding to a zeroed one. bench-conv prints each
  * layer's GFLOP/s next to the bare GEMM's. */
 #include "nn-conv.h"

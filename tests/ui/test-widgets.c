@@ -256,20 +256,6 @@ test_detail_widget (void)
 
 /* ---- The glyph cache -------------------------------------------------------------------------- */
 
-typedef struct {
-  ZiGlyphCache *cache;
-  gunichar      c;
-} CacheWait;
-
-static gboolean
-glyph_ready (gpointer data)
-{
-  CacheWait *w = data;
-  gboolean missing = FALSE;
-
-  return zi_glyph_cache_lookup (w->cache, w->c, ZI_GLYPH_SOURCE, 56, &missing) != NULL || missing;
-}
-
 static void
 count_cb (ZiGlyphCache *cache, guint *n)
 {
@@ -282,7 +268,7 @@ static void
 test_cache_pause (void)
 {
   g_autoptr(ZiGlyphCache) cache = zi_glyph_cache_new ();
-  CacheWait w = { cache, 0x6C38 };
+  UiGlyphWait w = { cache, 0x6C38, ZI_GLYPH_SOURCE, 56 };
   guint ready = 0, cleared = 0;
 
   zi_glyph_cache_set_fonts (cache, "Noto Sans CJK TC", "Zen Maru Gothic");
@@ -306,7 +292,7 @@ test_cache_pause (void)
   g_assert_false (zi_glyph_cache_get_paused (cache));
   g_assert_cmpuint (ready, ==, 1);
   g_assert_cmpuint (cleared, ==, 0);
-  g_assert_true (ui_wait_for (glyph_ready, &w, 30));
+  g_assert_true (ui_wait_for (ui_glyph_known, &w, 30));
   g_assert_nonnull (zi_glyph_cache_lookup_coverage (cache, w.c, ZI_GLYPH_SOURCE, 56));
 }
 

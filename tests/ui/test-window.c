@@ -253,27 +253,12 @@ test_grid_fling (void)
   gtk_adjustment_set_value (f.adj, 0);
 }
 
-typedef struct {
-  ZiGlyphCache *cache;
-  gunichar      c;
-  ZiGlyphKind   kind;
-  guint         size;
-} CoverageWait;
-
-static gboolean
-coverage_ready (gpointer data)
-{
-  CoverageWait *w = data;
-  gboolean missing = FALSE;
-  return zi_glyph_cache_lookup (w->cache, w->c, w->kind, w->size, &missing) != NULL || missing;
-}
-
 static void
 test_select_and_search (void)
 {
   ZiGlyphDetail *detail = ZI_GLYPH_DETAIL (zi_window_get_detail (window));
   GListModel *model = zi_window_get_grid_model (window);
-  CoverageWait w = { zi_window_get_cache (window), 0x6C38, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE };
+  UiGlyphWait w = { zi_window_get_cache (window), 0x6C38, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE };
   GBytes *coverage;
   gsize n;
   const guint8 *pixels;
@@ -285,7 +270,7 @@ test_select_and_search (void)
 
   /* The detail pane's large target glyph arrives from the worker and has ink. */
   zi_glyph_detail_set_mode (detail, "target");
-  g_assert_true (ui_wait_for (coverage_ready, &w, 20));
+  g_assert_true (ui_wait_for (ui_glyph_known, &w, 20));
   coverage = zi_glyph_cache_lookup_coverage (w.cache, 0x6C38, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE);
   g_assert_nonnull (coverage);
   pixels = g_bytes_get_data (coverage, &n);
@@ -477,8 +462,8 @@ test_compare_checkpoints (void)
   ZiGlyphCache *cache = zi_window_get_cache (window);
   guint indices[2] = { 0, 1 };
   g_auto(GStrv) selected = NULL;
-  CoverageWait w0 = { cache, 0x6C38, ZI_GLYPH_GENERATED, 1 };
-  CoverageWait w1 = { cache, 0x6C38, ZI_GLYPH_GENERATED + 1, 1 };
+  UiGlyphWait w0 = { cache, 0x6C38, ZI_GLYPH_GENERATED, 1 };
+  UiGlyphWait w1 = { cache, 0x6C38, ZI_GLYPH_GENERATED + 1, 1 };
   GBytes *a, *b;
 
   g_assert_true (has_checkpoints (GUINT_TO_POINTER (2)));
@@ -491,8 +476,8 @@ test_compare_checkpoints (void)
   g_assert_cmpuint (zi_glyph_cache_get_n_models (cache), ==, 2);
 
   /* Both checkpoints generate the same character, each at the model's size. */
-  g_assert_true (ui_wait_for (coverage_ready, &w0, 60));
-  g_assert_true (ui_wait_for (coverage_ready, &w1, 60));
+  g_assert_true (ui_wait_for (ui_glyph_known, &w0, 60));
+  g_assert_true (ui_wait_for (ui_glyph_known, &w1, 60));
   a = zi_glyph_cache_lookup_coverage (cache, 0x6C38, ZI_GLYPH_GENERATED, 1);
   b = zi_glyph_cache_lookup_coverage (cache, 0x6C38, ZI_GLYPH_GENERATED + 1, 1);
   g_assert_nonnull (a);

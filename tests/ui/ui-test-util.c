@@ -96,3 +96,11 @@ ui_cache_settled (gpointer data)
   UiRenderWait *w = data;
   return zi_glyph_cache_get_renders (w->cache) > w->renders && zi_glyph_cache_get_pending (w->cache) == 0;
 }
+
+gboolean
+ui_glyph_known (gpointer data)
+{
+  UiGlyphWait *w = data;
+  gboolean missing = FALSE;
+  return zi_glyph_cache_lookup (w->cache, w->c, w->kind, w->size, &missing) != NULL || missing;
+}

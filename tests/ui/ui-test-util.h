@@ -28,3 +28,13 @@ typedef struct {
   guint64       renders;
 } UiRenderWait;
 gboolean ui_cache_settled (gpointer data);
+
+/* A condition for ui_wait_for: the glyph cache has the image of c (kind, size), or knows it has
+ * none. */
+typedef struct {
+  ZiGlyphCache *cache;
+  gunichar      c;
+  ZiGlyphKind   kind;
+  guint         size;
+} UiGlyphWait;
+gboolean ui_glyph_known (gpointer data);
