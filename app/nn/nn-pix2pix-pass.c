@@ -3,8 +3,8 @@
  * Threading (issue 9; 2 cores): every layer is one nn_pool_run whose parts write disjoint memory —
  * convs split images or channels (nn-conv.h), norms split channels, element-wise work splits the
  * range — and OpenBLAS runs single-threaded inside each part; work too small to share runs as one
- * part. A norm and the activations after it (or the activation gradient before its backward) are
- * one task over the same channels, so the data is still in cache for the second loop. Dropout
+ * part. A norm applies the activation after it (or takes the gradient through it and through
+ * dropout's mask) in its own loops (NnNormAct), one channel at a time. Dropout
  * draws its mask on one thread, in order, and every part's work depends on its number only, so a
  * run is reproducible for a given thread count (split GEMMs round differently, so counts differ
  * in the last bits). A conv's or a norm's input gradient is written over its fresh buffer
@@ -112,25 +112,17 @@ conv_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const 
 
 /* ---- normalisation with the activation around it ---- */
 
-typedef enum {
-  ACT_NONE,
-  ACT_LRELU,       /* act_out = LeakyReLU(y) */
-  ACT_LRELU_SKIP,  /* act_out = LeakyReLU(y), then y = ReLU(y): the encoder's skip as the decoder
-                    * reads it (its ReLU, done here while the values are in cache) */
-  ACT_RELU,        /* y = ReLU(y) */
-} NormAct;
-
 typedef struct {
   const NnUnit *u;
   /* forward */
   float        *y, *z, *inv, *act_out;
   const float  *x;
   int           train, update;
-  NormAct       act;
+  NnNormActKind act;
   /* backward */
-  float        *dx, *dy_inout;
-  const float  *xhat, *xinv, *act_y, *mask;
-  int           param_grads;
+  float        *dx;
+  const float  *dy, *xhat, *xinv, *mask;
+  int           param_grads, lrelu;
   int           n;
 } NormTask;
 
@@ -143,12 +135,12 @@ norm_forward_task (void *p, int part, int parts)
   size_t m = (size_t) t->n * hw;
   int c0, cc;
   nn_pool_split (u->geo.co, part, parts, &c0, &cc);
-  /* One channel at a time, norm then activation, so that the activation reads the channel while
-   * it is still in cache (a channel is at most N·H·W = 1 MB at 256 px; a part's channels are
-   * several times the L2 cache). */
+  /* One channel at a time; the norm applies the activation as it writes the channel. */
   for (int ch = c0; ch < c0 + cc; ch++)
     {
       size_t off = (size_t) ch * m;
+      NnNormAct act = { t->act, NN_P2P_LRELU_SLOPE, t->act_out != NULL ? t->act_out + off : NULL,
+                        NULL };
       if (u->has_bn)
         {
           if (t->train)
@@ -156,25 +148,22 @@ norm_forward_task (void *p, int part, int parts)
                                           t->update ? u->run_mean + ch : NULL,
                                           t->update ? u->run_var + ch : NULL, t->x + off,
                                           u->gamma + ch, u->beta + ch, 1, m, NN_BN_MOMENTUM,
-                                          NN_NORM_EPS);
+                                          NN_NORM_EPS, &act);
           else
             nn_batchnorm2d_forward_eval (t->y + off, t->x + off, u->gamma + ch, u->beta + ch,
-                                         u->run_mean + ch, u->run_var + ch, 1, m, NN_NORM_EPS);
+                                         u->run_mean + ch, u->run_var + ch, 1, m, NN_NORM_EPS,
+                                         &act);
         }
       else
         nn_instancenorm2d_forward (t->y + off, t->z + off, t->inv + (size_t) ch * t->n, t->x + off,
-                                   NULL, NULL, 1, t->n, hw, NN_NORM_EPS);
-      if (t->act == ACT_LRELU || t->act == ACT_LRELU_SKIP)
-        nn_leaky_relu_forward (t->act_out + off, t->y + off, NN_P2P_LRELU_SLOPE, m);
-      if (t->act == ACT_LRELU_SKIP || t->act == ACT_RELU)
-        nn_relu_forward (t->y + off, t->y + off, m);
+                                   NULL, NULL, 1, t->n, hw, NN_NORM_EPS, &act);
     }
 }
 
-/* y = norm(x) (x̂ cached in z, which may be x), then optionally act_out = LeakyReLU(y). */
+/* y = norm(x) (x̂ cached in z, which may be x) with the activation act (see NnNormActKind). */
 static void
 norm_forward (NnPix2Pix *m, const NnUnit *u, float *y, float *z, float *inv, const float *x, int n,
-              int train, int update, NormAct act, float *act_out)
+              int train, int update, NnNormActKind act, float *act_out)
 {
   NormTask t = { .u = u, .y = y, .z = z, .inv = inv, .x = x, .n = n, .train = train,
                  .update = update, .act = act, .act_out = act_out };
@@ -195,31 +184,28 @@ norm_backward_task (void *p, int part, int parts)
   for (int ch = c0; ch < c0 + cc; ch++)
     {
       size_t off = (size_t) ch * m;
-      float *dy = t->dy_inout + off;
-      /* The gradient that arrives is taken through the layer after the norm first, in place. */
-      if (t->act_y != NULL)
-        nn_leaky_relu_grad_inplace (dy, t->act_y + off, NN_P2P_LRELU_SLOPE, m);
-      if (t->mask != NULL)
-        for (size_t i = 0; i < m; i++)
-          dy[i] *= t->mask[off + i];
+      NnNormAct act = { t->lrelu ? NN_NORM_ACT_LRELU : NN_NORM_ACT_NONE, NN_P2P_LRELU_SLOPE, NULL,
+                        t->mask != NULL ? t->mask + off : NULL };
       if (u->has_bn)
         nn_batchnorm2d_backward (t->dx + off, t->param_grads ? u->dgamma + ch : NULL,
-                                 t->param_grads ? u->dbeta + ch : NULL, dy, t->xhat + off,
-                                 t->xinv + ch, u->gamma + ch, 1, m, 1);
+                                 t->param_grads ? u->dbeta + ch : NULL, t->dy + off,
+                                 t->xhat + off, t->xinv + ch, u->gamma + ch, u->beta + ch, 1, m, 1,
+                                 &act);
       else
-        nn_instancenorm2d_backward (t->dx + off, NULL, NULL, dy, t->xhat + off,
-                                    t->xinv + (size_t) ch * t->n, NULL, 1, t->n, hw, 1);
+        nn_instancenorm2d_backward (t->dx + off, NULL, NULL, t->dy + off, t->xhat + off,
+                                    t->xinv + (size_t) ch * t->n, NULL, NULL, 1, t->n, hw, 1,
+                                    &act);
     }
 }
 
-/* dx = norm'(dy'), written over a fresh dx, where dy' = dy_inout·LeakyReLU'(act_y) (act_y not
- * NULL) and/or ·mask (dropout, not NULL), computed in place in dy_inout. */
+/* dx = norm'(dy'), written over a fresh dx, where dy' = dy·LeakyReLU'(v) (lrelu: the forward pass
+ * applied LeakyReLU to the norm's output v) and/or ·mask (dropout, not NULL). */
 static void
-norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, float *dy_inout, const float *xhat,
-               const float *inv, int n, int param_grads, const float *act_y, const float *mask)
+norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const float *xhat,
+               const float *inv, int n, int param_grads, int lrelu, const float *mask)
 {
-  NormTask t = { .u = u, .dx = dx, .dy_inout = dy_inout, .xhat = xhat, .xinv = inv, .n = n,
-                 .param_grads = param_grads, .act_y = act_y, .mask = mask };
+  NormTask t = { .u = u, .dx = dx, .dy = dy, .xhat = xhat, .xinv = inv, .n = n,
+                 .param_grads = param_grads, .lrelu = lrelu, .mask = mask };
   nn_pool_run_parts (m->pool, norm_backward_task, &t,
                      parts_for (m, (double) nn_p2p_out_floats (u, n), SHARE_MIN_VALUES));
 }
@@ -228,7 +214,7 @@ norm_backward (NnPix2Pix *m, const NnUnit *u, float *dx, float *dy_inout, const 
 
 typedef enum {
   EW_LRELU,           /* a = LeakyReLU(b) */
-  EW_LRELU_SKIP,      /* a = LeakyReLU(s), then s = ReLU(s) (see ACT_LRELU_SKIP) */
+  EW_LRELU_SKIP,      /* a = LeakyReLU(s), then s = ReLU(s) (as NN_NORM_ACT_LRELU_RELU) */
   EW_LRELU_BACKWARD,  /* a += LeakyReLU'(c)·b */
   EW_LRELU_GRAD,      /* a *= LeakyReLU'(c) */
   EW_RELU,            /* a = ReLU(b) */
@@ -370,7 +356,8 @@ nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int t
       conv_forward (m, u, normed ? p->z[i] : p->s[i], i == 0 ? x : p->a[i], n);
       if (normed)
         norm_forward (m, u, p->s[i], p->z[i], p->inv[i], p->z[i], n, train, update_running,
-                      last ? ACT_NONE : (skips ? ACT_LRELU_SKIP : ACT_LRELU),
+                      last ? NN_NORM_ACT_NONE
+                           : (skips ? NN_NORM_ACT_LRELU_RELU : NN_NORM_ACT_LRELU),
                       last ? NULL : p->a[i + 1]);
       else if (!last && skips)
         lrelu_skip (m, p->a[i + 1], p->s[i], nn_p2p_out_floats (u, n));
@@ -388,7 +375,7 @@ nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0,
       float *dy = p->ds[i];
       if (u->has_bn || u->has_in)
         {
-          norm_backward (m, u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1, NULL, NULL);
+          norm_backward (m, u, p->dz[i], p->ds[i], p->z[i], p->inv[i], n, 1, 0, NULL);
           dy = p->dz[i];
         }
       /* da[i] is fresh; the input gradient dx0 (the const pass's) adds to what it holds. */
@@ -432,7 +419,8 @@ nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng 
           /* The output is stored after the next block's ReLU, which commutes with dropout (a
            * non-negative scale). */
           float *y = up_out (m, m->cat, i, n);
-          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train, ACT_RELU, NULL);
+          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train, NN_NORM_ACT_RELU,
+                        NULL);
           /* One thread draws the mask, in order: the same run whatever the thread count. */
           if (train && nn_p2p_is_dropout_level (m, i))
             nn_dropout_forward (y, m->mask[i], y, m->cfg.dropout, nn_p2p_out_floats (u, n), rng);
@@ -455,7 +443,7 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
       if (i > 0)
         {
           norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1,
-                         NULL, nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
+                         0, nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
         }
       /* The block's input gradient (both halves of the concatenation) starts here. */
       if (i == L - 1)
@@ -485,8 +473,8 @@ nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n)
       int last = l == NN_P2P_D_LAYERS - 1;
       conv_forward (m, u, normed ? m->d_z[l] : m->d_a[l], l == 0 ? in : m->d_a[l - 1], n);
       if (normed)
-        norm_forward (m, u, m->d_a[l], m->d_z[l], m->d_inv[l], m->d_z[l], n, 1, 1, ACT_LRELU,
-                      m->d_a[l]);
+        norm_forward (m, u, m->d_a[l], m->d_z[l], m->d_inv[l], m->d_z[l], n, 1, 1,
+                      NN_NORM_ACT_LRELU, m->d_a[l]);
       else if (!last)
         ew (m, EW_LRELU, m->d_a[l], m->d_a[l], NULL, nn_p2p_out_floats (u, n));
     }
@@ -504,7 +492,7 @@ nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float 
       if (u->has_bn || u->has_in)
         {
           norm_backward (m, u, m->d_dz[l], m->d_da[l], m->d_z[l], m->d_inv[l], n, param_grads,
-                         last ? NULL : m->d_a[l], NULL);
+                         !last, NULL);
           dy = m->d_dz[l];
         }
       else if (!last)

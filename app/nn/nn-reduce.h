@@ -63,35 +63,38 @@ nn_reduce_sq_dev (const float *x, size_t n, float c)
   return total;
 }
 
-/* Σ a[i] and Σ a[i]·b[i] in one pass. */
+/* Σ (x[i] - c) and Σ (x[i] - c)² in one pass: with c near the mean (e.g. the mean of a few values)
+ * the variance Σ(x - c)²/n - (Σ(x - c)/n)² loses nothing to cancellation. */
 static inline void
-nn_reduce_sum_dot (const float *a, const float *b, size_t n, double *sum_a, double *dot_ab)
+nn_reduce_moments (const float *x, size_t n, float c, double *sum_d, double *sum_d2)
 {
-  double ta = 0.0, tab = 0.0;
+  double t1 = 0.0, t2 = 0.0;
   for (size_t i = 0; i < n;)
     {
       size_t end = n - i > NN_REDUCE_BLOCK ? i + NN_REDUCE_BLOCK : n;
-      float sa[NN_REDUCE_LANES] = { 0 }, sab[NN_REDUCE_LANES] = { 0 };
+      float s1[NN_REDUCE_LANES] = { 0 }, s2[NN_REDUCE_LANES] = { 0 };
       for (; i + NN_REDUCE_LANES <= end; i += NN_REDUCE_LANES)
         for (int j = 0; j < NN_REDUCE_LANES; j++)
           {
-            sa[j] += a[i + j];
-            sab[j] += a[i + j] * b[i + j];
+            float d = x[i + j] - c;
+            s1[j] += d;
+            s2[j] += d * d;
           }
       for (; i < end; i++)
         {
-          sa[0] += a[i];
-          sab[0] += a[i] * b[i];
+          float d = x[i] - c;
+          s1[0] += d;
+          s2[0] += d * d;
         }
-      double ba = 0.0, bab = 0.0;
+      double b1 = 0.0, b2 = 0.0;
       for (int j = 0; j < NN_REDUCE_LANES; j++)
         {
-          ba += sa[j];
-          bab += sab[j];
+          b1 += s1[j];
+          b2 += s2[j];
         }
-      ta += ba;
-      tab += bab;
+      t1 += b1;
+      t2 += b2;
     }
-  *sum_a = ta;
-  *dot_ab = tab;
+  *sum_d = t1;
+  *sum_d2 = t2;
 }
