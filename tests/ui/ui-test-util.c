@@ -2,6 +2,8 @@
 #include "config.h"
 #include "ui-test-util.h"
 
+#include "zi-fileutil.h"
+
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -103,4 +105,50 @@ ui_glyph_known (gpointer data)
   UiGlyphWait *w = data;
   gboolean missing = FALSE;
   return zi_glyph_cache_lookup (w->cache, w->c, w->kind, w->size, &missing) != NULL || missing;
+}
+
+ZiWindow *
+ui_window_test_start (int *argc, char ***argv, ZiApplication **app, char **tmp_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *cache_home = NULL;
+  ZiWindow *window;
+
+  *tmp_dir = g_dir_make_tmp ("zimaru-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_home = g_build_filename (*tmp_dir, "data", NULL);
+  cache_home = g_build_filename (*tmp_dir, "cache", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
+
+  gtk_test_init (argc, argv, NULL);
+
+  *app = zi_application_new ();
+  g_application_set_flags (G_APPLICATION (*app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (*app), NULL, &error));
+  g_assert_no_error (error);
+  window = zi_window_new (*app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+int
+ui_window_test_run (ZiWindow *window, ZiApplication *app, char *tmp_dir)
+{
+  int status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (app);
+  zi_dir_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
+
+gboolean
+ui_window_loaded (gpointer data)
+{
+  return zi_window_is_loaded (data);
 }

@@ -1,10 +1,13 @@
-/* ui-test-util.h — what the UI tests share: running the main loop until a condition holds, and
- * saving a widget's picture as a PNG through its own renderer (no screen grab needed). */
+/* ui-test-util.h — what the UI tests share: running the main loop until a condition holds, saving a
+ * widget's picture as a PNG through its own renderer (no screen grab needed), and the window tests'
+ * start and end around the real application window. */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "zi-application.h"
 #include "zi-glyph-cache.h"
+#include "zi-window.h"
 
 typedef gboolean (*UiCondition) (gpointer data);
 
@@ -38,3 +41,14 @@ typedef struct {
   guint         size;
 } UiGlyphWait;
 gboolean ui_glyph_known (gpointer data);
+
+/* The start the window tests (test-window.c, test-window-train.c) share, after ui_test_prepare: a
+ * temporary directory (*tmp_dir) holding the XDG data and cache folders, so runs and datasets stay
+ * out of the user's; gtk_test_init; the application (*app), registered; and its main window, shown
+ * at 1400×860, which it returns. The fonts load from then on: wait with ui_window_loaded. */
+ZiWindow *ui_window_test_start (int *argc, char ***argv, ZiApplication **app, char **tmp_dir);
+/* Runs the tests added since ui_window_test_start, then destroys window, drops app, and removes and
+ * frees tmp_dir; returns g_test_run's status for main to return. */
+int       ui_window_test_run (ZiWindow *window, ZiApplication *app, char *tmp_dir);
+/* A condition for ui_wait_for: the window (data) has loaded its fonts, or failed to. */
+gboolean  ui_window_loaded (gpointer data);
