@@ -4,6 +4,8 @@
 #include "zi-chart-series.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct _ZiChartSeries
 {
@@ -344,6 +346,43 @@ zi_chart_log_ticks (double lo, double hi, guint max_ticks, double *ticks)
   for (int e = e0; e <= e1 && n <= max_ticks; e += stride)
     ticks[n++] = pow (10, e);
   return n;
+}
+
+void
+zi_chart_format_tick (double v, char *buf, gsize len)
+{
+  double a = fabs (v);
+
+  g_return_if_fail (buf != NULL && len > 0);
+
+  if (a == 0 || !isfinite (v))
+    g_snprintf (buf, len, "%g", a == 0 ? 0.0 : v);
+  else if (a >= 1e-3 && a < 1e4)
+    g_snprintf (buf, len, "%.4g", v);
+  else if (a >= 1e4 && a < 1e6)
+    g_snprintf (buf, len, "%.4gk", v / 1e3);
+  else if (a >= 1e6 && a < 1e9)
+    g_snprintf (buf, len, "%.4gM", v / 1e6);
+  else
+    {
+      /* printf's "2.50e-04" as "2.5e-4": no trailing zeros, no padded or signed-plus exponent. */
+      char tmp[32], mant[32];
+      g_snprintf (tmp, sizeof tmp, "%.2e", v);
+      char *e = strchr (tmp, 'e');
+      int exp = e != NULL ? atoi (e + 1) : 0;
+      if (e != NULL)
+        *e = '\0';
+      g_strlcpy (mant, tmp, sizeof mant);
+      if (strchr (mant, '.') != NULL)
+        {
+          char *end = mant + strlen (mant) - 1;
+          while (*end == '0')
+            *end-- = '\0';
+          if (*end == '.')
+            *end = '\0';
+        }
+      g_snprintf (buf, len, "%se%d", mant, exp);
+    }
 }
 
 double

@@ -77,6 +77,10 @@ guint          zi_chart_nice_ticks (double lo, double hi, guint max_ticks, doubl
  * decade when the range is narrow. Returns the number written (room for max_ticks + 1). */
 guint          zi_chart_log_ticks (double lo, double hi, guint max_ticks, double *ticks);
 
+/* A tick's label, short and without C's exponent notation where a reader expects digits: "1000",
+ * "0.01", "20k", "1.5M", "2.5e-4", "0". */
+void           zi_chart_format_tick (double v, char *buf, gsize len);
+
 /* Maps v in [lo, hi] to [0, 1] linearly or on a log10 scale (lo, hi > 0 for log), and back. */
 double         zi_chart_scale (double v, double lo, double hi, gboolean log_scale);
 double         zi_chart_unscale (double t, double lo, double hi, gboolean log_scale);

@@ -354,7 +354,7 @@ _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const G
         {
           double y = round (v.py + v.ph * (1 - zi_chart_scale (ticks[i], v.l0, v.l1, self->log_scale))) + 0.5;
           char label[32];
-          g_snprintf (label, sizeof label, "%.3g", ticks[i]);
+          zi_chart_format_tick (ticks[i], label, sizeof label);
           cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.08);
           cairo_move_to (cr, v.px, y);
           cairo_line_to (cr, v.px + v.pw, y);

@@ -154,6 +154,27 @@ test_ticks_and_scale (void)
   g_assert_true (isnan (zi_chart_scale (-1, 1, 100, TRUE)));
 }
 
+/* Tick labels read as numbers: no "1e+03" on a loss axis that starts near 1000. */
+static void
+test_tick_labels (void)
+{
+  static const struct {
+    double      v;
+    const char *want;
+  } cases[] = {
+    { 0, "0" },          { 1000, "1000" },  { 100, "100" },    { 0.01, "0.01" },
+    { 0.001, "0.001" },  { 2500, "2500" },  { -0.5, "-0.5" },  { 20000, "20k" },
+    { 15000, "15k" },    { 1e5, "100k" },   { 1e6, "1M" },     { 2.5e6, "2.5M" },
+    { 1e-4, "1e-4" },    { 2.5e-4, "2.5e-4" }, { -2e-5, "-2e-5" }, { 1e10, "1e10" },
+  };
+  char buf[32];
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      zi_chart_format_tick (cases[i].v, buf, sizeof buf);
+      g_assert_cmpstr (buf, ==, cases[i].want);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -162,5 +183,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/chart-series/ranges", test_search_and_ranges);
   g_test_add_func ("/ui/chart-series/decimate", test_decimate_keeps_spikes);
   g_test_add_func ("/ui/chart-series/ticks", test_ticks_and_scale);
+  g_test_add_func ("/ui/chart-series/tick-labels", test_tick_labels);
   return g_test_run ();
 }
