@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "nn-col.h"
+#include "nn-direct.h"
 #include "nn-pool.h"
 #include "nn-reduce.h"
 
@@ -267,6 +268,19 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
     }
   if (b != NULL)
     add_bias (y, b, 0, c->co, n, b0, nb, plane_out);
+}
+
+void
+nn_conv2d_forward_direct_part (float *y, float *scratch, const float *x, const float *b,
+                               const NnConv2d *c, int n, int part, int parts)
+{
+  int b0, nb;
+  nn_pool_split (n, part, parts, &b0, &nb);
+  if (nb == 0)
+    return;
+  nn_direct_forward_part (y, scratch, x, c, n, b0, nb, part);
+  if (b != NULL)
+    add_bias (y, b, 0, c->co, n, b0, nb, (size_t) c->ho * c->wo);
 }
 
 void

@@ -77,6 +77,10 @@ void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL
  * the other starts. col is the same scratch as for the plain functions. With dx_set the input
  * gradient is overwritten instead of added to, so a fresh buffer needs no zeroing first (the
  * engine's passes know which buffers are fresh); the plain functions add. */
+/* The forward pass of a layer nn-direct.h computes, in parts over the images, with the weights
+ * already packed into scratch by nn_direct_pack_part (all its parts finished). */
+void nn_conv2d_forward_direct_part (float *y, float *scratch, const float *x, const float *b,
+                                    const NnConv2d *c, int n, int part, int parts);
 void nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
                              const NnConv2d *c, int n, int part, int parts);
 void nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const float *dy,

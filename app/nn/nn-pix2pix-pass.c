@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "nn-act.h"
+#include "nn-direct.h"
 #include "nn-misc.h"
 #include "nn-norm.h"
 #include "nn-reduce.h"
@@ -83,11 +84,36 @@ convt_backward_data_task (void *p, int part, int parts)
 }
 
 static void
+direct_pack_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_direct_pack_part (t->m->scratch.base, t->u->w, &t->u->geo, part, parts);
+}
+
+static void
+direct_forward_task (void *p, int part, int parts)
+{
+  ConvTask *t = p;
+  nn_conv2d_forward_direct_part (t->y, t->m->scratch.base, t->x, t->u->b, &t->u->geo, t->n, part,
+                                 parts);
+}
+
+static void
 conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
 {
   ConvTask t = { .m = m, .u = u, .y = y, .x = x, .n = n };
+  int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
+  /* The 4×4 stride-2 layers without a column matrix where the processor allows (nn-direct.h); the
+   * scratch of the largest layer's column matrix holds the packed weights and the panels. */
+  if (nn_direct_enabled () && nn_direct_fits (&u->geo)
+      && nn_direct_scratch_floats (&u->geo, parts) <= m->scratch.cap)
+    {
+      nn_pool_run_parts (m->pool, direct_pack_task, &t, parts);
+      nn_pool_run_parts (m->pool, direct_forward_task, &t, parts);
+      return;
+    }
   nn_pool_run_parts (m->pool, u->geo.transposed ? convt_forward_task : conv_forward_task, &t,
-                     parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS));
+                     parts);
 }
 
 /* dx_set: dx is a fresh buffer that this layer's gradient overwrites (it needs no zeroing);
