@@ -326,6 +326,13 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
   float *rowsp = col + (size_t) c0 * kk * q;
   size_t plane_out = (size_t) c->ho * c->wo;
   int per = images_per_block (plane_out);
+  /* The 4×4 stride-2 layers' weight gradient from panels where the processor allows (nn-direct.h),
+   * in this part's rows of col before the input gradient uses them. */
+  if (dw != NULL && nn_direct_enabled () && nn_direct_grad_fits (c, n, parts))
+    {
+      nn_direct_weight_grad_part (dw, rowsp, dy, x, c, n, c0, cc);
+      dw = NULL;
+    }
   for (int bb = 0; bb < n; bb += per)
     {
       int cnt = n - bb < per ? n - bb : per;

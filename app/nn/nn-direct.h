@@ -33,3 +33,11 @@ void   nn_direct_pack_part (float *scratch, const float *w, const NnConv2d *c, i
  * panel number `part` after them; y holds n images per channel. */
 void   nn_direct_forward_part (float *y, float *scratch, const float *x, const NnConv2d *c, int n,
                                int b0, int nb, int part);
+
+/* The weight gradient the same way: whether it applies with `parts` parts over the input
+ * channels (output channels in blocks of 32; the part's rows of the column matrix in scratch hold
+ * its panel, dY's panel transposed and dWᵀ), and dw[:, c0·16 .. (c0 + cc)·16) += dy · colᵀ over
+ * all n images, with `work` the part's rows of the column matrix. */
+int    nn_direct_grad_fits (const NnConv2d *c, int n, int parts);
+void   nn_direct_weight_grad_part (float *dw, float *work, const float *dy, const float *x,
+                                   const NnConv2d *c, int n, int c0, int cc);
