@@ -23,6 +23,9 @@ int    nn_direct_enabled (void);
 /* Whether c is a layer the direct path computes (4×4, stride 2, pad 1, even input, not transposed,
  * output channels a multiple of 8). */
 int    nn_direct_fits (const NnConv2d *c);
+/* Whether the direct forward pays for c with n images in `parts` parts: it fits, and each part has
+ * at least 256 output pixels. */
+int    nn_direct_forward_fits (const NnConv2d *c, int n, int parts);
 /* Floats of scratch the direct forward needs with `parts` parts: the packed weights, then a panel
  * per part. */
 size_t nn_direct_scratch_floats (const NnConv2d *c, int parts);

@@ -105,7 +105,7 @@ conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
   int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
   /* The 4×4 stride-2 layers without a column matrix where the processor allows (nn-direct.h); the
    * scratch of the largest layer's column matrix holds the packed weights and the panels. */
-  if (nn_direct_enabled () && nn_direct_fits (&u->geo)
+  if (nn_direct_enabled () && nn_direct_forward_fits (&u->geo, n, parts)
       && nn_direct_scratch_floats (&u->geo, parts) <= m->scratch.cap)
     {
       nn_pool_run_parts (m->pool, direct_pack_task, &t, parts);

@@ -167,6 +167,10 @@ test_direct_fits (void)
   g_assert_false (nn_direct_grad_fits (&c, 4, 2));
   nn_conv2d_init (&c, 32, 64, 4, 2, 1, 2, 2);      /* 4 pixels: the work does not fit in col */
   g_assert_false (nn_direct_grad_fits (&c, 4, 2));
+  nn_conv2d_init (&c, 256, 256, 4, 2, 1, 8, 8);     /* 16 pixels an image near the bottleneck */
+  g_assert_true (nn_direct_fits (&c));
+  g_assert_true (nn_direct_forward_fits (&c, 32, 2));
+  g_assert_false (nn_direct_forward_fits (&c, 16, 2));
   nn_conv_transpose2d_init (&c, 16, 16, 4, 2, 1, 8, 8);
   g_assert_false (nn_direct_fits (&c));
   g_assert_cmpuint (nn_direct_scratch_floats (&c, 2), >, nn_direct_scratch_floats (&c, 1));
