@@ -150,7 +150,9 @@ hb_unref_mapped_file (void *user_data)
 }
 
 /* The typographic family (name ID 16) when present, so that "Zen Maru Gothic Medium" is reported
- * as family "Zen Maru Gothic", style "Medium"; else FreeType's family name. */
+ * as family "Zen Maru Gothic", style "Medium"; else FreeType's family name. FreeType hands out the
+ * bytes of a font's own name records (a CFF or legacy font may hold any), so the result is made
+ * valid UTF-8: labels, run.json and the UFO's fontinfo.plist need text. */
 static char *
 get_name (hb_face_t *hb_face, hb_ot_name_id_t preferred, hb_ot_name_id_t fallback, const char *ft_name)
 {
@@ -161,9 +163,9 @@ get_name (hb_face_t *hb_face, hb_ot_name_id_t preferred, hb_ot_name_id_t fallbac
       char buffer[256];
       unsigned int size = sizeof buffer;
       if (hb_ot_name_get_utf8 (hb_face, ids[i], hb_language_from_string ("en", -1), &size, buffer) > 0)
-        return g_strdup (buffer);
+        return g_utf8_make_valid (buffer, -1);
     }
-  return g_strdup (ft_name != NULL ? ft_name : "");
+  return g_utf8_make_valid (ft_name != NULL ? ft_name : "", -1);
 }
 
 /* Opens face face_index of an already mapped file (shared with the caller by reference). */
