@@ -1,11 +1,13 @@
-/* nn-direct.c — the 4×4 stride-2 convs' forward pass in panels, without a column matrix (see
- * nn-direct.h).
+/* nn-direct.c — the 4×4 stride-2 convs' forward pass and weight gradient in panels, without a
+ * column matrix (see nn-direct.h).
  *
  * A panel holds 32 consecutive output pixels (of one row, or of several rows and images when the
  * rows are shorter) × K = Ci·16 rows, row k = (ci·4 + ky)·4 + kx as in the weights; the 4 rows of
  * one (ci, ky) come from one input row, split into its even and odd values. The kernel keeps an
  * 8 × 32 block of outputs in 16 AVX-512 registers and walks K in chunks of 256 rows (32 KB of the
- * panel, which stays in L1 while every block of 8 output channels passes over it). */
+ * panel, which stays in L1 while every block of 8 output channels passes over it). The weight
+ * gradient reads the same panels against dY's panel transposed, with the output channels along
+ * the registers, and sums dWᵀ over all panels before adding it into dW. */
 #include "nn-direct.h"
 
 #include <immintrin.h>
