@@ -81,22 +81,24 @@ nn_direct_pack_part (float *scratch, const float *w, const NnConv2d *c, int part
         scratch[((size_t) t * k + kk) * MR + r] = w[(size_t) (t * MR + r) * k + kk];
 }
 
-/* c[8][32] (rows ldc apart) = (first ? 0 : c) + a·b over kc rows: a [kc][8], b [kc][32]. */
-__attribute__ ((target ("avx512f"))) static void
-kernel_8x32 (int kc, const float *restrict a, const float *restrict b, float *restrict c,
-             size_t ldc, int first)
+/* c[8][32] (rows ldc apart) = (first ? 0 : c) + Σ over kc steps kk of a(r, kk)·b[kk][0 .. 32),
+ * where a(r, kk) = a[kk·ak + r·ar] and b's rows are ldb apart: the one kernel of both passes,
+ * inlined for each pair of constant strides. */
+__attribute__ ((target ("avx512f"))) static inline __attribute__ ((always_inline)) void
+kernel_body (int kc, const float *restrict a, size_t ak, size_t ar, const float *restrict b,
+             size_t ldb, float *restrict c, size_t ldc, int first)
 {
   __m512 acc[MR][2];
   for (int r = 0; r < MR; r++)
     acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
   for (int kk = 0; kk < kc; kk++)
     {
-      __m512 b0 = _mm512_loadu_ps (b + (size_t) kk * NR);
-      __m512 b1 = _mm512_loadu_ps (b + (size_t) kk * NR + 16);
+      __m512 b0 = _mm512_loadu_ps (b + (size_t) kk * ldb);
+      __m512 b1 = _mm512_loadu_ps (b + (size_t) kk * ldb + 16);
 #pragma GCC unroll 8
       for (int r = 0; r < MR; r++)
         {
-          __m512 w = _mm512_set1_ps (a[(size_t) kk * MR + r]);
+          __m512 w = _mm512_set1_ps (a[(size_t) kk * ak + (size_t) r * ar]);
           acc[r][0] = _mm512_fmadd_ps (w, b0, acc[r][0]);
           acc[r][1] = _mm512_fmadd_ps (w, b1, acc[r][1]);
         }
@@ -112,6 +114,14 @@ kernel_8x32 (int kc, const float *restrict a, const float *restrict b, float *re
       _mm512_storeu_ps (cr, acc[r][0]);
       _mm512_storeu_ps (cr + 16, acc[r][1]);
     }
+}
+
+/* The forward pass: a the packed weights [kc][8], b the panel [kc][32]. */
+__attribute__ ((target ("avx512f"))) static void
+kernel_8x32 (int kc, const float *restrict a, const float *restrict b, float *restrict c,
+             size_t ldc, int first)
+{
+  kernel_body (kc, a, MR, 1, b, NR, c, ldc, first);
 }
 
 /* Panel columns [j, j + len) from output row oy of image b, pixels ox .. ox + len - 1. Compiled
@@ -220,27 +230,7 @@ __attribute__ ((target ("avx512f"))) static void
 grad_kernel (const float *restrict panel, const float *restrict dyt, size_t lddyt,
              float *restrict acc, size_t ldacc)
 {
-  __m512 a[MR][2];
-  for (int r = 0; r < MR; r++)
-    a[r][0] = a[r][1] = _mm512_setzero_ps ();
-  for (int p = 0; p < NR; p++)
-    {
-      __m512 g0 = _mm512_loadu_ps (dyt + (size_t) p * lddyt);
-      __m512 g1 = _mm512_loadu_ps (dyt + (size_t) p * lddyt + 16);
-#pragma GCC unroll 8
-      for (int r = 0; r < MR; r++)
-        {
-          __m512 v = _mm512_set1_ps (panel[(size_t) r * NR + p]);
-          a[r][0] = _mm512_fmadd_ps (v, g0, a[r][0]);
-          a[r][1] = _mm512_fmadd_ps (v, g1, a[r][1]);
-        }
-    }
-  for (int r = 0; r < MR; r++)
-    {
-      float *d = acc + (size_t) r * ldacc;
-      _mm512_storeu_ps (d, _mm512_add_ps (_mm512_loadu_ps (d), a[r][0]));
-      _mm512_storeu_ps (d + 16, _mm512_add_ps (_mm512_loadu_ps (d + 16), a[r][1]));
-    }
+  kernel_body (NR, panel, 1, NR, dyt, lddyt, acc, ldacc, 0);
 }
 
 static size_t
