@@ -1,5 +1,5 @@
 /* nn-ckpt.c — the checkpoint container: a versioned, little-endian, self-describing list of named
- * sections, written to a memory buffer or streamed to a caller's sink, and parsed in memory (app/core
+ * sections, written to a memory buffer or streamed to a caller's sink, and parsed in memory (app/run
  * does the file I/O, atomically).
  *
  * Format version 1; every integer is little-endian whatever the host:

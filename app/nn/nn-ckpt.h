@@ -1,7 +1,7 @@
 /* nn-ckpt.h — the checkpoint container: versioned, little-endian, self-describing. A file is a header
  * (magic "ZIMARUCK", format version) and a list of named sections (float32 or float16 tensors with
  * shapes, or opaque blobs), each with a CRC32. The engine does no file I/O: the writer hands its bytes
- * to a memory buffer or to a caller's sink (app/core writes them to a file atomically), the reader
+ * to a memory buffer or to a caller's sink (app/run writes them to a file atomically), the reader
  * parses a memory buffer. */
 #pragma once
 

@@ -2,7 +2,7 @@
  *
  * The window holds the font pair, the character sets computed from it (off the main thread) and
  * the shared glyph cache, and dispatches the header bar's actions to the training panel and the
- * export dialog. It draws and dispatches; training and export logic live in app/core. Its glyph
+ * export dialog. It draws and dispatches; training and export logic live in app/train and app/export. Its glyph
  * grid (list, filters, search, cells, fling detection) is in zi-window-grid.c, its actions in
  * zi-window-actions.c, run directories and the worst-glyphs job in zi-window-runs.c. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* fuzz-dataset-cache.c — libFuzzer target for the dataset cache of app/core/zi-dataset.c, a file in
+/* fuzz-dataset-cache.c — libFuzzer target for the dataset cache of app/run/zi-dataset.c, a file in
  * the user's cache directory that a crash, a full disk or another program can damage. Its parser is
  * private, so the input is written where zi_dataset_load() looks for the cache of a fixed two-glyph
  * dataset (16 px, the small seed fonts of tests/fuzz/corpus/font), and the load must succeed anyway:

@@ -1,4 +1,4 @@
-/* fuzz-picks.c — libFuzzer target for RUN/picks.json (app/core/zi-picks.c), a file users edit by hand
+/* fuzz-picks.c — libFuzzer target for RUN/picks.json (app/export/zi-picks.c), a file users edit by hand
  * and export trusts to name checkpoint files. Any input is refused with ZI_ERROR_RUN or loaded; a
  * loaded file holds only characters mapped to plain file names inside the checkpoints directory (no
  * separators, no leading dot, no control characters), lists them in code-point order, and comes back

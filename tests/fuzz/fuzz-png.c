@@ -1,4 +1,4 @@
-/* fuzz-png.c — libFuzzer target for glyph images read from disk (app/core/zi-image.c: libpng's
+/* fuzz-png.c — libFuzzer target for glyph images read from disk (app/run/zi-image.c: libpng's
  * simplified API behind zi_image_read_png and zi_image_read_png_coverage). Any input is refused with
  * ZI_ERROR_IO or read as a gray picture of a sane size; the coverage reading is its exact inverse, and
  * a small picture survives our own encoder and reader unchanged. Each input is tried as it is and with

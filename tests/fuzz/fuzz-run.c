@@ -1,4 +1,4 @@
-/* fuzz-run.c — libFuzzer target for the run directory's files (app/core/zi-run.c), which users copy,
+/* fuzz-run.c — libFuzzer target for the run directory's files (app/run/zi-run.c), which users copy,
  * edit and truncate: the input is read as run.json, as metrics.jsonl, as checkpoints/best.json, as
  * one metrics record, as a checkpoint's metadata blob, as a charset string and as a checkpoint file
  * name. Each reader must refuse it with a ZI_ERROR or accept it; what it accepts must be usable (every

@@ -1,4 +1,4 @@
-/* fuzz-svg.c — libFuzzer target for the export writers (app/core/zi-trace.c, zi-svg.c, zi-ufo.c) on
+/* fuzz-svg.c — libFuzzer target for the export writers (app/export/zi-trace.c, zi-svg.c, zi-ufo.c) on
  * random bitmaps, trace parameters, font metrics, characters and names. The contract under test: a
  * traced outline is finite and wound as documented (outer contours counter-clockwise, holes
  * clockwise), and every SVG, .glif and plist written is well-formed XML 1.0 (fuzz-util.c checks the

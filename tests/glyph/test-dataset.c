@@ -1,4 +1,4 @@
-/* test-dataset.c — app/core's glyph images and dataset: PNG round trips in both pixel conventions, the
+/* test-dataset.c — app/run's glyph images and dataset: PNG round trips in both pixel conventions, the
  * dataset's pairs (equal to single renders), its disk cache (hit, miss, invalidation when a font file
  * changes, a corrupt cache rebuilt), the seeded split and pair augmentation. */
 #include "config.h"

@@ -1,7 +1,7 @@
 #!/bin/bash
-# run-tsan.sh — the ThreadSanitizer job of issue 8: builds the engine and core tests with
-# -fsanitize=thread in their own build directory (default build-tsan beside the sources) and runs the
-# nn suite and the core suite (the trainer's worker thread, its event delivery and pause / resume /
+# run-tsan.sh — the ThreadSanitizer job of .ci/run: builds the engine, data-layer and trainer tests
+# with -fsanitize=thread in their own build directory (default build-tsan beside the sources) and runs
+# the nn, run and train suites (the trainer's worker thread, its event delivery and pause / resume /
 # stop from the main thread). Exits non-zero if a test fails or TSan reports a race.
 #
 # Usage: tests/reliability/run-tsan.sh [BUILDDIR] [meson test options, e.g. --no-suite slow]
@@ -14,12 +14,12 @@ build=${1:-$src/build-tsan}
 if [ ! -d "$build/meson-private" ]; then
   meson setup "$build" "$src" -Db_sanitize=thread -Dbuildtype=debugoptimized
 fi
-# Only what the two suites run, and the CLI (core-trainer spawns it); the UI is not needed.
+# Only what those suites run, and the CLI (train-trainer spawns it); the UI is not needed.
 targets=$(cd "$build" && meson introspect --tests | python3 -c '
 import json, sys, os
 root = os.getcwd()
 for t in json.load(sys.stdin):
-    if set(t["suite"]) & {"zimaru:nn", "zimaru:core"}:
+    if set(t["suite"]) & {"zimaru:nn", "zimaru:run", "zimaru:train"}:
         print(os.path.relpath(t["cmd"][0], root))
 print("app/cli/zimaru-cli")')
 ninja -C "$build" $targets
@@ -28,4 +28,4 @@ ninja -C "$build" $targets
 # one thread keeps its work inside the instrumented caller.
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$src/tests/reliability/tsan.supp ${TSAN_OPTIONS:-}"
 export OPENBLAS_NUM_THREADS=1
-meson test -C "$build" --no-rebuild --suite nn --suite core --print-errorlogs --timeout-multiplier 10 "$@"
+meson test -C "$build" --no-rebuild --suite nn --suite run --suite train --print-errorlogs --timeout-multiplier 10 "$@"

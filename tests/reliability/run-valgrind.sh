@@ -1,5 +1,5 @@
 #!/bin/bash
-# run-valgrind.sh — the memcheck job of issue 8, for .ci/run: runs the engine, glyph and core test
+# run-valgrind.sh — the memcheck job of .ci/run: runs the engine, glyph, data-layer and trainer test
 # programs under the 'valgrind' test setup (tests/reliability/meson.build: definite leaks and memory
 # errors fail) in an existing build directory. Only what fits in about two minutes on two cores runs
 # by default; ZIMARU_VALGRIND_ALL=1 adds nn-pix2pix (~9 min under memcheck).
@@ -9,7 +9,7 @@
 #                AVX-512, so the parent under valgrind and the child outside it pick different cores
 #                (a false failure, not a memory error).
 #   nn-pix2pix   gradient checks and a learning test: ~9 minutes under memcheck.
-#   core-trainer slow suite (trains end to end and spawns the CLI; far too slow under memcheck).
+#   train-trainer slow suite (trains end to end and spawns the CLI; far too slow under memcheck).
 #   glyph-cli    a shell script: memcheck would only check bash.
 #
 # Usage: tests/reliability/run-valgrind.sh [BUILDDIR]
@@ -17,7 +17,7 @@ set -eu
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$src/build}
-tests=(nn-layers nn-train glyph-glyph glyph-dataset core-metrics core-run core-trainer-config)
+tests=(nn-layers nn-train glyph-glyph glyph-dataset run-metrics run-run train-trainer-config)
 [ "${ZIMARU_VALGRIND_ALL:-0}" = 1 ] && tests+=(nn-pix2pix)
 
 ninja -C "$build"

@@ -1,4 +1,4 @@
-/* zi-error.h — the Zimaru error domain shared by app/core, app/ui and app/cli. */
+/* zi-error.h — the Zimaru error domain shared by every GLib layer (run, train, export, ui, cli). */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,4 @@
-/* zi-types.h — small types shared across app/core. */
+/* zi-types.h — small types shared by the data layer and the layers above it. */
 #pragma once
 
 #include <glib.h>
