@@ -187,68 +187,6 @@ to_font (const ZiPlacement *placement, ZiPoint p)
   return out;
 }
 
-static ZiPoint
-cubic_at (ZiPoint a, ZiPoint b, ZiPoint c, ZiPoint d, double t)
-{
-  double u = 1 - t;
-  ZiPoint r = {
-    u * u * u * a.x + 3 * u * u * t * b.x + 3 * u * t * t * c.x + t * t * t * d.x,
-    u * u * u * a.y + 3 * u * u * t * b.y + 3 * u * t * t * c.y + t * t * t * d.y,
-  };
-  return r;
-}
-
-/* Signed area (shoelace; cubics flattened into 8 chords), > 0 for counter-clockwise with y up. */
-static double
-contour_area (const ZiContour *c)
-{
-  double area = 0;
-  ZiPoint prev = c->segments[c->n_segments - 1].p;
-
-  for (guint i = 0; i < c->n_segments; i++)
-    {
-      const ZiSegment *s = &c->segments[i];
-
-      if (s->kind == ZI_SEGMENT_CUBIC)
-        {
-          ZiPoint a = prev;
-          for (int k = 1; k <= 8; k++)
-            {
-              ZiPoint b = cubic_at (prev, s->c1, s->c2, s->p, k / 8.0);
-              area += a.x * b.y - b.x * a.y;
-              a = b;
-            }
-        }
-      else
-        area += prev.x * s->p.y - s->p.x * prev.y;
-      prev = s->p;
-    }
-  return area / 2;
-}
-
-static void
-contour_reverse (ZiContour *c)
-{
-  guint n = c->n_segments;
-  ZiSegment *rev = g_new (ZiSegment, n);
-
-  /* Segment i runs from segments[i-1].p to segments[i].p; reversed, it runs back with its control
-   * points swapped, and the reversed list visits the segments in the opposite order. */
-  for (guint j = 0; j < n; j++)
-    {
-      const ZiSegment *s = &c->segments[n - 1 - j];
-      const ZiSegment *before = &c->segments[(2 * n - 2 - j) % n];
-
-      rev[j].kind = s->kind;
-      rev[j].c1 = s->c2;
-      rev[j].c2 = s->c1;
-      rev[j].p = before->p;
-    }
-  g_free (c->segments);
-  c->segments = rev;
-  c->area = -c->area;
-}
-
 /* Unit vector of (x, y), or (0, 0) for a null vector. */
 static ZiPoint
 unit (double x, double y)
@@ -347,7 +285,7 @@ snap_to_edges (ZiContour *c, const guint8 *coverage, int size, double threshold)
       for (int k = 0; k < 2; k++)
         {
           double t = (k + 1) / 3.0, u = 1 - t, d;
-          ZiPoint b = cubic_at (p0, s->c1, s->c2, s->p, t);
+          ZiPoint b = zi_cubic_at (p0, s->c1, s->c2, s->p, t);
           /* The derivative of the cubic at t gives the tangent; the normal is its left turn. */
           ZiPoint tan = unit (3 * u * u * (s->c1.x - p0.x) + 6 * u * t * (s->c2.x - s->c1.x)
                               + 3 * t * t * (s->p.x - s->c2.x),
@@ -414,27 +352,11 @@ convert_path (ZiContour *out, const potrace_path_t *path, const ZiPlacement *pla
     }
   out->hole = path->sign == '-';
   out->pixel_area = (double) path->area / (up * up);
-  out->area = contour_area (out);
+  out->area = zi_contour_signed_area (out);
   /* potrace's own orientation depends on its y axis; set ours from the sign it reports, which is
    * what matters: outer contours counter-clockwise, holes clockwise. */
   if ((out->area < 0) != out->hole)
-    contour_reverse (out);
-}
-
-static void
-update_bbox (ZiOutline *o, ZiPoint p, gboolean *first)
-{
-  if (*first)
-    {
-      o->x_min = o->x_max = p.x;
-      o->y_min = o->y_max = p.y;
-      *first = FALSE;
-      return;
-    }
-  o->x_min = MIN (o->x_min, p.x);
-  o->x_max = MAX (o->x_max, p.x);
-  o->y_min = MIN (o->y_min, p.y);
-  o->y_max = MAX (o->y_max, p.y);
+    zi_contour_reverse (out);
 }
 
 ZiOutline *
@@ -450,7 +372,6 @@ zi_trace_bitmap (const guint8        *coverage,
   potrace_param_t *pp;
   potrace_state_t *st;
   GArray *contours;
-  gboolean first = TRUE;
   int up;
 
   g_return_val_if_fail (coverage != NULL, NULL);
@@ -509,35 +430,14 @@ zi_trace_bitmap (const guint8        *coverage,
       if (path->curve.n <= 0)
         continue;
       convert_path (&c, path, placement, coverage, (int) size, up, params->threshold);
-      for (guint i = 0; i < c.n_segments; i++)
-        {
-          const ZiSegment *s = &c.segments[i];
-          ZiPoint prev = c.segments[(i + c.n_segments - 1) % c.n_segments].p;
-
-          /* Sampling the cubic keeps the box tight; control points can stick out of the curve. */
-          if (s->kind == ZI_SEGMENT_CUBIC)
-            for (int k = 1; k < 8; k++)
-              update_bbox (outline, cubic_at (prev, s->c1, s->c2, s->p, k / 8.0), &first);
-          update_bbox (outline, s->p, &first);
-        }
       g_array_append_val (contours, c);
     }
   potrace_state_free (st);
 
   outline->n_contours = contours->len;
   outline->contours = (ZiContour *) g_array_free (contours, FALSE);
+  zi_outline_update_bbox (outline);
   return g_steal_pointer (&outline);
-}
-
-void
-zi_outline_free (ZiOutline *outline)
-{
-  if (outline == NULL)
-    return;
-  for (guint i = 0; i < outline->n_contours; i++)
-    g_free (outline->contours[i].segments);
-  g_free (outline->contours);
-  g_free (outline);
 }
 
 guint

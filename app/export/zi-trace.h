@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "zi-outline.h"
 #include "zi-render.h"
 
 G_BEGIN_DECLS
@@ -38,38 +39,6 @@ const char *zi_trace_engine_version (void);
 const char *zi_trace_preset_to_string (ZiTracePreset preset);
 gboolean    zi_trace_preset_from_string (const char *s, ZiTracePreset *preset);
 
-typedef struct {
-  double x, y;
-} ZiPoint;
-
-typedef enum {
-  ZI_SEGMENT_LINE,
-  ZI_SEGMENT_CUBIC,
-} ZiSegmentKind;
-
-/* A segment ends at p; it starts at the previous segment's p (the last one's for the first). */
-typedef struct {
-  ZiSegmentKind kind;
-  ZiPoint c1, c2;  /* control points of a cubic (unused for a line) */
-  ZiPoint p;
-} ZiSegment;
-
-typedef struct {
-  guint      n_segments;
-  ZiSegment *segments;
-  gboolean   hole;       /* TRUE for a counter (clockwise), FALSE for an outer contour */
-  double     area;       /* signed area in font units², > 0 counter-clockwise (the polygon of ends) */
-  double     pixel_area; /* potrace's area of the path, in pixels of the source bitmap */
-} ZiContour;
-
-/* The outline of one glyph in font units, y up. */
-typedef struct {
-  guint      n_contours;
-  ZiContour *contours;
-  /* Bounding box of the curves in font units (cubics sampled, within a unit); all 0 when empty. */
-  double     x_min, y_min, x_max, y_max;
-} ZiOutline;
-
 /* Traces coverage[size*size] (0 = paper, 255 = ink, top row first) placed with placement (whose size
  * must equal size). Returns NULL with ZI_ERROR_RESOURCES if potrace fails (out of memory), or
  * ZI_ERROR_INVALID for bad parameters; an empty bitmap gives an outline with no contours. */
@@ -78,8 +47,6 @@ ZiOutline  *zi_trace_bitmap (const guint8        *coverage,
                              const ZiPlacement   *placement,
                              const ZiTraceParams *params,
                              GError             **error);
-void        zi_outline_free (ZiOutline *outline);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiOutline, zi_outline_free)
 
 /* Contours whose potrace area is under max_pixel_area source-bitmap pixels (QA: specks). */
 guint       zi_outline_count_small (const ZiOutline *outline, double max_pixel_area);
