@@ -14,7 +14,7 @@ PACKAGES=(
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libcairo2-dev
   libopenblas-dev libopenblas0-pthread libpotrace-dev
   desktop-file-utils appstream xvfb xauth dbus
-  fonts-noto-cjk fontmake python3-fonttools python3-ufolib2 librsvg2-bin
+  fonts-noto-cjk fontmake python3-fonttools python3-ufolib2 librsvg2-bin opentype-sanitizer
   ca-certificates valgrind
 )
 ZEN_DIR=/usr/local/share/fonts/zen-maru-gothic
