@@ -1,5 +1,6 @@
 /* zi-image.c — 8-bit grayscale PNG reading and writing (libpng's simplified API) and the conversions
- * between coverage (ink = 255), gray pictures (ink = 0) and float images (ink = 1). */
+ * between coverage (ink = 255), gray pictures (ink = 0), float images (ink = 1) and the networks'
+ * pixels (ink = +1, paper = −1). */
 #include "config.h"
 #include "zi-image.h"
 #include "zi-error.h"
@@ -34,7 +35,7 @@ zi_image_coverage_to_float (const guint8 *in, float *out, gsize n_pixels)
   g_return_if_fail (out != NULL || n_pixels == 0);
 
   for (gsize i = 0; i < n_pixels; i++)
-    out[i] = in[i] * (1.0f / 255.0f);
+    out[i] = in[i] / 255.0f;
 }
 
 void
@@ -52,6 +53,30 @@ zi_image_float_to_coverage (const float *in, guint8 *out, gsize n_pixels)
       else if (v > 1.0f)
         v = 1.0f;
       out[i] = (guint8) lrintf (v * 255.0f);
+    }
+}
+
+void
+zi_image_coverage_to_net (const guint8 *in, float *out, gsize n_pixels)
+{
+  g_return_if_fail (in != NULL || n_pixels == 0);
+  g_return_if_fail (out != NULL || n_pixels == 0);
+
+  for (gsize i = 0; i < n_pixels; i++)
+    out[i] = (float) in[i] * (2.0f / 255.0f) - 1.0f;
+}
+
+void
+zi_image_net_to_coverage (const float *in, guint8 *out, gsize n_pixels)
+{
+  g_return_if_fail (in != NULL || n_pixels == 0);
+  g_return_if_fail (out != NULL || n_pixels == 0);
+
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      float v = (in[i] + 1.0f) * 127.5f;
+      /* NaN becomes paper rather than undefined behaviour in the cast; +0.5 rounds to nearest. */
+      out[i] = (guint8) (isnan (v) ? 0.0f : CLAMP (v + 0.5f, 0.0f, 255.0f));
     }
 }
 

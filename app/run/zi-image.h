@@ -11,9 +11,17 @@ G_BEGIN_DECLS
 void     zi_image_coverage_to_gray (const guint8 *in, guint8 *out, gsize n_pixels);
 void     zi_image_gray_to_coverage (const guint8 *in, guint8 *out, gsize n_pixels);
 
-/* Float images in [0, 1] with ink = 1 (what the trainer and the metrics use) ↔ coverage bytes. */
+/* Float images in [0, 1] with ink = 1 (the units the validation metrics measure in) ↔ coverage bytes.
+ * NaN becomes paper; values outside [0, 1] are clamped. */
 void     zi_image_coverage_to_float (const guint8 *in, float *out, gsize n_pixels);
 void     zi_image_float_to_coverage (const float *in, guint8 *out, gsize n_pixels);
+
+/* The networks' pixels ↔ coverage bytes: the one place that knows what the pix2pix networks take in
+ * and give out (floats in [-1, 1], ink = +1, paper = −1). The trainer's batches, validation and
+ * previews, generation with a trained model and the learning-rate finder all convert through this
+ * pair. NaN (a diverged model) becomes paper; values outside [-1, 1] are clamped. */
+void     zi_image_coverage_to_net (const guint8 *in, float *out, gsize n_pixels);
+void     zi_image_net_to_coverage (const float *in, guint8 *out, gsize n_pixels);
 
 /* Encodes width×height 8-bit gray pixels (row-major, top row first) as PNG bytes. */
 GBytes  *zi_image_encode_png (const guint8 *gray, guint width, guint height, GError **error);

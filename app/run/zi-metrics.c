@@ -4,6 +4,7 @@
  * whole 11×11 window lies inside the image are averaged (scikit-image crops the same border), so no
  * boundary extension is ever needed and the result matches any padding mode. */
 #include "zi-metrics.h"
+#include "zi-image.h"
 
 #include <math.h>
 
@@ -129,11 +130,8 @@ zi_metrics_coverage (const guint8 *a, const guint8 *b, guint n, guint size, ZiMe
   g_autofree float *fb = g_new (float, pixels);
   for (guint i = 0; i < n; i++)
     {
-      for (gsize p = 0; p < pixels; p++)
-        {
-          fa[p] = a[i * pixels + p] / 255.0f;
-          fb[p] = b[i * pixels + p] / 255.0f;
-        }
+      zi_image_coverage_to_float (a + i * pixels, fa, pixels);
+      zi_image_coverage_to_float (b + i * pixels, fb, pixels);
       out->l1 += zi_metrics_l1 (fa, fb, pixels);
       out->ssim += zi_metrics_ssim (fa, fb, size, size);
       out->iou += zi_metrics_iou (fa, fb, pixels, 0.5f);

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "zi-model.h"
 #include "zi-error.h"
+#include "zi-image.h"
 #include "zi-render.h"
 #include "zi-run.h"
 #include "nn-pix2pix.h"
@@ -196,20 +197,14 @@ zi_model_generate (ZiModel *model, const guint8 *source, guint n, guint8 *out, Z
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      /* Coverage 0..255 → the engine's [-1, 1] (ink = +1) and back. */
-      for (gsize p = 0; p < m * pixels; p++)
-        model->in[p] = (float) source[i * pixels + p] * (2.0f / 255.0f) - 1.0f;
+      zi_image_coverage_to_net (source + i * pixels, model->in, m * pixels);
       st = nn_pix2pix_generate (model->net, model->in, NULL, (int) m, model->out);
       if (st != NN_OK)
         {
           zi_error_from_nn (error, st, _("generating glyphs with %s"), model->checkpoint_path);
           return FALSE;
         }
-      for (gsize p = 0; p < m * pixels; p++)
-        {
-          float v = (model->out[p] + 1.0f) * 127.5f;
-          out[i * pixels + p] = (guint8) (v == v ? CLAMP (v + 0.5f, 0.0f, 255.0f) : 0.0f);
-        }
+      zi_image_net_to_coverage (model->out, out + i * pixels, m * pixels);
       if (progress != NULL)
         progress (i + m, n, user_data);
     }

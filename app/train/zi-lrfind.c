@@ -3,6 +3,7 @@
 #include "config.h"
 #include "zi-lrfind.h"
 #include "zi-error.h"
+#include "zi-image.h"
 #include "nn-pix2pix.h"
 
 #include <glib/gi18n.h>
@@ -149,11 +150,8 @@ zi_lrfind_run (const ZiTrainerConfig *cfg, const ZiDataset *data, const ZiLrFind
       for (int b = 0; b < batch; b++)
         {
           guint k = nn_rng_below (&order, data->n);
-          for (gsize p = 0; p < pixels; p++)
-            {
-              src[b * pixels + p] = data->source[k * pixels + p] * (2.0f / 255.0f) - 1.0f;
-              tgt[b * pixels + p] = data->target[k * pixels + p] * (2.0f / 255.0f) - 1.0f;
-            }
+          zi_image_coverage_to_net (data->source + k * pixels, src + b * pixels, pixels);
+          zi_image_coverage_to_net (data->target + k * pixels, tgt + b * pixels, pixels);
         }
       st = nn_pix2pix_train_step (model, src, tgt, NULL, batch, (float) lr, (float) (lr * ratio), &rng, &stats);
       if (st == NN_ERR_NONFINITE)

@@ -18,6 +18,7 @@
 #include "zi-error.h"
 #include "zi-fileutil.h"
 #include "zi-health.h"
+#include "zi-image.h"
 #include "zi-metrics.h"
 #include "zi-run.h"
 
@@ -54,25 +55,6 @@ session_clear (Session *s)
   g_clear_pointer (&s->health, zi_health_free);
 }
 
-/* ---- pixels ---- */
-
-static void
-coverage_to_signed (const guint8 *in, float *out, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    out[i] = (float) in[i] * (2.0f / 255.0f) - 1.0f;
-}
-
-static void
-signed_to_coverage (const float *in, guint8 *out, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      float v = (in[i] + 1.0f) * 127.5f;
-      out[i] = (guint8) (isfinite (v) ? CLAMP (v + 0.5f, 0.0f, 255.0f) : 0.0f);
-    }
-}
-
 /* Runs the generator (eval mode) over n coverage images. */
 static gboolean
 generate (Session *s, const guint8 *src, guint n, guint8 *out, GError **error)
@@ -82,14 +64,14 @@ generate (Session *s, const guint8 *src, guint n, guint8 *out, GError **error)
       guint m = MIN ((guint) s->batch, n - i);
       NnStatus st;
 
-      coverage_to_signed (src + (gsize) i * s->pixels, s->src_batch, m * s->pixels);
+      zi_image_coverage_to_net (src + (gsize) i * s->pixels, s->src_batch, m * s->pixels);
       st = nn_pix2pix_generate (s->model, s->src_batch, NULL, (int) m, s->out_batch);
       if (st != NN_OK)
         {
           zi_error_from_nn (error, st, _("generating validation glyphs at step %" PRIu64), s->step);
           return FALSE;
         }
-      signed_to_coverage (s->out_batch, out + (gsize) i * s->pixels, m * s->pixels);
+      zi_image_net_to_coverage (s->out_batch, out + (gsize) i * s->pixels, m * s->pixels);
     }
   return TRUE;
 }
@@ -305,8 +287,8 @@ fill_batch (Session *s)
       memcpy (tgt, s->data->target + (gsize) k * s->pixels, s->pixels);
       if (s->cfg->augment)
         zi_dataset_augment_pair (src, tgt, s->size, 2, 0.04, s->rng.s);
-      coverage_to_signed (src, s->src_batch + (gsize) b * s->pixels, s->pixels);
-      coverage_to_signed (tgt, s->tgt_batch + (gsize) b * s->pixels, s->pixels);
+      zi_image_coverage_to_net (src, s->src_batch + (gsize) b * s->pixels, s->pixels);
+      zi_image_coverage_to_net (tgt, s->tgt_batch + (gsize) b * s->pixels, s->pixels);
     }
 }
 

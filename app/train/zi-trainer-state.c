@@ -13,6 +13,7 @@
 #include "zi-trainer-session.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-image.h"
 #include "zi-run.h"
 
 #include <errno.h>
@@ -173,9 +174,8 @@ recalibrate_norms (Session *s, GError **error)
       for (int b = 0; b < s->batch; b++, pos++)
         {
           guint idx = g_array_index (s->train_idx, guint, (guint) (((guint64) pos * stride) % n));
-          const guint8 *cov = s->data->source + (gsize) idx * s->pixels;
-          for (gsize i = 0; i < s->pixels; i++)
-            src[(gsize) b * s->pixels + i] = (float) cov[i] * (2.0f / 255.0f) - 1.0f;
+          zi_image_coverage_to_net (s->data->source + (gsize) idx * s->pixels, src + (gsize) b * s->pixels,
+                                    s->pixels);
         }
       NnStatus st = nn_pix2pix_norm_update (s->model, src, NULL, s->batch, &rng, out);
       if (st != NN_OK)
