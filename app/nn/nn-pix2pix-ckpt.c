@@ -397,11 +397,9 @@ nn_pix2pix_save_stream (const NnPix2Pix *m, const NnRng *rng, uint64_t step, con
 static int
 same_architecture (const NnPix2PixConfig *a, const NnPix2PixConfig *b)
 {
-  int ndf_a = a->ndf == 0 ? a->ngf : a->ndf;
-  int ndf_b = b->ndf == 0 ? b->ngf : b->ndf;
   int emb_a = a->n_styles > 1 ? a->embed_dim : 0;
   int emb_b = b->n_styles > 1 ? b->embed_dim : 0;
-  return a->size == b->size && a->ngf == b->ngf && ndf_a == ndf_b && a->norm == b->norm
+  return a->size == b->size && a->ngf == b->ngf && nn_p2p_ndf (a) == nn_p2p_ndf (b) && a->norm == b->norm
          && a->n_styles == b->n_styles && emb_a == emb_b;
 }
 

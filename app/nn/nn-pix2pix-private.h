@@ -134,6 +134,13 @@ void         nn_p2p_optim_step (NnPix2Pix *m, const NnOptConfig *cfg, float lr, 
 /* With the engine's own threads, OpenBLAS stays single-threaded (a caller may have changed it). */
 void     nn_p2p_keep_blas_single (const NnPix2Pix *m);
 
+/* The discriminator's base channels: ndf, where 0 means the same as ngf (nn-pix2pix.h). */
+static inline int
+nn_p2p_ndf (const NnPix2PixConfig *cfg)
+{
+  return cfg->ndf == 0 ? cfg->ngf : cfg->ndf;
+}
+
 static inline int
 nn_p2p_nonneg_finite (float v)
 {

@@ -98,9 +98,13 @@ set_norm (NnUnit *u, int normed, NnNormKind kind)
   u->has_in = normed && kind == NN_NORM_INSTANCE;
 }
 
+/* Takes config as the model's configuration (ndf resolved) and lays out the layers' shapes. */
 static void
-setup_geometry (NnPix2Pix *m)
+setup_geometry (NnPix2Pix *m, const NnPix2PixConfig *config)
 {
+  m->cfg = *config;
+  m->cfg.ndf = nn_p2p_ndf (config);
+
   const NnPix2PixConfig *cfg = &m->cfg;
   int L = log2_exact (cfg->size);
   int ndf = cfg->ndf;
@@ -322,13 +326,10 @@ nn_pix2pix_build (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfig
   NnPix2Pix *m = calloc (1, sizeof *m);
   if (m == NULL)
     return NN_ERR_NOMEM;
-  m->cfg = *cfg;
-  if (m->cfg.ndf == 0)
-    m->cfg.ndf = m->cfg.ngf;
   set_default_optim (&m->opt_g, opt_g);
   set_default_optim (&m->opt_d, opt_d);
   m->has_d = with_d;
-  setup_geometry (m);
+  setup_geometry (m, cfg);
 
   for (int i = 0; i < N_ARENAS; i++)
     nn_arena_count (arena_at (m, i));
@@ -481,8 +482,7 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
   if (m == NULL || cfg == NULL || nn_pix2pix_check_config (cfg) != NN_OK)
     return NN_ERR_INVALID;
   const NnPix2PixConfig *c = &m->cfg;
-  int ndf = cfg->ndf == 0 ? cfg->ngf : cfg->ndf;
-  if (cfg->size != c->size || cfg->ngf != c->ngf || ndf != c->ndf || cfg->norm != c->norm
+  if (cfg->size != c->size || cfg->ngf != c->ngf || nn_p2p_ndf (cfg) != c->ndf || cfg->norm != c->norm
       || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c))
     return NN_ERR_INVALID;
   /* Memory for the const loss and the dropout masks is planned at build time. */
@@ -550,8 +550,7 @@ nn_p2p_generator_params (const NnPix2PixConfig *cfg)
 {
   NnPix2Pix m;
   memset (&m, 0, sizeof m);
-  m.cfg = *cfg;
-  setup_geometry (&m);
+  setup_geometry (&m, cfg);
   size_t total = (size_t) cfg->n_styles * embed_width (cfg);
   for (int i = 0; i < m.levels; i++)
     total += unit_params (&m.down[i]) + unit_params (&m.up[i]);
@@ -563,10 +562,7 @@ nn_p2p_discriminator_params (const NnPix2PixConfig *cfg)
 {
   NnPix2Pix m;
   memset (&m, 0, sizeof m);
-  m.cfg = *cfg;
-  if (m.cfg.ndf == 0)
-    m.cfg.ndf = m.cfg.ngf;
-  setup_geometry (&m);
+  setup_geometry (&m, cfg);
   size_t total = 0;
   for (int l = 0; l < NN_P2P_D_LAYERS; l++)
     total += unit_params (&m.disc[l]);
@@ -581,10 +577,7 @@ nn_pix2pix_memory_bytes (const NnPix2PixConfig *cfg)
   NnPix2Pix *m = calloc (1, sizeof *m);
   if (m == NULL)
     return 0;
-  m->cfg = *cfg;
-  if (m->cfg.ndf == 0)
-    m->cfg.ndf = m->cfg.ngf;
-  setup_geometry (m);
+  setup_geometry (m, cfg);
   for (int i = 0; i < N_ARENAS; i++)
     nn_arena_count (arena_at (m, i));
   plan (m, 1);
@@ -602,10 +595,7 @@ nn_pix2pix_flops_per_step (const NnPix2PixConfig *cfg, int n)
     return 0.0;
   NnPix2Pix m;
   memset (&m, 0, sizeof m);
-  m.cfg = *cfg;
-  if (m.cfg.ndf == 0)
-    m.cfg.ndf = m.cfg.ngf;
-  setup_geometry (&m);
+  setup_geometry (&m, cfg);
 
   /* Count the multiply-adds that train_step performs: G forward, G backward (weights for all,
    * input for all but the first conv), the const pass's forward and backward; D forward three
