@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include "zi-outline.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +65,12 @@ int         zi_font_get_advance (ZiFont *font, gunichar c);
 /* Appends to out (a GArray of gunichar) every code point the font's cmap maps, ascending; whether each
  * has an outline is zi_font_has_char()'s business. */
 void        zi_font_collect_unicodes (ZiFont *font, GArray *out);
+
+/* The font's own outline of c in font units (y up), from FreeType's decomposition of the unhinted
+ * glyph (zi-font-outline.c): quadratic arcs become the equal cubics, a segment's end that TrueType
+ * implies between two off-curve points is marked implied, zero-length lines are dropped, and contours
+ * are turned like traced ones (outer counter-clockwise, holes clockwise). A character the font lacks
+ * is ZI_GLYPH_ERROR_NOT_FOUND; a glyph FreeType cannot load is ZI_GLYPH_ERROR_RENDER. */
+ZiOutline  *zi_font_char_outline (ZiFont *font, gunichar c, GError **error);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* zi-outline.c — the geometry every glyph outline needs: points on cubics, signed area, direction and
- * bounding box. */
+ * bounding box, flattening and mapping between fonts' units. */
 #include "config.h"
 #include "zi-outline.h"
+
+#include <math.h>
 
 ZiPoint
 zi_cubic_at (ZiPoint a, ZiPoint b, ZiPoint c, ZiPoint d, double t)
@@ -67,6 +69,7 @@ zi_contour_reverse (ZiContour *c)
       rev[j].c1 = s->c2;
       rev[j].c2 = s->c1;
       rev[j].p = before->p;
+      rev[j].implied = before->implied;
     }
   g_free (c->segments);
   c->segments = rev;
@@ -112,6 +115,66 @@ zi_outline_update_bbox (ZiOutline *outline)
           extend_bbox (outline, s->p, &first);
         }
     }
+}
+
+void
+zi_contour_flatten (const ZiContour *c, double tolerance, GArray *points)
+{
+  g_return_if_fail (c != NULL);
+  g_return_if_fail (points != NULL);
+  g_return_if_fail (tolerance > 0);
+
+  for (guint i = 0; i < c->n_segments; i++)
+    {
+      const ZiSegment *s = &c->segments[i];
+      ZiPoint a = c->segments[(i + c->n_segments - 1) % c->n_segments].p;
+
+      g_array_append_val (points, a);
+      if (s->kind == ZI_SEGMENT_CUBIC)
+        {
+          /* Wang's formula (S.-W. Wang 1984, as in Skia's GrWangsFormula): n equal steps in t keep a
+           * cubic's chords within tol of it when n ≥ sqrt(3/4 · M / tol), where M is the longest
+           * second difference of the control points. */
+          double m = MAX (hypot (a.x - 2 * s->c1.x + s->c2.x, a.y - 2 * s->c1.y + s->c2.y),
+                          hypot (s->c1.x - 2 * s->c2.x + s->p.x, s->c1.y - 2 * s->c2.y + s->p.y));
+          int n = (int) ceil (sqrt (0.75 * m / tolerance));
+
+          n = CLAMP (n, 1, 1000);
+          for (int k = 1; k < n; k++)
+            {
+              ZiPoint b = zi_cubic_at (a, s->c1, s->c2, s->p, (double) k / n);
+              g_array_append_val (points, b);
+            }
+        }
+    }
+}
+
+static void
+transform_point (ZiPoint *p, double scale, double dx, double dy)
+{
+  p->x = scale * p->x + dx;
+  p->y = scale * p->y + dy;
+}
+
+void
+zi_outline_transform (ZiOutline *outline, double scale, double dx, double dy)
+{
+  g_return_if_fail (outline != NULL);
+  g_return_if_fail (scale > 0);
+
+  for (guint ci = 0; ci < outline->n_contours; ci++)
+    {
+      ZiContour *c = &outline->contours[ci];
+
+      for (guint i = 0; i < c->n_segments; i++)
+        {
+          transform_point (&c->segments[i].c1, scale, dx, dy);
+          transform_point (&c->segments[i].c2, scale, dx, dy);
+          transform_point (&c->segments[i].p, scale, dx, dy);
+        }
+      c->area *= scale * scale;
+    }
+  zi_outline_update_bbox (outline);
 }
 
 void

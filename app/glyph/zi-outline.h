@@ -21,6 +21,9 @@ typedef struct {
   ZiSegmentKind kind;
   ZiPoint c1, c2;  /* control points of a cubic (unused for a line) */
   ZiPoint p;
+  /* TRUE when p is an on-curve point the font does not store: TrueType's implied point halfway
+   * between two off-curve points (zi_font_char_outline() sets it; traced outlines never do). */
+  gboolean implied;
 } ZiSegment;
 
 typedef struct {
@@ -48,6 +51,13 @@ double      zi_contour_signed_area (const ZiContour *c);
 void        zi_contour_reverse (ZiContour *c);
 /* Sets the outline's bounding box from its segments (cubics sampled, within a unit). */
 void        zi_outline_update_bbox (ZiOutline *outline);
+/* Appends to points (a GArray of ZiPoint) a closed polyline through c: the start of each segment, then
+ * for a cubic the inner points of n equal steps in t, n from Wang's formula so that the chords stay
+ * within tolerance (font units) of the curve. The closing chord back to the first point is implied. */
+void        zi_contour_flatten (const ZiContour *c, double tolerance, GArray *points);
+/* Maps every point of outline by (x, y) → (scale·x + dx, scale·y + dy), scale > 0 (one font's units
+ * into another's); areas and the bounding box follow. */
+void        zi_outline_transform (ZiOutline *outline, double scale, double dx, double dy);
 void        zi_outline_free (ZiOutline *outline);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiOutline, zi_outline_free)
 
