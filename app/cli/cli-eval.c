@@ -1,8 +1,12 @@
-/* cli-eval.c — `zimaru-cli eval --checkpoint CKPT [--source FONT] [--target FONT] [CHARS] [--json]`:
- * L1, SSIM and ink IoU of the generated glyphs against the target font's, and of the identity
- * baseline (the source glyph as the answer), on [0, 1] images with ink = 1 (zi-metrics.h). CHARS
- * default to the run's validation characters, so `eval` on a run directory measures what training
- * held out. */
+/* cli-eval.c — `zimaru-cli eval --checkpoint CKPT [--source FONT] [--target FONT] [CHARS] [--json]
+ * [--outlines [--trace-preset round|square]]`: L1, SSIM and ink IoU of the generated glyphs against
+ * the target font's, and of the identity baseline (the source glyph as the answer), on [0, 1] images
+ * with ink = 1 (zi-metrics.h). CHARS default to the run's validation characters, so `eval` on a run
+ * directory measures what training held out.
+ *
+ * --outlines measures outlines as well (zi-outline-metric.h): each generated glyph traced as export
+ * traces it, the source font's own outline placed in the target's frame as the model sees it, both
+ * against the target font's own outline. */
 #include <inttypes.h>
 #include "config.h"
 #include "cli-chars.h"
@@ -12,11 +16,15 @@
 #include "zi-font.h"
 #include "zi-metrics.h"
 #include "zi-model.h"
+#include "zi-outline-metric.h"
 #include "zi-run.h"
+#include "zi-trace.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static void
 eval_progress_cb (guint64 done, guint64 total, gpointer user_data)
@@ -55,6 +63,259 @@ run_val_chars (ZiModel *model, GError **error)
   return chars;
 }
 
+/* The glyphs' outline measures: the model's tracings and the identity baseline, each against the
+ * target font's outline of the same character. */
+typedef struct {
+  guint            n;
+  ZiOutlineMetric *model;     /* [n] */
+  ZiOutlineMetric *baseline;  /* [n] */
+} OutlineEval;
+
+static void
+outline_eval_clear (OutlineEval *e)
+{
+  for (guint i = 0; i < e->n; i++)
+    {
+      zi_outline_metric_clear (&e->model[i]);
+      zi_outline_metric_clear (&e->baseline[i]);
+    }
+  g_clear_pointer (&e->model, g_free);
+  g_clear_pointer (&e->baseline, g_free);
+  e->n = 0;
+}
+
+/* Moves the source font's outline into the target's font units the way the dataset draws it: source
+ * font units → canvas pixels by the source placement → target font units by the target placement
+ * (zi-render.h). Both maps scale x and y alike, so their composition is one scale and offset. */
+static void
+place_like_target (ZiOutline *outline, const ZiPlacement *source, const ZiPlacement *target)
+{
+  zi_outline_transform (outline, source->scale / target->scale,
+                        (source->origin_x - target->origin_x) / target->scale,
+                        (target->origin_y - source->origin_y) / target->scale);
+}
+
+static gboolean
+measure_outlines (OutlineEval         *e,
+                  const ZiDataset     *data,
+                  const guint8        *gen,
+                  ZiFont              *source,
+                  ZiFont              *target,
+                  const ZiTraceParams *params,
+                  ZiCliProgress       *progress,
+                  GError             **error)
+{
+  int upm = zi_font_get_units_per_em (target);
+  gsize plane = (gsize) data->size * data->size;
+
+  e->model = g_new0 (ZiOutlineMetric, data->n);
+  e->baseline = g_new0 (ZiOutlineMetric, data->n);
+  for (guint i = 0; i < data->n; i++)
+    {
+      g_autoptr(ZiOutline) traced = NULL;
+      g_autoptr(ZiOutline) want = NULL;
+      g_autoptr(ZiOutline) from = NULL;
+
+      traced = zi_trace_bitmap (gen + i * plane, data->size, &data->target_placement, params, error);
+      if (traced == NULL || (want = zi_font_char_outline (target, data->chars[i], error)) == NULL
+          || (from = zi_font_char_outline (source, data->chars[i], error)) == NULL)
+        return FALSE;
+      place_like_target (from, &data->source_placement, &data->target_placement);
+      zi_outline_metric_measure (&e->model[i], traced, want, upm);
+      zi_outline_metric_measure (&e->baseline[i], from, want, upm);
+      e->n = i + 1;
+      zi_cli_progress_update (progress, _("Measuring outlines"), e->n, data->n);
+    }
+  return TRUE;
+}
+
+/* A number, or null where the measure is undefined (NAN). */
+static void
+json_measure (JsonBuilder *b, const char *name, double value)
+{
+  if (isfinite (value))
+    zi_cli_json_double (b, name, value);
+  else
+    zi_cli_json_string (b, name, NULL);
+}
+
+static void
+json_stat (JsonBuilder *b, const char *name, ZiOutlineStat stat)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  json_measure (b, "median", stat.median);
+  json_measure (b, "mean", stat.mean);
+  json_builder_end_object (b);
+}
+
+static void
+json_summary (JsonBuilder *b, const char *name, const ZiOutlineSummary *s)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  zi_cli_json_int (b, "n_empty", s->n_empty);
+  json_stat (b, "iou", s->iou);
+  json_stat (b, "mean_distance", s->mean_distance);
+  json_stat (b, "p95", s->p95);
+  json_measure (b, "p95_pooled", s->p95_pooled);
+  json_stat (b, "on_curve_ratio", s->on_curve_ratio);
+  json_stat (b, "wobble", s->wobble);
+  json_measure (b, "contour_match", s->contour_match);
+  json_stat (b, "straight_share", s->straight_share);
+  json_builder_end_object (b);
+}
+
+static void
+json_glyph (JsonBuilder *b, const char *name, const ZiOutlineMetric *m)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  json_measure (b, "iou", m->iou);
+  json_measure (b, "mean_distance", m->mean_distance);
+  json_measure (b, "p95", m->p95);
+  zi_cli_json_int (b, "on_curve", m->on_curve);
+  json_measure (b, "on_curve_ratio", zi_outline_metric_on_curve_ratio (m));
+  json_measure (b, "wobble", m->wobble);
+  zi_cli_json_int (b, "contours", m->contours);
+  json_builder_set_member_name (b, "contour_match");
+  json_builder_add_boolean_value (b, zi_outline_metric_contour_match (m));
+  json_measure (b, "straight_share", zi_outline_metric_straight_share (m));
+  json_builder_end_object (b);
+}
+
+static void
+json_outlines (JsonBuilder *b, const OutlineEval *e, const ZiDataset *data, ZiTracePreset preset)
+{
+  ZiOutlineSummary model, base;
+
+  zi_outline_metric_summarize (&model, e->model, e->n);
+  zi_outline_metric_summarize (&base, e->baseline, e->n);
+  json_builder_set_member_name (b, "outlines");
+  json_builder_begin_object (b);
+  zi_cli_json_string (b, "trace_preset", zi_trace_preset_to_string (preset));
+  zi_cli_json_int (b, "units_per_em", (gint64) ZI_OUTLINE_METRIC_EM);
+  zi_cli_json_int (b, "n", e->n);
+  json_summary (b, "model", &model);
+  json_summary (b, "baseline", &base);
+  json_builder_set_member_name (b, "target");
+  json_builder_begin_object (b);
+  json_stat (b, "wobble", model.target_wobble);
+  json_stat (b, "straight_share", model.target_straight_share);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "glyphs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < e->n; i++)
+    {
+      const ZiOutlineMetric *m = &e->model[i];
+      char utf8[8] = { 0 };
+
+      g_unichar_to_utf8 (data->chars[i], utf8);
+      json_builder_begin_object (b);
+      zi_cli_json_string (b, "char", utf8);
+      zi_cli_json_int (b, "codepoint", data->chars[i]);
+      json_glyph (b, "model", m);
+      json_glyph (b, "baseline", &e->baseline[i]);
+      json_builder_set_member_name (b, "target");
+      json_builder_begin_object (b);
+      zi_cli_json_int (b, "on_curve", m->target_on_curve);
+      json_measure (b, "wobble", m->target_wobble);
+      zi_cli_json_int (b, "contours", m->target_contours);
+      json_measure (b, "straight_share", zi_outline_metric_target_straight_share (m));
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* text right-aligned in width terminal columns (zi_cli_pad counts them; printf counts bytes). */
+static void
+print_right (const char *text, guint width)
+{
+  g_autofree char *padded = zi_cli_pad (text, width);
+
+  printf ("%*s%s", (int) (strlen (padded) - strlen (text)), "", text);
+}
+
+/* A value in 9 columns, or a dash where it is undefined. */
+static void
+print_cell (double value, int decimals)
+{
+  if (isfinite (value))
+    printf ("%9.*f", decimals, value);
+  else
+    printf ("%8s–", "");  /* the dash is one column but three bytes: printf's width counts bytes */
+}
+
+static void
+print_row (const char *label, int decimals, const ZiOutlineStat *model, const ZiOutlineStat *base,
+           const ZiOutlineStat *target)
+{
+  const ZiOutlineStat *cols[] = { model, base, target };
+  g_autofree char *padded = zi_cli_pad (label, 20);
+
+  printf ("  %s", padded);
+  for (gsize k = 0; k < G_N_ELEMENTS (cols); k++)
+    if (cols[k] != NULL)
+      {
+        print_cell (cols[k]->median, decimals);
+        print_cell (cols[k]->mean, decimals);
+      }
+    else if (k + 1 < G_N_ELEMENTS (cols))
+      printf ("%18s", "");
+  printf ("\n");
+}
+
+static void
+print_outlines (const OutlineEval *e, ZiTracePreset preset)
+{
+  ZiOutlineSummary model, base;
+  ZiOutlineStat pooled_model, pooled_base, match_model, match_base;
+  g_autofree char *head = zi_cli_pad ("", 20);
+
+  zi_outline_metric_summarize (&model, e->model, e->n);
+  zi_outline_metric_summarize (&base, e->baseline, e->n);
+  /* Set-wide figures print in the median column, the mean left blank. */
+  pooled_model = (ZiOutlineStat) { model.p95_pooled, NAN };
+  pooled_base = (ZiOutlineStat) { base.p95_pooled, NAN };
+  match_model = (ZiOutlineStat) { model.contour_match, NAN };
+  match_base = (ZiOutlineStat) { base.contour_match, NAN };
+
+  printf (g_dngettext (GETTEXT_PACKAGE,
+                       "Outlines traced with the %s preset, against the target font's, in units of a "
+                       "1000-unit em (%u glyph):\n",
+                       "Outlines traced with the %s preset, against the target font's, in units of a "
+                       "1000-unit em (%u glyphs):\n", e->n),
+          zi_trace_preset_to_string (preset), e->n);
+  printf ("  %s", head);
+  print_right (_("model"), 18);
+  print_right (_("baseline"), 18);
+  print_right (_("target"), 18);
+  printf ("\n  %s", head);
+  for (int k = 0; k < 3; k++)
+    {
+      print_right (_("median"), 9);
+      print_right (_("mean"), 9);
+    }
+  printf ("\n");
+  print_row (_("IoU"), 3, &model.iou, &base.iou, NULL);
+  print_row (_("mean distance"), 2, &model.mean_distance, &base.mean_distance, NULL);
+  print_row (_("95th percentile"), 2, &model.p95, &base.p95, NULL);
+  print_row (_("  pooled"), 2, &pooled_model, &pooled_base, NULL);
+  print_row (_("on-curve ratio"), 2, &model.on_curve_ratio, &base.on_curve_ratio, NULL);
+  print_row (_("wobble"), 3, &model.wobble, &base.wobble, &model.target_wobble);
+  print_row (_("straight share"), 3, &model.straight_share, &base.straight_share, &model.target_straight_share);
+  print_row (_("contour match"), 3, &match_model, &match_base, NULL);
+  if (model.n_empty > 0)
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "  %u generated glyph traced to nothing: IoU 0, left out of the other figures\n",
+                         "  %u generated glyphs traced to nothing: IoU 0, left out of the other figures\n",
+                         model.n_empty),
+            model.n_empty);
+}
+
 int
 zi_cli_eval (int argc, char **argv)
 {
@@ -62,7 +323,8 @@ zi_cli_eval (int argc, char **argv)
   g_autofree char *source_spec = NULL;
   g_autofree char *target_spec = NULL;
   g_autofree char *cache_dir = NULL;
-  gboolean json = FALSE, quiet = FALSE;
+  g_autofree char *preset_name = NULL;
+  gboolean json = FALSE, quiet = FALSE, outlines = FALSE;
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
@@ -71,6 +333,10 @@ zi_cli_eval (int argc, char **argv)
     { "target", 0, 0, G_OPTION_ARG_STRING, &target_spec,
       N_("Target font (default: the one the model was trained with)"), N_("FONT") },
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir, N_("Glyph cache (default ~/.cache/zimaru)"), N_("DIR") },
+    { "outlines", 0, 0, G_OPTION_ARG_NONE, &outlines,
+      N_("Also trace the glyphs as export does and measure the outlines against the target font's"), NULL },
+    { "trace-preset", 0, 0, G_OPTION_ARG_STRING, &preset_name,
+      N_("Tracing style: round (smooth, for Maru styles; default) or square (keeps corners)"), N_("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Show no progress"), NULL },
     { NULL }
@@ -85,11 +351,19 @@ zi_cli_eval (int argc, char **argv)
   ZiFont *source = NULL, *target = NULL;
   ZiMetrics m, base;
   ZiCliProgress progress;
+  ZiTracePreset preset = ZI_TRACE_PRESET_ROUND;
+  ZiTraceParams trace;
+  OutlineEval oe = { 0 };
   int code;
 
   if (!zi_cli_parse (&argc, &argv, "eval", NULL,
                      _("Measure L1, SSIM and ink IoU of a checkpoint's glyphs against the target font, and "
-                       "of the identity baseline. CHARS default to the run's validation characters."),
+                       "of the identity baseline. CHARS default to the run's validation characters. With "
+                       "--outlines, also trace each glyph as export does and compare the outlines with the "
+                       "target font's own, in units of a 1000-unit em: IoU at 256 px per em, mean "
+                       "nearest-point distance and its 95th percentile, on-curve points against the "
+                       "target's, wobble (turning per contour, 1 for a convex one), contour match and "
+                       "straight share, for the model and the identity baseline, medians and means."),
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
@@ -98,6 +372,17 @@ zi_cli_eval (int argc, char **argv)
       zi_cli_usage_error (_("--checkpoint CKPT is required (see 'zimaru-cli eval --help')"));
       goto out;
     }
+  if (preset_name != NULL && !zi_trace_preset_from_string (preset_name, &preset))
+    {
+      zi_cli_usage_error (_("--trace-preset '%s' is unknown; use round or square"), preset_name);
+      goto out;
+    }
+  if (preset_name != NULL && !outlines)
+    {
+      zi_cli_usage_error (_("--trace-preset goes with --outlines (see 'zimaru-cli eval --help')"));
+      goto out;
+    }
+  zi_trace_params_init (&trace, preset);
   chars = zi_cli_chars_resolve (&chars_opts, &error);
   if (chars == NULL && error != NULL)
     {
@@ -144,6 +429,12 @@ zi_cli_eval (int argc, char **argv)
       code = zi_cli_fail (error);
       goto out;
     }
+  if (outlines && !measure_outlines (&oe, data, gen, source, target, &trace, &progress, &error))
+    {
+      zi_cli_progress_done (&progress);
+      code = zi_cli_fail (error);
+      goto out;
+    }
   zi_cli_progress_done (&progress);
   zi_metrics_coverage (gen, data->target, data->n, data->size, &m);
   zi_metrics_coverage (data->source, data->target, data->n, data->size, &base);
@@ -159,6 +450,8 @@ zi_cli_eval (int argc, char **argv)
       zi_cli_json_int (b, "n", data->n);
       zi_cli_json_metrics (b, "model", &m);
       zi_cli_json_metrics (b, "baseline", &base);
+      if (outlines)
+        json_outlines (b, &oe, data, preset);
       json_builder_end_object (b);
       zi_cli_json_print (b);
     }
@@ -170,6 +463,8 @@ zi_cli_eval (int argc, char **argv)
       printf (_("  model     L1 %.4f  SSIM %.4f  IoU %.4f\n"), m.l1, m.ssim, m.iou);
       printf (_("  baseline  L1 %.4f  SSIM %.4f  IoU %.4f  (source glyph as the answer)\n"),
               base.l1, base.ssim, base.iou);
+      if (outlines)
+        print_outlines (&oe, preset);
     }
   if (data->n < chars->len && !quiet)
     fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
@@ -181,6 +476,7 @@ zi_cli_eval (int argc, char **argv)
   code = ZI_EXIT_OK;
 
 out:
+  outline_eval_clear (&oe);
   g_clear_pointer (&source, zi_font_free);
   g_clear_pointer (&target, zi_font_free);
   zi_cli_chars_clear (&chars_opts);

@@ -1,13 +1,16 @@
 /* test-outline-metric.c — tests of the outline measures (zi-outline-metric.h) on shapes whose answers
  * can be worked out by hand (squares, an L, a circle), of the font's own outlines (zi_font_char_outline:
- * implied on-curve points and winding, checked against FreeType's raw points). */
+ * implied on-curve points and winding, checked against FreeType's raw points), and of
+ * `zimaru-cli eval --outlines --json` on a tiny trained run. */
 #include "config.h"
+#include "zi-fileutil.h"
 #include "zi-font.h"
 #include "zi-outline-metric.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_BBOX_H
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -475,6 +478,151 @@ test_font_outline_cff (void)
   zi_font_free (cff);
 }
 
+/* ---- the command ---- */
+
+static int
+run_cli (char **out, char **err, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *exe = g_getenv ("ZIMARU_CLI");
+  va_list ap;
+  int status = -1;
+
+  g_assert_nonnull (exe);
+  g_ptr_array_add (argv, (char *) exe);
+  va_start (ap, err);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", *err);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* A member that is a number in [lo, hi], or null (a measure an empty glyph leaves undefined). */
+static void
+assert_in_range (JsonObject *o, const char *name, double lo, double hi)
+{
+  JsonNode *n;
+
+  g_assert_true (json_object_has_member (o, name));
+  n = json_object_get_member (o, name);
+  if (JSON_NODE_HOLDS_NULL (n))
+    return;
+  g_assert_cmpfloat (json_node_get_double (n), >=, lo);
+  g_assert_cmpfloat (json_node_get_double (n), <=, hi);
+}
+
+static void
+assert_stat (JsonObject *o, const char *name, double lo, double hi)
+{
+  JsonObject *s;
+
+  g_assert_true (json_object_has_member (o, name));
+  s = json_object_get_object_member (o, name);
+  assert_in_range (s, "median", lo, hi);
+  assert_in_range (s, "mean", lo, hi);
+}
+
+/* The measures of a glyph and of a set, and their ranges (distances: two ems at the most). */
+static const struct {
+  const char *name;
+  double      lo, hi;
+} measures[] = {
+  { "iou", 0, 1 },
+  { "mean_distance", 0, 2000 },
+  { "p95", 0, 2000 },
+  { "on_curve_ratio", 0, 100 },
+  { "wobble", 0.5, 100 },
+  { "straight_share", 0, 1 },
+};
+
+static void
+test_cli_eval_outlines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("zimaru-outline-XXXXXX", &error);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  char *out = NULL, *err = NULL;
+  JsonObject *root, *outlines, *target;
+  JsonArray *glyphs;
+  const char *const sides[] = { "model", "baseline" };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run_cli (&out, &err, "train", "--chars-text", "永口回品圓一二三", "--run", run, "--steps", "2",
+                            "--size", "32", "--ngf", "8", "--batch", "2", "--val-fraction", "0.25", "--quiet",
+                            NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "eval", "--checkpoint", run, "--outlines", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (root, "model"));  /* the raster figures stay */
+  outlines = json_object_get_object_member (root, "outlines");
+  g_assert_nonnull (outlines);
+  g_assert_cmpstr (json_object_get_string_member (outlines, "trace_preset"), ==, "round");
+  g_assert_cmpint (json_object_get_int_member (outlines, "n"), ==, 2);
+  for (gsize i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      JsonObject *s = json_object_get_object_member (outlines, sides[i]);
+
+      for (gsize k = 0; k < G_N_ELEMENTS (measures); k++)
+        assert_stat (s, measures[k].name, measures[k].lo, measures[k].hi);
+      assert_in_range (s, "p95_pooled", 0, 2000);
+      assert_in_range (s, "contour_match", 0, 1);
+    }
+  /* The identity baseline is two real glyphs of one character: every figure is defined. */
+  g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (
+    json_object_get_object_member (json_object_get_object_member (outlines, "baseline"), "mean_distance"),
+    "median")));
+  target = json_object_get_object_member (outlines, "target");
+  assert_stat (target, "wobble", 1, 100);
+  assert_stat (target, "straight_share", 0, 1);
+  glyphs = json_object_get_array_member (outlines, "glyphs");
+  g_assert_cmpuint (json_array_get_length (glyphs), ==, 2);
+  for (guint i = 0; i < json_array_get_length (glyphs); i++)
+    {
+      JsonObject *g = json_array_get_object_element (glyphs, i);
+      JsonObject *m = json_object_get_object_member (g, "model");
+      JsonObject *t = json_object_get_object_member (g, "target");
+      const char *ch = json_object_get_string_member (g, "char");
+
+      g_assert_cmpint (g_utf8_get_char (ch), ==, json_object_get_int_member (g, "codepoint"));
+      for (gsize k = 0; k < G_N_ELEMENTS (measures); k++)
+        assert_in_range (m, measures[k].name, measures[k].lo, measures[k].hi);
+      g_assert_true (json_object_has_member (m, "contours"));
+      g_assert_true (json_object_has_member (m, "on_curve"));
+      g_assert_true (json_object_has_member (json_object_get_object_member (g, "baseline"), "iou"));
+      g_assert_cmpint (json_object_get_int_member (t, "contours"), >=, 1);
+      g_assert_cmpint (json_object_get_int_member (t, "on_curve"), >, 0);
+      assert_in_range (t, "wobble", 1, 100);
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The table, and a bad preset as a one-line usage error. */
+  g_assert_cmpint (run_cli (&out, &err, "eval", "--checkpoint", run, "--outlines", "--trace-preset", "square",
+                            "--quiet", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "wobble"));
+  g_assert_nonnull (strstr (out, "square"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "eval", "--checkpoint", run, "--outlines", "--trace-preset", "soft",
+                            NULL), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "zimaru-cli: error: "));
+  g_assert_nonnull (strstr (err, "soft"));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  zi_dir_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -489,6 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/outline-metric/summary", test_summary);
   g_test_add_func ("/export/outline-metric/font-truetype", test_font_outline_truetype);
   g_test_add_func ("/export/outline-metric/font-cff", test_font_outline_cff);
+  g_test_add_func ("/export/outline-metric/cli", test_cli_eval_outlines);
 
   return g_test_run ();
 }
