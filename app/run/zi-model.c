@@ -10,7 +10,6 @@
 #include "zi-image.h"
 #include "zi-render.h"
 #include "zi-run.h"
-#include "nn-pix2pix.h"
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
@@ -20,14 +19,11 @@
 #define GENERATE_BATCH 16
 
 struct _ZiModel {
-  NnPix2Pix       *net;
-  int              batch;
+  ZiModelGenerator gen;
   guint64          step;
   char            *checkpoint_path;
   char            *run_dir;
   ZiCheckpointMeta meta;
-  float           *in;   /* [batch * size * size] */
-  float           *out;
 };
 
 static void
@@ -90,8 +86,8 @@ zi_model_load (const char *ckpt, GError **error)
 
   model = g_new0 (ZiModel, 1);
   zi_checkpoint_meta_init (&model->meta);
-  model->batch = GENERATE_BATCH;
-  st = nn_pix2pix_load (&model->net, buf, len, NULL, model->batch, NULL, &step, &meta);
+  model->gen.batch = GENERATE_BATCH;
+  st = nn_pix2pix_load (&model->gen.net, buf, len, NULL, model->gen.batch, NULL, &step, &meta);
   if (st != NN_OK)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
@@ -112,8 +108,8 @@ zi_model_load (const char *ckpt, GError **error)
   model->run_dir = run_dir_of (model->checkpoint_path);
 
   guint size = zi_model_get_size (model);
-  model->in = g_new (float, (gsize) model->batch * size * size);
-  model->out = g_new (float, (gsize) model->batch * size * size);
+  model->gen.in = g_new (float, (gsize) model->gen.batch * size * size);
+  model->gen.out = g_new (float, (gsize) model->gen.batch * size * size);
   return g_steal_pointer (&model);
 }
 
@@ -122,12 +118,12 @@ zi_model_free (ZiModel *model)
 {
   if (model == NULL)
     return;
-  g_clear_pointer (&model->net, nn_pix2pix_free);
+  g_clear_pointer (&model->gen.net, nn_pix2pix_free);
   g_free (model->checkpoint_path);
   g_free (model->run_dir);
   zi_checkpoint_meta_clear (&model->meta);
-  g_free (model->in);
-  g_free (model->out);
+  g_free (model->gen.in);
+  g_free (model->gen.out);
   g_free (model);
 }
 
@@ -135,7 +131,7 @@ guint
 zi_model_get_size (ZiModel *model)
 {
   g_return_val_if_fail (model != NULL, 0);
-  return (guint) nn_pix2pix_config (model->net)->size;
+  return (guint) nn_pix2pix_config (model->gen.net)->size;
 }
 
 guint64
@@ -184,27 +180,43 @@ gboolean
 zi_model_generate (ZiModel *model, const guint8 *source, guint n, guint8 *out, ZiProgressFunc progress,
                    gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  gsize pixels;
+  g_autofree char *what = NULL;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (n == 0 || (source != NULL && out != NULL), FALSE);
 
-  pixels = (gsize) zi_model_get_size (model) * zi_model_get_size (model);
-  for (guint i = 0; i < n; i += (guint) model->batch)
+  what = g_strdup_printf (_("generating glyphs with %s"), model->checkpoint_path);
+  return zi_model_generate_with (&model->gen, source, n, out, progress, user_data, cancellable, what,
+                                 error);
+}
+
+gboolean
+zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint n, guint8 *out,
+                        ZiProgressFunc progress, gpointer user_data, GCancellable *cancellable,
+                        const char *what, GError **error)
+{
+  gsize pixels;
+
+  g_return_val_if_fail (gen != NULL && gen->net != NULL && gen->batch > 0, FALSE);
+  g_return_val_if_fail (n == 0 || (source != NULL && out != NULL), FALSE);
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  pixels = (gsize) nn_pix2pix_config (gen->net)->size * (gsize) nn_pix2pix_config (gen->net)->size;
+  for (guint i = 0; i < n; i += (guint) gen->batch)
     {
-      guint m = MIN ((guint) model->batch, n - i);
+      guint m = MIN ((guint) gen->batch, n - i);
       NnStatus st;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      zi_image_coverage_to_net (source + i * pixels, model->in, m * pixels);
-      st = nn_pix2pix_generate (model->net, model->in, NULL, (int) m, model->out);
+      zi_image_coverage_to_net (source + i * pixels, gen->in, m * pixels);
+      st = nn_pix2pix_generate (gen->net, gen->in, NULL, (int) m, gen->out);
       if (st != NN_OK)
         {
-          zi_error_from_nn (error, st, _("generating glyphs with %s"), model->checkpoint_path);
+          zi_error_from_nn (error, st, "%s", what);
           return FALSE;
         }
-      zi_image_net_to_coverage (model->out, out + i * pixels, m * pixels);
+      zi_image_net_to_coverage (gen->out, out + i * pixels, m * pixels);
       if (progress != NULL)
         progress (i + m, n, user_data);
     }

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include "zi-types.h"
+#include "nn-pix2pix.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,25 @@ gboolean    zi_model_generate (ZiModel       *model,
                                gpointer       user_data,
                                GCancellable  *cancellable,
                                GError       **error);
+
+/* A generator held by its caller (the trainer's model while it trains) and the float buffers it
+ * generates through: what zi_model_generate runs, for a model not loaded with zi_model_load. */
+typedef struct {
+  NnPix2Pix *net;
+  int        batch;     /* images per pass, at most the batch net was built for */
+  float     *in, *out;  /* [batch * size * size] each, the networks' pixels */
+} ZiModelGenerator;
+
+/* zi_model_generate with gen: n glyphs in eval mode, batch by batch. what names the work in an error
+ * ("generating validation glyphs at step 500"). */
+gboolean    zi_model_generate_with (const ZiModelGenerator *gen,
+                                    const guint8           *source,   /* [n * size * size] */
+                                    guint                   n,
+                                    guint8                 *out,      /* [n * size * size] */
+                                    ZiProgressFunc          progress,
+                                    gpointer                user_data,
+                                    GCancellable           *cancellable,
+                                    const char             *what,
+                                    GError                **error);
 
 G_END_DECLS

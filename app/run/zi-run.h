@@ -35,6 +35,7 @@ typedef struct {
 } ZiRunInfo;
 
 void     zi_run_info_clear (ZiRunInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ZiRunInfo, zi_run_info_clear)
 gboolean zi_run_info_save (const char *run_dir, const ZiRunInfo *info, GError **error);
 /* ZI_ERROR_RUN naming the file when run.json is missing, malformed or of a newer format. */
 gboolean zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error);

@@ -21,6 +21,10 @@ typedef enum {
  * for JSON output and logs. */
 const char *zi_health_kind_to_string (ZiHealthKind kind);
 
+/* Where the parts of a training session send a warning (one line: what happened and what to do);
+ * the session loop turns it into a WARNING event. */
+typedef void (*ZiHealthWarnFunc) (ZiHealthKind kind, const char *message, gpointer user_data);
+
 typedef struct _ZiHealth ZiHealth;
 
 ZiHealth *zi_health_new (void);

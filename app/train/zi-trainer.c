@@ -1,17 +1,20 @@
 /* zi-trainer.c — the trainer object: controls (pause, resume, stop, lr), the worker thread and the
  * delivery of event records to the caller's main context. The training session itself (dataset,
- * model, steps, validation, checkpoints, rollback) is zi-trainer-session.c; it talks to this file
- * only through zi-trainer-private.h.
+ * model, steps, validation, checkpoints, rollback) is zi-trainer-session.c, which this file runs on
+ * the worker. The calls go one way: this file steers the session through the flags of
+ * zi-trainer-control.h (which the session reads between steps) and hands it deliver_event() for its
+ * events; the session calls nothing here.
  *
- * Threads: the worker alone owns the model. Controls are flags under a mutex, read between steps.
- * Events are copied and delivered by idle sources attached to the caller's context; each carries a
+ * Threads: the worker alone owns the model. Events are copied and delivered by idle sources attached to the caller's context; each carries a
  * weak reference to the trainer and the delivery generation, so an event queued before the trainer
  * was disposed (or before the callback was replaced) is dropped instead of reaching a dead window
  * (gnome-text-editor's statistics worker does the same). */
 #include "config.h"
-#include "zi-trainer-private.h"
+#include "zi-trainer.h"
 #include "zi-error.h"
 #include "zi-run.h"
+#include "zi-trainer-control.h"
+#include "zi-trainer-session.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -43,65 +46,17 @@ struct _ZiTrainer {
   gboolean           synchronous;      /* zi_trainer_run: deliver on the calling thread */
   int                nice;             /* added to the worker thread's nice value; before start */
 
-  /* Control, under lock. POSIX primitives rather than GMutex/GCond: GLib's futex-based ones are
-   * invisible to ThreadSanitizer, which then reports every guarded field as a race. */
-  pthread_mutex_t  lock;
-  pthread_cond_t   cond;
-  gboolean         started;
-  gboolean         paused;
-  gboolean         stop;
-  gboolean         lr_pending;
-  float            pending_lr_g, pending_lr_d;
-  ZiTrainerState   state;
-  guint64          step;
+  ZiTrainerControl *control;           /* pause, stop, rates, state and step, shared with the worker */
   GCancellable    *cancellable;        /* cancels dataset loading on stop */
+
+  /* Under lock. POSIX primitives rather than GMutex: GLib's futex-based ones are invisible to
+   * ThreadSanitizer, which then reports every guarded field as a race. */
+  pthread_mutex_t  lock;
   GThread         *thread;
   GError          *error;              /* the failure of a finished run */
 };
 
 G_DEFINE_FINAL_TYPE (ZiTrainer, zi_trainer, G_TYPE_OBJECT)
-
-/* ---- events ---- */
-
-ZiTrainerEvent *
-zi_trainer_event_copy (const ZiTrainerEvent *event)
-{
-  ZiTrainerEvent *copy;
-  gsize pixels;
-
-  g_return_val_if_fail (event != NULL, NULL);
-
-  copy = g_memdup2 (event, sizeof *event);
-  pixels = (gsize) event->preview.n * event->preview.size * event->preview.size;
-  if (event->preview.n > 0)
-    {
-      copy->preview.chars = g_memdup2 (event->preview.chars, sizeof (gunichar) * event->preview.n);
-      copy->preview.source = g_memdup2 (event->preview.source, pixels);
-      copy->preview.generated = g_memdup2 (event->preview.generated, pixels);
-      copy->preview.target = g_memdup2 (event->preview.target, pixels);
-    }
-  copy->checkpoint.path = g_strdup (event->checkpoint.path);
-  copy->warning.message = g_strdup (event->warning.message);
-  copy->finished.checkpoint = g_strdup (event->finished.checkpoint);
-  copy->error = event->error ? g_error_copy (event->error) : NULL;
-  return copy;
-}
-
-void
-zi_trainer_event_free (ZiTrainerEvent *event)
-{
-  if (event == NULL)
-    return;
-  g_free (event->preview.chars);
-  g_free (event->preview.source);
-  g_free (event->preview.generated);
-  g_free (event->preview.target);
-  g_free (event->checkpoint.path);
-  g_free (event->warning.message);
-  g_free (event->finished.checkpoint);
-  g_clear_error (&event->error);
-  g_free (event);
-}
 
 typedef struct {
   GWeakRef        trainer;
@@ -135,16 +90,16 @@ deliver_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
-zi_trainer_emit (ZiTrainer *self, ZiTrainerEvent *event)
+/* The session's event function: stamps the state and delivers a copy to the caller's context (or
+ * calls the caller at once when delivery is synchronous). */
+static void
+deliver_event (ZiTrainerEvent *event, gpointer user_data)
 {
+  ZiTrainer *self = user_data;
   Delivery *d;
   g_autoptr(GSource) source = NULL;
 
-  pthread_mutex_lock (&self->lock);
-  event->state = self->state;
-  pthread_mutex_unlock (&self->lock);
-
+  event->state = zi_trainer_control_get_state (self->control);
   if (self->func == NULL)
     return;
   if (self->synchronous || self->context == NULL)
@@ -164,104 +119,6 @@ zi_trainer_emit (ZiTrainer *self, ZiTrainerEvent *event)
   g_source_set_callback (source, deliver_cb, d, delivery_free);
   g_source_set_static_name (source, "[zimaru] trainer event");
   g_source_attach (source, self->context);
-}
-
-void
-zi_trainer_set_state (ZiTrainer *self, ZiTrainerState state)
-{
-  ZiTrainerEvent ev = { 0 };
-
-  pthread_mutex_lock (&self->lock);
-  if (self->state == state)
-    {
-      pthread_mutex_unlock (&self->lock);
-      return;
-    }
-  self->state = state;
-  ev.step = self->step;
-  pthread_mutex_unlock (&self->lock);
-  ev.kind = ZI_TRAINER_EVENT_STATE;
-  zi_trainer_emit (self, &ev);
-}
-
-/* ---- private accessors for the session ---- */
-
-ZiTrainerConfig *
-zi_trainer_session_config (ZiTrainer *self)
-{
-  return &self->config;
-}
-
-const char *
-zi_trainer_session_resume_checkpoint (ZiTrainer *self)
-{
-  return self->resuming ? self->resume_checkpoint : NULL;
-}
-
-void
-zi_trainer_session_run_lrs (ZiTrainer *self, float *lr_g, float *lr_d)
-{
-  *lr_g = self->run_lr_g;
-  *lr_d = self->run_lr_d;
-}
-
-GCancellable *
-zi_trainer_session_cancellable (ZiTrainer *self)
-{
-  return self->cancellable;
-}
-
-gboolean
-zi_trainer_session_created_run_dir (ZiTrainer *self)
-{
-  return self->created_run_dir;
-}
-
-void
-zi_trainer_session_set_step (ZiTrainer *self, guint64 step)
-{
-  pthread_mutex_lock (&self->lock);
-  self->step = step;
-  pthread_mutex_unlock (&self->lock);
-}
-
-gboolean
-zi_trainer_session_should_stop (ZiTrainer *self)
-{
-  gboolean stop;
-
-  pthread_mutex_lock (&self->lock);
-  stop = self->stop;
-  pthread_mutex_unlock (&self->lock);
-  return stop;
-}
-
-gboolean
-zi_trainer_session_wait_if_paused (ZiTrainer *self, float *lr_g, float *lr_d)
-{
-  gboolean paused, lr_changed = FALSE;
-
-  pthread_mutex_lock (&self->lock);
-  paused = self->paused && !self->stop;
-  pthread_mutex_unlock (&self->lock);
-  if (!paused)
-    return FALSE;
-
-  zi_trainer_set_state (self, ZI_TRAINER_STATE_PAUSED);
-  pthread_mutex_lock (&self->lock);
-  while (self->paused && !self->stop)
-    pthread_cond_wait (&self->cond, &self->lock);
-  if (self->lr_pending)
-    {
-      *lr_g = self->pending_lr_g;
-      *lr_d = self->pending_lr_d;
-      self->lr_pending = FALSE;
-      lr_changed = TRUE;
-    }
-  pthread_mutex_unlock (&self->lock);
-  zi_trainer_set_state (self, zi_trainer_session_should_stop (self) ? ZI_TRAINER_STATE_STOPPING
-                                                                    : ZI_TRAINER_STATE_RUNNING);
-  return lr_changed;
 }
 
 /* ---- GObject ---- */
@@ -299,8 +156,8 @@ zi_trainer_finalize (GObject *object)
   g_free (self->run_dir);
   g_free (self->resume_checkpoint);
   g_clear_error (&self->error);
+  g_clear_pointer (&self->control, zi_trainer_control_free);
   pthread_mutex_destroy (&self->lock);
-  pthread_cond_destroy (&self->cond);
 
   G_OBJECT_CLASS (zi_trainer_parent_class)->finalize (object);
 }
@@ -318,8 +175,7 @@ static void
 zi_trainer_init (ZiTrainer *self)
 {
   pthread_mutex_init (&self->lock, NULL);
-  pthread_cond_init (&self->cond, NULL);
-  self->state = ZI_TRAINER_STATE_IDLE;
+  self->control = zi_trainer_control_new ();
   self->cancellable = g_cancellable_new ();
 }
 
@@ -404,7 +260,9 @@ zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **err
    * bounds relative to it (zi_trainer_get_step). */
   {
     g_autofree char *base = g_path_get_basename (ckpt);
-    zi_run_parse_checkpoint_name (base, &self->step);
+    guint64 step = 0;
+    zi_run_parse_checkpoint_name (base, &step);
+    zi_trainer_control_set_step (self->control, step);
   }
   self->resume_checkpoint = g_steal_pointer (&ckpt);
   self->resuming = TRUE;
@@ -423,14 +281,9 @@ zi_trainer_get_config (ZiTrainer *self)
 ZiTrainerConfig *
 zi_trainer_get_config_mutable (ZiTrainer *self)
 {
-  gboolean started;
-
   g_return_val_if_fail (ZI_IS_TRAINER (self), NULL);
 
-  pthread_mutex_lock (&self->lock);
-  started = self->started;
-  pthread_mutex_unlock (&self->lock);
-  return started ? NULL : &self->config;
+  return zi_trainer_control_is_started (self->control) ? NULL : &self->config;
 }
 
 const char *
@@ -443,27 +296,17 @@ zi_trainer_get_run_dir (ZiTrainer *self)
 ZiTrainerState
 zi_trainer_get_state (ZiTrainer *self)
 {
-  ZiTrainerState state;
-
   g_return_val_if_fail (ZI_IS_TRAINER (self), ZI_TRAINER_STATE_IDLE);
 
-  pthread_mutex_lock (&self->lock);
-  state = self->state;
-  pthread_mutex_unlock (&self->lock);
-  return state;
+  return zi_trainer_control_get_state (self->control);
 }
 
 guint64
 zi_trainer_get_step (ZiTrainer *self)
 {
-  guint64 step;
-
   g_return_val_if_fail (ZI_IS_TRAINER (self), 0);
 
-  pthread_mutex_lock (&self->lock);
-  step = self->step;
-  pthread_mutex_unlock (&self->lock);
-  return step;
+  return zi_trainer_control_get_step (self->control);
 }
 
 void
@@ -471,7 +314,7 @@ zi_trainer_set_event_func (ZiTrainer *self, GMainContext *context, ZiTrainerEven
                            gpointer user_data, GDestroyNotify destroy)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
-  g_return_if_fail (!self->started);
+  g_return_if_fail (!zi_trainer_control_is_started (self->control));
 
   g_atomic_int_inc (&self->generation);
   if (self->destroy != NULL)
@@ -486,33 +329,31 @@ zi_trainer_set_event_func (ZiTrainer *self, GMainContext *context, ZiTrainerEven
 static gboolean
 mark_started (ZiTrainer *self, GError **error)
 {
-  pthread_mutex_lock (&self->lock);
-  if (self->started)
+  if (!zi_trainer_control_start (self->control))
     {
-      pthread_mutex_unlock (&self->lock);
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("This trainer has already been started."));
       return FALSE;
     }
-  self->started = TRUE;
-  pthread_mutex_unlock (&self->lock);
   return TRUE;
 }
 
-/* Runs the session and turns its outcome into the last event. */
+/* Runs the session (which ends with FINISHED or FAILED) and keeps its failure for zi_trainer_wait. */
 static gboolean
 run_to_end (ZiTrainer *self, GError **error)
 {
   g_autoptr(GError) local = NULL;
+  ZiTrainerSessionSetup setup = { 0 };
 
-  if (zi_trainer_session_run (self, &local))
+  setup.config = &self->config;
+  setup.run_dir = self->run_dir;
+  setup.resume = self->resuming ? self->resume_checkpoint : NULL;
+  setup.run_lr_g = self->run_lr_g;
+  setup.run_lr_d = self->run_lr_d;
+  setup.created_run_dir = self->created_run_dir;
+  setup.cancellable = self->cancellable;
+  if (zi_trainer_session_run (&setup, self->control, deliver_event, self, &local))
     return TRUE;
 
-  ZiTrainerEvent ev = { 0 };
-  zi_trainer_set_state (self, ZI_TRAINER_STATE_FAILED);
-  ev.kind = ZI_TRAINER_EVENT_FAILED;
-  ev.step = zi_trainer_get_step (self);
-  ev.error = local;
-  zi_trainer_emit (self, &ev);
   pthread_mutex_lock (&self->lock);
   g_clear_error (&self->error);
   self->error = g_error_copy (local);
@@ -591,9 +432,7 @@ zi_trainer_pause (ZiTrainer *self)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
 
-  pthread_mutex_lock (&self->lock);
-  self->paused = TRUE;
-  pthread_mutex_unlock (&self->lock);
+  zi_trainer_control_pause (self->control);
 }
 
 void
@@ -601,10 +440,7 @@ zi_trainer_resume (ZiTrainer *self)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
 
-  pthread_mutex_lock (&self->lock);
-  self->paused = FALSE;
-  pthread_cond_broadcast (&self->cond);
-  pthread_mutex_unlock (&self->lock);
+  zi_trainer_control_resume (self->control);
 }
 
 void
@@ -612,10 +448,7 @@ zi_trainer_stop (ZiTrainer *self)
 {
   g_return_if_fail (ZI_IS_TRAINER (self));
 
-  pthread_mutex_lock (&self->lock);
-  self->stop = TRUE;
-  pthread_cond_broadcast (&self->cond);
-  pthread_mutex_unlock (&self->lock);
+  zi_trainer_control_stop (self->control);
   g_cancellable_cancel (self->cancellable);
 }
 
@@ -631,18 +464,12 @@ zi_trainer_set_lr (ZiTrainer *self, float lr_g, float lr_d, GError **error)
                    !(lr_g > 0.0f && lr_g < 10.0f) ? lr_g : lr_d);
       return FALSE;
     }
-  pthread_mutex_lock (&self->lock);
-  if (!self->paused)
+  if (!zi_trainer_control_set_lr (self->control, lr_g, lr_d))
     {
-      pthread_mutex_unlock (&self->lock);
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
                    _("The learning rate can only be changed while training is paused."));
       return FALSE;
     }
-  self->pending_lr_g = lr_g;
-  self->pending_lr_d = lr_d;
-  self->lr_pending = TRUE;
-  pthread_mutex_unlock (&self->lock);
   return TRUE;
 }
 
