@@ -1,8 +1,8 @@
-/* zi-application.c — the Zimaru GtkApplication: creates the main window, owns the app-wide actions
- * (About, Quit) and the settings, and loads the style sheet from the resources. */
+/* zi-application.c — the Zimaru GtkApplication: owns the app-wide actions (About, Quit) and the
+ * settings, and loads the style sheet from the resources. The windows use it; main.c opens the main
+ * window when the application is activated. */
 #include "config.h"
 #include "zi-application.h"
-#include "zi-window.h"
 #include "resources/zimaru-resources.h"
 
 #include <glib/gi18n.h>
@@ -57,37 +57,6 @@ zi_application_get_settings (ZiApplication *self)
   return self->settings;
 }
 
-/* With ZIMARU_QUIT_AFTER_FIRST_FRAME set, the application quits once its window has painted its
- * first frame: tests/bench/bench-startup.sh times the whole start (exec, fonts, window) from outside. */
-static void
-first_paint_cb (GdkFrameClock *clock, gpointer app)
-{
-  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, app);
-  g_application_quit (G_APPLICATION (app));
-}
-
-static gboolean
-first_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer app)
-{
-  g_signal_connect (clock, "after-paint", G_CALLBACK (first_paint_cb), app);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-zi_application_activate (GApplication *app)
-{
-  ZiApplication *self = ZI_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  if (window == NULL)
-    {
-      window = GTK_WINDOW (zi_window_new (self));
-      if (g_getenv ("ZIMARU_QUIT_AFTER_FIRST_FRAME") != NULL)
-        gtk_widget_add_tick_callback (GTK_WIDGET (window), first_tick_cb, app, NULL);
-    }
-  gtk_window_present (window);
-}
-
 static void
 zi_application_startup (GApplication *app)
 {
@@ -129,7 +98,6 @@ zi_application_class_init (ZiApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = zi_application_dispose;
-  app_class->activate = zi_application_activate;
   app_class->startup = zi_application_startup;
 }
 

@@ -1,4 +1,5 @@
-/* zi-application.h — the Zimaru GtkApplication: app-wide actions, settings, style sheet. */
+/* zi-application.h — the Zimaru GtkApplication: app-wide actions, settings, style sheet. It knows
+ * no window: whoever runs it opens the main window on its "activate" signal (main.c). */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,13 +1,44 @@
 /* zi-window-grid.c — the window's glyph grid: its list (block, filter and search), the selection and
  * the detail pane's sample strip, the cells and their zoom, and the fling detector that pauses the
- * glyph cache while the grid flies past. */
+ * glyph cache while the grid flies past (see zi-window-grid.h). */
 #include "config.h"
-#include "zi-window-private.h"
+#include "zi-window-grid.h"
+
+#include "zi-char-list.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
 #define CONTEXT_RADIUS 4
+#define N_CODE_POINTS 0x110000
+
+struct _ZiWindowGrid
+{
+  ZiWindowGridWidgets    w;
+  ZiWindowGridCallbacks  cb;
+  gpointer               owner;
+  ZiGlyphCache          *cache;
+
+  ZiBlockFilter          block;
+  ZiFilter               filter;
+  char                  *search;
+  gboolean               setting_search;  /* ignore the entry's own signal while we set its text */
+
+  ZiCharList            *list;
+  GtkSingleSelection    *selection;
+  GPtrArray             *cells;           /* live ZiGlyphCell, not owned */
+  ZiGlyphKind            kinds[2 + ZI_GLYPH_CACHE_MAX_MODELS];
+  guint                  n_kinds;
+
+  /* Fling detection: the grid's position sampled by a tick callback while it moves. */
+  GtkAdjustment         *grid_vadjustment;
+  gulong                 grid_moved_id;
+  guint                  scroll_tick_id;
+  gint64                 scroll_moved_us;    /* monotonic time of the last position change */
+  gboolean               scroll_moved_since_tick;
+  gint64                 scroll_sample_us;   /* frame time of the last speed sample, 0 none */
+  double                 scroll_sample_value;
+};
 
 /* ---- The grid's list -------------------------------------------------------------------------- */
 
@@ -41,42 +72,20 @@ parse_search (const char *query)
   return chars;
 }
 
-static GArray *
-filter_base (ZiWindow *self)
-{
-  switch (self->filter)
-    {
-    case ZI_FILTER_ALL:
-      return g_array_ref (self->fonts->all);
-    case ZI_FILTER_SHARED:
-      return g_array_ref (self->fonts->shared);
-    case ZI_FILTER_MISSING:
-      return g_array_ref (self->fonts->missing);
-    case ZI_FILTER_VALIDATION:
-      return self->val_list != NULL ? g_array_ref (self->val_list) : g_array_new (FALSE, FALSE, sizeof (gunichar));
-    case ZI_FILTER_WORST:
-      return self->worst != NULL ? g_array_ref (self->worst) : g_array_new (FALSE, FALSE, sizeof (gunichar));
-    case ZI_FILTER_PICKED:
-      return self->picks != NULL ? zi_picks_get_chars (self->picks) : g_array_new (FALSE, FALSE, sizeof (gunichar));
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 void
-_zi_window_rebuild_list (ZiWindow *self)
+zi_window_grid_rebuild (ZiWindowGrid *self)
 {
   g_autoptr(GArray) base = NULL;
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (gunichar));
   g_autoptr(GArray) wanted = NULL;
   g_autofree char *count = NULL;
-  gunichar selected = zi_window_get_selected_char (self);
+  gunichar selected = zi_window_grid_get_selected_char (self);
   int pos;
 
-  if (self->fonts == NULL)
+  g_return_if_fail (self != NULL);
+  base = self->cb.filter_chars (self->owner, self->filter);
+  if (base == NULL)
     return;
-
-  base = filter_base (self);
   if (self->search != NULL && self->search[0] != '\0')
     wanted = parse_search (self->search);
 
@@ -100,7 +109,7 @@ _zi_window_rebuild_list (ZiWindow *self)
 
   zi_char_list_set (self->list, (const gunichar *) out->data, out->len);
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u glyph", "%'u glyphs", out->len), out->len);
-  gtk_label_set_label (self->count_label, count);
+  gtk_label_set_label (self->w.count_label, count);
 
   /* Keep the selection on the same character when it is still listed. */
   pos = selected != 0 ? zi_char_list_find (self->list, selected) : -1;
@@ -111,7 +120,7 @@ _zi_window_rebuild_list (ZiWindow *self)
 }
 
 void
-zi_window_set_block (ZiWindow *self, const char *block)
+zi_window_grid_set_block (ZiWindowGrid *self, const char *block)
 {
   ZiBlockFilter b;
   static const struct { const char *id; const char *label; } labels[] = {
@@ -119,90 +128,107 @@ zi_window_set_block (ZiWindow *self, const char *block)
     { "all", N_("All Characters") },
   };
 
-  g_return_if_fail (ZI_IS_WINDOW (self));
+  g_return_if_fail (self != NULL);
   if (!zi_block_filter_from_string (block, &b))
     return;
   self->block = b;
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (g_str_equal (labels[i].id, block))
-      gtk_menu_button_set_label (self->block_button, _(labels[i].label));
-  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "block")),
+      gtk_menu_button_set_label (self->w.block_button, _(labels[i].label));
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (self->w.actions, "block")),
                              g_variant_new_string (block));
-  _zi_window_rebuild_list (self);
-  _zi_window_update_training_pair (self);
+  zi_window_grid_rebuild (self);
+  self->cb.block_changed (self->owner);
 }
 
+static void
+block_action (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  zi_window_grid_set_block (user_data, g_variant_get_string (value, NULL));
+}
+
+ZiBlockFilter
+zi_window_grid_get_block (ZiWindowGrid *self)
+{
+  g_return_val_if_fail (self != NULL, ZI_BLOCK_CJK);
+  return self->block;
+}
 
 void
-zi_window_set_filter (ZiWindow *self, ZiFilter filter)
+zi_window_grid_set_filter (ZiWindowGrid *self, ZiFilter filter)
 {
-  g_return_if_fail (ZI_IS_WINDOW (self));
+  g_return_if_fail (self != NULL);
   g_return_if_fail (filter <= ZI_FILTER_PICKED);
 
   self->filter = filter;
-  if (gtk_drop_down_get_selected (self->filter_dropdown) != filter)
-    gtk_drop_down_set_selected (self->filter_dropdown, filter);
-  if (filter == ZI_FILTER_WORST)
-    _zi_window_worst_start (self);
-  _zi_window_rebuild_list (self);
+  if (gtk_drop_down_get_selected (self->w.filter_dropdown) != filter)
+    gtk_drop_down_set_selected (self->w.filter_dropdown, filter);
+}
+
+ZiFilter
+zi_window_grid_get_filter (ZiWindowGrid *self)
+{
+  g_return_val_if_fail (self != NULL, ZI_FILTER_ALL);
+  return self->filter;
 }
 
 void
-zi_window_set_search (ZiWindow *self, const char *query)
+zi_window_grid_set_search (ZiWindowGrid *self, const char *query)
 {
-  g_return_if_fail (ZI_IS_WINDOW (self));
-  _zi_window_set_str (&self->search, query);
+  g_return_if_fail (self != NULL);
+  g_free (self->search);
+  self->search = g_strdup (query);
   /* Setting the text passes through "" (delete, then insert), which the entry reports at once. */
   self->setting_search = TRUE;
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), query) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query != NULL ? query : "");
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->w.search_entry)), query) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->w.search_entry), query != NULL ? query : "");
   self->setting_search = FALSE;
-  _zi_window_rebuild_list (self);
+  zi_window_grid_rebuild (self);
 }
 
 static void
-filter_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkDropDown *dropdown)
+filter_changed_cb (ZiWindowGrid *self, GParamSpec *pspec, GtkDropDown *dropdown)
 {
   guint selected = gtk_drop_down_get_selected (dropdown);
   if (selected != GTK_INVALID_LIST_POSITION && selected != self->filter)
-    zi_window_set_filter (self, selected);
+    self->cb.filter_chosen (self->owner, selected);
 }
 
 static void
-search_changed_cb (ZiWindow *self, GtkSearchEntry *entry)
+search_changed_cb (ZiWindowGrid *self, GtkSearchEntry *entry)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   if (!self->setting_search && g_strcmp0 (text, self->search) != 0)
-    zi_window_set_search (self, text);
+    zi_window_grid_set_search (self, text);
 }
 
 GListModel *
-zi_window_get_grid_model (ZiWindow *self)
+zi_window_grid_get_model (ZiWindowGrid *self)
 {
-  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (self != NULL, NULL);
   return G_LIST_MODEL (self->list);
 }
 
 gboolean
-zi_window_select_char (ZiWindow *self, gunichar c)
+zi_window_grid_select_char (ZiWindowGrid *self, gunichar c)
 {
   int pos;
 
-  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self != NULL, FALSE);
   pos = zi_char_list_find (self->list, c);
   if (pos < 0)
     return FALSE;
   gtk_single_selection_set_selected (self->selection, pos);
-  gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", (guint) pos);
+  gtk_widget_activate_action (GTK_WIDGET (self->w.grid_view), "list.scroll-to-item", "u", (guint) pos);
   return TRUE;
 }
 
 gunichar
-zi_window_get_selected_char (ZiWindow *self)
+zi_window_grid_get_selected_char (ZiWindowGrid *self)
 {
   guint pos;
 
-  g_return_val_if_fail (ZI_IS_WINDOW (self), 0);
+  g_return_val_if_fail (self != NULL, 0);
   pos = gtk_single_selection_get_selected (self->selection);
   if (pos == GTK_INVALID_LIST_POSITION || pos >= zi_char_list_get_length (self->list))
     return 0;
@@ -210,7 +236,7 @@ zi_window_get_selected_char (ZiWindow *self)
 }
 
 static void
-selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *selection)
+selection_changed_cb (ZiWindowGrid *self, GParamSpec *pspec, GtkSingleSelection *selection)
 {
   guint pos = gtk_single_selection_get_selected (selection);
   guint n = zi_char_list_get_length (self->list);
@@ -219,15 +245,14 @@ selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *sel
 
   if (pos == GTK_INVALID_LIST_POSITION || pos >= n)
     {
-      zi_glyph_detail_set_char (self->detail, 0, 0, NULL);
+      self->cb.selected (self->owner, 0, NULL);
       return;
     }
   c = zi_char_list_get_char (self->list, pos);
   /* The sample strip: the glyph among its neighbours in the current list. */
   for (guint i = pos >= CONTEXT_RADIUS ? pos - CONTEXT_RADIUS : 0; i < MIN (n, pos + CONTEXT_RADIUS + 1); i++)
     g_string_append_unichar (context, zi_char_list_get_char (self->list, i));
-  zi_glyph_detail_set_char (self->detail, c, _zi_window_state_for (self, c), context->str);
-  _zi_window_update_pick_row (self);
+  self->cb.selected (self->owner, c, context->str);
 }
 
 /* ---- Cells ------------------------------------------------------------------------------------ */
@@ -235,16 +260,16 @@ selection_changed_cb (ZiWindow *self, GParamSpec *pspec, GtkSingleSelection *sel
 static void
 cell_gone_cb (gpointer data, GObject *where_the_object_was)
 {
-  ZiWindow *self = data;
+  ZiWindowGrid *self = data;
   g_ptr_array_remove_fast (self->cells, where_the_object_was);
 }
 
 static void
-setup_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
+setup_cell_cb (ZiWindowGrid *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   GtkWidget *cell = zi_glyph_cell_new (self->cache);
 
-  zi_glyph_cell_set_image_size (ZI_GLYPH_CELL (cell), (guint) gtk_adjustment_get_value (self->zoom_adjustment));
+  zi_glyph_cell_set_image_size (ZI_GLYPH_CELL (cell), (guint) gtk_adjustment_get_value (self->w.zoom_adjustment));
   zi_glyph_cell_set_kinds (ZI_GLYPH_CELL (cell), self->kinds, self->n_kinds);
   gtk_list_item_set_child (item, cell);
   /* Cells die with their list items, not always through teardown: track them by weak reference. */
@@ -253,18 +278,18 @@ setup_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *fact
 }
 
 static void
-bind_cell_cb (ZiWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
+bind_cell_cb (ZiWindowGrid *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   ZiGlyphItem *glyph = gtk_list_item_get_item (item);
   gunichar c = zi_glyph_item_get_char (glyph);
 
-  zi_glyph_cell_set_char (ZI_GLYPH_CELL (gtk_list_item_get_child (item)), c, _zi_window_state_for (self, c));
+  zi_glyph_cell_set_char (ZI_GLYPH_CELL (gtk_list_item_get_child (item)), c, self->cb.state_for (self->owner, c));
 }
 
 static void
-update_cells (ZiWindow *self)
+update_cells (ZiWindowGrid *self)
 {
-  guint size = (guint) gtk_adjustment_get_value (self->zoom_adjustment);
+  guint size = (guint) gtk_adjustment_get_value (self->w.zoom_adjustment);
 
   for (guint i = 0; i < self->cells->len; i++)
     {
@@ -275,48 +300,55 @@ update_cells (ZiWindow *self)
 }
 
 void
-_zi_window_set_kinds (ZiWindow *self, guint n_models)
+zi_window_grid_set_kinds (ZiWindowGrid *self, guint n_models, gboolean comparing)
 {
+  g_return_if_fail (self != NULL);
   self->n_kinds = 0;
   self->kinds[self->n_kinds++] = ZI_GLYPH_SOURCE;
   /* When comparing checkpoints the target column comes last, as the reference to look at. */
-  if (!self->comparing)
+  if (!comparing)
     self->kinds[self->n_kinds++] = ZI_GLYPH_TARGET;
   for (guint i = 0; i < n_models; i++)
     self->kinds[self->n_kinds++] = ZI_GLYPH_GENERATED + i;
-  if (self->comparing)
+  if (comparing)
     self->kinds[self->n_kinds++] = ZI_GLYPH_TARGET;
   update_cells (self);
 }
 
-/* The marks of the visible cells after the run's split or picks changed; the list stays. */
 void
-_zi_window_refresh_cell_states (ZiWindow *self)
+zi_window_grid_refresh_cell_states (ZiWindowGrid *self)
 {
+  g_return_if_fail (self != NULL);
   for (guint i = 0; i < self->cells->len; i++)
     {
       ZiGlyphCell *cell = g_ptr_array_index (self->cells, i);
       gunichar c = zi_glyph_cell_get_char (cell);
       if (c != 0)
-        zi_glyph_cell_set_char (cell, c, _zi_window_state_for (self, c));
+        zi_glyph_cell_set_char (cell, c, self->cb.state_for (self->owner, c));
     }
 }
 
 static void
-zoom_changed_cb (ZiWindow *self, GtkAdjustment *adjustment)
+zoom_changed_cb (ZiWindowGrid *self, GtkAdjustment *adjustment)
 {
   update_cells (self);
 }
 
+void
+zi_window_grid_zoom (ZiWindowGrid *self, double step)
+{
+  g_return_if_fail (self != NULL);
+  gtk_adjustment_set_value (self->w.zoom_adjustment, gtk_adjustment_get_value (self->w.zoom_adjustment) + step);
+}
+
 static gboolean
-grid_scroll_cb (ZiWindow *self, double dx, double dy, GtkEventControllerScroll *controller)
+grid_scroll_cb (ZiWindowGrid *self, double dx, double dy, GtkEventControllerScroll *controller)
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
   if (!(state & GDK_CONTROL_MASK))
     return FALSE;
-  gtk_adjustment_set_value (self->zoom_adjustment,
-                            gtk_adjustment_get_value (self->zoom_adjustment) - dy * 8);
+  zi_window_grid_zoom (self, -dy * 8);
   return TRUE;
 }
 
@@ -342,7 +374,7 @@ grid_scroll_cb (ZiWindow *self, double dx, double dy, GtkEventControllerScroll *
 static gboolean
 scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
-  ZiWindow *self = data;
+  ZiWindowGrid *self = data;
   GtkAdjustment *adj = self->grid_vadjustment;
   gint64 now = gdk_frame_clock_get_frame_time (clock);
   double value = gtk_adjustment_get_value (adj), page = gtk_adjustment_get_page_size (adj);
@@ -376,28 +408,41 @@ scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 /* The grid moved: watch its speed every frame until it stands still. A single jump (scrolling to a
  * selected glyph) starts the first sample after the jump, so it never counts as a fling. */
 static void
-grid_moved_cb (ZiWindow *self, GtkAdjustment *adjustment)
+grid_moved_cb (ZiWindowGrid *self, GtkAdjustment *adjustment)
 {
   self->scroll_moved_us = g_get_monotonic_time ();
   self->scroll_moved_since_tick = TRUE;
   if (self->scroll_tick_id == 0)
     {
       self->scroll_sample_us = 0;
-      self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->grid_view), scroll_tick_cb, self,
+      self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->w.grid_view), scroll_tick_cb, self,
                                                            NULL);
     }
 }
 
 /* ---- Set-up and teardown --------------------------------------------------------------------- */
 
-/* Builds the grid's list, selection and cell factory and connects the filter, search, zoom and
- * scroll controls; called from zi_window_init once the template and the glyph cache exist. */
-void
-_zi_window_grid_init (ZiWindow *self)
+ZiWindowGrid *
+zi_window_grid_new (const ZiWindowGridWidgets *widgets, ZiGlyphCache *cache, const ZiWindowGridCallbacks *callbacks,
+                    gpointer owner)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  ZiWindowGrid *self;
+  GtkListItemFactory *factory;
+  GtkEventController *scroll;
+  static const GActionEntry entries[] = {
+    { .name = "block", .parameter_type = "s", .state = "'cjk'", .change_state = block_action },
+  };
 
+  g_return_val_if_fail (widgets != NULL && callbacks != NULL, NULL);
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (cache), NULL);
+
+  self = g_new0 (ZiWindowGrid, 1);
+  self->w = *widgets;
+  self->cb = *callbacks;
+  self->owner = owner;
+  self->cache = cache;
+  factory = gtk_signal_list_item_factory_new ();
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   self->block = ZI_BLOCK_CJK;
   self->filter = ZI_FILTER_ALL;
   self->cells = g_ptr_array_new ();
@@ -405,31 +450,33 @@ _zi_window_grid_init (ZiWindow *self)
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  _zi_window_set_kinds (self, 0);
-  gtk_menu_button_set_label (self->block_button, _("CJK Ideographs"));
+  zi_window_grid_set_kinds (self, 0, FALSE);
+  g_action_map_add_action_entries (self->w.actions, entries, G_N_ELEMENTS (entries), self);
+  gtk_menu_button_set_label (self->w.block_button, _("CJK Ideographs"));
 
   g_signal_connect_swapped (factory, "setup", G_CALLBACK (setup_cell_cb), self);
   g_signal_connect_swapped (factory, "bind", G_CALLBACK (bind_cell_cb), self);
-  gtk_grid_view_set_factory (self->grid_view, factory);
+  gtk_grid_view_set_factory (self->w.grid_view, factory);
   g_object_unref (factory);
-  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_grid_view_set_model (self->w.grid_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
-  g_signal_connect_swapped (self->filter_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
-  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
-  g_signal_connect_swapped (self->zoom_adjustment, "value-changed", G_CALLBACK (zoom_changed_cb), self);
+  g_signal_connect_swapped (self->w.filter_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->w.search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->w.zoom_adjustment, "value-changed", G_CALLBACK (zoom_changed_cb), self);
   gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (grid_scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->grid_view), scroll);
-  self->grid_vadjustment = g_object_ref (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view)));
+  gtk_widget_add_controller (GTK_WIDGET (self->w.grid_view), scroll);
+  self->grid_vadjustment = g_object_ref (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->w.grid_view)));
   self->grid_moved_id = g_signal_connect_swapped (self->grid_vadjustment, "value-changed",
                                                   G_CALLBACK (grid_moved_cb), self);
+  return self;
 }
 
-/* Lets go of the cells and the fling detector; called first thing in zi_window_dispose. */
 void
-_zi_window_grid_dispose (ZiWindow *self)
+zi_window_grid_dispose (ZiWindowGrid *self)
 {
+  g_return_if_fail (self != NULL);
   for (guint i = 0; i < self->cells->len; i++)
     g_object_weak_unref (g_ptr_array_index (self->cells, i), cell_gone_cb, self);
   g_ptr_array_set_size (self->cells, 0);
@@ -438,7 +485,19 @@ _zi_window_grid_dispose (ZiWindow *self)
   g_clear_object (&self->grid_vadjustment);
   if (self->scroll_tick_id != 0)
     {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->grid_view), self->scroll_tick_id);
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->w.grid_view), self->scroll_tick_id);
       self->scroll_tick_id = 0;
     }
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+}
+
+void
+zi_window_grid_free (ZiWindowGrid *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->search);
+  g_ptr_array_unref (self->cells);
+  g_free (self);
 }

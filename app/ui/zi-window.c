@@ -1,69 +1,102 @@
 /* zi-window.c — the Zimaru main window, built from resources/zi-window.ui.
  *
- * The window holds the font pair, the character sets computed from it (off the main thread) and
- * the shared glyph cache, and dispatches the header bar's actions to the training panel and the
- * export dialog. It draws and dispatches; training and export logic live in app/train and app/export. Its glyph
- * grid (list, filters, search, cells, fling detection) is in zi-window-grid.c, its actions in
- * zi-window-actions.c, run directories and the worst-glyphs job in zi-window-runs.c. */
+ * The window holds the shared glyph cache and dispatches the header bar's actions to the training
+ * panel and the export dialog. It draws and dispatches; training and export logic live in app/train
+ * and app/export. It owns three parts, each behind its own header, which it drives and which report
+ * back through the callbacks it gives them and never call it: the font pair, opened off the main
+ * thread (zi-window-fonts.c); the glyph grid with its list, cells and fling detection
+ * (zi-window-grid.c); and the open run with its split, picks, compared checkpoints and worst glyphs
+ * (zi-window-runs.c). */
 #include "config.h"
-#include "zi-window-private.h"
+#include "zi-window.h"
+
+#include "zi-export-dialog.h"
+#include "zi-font-picker.h"
+#include "zi-glyph-detail.h"
+#include "zi-preferences-window.h"
+#include "zi-window-fonts.h"
+#include "zi-window-grid.h"
+#include "zi-window-runs.h"
 
 #include <glib/gi18n.h>
 
+struct _ZiWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GtkMenuButton        *source_button;
+  GtkMenuButton        *target_button;
+  GtkMenuButton        *block_button;
+  GtkSearchEntry       *search_entry;
+  GtkWidget            *pause_button;
+  GtkWidget            *resume_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *main_stack;
+  GtkDropDown          *filter_dropdown;
+  GtkLabel             *count_label;
+  GtkAdjustment        *zoom_adjustment;
+  GtkStack             *grid_stack;
+  GtkSpinner           *loading_spinner;
+  GtkLabel             *loading_label;
+  GtkGridView          *grid_view;
+  ZiGlyphDetail        *detail;
+  ZiTrainingPanel      *training_panel;
+
+  char                 *error;
+
+  ZiGlyphCache         *cache;
+  ZiWindowFonts        *fonts;
+  ZiWindowGrid         *grid;
+  ZiWindowRuns         *runs;
+};
+
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static void
-font_load_free (FontLoad *load)
+/* The application's settings, or NULL (no schema installed, or not yet in an application). */
+static GSettings *
+get_settings (ZiWindow *self)
 {
-  if (load == NULL)
-    return;
-  g_free (load->source_spec);
-  g_free (load->target_spec);
-  g_clear_pointer (&load->source, zi_font_free);
-  g_clear_pointer (&load->target, zi_font_free);
-  g_clear_pointer (&load->all, g_array_unref);
-  g_clear_pointer (&load->shared, g_array_unref);
-  g_clear_pointer (&load->missing, g_array_unref);
-  g_free (load->target_bits);
-  g_free (load);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return app != NULL ? zi_application_get_settings (ZI_APPLICATION (app)) : NULL;
 }
 
-/* Replaces a string field (g_set_str needs GLib 2.76). */
-void
-_zi_window_set_str (char **field, const char *value)
+static ZiGlyphState
+state_for (gpointer owner, gunichar c)
 {
-  char *copy = g_strdup (value);
-  g_free (*field);
-  *field = copy;
-}
+  ZiWindow *self = owner;
+  ZiGlyphState state = zi_window_runs_state_for (self->runs, c);
 
-static gboolean
-target_has (ZiWindow *self, gunichar c)
-{
-  return self->fonts != NULL && c < N_CODE_POINTS && (self->fonts->target_bits[c >> 3] & (1 << (c & 7)));
-}
-
-ZiGlyphState
-_zi_window_state_for (ZiWindow *self, gunichar c)
-{
-  ZiGlyphState state = 0;
-
-  if (!target_has (self, c))
+  if (!zi_window_fonts_target_has (self->fonts, c))
     state |= ZI_GLYPH_STATE_MISSING;
-  if (self->val_chars != NULL && g_hash_table_contains (self->val_chars, GUINT_TO_POINTER (c)))
-    state |= ZI_GLYPH_STATE_VAL;
-  else if (self->train_chars != NULL && g_hash_table_contains (self->train_chars, GUINT_TO_POINTER (c)))
-    state |= ZI_GLYPH_STATE_TRAIN;
-  if (self->picks != NULL && zi_picks_get (self->picks, c) != NULL)
-    state |= ZI_GLYPH_STATE_PICKED;
   return state;
+}
+
+/* The shared characters of the chosen block, in code-point order. */
+static GArray *
+shared_in_block (ZiWindow *self)
+{
+  GArray *shared = zi_window_fonts_get_shared (self->fonts);
+  ZiBlockFilter block = zi_window_grid_get_block (self->grid);
+  GArray *chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+
+  for (guint i = 0; i < shared->len; i++)
+    {
+      gunichar c = g_array_index (shared, gunichar, i);
+      if (zi_block_filter_matches (block, c))
+        g_array_append_val (chars, c);
+    }
+  return chars;
 }
 
 /* ---- Errors ----------------------------------------------------------------------------------- */
 
-void
-_zi_window_show_error (ZiWindow *self, const char *message)
+static void
+show_error (gpointer owner, const char *message)
 {
+  ZiWindow *self = owner;
+
   g_free (self->error);
   self->error = g_strdup (message);
   gtk_label_set_label (self->error_label, message);
@@ -77,172 +110,277 @@ zi_window_get_error (ZiWindow *self)
   return self->error;
 }
 
+static void
+dismiss_error_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
 /* ---- Fonts ------------------------------------------------------------------------------------ */
 
-static void
-font_load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  FontLoad *load = task_data;
-  g_autoptr(GArray) target_set = NULL;
-  GError *error = NULL;
-
-  load->source = zi_font_open (load->source_spec, &error);
-  if (load->source == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  load->target = zi_font_open (load->target_spec, &error);
-  if (load->target == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  load->all = zi_charset_compute (load->source, NULL, ZI_CHARSET_SOURCE, ZI_BLOCK_ALL);
-  load->shared = zi_charset_compute (load->source, load->target, ZI_CHARSET_SHARED, ZI_BLOCK_ALL);
-  load->missing = zi_charset_compute (load->source, load->target, ZI_CHARSET_MISSING, ZI_BLOCK_ALL);
-  target_set = zi_charset_compute (load->source, load->target, ZI_CHARSET_TARGET, ZI_BLOCK_ALL);
-  load->target_bits = g_malloc0 (N_CODE_POINTS / 8);
-  for (guint i = 0; i < target_set->len; i++)
-    {
-      gunichar c = g_array_index (target_set, gunichar, i);
-      if (c < N_CODE_POINTS)
-        load->target_bits[c >> 3] |= 1 << (c & 7);
-    }
-  zi_font_get_metrics (load->target, &load->metrics);
-  if (!zi_placement_init (&load->placement, load->target, ZI_GLYPH_DETAIL_SIZE, ZI_DEFAULT_EM_FRACTION,
-                          &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-font_load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  ZiWindow *self = ZI_WINDOW (object);
-  GTask *task = G_TASK (result);
-  g_autoptr(GError) error = NULL;
-  FontLoad *load;
-
-  if (!g_task_propagate_boolean (task, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      self->loaded = TRUE;
-      gtk_spinner_stop (self->loading_spinner);
-      gtk_label_set_label (self->loading_label, error->message);
-      _zi_window_show_error (self, error->message);
-      return;
-    }
-
-  /* Move the results out; the task frees the emptied shell. */
-  load = g_memdup2 (g_task_get_task_data (task), sizeof *load);
-  memset (g_task_get_task_data (task), 0, sizeof *load);
-  font_load_free (self->fonts);
-  self->fonts = load;
-  self->loaded = TRUE;
-  g_clear_object (&self->load_cancellable);
-
-  zi_glyph_detail_set_guides (self->detail, &load->metrics, &load->placement);
-  gtk_spinner_stop (self->loading_spinner);
-  gtk_stack_set_visible_child_name (self->grid_stack, "grid");
-  _zi_window_rebuild_list (self);
-  _zi_window_update_actions (self);
-  _zi_window_update_training_pair (self);
-}
+static void update_actions (ZiWindow *self);
 
 /* The LR range test trains on the shared characters of the chosen block; an even sample of at most
  * 1,024 is plenty for its few hundred steps and keeps its dataset quick to render. */
-void
-_zi_window_update_training_pair (ZiWindow *self)
+static void
+update_training_pair (ZiWindow *self)
 {
-  g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autoptr(GArray) chars = NULL;
   g_autoptr(GArray) sample = g_array_new (FALSE, FALSE, sizeof (gunichar));
 
-  if (self->fonts == NULL)
+  if (!zi_window_fonts_is_ready (self->fonts))
     return;
-  for (guint i = 0; i < self->fonts->shared->len; i++)
-    {
-      gunichar c = g_array_index (self->fonts->shared, gunichar, i);
-      if (zi_block_filter_matches (self->block, c))
-        g_array_append_val (chars, c);
-    }
+  chars = shared_in_block (self);
   for (guint i = 0; i < MIN (chars->len, 1024); i++)
     g_array_append_val (sample, g_array_index (chars, gunichar, (guint64) i * chars->len / MIN (chars->len, 1024)));
-  zi_training_panel_set_pair (self->training_panel, self->source_spec, self->target_spec,
+  zi_training_panel_set_pair (self->training_panel, zi_window_fonts_get_source (self->fonts),
+                              zi_window_fonts_get_target (self->fonts),
                               (const gunichar *) sample->data, sample->len);
 }
 
 static void
-update_font_buttons (ZiWindow *self)
+fonts_loaded_cb (gpointer owner, const GError *error)
 {
-  gtk_menu_button_set_label (self->source_button, self->source_spec);
-  gtk_menu_button_set_label (self->target_button, self->target_spec);
+  ZiWindow *self = owner;
+
+  if (error != NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  zi_glyph_detail_set_guides (self->detail, zi_window_fonts_get_metrics (self->fonts),
+                              zi_window_fonts_get_placement (self->fonts));
+  zi_window_grid_rebuild (self->grid);
+  update_actions (self);
+  update_training_pair (self);
 }
 
 void
 zi_window_set_fonts (ZiWindow *self, const char *source, const char *target)
 {
-  GSettings *settings;
-  g_autoptr(GTask) task = NULL;
-  FontLoad *load;
-
   g_return_if_fail (ZI_IS_WINDOW (self));
-
-  if (source != NULL)
-    _zi_window_set_str (&self->source_spec, source);
-  if (target != NULL)
-    _zi_window_set_str (&self->target_spec, target);
-  update_font_buttons (self);
-
-  settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-  if (settings != NULL)
-    {
-      g_settings_set_string (settings, "source-font", self->source_spec);
-      g_settings_set_string (settings, "target-font", self->target_spec);
-    }
-
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-  self->loaded = FALSE;
-
-  zi_glyph_cache_set_fonts (self->cache, self->source_spec, self->target_spec);
-  gtk_stack_set_visible_child_name (self->grid_stack, "loading");
-  gtk_label_set_label (self->loading_label, _("Opening the fonts…"));
-  gtk_spinner_start (self->loading_spinner);
-
-  load = g_new0 (FontLoad, 1);
-  load->source_spec = g_strdup (self->source_spec);
-  load->target_spec = g_strdup (self->target_spec);
-  task = g_task_new (self, self->load_cancellable, font_load_done_cb, NULL);
-  g_task_set_source_tag (task, zi_window_set_fonts);
-  g_task_set_task_data (task, load, (GDestroyNotify) font_load_free);
-  g_task_run_in_thread (task, font_load_thread);
+  zi_window_fonts_set (self->fonts, source, target, get_settings (self));
 }
 
 const char *
 zi_window_get_source_font (ZiWindow *self)
 {
   g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
-  return self->source_spec;
+  return zi_window_fonts_get_source (self->fonts);
 }
 
 const char *
 zi_window_get_target_font (ZiWindow *self)
 {
   g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
-  return self->target_spec;
+  return zi_window_fonts_get_target (self->fonts);
 }
 
 gboolean
 zi_window_is_loaded (ZiWindow *self)
 {
   g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
-  return self->loaded;
+  return zi_window_fonts_is_loaded (self->fonts);
+}
+
+static void
+font_picked (GObject *owner, const char *spec, const char *error_message, gboolean source)
+{
+  ZiWindow *self = ZI_WINDOW (owner);
+
+  if (spec == NULL)
+    show_error (self, error_message);
+  else
+    zi_window_set_fonts (self, source ? spec : NULL, source ? NULL : spec);
+}
+
+static void
+source_picked_cb (GObject *owner, const char *spec, const char *error_message)
+{
+  font_picked (owner, spec, error_message, TRUE);
+}
+
+static void
+target_picked_cb (GObject *owner, const char *spec, const char *error_message)
+{
+  font_picked (owner, spec, error_message, FALSE);
+}
+
+/* win.choose-font (an installed family) and win.open-font-file, for "source" or "target". */
+static void
+pick_font_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gboolean source = g_str_equal (g_variant_get_string (parameter, NULL), "source");
+  ZiFontPickedFunc picked = source ? source_picked_cb : target_picked_cb;
+
+  if (g_str_equal (action_name, "win.choose-font"))
+    zi_font_picker_choose_installed (GTK_WINDOW (widget), source ? _("Source Font") : _("Target Font"),
+                                     G_OBJECT (widget), picked);
+  else
+    zi_font_picker_open_file (GTK_WINDOW (widget),
+                              source ? _("Open a Source Font File") : _("Open a Target Font File"),
+                              G_OBJECT (widget), picked);
+}
+
+/* ---- The grid --------------------------------------------------------------------------------- */
+
+static GArray *
+grid_filter_chars_cb (gpointer owner, ZiFilter filter)
+{
+  ZiWindow *self = owner;
+
+  if (!zi_window_fonts_is_ready (self->fonts))
+    return NULL;
+  switch (filter)
+    {
+    case ZI_FILTER_ALL:
+      return g_array_ref (zi_window_fonts_get_all (self->fonts));
+    case ZI_FILTER_SHARED:
+      return g_array_ref (zi_window_fonts_get_shared (self->fonts));
+    case ZI_FILTER_MISSING:
+      return g_array_ref (zi_window_fonts_get_missing (self->fonts));
+    default:
+      return zi_window_runs_get_chars (self->runs, filter);
+    }
+}
+
+static void
+grid_selected_cb (gpointer owner, gunichar c, const char *context)
+{
+  ZiWindow *self = owner;
+
+  zi_glyph_detail_set_char (self->detail, c, c != 0 ? state_for (self, c) : 0, context);
+  if (c != 0)
+    zi_window_runs_show_pick (self->runs, c);
+}
+
+static void
+grid_filter_chosen_cb (gpointer owner, ZiFilter filter)
+{
+  zi_window_set_filter (owner, filter);
+}
+
+static void
+grid_block_changed_cb (gpointer owner)
+{
+  update_training_pair (owner);
+}
+
+void
+zi_window_set_block (ZiWindow *self, const char *block)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  zi_window_grid_set_block (self->grid, block);
+}
+
+static void
+start_worst (ZiWindow *self)
+{
+  zi_window_runs_start_worst (self->runs, zi_window_fonts_get_source (self->fonts),
+                              zi_window_fonts_get_target (self->fonts));
+}
+
+void
+zi_window_set_filter (ZiWindow *self, ZiFilter filter)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  g_return_if_fail (filter <= ZI_FILTER_PICKED);
+
+  zi_window_grid_set_filter (self->grid, filter);
+  if (filter == ZI_FILTER_WORST)
+    start_worst (self);
+  zi_window_grid_rebuild (self->grid);
+}
+
+void
+zi_window_set_search (ZiWindow *self, const char *query)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  zi_window_grid_set_search (self->grid, query);
+}
+
+GListModel *
+zi_window_get_grid_model (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return zi_window_grid_get_model (self->grid);
+}
+
+gboolean
+zi_window_select_char (ZiWindow *self, gunichar c)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  return zi_window_grid_select_char (self->grid, c);
+}
+
+gunichar
+zi_window_get_selected_char (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), 0);
+  return zi_window_grid_get_selected_char (self->grid);
+}
+
+static void
+copy_char_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gunichar c = zi_window_get_selected_char (ZI_WINDOW (widget));
+  char utf8[8] = { 0 };
+
+  if (c == 0)
+    return;
+  g_unichar_to_utf8 (c, utf8);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), utf8);
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zi_window_grid_zoom (ZI_WINDOW (widget)->grid, g_str_equal (action_name, "win.zoom-in") ? 16 : -16);
+}
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  zi_window_show_page (self, "glyphs");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ---- The run: split, picks and worst glyphs ---------------------------------------------------- */
+
+static void
+runs_marks_changed_cb (gpointer owner)
+{
+  ZiWindow *self = owner;
+  ZiFilter filter = zi_window_grid_get_filter (self->grid);
+
+  zi_window_grid_refresh_cell_states (self->grid);
+  if (filter == ZI_FILTER_VALIDATION || filter == ZI_FILTER_PICKED)
+    zi_window_grid_rebuild (self->grid);
+}
+
+static void
+runs_worst_ready_cb (gpointer owner)
+{
+  ZiWindow *self = owner;
+
+  if (zi_window_grid_get_filter (self->grid) == ZI_FILTER_WORST)
+    zi_window_grid_rebuild (self->grid);
+}
+
+/* While comparing checkpoints of a run, the designer chooses per glyph which checkpoint's output
+ * export keeps (RUN/picks.json). */
+static void
+pick_checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  gunichar c = zi_window_get_selected_char (self);
+
+  if (!zi_window_runs_pick (self->runs, c, g_variant_get_string (parameter, NULL)))
+    return;
+  zi_window_grid_refresh_cell_states (self->grid);
+  zi_window_runs_show_pick (self->runs, c);
 }
 
 /* ---- Checkpoint comparison -------------------------------------------------------------------- */
@@ -250,46 +388,161 @@ zi_window_is_loaded (ZiWindow *self)
 void
 zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
 {
-  const char *fallback[2] = { NULL, NULL };
   guint n;
 
   g_return_if_fail (ZI_IS_WINDOW (self));
+  n = zi_window_runs_compare (self->runs, checkpoints, zi_window_get_selected_char (self));
+  zi_window_grid_set_kinds (self->grid, n, zi_window_runs_is_comparing (self->runs));
+  if (zi_window_grid_get_filter (self->grid) == ZI_FILTER_WORST)
+    start_worst (self);
+}
 
-  n = checkpoints != NULL ? g_strv_length ((char **) checkpoints) : 0;
-  self->comparing = n >= 2;
-  if (n == 0)
+/* ---- Runs and training ------------------------------------------------------------------------- */
+
+gboolean
+zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error)
+{
+  ZiRunInfo info = { 0 };
+
+  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (run_dir != NULL, FALSE);
+
+  if (!zi_window_runs_open (self->runs, run_dir, &info, get_settings (self), error))
+    return FALSE;
+  zi_window_set_fonts (self, info.source_font, info.target_font);
+  zi_run_info_clear (&info);
+  zi_window_compare_checkpoints (self, NULL);
+  return TRUE;
+}
+
+static void
+open_run_response_cb (ZiWindow *self, int response, GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
     {
-      fallback[0] = zi_training_panel_get_default_checkpoint (self->training_panel);
-      checkpoints = fallback;
-      n = fallback[0] != NULL ? 1 : 0;
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !zi_window_open_run (self, path, &error))
+        show_error (self, error->message);
     }
-  n = MIN (n, ZI_GLYPH_CACHE_MAX_MODELS);
-  zi_glyph_cache_set_models (self->cache, n > 0 ? checkpoints : NULL);
-  _zi_window_set_kinds (self, n);
-  _zi_window_update_pick_menu (self, checkpoints, n);
-  g_clear_pointer (&self->worst, g_array_unref);
-  if (self->filter == ZI_FILTER_WORST)
-    _zi_window_worst_start (self);
+  g_object_unref (chooser);
+}
+
+static void
+open_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Open a Training Run"), GTK_WINDOW (widget),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_swapped (chooser, "response", G_CALLBACK (open_run_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+
+  if (!zi_window_runs_new_run (self->runs))
+    return;
+  zi_window_grid_set_kinds (self->grid, 0, FALSE);
+  zi_window_grid_rebuild (self->grid);
+  zi_window_show_page (self, "training");
+}
+
+char *
+zi_window_new_run_dir (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return zi_window_runs_new_dir (get_settings (self));
+}
+
+/* An open run with checkpoints continues; otherwise a new run on the shared characters of the
+ * chosen block. */
+static void
+train_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) chars = NULL;
+
+  if (!zi_window_fonts_is_ready (self->fonts))
+    return;
+  chars = shared_in_block (self);
+  if (!zi_window_runs_train (self->runs, zi_window_fonts_get_source (self->fonts),
+                             zi_window_fonts_get_target (self->fonts), chars, get_settings (self), &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  zi_window_show_page (self, "training");
+}
+
+/* win.pause, win.resume and win.stop. */
+static void
+control_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiTrainingPanel *panel = ZI_WINDOW (widget)->training_panel;
+
+  if (g_str_equal (action_name, "win.pause"))
+    zi_training_panel_pause (panel);
+  else if (g_str_equal (action_name, "win.resume"))
+    zi_training_panel_resume (panel);
+  else
+    zi_training_panel_stop (panel);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
+  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  gunichar c = zi_window_get_selected_char (self);
+  GtkWidget *dialog;
+
+  if (checkpoint == NULL || !zi_window_fonts_is_ready (self->fonts))
+    return;
+  if (c != 0)
+    g_array_append_val (selection, c);
+  dialog = zi_export_dialog_new (GTK_WINDOW (self), checkpoint,
+                                 zi_training_panel_get_run_dir (self->training_panel),
+                                 zi_window_fonts_get_source (self->fonts), zi_window_fonts_get_target (self->fonts),
+                                 zi_window_fonts_get_missing (self->fonts), zi_window_fonts_get_all (self->fonts),
+                                 zi_window_get_grid_model (self), selection);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (zi_preferences_window_new (GTK_WINDOW (self), get_settings (self))));
 }
 
 /* ---- The training panel ----------------------------------------------------------------------- */
 
-
-void
-_zi_window_update_actions (ZiWindow *self)
+static void
+update_actions (ZiWindow *self)
 {
   ZiTrainerState state = zi_training_panel_get_state (self->training_panel);
   gboolean idle = state == ZI_TRAINER_STATE_IDLE;
   const char * const *cps = zi_training_panel_get_checkpoints (self->training_panel);
   gboolean has_model = cps != NULL && cps[0] != NULL;
+  gboolean fonts = zi_window_fonts_is_ready (self->fonts);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", idle && self->fonts != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", idle && fonts);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause",
                                  state == ZI_TRAINER_STATE_RUNNING || state == ZI_TRAINER_STATE_LOADING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume", state == ZI_TRAINER_STATE_PAUSED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop",
                                  !idle && state != ZI_TRAINER_STATE_STOPPING);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_model && self->fonts != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_model && fonts);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-run", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-run", idle);
   gtk_widget_set_visible (self->pause_button, state != ZI_TRAINER_STATE_PAUSED);
@@ -300,19 +553,16 @@ static void
 panel_state_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
 {
   /* The trainer writes run.json when it starts: pick up the validation split for the grid marks. */
-  if (zi_training_panel_get_state (panel) == ZI_TRAINER_STATE_RUNNING && self->val_chars == NULL)
-    {
-      _zi_window_refresh_run_info (self);
-    }
-  _zi_window_update_actions (self);
+  zi_window_runs_state_changed (self->runs);
+  update_actions (self);
 }
 
 static void
 panel_checkpoints_changed_cb (ZiWindow *self, ZiTrainingPanel *panel)
 {
-  if (!self->comparing)
+  if (!zi_window_runs_is_comparing (self->runs))
     zi_window_compare_checkpoints (self, NULL);
-  _zi_window_update_actions (self);
+  update_actions (self);
 }
 
 static void
@@ -327,7 +577,7 @@ panel_compare_cb (ZiWindow *self, ZiTrainingPanel *panel)
 static void
 panel_failed_cb (ZiWindow *self, const char *message, ZiTrainingPanel *panel)
 {
-  _zi_window_show_error (self, message);
+  show_error (self, message);
 }
 
 /* ---- Accessors -------------------------------------------------------------------------------- */
@@ -366,7 +616,7 @@ static gboolean
 zi_window_close_request (GtkWindow *window)
 {
   ZiWindow *self = ZI_WINDOW (window);
-  GSettings *settings = zi_application_get_settings (ZI_APPLICATION (gtk_window_get_application (window)));
+  GSettings *settings = get_settings (self);
 
   if (settings != NULL)
     {
@@ -386,8 +636,7 @@ zi_window_close_request (GtkWindow *window)
 static void
 load_state (ZiWindow *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  GSettings *settings = app != NULL ? zi_application_get_settings (ZI_APPLICATION (app)) : NULL;
+  GSettings *settings = get_settings (self);
   g_autofree char *source = NULL;
   g_autofree char *target = NULL;
   g_autofree char *last_run = NULL;
@@ -416,13 +665,9 @@ zi_window_dispose (GObject *object)
 {
   ZiWindow *self = ZI_WINDOW (object);
 
-  _zi_window_grid_dispose (self);
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  g_cancellable_cancel (self->worst_cancellable);
-  g_clear_object (&self->worst_cancellable);
-  g_clear_object (&self->selection);
-  g_clear_object (&self->list);
+  zi_window_grid_dispose (self->grid);
+  zi_window_fonts_cancel (self->fonts);
+  zi_window_runs_cancel (self->runs);
   g_clear_object (&self->cache);
   G_OBJECT_CLASS (zi_window_parent_class)->dispose (object);
 }
@@ -432,17 +677,10 @@ zi_window_finalize (GObject *object)
 {
   ZiWindow *self = ZI_WINDOW (object);
 
-  font_load_free (self->fonts);
-  g_free (self->source_spec);
-  g_free (self->target_spec);
-  g_free (self->search);
+  zi_window_fonts_free (self->fonts);
+  zi_window_grid_free (self->grid);
+  zi_window_runs_free (self->runs);
   g_free (self->error);
-  g_ptr_array_unref (self->cells);
-  g_clear_pointer (&self->val_chars, g_hash_table_unref);
-  g_clear_pointer (&self->train_chars, g_hash_table_unref);
-  g_clear_pointer (&self->val_list, g_array_unref);
-  g_clear_pointer (&self->worst, g_array_unref);
-  g_clear_pointer (&self->picks, zi_picks_free);
   G_OBJECT_CLASS (zi_window_parent_class)->finalize (object);
 }
 
@@ -461,15 +699,12 @@ zi_window_class_init (ZiWindowClass *klass)
   g_type_ensure (ZI_TYPE_TRAINING_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/zi-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, ZiWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, source_button);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, target_button);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, block_button);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, ZiWindow, train_button);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, resume_button);
-  gtk_widget_class_bind_template_child (widget_class, ZiWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, main_stack);
@@ -482,21 +717,64 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, training_panel);
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, control_action);
+  gtk_widget_class_install_action (widget_class, "win.resume", NULL, control_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, control_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-run", NULL, open_run_action);
+  gtk_widget_class_install_action (widget_class, "win.new-run", NULL, new_run_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-font", "s", pick_font_action);
+  gtk_widget_class_install_action (widget_class, "win.open-font-file", "s", pick_font_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-char", NULL, copy_char_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_cb);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.pick-checkpoint", "s", pick_checkpoint_action);
 
-  _zi_window_class_add_actions (widget_class);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "win.copy-char", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_CONTROL_MASK, "win.pause", NULL);
 }
 
 static void
 zi_window_init (ZiWindow *self)
 {
+  static const ZiWindowGridCallbacks grid_callbacks = {
+    grid_filter_chars_cb, state_for, grid_selected_cb, grid_filter_chosen_cb, grid_block_changed_cb,
+  };
+  static const ZiWindowRunsCallbacks runs_callbacks = {
+    runs_marks_changed_cb, runs_worst_ready_cb, show_error,
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
   if (DEVELOPMENT_PROFILE)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  _zi_window_add_action_entries (self);
-
   self->cache = zi_glyph_cache_new ();
-  _zi_window_grid_init (self);
+  self->fonts = zi_window_fonts_new (G_OBJECT (self),
+                                     &(ZiWindowFontsWidgets) { self->source_button, self->target_button,
+                                                               self->grid_stack, self->loading_spinner,
+                                                               self->loading_label },
+                                     self->cache, fonts_loaded_cb);
+  self->runs = zi_window_runs_new (G_OBJECT (self),
+                                   &(ZiWindowRunsWidgets) { self->training_panel, self->cache, self->detail },
+                                   &runs_callbacks);
+  self->grid = zi_window_grid_new (&(ZiWindowGridWidgets) { G_ACTION_MAP (self), self->block_button,
+                                                            self->grid_view, self->filter_dropdown,
+                                                            self->search_entry, self->zoom_adjustment,
+                                                            self->count_label },
+                                   self->cache, &grid_callbacks, self);
   zi_glyph_detail_set_cache (self->detail, self->cache);
 
   g_signal_connect_swapped (self->training_panel, "state-changed", G_CALLBACK (panel_state_changed_cb), self);
@@ -505,7 +783,7 @@ zi_window_init (ZiWindow *self)
   g_signal_connect_swapped (self->training_panel, "compare-requested", G_CALLBACK (panel_compare_cb), self);
   g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (panel_failed_cb), self);
 
-  _zi_window_update_actions (self);
+  update_actions (self);
 }
 
 ZiWindow *

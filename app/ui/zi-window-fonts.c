@@ -1,0 +1,280 @@
+/* zi-window-fonts.c — the window's font pair, opened off the main thread (see zi-window-fonts.h). */
+#include "config.h"
+#include "zi-window-fonts.h"
+
+#include "zi-charset.h"
+#include "zi-glyph-detail.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define N_CODE_POINTS 0x110000
+
+/* What a font load computes on its worker thread. */
+typedef struct {
+  char         *source_spec;
+  char         *target_spec;
+  ZiFont       *source;
+  ZiFont       *target;
+  GArray       *all;          /* every character of the source, code-point order */
+  GArray       *shared;
+  GArray       *missing;
+  guint8       *target_bits;  /* bitset over all code points */
+  ZiFontMetrics metrics;      /* of the target */
+  ZiPlacement   placement;    /* of the target at ZI_GLYPH_DETAIL_SIZE */
+} FontLoad;
+
+struct _ZiWindowFonts
+{
+  GObject             *owner;     /* not owned */
+  ZiWindowFontsWidgets w;
+  ZiGlyphCache        *cache;     /* not owned */
+  ZiWindowFontsLoaded  loaded;
+  char                *source_spec;
+  char                *target_spec;
+  gboolean             is_loaded;
+  FontLoad            *fonts;     /* the last pair that opened, or NULL */
+  GCancellable        *cancellable;
+};
+
+static void
+font_load_free (FontLoad *load)
+{
+  if (load == NULL)
+    return;
+  g_free (load->source_spec);
+  g_free (load->target_spec);
+  g_clear_pointer (&load->source, zi_font_free);
+  g_clear_pointer (&load->target, zi_font_free);
+  g_clear_pointer (&load->all, g_array_unref);
+  g_clear_pointer (&load->shared, g_array_unref);
+  g_clear_pointer (&load->missing, g_array_unref);
+  g_free (load->target_bits);
+  g_free (load);
+}
+
+ZiWindowFonts *
+zi_window_fonts_new (GObject *owner, const ZiWindowFontsWidgets *widgets, ZiGlyphCache *cache,
+                     ZiWindowFontsLoaded loaded)
+{
+  ZiWindowFonts *self;
+
+  g_return_val_if_fail (G_IS_OBJECT (owner) && widgets != NULL && loaded != NULL, NULL);
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (cache), NULL);
+  self = g_new0 (ZiWindowFonts, 1);
+  self->owner = owner;
+  self->w = *widgets;
+  self->cache = cache;
+  self->loaded = loaded;
+  return self;
+}
+
+void
+zi_window_fonts_cancel (ZiWindowFonts *self)
+{
+  g_return_if_fail (self != NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+void
+zi_window_fonts_free (ZiWindowFonts *self)
+{
+  if (self == NULL)
+    return;
+  zi_window_fonts_cancel (self);
+  font_load_free (self->fonts);
+  g_free (self->source_spec);
+  g_free (self->target_spec);
+  g_free (self);
+}
+
+static void
+font_load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  FontLoad *load = task_data;
+  g_autoptr(GArray) target_set = NULL;
+  GError *error = NULL;
+
+  load->source = zi_font_open (load->source_spec, &error);
+  if (load->source == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->target = zi_font_open (load->target_spec, &error);
+  if (load->target == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->all = zi_charset_compute (load->source, NULL, ZI_CHARSET_SOURCE, ZI_BLOCK_ALL);
+  load->shared = zi_charset_compute (load->source, load->target, ZI_CHARSET_SHARED, ZI_BLOCK_ALL);
+  load->missing = zi_charset_compute (load->source, load->target, ZI_CHARSET_MISSING, ZI_BLOCK_ALL);
+  target_set = zi_charset_compute (load->source, load->target, ZI_CHARSET_TARGET, ZI_BLOCK_ALL);
+  load->target_bits = g_malloc0 (N_CODE_POINTS / 8);
+  for (guint i = 0; i < target_set->len; i++)
+    {
+      gunichar c = g_array_index (target_set, gunichar, i);
+      if (c < N_CODE_POINTS)
+        load->target_bits[c >> 3] |= 1 << (c & 7);
+    }
+  zi_font_get_metrics (load->target, &load->metrics);
+  if (!zi_placement_init (&load->placement, load->target, ZI_GLYPH_DETAIL_SIZE, ZI_DEFAULT_EM_FRACTION,
+                          &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+font_load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ZiWindowFonts *self = user_data;
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+  FontLoad *load;
+
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->is_loaded = TRUE;
+      gtk_spinner_stop (self->w.loading_spinner);
+      gtk_label_set_label (self->w.loading_label, error->message);
+      self->loaded (self->owner, error);
+      return;
+    }
+
+  /* Move the results out; the task frees the emptied shell. */
+  load = g_memdup2 (g_task_get_task_data (task), sizeof *load);
+  memset (g_task_get_task_data (task), 0, sizeof *load);
+  font_load_free (self->fonts);
+  self->fonts = load;
+  self->is_loaded = TRUE;
+  g_clear_object (&self->cancellable);
+  gtk_spinner_stop (self->w.loading_spinner);
+  gtk_stack_set_visible_child_name (self->w.grid_stack, "grid");
+  self->loaded (self->owner, NULL);
+}
+
+/* Replaces a string field (g_set_str needs GLib 2.76). */
+static void
+set_str (char **field, const char *value)
+{
+  char *copy = g_strdup (value);
+  g_free (*field);
+  *field = copy;
+}
+
+void
+zi_window_fonts_set (ZiWindowFonts *self, const char *source, const char *target, GSettings *settings)
+{
+  g_autoptr(GTask) task = NULL;
+  FontLoad *load;
+
+  g_return_if_fail (self != NULL);
+
+  if (source != NULL)
+    set_str (&self->source_spec, source);
+  if (target != NULL)
+    set_str (&self->target_spec, target);
+  g_return_if_fail (self->source_spec != NULL && self->target_spec != NULL);
+  gtk_menu_button_set_label (self->w.source_button, self->source_spec);
+  gtk_menu_button_set_label (self->w.target_button, self->target_spec);
+  if (settings != NULL)
+    {
+      g_settings_set_string (settings, "source-font", self->source_spec);
+      g_settings_set_string (settings, "target-font", self->target_spec);
+    }
+
+  zi_window_fonts_cancel (self);
+  self->cancellable = g_cancellable_new ();
+  self->is_loaded = FALSE;
+
+  zi_glyph_cache_set_fonts (self->cache, self->source_spec, self->target_spec);
+  gtk_stack_set_visible_child_name (self->w.grid_stack, "loading");
+  gtk_label_set_label (self->w.loading_label, _("Opening the fonts…"));
+  gtk_spinner_start (self->w.loading_spinner);
+
+  load = g_new0 (FontLoad, 1);
+  load->source_spec = g_strdup (self->source_spec);
+  load->target_spec = g_strdup (self->target_spec);
+  /* The task holds the owner, and so this part, until it reports. */
+  task = g_task_new (self->owner, self->cancellable, font_load_done_cb, self);
+  g_task_set_source_tag (task, zi_window_fonts_set);
+  g_task_set_task_data (task, load, (GDestroyNotify) font_load_free);
+  g_task_run_in_thread (task, font_load_thread);
+}
+
+const char *
+zi_window_fonts_get_source (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->source_spec;
+}
+
+const char *
+zi_window_fonts_get_target (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->target_spec;
+}
+
+gboolean
+zi_window_fonts_is_loaded (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->is_loaded;
+}
+
+gboolean
+zi_window_fonts_is_ready (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->fonts != NULL;
+}
+
+GArray *
+zi_window_fonts_get_all (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
+  return self->fonts->all;
+}
+
+GArray *
+zi_window_fonts_get_shared (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
+  return self->fonts->shared;
+}
+
+GArray *
+zi_window_fonts_get_missing (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
+  return self->fonts->missing;
+}
+
+gboolean
+zi_window_fonts_target_has (ZiWindowFonts *self, gunichar c)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->fonts != NULL && c < N_CODE_POINTS && (self->fonts->target_bits[c >> 3] & (1 << (c & 7)));
+}
+
+const ZiFontMetrics *
+zi_window_fonts_get_metrics (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
+  return &self->fonts->metrics;
+}
+
+const ZiPlacement *
+zi_window_fonts_get_placement (ZiWindowFonts *self)
+{
+  g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
+  return &self->fonts->placement;
+}

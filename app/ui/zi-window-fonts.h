@@ -1,0 +1,57 @@
+/* zi-window-fonts.h — the window's font pair: its specs on the header bar's buttons and in the
+ * settings, opening the two fonts and computing their character sets off the main thread behind the
+ * grid's loading page, and the last pair that opened. The window drives it and hears back through
+ * the callback it gives. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "zi-font.h"
+#include "zi-glyph-cache.h"
+#include "zi-render.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ZiWindowFonts ZiWindowFonts;
+
+/* The window's widgets the part drives (not owned). */
+typedef struct {
+  GtkMenuButton *source_button;
+  GtkMenuButton *target_button;
+  GtkStack      *grid_stack;       /* its "loading" page while a pair opens, then "grid" */
+  GtkSpinner    *loading_spinner;
+  GtkLabel      *loading_label;
+} ZiWindowFontsWidgets;
+
+/* A load finished: error is NULL when the pair opened (its sets are then the ones the getters
+ * return), or says why it did not (the previous pair stays). A cancelled load does not report. */
+typedef void (*ZiWindowFontsLoaded) (gpointer owner, const GError *error);
+
+/* owner is kept alive while a load runs and passed to loaded; cache gets the pair's specs. */
+ZiWindowFonts       *zi_window_fonts_new          (GObject *owner, const ZiWindowFontsWidgets *widgets,
+                                                   ZiGlyphCache *cache, ZiWindowFontsLoaded loaded);
+/* Cancels a load that is still running. */
+void                 zi_window_fonts_cancel       (ZiWindowFonts *self);
+void                 zi_window_fonts_free         (ZiWindowFonts *self);
+/* Starts opening source and target (specs as in zi-font.h; NULL keeps that side), cancelling a load
+ * still running, and keeps the specs in settings (may be NULL). */
+void                 zi_window_fonts_set          (ZiWindowFonts *self, const char *source, const char *target,
+                                                   GSettings *settings);
+const char          *zi_window_fonts_get_source   (ZiWindowFonts *self);
+const char          *zi_window_fonts_get_target   (ZiWindowFonts *self);
+/* TRUE once the last set's load has finished, whether the pair opened or not. */
+gboolean             zi_window_fonts_is_loaded    (ZiWindowFonts *self);
+
+/* TRUE once a pair has opened; the getters below need one. */
+gboolean             zi_window_fonts_is_ready     (ZiWindowFonts *self);
+/* Every character of the source, those the target has too, and those it lacks; code-point order. */
+GArray              *zi_window_fonts_get_all      (ZiWindowFonts *self);
+GArray              *zi_window_fonts_get_shared   (ZiWindowFonts *self);
+GArray              *zi_window_fonts_get_missing  (ZiWindowFonts *self);
+/* TRUE when the target has c (FALSE while no pair has opened). */
+gboolean             zi_window_fonts_target_has   (ZiWindowFonts *self, gunichar c);
+/* The target's metrics, and its placement at ZI_GLYPH_DETAIL_SIZE. */
+const ZiFontMetrics *zi_window_fonts_get_metrics  (ZiWindowFonts *self);
+const ZiPlacement   *zi_window_fonts_get_placement (ZiWindowFonts *self);
+
+G_END_DECLS
