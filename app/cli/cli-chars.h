@@ -1,4 +1,4 @@
-/* cli-chars.h — the CHARS options every zimaru-cli command shares (../shared/CLI.md): --chars FILE,
+/* cli-chars.h — the CHARS options every zimaru-cli command shares: --chars FILE,
  * --chars-text STRING, --preset NAME and --exclude FILE, resolved into a GArray of gunichar.
  *
  * Usage in a command:

@@ -1,4 +1,4 @@
-/* cli-common.h — what every zimaru-cli command shares: option parsing with the contract's exit codes,
+/* cli-common.h — what every zimaru-cli command shares: option parsing with the documented exit codes,
  * one-line error reporting, progress on stderr, the default fonts, column padding and --json output. */
 #pragma once
 
@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* Exit codes of ../shared/CLI.md. */
+/* The exit codes README.md documents ("Using the command line"). */
 enum {
   ZI_EXIT_OK = 0,
   ZI_EXIT_FAILED = 1,
@@ -59,7 +59,8 @@ void zi_cli_progress_init (ZiCliProgress *progress, gboolean quiet);
 void zi_cli_progress_update (ZiCliProgress *progress, const char *label, guint64 done, guint64 total);
 void zi_cli_progress_done (ZiCliProgress *progress);
 
-/* The fonts of ../shared/CLI.md when none is given and a checkpoint does not name its own. */
+/* The fonts when none is given and a checkpoint does not name its own (the trainer's defaults too,
+ * zi_trainer_config_init). */
 #define ZI_CLI_DEFAULT_SOURCE "Noto Sans CJK TC"
 #define ZI_CLI_DEFAULT_TARGET "Zen Maru Gothic"
 

@@ -1,5 +1,5 @@
 /* cli-train.c — `zimaru-cli train [--source FONT] [--target FONT] [CHARS] [--exclude FILE] --run DIR
- * [options]`: trains a model into a run directory (../shared/CLI.md), or continues one with --resume.
+ * [options]`: trains a model into a run directory (zi-run.h), or continues one with --resume.
  *
  * The same ZiTrainer as the window, with the same worker thread: this command runs a main loop that
  * receives the trainer's events, draws progress on a terminal, prints warnings, and turns SIGINT and

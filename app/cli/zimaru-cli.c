@@ -1,5 +1,6 @@
 /* zimaru-cli.c — entry point of zimaru-cli: global flags, then dispatch to one command per file
- * (cli-<command>.c). The contract is ../shared/CLI.md: commands, flags, files and exit codes. */
+ * (cli-<command>.c). README.md ("Using the command line") and each command's --help describe the
+ * commands, flags, files and exit codes. */
 #include "config.h"
 #include "cli-common.h"
 #include "nn-blas.h"

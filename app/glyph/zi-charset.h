@@ -16,7 +16,7 @@ typedef enum {
 
 typedef enum {
   ZI_BLOCK_ALL,
-  ZI_BLOCK_CJK,    /* CJK Unified Ideographs U+4E00–9FFF only (the block whose counts REFERENCE.md gives) */
+  ZI_BLOCK_CJK,    /* CJK Unified Ideographs U+4E00–9FFF only (the main block, no extensions) */
   ZI_BLOCK_KANA,   /* Hiragana, Katakana, Katakana Phonetic Extensions */
   ZI_BLOCK_LATIN,  /* Basic Latin and Latin-1 letters and digits */
 } ZiBlockFilter;

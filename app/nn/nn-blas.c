@@ -3,7 +3,7 @@
  * Kernels. Debian's OpenBLAS is built with DYNAMIC_ARCH and picks its kernels from the CPU model when
  * the library loads. On some Xeons it does not recognise the model and falls back to the generic
  * "Prescott" (SSE3) kernels: ~30–40 GFLOP/s for sgemm instead of 114–159 with the AVX-512 "SkylakeX"
- * kernels on one core (../shared/REFERENCE.md; 41.6 vs 144.8 GFLOP/s measured here at 512³). The only
+ * kernels on one core (41.6 vs 144.8 GFLOP/s measured on the project machine at 512³). The only
  * way to change the choice is OPENBLAS_CORETYPE, read once by the library's constructor, i.e. before
  * main. So nn_blas_setup, first thing in main:
  *   1. If the user set OPENBLAS_CORETYPE, it does nothing: the user's choice always wins.

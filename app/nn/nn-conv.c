@@ -10,7 +10,7 @@
  * so its backward needs no col2im at all. A 1×1 stride-1 conv skips the column matrix, and a conv
  * with few output channels works from its output side (see uses_output_side).
  *
- * Speed (issue 9): each pass comes in parts for the engine's threads (nn-pool.h), splitting images
+ * Speed: each pass comes in parts for the engine's threads (nn-pool.h), splitting images
  * or channels so that parts write disjoint memory and each runs single-threaded GEMMs; within a part
  * the column matrix is made a block of images at a time so that it stays in cache for its GEMM
  * (images_per_block); the column transforms themselves are in nn-col.c (the 4×4 layers that make

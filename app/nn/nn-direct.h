@@ -1,6 +1,6 @@
 /* nn-direct.h — the forward pass of the 4×4 stride-2 pad-1 convs (most of pix2pix's encoder and
  * PatchGAN), and the weight gradient of those with 64 or 128 output channels, without a column
- * matrix and without OpenBLAS's packing (issue 9). Internal to app/nn.
+ * matrix and without OpenBLAS's packing, for speed (README.md, "Performance"). Internal to app/nn.
  *
  * The im2col + sgemm forward writes the column matrix (16 values per output pixel and input
  * channel), then OpenBLAS copies it again into its packed layout before its kernel reads it; for

@@ -1,6 +1,6 @@
 /* nn-pix2pix-pass.c — the forward and backward passes of the pix2pix model on the engine's threads.
  *
- * Threading (issue 9; 2 cores): every layer is one nn_pool_run whose parts write disjoint memory —
+ * Threading (sized for two cores): every layer is one nn_pool_run whose parts write disjoint memory —
  * convs split images or channels (nn-conv.h), norms split channels, element-wise work splits the
  * range — and OpenBLAS runs single-threaded inside each part; work too small to share runs as one
  * part. A norm applies the activation after it (or takes the gradient through it and through

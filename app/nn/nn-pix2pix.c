@@ -3,8 +3,8 @@
  * nn-pix2pix-step.c, the layer passes in nn-pix2pix-pass.c, checkpoints in nn-pix2pix-ckpt.c.
  *
  * Architecture (Isola et al. 2017, "Image-to-image translation with conditional adversarial
- * networks", the pytorch-CycleGAN-and-pix2pix code, laid out exactly as ../shared/peer/torch_bench.py
- * so the speed comparison is fair):
+ * networks", the pytorch-CycleGAN-and-pix2pix code, laid out exactly as the PyTorch model that
+ * README.md's "Performance" compares against, so the comparison is fair):
  *   G: U-Net of L = log2(S) levels. Level i: conv 4×4 s2 p1 to chs[i] = ngf·min(2^i, 8) channels,
  *      norm on the levels 0 < i < L-1 (bias instead on the outermost and innermost), the level output
  *      is the skip, LeakyReLU(0.2) feeds the next level. Decoder block i (innermost first): ReLU →

@@ -1,5 +1,5 @@
-/* nn-pool.h — a fixed team of threads that runs one function in parts: the engine's own threading
- * (issue 9). A model owns its pool (no global state); a training step calls nn_pool_run a few hundred
+/* nn-pool.h — a fixed team of threads that runs one function in parts: the engine's own threading.
+ * A model owns its pool (no global state); a training step calls nn_pool_run a few hundred
  * times, each call splitting one layer's work (images, channels or a range of values) into as many
  * parts as the pool has threads, with OpenBLAS single-threaded inside each part. */
 #pragma once

@@ -1,6 +1,7 @@
-/* zi-image.h — 8-bit grayscale PNG files, and the two pixel conventions of Zimaru: in memory a glyph is
+/* zi-image.h — 8-bit grayscale PNG files, and the pixel conventions of Zimaru: in memory a glyph is
  * coverage (0 = paper, 255 = ink, as FreeType draws it); on disk it is a picture (255 = white paper,
- * 0 = black ink, per ../shared/CLI.md). The *_coverage functions convert on the way in and out. */
+ * 0 = black ink, as in every PNG file zimaru-cli writes and reads). The *_coverage functions convert
+ * on the way in and out; the metrics and the networks take floats, converted below. */
 #pragma once
 
 #include <glib.h>

@@ -1,6 +1,6 @@
 /* zi-model.h — a trained model loaded from a checkpoint file or a run directory, for generation
- * (used by the CLI's generate/eval/export, the export module and the window). Written by the trainer
- * module; the layout of run directories is ../shared/CLI.md's. */
+ * (used by the CLI's generate/eval/export, the export module and the window). Written by app/train;
+ * the layout of run directories is zi-run.h's. */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,4 @@
-/* zi-run.c — reading and writing the run directory (layout in zi-run.h and ../shared/CLI.md).
+/* zi-run.c — reading and writing the run directory (its layout is in zi-run.h).
  *
  * run.json and best.json are rewritten atomically; metrics.jsonl is append-only, so a crash can at
  * worst tear its last line, which the loader ignores. Checkpoint file names, listing and pruning are

@@ -1,4 +1,4 @@
-/* zi-run.h — the run directory of ../shared/CLI.md:
+/* zi-run.h — the run directory (README.md, "The run directory", describes it for users):
  *   RUN/run.json                      fonts, charset, validation split, hyperparameters, format version
  *   RUN/metrics.jsonl                 one JSON object per logged step, append-only
  *   RUN/checkpoints/step-NNNNNNNN.zck written atomically; the newest K plus the best by val SSIM kept

@@ -1,5 +1,5 @@
-/* bench-frames.c — frame times of the real window while training runs (issue 9: "no frame longer
- * than 16 ms while training runs; grid scrolling through all glyphs stays smooth"). Not a test: it
+/* bench-frames.c — frame times of the real window while training runs (the goal: no frame longer
+ * than 16 ms while training runs, and grid scrolling through all glyphs stays smooth). Not a test: it
  * prints numbers.
  *
  * It opens the main window on the default font pair (Noto Sans CJK TC → Zen Maru Gothic) with
@@ -63,7 +63,7 @@
 #include <time.h>
 
 #define BASELINE_SECONDS 5.0
-/* One refresh interval at 60 Hz, the budget of the issue. */
+/* One refresh interval at 60 Hz: the frame budget. */
 #define FRAME_BUDGET_US 16700
 
 typedef struct {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench-startup.sh — times the desktop app from exec to its first painted frame (issue 9: under 1 s
+# bench-startup.sh — times the desktop app from exec to its first painted frame (the goal: under 1 s
 # with the default fonts and a warm dataset cache). Starts one Xvfb and one D-Bus session, runs the
 # app ROUNDS times with ZIMARU_QUIT_AFTER_FIRST_FRAME=1 (it quits after its first frame) and prints
 # every time and the median. Settings go to a throw-away memory backend, so the app opens on the

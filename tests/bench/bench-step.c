@@ -1,7 +1,7 @@
 /* bench-step.c — times full pix2pix training steps (a D update and a G update) on synthetic data and
  * prints seconds per step, images per second, GFLOP/s of the conv work (nn_pix2pix_flops_per_step)
  * and the memory the model holds. The configuration comes from the command line, so the same
- * program measures the four configurations of the speed target (issue 9) next to the PyTorch peer:
+ * program measures the four configurations of README.md's "Performance" next to the PyTorch peer:
  *   OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 torch_bench.py 64 16 5 2 32
  *   bench-step --size 64 --ngf 32 --batch 16 --steps 5 */
 #include <stdio.h>

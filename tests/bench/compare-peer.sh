@@ -1,11 +1,12 @@
 #!/bin/sh
 # compare-peer.sh — times full pix2pix training steps of Zimaru's engine (bench-step) and of the
 # PyTorch peer (../shared/peer/torch_bench.py) side by side, one configuration after the other, and
-# prints the table of issue 9 with the ratio (peer seconds / ours). Both use the SkylakeX kernels of
-# OpenBLAS and two threads, as ../shared/REFERENCE.md measured the peer (torch threads 2, OpenBLAS 1);
-# ours runs its default (one engine thread per core, single-threaded OpenBLAS inside each). Run it
-# on an otherwise idle machine: with other jobs on the cores the numbers mean little. ROUNDS=N runs
-# the table N times (who runs first alternates between rounds) and adds a table of medians.
+# prints the table of README.md's "Performance" with the ratio (peer seconds / ours). Both use the
+# SkylakeX kernels of OpenBLAS and two threads, the setting of the peer's reference timings (torch
+# threads 2, OpenBLAS 1); ours runs its default (one engine thread per core, single-threaded OpenBLAS
+# inside each). Run it on an otherwise idle machine: with other jobs on the cores the numbers mean
+# little. ROUNDS=N runs the table N times (who runs first alternates between rounds) and adds a table
+# of medians.
 #   [ROUNDS=N] tests/bench/compare-peer.sh BUILD/tests/nn/bench-step [STEPS] [PEER_SCRIPT]
 set -eu
 

@@ -1,6 +1,6 @@
 /* bench-render.c — prints how long the glyph pipeline takes on the default pair: opening the fonts,
  * computing the shared/missing CJK sets, rendering every shared ideograph of both fonts at 64 px (the
- * issue's goal: under 5 s), and building then reloading the dataset cache (goal: a load under 0.5 s).
+ * goal: under 5 s), and building then reloading the dataset cache (goal: a load under 0.5 s).
  * A benchmark, not a test: `meson test --benchmark glyph-render` or run it directly. */
 #include "config.h"
 #include "zi-charset.h"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# test-cli-glyph.sh — zimaru-cli info, charset and render against ../shared/CLI.md: outputs, exit codes
-# (0 / 1 failed work / 2 usage) and the one-line "zimaru-cli: error:" for every bad input of issue 3.
+# test-cli-glyph.sh — zimaru-cli info, charset and render as README.md documents them: outputs, exit
+# codes (0 / 1 failed work / 2 usage) and the one-line "zimaru-cli: error:" for every bad input tried
+# here.
 # Prints TAP. Usage: test-cli-glyph.sh PYTHON (with fontTools), $ZIMARU_CLI set by meson.
 set -u
 py=$1

@@ -51,8 +51,8 @@ unit_params (const NnUnit *u)
   return n + (u->has_bias ? u->geo.co : 0) + (u->has_bn ? 2 * u->geo.co : 0);
 }
 
-/* Parameter counts and the PatchGAN's output size, as PyTorch reports them for
- * ../shared/peer/torch_bench.py's UNet(size, ngf) and patchgan(ndf = ngf). */
+/* Parameter counts and the PatchGAN's output size, as PyTorch reports them for the peer of the speed
+ * comparison (tests/bench/compare-peer.sh): its UNet(size, ngf) and patchgan(ndf = ngf). */
 static void
 test_shapes (void)
 {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-bad-input.sh — the README's bad-input table (issue 8): one row per class of untrusted input
+# test-bad-input.sh — the README's bad-input table ("Bad input: what you see"): one row per class of untrusted input
 # (fonts, character files, checkpoints, run directories, picks, export targets, training limits, CLI
 # usage) that no other test covers end to end through the CLI. Each row runs zimaru-cli and checks the
 # exit status (1 failed work, 2 bad usage), that stderr is one `zimaru-cli: error:` line, and that the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-diskfull.sh — a full disk during training and export (issue 8). A file-size limit (ulimit -f,
+# test-diskfull.sh — a full disk during training and export. A file-size limit (ulimit -f,
 # with SIGXFSZ ignored so write() fails with EFBIG) stands in for a full disk anywhere; when this runs
 # as root and may mount a small tmpfs, a real ENOSPC is tested too (skipped otherwise). Each failure
 # must exit 1 with one `zimaru-cli: error:` line naming the file, and leave the previous checkpoint or

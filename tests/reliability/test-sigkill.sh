@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-sigkill.sh — crash safety of training (issue 8): kills `zimaru-cli train` with SIGKILL at
+# test-sigkill.sh — crash safety of training: kills `zimaru-cli train` with SIGKILL at
 # seeded random moments, some of them while a checkpoint's temporary file exists, and checks after each
 # kill that --resume works from the newest checkpoint, the run directory still loads (eval) whatever
 # temporary files the kill left, and at most one checkpoint interval of steps was lost. Prints TAP.

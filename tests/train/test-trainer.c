@@ -221,7 +221,7 @@ test_end_to_end (void)
   g_assert_cmpuint (pv->preview.n, ==, 4);
   g_assert_cmpuint (pv->preview.size, ==, 32);
 
-  /* The run directory holds what CLI.md promises. */
+  /* The run directory holds what zi-run.h describes. */
   {
     g_autoptr(GArray) metrics = zi_run_metrics_load (run_a, &error);
     g_assert_no_error (error);
