@@ -227,7 +227,7 @@ preset_changed_cb (ZiTrainingPanel *self, GParamSpec *pspec, GtkDropDown *dropdo
   if (self->updating_form || i >= G_N_ELEMENTS (presets))
     return;
   if (!zi_training_panel_apply_preset (self, presets[i], &error))
-    g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_FAILED], 0, error->message);
+    g_signal_emit_by_name (self, "failed", error->message);
 }
 
 static void
@@ -492,7 +492,7 @@ lrfind_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (r == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_FAILED], 0, error->message);
+        g_signal_emit_by_name (self, "failed", error->message);
       return;
     }
   g_clear_pointer (&self->lrfind, zi_lrfind_result_free);
@@ -510,8 +510,8 @@ lrfind_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (self->pair_source == NULL || self->pair_chars == NULL || self->pair_chars->len == 0)
     {
-      g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_FAILED], 0,
-                     _("The fonts are still loading: try the range test again in a moment."));
+      g_signal_emit_by_name (self, "failed",
+                             _("The fonts are still loading: try the range test again in a moment."));
       return;
     }
   job = g_new0 (LrFindJob, 1);

@@ -107,15 +107,6 @@ struct _ZiTrainingPanel
   guint            n_frames;
 };
 
-enum {
-  ZI_TRAINING_PANEL_STATE_CHANGED,
-  ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED,
-  ZI_TRAINING_PANEL_COMPARE_REQUESTED,
-  ZI_TRAINING_PANEL_FAILED,
-  ZI_TRAINING_PANEL_N_SIGNALS,
-};
-extern guint _zi_training_panel_signals[ZI_TRAINING_PANEL_N_SIGNALS];
-
 /* zi-training-panel-form.c */
 void        _zi_training_panel_apply_settings (ZiTrainingPanel *self, ZiTrainerConfig *cfg);
 void        _zi_training_panel_form_class_init (GtkWidgetClass *widget_class);

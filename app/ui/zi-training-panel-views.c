@@ -248,7 +248,7 @@ _zi_training_panel_add_checkpoint (ZiTrainingPanel *self, const char *path, guin
   g_ptr_array_add (self->checkpoints, cp);
   _zi_training_panel_rebuild_paths (self);
   _zi_training_panel_rebuild_checkpoint_list (self);
-  g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED], 0);
+  g_signal_emit_by_name (self, "checkpoints-changed");
 }
 
 const char * const *
@@ -308,7 +308,7 @@ zi_training_panel_get_selected_checkpoints (ZiTrainingPanel *self)
 static void
 compare_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (widget, _zi_training_panel_signals[ZI_TRAINING_PANEL_COMPARE_REQUESTED], 0);
+  g_signal_emit_by_name (widget, "compare-requested");
 }
 
 /* ---- Preview strip ---------------------------------------------------------------------------- */
@@ -452,7 +452,7 @@ export_chart_response_cb (ZiTrainingPanel *self, int response, GtkFileChooserNat
       else
         ok = zi_chart_export_csv (self->chart, path, &error);
       if (!ok)
-        g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_FAILED], 0, error->message);
+        g_signal_emit_by_name (self, "failed", error->message);
     }
   g_object_unref (chooser);
 }

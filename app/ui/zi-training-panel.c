@@ -16,7 +16,15 @@
 
 G_DEFINE_FINAL_TYPE (ZiTrainingPanel, zi_training_panel, GTK_TYPE_WIDGET)
 
-guint _zi_training_panel_signals[ZI_TRAINING_PANEL_N_SIGNALS];
+/* The form and view files emit these by name, so that they use nothing of this file. */
+enum {
+  ZI_TRAINING_PANEL_STATE_CHANGED,
+  ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED,
+  ZI_TRAINING_PANEL_COMPARE_REQUESTED,
+  ZI_TRAINING_PANEL_FAILED,
+  ZI_TRAINING_PANEL_N_SIGNALS,
+};
+static guint signals[ZI_TRAINING_PANEL_N_SIGNALS];
 
 /* ---- Frame timing ----------------------------------------------------------------------------- */
 
@@ -93,7 +101,7 @@ release_trainer_cb (gpointer user_data)
   g_clear_object (&self->trainer);
   self->state = ZI_TRAINER_STATE_IDLE;
   set_frame_watch (self, FALSE);
-  g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_STATE_CHANGED], 0);
+  g_signal_emit (self, signals[ZI_TRAINING_PANEL_STATE_CHANGED], 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -124,7 +132,7 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
       self->state = event->state;
       gtk_label_set_label (self->state_label, _zi_training_panel_state_text (event->state));
       set_frame_watch (self, event->state == ZI_TRAINER_STATE_RUNNING);
-      g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_STATE_CHANGED], 0);
+      g_signal_emit (self, signals[ZI_TRAINING_PANEL_STATE_CHANGED], 0);
       break;
 
     case ZI_TRAINER_EVENT_LOADING:
@@ -169,7 +177,7 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
 
     case ZI_TRAINER_EVENT_FAILED:
       gtk_label_set_label (self->state_label, _zi_training_panel_state_text (ZI_TRAINER_STATE_FAILED));
-      g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_FAILED], 0, event->error != NULL ? event->error->message : _("Training failed."));
+      g_signal_emit (self, signals[ZI_TRAINING_PANEL_FAILED], 0, event->error != NULL ? event->error->message : _("Training failed."));
       g_idle_add_full (G_PRIORITY_DEFAULT, release_trainer_cb, g_object_ref (self), g_object_unref);
       break;
 
@@ -287,7 +295,7 @@ zi_training_panel_start (ZiTrainingPanel *self, const char *source_font, const c
   self->state = ZI_TRAINER_STATE_LOADING;
   gtk_label_set_label (self->state_label, _zi_training_panel_state_text (self->state));
   gtk_widget_set_sensitive (GTK_WIDGET (self->preset_dropdown), FALSE);
-  g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_STATE_CHANGED], 0);
+  g_signal_emit (self, signals[ZI_TRAINING_PANEL_STATE_CHANGED], 0);
   return TRUE;
 }
 
@@ -420,7 +428,7 @@ zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError *
 
   zi_trainer_config_clear (&cfg);
   zi_run_info_clear (&info);
-  g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED], 0);
+  g_signal_emit (self, signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED], 0);
   return TRUE;
 }
 
@@ -434,7 +442,7 @@ zi_training_panel_new_run (ZiTrainingPanel *self)
   reset_view (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preset_dropdown), TRUE);
   gtk_label_set_label (self->state_label, _zi_training_panel_state_text (ZI_TRAINER_STATE_IDLE));
-  g_signal_emit (self, _zi_training_panel_signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED], 0);
+  g_signal_emit (self, signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED], 0);
 }
 
 const char *
@@ -496,13 +504,13 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
   object_class->dispose = zi_training_panel_dispose;
   object_class->finalize = zi_training_panel_finalize;
 
-  _zi_training_panel_signals[ZI_TRAINING_PANEL_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  signals[ZI_TRAINING_PANEL_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  _zi_training_panel_signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED] = g_signal_new ("checkpoints-changed", G_TYPE_FROM_CLASS (klass),
+  signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED] = g_signal_new ("checkpoints-changed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  _zi_training_panel_signals[ZI_TRAINING_PANEL_COMPARE_REQUESTED] = g_signal_new ("compare-requested", G_TYPE_FROM_CLASS (klass),
+  signals[ZI_TRAINING_PANEL_COMPARE_REQUESTED] = g_signal_new ("compare-requested", G_TYPE_FROM_CLASS (klass),
                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  _zi_training_panel_signals[ZI_TRAINING_PANEL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+  signals[ZI_TRAINING_PANEL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (ZI_TYPE_CHART);

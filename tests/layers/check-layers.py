@@ -11,9 +11,9 @@ Two checks, both over the source tree as it is (no build needed):
    An include from a lower folder to a higher one fails, and so does one between two folders of the
    same rank (train and export never use each other; nn uses nothing of the other folders).
 
-2. No call cycles between files. A file-level graph: file A -> file B when A uses a function that B
-   defines without `static` (a call, or the function passed as a callback). Calls inside a file do
-   not count. Every strongly connected component of more than one file is a cycle and fails, named
+2. No call cycles between files. A file-level graph: file A -> file B when A uses a function or a
+   variable that B defines without `static` (a call, the function passed as a callback, a global
+   read or written). Uses inside a file do not count. Every strongly connected component of more than one file is a cycle and fails, named
    with the files and the functions that close it.
 
 Usage: check-layers.py [SOURCE_ROOT]   checks SOURCE_ROOT/app (default: the tree this file is in)
@@ -33,6 +33,9 @@ RANKS = {"nn": 0, "glyph": 0, "run": 1, "train": 2, "export": 2, "ui": 3, "cli":
 INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]+"([^"]+)"', re.MULTILINE)
 # A definition: the name at column 0, followed by " (" (GNU style), after a line with its type.
 DEFINITION_RE = re.compile(r"^([A-Za-z_]\w*)\s*\(")
+# A global variable: type and name at column 0, maybe an array, maybe an initialiser, no parentheses.
+VARIABLE_RE = re.compile(r"^[A-Za-z_][\w \t*]*[ \t*]([A-Za-z_]\w*)[ \t]*(\[[^]()]*\])*[ \t]*(=[^()]*|;)[ \t]*$")
+NOT_VARIABLE_RE = re.compile(r"(static|extern|typedef|return|else|struct|enum|union|G_\w+)\b")
 IDENTIFIER_RE = re.compile(r"\b[A-Za-z_]\w*\b")
 KEYWORDS = {"if", "for", "while", "switch", "return", "sizeof", "do", "else", "case", "default"}
 
@@ -112,10 +115,14 @@ def check_includes(app_dir):
 
 
 def definitions(text):
-    """The names of the functions that text defines without static."""
+    """The names of the functions and global variables that text defines without static."""
     names = set()
     lines = text.split("\n")
     for k, line in enumerate(lines):
+        m = VARIABLE_RE.match(line)
+        if m and not NOT_VARIABLE_RE.match(line):
+            names.add(m.group(1))
+            continue
         m = DEFINITION_RE.match(line)
         if not m or m.group(1) in KEYWORDS or k == 0:
             continue
@@ -244,6 +251,11 @@ def self_test():
                        ["call cycle between app/ui/zi-c.c, app/ui/zi-d.c, app/ui/zi-e.c: "
                         "app/ui/zi-c.c -> app/ui/zi-e.c (zi_e); app/ui/zi-d.c -> app/ui/zi-c.c (zi_c); "
                         "app/ui/zi-e.c -> app/ui/zi-d.c (zi_d)"]),
+        "variable cycle": ({"ui/zi-e.c": "int zi_e_count[2];\n\nvoid\nzi_e (void)\n{\n  zi_d ();\n}\n",
+                            "ui/zi-d.c": clean["ui/zi-d.c"].replace("  zi_c (done_cb);", "  zi_c (done_cb);\n"
+                                                                    "  zi_e_count[0]++;")},
+                           ["call cycle between app/ui/zi-d.c, app/ui/zi-e.c: app/ui/zi-d.c -> app/ui/zi-e.c "
+                            "(zi_e_count); app/ui/zi-e.c -> app/ui/zi-d.c (zi_d)"]),
         "callback cycle": ({"run/zi-b.c": clean["run/zi-b.c"].replace("return helper ();",
                                                                        "return helper () + (nn_f != 0);"),
                             "nn/nn-f.c": "int\nnn_f (void)\n{\n  return zi_b ();\n}\n"},
