@@ -35,8 +35,8 @@ void                 zi_window_fonts_cancel       (ZiWindowFonts *self);
 void                 zi_window_fonts_free         (ZiWindowFonts *self);
 /* Starts opening source and target (specs as in zi-font.h; NULL keeps that side), cancelling a load
  * still running, and keeps the specs in settings (may be NULL). */
-void                 zi_window_fonts_set          (ZiWindowFonts *self, const char *source, const char *target,
-                                                   GSettings *settings);
+void                 zi_window_fonts_set          (ZiWindowFonts *self, const char *source,
+                                                   const char *target, GSettings *settings);
 const char          *zi_window_fonts_get_source   (ZiWindowFonts *self);
 const char          *zi_window_fonts_get_target   (ZiWindowFonts *self);
 /* TRUE once the last set's load has finished, whether the pair opened or not. */

@@ -423,8 +423,8 @@ grid_moved_cb (ZiWindowGrid *self, GtkAdjustment *adjustment)
 /* ---- Set-up and teardown --------------------------------------------------------------------- */
 
 ZiWindowGrid *
-zi_window_grid_new (const ZiWindowGridWidgets *widgets, ZiGlyphCache *cache, const ZiWindowGridCallbacks *callbacks,
-                    gpointer owner)
+zi_window_grid_new (const ZiWindowGridWidgets *widgets, ZiGlyphCache *cache,
+                    const ZiWindowGridCallbacks *callbacks, gpointer owner)
 {
   ZiWindowGrid *self;
   GtkListItemFactory *factory;

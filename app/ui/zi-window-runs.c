@@ -36,7 +36,8 @@ typedef struct {
 static void set_split (ZiWindowRuns *self, const gunichar *chars, guint n, const gunichar *val, guint n_val);
 
 ZiWindowRuns *
-zi_window_runs_new (GObject *owner, const ZiWindowRunsWidgets *widgets, const ZiWindowRunsCallbacks *callbacks)
+zi_window_runs_new (GObject *owner, const ZiWindowRunsWidgets *widgets,
+                    const ZiWindowRunsCallbacks *callbacks)
 {
   ZiWindowRuns *self;
 
@@ -244,7 +245,8 @@ zi_window_runs_train (ZiWindowRuns *self, const char *source, const char *target
       n = chars->len;
       run_dir = zi_window_runs_new_dir (settings);
     }
-  if (!zi_training_panel_start (self->w.panel, source, target, (const gunichar *) chars->data, n, run_dir, error))
+  if (!zi_training_panel_start (self->w.panel, source, target, (const gunichar *) chars->data, n, run_dir,
+                                error))
     return FALSE;
   /* The new run is the one to come back to next time. */
   if (settings != NULL && zi_training_panel_get_run_dir (self->w.panel) != NULL)
@@ -288,14 +290,21 @@ zi_window_runs_get_chars (ZiWindowRuns *self, ZiFilter filter)
   switch (filter)
     {
     case ZI_FILTER_VALIDATION:
-      return self->val_list != NULL ? g_array_ref (self->val_list) : g_array_new (FALSE, FALSE, sizeof (gunichar));
+      if (self->val_list != NULL)
+        return g_array_ref (self->val_list);
+      break;
     case ZI_FILTER_WORST:
-      return self->worst != NULL ? g_array_ref (self->worst) : g_array_new (FALSE, FALSE, sizeof (gunichar));
+      if (self->worst != NULL)
+        return g_array_ref (self->worst);
+      break;
     case ZI_FILTER_PICKED:
-      return self->picks != NULL ? zi_picks_get_chars (self->picks) : g_array_new (FALSE, FALSE, sizeof (gunichar));
+      if (self->picks != NULL)
+        return zi_picks_get_chars (self->picks);
+      break;
     default:
       g_return_val_if_reached (NULL);
     }
+  return g_array_new (FALSE, FALSE, sizeof (gunichar));
 }
 
 /* ---- Picks: while comparing checkpoints of a run, the designer chooses per glyph which
@@ -331,7 +340,8 @@ zi_window_runs_show_pick (ZiWindowRuns *self, gunichar c)
 
   g_return_if_fail (self != NULL);
   picked = self->picks != NULL && c != 0 ? zi_picks_get (self->picks, c) : NULL;
-  label = picked != NULL ? g_strdup_printf (_("Picked: %s"), picked) : g_strdup (_("Export uses the default checkpoint"));
+  label = picked != NULL ? g_strdup_printf (_("Picked: %s"), picked)
+                         : g_strdup (_("Export uses the default checkpoint"));
   zi_glyph_detail_set_pick_label (self->w.detail, label);
 }
 

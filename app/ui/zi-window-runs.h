@@ -71,7 +71,8 @@ gboolean      zi_window_runs_is_comparing (ZiWindowRuns *self);
 
 /* Starts listing the ZI_WORST_COUNT validation characters that the panel's default checkpoint renders
  * worst, unless the list is there already, there is no checkpoint or no validation split. */
-void          zi_window_runs_start_worst (ZiWindowRuns *self, const char *source_spec, const char *target_spec);
+void          zi_window_runs_start_worst (ZiWindowRuns *self, const char *source_spec,
+                                          const char *target_spec);
 
 /* Picks checkpoint name ("" for the default) for c in the run's picks.json. FALSE when nothing
  * changed (no character, no run, an invalid name); saving may still fail, reported through failed. */

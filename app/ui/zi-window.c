@@ -511,9 +511,11 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     g_array_append_val (selection, c);
   dialog = zi_export_dialog_new (GTK_WINDOW (self), checkpoint,
                                  zi_training_panel_get_run_dir (self->training_panel),
-                                 zi_window_fonts_get_source (self->fonts), zi_window_fonts_get_target (self->fonts),
-                                 zi_window_fonts_get_missing (self->fonts), zi_window_fonts_get_all (self->fonts),
-                                 zi_window_get_grid_model (self), selection);
+                                 zi_window_fonts_get_source (self->fonts),
+                                 zi_window_fonts_get_target (self->fonts),
+                                 zi_window_fonts_get_missing (self->fonts),
+                                 zi_window_fonts_get_all (self->fonts), zi_window_get_grid_model (self),
+                                 selection);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
