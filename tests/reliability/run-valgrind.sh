@@ -17,7 +17,8 @@ set -eu
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$src/build}
-tests=(nn-layers nn-train glyph-glyph glyph-dataset run-metrics run-run train-trainer-config)
+tests=(nn-layers nn-layers-conv nn-layers-norm nn-train nn-ckpt glyph-glyph glyph-dataset run-metrics
+       run-run train-trainer-config train-trainer-parts)
 [ "${ZIMARU_VALGRIND_ALL:-0}" = 1 ] && tests+=(nn-pix2pix)
 
 ninja -C "$build"
