@@ -576,12 +576,6 @@ panel_compare_cb (ZiWindow *self, ZiTrainingPanel *panel)
   zi_window_show_page (self, "glyphs");
 }
 
-static void
-panel_failed_cb (ZiWindow *self, const char *message, ZiTrainingPanel *panel)
-{
-  show_error (self, message);
-}
-
 /* ---- Accessors -------------------------------------------------------------------------------- */
 
 void
@@ -719,6 +713,7 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, training_panel);
+
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, control_action);
   gtk_widget_class_install_action (widget_class, "win.resume", NULL, control_action);
@@ -783,7 +778,7 @@ zi_window_init (ZiWindow *self)
   g_signal_connect_swapped (self->training_panel, "checkpoints-changed",
                             G_CALLBACK (panel_checkpoints_changed_cb), self);
   g_signal_connect_swapped (self->training_panel, "compare-requested", G_CALLBACK (panel_compare_cb), self);
-  g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (panel_failed_cb), self);
+  g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (show_error), self);
 
   update_actions (self);
 }
