@@ -415,7 +415,7 @@ zi_cli_eval (int argc, char **argv)
     }
   zi_cli_progress_init (&progress, quiet || json);
   data = zi_dataset_load (source, target, (const gunichar *) chars->data, chars->len,
-                          zi_model_get_size (model), zi_model_get_em_fraction (model), cache_dir,
+                          zi_model_get_size (model), zi_model_get_em_fraction (model), 0, cache_dir,
                           NULL, NULL, NULL, &error);
   if (data == NULL)
     {

@@ -184,7 +184,7 @@ zi_cli_generate (int argc, char **argv)
   src = g_malloc ((gsize) chars->len * pixels);
   gen = g_malloc ((gsize) chars->len * pixels);
   covered = g_new0 (gboolean, chars->len);
-  if (!zi_render_many (font, &placement, (const gunichar *) chars->data, chars->len, src, covered, 0,
+  if (!zi_render_many (font, &placement, (const gunichar *) chars->data, chars->len, 0, src, covered, 0,
                        NULL, NULL, NULL, &error))
     {
       code = zi_cli_fail (error);

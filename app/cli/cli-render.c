@@ -150,8 +150,8 @@ zi_cli_render (int argc, char **argv)
     {
       guint n = MIN (BATCH, present->len - start);
       rp.offset = start;
-      if (!zi_render_many (font, &placement, &g_array_index (present, gunichar, start), n, canvas, NULL,
-                           (guint) n_threads, render_progress_cb, &rp, NULL, &error))
+      if (!zi_render_many (font, &placement, &g_array_index (present, gunichar, start), n, 0, canvas,
+                           NULL, (guint) n_threads, render_progress_cb, &rp, NULL, &error))
         break;
       for (guint i = 0; i < n && error == NULL; i++)
         {

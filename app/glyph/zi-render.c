@@ -1,5 +1,5 @@
-/* zi-render.c — glyphs into size×size coverage bitmaps with one placement per font (see zi-render.h),
- * on one thread or many.
+/* zi-render.c — glyphs into size×size coverage bitmaps or signed distance fields with one placement
+ * per font (see zi-render.h), on one thread or many.
  *
  * Glyphs are loaded unscaled and unhinted, and every outline point is mapped with the placement's own
  * double-precision formula (rounded to FreeType's 1/64 px), so the picture is exactly where the
@@ -8,6 +8,7 @@
 #include "zi-render.h"
 #include "zi-font-private.h"
 
+#include FT_MODULE_H
 #include FT_OUTLINE_H
 #include <glib/gi18n.h>
 #include <math.h>
@@ -72,34 +73,26 @@ zi_placement_font_to_pixel (const ZiPlacement *p, double x_fu, double y_fu, doub
     *y_px = p->origin_y - y_fu * p->scale;
 }
 
-gboolean
-zi_render_char (ZiFont *font, const ZiPlacement *p, gunichar c, guint8 *out, GError **error)
+/* Loads c's outline into the font's glyph slot and maps it into the canvas of p for FreeType's
+ * rasterisers: 26.6 pixels, y up from the bottom edge. NULL for a character the font lacks (without
+ * an error) or one that will not load. */
+static FT_Outline *
+load_placed_outline (ZiFont *font, const ZiPlacement *p, gunichar c, GError **error)
 {
   FT_Face face;
   FT_Outline *outline;
-  FT_Bitmap bitmap;
   FT_Error err;
-  guint glyph;
-  guint size;
 
-  g_return_val_if_fail (font != NULL, FALSE);
-  g_return_val_if_fail (p != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  size = p->size;
-  memset (out, 0, (gsize) size * size);
   if (!zi_font_has_char (font, c))
-    return FALSE;
-
+    return NULL;
   face = zi_font_get_ft_face (font);
-  glyph = zi_font_get_glyph (font, c);
-  err = FT_Load_Glyph (face, glyph, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
+  err = FT_Load_Glyph (face, zi_font_get_glyph (font, c), FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
   if (err != 0 || face->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
     {
       g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_RENDER,
                    _("Could not load the glyph of U+%04X from “%s”; the font may be damaged"),
                    c, zi_font_get_path (font));
-      return FALSE;
+      return NULL;
     }
 
   /* FreeType's raster puts y = 0 at the bottom edge of the bitmap, y up; the placement measures y
@@ -110,8 +103,27 @@ zi_render_char (ZiFont *font, const ZiPlacement *p, gunichar c, guint8 *out, GEr
       double x_px = p->origin_x + outline->points[i].x * p->scale;
       double y_px = p->origin_y - outline->points[i].y * p->scale;
       outline->points[i].x = (FT_Pos) lround (x_px * 64.0);
-      outline->points[i].y = (FT_Pos) lround ((size - y_px) * 64.0);
+      outline->points[i].y = (FT_Pos) lround ((p->size - y_px) * 64.0);
     }
+  return outline;
+}
+
+gboolean
+zi_render_char (ZiFont *font, const ZiPlacement *p, gunichar c, guint8 *out, GError **error)
+{
+  FT_Outline *outline;
+  FT_Bitmap bitmap;
+  guint size;
+
+  g_return_val_if_fail (font != NULL, FALSE);
+  g_return_val_if_fail (p != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  size = p->size;
+  memset (out, 0, (gsize) size * size);
+  outline = load_placed_outline (font, p, c, error);
+  if (outline == NULL)
+    return FALSE;
 
   memset (&bitmap, 0, sizeof bitmap);
   bitmap.rows = size;
@@ -120,13 +132,68 @@ zi_render_char (ZiFont *font, const ZiPlacement *p, gunichar c, guint8 *out, GEr
   bitmap.buffer = out;
   bitmap.num_grays = 256;
   bitmap.pixel_mode = FT_PIXEL_MODE_GRAY;
-  err = FT_Outline_Get_Bitmap (face->glyph->library, outline, &bitmap);
-  if (err != 0)
+  if (FT_Outline_Get_Bitmap (zi_font_get_ft_face (font)->glyph->library, outline, &bitmap) != 0)
     {
       g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_RENDER,
                    _("Could not render the glyph of U+%04X from “%s” at %u px"),
                    c, zi_font_get_path (font), size);
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+zi_render_char_field (ZiFont *font, const ZiPlacement *p, gunichar c, guint spread, guint8 *out,
+                      GError **error)
+{
+  FT_GlyphSlot slot;
+  FT_Int ft_spread = (FT_Int) spread;
+  const FT_Bitmap *bm;
+  guint size;
+
+  g_return_val_if_fail (font != NULL, FALSE);
+  g_return_val_if_fail (p != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (spread >= ZI_FIELD_SPREAD_MIN && spread <= ZI_FIELD_SPREAD_MAX, FALSE);
+
+  size = p->size;
+  /* 0 is "spread pixels or more outside": the paper of a field. */
+  memset (out, 0, (gsize) size * size);
+  if (load_placed_outline (font, p, c, error) == NULL)
+    return FALSE;
+  slot = zi_font_get_ft_face (font)->glyph;
+  if (slot->outline.n_contours == 0)
+    return TRUE;  /* a blank glyph: all paper */
+
+  /* The spread is a property of the font's own FT_Library (one per ZiFont, never shared between
+   * threads), so setting it for each glyph is safe and costs a table lookup. FreeType's SDF renderer
+   * draws the slot's outline into slot->bitmap, spread pixels beyond its box on every side. */
+  if (FT_Property_Set (slot->library, "sdf", "spread", &ft_spread) != 0
+      || FT_Render_Glyph (slot, FT_RENDER_MODE_SDF) != 0)
+    {
+      g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_RENDER,
+                   _("Could not render the distance field of U+%04X from “%s” at %u px"),
+                   c, zi_font_get_path (font), size);
+      return FALSE;
+    }
+
+  /* The bitmap's top-left pixel is at column bitmap_left and bitmap_top pixels above the canvas's
+   * bottom edge (y up), i.e. row size − bitmap_top; what falls off the canvas is dropped. */
+  bm = &slot->bitmap;
+  for (guint r = 0; r < bm->rows; r++)
+    {
+      gint64 y = (gint64) size - slot->bitmap_top + r;
+      const guint8 *row = bm->pitch >= 0 ? bm->buffer + (gsize) r * bm->pitch
+                                         : bm->buffer + (gsize) (bm->rows - 1 - r) * (gsize) -bm->pitch;
+
+      if (y < 0 || y >= size)
+        continue;
+      for (guint col = 0; col < bm->width; col++)
+        {
+          gint64 x = (gint64) slot->bitmap_left + col;
+          if (x >= 0 && x < size)
+            out[y * size + x] = row[col];
+        }
     }
   return TRUE;
 }
@@ -140,6 +207,7 @@ typedef struct {
   guint              n;
   guint8            *out;
   gboolean          *covered;
+  guint              field_spread;  /* 0: coverage */
   GCancellable      *cancellable;
   gint               next;      /* atomic: first index of the next chunk */
   gint               done;      /* atomic: characters finished */
@@ -162,7 +230,10 @@ render_chunk (RenderJob *job, ZiFont *font)
   for (guint i = start; i < end; i++)
     {
       g_autoptr(GError) error = NULL;
-      gboolean has = zi_render_char (font, job->placement, job->chars[i], job->out + i * plane, &error);
+      guint8 *out = job->out + i * plane;
+      gboolean has = job->field_spread > 0
+                       ? zi_render_char_field (font, job->placement, job->chars[i], job->field_spread, out, &error)
+                       : zi_render_char (font, job->placement, job->chars[i], out, &error);
       if (error != NULL)
         {
           g_mutex_lock (&job->lock);
@@ -211,9 +282,9 @@ render_thread (gpointer data)
 }
 
 gboolean
-zi_render_many (ZiFont *font, const ZiPlacement *p, const gunichar *chars, guint n, guint8 *out,
-                gboolean *covered, guint n_threads, ZiRenderProgress progress, gpointer user_data,
-                GCancellable *cancellable, GError **error)
+zi_render_many (ZiFont *font, const ZiPlacement *p, const gunichar *chars, guint n, guint field_spread,
+                guint8 *out, gboolean *covered, guint n_threads, ZiRenderProgress progress,
+                gpointer user_data, GCancellable *cancellable, GError **error)
 {
   RenderJob job = { 0 };
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
@@ -222,6 +293,8 @@ zi_render_many (ZiFont *font, const ZiPlacement *p, const gunichar *chars, guint
   g_return_val_if_fail (p != NULL, FALSE);
   g_return_val_if_fail (chars != NULL || n == 0, FALSE);
   g_return_val_if_fail (out != NULL || n == 0, FALSE);
+  g_return_val_if_fail (field_spread == 0
+                        || (field_spread >= ZI_FIELD_SPREAD_MIN && field_spread <= ZI_FIELD_SPREAD_MAX), FALSE);
 
   if (n_threads == 0)
     n_threads = g_get_num_processors ();
@@ -234,6 +307,7 @@ zi_render_many (ZiFont *font, const ZiPlacement *p, const gunichar *chars, guint
   job.n = n;
   job.out = out;
   job.covered = covered;
+  job.field_spread = field_spread;
   job.cancellable = cancellable;
   g_mutex_init (&job.lock);
 

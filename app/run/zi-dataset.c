@@ -2,11 +2,13 @@
  * disk in one compact file, split into train/validation from a seed, and augmented in pairs.
  *
  * Cache file (all integers little-endian, as written by this machine kind):
- *   "ZIDSET01"  u32 format version  u32 size  f64 em_fraction  u32 n  u32 reserved
+ *   "ZIDSET01"  u32 format version  u32 size  f64 em_fraction  u32 n  u32 field_spread
  *   char key[64] (hex SHA-256 of everything the pixels depend on)
- *   u32 chars[n]  u8 source[n*size*size]  u8 target[n*size*size]  u64 checksum of all bytes before it
- * The key names the file, so a changed font, size, placement or charset simply misses; a file that is
- * torn or corrupt fails the length or checksum test and is rebuilt. */
+ *   u32 chars[n]  u8 source[n*size*size]  u8 target[n*size*size]
+ *   u8 target_field[n*size*size] (only when field_spread > 0)  u64 checksum of all bytes before it
+ * The key names the file, so a changed font, size, placement, charset or field spread simply misses
+ * (an ink run and a field run of the same pair keep a file each); a file that is torn or corrupt fails
+ * the length or checksum test and is rebuilt. */
 #include "config.h"
 #include "zi-dataset.h"
 #include "zi-error.h"
@@ -22,7 +24,7 @@
 
 #define CACHE_MAGIC   "ZIDSET01"
 /* Bump when rendering or the file layout changes, so old caches miss instead of lying. */
-#define CACHE_VERSION 1u
+#define CACHE_VERSION 2u
 #define HEADER_SIZE   (8 + 4 + 4 + 8 + 4 + 4 + 64)
 
 /* A fast 64-bit checksum over whole words (≈ 5 GB/s here, so checking a 220 MB cache at 128 px costs
@@ -46,13 +48,14 @@ checksum (const guint8 *data, gsize len)
 }
 
 static char *
-cache_key (ZiFont *source, ZiFont *target, const gunichar *chars, guint n, guint size, double em_fraction)
+cache_key (ZiFont *source, ZiFont *target, const gunichar *chars, guint n, guint size, double em_fraction,
+           guint field_spread)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *head = g_strdup_printf ("zimaru dataset %u\n%s#%d\n%s#%d\n%u %.17g\n", CACHE_VERSION,
+  g_autofree char *head = g_strdup_printf ("zimaru dataset %u\n%s#%d\n%s#%d\n%u %.17g %u\n", CACHE_VERSION,
                                            zi_font_get_file_hash (source), zi_font_get_face_index (source),
                                            zi_font_get_file_hash (target), zi_font_get_face_index (target),
-                                           size, em_fraction);
+                                           size, em_fraction, field_spread);
 
   g_checksum_update (sum, (const guchar *) head, -1);
   for (guint i = 0; i < n; i++)
@@ -63,10 +66,17 @@ cache_key (ZiFont *source, ZiFont *target, const gunichar *chars, guint n, guint
   return g_strdup (g_checksum_get_string (sum));
 }
 
-static gsize
-cache_file_size (guint n, guint size)
+/* Planes per glyph in the file: source, target and, for field runs, the target's field. */
+static guint
+cache_planes (guint field_spread)
 {
-  return HEADER_SIZE + 4 * (gsize) n + 2 * (gsize) n * size * size + 8;
+  return field_spread > 0 ? 3 : 2;
+}
+
+static gsize
+cache_file_size (guint n, guint size, guint field_spread)
+{
+  return HEADER_SIZE + 4 * (gsize) n + cache_planes (field_spread) * (gsize) n * size * size + 8;
 }
 
 /* Fills dataset->source/target from the cache file if it is complete and matches; FALSE otherwise. */
@@ -78,7 +88,7 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
   const guint8 *data;
   const guint8 *p;
   gsize len;
-  guint32 version, size, n;
+  guint32 version, size, n, field_spread;
   double em_fraction;
   guint64 stored;
 
@@ -86,14 +96,16 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
     return FALSE;
   data = (const guint8 *) g_mapped_file_get_contents (file);
   len = g_mapped_file_get_length (file);
-  if (len != cache_file_size (ds->n, ds->size) || memcmp (data, CACHE_MAGIC, 8) != 0)
+  if (len != cache_file_size (ds->n, ds->size, ds->field_spread) || memcmp (data, CACHE_MAGIC, 8) != 0)
     return FALSE;
   memcpy (&version, data + 8, 4);
   memcpy (&size, data + 12, 4);
   memcpy (&em_fraction, data + 16, 8);
   memcpy (&n, data + 24, 4);
+  memcpy (&field_spread, data + 28, 4);
   if (GUINT32_FROM_LE (version) != CACHE_VERSION || GUINT32_FROM_LE (size) != ds->size ||
-      GUINT32_FROM_LE (n) != ds->n || em_fraction != ds->em_fraction || memcmp (data + 32, key, 64) != 0)
+      GUINT32_FROM_LE (n) != ds->n || em_fraction != ds->em_fraction
+      || GUINT32_FROM_LE (field_spread) != ds->field_spread || memcmp (data + 32, key, 64) != 0)
     return FALSE;
   p = data + HEADER_SIZE;
   for (guint i = 0; i < ds->n; i++)
@@ -109,6 +121,8 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
   p += 4 * (gsize) ds->n;
   memcpy (ds->source, p, ds->n * plane);
   memcpy (ds->target, p + ds->n * plane, ds->n * plane);
+  if (ds->target_field != NULL)
+    memcpy (ds->target_field, p + 2 * ds->n * plane, ds->n * plane);
   return TRUE;
 }
 
@@ -116,7 +130,7 @@ static gboolean
 save_cache (const ZiDataset *ds, const char *path, const char *key, GError **error)
 {
   gsize plane = (gsize) ds->size * ds->size;
-  gsize len = cache_file_size (ds->n, ds->size);
+  gsize len = cache_file_size (ds->n, ds->size, ds->field_spread);
   g_autofree guint8 *data = g_try_malloc (len);
   guint32 u32;
   guint64 sum;
@@ -136,7 +150,8 @@ save_cache (const ZiDataset *ds, const char *path, const char *key, GError **err
   memcpy (data + 16, &ds->em_fraction, 8);
   u32 = GUINT32_TO_LE (ds->n);
   memcpy (data + 24, &u32, 4);
-  memset (data + 28, 0, 4);
+  u32 = GUINT32_TO_LE (ds->field_spread);
+  memcpy (data + 28, &u32, 4);
   memcpy (data + 32, key, 64);
   p = data + HEADER_SIZE;
   for (guint i = 0; i < ds->n; i++)
@@ -147,6 +162,8 @@ save_cache (const ZiDataset *ds, const char *path, const char *key, GError **err
   p += 4 * (gsize) ds->n;
   memcpy (p, ds->source, ds->n * plane);
   memcpy (p + ds->n * plane, ds->target, ds->n * plane);
+  if (ds->target_field != NULL)
+    memcpy (p + 2 * ds->n * plane, ds->target_field, ds->n * plane);
   sum = GUINT64_TO_LE (checksum (data, len - 8));
   memcpy (data + len - 8, &sum, 8);
   return zi_file_write_atomic (path, data, len, error);
@@ -174,8 +191,9 @@ clear_cache_entry (gpointer data)
   g_free (((CacheEntry *) data)->path);
 }
 
-/* Removes all but the CACHE_KEEP most recently used dataset files of dir (best effort), never
- * keep_path, the file just written (mtimes have one-second steps, so ties are common). */
+/* Removes all but the CACHE_KEEP most recently used dataset files of dir (best effort), keep_path (the
+ * file just written) counted among them and never removed: mtimes have one-second steps, so ties are
+ * common and it need not sort first. */
 static void
 prune_cache (const char *dir, const char *keep_path)
 {
@@ -195,9 +213,17 @@ prune_cache (const char *dir, const char *keep_path)
       g_array_append_val (entries, entry);
     }
   g_array_sort (entries, compare_newest_first);
-  for (guint i = CACHE_KEEP; i < entries->len; i++)
-    if (g_strcmp0 (g_array_index (entries, CacheEntry, i).path, keep_path) != 0)
-      g_unlink (g_array_index (entries, CacheEntry, i).path);
+  for (guint i = 0, kept = 1; i < entries->len; i++)
+    {
+      const char *path = g_array_index (entries, CacheEntry, i).path;
+
+      if (g_strcmp0 (path, keep_path) == 0)
+        continue;
+      if (kept < CACHE_KEEP)
+        kept++;
+      else
+        g_unlink (path);
+    }
 }
 
 typedef struct {
@@ -242,6 +268,7 @@ zi_dataset_load (ZiFont         *source,
                  guint           n_chars,
                  guint           size,
                  double          em_fraction,
+                 guint           field_spread,
                  const char     *cache_dir,
                  ZiProgressFunc  progress,
                  gpointer        user_data,
@@ -262,11 +289,14 @@ zi_dataset_load (ZiFont         *source,
   g_return_val_if_fail (source != NULL, NULL);
   g_return_val_if_fail (target != NULL, NULL);
   g_return_val_if_fail (chars != NULL || n_chars == 0, NULL);
+  g_return_val_if_fail (field_spread == 0
+                        || (field_spread >= ZI_FIELD_SPREAD_MIN && field_spread <= ZI_FIELD_SPREAD_MAX), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   ds = g_new0 (ZiDataset, 1);
   ds->size = size;
   ds->em_fraction = em_fraction;
+  ds->field_spread = field_spread;
   if (!zi_placement_init (&ds->source_placement, source, size, em_fraction, &local_error) ||
       !zi_placement_init (&ds->target_placement, target, size, em_fraction, &local_error))
     {
@@ -299,15 +329,17 @@ zi_dataset_load (ZiFont         *source,
   ds->chars = (gunichar *) g_array_free (g_steal_pointer (&pairs), FALSE);
   ds->source = g_try_malloc (ds->n * plane);
   ds->target = g_try_malloc (ds->n * plane);
-  if (ds->source == NULL || ds->target == NULL)
+  if (field_spread > 0)
+    ds->target_field = g_try_malloc (ds->n * plane);
+  if (ds->source == NULL || ds->target == NULL || (field_spread > 0 && ds->target_field == NULL))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RESOURCES,
                    _("Not enough memory for %u glyph pairs at %u px (%.0f MB); use a smaller size or charset"),
-                   ds->n, size, 2.0 * ds->n * plane / 1e6);
+                   ds->n, size, (double) cache_planes (field_spread) * ds->n * plane / 1e6);
       return NULL;
     }
 
-  key = cache_key (source, target, ds->chars, ds->n, size, em_fraction);
+  key = cache_key (source, target, ds->chars, ds->n, size, em_fraction, field_spread);
   file = g_strdup_printf ("dataset-%.32s.bin", key);
   default_dir = g_build_filename (g_get_user_cache_dir (), "zimaru", NULL);
   path = g_build_filename (cache_dir != NULL ? cache_dir : default_dir, file, NULL);
@@ -321,16 +353,24 @@ zi_dataset_load (ZiFont         *source,
       return g_steal_pointer (&ds);
     }
 
-  relay.total = 2 * (guint64) ds->n;
-  if (!zi_render_many (source, &ds->source_placement, ds->chars, ds->n, ds->source, NULL, 0,
+  relay.total = cache_planes (field_spread) * (guint64) ds->n;
+  if (!zi_render_many (source, &ds->source_placement, ds->chars, ds->n, 0, ds->source, NULL, 0,
                        relay_progress_cb, &relay, cancellable, &local_error))
     {
       propagate_glyph_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   relay.offset = ds->n;
-  if (!zi_render_many (target, &ds->target_placement, ds->chars, ds->n, ds->target, NULL, 0,
+  if (!zi_render_many (target, &ds->target_placement, ds->chars, ds->n, 0, ds->target, NULL, 0,
                        relay_progress_cb, &relay, cancellable, &local_error))
+    {
+      propagate_glyph_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  relay.offset = 2 * (guint64) ds->n;
+  if (field_spread > 0
+      && !zi_render_many (target, &ds->target_placement, ds->chars, ds->n, field_spread, ds->target_field,
+                          NULL, 0, relay_progress_cb, &relay, cancellable, &local_error))
     {
       propagate_glyph_error (error, g_steal_pointer (&local_error));
       return NULL;
@@ -354,7 +394,16 @@ zi_dataset_free (ZiDataset *dataset)
   g_free (dataset->chars);
   g_free (dataset->source);
   g_free (dataset->target);
+  g_free (dataset->target_field);
   g_free (dataset);
+}
+
+const guint8 *
+zi_dataset_get_train_targets (const ZiDataset *dataset)
+{
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  return dataset->target_field != NULL ? dataset->target_field : dataset->target;
 }
 
 static gint

@@ -1,6 +1,7 @@
 /* zi-dataset.h — source/target glyph pairs of a font pair at one size, rendered in parallel and cached
- * on disk (keyed by the fonts' hashes, faces, size, placement and charset) so a second start is
- * instant; a seeded train/validation split; and pair augmentation for the trainer. */
+ * on disk (keyed by the fonts' hashes, faces, size, placement, charset and field spread) so a second
+ * start is instant; for field runs the target's signed distance fields beside its coverage; a seeded
+ * train/validation split; and pair augmentation for the trainer. */
 #pragma once
 
 #include <glib.h>
@@ -17,21 +18,26 @@ typedef struct {
   guint        n;                  /* number of pairs */
   gunichar    *chars;              /* [n], the requested characters both fonts have, in request order */
   guint8      *source;             /* [n * size * size] coverage, 0 = paper, 255 = ink */
-  guint8      *target;             /* [n * size * size] */
+  guint8      *target;             /* [n * size * size] coverage: what validation measures against */
+  guint        field_spread;       /* 0: no fields */
+  guint8      *target_field;       /* [n * size * size] the target's signed distance fields of that
+                                    * spread (zi-render.h), or NULL when field_spread is 0 */
   ZiPlacement  source_placement;
   ZiPlacement  target_placement;
   gboolean     from_cache;         /* TRUE when loaded from the disk cache */
 } ZiDataset;
 
 /* Builds (or loads from cache_dir; NULL = $XDG_CACHE_HOME/zimaru) the pairs of the characters of chars
- * that both fonts cover. An empty result is an error (ZI_ERROR_CHARSET) saying that the fonts share
- * none of the characters. */
+ * that both fonts cover, and with field_spread > 0 (ZI_FIELD_SPREAD_MIN..MAX) the target's fields too.
+ * An empty result is an error (ZI_ERROR_CHARSET) saying that the fonts share none of the
+ * characters. */
 ZiDataset *zi_dataset_load (ZiFont        *source,
                             ZiFont        *target,
                             const gunichar *chars,
                             guint          n_chars,
                             guint          size,
                             double         em_fraction,
+                            guint          field_spread,
                             const char    *cache_dir,
                             ZiProgressFunc progress,
                             gpointer       user_data,
@@ -40,12 +46,18 @@ ZiDataset *zi_dataset_load (ZiFont        *source,
 void       zi_dataset_free (ZiDataset *dataset);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiDataset, zi_dataset_free)
 
+/* What a generator trained on dataset learns to draw: the target's fields when it has them, else its
+ * coverage. [n * size * size] */
+const guint8 *zi_dataset_get_train_targets (const ZiDataset *dataset);
+
 /* A deterministic split of indices 0..n-1: a seeded shuffle, the first round(n * val_fraction)
  * (at least 1 when val_fraction > 0 and n > 1) go to validation. Both arrays hold guint, sorted. */
 void zi_dataset_split (guint n, guint64 seed, double val_fraction, GArray **train, GArray **val);
 
 /* Augments one pair in place with the same small random shift (±max_shift px) and scale
- * (1 ± max_scale) on both images. rng_state is the caller's (an NnRng). */
+ * (1 ± max_scale) on both images. target may be a field: its distances then scale with the image
+ * (by at most max_scale, a few hundredths of a pixel near the outline). rng_state is the caller's
+ * (an NnRng). */
 void zi_dataset_augment_pair (guint8 *source, guint8 *target, guint size,
                               int max_shift, double max_scale, guint64 *rng_state /* NnRng s[4] */);
 

@@ -1,6 +1,6 @@
 /* zi-image.c — 8-bit grayscale PNG reading and writing (libpng's simplified API) and the conversions
- * between coverage (ink = 255), gray pictures (ink = 0), float images (ink = 1) and the networks'
- * pixels (ink = +1, paper = −1). */
+ * between coverage (ink = 255), gray pictures (ink = 0), float images (ink = 1), the networks'
+ * pixels (ink = +1, paper = −1) and, one way, signed distance fields (outline = 128). */
 #include "config.h"
 #include "zi-image.h"
 #include "zi-error.h"
@@ -77,6 +77,21 @@ zi_image_net_to_coverage (const float *in, guint8 *out, gsize n_pixels)
       float v = (in[i] + 1.0f) * 127.5f;
       /* NaN becomes paper rather than undefined behaviour in the cast; +0.5 rounds to nearest. */
       out[i] = (guint8) (isnan (v) ? 0.0f : CLAMP (v + 0.5f, 0.0f, 255.0f));
+    }
+}
+
+void
+zi_image_field_to_coverage (const guint8 *in, guint8 *out, gsize n_pixels, guint spread)
+{
+  g_return_if_fail (in != NULL || n_pixels == 0);
+  g_return_if_fail (out != NULL || n_pixels == 0);
+  g_return_if_fail (spread > 0);
+
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      float v = 127.5f + ((float) in[i] - 127.5f) * (float) spread;
+      /* +0.5 rounds to nearest. */
+      out[i] = (guint8) CLAMP (v + 0.5f, 0.0f, 255.0f);
     }
 }
 

@@ -1,7 +1,8 @@
 /* zi-image.h — 8-bit grayscale PNG files, and the pixel conventions of Zimaru: in memory a glyph is
- * coverage (0 = paper, 255 = ink, as FreeType draws it); on disk it is a picture (255 = white paper,
- * 0 = black ink, as in every PNG file zimaru-cli writes and reads). The *_coverage functions convert
- * on the way in and out; the metrics and the networks take floats, converted below. */
+ * coverage (0 = paper, 255 = ink, as FreeType draws it) or, for field runs, a signed distance field
+ * (zi-render.h); on disk it is a picture (255 = white paper, 0 = black ink, as in every PNG file
+ * zimaru-cli writes and reads). The *_coverage functions convert on the way in and out; the metrics
+ * and the networks take floats, converted below. */
 #pragma once
 
 #include <glib.h>
@@ -23,6 +24,13 @@ void     zi_image_float_to_coverage (const float *in, guint8 *out, gsize n_pixel
  * pair. NaN (a diverged model) becomes paper; values outside [-1, 1] are clamped. */
 void     zi_image_coverage_to_net (const guint8 *in, float *out, gsize n_pixels);
 void     zi_image_net_to_coverage (const float *in, guint8 *out, gsize n_pixels);
+
+/* The ink of a signed distance field of spread pixels (zi-render.h's encoding: 128 on the outline,
+ * ±128/spread per pixel): coverage = clamp(127.5 + (f − 127.5) × spread), the field's distance in
+ * pixels read as a pixel's ink — a one-pixel-wide ramp across the outline, as antialiased coverage
+ * is (Green 2007 thresholds the same field to draw it). The one place that turns a field into ink:
+ * validation, previews and PNG files of field models go through it. in and out may be the same. */
+void     zi_image_field_to_coverage (const guint8 *in, guint8 *out, gsize n_pixels, guint spread);
 
 /* Encodes width×height 8-bit gray pixels (row-major, top row first) as PNG bytes. */
 GBytes  *zi_image_encode_png (const guint8 *gray, guint width, guint height, GError **error);

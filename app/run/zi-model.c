@@ -3,7 +3,8 @@
  * The checkpoint's metadata (zi-run.h's ZiCheckpointMeta) says which fonts and placement it was
  * trained with, so a loose checkpoint file is usable on its own. When the run kept an average of the
  * generator's weights (step-N.ema.zck beside step-N.zck), that average is what generates: it is the
- * model the run validated. */
+ * model the run validated. A field model (zi-representation.h) draws signed distance fields; what it
+ * generates is their ink unless the caller asks for the fields themselves. */
 #include "config.h"
 #include "zi-model.h"
 #include "zi-error.h"
@@ -103,6 +104,7 @@ zi_model_load (const char *ckpt, GError **error)
       return NULL;
     }
   free (meta);
+  model->gen.field_spread = model->meta.representation == ZI_REPRESENTATION_FIELD ? model->meta.field_spread : 0;
   model->step = step;
   model->checkpoint_path = g_steal_pointer (&path);
   model->run_dir = run_dir_of (model->checkpoint_path);
@@ -176,18 +178,66 @@ zi_model_get_em_fraction (ZiModel *model)
   return model->meta.em_fraction > 0.0 ? model->meta.em_fraction : ZI_DEFAULT_EM_FRACTION;
 }
 
+ZiRepresentation
+zi_model_get_representation (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, ZI_REPRESENTATION_INK);
+  return model->gen.field_spread > 0 ? ZI_REPRESENTATION_FIELD : ZI_REPRESENTATION_INK;
+}
+
+guint
+zi_model_get_field_spread (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->gen.field_spread;
+}
+
+/* Generation with the model's generator, deriving ink from fields or not. */
+static gboolean
+generate (ZiModel *model, gboolean derive_ink, const guint8 *source, guint n, guint8 *out,
+          ZiProgressFunc progress, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  ZiModelGenerator gen = model->gen;
+  g_autofree char *what = g_strdup_printf (_("generating glyphs with %s"), model->checkpoint_path);
+
+  if (!derive_ink)
+    gen.field_spread = 0;
+  return zi_model_generate_with (&gen, source, n, out, progress, user_data, cancellable, what, error);
+}
+
 gboolean
 zi_model_generate (ZiModel *model, const guint8 *source, guint n, guint8 *out, ZiProgressFunc progress,
                    gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  g_autofree char *what = NULL;
-
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (n == 0 || (source != NULL && out != NULL), FALSE);
 
-  what = g_strdup_printf (_("generating glyphs with %s"), model->checkpoint_path);
-  return zi_model_generate_with (&model->gen, source, n, out, progress, user_data, cancellable, what,
-                                 error);
+  return generate (model, TRUE, source, n, out, progress, user_data, cancellable, error);
+}
+
+gboolean
+zi_model_generate_raw (ZiModel *model, const guint8 *source, guint n, guint8 *out, ZiProgressFunc progress,
+                       gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (n == 0 || (source != NULL && out != NULL), FALSE);
+
+  return generate (model, FALSE, source, n, out, progress, user_data, cancellable, error);
+}
+
+void
+zi_model_raw_to_coverage (ZiModel *model, const guint8 *raw, guint8 *out, guint n)
+{
+  gsize pixels;
+
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (n == 0 || (raw != NULL && out != NULL));
+
+  pixels = (gsize) n * zi_model_get_size (model) * zi_model_get_size (model);
+  if (model->gen.field_spread > 0)
+    zi_image_field_to_coverage (raw, out, pixels, model->gen.field_spread);
+  else if (out != raw)
+    memcpy (out, raw, pixels);
 }
 
 gboolean
@@ -217,6 +267,8 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
           return FALSE;
         }
       zi_image_net_to_coverage (gen->out, out + i * pixels, m * pixels);
+      if (gen->field_spread > 0)
+        zi_image_field_to_coverage (out + i * pixels, out + i * pixels, m * pixels, gen->field_spread);
       if (progress != NULL)
         progress (i + m, n, user_data);
     }

@@ -27,9 +27,14 @@ const char *zi_model_get_run_dir (ZiModel *model);
 const char *zi_model_get_source_font (ZiModel *model);
 const char *zi_model_get_target_font (ZiModel *model);
 double      zi_model_get_em_fraction (ZiModel *model);
+/* What the generator outputs (zi-representation.h): ink for checkpoints whose metadata does not say.
+ * The field spread in pixels, or 0 for an ink model. */
+ZiRepresentation zi_model_get_representation (ZiModel *model);
+guint       zi_model_get_field_spread (ZiModel *model);
 
 /* Generates n glyphs from source coverage bitmaps (size×size each, 0 = paper, 255 = ink) into out
- * (same layout), in batches, on the calling thread. */
+ * (same layout), in batches, on the calling thread. out is ink coverage whatever the model's
+ * representation: a field model's is derived from its fields (zi_image_field_to_coverage). */
 gboolean    zi_model_generate (ZiModel       *model,
                                const guint8  *source,   /* [n * size * size] */
                                guint          n,
@@ -39,16 +44,32 @@ gboolean    zi_model_generate (ZiModel       *model,
                                GCancellable  *cancellable,
                                GError       **error);
 
+/* zi_model_generate without the derivation: the generator's own output, the signed distance fields
+ * of a field model (what export traces) or the coverage of an ink model (the same as
+ * zi_model_generate's). */
+gboolean    zi_model_generate_raw (ZiModel       *model,
+                                   const guint8  *source,   /* [n * size * size] */
+                                   guint          n,
+                                   guint8        *out,      /* [n * size * size] */
+                                   ZiProgressFunc progress,
+                                   gpointer       user_data,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+/* The ink coverage of n glyphs of zi_model_generate_raw's output: derived for a field model, copied
+ * for an ink model. raw and out may be the same buffer. */
+void        zi_model_raw_to_coverage (ZiModel *model, const guint8 *raw, guint8 *out, guint n);
+
 /* A generator held by its caller (the trainer's model while it trains) and the float buffers it
  * generates through: what zi_model_generate runs, for a model not loaded with zi_model_load. */
 typedef struct {
   NnPix2Pix *net;
   int        batch;     /* images per pass, at most the batch net was built for */
   float     *in, *out;  /* [batch * size * size] each, the networks' pixels */
+  guint      field_spread;  /* 0: net draws coverage; else signed distance fields of this spread */
 } ZiModelGenerator;
 
-/* zi_model_generate with gen: n glyphs in eval mode, batch by batch. what names the work in an error
- * ("generating validation glyphs at step 500"). */
+/* zi_model_generate with gen: n glyphs in eval mode, batch by batch, as ink coverage (derived when gen
+ * draws fields). what names the work in an error ("generating validation glyphs at step 500"). */
 gboolean    zi_model_generate_with (const ZiModelGenerator *gen,
                                     const guint8           *source,   /* [n * size * size] */
                                     guint                   n,

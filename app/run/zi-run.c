@@ -7,6 +7,8 @@
 #include "zi-run.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-render.h"
+#include "zi-representation.h"
 
 #include <math.h>
 #include <glib/gi18n.h>
@@ -641,6 +643,7 @@ zi_checkpoint_meta_init (ZiCheckpointMeta *meta)
 
   memset (meta, 0, sizeof *meta);
   meta->em_fraction = 0.86;
+  meta->field_spread = ZI_FIELD_SPREAD_DEFAULT;
   meta->lr_scale = 1.0;
   meta->plateau_factor = 1.0;
   meta->plateau_best = INFINITY;
@@ -685,6 +688,7 @@ zi_checkpoint_meta_to_json (const ZiCheckpointMeta *m)
   add_string (b, "target_font", m->target_font);
   add_double (b, "em_fraction", m->em_fraction);
   add_int (b, "size", m->size);
+  zi_representation_to_json (b, m->representation, m->field_spread);
   add_int (b, "images", (gint64) m->images);
   add_double (b, "seconds", m->seconds);
   add_double (b, "lr_g", m->lr_g);
@@ -749,6 +753,13 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
       return FALSE;
     }
   o = json_node_get_object (root);
+  /* First, so that nothing is allocated yet when it fails. */
+  if (!zi_representation_from_json (o, &m->representation, &m->field_spread))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The checkpoint's metadata names an unknown output representation."));
+      return FALSE;
+    }
   m->source_font = g_strdup (member_string (o, "source_font", ""));
   m->target_font = g_strdup (member_string (o, "target_font", ""));
   m->em_fraction = get_double_or (o, "em_fraction", m->em_fraction);

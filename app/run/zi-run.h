@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "zi-types.h"
 
 G_BEGIN_DECLS
 
@@ -104,6 +105,8 @@ typedef struct {
   char    *target_font;
   double   em_fraction;
   guint    size;
+  ZiRepresentation representation; /* what the generator outputs; ink when the metadata lacks it */
+  guint    field_spread;      /* a field's spread in pixels (ZI_FIELD_SPREAD_DEFAULT for ink) */
   guint64  images;            /* training pairs consumed: the position in the seeded data order */
   double   seconds;           /* training time so far */
   double   lr_g, lr_d;        /* base learning rates (after any change while paused) */

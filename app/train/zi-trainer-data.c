@@ -122,7 +122,7 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
     chars = zi_charset_compute (d->source_font, d->target_font, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
 
   d->dataset = zi_dataset_load (d->source_font, d->target_font, (const gunichar *) chars->data, chars->len,
-                                size, cfg->em_fraction, cfg->cache_dir, progress, progress_data,
+                                size, cfg->em_fraction, 0, cfg->cache_dir, progress, progress_data,
                                 cancellable, error);
   if (d->dataset == NULL)
     return NULL;

@@ -54,9 +54,9 @@ main (int argc, char **argv)
   for (guint threads = 1; threads <= g_get_num_processors (); threads++)
     {
       t = g_get_monotonic_time ();
-      if (!zi_render_many (source, &ps, (gunichar *) shared->data, shared->len, canvas, NULL, threads,
+      if (!zi_render_many (source, &ps, (gunichar *) shared->data, shared->len, 0, canvas, NULL, threads,
                            NULL, NULL, NULL, &error) ||
-          !zi_render_many (target, &pt, (gunichar *) shared->data, shared->len, canvas, NULL, threads,
+          !zi_render_many (target, &pt, (gunichar *) shared->data, shared->len, 0, canvas, NULL, threads,
                            NULL, NULL, NULL, &error))
         {
           fprintf (stderr, "bench-render: %s\n", error->message);
@@ -71,7 +71,7 @@ main (int argc, char **argv)
       g_autoptr(ZiDataset) ds = NULL;
       t = g_get_monotonic_time ();
       ds = zi_dataset_load (source, target, (gunichar *) shared->data, shared->len, size,
-                            ZI_DEFAULT_EM_FRACTION, cache, NULL, NULL, NULL, &error);
+                            ZI_DEFAULT_EM_FRACTION, 0, cache, NULL, NULL, NULL, &error);
       if (ds == NULL)
         {
           fprintf (stderr, "bench-render: %s\n", error->message);

@@ -1,6 +1,7 @@
 /* test-dataset.c — app/run's glyph images and dataset: PNG round trips in both pixel conventions, the
  * dataset's pairs (equal to single renders), its disk cache (hit, miss, invalidation when a font file
- * changes, a corrupt cache rebuilt), the seeded split and pair augmentation. */
+ * changes, a corrupt cache rebuilt, the target's fields of a field run), the seeded split and pair
+ * augmentation. */
 #include "config.h"
 #include "zi-charset.h"
 #include "zi-dataset.h"
@@ -192,7 +193,7 @@ fixture_tear_down (Fixture *fx, gconstpointer data)
 }
 
 static ZiDataset *
-load (Fixture *fx, guint size, GError **error)
+load_with_fields (Fixture *fx, guint size, guint field_spread, GError **error)
 {
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
   ZiFont *target = zi_font_open (fx->target_path, error);
@@ -201,9 +202,15 @@ load (Fixture *fx, guint size, GError **error)
   if (target == NULL)
     return NULL;
   ds = zi_dataset_load (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, size, 0.86,
-                        cache, NULL, NULL, NULL, error);
+                        field_spread, cache, NULL, NULL, NULL, error);
   zi_font_free (target);
   return ds;
+}
+
+static ZiDataset *
+load (Fixture *fx, guint size, GError **error)
+{
+  return load_with_fields (fx, size, 0, error);
 }
 
 static void
@@ -351,6 +358,64 @@ test_dataset_corrupt_cache (Fixture *fx, gconstpointer data)
   }
 }
 
+/* A field run's dataset: the target's fields beside its coverage, through the cache and back; the
+ * spread is part of the key, so ink and each spread keep a file of their own; a damaged field plane
+ * is rebuilt. */
+static void
+test_dataset_field_cache (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiDataset) ink = load (fx, 32, &error);
+  g_autoptr(ZiDataset) first = load_with_fields (fx, 32, 4, &error);
+  g_autoptr(ZiDataset) second = NULL;
+  g_autoptr(ZiDataset) wider = NULL;
+  g_autoptr(ZiDataset) rebuilt = NULL;
+  g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
+  ZiFont *target = zi_font_open (fx->target_path, NULL);
+  gsize plane = 32 * 32;
+  guint8 img[32 * 32];
+
+  g_assert_no_error (error);
+  g_assert_null (ink->target_field);
+  g_assert_cmpuint (ink->field_spread, ==, 0);
+  g_assert_true (zi_dataset_get_train_targets (ink) == ink->target);
+  g_assert_false (first->from_cache);
+  g_assert_cmpuint (first->field_spread, ==, 4);
+  g_assert_nonnull (first->target_field);
+  g_assert_true (zi_dataset_get_train_targets (first) == first->target_field);
+  g_assert_cmpuint (count_files (cache), ==, 2);
+  /* The coverage is the ink run's, the fields are the renderer's. */
+  g_assert_cmpmem (first->source, first->n * plane, ink->source, ink->n * plane);
+  g_assert_cmpmem (first->target, first->n * plane, ink->target, ink->n * plane);
+  for (guint i = 0; i < first->n; i++)
+    {
+      g_assert_true (zi_render_char_field (target, &first->target_placement, first->chars[i], 4, img, NULL));
+      g_assert_cmpmem (img, sizeof img, first->target_field + i * plane, plane);
+    }
+
+  second = load_with_fields (fx, 32, 4, &error);
+  g_assert_no_error (error);
+  g_assert_true (second->from_cache);
+  g_assert_cmpuint (second->field_spread, ==, 4);
+  g_assert_cmpmem (second->source, second->n * plane, first->source, first->n * plane);
+  g_assert_cmpmem (second->target, second->n * plane, first->target, first->n * plane);
+  g_assert_cmpmem (second->target_field, second->n * plane, first->target_field, first->n * plane);
+
+  wider = load_with_fields (fx, 32, 8, &error);
+  g_assert_no_error (error);
+  g_assert_false (wider->from_cache);
+  g_assert_cmpuint (count_files (cache), ==, 3);
+  g_assert_true (memcmp (wider->target_field, first->target_field, first->n * plane) != 0);
+
+  /* A byte of the last field flipped in every file: each is rebuilt, to the same pixels. */
+  damage_cache (cache, -100);
+  rebuilt = load_with_fields (fx, 32, 4, &error);
+  g_assert_no_error (error);
+  g_assert_false (rebuilt->from_cache);
+  g_assert_cmpmem (rebuilt->target_field, rebuilt->n * plane, first->target_field, first->n * plane);
+  zi_font_free (target);
+}
+
 static void
 test_dataset_errors (Fixture *fx, gconstpointer data)
 {
@@ -360,14 +425,14 @@ test_dataset_errors (Fixture *fx, gconstpointer data)
   const gunichar none[] = { 0x4E02, 0x4E03 + 0x10000 };
   ZiDataset *ds;
 
-  ds = zi_dataset_load (fx->source, target, none, G_N_ELEMENTS (none), 64, 0.86, cache, NULL, NULL, NULL,
-                        &error);
+  ds = zi_dataset_load (fx->source, target, none, G_N_ELEMENTS (none), 64, 0.86, 0, cache, NULL, NULL,
+                        NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, ZI_ERROR, ZI_ERROR_CHARSET);
   g_clear_error (&error);
 
-  ds = zi_dataset_load (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, 7, 0.86, cache,
-                        NULL, NULL, NULL, &error);
+  ds = zi_dataset_load (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, 7, 0.86, 0,
+                        cache, NULL, NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   zi_font_free (target);
@@ -511,6 +576,8 @@ main (int argc, char **argv)
   g_test_add ("/dataset/load/pairs", Fixture, NULL, fixture_set_up, test_dataset_pairs, fixture_tear_down);
   g_test_add ("/dataset/load/cache", Fixture, NULL, fixture_set_up, test_dataset_cache, fixture_tear_down);
   g_test_add ("/dataset/load/cache-prune", Fixture, NULL, fixture_set_up, test_dataset_cache_prune,
+              fixture_tear_down);
+  g_test_add ("/dataset/load/field-cache", Fixture, NULL, fixture_set_up, test_dataset_field_cache,
               fixture_tear_down);
   g_test_add ("/dataset/load/corrupt-cache", Fixture, NULL, fixture_set_up, test_dataset_corrupt_cache,
               fixture_tear_down);

@@ -481,7 +481,7 @@ test_render_many (void)
 
   g_assert_true (zi_placement_init (&p, target, size, 0.86, NULL));
   /* Characters of the source only, so that some are missing from the target. */
-  g_assert_true (zi_render_many (target, &p, (gunichar *) chars->data, n, many, covered, 3,
+  g_assert_true (zi_render_many (target, &p, (gunichar *) chars->data, n, 0, many, covered, 3,
                                  progress_cb, &log, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (log.last_done, ==, n);
@@ -515,7 +515,7 @@ test_render_cancel (void)
     chars[i] = 0x4E00 + i;
   g_assert_true (zi_placement_init (&p, target, 64, 0.86, NULL));
   g_cancellable_cancel (cancellable);
-  g_assert_false (zi_render_many (target, &p, chars, G_N_ELEMENTS (chars), out, NULL, 2, NULL, NULL,
+  g_assert_false (zi_render_many (target, &p, chars, G_N_ELEMENTS (chars), 0, out, NULL, 2, NULL, NULL,
                                   cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   zi_font_free (target);

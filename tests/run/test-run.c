@@ -1,5 +1,6 @@
 /* test-run.c — the run directory: run.json and metrics.jsonl round trips, a torn last line,
- * checkpoint naming, newest lookup, retention and the clean-up of interrupted writes. */
+ * checkpoint naming, newest lookup, retention, the clean-up of interrupted writes and the checkpoint
+ * metadata (its output representation among it). */
 #include "zi-error.h"
 #include "zi-run.h"
 
@@ -562,6 +563,57 @@ test_wrong_types (void)
   zi_dir_remove_tree (dir);
 }
 
+/* The output representation in the checkpoint's metadata: both kinds round-trip, metadata written
+ * before fields existed reads as ink, and a kind or spread this Zimaru cannot draw is an error rather
+ * than a model whose pixels would be misread. */
+static void
+test_meta_representation (void)
+{
+  const char *bad[] = {
+    "{\"representation\": {\"kind\": \"sdf\"}}",
+    "{\"representation\": {\"kind\": \"field\"}}",
+    "{\"representation\": {\"kind\": \"field\", \"spread\": 1}}",
+    "{\"representation\": {\"kind\": \"field\", \"spread\": 17}}",
+    "{\"representation\": {\"kind\": \"field\", \"spread\": \"4\"}}",
+    "{\"representation\": \"field\"}",
+  };
+  g_autoptr(GError) error = NULL;
+  ZiCheckpointMeta meta, back;
+  g_autofree char *ink_json = NULL;
+  g_autofree char *field_json = NULL;
+
+  zi_checkpoint_meta_init (&meta);
+  g_assert_cmpint (meta.representation, ==, ZI_REPRESENTATION_INK);
+  ink_json = zi_checkpoint_meta_to_json (&meta);
+  g_assert_nonnull (strstr (ink_json, "\"representation\":{\"kind\":\"ink\"}"));
+  meta.representation = ZI_REPRESENTATION_FIELD;
+  meta.field_spread = 6;
+  field_json = zi_checkpoint_meta_to_json (&meta);
+  g_assert_nonnull (strstr (field_json, "\"representation\":{\"kind\":\"field\",\"spread\":6}"));
+  g_assert_true (zi_checkpoint_meta_from_json (&back, field_json, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.representation, ==, ZI_REPRESENTATION_FIELD);
+  g_assert_cmpuint (back.field_spread, ==, 6);
+  zi_checkpoint_meta_clear (&back);
+  g_assert_true (zi_checkpoint_meta_from_json (&back, ink_json, &error));
+  g_assert_cmpint (back.representation, ==, ZI_REPRESENTATION_INK);
+  zi_checkpoint_meta_clear (&back);
+
+  g_assert_true (zi_checkpoint_meta_from_json (&back, "{\"format\": \"zimaru-checkpoint\", \"size\": 64}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.representation, ==, ZI_REPRESENTATION_INK);
+  zi_checkpoint_meta_clear (&back);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (zi_checkpoint_meta_from_json (&back, bad[i], &error));
+      g_assert_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT);
+      g_clear_error (&error);
+      zi_checkpoint_meta_clear (&back);
+    }
+  zi_checkpoint_meta_clear (&meta);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -577,5 +629,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/run/retention", test_retention);
   g_test_add_func ("/core/run/stale-files", test_stale_files);
   g_test_add_func ("/core/run/wrong-types", test_wrong_types);
+  g_test_add_func ("/core/run/meta-representation", test_meta_representation);
   return g_test_run ();
 }
