@@ -5,9 +5,11 @@
  * Both outlines are given in the same font units (the target font's) and every length is scaled to a
  * 1000-unit em. The glyph is the outline measured, the target the font's own outline of the character:
  *
- * - IoU: the two outlines filled (nonzero winding) and rasterised at 256 px per em, a pixel inked when
- *   its centre is inside, in a frame that holds both glyphs (on a grid anchored at 0, so edges on
- *   multiples of 1000/256 units are exact); |glyph ∩ target| / |glyph ∪ target|, 1 when both are empty.
+ * - IoU: the two outlines filled (nonzero winding) at 256 px per em by the rasteriser of
+ *   zi-outline-raster.h, which gives each pixel the share of its area inside, on one canvas that holds
+ *   both glyphs (pixel edges on multiples of 1000/256 units, so edges there are exact); the sum over
+ *   the pixels of the smaller coverage over the sum of the larger: the areas' |glyph ∩ target| /
+ *   |glyph ∪ target|, but for pixels that both edges cross; 1 when both are empty.
  * - mean distance: both outlines sampled every 2 units along the curves, from each contour's start; each
  *   sample's distance to the nearest point on the other outline (on its curves, flattened within 0.02
  *   units); the mean of the two directions' mean distances.
