@@ -5,14 +5,16 @@
  * directory measures what training held out.
  *
  * --outlines measures outlines as well (zi-outline-metric.h): each generated glyph traced as export
- * traces it, the source font's own outline placed in the target's frame as the model sees it, both
- * against the target font's own outline. */
+ * traces it (zi_export_trace_generated: a field model's field, an ink model's coverage), the source
+ * font's own outline placed in the target's frame as the model sees it, both against the target
+ * font's own outline. The bitmap measures always take ink, derived for a field model. */
 #include <inttypes.h>
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
 #include "zi-dataset.h"
 #include "zi-error.h"
+#include "zi-export.h"
 #include "zi-font.h"
 #include "zi-metrics.h"
 #include "zi-model.h"
@@ -98,7 +100,8 @@ place_like_target (ZiOutline *outline, const ZiPlacement *source, const ZiPlacem
 static gboolean
 measure_outlines (OutlineEval         *e,
                   const ZiDataset     *data,
-                  const guint8        *gen,
+                  const guint8        *raw,
+                  guint                field_spread,
                   ZiFont              *source,
                   ZiFont              *target,
                   const ZiTraceParams *params,
@@ -116,7 +119,8 @@ measure_outlines (OutlineEval         *e,
       g_autoptr(ZiOutline) want = NULL;
       g_autoptr(ZiOutline) from = NULL;
 
-      traced = zi_trace_bitmap (gen + i * plane, data->size, &data->target_placement, params, error);
+      traced = zi_export_trace_generated (raw + i * plane, field_spread, data->size, &data->target_placement,
+                                          params, error);
       if (traced == NULL || (want = zi_font_char_outline (target, data->chars[i], error)) == NULL
           || (from = zi_font_char_outline (source, data->chars[i], error)) == NULL)
         return FALSE;
@@ -347,6 +351,7 @@ zi_cli_eval (int argc, char **argv)
   g_autoptr(ZiModel) model = NULL;
   g_autoptr(GArray) chars = NULL;
   g_autoptr(ZiDataset) data = NULL;
+  g_autofree guint8 *raw = NULL;
   g_autofree guint8 *gen = NULL;
   ZiFont *source = NULL, *target = NULL;
   ZiMetrics m, base;
@@ -422,14 +427,18 @@ zi_cli_eval (int argc, char **argv)
       code = zi_cli_fail (error);
       goto out;
     }
+  raw = g_malloc ((gsize) data->n * data->size * data->size);
   gen = g_malloc ((gsize) data->n * data->size * data->size);
-  if (!zi_model_generate (model, data->source, data->n, gen, eval_progress_cb, &progress, NULL, &error))
+  if (!zi_model_generate_raw (model, data->source, data->n, raw, eval_progress_cb, &progress, NULL, &error))
     {
       zi_cli_progress_done (&progress);
       code = zi_cli_fail (error);
       goto out;
     }
-  if (outlines && !measure_outlines (&oe, data, gen, source, target, &trace, &progress, &error))
+  zi_model_raw_to_coverage (model, raw, gen, data->n);
+  if (outlines
+      && !measure_outlines (&oe, data, raw, zi_model_get_field_spread (model), source, target, &trace,
+                            &progress, &error))
     {
       zi_cli_progress_done (&progress);
       code = zi_cli_fail (error);

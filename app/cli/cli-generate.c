@@ -1,13 +1,14 @@
 /* cli-generate.c — `zimaru-cli generate --checkpoint CKPT [--source FONT] CHARS --out DIR
  * [--format png,svg]`: renders the characters in the source font with the placement the model was
  * trained with, runs the generator, and writes DIR/uniXXXX.png (8-bit gray, white paper, black ink)
- * and/or DIR/uniXXXX.svg (traced, in the target font's units). A font-ready set with QA and a UFO is
- * `zimaru-cli export`'s job. */
+ * and/or DIR/uniXXXX.svg (traced as export traces, in the target font's units). A font-ready set with
+ * QA and a UFO is `zimaru-cli export`'s job. */
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
 #include "zi-charset.h"
 #include "zi-error.h"
+#include "zi-export.h"
 #include "zi-font.h"
 #include "zi-image.h"
 #include "zi-model.h"
@@ -66,10 +67,12 @@ typedef struct {
   ZiPlacement   placement;
   ZiSvgFrame    frame;
   ZiTraceParams params;
+  guint         field_spread;  /* the model's: what it draws (zi_export_trace_generated) */
 } SvgWriter;
 
 static gboolean
-svg_writer_init (SvgWriter *w, const char *target_spec, guint size, double em_fraction, GError **error)
+svg_writer_init (SvgWriter *w, const char *target_spec, guint size, double em_fraction, guint field_spread,
+                 GError **error)
 {
   ZiFontMetrics metrics;
 
@@ -79,13 +82,15 @@ svg_writer_init (SvgWriter *w, const char *target_spec, guint size, double em_fr
   zi_font_get_metrics (w->font, &metrics);
   zi_svg_frame_init (&w->frame, &metrics);
   zi_trace_params_init (&w->params, ZI_TRACE_PRESET_ROUND);
+  w->field_spread = field_spread;
   return TRUE;
 }
 
 static gboolean
-svg_write (SvgWriter *w, const char *path, const guint8 *coverage, guint size, gunichar c, GError **error)
+svg_write (SvgWriter *w, const char *path, const guint8 *raw, guint size, gunichar c, GError **error)
 {
-  g_autoptr(ZiOutline) outline = zi_trace_bitmap (coverage, size, &w->placement, &w->params, error);
+  g_autoptr(ZiOutline) outline = zi_export_trace_generated (raw, w->field_spread, size, &w->placement,
+                                                            &w->params, error);
   g_autofree char *doc = NULL;
 
   if (outline == NULL)
@@ -122,6 +127,7 @@ zi_cli_generate (int argc, char **argv)
   g_autoptr(GArray) chars = NULL;
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint8 *src = NULL;
+  g_autofree guint8 *raw = NULL;
   g_autofree guint8 *gen = NULL;
   g_autofree gboolean *covered = NULL;
   ZiFont *font = NULL;
@@ -173,7 +179,8 @@ zi_cli_generate (int argc, char **argv)
 
   if (want_svg)
     {
-      if (!svg_writer_init (&svg, target_spec, size, zi_model_get_em_fraction (model), &error))
+      if (!svg_writer_init (&svg, target_spec, size, zi_model_get_em_fraction (model),
+                            zi_model_get_field_spread (model), &error))
         {
           code = zi_cli_fail (error);
           goto out;
@@ -182,6 +189,7 @@ zi_cli_generate (int argc, char **argv)
 
   pixels = (gsize) size * size;
   src = g_malloc ((gsize) chars->len * pixels);
+  raw = g_malloc ((gsize) chars->len * pixels);
   gen = g_malloc ((gsize) chars->len * pixels);
   covered = g_new0 (gboolean, chars->len);
   if (!zi_render_many (font, &placement, (const gunichar *) chars->data, chars->len, 0, src, covered, 0,
@@ -191,13 +199,14 @@ zi_cli_generate (int argc, char **argv)
       goto out;
     }
   zi_cli_progress_init (&progress, quiet);
-  if (!zi_model_generate (model, src, chars->len, gen, generate_progress_cb, &progress, NULL, &error))
+  if (!zi_model_generate_raw (model, src, chars->len, raw, generate_progress_cb, &progress, NULL, &error))
     {
       zi_cli_progress_done (&progress);
       code = zi_cli_fail (error);
       goto out;
     }
   zi_cli_progress_done (&progress);
+  zi_model_raw_to_coverage (model, raw, gen, chars->len);
 
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
@@ -228,7 +237,7 @@ zi_cli_generate (int argc, char **argv)
             continue;
           path = g_strdup_printf ("%s%s%s.%s", out_dir, G_DIR_SEPARATOR_S, name, kind == 0 ? "png" : "svg");
           ok = kind == 0 ? zi_image_write_png_coverage (path, glyph, size, size, &error)
-                         : svg_write (&svg, path, glyph, size, c, &error);
+                         : svg_write (&svg, path, raw + (gsize) i * pixels, size, c, &error);
           if (!ok)
             {
               /* No partial output: remove what this run wrote before the failure. */

@@ -1,10 +1,13 @@
 /* zi-export-model.c — export sources that generate glyphs with trained models: the source font's
  * renderings go through one model (a checkpoint), or, with a run's per-glyph picks, each picked glyph
- * through the checkpoint the designer chose and the others through the default one. */
+ * through the checkpoint the designer chose and the others through the default one. The bitmaps are
+ * the models' own output (zi_model_generate_raw): the signed distance fields of a field model, which
+ * the job traces and derives ink from, the coverage of an ink model. */
 #include "config.h"
 #include "zi-export-private.h"
 #include "zi-error.h"
 #include "zi-render.h"
+#include "zi-representation.h"
 #include "zi-run.h"
 
 #include <glib/gi18n.h>
@@ -87,6 +90,8 @@ model_describe (gpointer data, JsonBuilder *b, GHashTable *used)
       json_builder_add_int_value (b, (gint64) zi_model_get_step (pm->model));
       json_builder_set_member_name (b, "default");
       json_builder_add_boolean_value (b, k == 0);
+      zi_representation_to_json (b, zi_model_get_representation (pm->model),
+                                 zi_model_get_field_spread (pm->model));
       json_builder_end_object (b);
     }
 }
@@ -126,7 +131,7 @@ model_bitmaps (const gunichar *chars, guint n, guint8 *out, gboolean *available,
           }
       if (m == 0)
         continue;
-      if (!zi_model_generate (model, gathered, m, generated, NULL, NULL, cancellable, error))
+      if (!zi_model_generate_raw (model, gathered, m, generated, NULL, NULL, cancellable, error))
         return FALSE;
       for (guint j = 0; j < m; j++)
         memcpy (out + index[j] * plane, generated + j * plane, plane);
@@ -166,6 +171,7 @@ wrap (ModelSource *ms)
   src = zi_export_source_new (ms->size, zi_model_get_em_fraction (model), name, model_bitmaps, ms,
                               model_source_free);
   src->font = ms->font;
+  src->field_spread = zi_model_get_field_spread (model);
   src->origin = model_origin;
   src->describe = model_describe;
   return src;
@@ -183,10 +189,20 @@ zi_export_source_new_model (ZiModel *model, ZiFont *source, GError **error)
   return ms != NULL ? wrap (ms) : NULL;
 }
 
+/* What a model draws, for messages: "ink" or "distance fields of spread 4". */
+static char *
+describe_output (ZiModel *model)
+{
+  if (zi_model_get_representation (model) == ZI_REPRESENTATION_FIELD)
+    return g_strdup_printf (_("distance fields of spread %u"), zi_model_get_field_spread (model));
+  return g_strdup (_("ink"));
+}
+
 /* Loads the checkpoint name of the run, unless already loaded. */
 static gboolean
 load_pick (ModelSource *ms, const char *ckpt_dir, gunichar c, const char *name, GError **error)
 {
+  ZiModel *default_model = ((PickModel *) g_ptr_array_index (ms->models, 0))->model;
   g_autofree char *path = NULL;
   PickModel *pm;
 
@@ -219,6 +235,17 @@ load_pick (ModelSource *ms, const char *ckpt_dir, gunichar c, const char *name, 
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
                    _("The picked checkpoint %s makes %u px glyphs but the export uses %u px: pick "
                      "checkpoints of the same run"), path, zi_model_get_size (pm->model), ms->size);
+      return FALSE;
+    }
+  /* One export traces one kind of bitmap; the checkpoints of a run all draw the same kind. */
+  if (zi_model_get_field_spread (pm->model) != zi_model_get_field_spread (default_model))
+    {
+      g_autofree char *picked = describe_output (pm->model);
+      g_autofree char *usual = describe_output (default_model);
+
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The picked checkpoint %s draws %s, the export's checkpoint %s: pick checkpoints of "
+                     "the same run"), path, picked, usual);
       return FALSE;
     }
   return TRUE;

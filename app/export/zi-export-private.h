@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 
 struct _ZiExportSource {
   guint               size;
+  /* 0: the bitmaps are coverage; else they are signed distance fields of this spread (a field
+   * model's raw output): the job traces them and derives their ink for PNG files and QA. */
+  guint               field_spread;
   double              em_fraction;
   char               *description;
   ZiExportBitmapFunc  func;
@@ -40,7 +43,8 @@ gboolean    zi_export_source_bitmaps (ZiExportSource *src, const gunichar *chars
 typedef struct {
   gunichar      c;
   gboolean      available;
-  const guint8 *bitmap;
+  const guint8 *bitmap;     /* ink coverage: PNG files and QA */
+  const guint8 *trace;      /* what is traced: bitmap, or the field it was derived from */
   ZiOutline    *outline;
   double        ink_ratio;
   guint         holes;

@@ -13,6 +13,7 @@
 #include "zi-fileutil.h"
 #include "zi-image.h"
 #include "zi-charset.h"
+#include "zi-outline-raster.h"
 #include "zi-render.h"
 #include "zi-svg.h"
 #include "zi-ufo.h"
@@ -90,49 +91,48 @@ write_file (const char *path, const void *data, gsize len, GError **error)
   return TRUE;
 }
 
-/* Bilinear resampling of a coverage bitmap (previews larger than the model's size). */
-static void
-resample (const guint8 *in, guint size, guint8 *out, guint osize)
-{
-  for (guint y = 0; y < osize; y++)
-    for (guint x = 0; x < osize; x++)
-      {
-        double sx = CLAMP ((x + 0.5) * size / osize - 0.5, 0.0, size - 1.0);
-        double sy = CLAMP ((y + 0.5) * size / osize - 0.5, 0.0, size - 1.0);
-        guint x0 = (guint) sx, y0 = (guint) sy;
-        guint x1 = MIN (x0 + 1, size - 1), y1 = MIN (y0 + 1, size - 1);
-        double fx = sx - x0, fy = sy - y0;
-        double v = (in[y0 * size + x0] * (1 - fx) + in[y0 * size + x1] * fx) * (1 - fy)
-                   + (in[y1 * size + x0] * (1 - fx) + in[y1 * size + x1] * fx) * fy;
-
-        out[y * osize + x] = (guint8) lround (v);
-      }
-}
-
 static gboolean
 write_png (ZiExportState *ex, const ZiExportGlyph *g, const char *name, GError **error)
 {
-  guint size = ex->source->size;
-  guint osize = ex->options->png_size ? ex->options->png_size : size;
+  guint osize = ex->options->png_size ? ex->options->png_size : ex->source->size;
   gsize plane = (gsize) osize * osize;
   g_autofree guint8 *pixels = g_malloc (plane);
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (ex->png_dir, file, NULL);
 
-  if (osize != size)
-    resample (g->bitmap, size, pixels, osize);
-  else
-    memcpy (pixels, g->bitmap, plane);
+  /* The traced outline filled, as the SVG and the UFO draw the glyph: sharp at any size, where an
+   * upscaled bitmap was blurred. The outline already follows the threshold's crossing: 1-bit keeps
+   * the pixels at least half inside it. */
+  if (!zi_outline_render (g->outline, &ex->placement, osize, pixels, error))
+    return FALSE;
   if (ex->options->png_1bit)
     for (gsize i = 0; i < plane; i++)
-      pixels[i] = pixels[i] >= ex->options->trace.threshold ? 0 : 255;
+      pixels[i] = pixels[i] >= 128 ? 0 : 255;
   else
     zi_image_coverage_to_gray (pixels, pixels, plane);
 
   bytes = zi_image_encode_png (pixels, osize, osize, error);
   return bytes != NULL
          && write_file (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+}
+
+ZiOutline *
+zi_export_trace_generated (const guint8 *raw, guint field_spread, guint size, const ZiPlacement *placement,
+                           const ZiTraceParams *params, GError **error)
+{
+  ZiTraceParams field_params;
+
+  g_return_val_if_fail (raw != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+
+  if (field_spread == 0)
+    return zi_trace_bitmap (raw, size, placement, params, error);
+  /* The derived ink 127.5 + (f − 127.5) × spread reaches the threshold t where
+   * f = 127.5 + (t − 127.5) / spread; the smallest whole f at or above it (t = 128 → 128). */
+  field_params = *params;
+  field_params.threshold = (guint8) CLAMP (ceil (127.5 + (params->threshold - 127.5) / field_spread), 1.0, 255.0);
+  return zi_trace_bitmap (raw, size, placement, &field_params, error);
 }
 
 /* Everything about one glyph that needs no shared state: QA numbers, tracing, and its PNG, SVG and
@@ -149,7 +149,8 @@ process_glyph (ZiExportState *ex, ZiExportGlyph *g)
   for (gsize i = 0; i < plane; i++)
     ink += g->bitmap[i] >= ex->options->trace.threshold;
   g->ink_ratio = (double) ink / (double) plane;
-  g->outline = zi_trace_bitmap (g->bitmap, size, &ex->placement, &ex->options->trace, &g->error);
+  g->outline = zi_export_trace_generated (g->trace, ex->source->field_spread, size, &ex->placement,
+                                          &ex->options->trace, &g->error);
   if (g->outline == NULL)
     return;
   for (guint k = 0; k < g->outline->n_contours; k++)
@@ -279,6 +280,9 @@ export_glyphs (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc
 {
   gsize plane = (gsize) ex->source->size * ex->source->size;
   g_autofree guint8 *bitmaps = g_malloc (ZI_EXPORT_BATCH * plane);
+  /* A field source's ink, derived from its bitmaps; for a coverage source, the bitmaps themselves. */
+  g_autofree guint8 *fields_ink = ex->source->field_spread > 0 ? g_malloc (ZI_EXPORT_BATCH * plane) : NULL;
+  const guint8 *ink = fields_ink != NULL ? fields_ink : bitmaps;
   g_autofree gboolean *available = g_new (gboolean, ZI_EXPORT_BATCH);
   g_autofree ZiExportGlyph *glyphs = g_new0 (ZiExportGlyph, ZI_EXPORT_BATCH);
 
@@ -291,9 +295,11 @@ export_glyphs (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc
           || !zi_export_source_bitmaps (ex->source, chars + start, m, bitmaps, available,
                                         cancellable, error))
         return FALSE;
+      if (fields_ink != NULL)
+        zi_image_field_to_coverage (bitmaps, fields_ink, m * plane, ex->source->field_spread);
       for (guint i = 0; i < m; i++)
         glyphs[i] = (ZiExportGlyph) { .c = chars[start + i], .available = available[i],
-                                      .bitmap = bitmaps + i * plane };
+                                      .bitmap = ink + i * plane, .trace = bitmaps + i * plane };
       workers_start (&workers, ex, glyphs, m);
       workers_join (&workers);
       if (!record_batch (ex, glyphs, m, start + m, n, progress, progress_data, error))

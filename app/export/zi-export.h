@@ -5,7 +5,8 @@
  *
  * Layout of the output directory:
  *   OUT/manifest.json                 checkpoints, fonts, charset, parameters, per-glyph QA
- *   OUT/png/uni4E00.png               8-bit grayscale, white paper, black ink (optionally 1-bit)
+ *   OUT/png/uni4E00.png               the traced outline filled: 8-bit grayscale, white paper, black
+ *                                     ink (optionally 1-bit)
  *   OUT/svg/uni4E00.svg               font units, viewBox over the em box (zi-svg.h)
  *   OUT/Zimaru-<Family>.ufo/          UFO 3 (zi-ufo.h)
  *
@@ -41,8 +42,8 @@ gboolean zi_export_formats_from_string (const char *s, ZiExportFormats *formats)
 typedef struct {
   ZiExportFormats formats;
   ZiTraceParams   trace;        /* the threshold also makes the 1-bit PNG */
-  gboolean        png_1bit;     /* PNG thresholded at trace.threshold instead of grayscale */
-  guint           png_size;     /* 0: the bitmap size; else resampled to this side (preview), 16..1024 */
+  gboolean        png_1bit;     /* PNG black where the outline covers half a pixel, instead of grayscale */
+  guint           png_size;     /* PNG side (the outline filled at it): 0 = the bitmap's, or 16..1024 */
   gboolean        force;        /* replace an existing output directory */
   const char     *family_suffix; /* the UFO family is "<target family> <suffix>"; NULL: "Zimaru" */
   guint           n_threads;    /* tracing threads; 0: the number of processors */
@@ -55,7 +56,9 @@ void zi_export_options_init (ZiExportOptions *options);
 
 typedef struct _ZiExportSource ZiExportSource;
 
-/* Fills out[n * size * size] with coverage bitmaps (0 = paper, 255 = ink, top row first) for chars.
+/* Fills out[n * size * size] with coverage bitmaps (0 = paper, 255 = ink, top row first) for chars
+ * (a model source of a field model fills them with its signed distance fields instead, and the job
+ * derives their ink).
  * available[n] arrives all TRUE; set an entry FALSE to skip a glyph the source cannot produce (it is
  * listed as skipped in the manifest). Called on the export's thread. */
 typedef gboolean (*ZiExportBitmapFunc) (const gunichar *chars,
@@ -93,6 +96,24 @@ ZiExportSource *zi_export_source_new_picks (ZiModel     *model,
 guint           zi_export_source_get_size (ZiExportSource *source);
 void            zi_export_source_free (ZiExportSource *source);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiExportSource, zi_export_source_free)
+
+/* ---- Tracing generated glyphs ---- */
+
+/* Traces one glyph a model generated the way export traces it; `eval --outlines` and `generate`
+ * call it too, so that all three trace the same bitmap. raw: the model's own output
+ * (zi_model_generate_raw), field_spread: the model's (zi_model_get_field_spread; 0 for an ink model).
+ * An ink model's coverage is traced as it is. A field model's signed distance field is traced itself,
+ * not its derived ink: its 128 level is the outline, and the tracer's bilinear upsampling
+ * interpolates a field's level sets well where it would blur the one-pixel ramp of the derived ink.
+ * params->threshold, a coverage level, is moved to the field level whose derived ink is that
+ * coverage (128 stays 128), so a threshold means the same ink for both. Returns zi_trace_bitmap's
+ * outline or error. */
+ZiOutline      *zi_export_trace_generated (const guint8        *raw,
+                                           guint                field_spread,
+                                           guint                size,
+                                           const ZiPlacement   *placement,
+                                           const ZiTraceParams *params,
+                                           GError             **error);
 
 /* ---- The job ---- */
 

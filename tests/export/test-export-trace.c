@@ -1,7 +1,8 @@
 /* test-export-trace.c — tests of tracing and the files written from outlines: known shapes traced
  * (winding, contour counts, coordinates in font units), SVG round trips through rsvg-convert, XML
- * well-formedness on random bitmaps, UFO files through ufoLib2 and fontmake back into FreeType, and
- * the names of files, formats and presets. Uses the real default fonts. */
+ * well-formedness on random bitmaps, UFO files through ufoLib2 and fontmake back into FreeType, what
+ * export traces of a generated coverage bitmap or distance field, and the names of files, formats and
+ * presets. Uses the real default fonts. */
 #include "config.h"
 #include "export-test-util.h"
 #include "zi-charset.h"
@@ -9,6 +10,7 @@
 #include "zi-export.h"
 #include "zi-fileutil.h"
 #include "zi-image.h"
+#include "zi-outline-metric.h"
 #include "zi-render.h"
 #include "zi-svg.h"
 #include "zi-trace.h"
@@ -465,6 +467,88 @@ test_ufo_fontmake (Fixture *f, gconstpointer data)
   zi_dir_remove_tree (dir);
 }
 
+/* ---- generated glyphs: coverage or a distance field ---- */
+
+static char *
+svg_of (Fixture *f, const ZiOutline *o)
+{
+  ZiFontMetrics metrics;
+  ZiSvgFrame frame;
+
+  zi_font_get_metrics (f->target, &metrics);
+  zi_svg_frame_init (&frame, &metrics);
+  return zi_svg_document (o, &frame, 0x6C38);
+}
+
+/* What export traces for a generated glyph: an ink model's coverage exactly as zi_trace_bitmap traces
+ * it; a field model's field at the level whose derived ink is the threshold. Traced, a real glyph's
+ * field follows the font's own outline more closely than its coverage does (on these four glyphs,
+ * with potrace's own curves, a mean distance of 0.5 against 1.2 units of a 1000-unit em), and at
+ * least as closely as the ink derived from the field. */
+static void
+test_trace_generated (Fixture *f, gconstpointer data)
+{
+  g_autofree gunichar *chars = g_utf8_to_ucs4_fast ("永国丸風", -1, NULL);
+  int upm = zi_font_get_units_per_em (f->target);
+  double d_cov = 0.0, d_field = 0.0, d_derived = 0.0;
+  guint n = 0;
+
+  for (; chars[n] != 0; n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree guint8 *cov = render (f, chars[n]);
+      g_autofree guint8 *field = g_malloc (SIZE * SIZE);
+      g_autofree guint8 *derived = g_malloc (SIZE * SIZE);
+      g_autoptr(ZiOutline) want = zi_font_char_outline (f->target, chars[n], &error);
+      g_autoptr(ZiOutline) o_cov = NULL, o_plain = NULL, o_field = NULL, o_derived = NULL, o_dark = NULL,
+                           o_dark_plain = NULL;
+      g_autofree char *svg_cov = NULL, *svg_plain = NULL, *svg_dark = NULL, *svg_dark_plain = NULL;
+      ZiOutlineMetric m_cov, m_field, m_derived;
+      ZiTraceParams params;
+
+      g_assert_no_error (error);
+      g_assert_true (zi_render_char_field (f->target, &f->placement, chars[n], 4, field, &error));
+      zi_image_field_to_coverage (field, derived, SIZE * SIZE, 4);
+      zi_trace_params_init (&params, ZI_TRACE_PRESET_ROUND);
+
+      o_cov = zi_export_trace_generated (cov, 0, SIZE, &f->placement, &params, &error);
+      o_plain = zi_trace_bitmap (cov, SIZE, &f->placement, &params, &error);
+      o_field = zi_export_trace_generated (field, 4, SIZE, &f->placement, &params, &error);
+      o_derived = zi_trace_bitmap (derived, SIZE, &f->placement, &params, &error);
+      g_assert_no_error (error);
+      svg_cov = svg_of (f, o_cov);
+      svg_plain = svg_of (f, o_plain);
+      g_assert_cmpstr (svg_cov, ==, svg_plain);
+
+      /* Ink 200 of a field of spread 4 is its level 127.5 + 72.5 / 4 = 145.6, traced from 146. */
+      params.threshold = 200;
+      o_dark = zi_export_trace_generated (field, 4, SIZE, &f->placement, &params, &error);
+      params.threshold = 146;
+      o_dark_plain = zi_trace_bitmap (field, SIZE, &f->placement, &params, &error);
+      g_assert_no_error (error);
+      svg_dark = svg_of (f, o_dark);
+      svg_dark_plain = svg_of (f, o_dark_plain);
+      g_assert_cmpstr (svg_dark, ==, svg_dark_plain);
+
+      zi_outline_metric_measure (&m_cov, o_cov, want, upm);
+      zi_outline_metric_measure (&m_field, o_field, want, upm);
+      zi_outline_metric_measure (&m_derived, o_derived, want, upm);
+      g_test_message ("U+%04X against the font's outline, IoU / mean distance: coverage %.4f / %.2f, field "
+                      "%.4f / %.2f, the field's derived ink %.4f / %.2f", chars[n], m_cov.iou,
+                      m_cov.mean_distance, m_field.iou, m_field.mean_distance, m_derived.iou,
+                      m_derived.mean_distance);
+      g_assert_cmpfloat (m_field.iou, >, 0.95);
+      d_cov += m_cov.mean_distance;
+      d_field += m_field.mean_distance;
+      d_derived += m_derived.mean_distance;
+      zi_outline_metric_clear (&m_cov);
+      zi_outline_metric_clear (&m_field);
+      zi_outline_metric_clear (&m_derived);
+    }
+  g_assert_cmpfloat (d_field, <, d_cov);
+  g_assert_cmpfloat (d_field, <, 1.05 * d_derived);
+}
+
 /* ---- small pieces ---- */
 
 static void
@@ -517,6 +601,7 @@ main (int argc, char **argv)
   g_test_add ("/export/trace/smooth", Fixture, NULL, fixture_setup, test_trace_smooth, fixture_teardown);
   g_test_add ("/export/trace/ring", Fixture, NULL, fixture_setup, test_trace_ring, fixture_teardown);
   g_test_add ("/export/trace/glyphs", Fixture, NULL, fixture_setup, test_trace_glyphs, fixture_teardown);
+  g_test_add ("/export/trace/generated", Fixture, NULL, fixture_setup, test_trace_generated, fixture_teardown);
   g_test_add ("/export/trace/empty-invalid", Fixture, NULL, fixture_setup, test_trace_empty_and_invalid,
               fixture_teardown);
   g_test_add ("/export/svg/document", Fixture, NULL, fixture_setup, test_svg_document, fixture_teardown);
