@@ -1,14 +1,17 @@
-/* test-export-job.c — tests of the export job: the manifest's quality flags, PNG options, and the
- * job's atomicity (cancel, missing or read-only parent, a full destination, existing output), run
- * directly and as the GUI runs it, in a task. Uses the real default fonts. */
+/* test-export-job.c — tests of the export job: the manifest's quality flags, PNG options and PNG files
+ * drawn from the traced outline, and the job's atomicity (cancel, missing or read-only parent, a full
+ * destination, existing output), run directly and as the GUI runs it, in a task. Uses the real
+ * default fonts. */
 #include "config.h"
 #include "export-test-util.h"
 #include "zi-error.h"
 #include "zi-export.h"
 #include "zi-fileutil.h"
 #include "zi-image.h"
+#include "zi-outline-raster.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -160,6 +163,126 @@ test_job_png_options (Fixture *f, gconstpointer data)
   g_assert_false (zi_export_run (src, f->target, chars, 1, out, &options, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  zi_dir_remove_tree (dir);
+}
+
+/* Grey pixels (neither paper nor full ink) of a coverage bitmap. */
+static guint
+count_grey (const guint8 *cov, gsize n)
+{
+  guint grey = 0;
+
+  for (gsize i = 0; i < n; i++)
+    grey += cov[i] > 0 && cov[i] < 255;
+  return grey;
+}
+
+/* The length of an outline's contours, in the pixels of a canvas of size px placed by p. */
+static double
+outline_length_px (const ZiOutline *o, const ZiPlacement *p, guint size)
+{
+  g_autoptr(GArray) pts = g_array_new (FALSE, FALSE, sizeof (ZiPoint));
+  double len = 0;
+
+  for (guint ci = 0; ci < o->n_contours; ci++)
+    {
+      g_array_set_size (pts, 0);
+      zi_contour_flatten (&o->contours[ci], 0.5, pts);
+      for (guint i = 0; i < pts->len; i++)
+        {
+          ZiPoint a = g_array_index (pts, ZiPoint, i), b = g_array_index (pts, ZiPoint, (i + 1) % pts->len);
+          len += hypot (b.x - a.x, b.y - a.y);
+        }
+    }
+  return len * p->scale * size / p->size;
+}
+
+/* PNG files come from the traced outline, not from the bitmap scaled up: at 512 px from 64 px
+ * bitmaps the edges stay one pixel wide (1.2 grey pixels a pixel of outline length, where the bitmap
+ * scaled up bilinearly greys 18), the picture is the outline the SVG holds filled at that size, and
+ * it matches the target font's own glyph rendered at 512 px (IoU 0.96). */
+static void
+test_job_png_from_outline (Fixture *f, gconstpointer data)
+{
+  const guint big = 512;
+  const gunichar c = 0x6C38;  /* 永 */
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *png = g_build_filename (out, "png", "uni6C38.png", NULL);
+  g_autoptr(ZiExportSource) src = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *cov = NULL;
+  g_autofree guint8 *bitmap = g_malloc (SIZE * SIZE);
+  g_autofree guint8 *expected = g_malloc (big * big);
+  g_autofree guint8 *font_big = g_malloc (big * big);
+  g_autofree guint8 *upscaled = g_malloc (big * big);
+  g_autoptr(ZiOutline) outline = NULL;
+  ZiExportOptions options;
+  ZiPlacement p_big;
+  guint w, h, grey, max_diff = 0;
+  guint64 inter = 0, uni = 0;
+  double perimeter, iou;
+
+  src = zi_export_source_new_font (open_font (TARGET_FONT), SIZE, ZI_DEFAULT_EM_FRACTION, &error);
+  g_assert_no_error (error);
+  zi_export_options_init (&options);
+  options.formats = ZI_EXPORT_FORMAT_PNG;
+  options.png_size = big;
+  g_assert_true (zi_export_run (src, f->target, &c, 1, out, &options, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cov = zi_image_read_png_coverage (png, &w, &h, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, big);
+  g_assert_cmpuint (h, ==, big);
+
+  /* The outline the export traced, filled at 512 px: the PNG to the level. */
+  g_assert_true (zi_render_char (f->target, &f->placement, c, bitmap, &error));
+  outline = zi_trace_bitmap (bitmap, SIZE, &f->placement, &options.trace, &error);
+  g_assert_no_error (error);
+  g_assert_true (zi_outline_render (outline, &f->placement, big, expected, &error));
+  for (guint i = 0; i < big * big; i++)
+    max_diff = MAX (max_diff, (guint) ABS ((int) cov[i] - (int) expected[i]));
+  g_assert_cmpuint (max_diff, <=, 1);
+
+  /* Sharp: an edge crossing a pixel at any angle greys at most √2 pixels per pixel of length. */
+  perimeter = outline_length_px (outline, &f->placement, big);
+  grey = count_grey (cov, (gsize) big * big);
+  {
+    ZiPlacement p64 = f->placement;
+    guint upscaled_grey;
+
+    /* What the bitmap scaled up bilinearly would have greyed, for scale. */
+    for (guint y = 0; y < big; y++)
+      for (guint x = 0; x < big; x++)
+        {
+          double sx = CLAMP ((x + 0.5) * SIZE / big - 0.5, 0.0, SIZE - 1.0);
+          double sy = CLAMP ((y + 0.5) * SIZE / big - 0.5, 0.0, SIZE - 1.0);
+          guint x0 = (guint) sx, y0 = (guint) sy, x1 = MIN (x0 + 1, SIZE - 1), y1 = MIN (y0 + 1, SIZE - 1);
+          double fx = sx - x0, fy = sy - y0;
+
+          upscaled[y * big + x] = (guint8) lround ((bitmap[y0 * SIZE + x0] * (1 - fx) + bitmap[y0 * SIZE + x1] * fx) * (1 - fy)
+                                                   + (bitmap[y1 * SIZE + x0] * (1 - fx) + bitmap[y1 * SIZE + x1] * fx) * fy);
+        }
+    upscaled_grey = count_grey (upscaled, (gsize) big * big);
+    g_test_message ("永 at %u px from %u px: outline %.0f px long, %u grey pixels (%.2f a pixel of length); "
+                    "the bitmap upscaled: %u (%.2f)", big, p64.size, perimeter, grey, grey / perimeter,
+                    upscaled_grey, upscaled_grey / perimeter);
+    g_assert_cmpfloat (grey, <=, 1.5 * perimeter);
+    g_assert_cmpfloat (grey, >=, 0.5 * perimeter);  /* anti-aliased, not 1-bit */
+    g_assert_cmpuint (upscaled_grey, >, 4 * grey);
+  }
+
+  /* The shape is the glyph's: against the target font rendered at 512 px. */
+  g_assert_true (zi_placement_init (&p_big, f->target, big, ZI_DEFAULT_EM_FRACTION, &error));
+  g_assert_true (zi_render_char (f->target, &p_big, c, font_big, &error));
+  for (guint i = 0; i < big * big; i++)
+    {
+      inter += MIN (cov[i], font_big[i]);
+      uni += MAX (cov[i], font_big[i]);
+    }
+  iou = (double) inter / uni;
+  g_test_message ("against the font's own 永 at %u px: IoU %.4f", big, iou);
+  g_assert_cmpfloat (iou, >, 0.95);
   zi_dir_remove_tree (dir);
 }
 
@@ -414,6 +537,8 @@ main (int argc, char **argv)
 
   g_test_add ("/export/job/manifest-qa", Fixture, NULL, fixture_setup, test_job_manifest_qa, fixture_teardown);
   g_test_add ("/export/job/png-options", Fixture, NULL, fixture_setup, test_job_png_options, fixture_teardown);
+  g_test_add ("/export/job/png-from-outline", Fixture, NULL, fixture_setup, test_job_png_from_outline,
+              fixture_teardown);
   g_test_add ("/export/job/cancel", Fixture, NULL, fixture_setup, test_job_cancel, fixture_teardown);
   g_test_add ("/export/job/output-errors", Fixture, NULL, fixture_setup, test_job_output_errors,
               fixture_teardown);
