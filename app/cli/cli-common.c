@@ -5,7 +5,9 @@
 #include "zi-error.h"
 #include "zi-fileutil.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +36,44 @@ zi_cli_fail (const GError *error)
   return ZI_EXIT_FAILED;
 }
 
+/* The entries as given, for the callback that reads the double options in their place. */
+typedef struct {
+  const GOptionEntry *entries;
+} ParseState;
+
+static gboolean
+parse_double_cb (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  const ParseState *state = data;
+  const GOptionEntry *entry = NULL;
+  char *end = NULL;
+  double v;
+
+  for (const GOptionEntry *e = state->entries; e->long_name != NULL && entry == NULL; e++)
+    if (e->arg == G_OPTION_ARG_DOUBLE
+        && (g_str_equal (option_name + 2, e->long_name)
+            || (option_name[1] == e->short_name && option_name[2] == '\0')))
+      entry = e;
+  g_assert (entry != NULL);
+  /* GLib's own reading of G_OPTION_ARG_DOUBLE, and its messages with their translations. */
+  errno = 0;
+  v = g_ascii_strtod (value, &end);
+  if (value[0] == '\0' || *end != '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   g_dgettext ("glib20", "Cannot parse double value “%s” for %s"), value, option_name);
+      return FALSE;
+    }
+  if (errno == ERANGE)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   g_dgettext ("glib20", "Double value “%s” for %s out of range"), value, option_name);
+      return FALSE;
+    }
+  *(double *) entry->arg_data = isnan (v) ? NAN : v;
+  return TRUE;
+}
+
 gboolean
 zi_cli_parse (int          *argc,
               char       ***argv,
@@ -47,11 +87,30 @@ zi_cli_parse (int          *argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *params = g_strdup_printf ("%s %s", command, parameters ? parameters : "");
 
+  ParseState state = { entries };
+  g_autofree GOptionEntry *parsed = NULL;
+  GOptionGroup *group;
+  gsize n = 0;
+
   context = g_option_context_new (params);
   g_option_context_set_summary (context, summary);
   g_option_context_set_help_enabled (context, TRUE);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  group = g_option_group_new (NULL, NULL, NULL, &state, NULL);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, group);
+  while (entries != NULL && entries[n].long_name != NULL)
+    n++;
+  parsed = g_new0 (GOptionEntry, n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      parsed[i] = entries[i];
+      if (entries[i].arg == G_OPTION_ARG_DOUBLE)
+        {
+          parsed[i].arg = G_OPTION_ARG_CALLBACK;
+          parsed[i].arg_data = (gpointer) parse_double_cb;
+        }
+    }
+  g_option_group_add_entries (group, parsed);
 
   for (int i = 1; i < *argc; i++)
     if (g_strcmp0 ((*argv)[i], "--help") == 0 || g_strcmp0 ((*argv)[i], "-h") == 0)

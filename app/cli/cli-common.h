@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include "zi-metrics.h"
 #include "zi-model.h"
 
@@ -29,10 +30,19 @@ int zi_cli_bench (int argc, char **argv);
 int zi_cli_lr_find (int argc, char **argv);
 int zi_cli_export (int argc, char **argv);
 
+/* The value to give a double option's variable before parsing when "not given" must differ from
+ * every value the user can type: a NaN with its sign bit set, which zi_cli_parse() never stores (it
+ * stores any NaN it reads, "-nan" too, as a positive one), so "--lr nan" is seen as given and then
+ * refused by the range check. ZI_CLI_GIVEN() tells the two apart. */
+#define ZI_CLI_UNSET (-(double) NAN)
+#define ZI_CLI_GIVEN(v) (!(isnan (v) && signbit (v)))
+
 /* Parses argv with entries. Prints "zimaru-cli: error: ..." and returns FALSE with *exit_code = 2 on a
  * usage error (any positional argument is one when parameters is NULL); prints the command's help and
  * returns FALSE with *exit_code = 0 for --help. On success argv keeps the positional arguments (argv[0]
- * is the command). */
+ * is the command). Double options are read as GLib reads them (a whole number, not out of a double's
+ * range), except that a NaN is stored as a positive one (see ZI_CLI_UNSET); the command checks the
+ * range, so that "nan" and "inf" fail there with the message that names the allowed range. */
 gboolean zi_cli_parse (int          *argc,
                        char       ***argv,
                        const char   *command,

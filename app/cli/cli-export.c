@@ -12,6 +12,7 @@
 #include "zi-font.h"
 #include "zi-model.h"
 #include "zi-picks.h"
+#include "zi-range.h"
 #include "zi-render.h"
 #include "zi-run.h"
 
@@ -171,7 +172,7 @@ check_args (ExportArgs *a, ZiExportOptions *options)
       zi_cli_usage_error (_("--upsample %d is out of range; use 1 to 8"), a->upsample);
       return FALSE;
     }
-  if (a->smooth != -1 && !(a->smooth >= 0 && a->smooth <= 2))
+  if (ZI_CLI_GIVEN (a->smooth) && !zi_in_range (a->smooth, 0.0, 2.0, ZI_RANGE_CLOSED))
     {
       zi_cli_usage_error (_("--smooth %g is out of range; use 0 to 2 pixels"), a->smooth);
       return FALSE;
@@ -194,7 +195,7 @@ check_args (ExportArgs *a, ZiExportOptions *options)
     }
   options->trace.threshold = (guint8) a->threshold;
   options->trace.upsample = (guint) a->upsample;
-  if (a->smooth != -1)
+  if (ZI_CLI_GIVEN (a->smooth))
     options->trace.smooth = a->smooth;
   options->png_1bit = a->png_1bit;
   options->png_size = (guint) a->png_size;
@@ -252,7 +253,7 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
 int
 zi_cli_export (int argc, char **argv)
 {
-  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64, .smooth = -1 };
+  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64, .smooth = ZI_CLI_UNSET };
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &a.checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },

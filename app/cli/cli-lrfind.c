@@ -35,8 +35,9 @@ zi_cli_lr_find (int argc, char **argv)
 {
   g_autofree char *source_spec = NULL, *target_spec = NULL, *norm = NULL, *gan_loss = NULL;
   g_autofree char *optimizer = NULL, *out_file = NULL, *cache_dir = NULL;
-  int size = -1, ngf = -1, batch = -1, steps = -1, threads = 0;
-  double lr_min = 1e-6, lr_max = 1e-1, l1_weight = -1;
+  /* G_MININT: not given; anything typed, 0 or negative too, goes to the range checks. */
+  int size = G_MININT, ngf = G_MININT, batch = G_MININT, steps = G_MININT, threads = 0;
+  double lr_min = 1e-6, lr_max = 1e-1, l1_weight = ZI_CLI_UNSET;
   gboolean json = FALSE, quiet = FALSE;
   const GOptionEntry command_entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &source_spec, N_("Source font (default \"Noto Sans CJK TC\")"), N_("FONT") },
@@ -89,13 +90,13 @@ zi_cli_lr_find (int argc, char **argv)
       g_free (cfg.target_font);
       cfg.target_font = g_strdup (target_spec);
     }
-  if (size > 0)
+  if (size != G_MININT)
     cfg.net.size = size;
-  if (ngf > 0)
+  if (ngf != G_MININT)
     cfg.net.ngf = ngf;
-  if (batch > 0)
+  if (batch != G_MININT)
     cfg.net.batch = batch;
-  if (l1_weight >= 0)
+  if (ZI_CLI_GIVEN (l1_weight))
     cfg.net.l1_weight = (float) l1_weight;
   if ((norm && !zi_trainer_norm_from_string (norm, &cfg.net.norm))
       || (gan_loss && !zi_trainer_gan_loss_from_string (gan_loss, &cfg.net.gan_loss)))
@@ -117,9 +118,14 @@ zi_cli_lr_find (int argc, char **argv)
     }
   options.lr_min = lr_min;
   options.lr_max = lr_max;
-  if (steps > 0)
-    options.steps = (guint) steps;
-  if (!zi_trainer_config_validate (&cfg, &error))
+  if (steps != G_MININT)
+    options.steps = (guint) MAX (steps, 0);
+  if (threads < 0)
+    {
+      zi_cli_usage_error (_("--threads %d is negative; use 0 for all cores"), threads);
+      goto out;
+    }
+  if (!zi_trainer_config_validate (&cfg, &error) || !zi_lrfind_options_check (&options, &error))
     {
       code = zi_cli_fail (error);
       goto out;

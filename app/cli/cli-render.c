@@ -8,6 +8,7 @@
 #include "zi-error.h"
 #include "zi-font.h"
 #include "zi-image.h"
+#include "zi-range.h"
 #include "zi-render.h"
 
 #include <errno.h>
@@ -87,7 +88,7 @@ zi_cli_render (int argc, char **argv)
       zi_cli_usage_error (_("--size %d is out of range; use 16 to 1024 (64, 128, 256 or 512)"), size);
       goto out;
     }
-  if (!(em_fraction > 0.1 && em_fraction <= 1.0))
+  if (!zi_in_range (em_fraction, 0.1, 1.0, ZI_RANGE_OPEN_LOW))
     {
       zi_cli_usage_error (_("--em-fraction %g is out of range; use a value above 0.1 and at most 1"), em_fraction);
       goto out;

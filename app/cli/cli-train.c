@@ -11,6 +11,7 @@
 #include "zi-charset.h"
 #include "zi-error.h"
 #include "zi-font.h"
+#include "zi-range.h"
 #include "zi-trainer.h"
 
 #include <glib-unix.h>
@@ -21,8 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Options as given; -1 / NAN / NULL mean "not given", so a preset and the defaults apply first and
- * only what the user typed overrides them. */
+/* Options as given; -1 / ZI_CLI_UNSET / NULL mean "not given", so a preset and the defaults apply first
+ * and only what the user typed overrides them. */
 typedef struct {
   char    *source, *target, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
   gboolean resume, quiet, json, augment;
@@ -39,9 +40,11 @@ options_init (TrainOptions *o)
   o->size = o->ngf = o->ndf = o->batch = o->val_every = o->checkpoint_every = o->keep = o->log_every = -1;
   o->threads = o->patience = -1;
   o->steps = o->lr_step_every = o->warmup_steps = -1;
-  o->lr = o->lr_d = o->beta1 = o->beta2 = o->momentum = o->weight_decay = o->lr_gamma = o->lr_floor = NAN;
-  o->l1_weight = o->const_weight = o->tv_weight = o->ssim_weight = o->clip_norm = o->dropout = o->val_fraction = NAN;
-  o->minutes = o->em_fraction = o->ema = NAN;
+  o->lr = o->lr_d = o->beta1 = o->beta2 = o->momentum = o->weight_decay = o->lr_gamma = o->lr_floor
+    = ZI_CLI_UNSET;
+  o->l1_weight = o->const_weight = o->tv_weight = o->ssim_weight = o->clip_norm = o->dropout = o->val_fraction
+    = ZI_CLI_UNSET;
+  o->minutes = o->em_fraction = o->ema = ZI_CLI_UNSET;
 }
 
 static void
@@ -59,7 +62,7 @@ options_clear (TrainOptions *o)
   g_free (o->from);
 }
 
-#define GIVEN_D(v) (!isnan (v))
+#define GIVEN_D(v) ZI_CLI_GIVEN (v)
 
 /* Applies what may change on a resumed run too: bounds, intervals, threads, rates. */
 static gboolean
@@ -89,11 +92,9 @@ apply_session_options (const TrainOptions *o, ZiTrainerConfig *cfg, GError **err
   if (GIVEN_D (o->lr_d))
     cfg->opt_d.lr = (float) o->lr_d;
   cfg->sched.base_lr = cfg->opt_g.lr;
-  if (GIVEN_D (o->minutes) && o->minutes < 0)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("--minutes must not be negative (got %g)"), o->minutes);
-      return FALSE;
-    }
+  if (GIVEN_D (o->minutes)
+      && !zi_check_range (o->minutes, 0.0, INFINITY, ZI_RANGE_CLOSED, "--minutes", error))
+    return FALSE;
   return zi_trainer_config_validate (cfg, error);
 }
 

@@ -4,6 +4,7 @@
 #include "zi-lrfind.h"
 #include "zi-error.h"
 #include "zi-image.h"
+#include "zi-range.h"
 #include "nn-pix2pix.h"
 
 #include <glib/gi18n.h>
@@ -21,6 +22,27 @@ zi_lrfind_options_init (ZiLrFindOptions *o)
   o->steps = 200;
   o->beta = 0.9;
   o->diverge = 4.0;
+}
+
+gboolean
+zi_lrfind_options_check (const ZiLrFindOptions *o, GError **error)
+{
+  g_return_val_if_fail (o != NULL, FALSE);
+
+  if (!zi_check_range (o->lr_min, 0.0, 10.0, ZI_RANGE_OPEN, _("The lowest learning rate of the test"), error)
+      || !zi_check_range (o->lr_max, o->lr_min, 10.0, ZI_RANGE_OPEN_LOW,
+                          _("The highest learning rate of the test"), error)
+      || !zi_check_range (o->beta, 0.0, 1.0, ZI_RANGE_OPEN_HIGH, _("The smoothing of the test's loss"), error)
+      || !zi_check_range (o->diverge, 1.0, INFINITY, ZI_RANGE_OPEN_LOW,
+                          _("The test's divergence factor"), error))
+    return FALSE;
+  if (o->steps < 3)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("The learning-rate test needs at least 3 steps (%u given)."), o->steps);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -97,13 +119,8 @@ zi_lrfind_run (const ZiTrainerConfig *cfg, const ZiDataset *data, const ZiLrFind
 
   g_return_val_if_fail (cfg != NULL && data != NULL && options != NULL, NULL);
 
-  if (!(options->lr_min > 0 && options->lr_max > options->lr_min) || options->steps < 3)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The learning-rate range %g to %g over %u steps is not usable; give 0 < min < max "
-                     "and at least 3 steps."), options->lr_min, options->lr_max, options->steps);
-      return NULL;
-    }
+  if (!zi_lrfind_options_check (options, error))
+    return NULL;
   if (data->n == 0 || data->size != (guint) cfg->net.size)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,

@@ -33,6 +33,9 @@ typedef struct {
 } ZiLrFindResult;
 
 void            zi_lrfind_options_init (ZiLrFindOptions *options);
+/* ZI_ERROR_INVALID naming the bad value unless 0 < lr_min < lr_max ≤ 10, beta in [0, 1), diverge > 1
+ * (all finite) and steps ≥ 3; zi_lrfind_run() checks the same before it starts. */
+gboolean        zi_lrfind_options_check (const ZiLrFindOptions *options, GError **error);
 
 /* Runs the test for cfg (architecture, losses, optimiser kinds; the rates are swept, D keeping its
  * ratio to G) on the pairs of data, with a fresh model seeded from cfg->seed. */

@@ -5,6 +5,7 @@
 #include "zi-trainer.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-range.h"
 #include "zi-render.h"
 
 #include <glib/gi18n.h>
@@ -236,29 +237,53 @@ zi_trainer_config_apply_preset (ZiTrainerConfig *cfg, const char *preset, GError
   return TRUE;
 }
 
+/* A number of the configuration with its range, checked by zi_check_range(). */
+typedef struct {
+  const char *name;
+  double      value, low, high;
+  ZiRangeEnds ends;
+} RangeCheck;
+
+static gboolean
+check_ranges (const RangeCheck *checks, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      const RangeCheck *c = &checks[i];
+
+      if (!zi_check_range (c->value, c->low, c->high, c->ends, c->name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every field of an optimiser, used or not by its kind: each is written to run.json, which holds only
+ * finite numbers, and switching the kind later uses them. */
 static gboolean
 check_opt (const NnOptConfig *o, const char *which, gboolean lr_may_be_zero, GError **error)
 {
-  if (!(o->lr > 0.0f && o->lr < 10.0f) && !(lr_may_be_zero && o->lr == 0.0f))
+  const RangeCheck fields[] = {
+    { N_("learning rate"), o->lr, 0.0, 10.0, ZI_RANGE_OPEN },
+    { N_("Adam β1"), o->beta1, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+    { N_("Adam β2"), o->beta2, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+    { N_("momentum"), o->momentum, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+    { N_("RMSprop momentum"), o->rms_momentum, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+    { N_("RMSprop α"), o->alpha, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+    { N_("ε"), o->eps, 0.0, 1.0, ZI_RANGE_CLOSED },
+    { N_("weight decay"), o->weight_decay, 0.0, INFINITY, ZI_RANGE_CLOSED },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The %s learning rate %g is out of range; use a value in (0, 10), typically 2e-4."),
-                   which, o->lr);
-      return FALSE;
-    }
-  if (o->kind == NN_OPT_ADAM
-      && !(o->beta1 >= 0.0f && o->beta1 < 1.0f && o->beta2 >= 0.0f && o->beta2 < 1.0f))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The %s Adam betas (%g, %g) must lie in [0, 1)."), which, o->beta1, o->beta2);
-      return FALSE;
-    }
-  if (!(o->momentum >= 0.0f && o->momentum < 1.0f) || !(o->weight_decay >= 0.0f))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The %s momentum %g must lie in [0, 1) and its weight decay %g must not be negative."),
-                   which, o->momentum, o->weight_decay);
-      return FALSE;
+      const RangeCheck *f = &fields[i];
+      g_autofree char *name = NULL;
+
+      /* The discriminator's rate 0 means "the generator's". */
+      if ((i == 0 && lr_may_be_zero && o->lr == 0.0f) || zi_in_range (f->value, f->low, f->high, f->ends))
+        continue;
+      /* TRANSLATORS: "The generator learning rate", "The discriminator Adam β1". */
+      name = g_strdup_printf (_("The %s %s"), which, _(f->name));
+      return zi_check_range (f->value, f->low, f->high, f->ends, name, error);
     }
   return TRUE;
 }
@@ -291,44 +316,39 @@ zi_trainer_config_validate (const ZiTrainerConfig *cfg, GError **error)
                    _("The batch size %d is out of range; use 1 to 1024 (16 is the default)."), n->batch);
       return FALSE;
     }
-  if (!(n->l1_weight >= 0.0f) || !(n->const_weight >= 0.0f) || !(n->tv_weight >= 0.0f)
-      || !(n->ssim_weight >= 0.0f && n->ssim_weight < 1e6f) || !(n->clip_norm >= 0.0f) || !(n->dropout >= 0.0f && n->dropout < 1.0f))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("Loss weights and gradient clipping must not be negative, and dropout must lie in [0, 1)."));
-      return FALSE;
-    }
   if (!check_opt (&cfg->opt_g, _("generator"), FALSE, error)
       || !check_opt (&cfg->opt_d, _("discriminator"), TRUE, error))
     return FALSE;
-  if (!(cfg->val_fraction >= 0.0 && cfg->val_fraction < 1.0))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The validation fraction %g must lie in [0, 1); 0.05 is the default."), cfg->val_fraction);
+  {
+    const NnSchedConfig *s = &cfg->sched;
+    const RangeCheck checks[] = {
+      { _("The L1 loss weight"), n->l1_weight, 0.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The const loss weight"), n->const_weight, 0.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The total variation weight"), n->tv_weight, 0.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The SSIM loss weight"), n->ssim_weight, 0.0, 1e6, ZI_RANGE_OPEN_HIGH },
+      { _("The gradient clipping norm"), n->clip_norm, 0.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The dropout"), n->dropout, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+      { _("The validation fraction"), cfg->val_fraction, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+      { _("The EMA decay"), cfg->ema_decay, 0.0, 1.0, ZI_RANGE_OPEN_HIGH },
+      { _("The em fraction"), cfg->em_fraction, 0.1, 1.0, ZI_RANGE_OPEN_LOW },
+      { _("The time limit in minutes"), cfg->max_minutes, 0.0, INFINITY, ZI_RANGE_CLOSED },
+      /* The schedule's numbers, whichever kind uses them (run.json stores them all). */
+      { _("The schedule's base learning rate"), s->base_lr, 0.0, 10.0, ZI_RANGE_CLOSED },
+      { _("The schedule's decay factor"), s->gamma, 0.0, 1.0, ZI_RANGE_CLOSED },
+      { _("The schedule's lowest learning rate"), s->floor_lr, 0.0, 10.0, ZI_RANGE_CLOSED },
+      { _("The cosine schedule's lowest learning rate"), s->min_lr, 0.0, 10.0, ZI_RANGE_CLOSED },
+      { _("The plateau threshold"), s->threshold, 0.0, 1.0, ZI_RANGE_CLOSED },
+      { _("The log interval"), cfg->log_every, 1.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The checkpoint interval"), cfg->checkpoint_every, 1.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The validation interval"), cfg->val_every, 1.0, INFINITY, ZI_RANGE_CLOSED },
+      { _("The number of checkpoints kept"), cfg->keep, 1.0, INFINITY, ZI_RANGE_CLOSED },
+    };
+
+    if (!check_ranges (checks, G_N_ELEMENTS (checks), error))
       return FALSE;
-    }
-  if (!(cfg->ema_decay >= 0.0f && cfg->ema_decay < 1.0f))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The EMA decay %g must lie in [0, 1); 0.999 is typical, 0 turns it off."), cfg->ema_decay);
-      return FALSE;
-    }
-  if (!(cfg->em_fraction > 0.1 && cfg->em_fraction <= 1.0))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The em fraction %g must lie in (0.1, 1]."), cfg->em_fraction);
-      return FALSE;
-    }
-  if (!(cfg->max_minutes >= 0.0) || cfg->log_every == 0 || cfg->checkpoint_every == 0
-      || cfg->val_every == 0 || cfg->keep == 0)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The minutes must not be negative, and the log, checkpoint and validation intervals "
-                     "and the number of checkpoints kept must be at least 1."));
-      return FALSE;
-    }
+  }
   if ((cfg->sched.kind == NN_SCHED_STEP || cfg->sched.kind == NN_SCHED_EXP)
-      && (cfg->sched.every == 0 || !(cfg->sched.gamma > 0.0f && cfg->sched.gamma <= 1.0f)))
+      && (cfg->sched.every == 0 || cfg->sched.gamma == 0.0f))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
                    _("A step or exponential schedule needs --lr-step-every ≥ 1 and --lr-gamma in (0, 1]."));

@@ -13,6 +13,7 @@
 #include "zi-trainer-model.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-range.h"
 #include "zi-run.h"
 
 #include <errno.h>
@@ -339,15 +340,17 @@ apply_meta (ZiTrainerProgress *p, const char *meta_json, gboolean restore_lr, gb
   p->images = m.images;
   if (restore_clock)
     p->seconds_before = m.seconds;
+  /* The metadata comes from a file: a rate or factor out of its range is left at the configuration's. */
   if (restore_lr)
     {
-      if (m.lr_g > 0)
+      if (zi_in_range (m.lr_g, 0.0, 10.0, ZI_RANGE_OPEN))
         p->lr_g_base = (float) m.lr_g;
-      if (m.lr_d > 0)
+      if (zi_in_range (m.lr_d, 0.0, 10.0, ZI_RANGE_OPEN))
         p->lr_d_base = (float) m.lr_d;
-      p->lr_scale = m.lr_scale > 0 ? m.lr_scale : 1.0;
+      p->lr_scale = zi_in_range (m.lr_scale, 0.0, 1.0, ZI_RANGE_OPEN_LOW) ? m.lr_scale : 1.0;
     }
-  p->plateau.factor = (float) m.plateau_factor;
+  p->plateau.factor = zi_in_range (m.plateau_factor, 0.0, 1.0, ZI_RANGE_OPEN_LOW) ? (float) m.plateau_factor
+                                                                                   : 1.0f;
   p->plateau.best = (float) m.plateau_best;
   p->plateau.bad_evals = m.plateau_bad;
   p->has_best = m.has_best;

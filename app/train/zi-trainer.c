@@ -12,6 +12,7 @@
 #include "config.h"
 #include "zi-trainer.h"
 #include "zi-error.h"
+#include "zi-range.h"
 #include "zi-run.h"
 #include "zi-trainer-control.h"
 #include "zi-trainer-session.h"
@@ -457,13 +458,11 @@ zi_trainer_set_lr (ZiTrainer *self, float lr_g, float lr_d, GError **error)
 {
   g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
 
-  if (!(lr_g > 0.0f && lr_g < 10.0f) || !(lr_d < 10.0f))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
-                   _("The learning rate %g is out of range; use a value in (0, 10)."),
-                   !(lr_g > 0.0f && lr_g < 10.0f) ? lr_g : lr_d);
-      return FALSE;
-    }
+  /* D's rate 0 means "the same as G's". */
+  if (!zi_check_range (lr_g, 0.0, 10.0, ZI_RANGE_OPEN, _("The generator learning rate"), error)
+      || (lr_d != 0.0f
+          && !zi_check_range (lr_d, 0.0, 10.0, ZI_RANGE_OPEN, _("The discriminator learning rate"), error)))
+    return FALSE;
   if (!zi_trainer_control_set_lr (self->control, lr_g, lr_d))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,

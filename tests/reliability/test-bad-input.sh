@@ -13,7 +13,7 @@ trap 'umount "$tmp/ro" 2>/dev/null; chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tm
 common=(--threads 1 --quiet --cache-dir "$tmp/cache")
 model=(--size 32 --ngf 8 --batch 4 --val-every 1000000 --checkpoint-every 10)
 n=0
-echo "1..35"
+echo "1..40"
 
 # row RC PATTERN DESCRIPTION -- COMMAND...: COMMAND exits RC and, unless RC is 0, prints exactly one
 # stderr line, starting `zimaru-cli: error:` and matching the extended regex PATTERN; with RC 0 and a
@@ -95,6 +95,14 @@ n=$((n + 1)); [ $ok = 1 ] && echo "ok $n - no failed generate left an output dir
 row 1 "/nonexistent/run" "run: missing directory (resume)" -- "$CLI" train --resume --run /nonexistent/run --steps 5 "${common[@]}"
 cp -r "$run" "$tmp/badjson"; printf '{"format": 1, "config": ' >"$tmp/badjson/run.json"
 row 1 "badjson/run\.json" "run: malformed run.json" -- "$CLI" train --resume --run "$tmp/badjson" --steps 5 "${common[@]}"
+# A NaN (not JSON at all) and a number too large for a double (read as infinity) in the configuration.
+cp -r "$run" "$tmp/nan-run"; sed -i -E '0,/"lr" : [^,]+/s//"lr" : NaN/' "$tmp/nan-run/run.json"
+row 1 "nan-run/run\.json.*NaN" "run: NaN in run.json" -- \
+  "$CLI" train --resume --run "$tmp/nan-run" --steps 5 "${common[@]}"
+cp -r "$run" "$tmp/inf-run"
+sed -i -E '0,/"l1_weight" : [^,]+/s//"l1_weight" : 1e999/' "$tmp/inf-run/run.json"
+row 1 "inf-run/run\.json.*l1_weight.*inf" "run: 1e999 (infinity) in run.json" -- \
+  "$CLI" train --resume --run "$tmp/inf-run" --steps 5 "${common[@]}"
 cp -r "$run" "$tmp/empty-run"; rm -f "$tmp/empty-run"/checkpoints/*
 row 1 "empty-run" "run: no checkpoint yet" -- "$CLI" eval --checkpoint "$tmp/empty-run" --chars-text "一"
 cp -r "$run" "$tmp/torn"; printf '{"step":3,"images":1' >>"$tmp/torn/metrics.jsonl"
@@ -139,3 +147,10 @@ row 2 "size 77" "usage: bad value (train --size 77)" -- "$CLI" train --run "$tmp
 row 2 "batch size 0" "usage: bad value (train --batch 0)" -- "$CLI" train --run "$tmp/r6" --batch 0 --steps 1 --chars-text "一"
 row 2 "frobnicate" "usage: unknown command" -- "$CLI" frobnicate
 row 2 "abc" "usage: not a number (--steps abc)" -- "$CLI" train --run "$tmp/x" --steps abc
+# NaN and infinity fail the range checks (tests/reliability/test-bad-numbers.sh tries every option).
+row 2 "learning rate nan is out of range; use a value in \(0, 10\)" "usage: NaN (train --lr nan)" -- \
+  "$CLI" train --run "$tmp/r7" --lr nan --steps 1 --chars-text "一"
+row 2 "minutes inf is out of range" "usage: infinity (train --minutes inf)" -- \
+  "$CLI" train --run "$tmp/r8" --minutes inf --chars-text "一"
+row 2 "β1 nan is out of range" "usage: NaN (train --beta1 nan)" -- \
+  "$CLI" train --run "$tmp/r9" --beta1 nan --steps 1 --chars-text "一"

@@ -77,6 +77,66 @@ test_validate (void)
   zi_trainer_config_clear (&cfg);
 }
 
+/* Every floating-point field of the configuration refuses NaN and both infinities with an error that
+ * names the value, and so does run.json's "config" when JSON-GLib reads 1e999 as infinity. */
+static void
+test_non_finite (void)
+{
+  ZiTrainerConfig cfg;
+  const double bad[] = { NAN, INFINITY, -INFINITY };
+  const char *names[] = { "nan", "inf", "-inf" };
+  const char *json_bad[] = {
+    "{\"opt_g\": {\"lr\": 1e999}}",
+    "{\"l1_weight\": 1e999}",
+    "{\"max_minutes\": -1e999}",
+    "{\"schedule\": {\"gamma\": 1e999}}",
+  };
+
+  zi_trainer_config_init (&cfg);
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      float *fields[] = {
+        &cfg.opt_g.lr, &cfg.opt_g.beta1, &cfg.opt_g.beta2, &cfg.opt_g.momentum, &cfg.opt_g.weight_decay,
+        &cfg.opt_g.eps, &cfg.opt_g.alpha, &cfg.opt_g.rms_momentum, &cfg.opt_d.lr, &cfg.opt_d.beta1,
+        &cfg.net.l1_weight, &cfg.net.const_weight, &cfg.net.tv_weight, &cfg.net.ssim_weight,
+        &cfg.net.clip_norm, &cfg.net.dropout, &cfg.ema_decay, &cfg.sched.gamma, &cfg.sched.floor_lr,
+        &cfg.sched.min_lr, &cfg.sched.base_lr, &cfg.sched.threshold,
+      };
+      double *doubles[] = { &cfg.val_fraction, &cfg.em_fraction, &cfg.max_minutes };
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields) + G_N_ELEMENTS (doubles); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          float fsaved = 0;
+          double dsaved = 0;
+
+          if (i < G_N_ELEMENTS (fields))
+            fsaved = *fields[i], *fields[i] = (float) bad[k];
+          else
+            dsaved = *doubles[i - G_N_ELEMENTS (fields)], *doubles[i - G_N_ELEMENTS (fields)] = bad[k];
+          g_assert_false (zi_trainer_config_validate (&cfg, &error));
+          g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, names[k]));
+          g_assert_nonnull (strstr (error->message, "use a value in"));
+          if (i < G_N_ELEMENTS (fields))
+            *fields[i] = fsaved;
+          else
+            *doubles[i - G_N_ELEMENTS (fields)] = dsaved;
+        }
+    }
+  zi_trainer_config_clear (&cfg);
+
+  for (guint i = 0; i < G_N_ELEMENTS (json_bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (zi_trainer_config_from_json (&cfg, json_bad[i], &error));
+      g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "inf"));
+      zi_trainer_config_clear (&cfg);
+    }
+}
+
 static void
 test_presets (void)
 {
@@ -411,6 +471,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/trainer-config/defaults", test_defaults);
   g_test_add_func ("/core/trainer-config/validate", test_validate);
+  g_test_add_func ("/core/trainer-config/non-finite", test_non_finite);
   g_test_add_func ("/core/trainer-config/presets", test_presets);
   g_test_add_func ("/core/trainer-config/json-round-trip", test_json_round_trip);
   g_test_add_func ("/core/trainer-config/enum-names", test_enum_names);
