@@ -177,6 +177,8 @@ zi_export_manifest_begin (ZiExportState *ex, const gunichar *chars, guint n)
   json_builder_add_double_value (b, t->alphamax);
   json_builder_set_member_name (b, "opttolerance");
   json_builder_add_double_value (b, t->opttolerance);
+  json_builder_set_member_name (b, "fit_tolerance");
+  json_builder_add_double_value (b, t->tolerance);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "qa");

@@ -1,8 +1,10 @@
 /* zi-trace.h — turning a glyph's coverage bitmap into font outlines with libpotrace.
  *
  * The bitmap is thresholded (optionally after a bilinear upsampling, which recovers the sub-pixel
- * edge position that anti-aliased coverage carries), traced by potrace, and the curves are mapped
- * through the font's placement (zi-render.h) into font units, y up. Contours follow the PostScript /
+ * edge position that anti-aliased coverage carries) and traced by potrace, which decides the contours.
+ * Potrace's curves are sampled into a sub-pixel polyline that follows the threshold crossing of the
+ * coverage, mapped through the font's placement (zi-render.h) into font units, y up, and fitted with
+ * lines and cubics as a type designer would draw them (zi-fit.h). Contours follow the PostScript /
  * UFO convention: outer contours counter-clockwise, holes clockwise (fontmake reverses them for
  * TrueType), so both nonzero and even-odd filling draw the same shape. */
 #pragma once
@@ -27,12 +29,14 @@ typedef struct {
   int     turdsize;        /* despeckle: paths of at most this area (source-bitmap pixels) are dropped */
   double  alphamax;        /* potrace's corner threshold (0 = polygon, 1.3334 = no corners) */
   double  opttolerance;    /* potrace's curve optimisation tolerance (0 = no optimisation) */
+  double  tolerance;       /* curve fitting tolerance in font units per 1000 units of em (zi-fit.h); 0
+                            * keeps potrace's own curves */
 } ZiTraceParams;
 
-/* Fills params with a preset's values (threshold 128, upsample 4). */
+/* Fills params with a preset's values (threshold 128, upsample 4, tolerance 8). */
 void        zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset);
 /* ZI_ERROR_INVALID naming the bad value: threshold 1–255, upsample 1–8, smooth 0–2, turdsize >= 0,
- * alphamax 0–1.3334, opttolerance 0–10. */
+ * alphamax 0–1.3334, opttolerance 0–10, tolerance 0–50. */
 gboolean    zi_trace_params_check (const ZiTraceParams *params, GError **error);
 /* potrace's version ("potracelib 1.16"), for manifests. */
 const char *zi_trace_engine_version (void);
