@@ -12,6 +12,8 @@
 #include "zi-error.h"
 #include "zi-font.h"
 #include "zi-range.h"
+#include "zi-render.h"
+#include "zi-representation.h"
 #include "zi-trainer.h"
 
 #include <glib-unix.h>
@@ -26,8 +28,10 @@
  * and only what the user typed overrides them. */
 typedef struct {
   char    *source, *target, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
+  char    *representation;
   gboolean resume, quiet, json, augment;
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
+  int      field_spread;
   gint64   steps, lr_step_every, warmup_steps;
   double   lr, lr_d, beta1, beta2, momentum, weight_decay, lr_gamma, lr_floor, l1_weight, const_weight,
            tv_weight, ssim_weight, clip_norm, dropout, val_fraction, minutes, em_fraction, ema;
@@ -39,6 +43,7 @@ options_init (TrainOptions *o)
   memset (o, 0, sizeof *o);
   o->size = o->ngf = o->ndf = o->batch = o->val_every = o->checkpoint_every = o->keep = o->log_every = -1;
   o->threads = o->patience = -1;
+  o->field_spread = G_MININT;  /* any number typed, even a negative one, is given */
   o->steps = o->lr_step_every = o->warmup_steps = -1;
   o->lr = o->lr_d = o->beta1 = o->beta2 = o->momentum = o->weight_decay = o->lr_gamma = o->lr_floor
     = ZI_CLI_UNSET;
@@ -60,6 +65,7 @@ options_clear (TrainOptions *o)
   g_free (o->seed);
   g_free (o->cache_dir);
   g_free (o->from);
+  g_free (o->representation);
 }
 
 #define GIVEN_D(v) ZI_CLI_GIVEN (v)
@@ -173,6 +179,26 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
     cfg->ema_decay = (float) o->ema;
   if (o->augment)
     cfg->augment = TRUE;
+  if (o->representation != NULL
+      && !zi_representation_from_string (o->representation, &cfg->representation))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("unknown --representation '%s' (use ink or field)"), o->representation);
+      return FALSE;
+    }
+  if (o->field_spread != G_MININT && cfg->representation != ZI_REPRESENTATION_FIELD)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("--field-spread goes with --representation field (see 'zimaru-cli train --help')"));
+      return FALSE;
+    }
+  if (o->field_spread != G_MININT)
+    {
+      if (!zi_check_range (o->field_spread, ZI_FIELD_SPREAD_MIN, ZI_FIELD_SPREAD_MAX, ZI_RANGE_CLOSED,
+                           "--field-spread", error))
+        return FALSE;
+      cfg->field_spread = (guint) o->field_spread;
+    }
   if (o->seed != NULL)
     {
       guint64 seed;
@@ -236,6 +262,8 @@ first_new_run_option (const TrainOptions *o, const ZiCliChars *chars, const char
     return "--size/--ngf/--ndf/--batch";
   if (o->norm || o->gan_loss || o->optimizer || o->schedule || o->seed || o->augment)
     return "--norm/--gan-loss/--optimizer/--lr-schedule/--seed/--augment";
+  if (o->representation || o->field_spread != G_MININT)
+    return "--representation/--field-spread";
   if (GIVEN_D (o->beta1) || GIVEN_D (o->beta2) || GIVEN_D (o->momentum) || GIVEN_D (o->weight_decay)
       || GIVEN_D (o->l1_weight) || GIVEN_D (o->const_weight) || GIVEN_D (o->tv_weight)
       || GIVEN_D (o->ssim_weight)
@@ -420,6 +448,12 @@ zi_cli_train (int argc, char **argv)
     { "clip-norm", 0, 0, G_OPTION_ARG_DOUBLE, &o.clip_norm, N_("Clip each network's gradient norm to X (default off)"), N_("X") },
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &o.ema, N_("Average the generator's weights with this decay per step (default 0.999; 0 turns it off)"), N_("X") },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &o.augment, N_("Shift and scale pairs slightly at random"), NULL },
+    { "representation", 0, 0, G_OPTION_ARG_STRING, &o.representation,
+      N_("What the generator learns to draw: ink (coverage, the default) or field (the target's signed "
+         "distance field; validation and previews still show ink, export traces the field)"), N_("KIND") },
+    { "field-spread", 0, 0, G_OPTION_ARG_INT, &o.field_spread,
+      N_("With --representation field: the distance in pixels at which the field saturates, 2 to 16 "
+         "(default 4)"), N_("N") },
     { "em-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.em_fraction, N_("Em size as a fraction of the canvas (default 0.86)"), N_("X") },
     { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.val_fraction, N_("Held-out share for validation (default 0.05)"), N_("X") },
     { "val-every", 0, 0, G_OPTION_ARG_INT, &o.val_every, N_("Steps between validations (default 500)"), N_("N") },

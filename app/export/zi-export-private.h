@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 struct _ZiExportSource {
   guint               size;
   /* 0: the bitmaps are coverage; else they are signed distance fields of this spread (a field
-   * model's raw output): the job traces them and derives their ink for PNG files and QA. */
+   * model's raw output): the job traces them and derives their ink for the QA figures. */
   guint               field_spread;
   double              em_fraction;
   char               *description;
@@ -43,7 +43,7 @@ gboolean    zi_export_source_bitmaps (ZiExportSource *src, const gunichar *chars
 typedef struct {
   gunichar      c;
   gboolean      available;
-  const guint8 *bitmap;     /* ink coverage: PNG files and QA */
+  const guint8 *bitmap;     /* ink coverage, for the QA figures */
   const guint8 *trace;      /* what is traced: bitmap, or the field it was derived from */
   ZiOutline    *outline;
   double        ink_ratio;

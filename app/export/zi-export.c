@@ -131,7 +131,8 @@ zi_export_trace_generated (const guint8 *raw, guint field_spread, guint size, co
   /* The derived ink 127.5 + (f − 127.5) × spread reaches the threshold t where
    * f = 127.5 + (t − 127.5) / spread; the smallest whole f at or above it (t = 128 → 128). */
   field_params = *params;
-  field_params.threshold = (guint8) CLAMP (ceil (127.5 + (params->threshold - 127.5) / field_spread), 1.0, 255.0);
+  field_params.threshold =
+    (guint8) CLAMP (ceil (127.5 + (params->threshold - 127.5) / field_spread), 1.0, 255.0);
   return zi_trace_bitmap (raw, size, placement, &field_params, error);
 }
 

@@ -86,7 +86,8 @@ load_placed_outline (ZiFont *font, const ZiPlacement *p, gunichar c, GError **er
   if (!zi_font_has_char (font, c))
     return NULL;
   face = zi_font_get_ft_face (font);
-  err = FT_Load_Glyph (face, zi_font_get_glyph (font, c), FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
+  err = FT_Load_Glyph (face, zi_font_get_glyph (font, c),
+                       FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
   if (err != 0 || face->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
     {
       g_set_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_RENDER,
@@ -231,9 +232,10 @@ render_chunk (RenderJob *job, ZiFont *font)
     {
       g_autoptr(GError) error = NULL;
       guint8 *out = job->out + i * plane;
+      gunichar c = job->chars[i];
       gboolean has = job->field_spread > 0
-                       ? zi_render_char_field (font, job->placement, job->chars[i], job->field_spread, out, &error)
-                       : zi_render_char (font, job->placement, job->chars[i], out, &error);
+                       ? zi_render_char_field (font, job->placement, c, job->field_spread, out, &error)
+                       : zi_render_char (font, job->placement, c, out, &error);
       if (error != NULL)
         {
           g_mutex_lock (&job->lock);
@@ -293,8 +295,8 @@ zi_render_many (ZiFont *font, const ZiPlacement *p, const gunichar *chars, guint
   g_return_val_if_fail (p != NULL, FALSE);
   g_return_val_if_fail (chars != NULL || n == 0, FALSE);
   g_return_val_if_fail (out != NULL || n == 0, FALSE);
-  g_return_val_if_fail (field_spread == 0
-                        || (field_spread >= ZI_FIELD_SPREAD_MIN && field_spread <= ZI_FIELD_SPREAD_MAX), FALSE);
+  g_return_val_if_fail (field_spread == 0 || (field_spread >= ZI_FIELD_SPREAD_MIN
+                                              && field_spread <= ZI_FIELD_SPREAD_MAX), FALSE);
 
   if (n_threads == 0)
     n_threads = g_get_num_processors ();

@@ -289,8 +289,8 @@ zi_dataset_load (ZiFont         *source,
   g_return_val_if_fail (source != NULL, NULL);
   g_return_val_if_fail (target != NULL, NULL);
   g_return_val_if_fail (chars != NULL || n_chars == 0, NULL);
-  g_return_val_if_fail (field_spread == 0
-                        || (field_spread >= ZI_FIELD_SPREAD_MIN && field_spread <= ZI_FIELD_SPREAD_MAX), NULL);
+  g_return_val_if_fail (field_spread == 0 || (field_spread >= ZI_FIELD_SPREAD_MIN
+                                              && field_spread <= ZI_FIELD_SPREAD_MAX), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   ds = g_new0 (ZiDataset, 1);

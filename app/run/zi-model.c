@@ -104,7 +104,8 @@ zi_model_load (const char *ckpt, GError **error)
       return NULL;
     }
   free (meta);
-  model->gen.field_spread = model->meta.representation == ZI_REPRESENTATION_FIELD ? model->meta.field_spread : 0;
+  model->gen.field_spread =
+    model->meta.representation == ZI_REPRESENTATION_FIELD ? model->meta.field_spread : 0;
   model->step = step;
   model->checkpoint_path = g_steal_pointer (&path);
   model->run_dir = run_dir_of (model->checkpoint_path);

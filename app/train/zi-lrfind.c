@@ -168,7 +168,7 @@ zi_lrfind_run (const ZiTrainerConfig *cfg, const ZiDataset *data, const ZiLrFind
         {
           guint k = nn_rng_below (&order, data->n);
           zi_image_coverage_to_net (data->source + k * pixels, src + b * pixels, pixels);
-          zi_image_coverage_to_net (data->target + k * pixels, tgt + b * pixels, pixels);
+          zi_image_coverage_to_net (zi_dataset_get_train_targets (data) + k * pixels, tgt + b * pixels, pixels);
         }
       st = nn_pix2pix_train_step (model, src, tgt, NULL, batch, (float) lr, (float) (lr * ratio), &rng, &stats);
       if (st == NN_ERR_NONFINITE)

@@ -7,6 +7,7 @@
 #include "zi-fileutil.h"
 #include "zi-range.h"
 #include "zi-render.h"
+#include "zi-representation.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -89,6 +90,8 @@ zi_trainer_config_init (ZiTrainerConfig *cfg)
   cfg->target_font = g_strdup (DEFAULT_TARGET);
   cfg->em_fraction = ZI_DEFAULT_EM_FRACTION;
   cfg->augment = FALSE;
+  cfg->representation = ZI_REPRESENTATION_INK;
+  cfg->field_spread = ZI_FIELD_SPREAD_DEFAULT;
 
   nn_pix2pix_defaults (&cfg->net);
   cfg->net.size = 64;
@@ -354,6 +357,10 @@ zi_trainer_config_validate (const ZiTrainerConfig *cfg, GError **error)
                    _("A step or exponential schedule needs --lr-step-every ≥ 1 and --lr-gamma in (0, 1]."));
       return FALSE;
     }
+  if (cfg->representation == ZI_REPRESENTATION_FIELD
+      && !zi_check_range (cfg->field_spread, ZI_FIELD_SPREAD_MIN, ZI_FIELD_SPREAD_MAX, ZI_RANGE_CLOSED,
+                          _("The field spread in pixels"), error))
+    return FALSE;
   if (cfg->source_font == NULL || cfg->target_font == NULL)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("Both a source and a target font are needed."));
@@ -419,6 +426,7 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
   put_str (b, "target_font", cfg->target_font);
   put_num (b, "em_fraction", cfg->em_fraction);
   put_int (b, "augment", cfg->augment);
+  zi_representation_to_json (b, cfg->representation, cfg->field_spread);
   put_int (b, "size", n->size);
   put_int (b, "ngf", n->ngf);
   put_int (b, "ndf", n->ndf);
@@ -556,6 +564,14 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
     }
   cfg->em_fraction = num (o, "em_fraction", cfg->em_fraction);
   cfg->augment = inum (o, "augment", cfg->augment, 0, 1);
+  /* Not the default when absent: a run.json without it was trained on ink, whatever the default. */
+  if (!zi_representation_from_json (o, &cfg->representation, &cfg->field_spread))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The training configuration names an unknown output representation; use ink, or "
+                     "field with a spread of %d to %d pixels."), ZI_FIELD_SPREAD_MIN, ZI_FIELD_SPREAD_MAX);
+      return FALSE;
+    }
   n->size = (int) inum (o, "size", n->size, 0, 4096);
   n->ngf = (int) inum (o, "ngf", n->ngf, 0, 4096);
   n->ndf = (int) inum (o, "ndf", n->ndf, 0, 4096);
@@ -613,6 +629,14 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
   return zi_trainer_config_validate (cfg, error);
 }
 
+guint
+zi_trainer_config_get_field_spread (const ZiTrainerConfig *cfg)
+{
+  g_return_val_if_fail (cfg != NULL, 0);
+
+  return cfg->representation == ZI_REPRESENTATION_FIELD ? cfg->field_spread : 0;
+}
+
 /* ---- resources ---- */
 
 guint64
@@ -626,9 +650,9 @@ zi_trainer_estimate_memory (const ZiTrainerConfig *cfg, guint n_pairs)
     n_pairs = cfg->n_chars > 0 ? cfg->n_chars : 7000;  /* ~the shared ideographs of the default pair */
   model = nn_pix2pix_memory_bytes (&cfg->net);
   pixels = (guint64) cfg->net.size * (guint64) cfg->net.size;
-  /* Source and target bytes of every pair, plus a rendering buffer of the same size while the
-   * dataset is built. */
-  data = 4 * (guint64) n_pairs * pixels;
+  /* Source and target bytes of every pair (and the target's field in a field run), plus a rendering
+   * buffer of the same size while the dataset is built. */
+  data = (zi_trainer_config_get_field_spread (cfg) > 0 ? 6 : 4) * (guint64) n_pairs * pixels;
   /* The in-memory copy of the last checkpoint (weights and optimiser state, the rollback target)
    * is bounded by half the model's blocks (activations make up the rest). */
   return model + model / 2 + data;

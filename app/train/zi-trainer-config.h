@@ -8,6 +8,7 @@
 #include "nn-optim.h"
 #include "nn-pix2pix.h"
 #include "nn-sched.h"
+#include "zi-types.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,11 @@ typedef struct {
   double     em_fraction;      /* placement (ZI_DEFAULT_EM_FRACTION) */
   char      *cache_dir;        /* dataset cache; NULL = $XDG_CACHE_HOME/zimaru */
   gboolean   augment;          /* small random shift/scale of each pair (off by default) */
+  /* What the generator learns to draw (zi-representation.h): the target's ink (the default) or its
+   * signed distance field of field_spread pixels (ZI_FIELD_SPREAD_MIN..MAX, default 4; kept but
+   * unused for ink). Validation measures ink either way. Fixed for the life of a run. */
+  ZiRepresentation representation;
+  guint      field_spread;
 
   /* Model and losses: size, ngf, ndf, norm, dropout, gan_loss, l1/const/tv weights, clip_norm,
    * batch. */
@@ -93,6 +99,9 @@ const char *zi_trainer_optimizer_to_string (NnOptKind kind);
 gboolean    zi_trainer_optimizer_from_string (const char *s, NnOptKind *kind);
 const char *zi_trainer_schedule_to_string (NnSchedKind kind);
 gboolean    zi_trainer_schedule_from_string (const char *s, NnSchedKind *kind);
+
+/* The field spread the run's dataset and generator use: cfg->field_spread for a field run, 0 for ink. */
+guint    zi_trainer_config_get_field_spread (const ZiTrainerConfig *cfg);
 
 /* Bytes of memory training cfg would need (model + dataset), and the check against MemAvailable
  * (ZI_ERROR_RESOURCES with the numbers and advice when it does not fit). n_pairs 0 = estimate. */

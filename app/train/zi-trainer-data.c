@@ -122,8 +122,8 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
     chars = zi_charset_compute (d->source_font, d->target_font, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
 
   d->dataset = zi_dataset_load (d->source_font, d->target_font, (const gunichar *) chars->data, chars->len,
-                                size, cfg->em_fraction, 0, cfg->cache_dir, progress, progress_data,
-                                cancellable, error);
+                                size, cfg->em_fraction, zi_trainer_config_get_field_spread (cfg),
+                                cfg->cache_dir, progress, progress_data, cancellable, error);
   if (d->dataset == NULL)
     return NULL;
 
@@ -207,7 +207,9 @@ zi_trainer_data_fill_batch (ZiTrainerData *data, guint64 images, int batch, NnRn
       guint8 *s = data->pair_scratch, *t = data->pair_scratch + pixels;
 
       memcpy (s, data->dataset->source + (gsize) k * pixels, pixels);
-      memcpy (t, data->dataset->target + (gsize) k * pixels, pixels);
+      /* The target's field in a field run: the losses and the discriminator see what the generator
+       * learns to draw. */
+      memcpy (t, zi_dataset_get_train_targets (data->dataset) + (gsize) k * pixels, pixels);
       if (data->cfg->augment)
         zi_dataset_augment_pair (s, t, (guint) data->cfg->net.size, 2, 0.04, rng->s);
       zi_image_coverage_to_net (s, src + (gsize) b * pixels, pixels);

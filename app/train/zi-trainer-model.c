@@ -169,6 +169,8 @@ make_meta (ZiTrainerModel *model, const ZiTrainerScores *scores)
   m.target_font = model->cfg->target_font;
   m.em_fraction = model->cfg->em_fraction;
   m.size = (guint) model->cfg->net.size;
+  m.representation = model->cfg->representation;
+  m.field_spread = model->cfg->field_spread;
   m.images = p->images;
   m.seconds = p->seconds_before + p->active_us / (double) G_USEC_PER_SEC;
   m.lr_g = p->lr_g_base;

@@ -137,11 +137,13 @@ wait_if_paused (Session *s, float *lr_g, float *lr_d)
   return lr_changed;
 }
 
-/* Runs the generator (eval mode) over n coverage images. */
+/* Runs the generator (eval mode) over n coverage images; out is ink, derived in a field run, so that
+ * validation, previews and health checks measure the same thing in both representations. */
 static gboolean
 generate (Session *s, const guint8 *src, guint n, guint8 *out, GError **error)
 {
-  ZiModelGenerator gen = { zi_trainer_model_get_net (s->model), s->batch, s->src_batch, s->out_batch };
+  ZiModelGenerator gen = { zi_trainer_model_get_net (s->model), s->batch, s->src_batch, s->out_batch,
+                           zi_trainer_config_get_field_spread (s->cfg) };
   g_autofree char *what = g_strdup_printf (_("generating validation glyphs at step %" PRIu64),
                                            current_step (s));
 

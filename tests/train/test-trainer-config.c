@@ -1,6 +1,6 @@
 /* test-trainer-config.c — the trainer's parts that need no training: configuration (defaults, presets,
- * range checks, JSON round trip), checkpoint metadata, event copies, the health detectors on made-up
- * loss curves, and the learning-rate suggestion on a made-up range test. */
+ * range checks, JSON round trip, the output representation), checkpoint metadata, event copies, the
+ * health detectors on made-up loss curves, and the learning-rate suggestion on a made-up range test. */
 #include "zi-error.h"
 #include "zi-health.h"
 #include "zi-lrfind.h"
@@ -257,6 +257,80 @@ test_json_round_trip (void)
   zi_trainer_config_clear (&cfg);
 }
 
+/* The output representation: ink by default, a field with its spread round-trips through run.json's
+ * "config", a configuration written before fields existed is ink whatever the default, and a kind or
+ * spread Zimaru cannot train is refused. */
+static void
+test_representation (void)
+{
+  const char *bad[] = {
+    "{\"representation\": {\"kind\": \"field\", \"spread\": 40}}",
+    "{\"representation\": {\"kind\": \"bitmap\"}}",
+    "{\"representation\": \"ink\"}",
+  };
+  ZiTrainerConfig cfg, back;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+
+  zi_trainer_config_init (&cfg);
+  g_assert_cmpint (cfg.representation, ==, ZI_REPRESENTATION_INK);
+  g_assert_cmpuint (cfg.field_spread, ==, 4);
+  g_assert_cmpuint (zi_trainer_config_get_field_spread (&cfg), ==, 0);
+  cfg.field_spread = 1;  /* unused for ink */
+  g_assert_true (zi_trainer_config_validate (&cfg, &error));
+  g_assert_no_error (error);
+
+  cfg.representation = ZI_REPRESENTATION_FIELD;
+  g_assert_false (zi_trainer_config_validate (&cfg, &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "[2, 16]"));
+  g_clear_error (&error);
+  cfg.field_spread = 6;
+  g_assert_true (zi_trainer_config_validate (&cfg, &error));
+  g_assert_cmpuint (zi_trainer_config_get_field_spread (&cfg), ==, 6);
+  /* The fields take a third plane of memory. */
+  {
+    ZiTrainerConfig ink;
+    zi_trainer_config_copy (&ink, &cfg);
+    ink.representation = ZI_REPRESENTATION_INK;
+    g_assert_cmpuint (zi_trainer_estimate_memory (&cfg, 1000), >, zi_trainer_estimate_memory (&ink, 1000));
+    zi_trainer_config_clear (&ink);
+  }
+  /* A preset is a recipe: it leaves what the generator draws alone. */
+  g_assert_true (zi_trainer_config_apply_preset (&cfg, "pix2pix", &error));
+  g_assert_cmpint (cfg.representation, ==, ZI_REPRESENTATION_FIELD);
+  g_assert_cmpuint (cfg.field_spread, ==, 6);
+
+  json = zi_trainer_config_to_json (&cfg);
+  g_assert_nonnull (strstr (json, "\"representation\" : {\n    \"kind\" : \"field\",\n"
+                                  "    \"spread\" : 6\n  }"));
+  g_assert_true (zi_trainer_config_from_json (&back, json, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.representation, ==, ZI_REPRESENTATION_FIELD);
+  g_assert_cmpuint (back.field_spread, ==, 6);
+  json2 = zi_trainer_config_to_json (&back);
+  g_assert_cmpstr (json, ==, json2);
+  zi_trainer_config_clear (&back);
+
+  /* Written before fields existed: ink, and the spread at its default. */
+  g_assert_true (zi_trainer_config_from_json (&back, "{\"size\": 64, \"ngf\": 32}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.representation, ==, ZI_REPRESENTATION_INK);
+  g_assert_cmpuint (back.field_spread, ==, 4);
+  g_assert_cmpuint (zi_trainer_config_get_field_spread (&back), ==, 0);
+  zi_trainer_config_clear (&back);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (zi_trainer_config_from_json (&back, bad[i], &error));
+      g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+      g_clear_error (&error);
+      zi_trainer_config_clear (&back);
+    }
+  zi_trainer_config_clear (&cfg);
+}
+
 static void
 test_enum_names (void)
 {
@@ -474,6 +548,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/trainer-config/non-finite", test_non_finite);
   g_test_add_func ("/core/trainer-config/presets", test_presets);
   g_test_add_func ("/core/trainer-config/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/core/trainer-config/representation", test_representation);
   g_test_add_func ("/core/trainer-config/enum-names", test_enum_names);
   g_test_add_func ("/core/trainer-config/checkpoint-meta", test_meta_round_trip);
   g_test_add_func ("/core/trainer-config/event-copy", test_event_copy);

@@ -7,6 +7,7 @@
 #include "zi-model.h"
 #include "zi-run.h"
 #include "zi-trainer.h"
+#include "trainer-test-util.h"
 #include "nn-pix2pix.h"
 
 #include <glib/gstdio.h>
@@ -20,103 +21,11 @@
 #include <unistd.h>
 #include "zi-fileutil.h"
 
-#define CHARS "一二三四五六七八九十人大小山川日月火水木金土天上下中口目耳手足力田心文字学生先年本国語" \
-              "時間東西南北左右前後今出入見行来食書読話言電車道花草竹石雨雪風雲空海森林村町"
-
 /* A: TOTAL steps at once; B: HALF steps, then resumed to TOTAL. */
 #define TOTAL 60
 #define HALF  30
 
 static char *cache_dir;
-
-static char *
-make_tmp (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("zimaru-trainer-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-tiny_config (ZiTrainerConfig *cfg, guint64 steps)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree gunichar *chars = g_utf8_to_ucs4_fast (CHARS, -1, NULL);
-
-  zi_trainer_config_init (cfg);
-  cfg->chars = g_steal_pointer (&chars);
-  cfg->n_chars = (guint) g_utf8_strlen (CHARS, -1);
-  cfg->cache_dir = g_strdup (cache_dir);
-  cfg->net.size = 32;
-  cfg->net.ngf = 8;
-  cfg->net.batch = 4;
-  cfg->opt_g.lr = 1e-3f;
-  cfg->sched.base_lr = 1e-3f;
-  cfg->max_steps = steps;
-  cfg->log_every = 5;
-  cfg->checkpoint_every = 10;
-  cfg->val_every = 10;
-  cfg->val_fraction = 0.15;
-  cfg->preview_count = 4;
-  cfg->keep = 2;
-  cfg->seed = 7;
-  cfg->threads = 1;
-  g_assert_true (zi_trainer_config_validate (cfg, &error));
-  g_assert_no_error (error);
-}
-
-/* Events, copied as they come. */
-typedef struct {
-  GPtrArray *events;
-  GMutex     lock;
-} Recorder;
-
-static void
-record_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user_data)
-{
-  Recorder *r = user_data;
-
-  g_mutex_lock (&r->lock);
-  g_ptr_array_add (r->events, zi_trainer_event_copy (event));
-  g_mutex_unlock (&r->lock);
-}
-
-static void
-recorder_init (Recorder *r)
-{
-  r->events = g_ptr_array_new_with_free_func ((GDestroyNotify) zi_trainer_event_free);
-  g_mutex_init (&r->lock);
-}
-
-static void
-recorder_clear (Recorder *r)
-{
-  g_ptr_array_unref (r->events);
-  g_mutex_clear (&r->lock);
-}
-
-static const ZiTrainerEvent *
-find_event (Recorder *r, ZiTrainerEventKind kind, guint64 step)
-{
-  for (guint i = 0; i < r->events->len; i++)
-    {
-      const ZiTrainerEvent *e = g_ptr_array_index (r->events, i);
-      if (e->kind == kind && (step == G_MAXUINT64 || e->step == step))
-        return e;
-    }
-  return NULL;
-}
-
-static void
-run_sync (ZiTrainer *trainer, Recorder *r)
-{
-  g_autoptr(GError) error = NULL;
-
-  zi_trainer_set_event_func (trainer, NULL, record_cb, r, NULL);
-  g_assert_true (zi_trainer_run (trainer, &error));
-  g_assert_no_error (error);
-}
 
 /* Loads a checkpoint with the engine and returns its G and D weights concatenated. */
 static float *
@@ -143,28 +52,6 @@ weights_of (const char *path, gsize *n_out, guint64 *step_out)
   return out;
 }
 
-static char *
-run_cli (const char *const *args, int *status)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *cli = g_getenv ("ZIMARU_CLI");
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                               status, &error));
-  g_assert_no_error (error);
-  if (*status != 0)
-    g_test_message ("CLI stderr: %s", err);
-  return out;
-}
-
 static double
 json_double (JsonObject *o, const char *a, const char *b)
 {
@@ -184,7 +71,7 @@ test_end_to_end (void)
   Recorder ra, rb, rb2;
 
   /* A: all steps in one go, with the generator's weights averaged. */
-  tiny_config (&cfg, TOTAL);
+  tiny_config (&cfg, TOTAL, cache_dir);
   cfg.ema_decay = 0.9f;
   recorder_init (&ra);
   {
@@ -373,7 +260,7 @@ test_nan_rollback (void)
   Recorder r;
   const ZiTrainerEvent *warning = NULL;
 
-  tiny_config (&cfg, 14);
+  tiny_config (&cfg, 14, cache_dir);
   cfg.ema_decay = 0.5f;
   cfg.checkpoint_every = 5;
   cfg.log_every = 1;
@@ -508,7 +395,7 @@ test_controls (void)
   ZiTrainerConfig cfg;
   Control c = { 0 };
 
-  tiny_config (&cfg, 100000);
+  tiny_config (&cfg, 100000, cache_dir);
   cfg.log_every = 1;
   cfg.checkpoint_every = 100000;
   cfg.val_every = 100000;
@@ -633,7 +520,7 @@ test_nice (void)
   errno = 0;
   p.base = getpriority (PRIO_PROCESS, 0);
   g_assert_cmpint (errno, ==, 0);
-  tiny_config (&cfg, 1000);
+  tiny_config (&cfg, 1000, cache_dir);
   cfg.threads = 2;
   ZiTrainer *t = zi_trainer_new (&cfg, run, &error);
   g_assert_no_error (error);
@@ -663,8 +550,8 @@ test_cli_tools (void)
   g_autofree char *curve = g_build_filename (root, "lr.json", NULL);
   int status = -1;
 
-  const char *lr_args[] = { "lr-find", "--chars-text", CHARS, "--size", "32", "--ngf", "8", "--batch", "4",
-                            "--steps", "40", "--min", "1e-5", "--max", "1", "--threads", "1",
+  const char *lr_args[] = { "lr-find", "--chars-text", TINY_CHARS, "--size", "32", "--ngf", "8",
+                            "--batch", "4", "--steps", "40", "--min", "1e-5", "--max", "1", "--threads", "1",
                             "--cache-dir", cache_dir, "--out", curve, "--json", NULL };
   g_autofree char *out = run_cli (lr_args, &status);
   g_assert_cmpint (status, ==, 0);
@@ -718,7 +605,7 @@ test_bad_font (void)
   ZiTrainerConfig cfg;
   Recorder r;
 
-  tiny_config (&cfg, 10);
+  tiny_config (&cfg, 10, cache_dir);
   g_free (cfg.target_font);
   cfg.target_font = g_build_filename (root, "missing.ttf", NULL);
   recorder_init (&r);
