@@ -20,6 +20,7 @@ typedef enum {
   ZI_ERROR_NUMERIC,        /* training diverged (NaN/Inf) and could not recover */
   ZI_ERROR_CANCELLED,      /* the user cancelled */
   ZI_ERROR_RESOURCES,      /* not enough memory or disk for the requested job */
+  ZI_ERROR_BUSY,           /* another process is writing the run (zi-run-lock.h) */
 } ZiErrorCode;
 
 GQuark zi_error_quark (void);

@@ -23,6 +23,7 @@
 #include "zi-metrics.h"
 #include "zi-model.h"
 #include "zi-run.h"
+#include "zi-run-lock.h"
 #include "zi-trainer-data.h"
 #include "zi-trainer-model.h"
 
@@ -628,7 +629,10 @@ zi_trainer_session_run (const ZiTrainerSessionSetup *setup, ZiTrainerControl *co
   if (!run_written)
     {
       g_autofree char *checkpoints = zi_run_checkpoints_dir (s.run_dir);
+      g_autofree char *lock = zi_run_lock_path (s.run_dir);
       zi_dir_remove_tree (checkpoints);
+      /* The lock file too (its lock, which the trainer holds until this returns, goes with it). */
+      g_unlink (lock);
       if (setup->created_run_dir)
         g_rmdir (s.run_dir);
     }

@@ -14,12 +14,14 @@
 #include "zi-error.h"
 #include "zi-range.h"
 #include "zi-run.h"
+#include "zi-run-lock.h"
 #include "zi-trainer-control.h"
 #include "zi-trainer-session.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 #ifdef __linux__
@@ -36,6 +38,7 @@ struct _ZiTrainer {
   char            *resume_checkpoint;  /* NULL for a new run */
   gboolean         resuming;
   gboolean         created_run_dir;
+  ZiRunLock       *run_lock;           /* RUN/.lock, from the constructor to the session's end */
   float            run_lr_g, run_lr_d; /* run.json's rates at resume, to see a caller's override */
 
   /* Delivery; set before start, read by the worker and in delivery callbacks. */
@@ -154,6 +157,7 @@ zi_trainer_finalize (GObject *object)
   ZiTrainer *self = ZI_TRAINER (object);
 
   zi_trainer_config_clear (&self->config);
+  g_clear_pointer (&self->run_lock, zi_run_lock_release);
   g_free (self->run_dir);
   g_free (self->resume_checkpoint);
   g_clear_error (&self->error);
@@ -219,6 +223,14 @@ zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **err
       return NULL;
     }
   self = g_object_new (ZI_TYPE_TRAINER, NULL);
+  /* Before anything is written: another writer may be preparing a new run in the same folder. */
+  self->run_lock = zi_run_lock_acquire (run_dir, NULL, error);
+  if (self->run_lock == NULL)
+    {
+      if (created)
+        g_rmdir (run_dir);
+      return NULL;
+    }
   zi_trainer_config_copy (&self->config, config);
   apply_poison_env (&self->config);
   self->run_dir = g_strdup (run_dir);
@@ -239,6 +251,13 @@ zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **err
   if (!zi_run_info_load (run_dir, &info, error))
     return NULL;
   self = g_object_new (ZI_TYPE_TRAINER, NULL);
+  /* Held until the session ends: nothing of the run is read for writing or written before. */
+  self->run_lock = zi_run_lock_acquire (run_dir, NULL, error);
+  if (self->run_lock == NULL)
+    {
+      zi_run_info_clear (&info);
+      return NULL;
+    }
   if (!zi_trainer_config_from_json (&self->config, info.config_json, error))
     {
       g_prefix_error (error, _("In %s: "), run_dir);
@@ -344,6 +363,7 @@ run_to_end (ZiTrainer *self, GError **error)
 {
   g_autoptr(GError) local = NULL;
   ZiTrainerSessionSetup setup = { 0 };
+  gboolean ok;
 
   setup.config = &self->config;
   setup.run_dir = self->run_dir;
@@ -352,7 +372,10 @@ run_to_end (ZiTrainer *self, GError **error)
   setup.run_lr_d = self->run_lr_d;
   setup.created_run_dir = self->created_run_dir;
   setup.cancellable = self->cancellable;
-  if (zi_trainer_session_run (&setup, self->control, deliver_event, self, &local))
+  ok = zi_trainer_session_run (&setup, self->control, deliver_event, self, &local);
+  /* The run is written: the next writer may come. */
+  g_clear_pointer (&self->run_lock, zi_run_lock_release);
+  if (ok)
     return TRUE;
 
   pthread_mutex_lock (&self->lock);
@@ -458,9 +481,9 @@ zi_trainer_set_lr (ZiTrainer *self, float lr_g, float lr_d, GError **error)
 {
   g_return_val_if_fail (ZI_IS_TRAINER (self), FALSE);
 
-  /* D's rate 0 means "the same as G's". */
+  /* D's rate ≤ 0 keeps its ratio to G's. */
   if (!zi_check_range (lr_g, 0.0, 10.0, ZI_RANGE_OPEN, _("The generator learning rate"), error)
-      || (lr_d != 0.0f
+      || (!zi_in_range (lr_d, -INFINITY, 0.0, ZI_RANGE_CLOSED)
           && !zi_check_range (lr_d, 0.0, 10.0, ZI_RANGE_OPEN, _("The discriminator learning rate"), error)))
     return FALSE;
   if (!zi_trainer_control_set_lr (self->control, lr_g, lr_d))

@@ -29,7 +29,9 @@ typedef void (*ZiTrainerEventFunc) (ZiTrainer            *trainer,
                                     gpointer              user_data);
 
 /* A new run in run_dir (created if missing; ZI_ERROR_EXISTS if it already holds a run.json).
- * Validates the config; the fonts are opened on the worker thread. */
+ * Validates the config; the fonts are opened on the worker thread. Both constructors take the run's
+ * lock (zi-run-lock.h; ZI_ERROR_BUSY naming the writer when another holds it) and the trainer keeps
+ * it until its session ends, or until it is dropped unstarted. */
 ZiTrainer  *zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **error);
 /* Continues the run in run_dir from checkpoint (NULL = its newest). Reads run.json; errors name the
  * file (ZI_ERROR_RUN, ZI_ERROR_CHECKPOINT). The bounds (max_steps, max_minutes), threads and

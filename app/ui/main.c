@@ -50,6 +50,8 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* How a run's lock names this program to a second writer (zi-run-lock.h). */
+  g_set_application_name (_("Zimaru window"));
 
   zi_application_choose_renderer ();
   app = zi_application_new ();

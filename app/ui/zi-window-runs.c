@@ -7,6 +7,7 @@
 #include "zi-error.h"
 #include "zi-picks.h"
 #include "zi-preferences-window.h"
+#include "zi-run-lock.h"
 #include "zi-worst-glyphs.h"
 
 #include <glib/gi18n.h>
@@ -315,12 +316,21 @@ zi_window_runs_pick (ZiWindowRuns *self, gunichar c, const char *name)
 {
   const char *run_dir;
   g_autoptr(GError) error = NULL;
+  g_autoptr(ZiRunLock) lock = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   run_dir = zi_training_panel_get_run_dir (self->w.panel);
   if (c == 0 || run_dir == NULL)
     return FALSE;
+  /* picks.json is written under the run's lock, which this window's own training holds already;
+   * while another program trains the run, the picks stay as they are. */
+  if (zi_training_panel_get_state (self->w.panel) == ZI_TRAINER_STATE_IDLE
+      && (lock = zi_run_lock_acquire (run_dir, NULL, &error)) == NULL)
+    {
+      self->cb.failed (self->owner, error->message);
+      return FALSE;
+    }
   if (self->picks == NULL)
     self->picks = zi_picks_new ();
   if (name[0] == '\0')
