@@ -545,15 +545,24 @@ zi_run_metrics_append (const char *run_dir, const ZiRunMetric *metric, GError **
 GArray *
 zi_run_metrics_load (const char *run_dir, GError **error)
 {
+  return zi_run_metrics_load_to (run_dir, NULL, error);
+}
+
+GArray *
+zi_run_metrics_load_to (const char *run_dir, guint64 *end, GError **error)
+{
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (ZiRunMetric));
   g_auto(GStrv) lines = NULL;
+  const char *last_newline;
   guint n_lines;
 
   g_return_val_if_fail (run_dir != NULL, NULL);
 
+  if (end != NULL)
+    *end = 0;
   path = metrics_path (run_dir);
   if (!g_file_get_contents (path, &text, NULL, &local))
     {
@@ -562,10 +571,16 @@ zi_run_metrics_load (const char *run_dir, GError **error)
       g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot read %s: %s"), path, local->message);
       return NULL;
     }
+  last_newline = strrchr (text, '\n');
+  if (end != NULL && last_newline != NULL)
+    *end = (guint64) (last_newline - text) + 1;
   lines = g_strsplit (text, "\n", -1);
   n_lines = g_strv_length (lines);
   /* A file written by complete appends ends with '\n', so its last split piece is empty. */
   while (n_lines > 0 && lines[n_lines - 1][0] == '\0')
+    n_lines--;
+  /* For a watcher, a last line without its '\n' is still being written: it is read from *end later. */
+  if (end != NULL && n_lines > 0 && (last_newline == NULL || last_newline[1] != '\0'))
     n_lines--;
   for (guint i = 0; i < n_lines; i++)
     {

@@ -64,6 +64,9 @@ gboolean zi_run_metrics_append (const char *run_dir, const ZiRunMetric *metric, 
  * steps (a run resumed from an older checkpoint), the records it supersedes are dropped. A missing
  * file is an empty array. */
 GArray  *zi_run_metrics_load (const char *run_dir, GError **error);   /* of ZiRunMetric */
+/* The same, and *end the byte offset just past the last complete line read: where a watcher of the
+ * growing file goes on (zi-run-watch.h), so that a torn last line is read once it is complete. */
+GArray  *zi_run_metrics_load_to (const char *run_dir, guint64 *end, GError **error);
 /* Serialises one record as a JSON line (no newline), and parses one; for tests and fuzzers. */
 char    *zi_run_metric_to_json (const ZiRunMetric *metric);
 gboolean zi_run_metric_from_json (const char *line, ZiRunMetric *metric, GError **error);

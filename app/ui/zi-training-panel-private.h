@@ -6,6 +6,7 @@
 
 #include "zi-training-panel.h"
 #include "zi-lrfind.h"
+#include "zi-run-watch.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,9 @@ struct _ZiTrainingPanel
   GtkSpinButton   *tv_spin;
   GtkSpinButton   *ssim_spin;
   GtkSpinButton   *ema_spin;
+  GtkRevealer     *watch_revealer;
+  GtkLabel        *watch_label;
+  GtkButton       *take_over_button;
   GtkRevealer     *warning_revealer;
   GtkLabel        *warning_label;
   GtkBox          *status_box;
@@ -91,6 +95,13 @@ struct _ZiTrainingPanel
   GPtrArray       *checkpoints;   /* Checkpoint*, oldest first */
   GStrv            checkpoint_paths;
   ZiTrainerEvent  *preview_event;
+
+  /* The open run while no trainer of this panel writes it: followed, read-only while another
+   * program holds its lock (zi-run-watch.h). */
+  ZiRunWatch      *watch;
+  GArray          *run_metrics;   /* ZiRunMetric: the run's records, for the checkpoints' scores */
+  gboolean         has_writer;    /* another program writes the run now */
+  char            *last_writer;   /* who wrote it last, for the banner once it has stopped */
 
   /* The pair and characters an LR range test trains on, and its last result. */
   char            *pair_source;

@@ -92,6 +92,36 @@ append_step (ZiTrainingPanel *self, const ZiTrainerStepStats *s)
   zi_chart_append (self->chart, "lr", x, im, t, s->lr_g);
 }
 
+/* A line of metrics.jsonl as the step event of a trainer: the same chart and status either way. */
+static void
+append_record (ZiTrainingPanel *self, const ZiRunMetric *m, gboolean show)
+{
+  ZiTrainerStepStats s = { 0 };
+
+  s.step = m->step;
+  s.images = m->images;
+  s.seconds = m->seconds;
+  s.lr_g = m->lr;
+  s.d_loss = m->d_loss;
+  s.g_loss = m->g_loss;
+  s.g_adv = m->g_adv;
+  s.l1 = m->l1;
+  s.eta_seconds = -1;
+  s.images_per_second = m->seconds > 0 ? m->images / m->seconds : 0;
+  s.total_steps = self->base.max_steps;
+  append_step (self, &s);
+  if (m->has_val)
+    {
+      zi_chart_append (self->chart, "val_ssim", m->step, m->images, m->seconds, m->val_ssim);
+      zi_chart_append (self->chart, "val_l1", m->step, m->images, m->seconds, m->val_l1);
+    }
+  if (show)
+    {
+      self->last_stats = s;
+      _zi_training_panel_show_stats (self, &s);
+    }
+}
+
 static gboolean
 release_trainer_cb (gpointer user_data)
 {
@@ -188,6 +218,146 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
   self->worst_event_cpu_us = MAX (self->worst_event_cpu_us, thread_cpu_us () - c0);
 }
 
+/* ---- Following a run another program writes ------------------------------------------------ */
+
+/* The checkpoint list from the run's files, each with the validation logged at (or last before) its
+ * step; the checkpoints selected for comparison stay selected. */
+static void
+show_checkpoints (ZiTrainingPanel *self, GArray *steps, guint64 best_step)
+{
+  g_autoptr(GHashTable) selected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < self->checkpoints->len; i++)
+    {
+      Checkpoint *cp = g_ptr_array_index (self->checkpoints, i);
+      if (cp->selected)
+        g_hash_table_add (selected, g_strdup (cp->path));
+    }
+  g_ptr_array_set_size (self->checkpoints, 0);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      guint64 step = g_array_index (steps, guint64, i);
+      g_autofree char *path = zi_run_checkpoint_path (self->run_dir, step);
+      gboolean has_val = FALSE;
+      double l1 = 0, ssim = 0;
+
+      for (guint k = 0; self->run_metrics != NULL && k < self->run_metrics->len; k++)
+        {
+          const ZiRunMetric *m = &g_array_index (self->run_metrics, ZiRunMetric, k);
+          if (m->step > step)
+            break;
+          if (m->has_val)
+            has_val = TRUE, l1 = m->val_l1, ssim = m->val_ssim;
+        }
+      _zi_training_panel_add_checkpoint (self, path, step, has_val, l1, ssim, step == best_step);
+    }
+  for (guint i = 0; i < self->checkpoints->len; i++)
+    {
+      Checkpoint *cp = g_ptr_array_index (self->checkpoints, i);
+      cp->selected = g_hash_table_contains (selected, cp->path);
+    }
+  _zi_training_panel_rebuild_paths (self);
+  _zi_training_panel_rebuild_checkpoint_list (self);
+  g_signal_emit (self, signals[ZI_TRAINING_PANEL_CHECKPOINTS_CHANGED], 0);
+}
+
+static void
+watch_metrics_cb (gpointer user_data, const ZiRunMetric *records, guint n)
+{
+  ZiTrainingPanel *self = user_data;
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* A rollback logs its steps again: the newer records win, as in zi_run_metrics_load(). */
+      while (self->run_metrics->len > 0
+             && g_array_index (self->run_metrics, ZiRunMetric, self->run_metrics->len - 1).step >= records[i].step)
+        g_array_set_size (self->run_metrics, self->run_metrics->len - 1);
+      g_array_append_val (self->run_metrics, records[i]);
+      append_record (self, &records[i], i + 1 == n);
+    }
+}
+
+static void
+watch_checkpoints_cb (gpointer user_data, GArray *steps, guint64 best_step)
+{
+  show_checkpoints (user_data, steps, best_step);
+}
+
+/* The banner and the form follow the writer: read-only while another program trains the run, and an
+ * offer to continue it here once that program has stopped. */
+static void
+watch_writer_cb (gpointer user_data, const ZiRunWriter *writer)
+{
+  ZiTrainingPanel *self = user_data;
+  g_autofree char *text = NULL;
+
+  self->has_writer = writer != NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->form), writer == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->advanced_grid), writer == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.take-over", writer == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->take_over_button), writer == NULL);
+  if (writer != NULL)
+    {
+      g_autofree char *who = zi_run_writer_describe (writer);
+
+      g_free (self->last_writer);
+      self->last_writer = g_strdup (writer->program != NULL ? writer->program : who);
+      text = g_strdup_printf (_("Read-only: %s is training this run; the chart and the checkpoints follow "
+                                "it."), who);
+      gtk_label_set_label (self->state_label, _("Watching"));
+    }
+  else if (self->last_writer != NULL)
+    {
+      text = g_strdup_printf (_("The training by %s has stopped. You can continue training this run here."),
+                              self->last_writer);
+      gtk_label_set_label (self->state_label, _zi_training_panel_state_text (ZI_TRAINER_STATE_IDLE));
+    }
+  if (text != NULL)
+    gtk_label_set_label (self->watch_label, text);
+  gtk_revealer_set_reveal_child (self->watch_revealer, text != NULL);
+}
+
+static void
+stop_watch (ZiTrainingPanel *self)
+{
+  g_clear_pointer (&self->watch, zi_run_watch_free);
+  g_clear_pointer (&self->run_metrics, g_array_unref);
+  g_clear_pointer (&self->last_writer, g_free);
+  self->has_writer = FALSE;
+  gtk_revealer_set_reveal_child (self->watch_revealer, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->form), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->advanced_grid), TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.take-over", FALSE);
+}
+
+/* Follows the open run from byte metrics_end of its metrics.jsonl, where the records it shows end. */
+static void
+start_watch (ZiTrainingPanel *self, guint64 metrics_end)
+{
+  static const ZiRunWatchCallbacks callbacks = { watch_metrics_cb, watch_checkpoints_cb, watch_writer_cb };
+
+  self->watch = zi_run_watch_new (self->run_dir, metrics_end, &callbacks, self);
+}
+
+const char *
+zi_training_panel_get_watch_banner (ZiTrainingPanel *self)
+{
+  g_return_val_if_fail (ZI_IS_TRAINING_PANEL (self), NULL);
+  return self->watch != NULL && gtk_revealer_get_reveal_child (self->watch_revealer)
+         ? gtk_label_get_label (self->watch_label) : NULL;
+}
+
+/* Continues the followed run in this panel once its writer has stopped. */
+static void
+take_over_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiTrainingPanel *self = ZI_TRAINING_PANEL (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!zi_training_panel_start (self, NULL, NULL, NULL, 0, NULL, &error))
+    g_signal_emit (self, signals[ZI_TRAINING_PANEL_FAILED], 0, error->message);
+}
+
 /* ---- Starting and controlling ----------------------------------------------------------------- */
 
 void
@@ -280,6 +450,8 @@ zi_training_panel_start (ZiTrainingPanel *self, const char *source_font, const c
       self->run_dir = g_strdup (run_dir);
     }
 
+  /* This panel writes the run from now on: its own events feed the chart. */
+  stop_watch (self);
   zi_trainer_set_event_func (trainer, g_main_context_default (), trainer_event_cb, self, NULL);
   /* Training yields the processors to the window: with the engine at nice 10, a grid fling under
    * bench-frames had no late frame of 1,013 with the cairo renderer (6 at the same priority) and a
@@ -339,8 +511,7 @@ zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError *
   ZiTrainerConfig cfg = { 0 };
   g_autoptr(GArray) metrics = NULL;
   g_autoptr(GArray) steps = NULL;
-  guint64 best_step = G_MAXUINT64;
-  double best_ssim;
+  guint64 best_step = G_MAXUINT64, metrics_end = 0;
 
   g_return_val_if_fail (ZI_IS_TRAINING_PANEL (self), FALSE);
   g_return_val_if_fail (run_dir != NULL, FALSE);
@@ -353,7 +524,7 @@ zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError *
     }
   if (!zi_run_info_load (run_dir, &info, error))
     return FALSE;
-  metrics = zi_run_metrics_load (run_dir, error);
+  metrics = zi_run_metrics_load_to (run_dir, &metrics_end, error);
   if (metrics == NULL)
     {
       zi_run_info_clear (&info);
@@ -369,6 +540,7 @@ zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError *
       return FALSE;
     }
 
+  stop_watch (self);
   reset_view (self);
   g_free (self->run_dir);
   self->run_dir = g_strdup (run_dir);
@@ -376,55 +548,13 @@ zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError *
   self->n_train = info.n_chars > info.n_val_chars ? info.n_chars - info.n_val_chars : info.n_chars;
 
   for (guint i = 0; i < metrics->len; i++)
-    {
-      const ZiRunMetric *m = &g_array_index (metrics, ZiRunMetric, i);
-      ZiTrainerStepStats s = { 0 };
-
-      s.step = m->step;
-      s.images = m->images;
-      s.seconds = m->seconds;
-      s.lr_g = m->lr;
-      s.d_loss = m->d_loss;
-      s.g_loss = m->g_loss;
-      s.g_adv = m->g_adv;
-      s.l1 = m->l1;
-      s.eta_seconds = -1;
-      s.images_per_second = m->seconds > 0 ? m->images / m->seconds : 0;
-      s.total_steps = cfg.max_steps;
-      append_step (self, &s);
-      if (m->has_val)
-        {
-          zi_chart_append (self->chart, "val_ssim", m->step, m->images, m->seconds, m->val_ssim);
-          zi_chart_append (self->chart, "val_l1", m->step, m->images, m->seconds, m->val_l1);
-        }
-      if (i + 1 == metrics->len)
-        {
-          self->last_stats = s;
-          _zi_training_panel_show_stats (self, &s);
-        }
-    }
-
-  zi_run_best_load (run_dir, &best_step, &best_ssim);
+    append_record (self, &g_array_index (metrics, ZiRunMetric, i), i + 1 == metrics->len);
+  self->run_metrics = g_steal_pointer (&metrics);
+  zi_run_best_load (run_dir, &best_step, NULL);
   steps = zi_run_list_checkpoints (run_dir);
-  for (guint i = 0; i < steps->len; i++)
-    {
-      guint64 step = g_array_index (steps, guint64, i);
-      g_autofree char *path = zi_run_checkpoint_path (run_dir, step);
-      gboolean has_val = FALSE;
-      double l1 = 0, ssim = 0;
-
-      /* The validation logged at (or last before) the checkpoint's step. */
-      for (guint k = 0; k < metrics->len; k++)
-        {
-          const ZiRunMetric *m = &g_array_index (metrics, ZiRunMetric, k);
-          if (m->step > step)
-            break;
-          if (m->has_val)
-            has_val = TRUE, l1 = m->val_l1, ssim = m->val_ssim;
-        }
-      _zi_training_panel_add_checkpoint (self, path, step, has_val, l1, ssim, step == best_step);
-    }
+  show_checkpoints (self, steps, best_step);
   gtk_label_set_label (self->state_label, _zi_training_panel_state_text (ZI_TRAINER_STATE_IDLE));
+  start_watch (self, metrics_end);
 
   zi_trainer_config_clear (&cfg);
   zi_run_info_clear (&info);
@@ -438,6 +568,7 @@ zi_training_panel_new_run (ZiTrainingPanel *self)
   g_return_if_fail (ZI_IS_TRAINING_PANEL (self));
   if (self->trainer != NULL)
     return;
+  stop_watch (self);
   g_clear_pointer (&self->run_dir, g_free);
   reset_view (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preset_dropdown), TRUE);
@@ -467,6 +598,7 @@ zi_training_panel_dispose (GObject *object)
   ZiTrainingPanel *self = ZI_TRAINING_PANEL (object);
 
   set_frame_watch (self, FALSE);
+  g_clear_pointer (&self->watch, zi_run_watch_free);
   _zi_training_panel_form_dispose (self);
   if (self->settings != NULL)
     g_settings_unbind (self->smoothing_adjustment, "value");
@@ -492,6 +624,8 @@ zi_training_panel_finalize (GObject *object)
   g_ptr_array_unref (self->checkpoints);
   g_strfreev (self->checkpoint_paths);
   g_clear_pointer (&self->preview_event, zi_trainer_event_free);
+  g_clear_pointer (&self->run_metrics, g_array_unref);
+  g_free (self->last_writer);
   G_OBJECT_CLASS (zi_training_panel_parent_class)->finalize (object);
 }
 
@@ -553,6 +687,9 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
   BIND (tv_spin);
   BIND (ssim_spin);
   BIND (ema_spin);
+  BIND (watch_revealer);
+  BIND (watch_label);
+  BIND (take_over_button);
   BIND (warning_revealer);
   BIND (warning_label);
   BIND (status_box);
@@ -569,6 +706,7 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
 
   _zi_training_panel_views_class_init (widget_class);
   _zi_training_panel_form_class_init (widget_class);
+  gtk_widget_class_install_action (widget_class, "panel.take-over", NULL, take_over_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -589,6 +727,7 @@ zi_training_panel_init (ZiTrainingPanel *self)
   zi_training_panel_set_config (self, &cfg);
   zi_trainer_config_clear (&cfg);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.compare", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.take-over", FALSE);
 }
 
 GtkWidget *

@@ -51,6 +51,12 @@ ZiTrainerState  zi_training_panel_get_state (ZiTrainingPanel *self);
 /* Loads a run directory: its configuration into the form, metrics.jsonl into the chart and its
  * checkpoints into the list. */
 gboolean        zi_training_panel_open_run (ZiTrainingPanel *self, const char *run_dir, GError **error);
+/* While the open run is followed read-only, the banner's text: another program trains the run, or
+ * its training ended and the panel offers to continue it here (the panel.take-over action); NULL when
+ * no banner shows. An open run is followed from zi_training_panel_open_run() until training starts
+ * in this panel or another run opens: the chart grows with its metrics.jsonl and the list with its
+ * checkpoints. */
+const char     *zi_training_panel_get_watch_banner (ZiTrainingPanel *self);
 /* Forgets the run (a new run starts at the next Train). */
 void            zi_training_panel_new_run (ZiTrainingPanel *self);
 const char     *zi_training_panel_get_run_dir (ZiTrainingPanel *self);

@@ -87,11 +87,7 @@ take_screenshot (const char *name)
 static guint
 chart_points (const char *id)
 {
-  ZiChart *chart = zi_training_panel_get_chart (zi_window_get_training_panel (window));
-  int i = zi_chart_find_series (chart, id);
-
-  g_assert_cmpint (i, >=, 0);
-  return zi_chart_series_get_length (zi_chart_get_series (chart, i));
+  return ui_chart_points (window, id);
 }
 
 static gboolean

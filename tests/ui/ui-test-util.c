@@ -152,3 +152,13 @@ ui_window_loaded (gpointer data)
 {
   return zi_window_is_loaded (data);
 }
+
+guint
+ui_chart_points (ZiWindow *window, const char *id)
+{
+  ZiChart *chart = zi_training_panel_get_chart (zi_window_get_training_panel (window));
+  int i = zi_chart_find_series (chart, id);
+
+  g_assert_cmpint (i, >=, 0);
+  return zi_chart_series_get_length (zi_chart_get_series (chart, i));
+}

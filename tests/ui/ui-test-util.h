@@ -50,5 +50,7 @@ ZiWindow *ui_window_test_start (int *argc, char ***argv, ZiApplication **app, ch
 /* Runs the tests added since ui_window_test_start, then destroys window, drops app, and removes and
  * frees tmp_dir; returns g_test_run's status for main to return. */
 int       ui_window_test_run (ZiWindow *window, ZiApplication *app, char *tmp_dir);
+/* The number of points in the series id of the chart of window's training panel. */
+guint     ui_chart_points (ZiWindow *window, const char *id);
 /* A condition for ui_wait_for: the window (data) has loaded its fonts, or failed to. */
 gboolean  ui_window_loaded (gpointer data);
