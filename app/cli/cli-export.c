@@ -34,6 +34,7 @@ typedef struct {
   int       threshold;
   int       upsample;
   double    smooth;
+  double    fit_tolerance;
   int       size;
   int       png_size;
   int       threads;
@@ -177,6 +178,11 @@ check_args (ExportArgs *a, ZiExportOptions *options)
       zi_cli_usage_error (_("--smooth %g is out of range; use 0 to 2 pixels"), a->smooth);
       return FALSE;
     }
+  if (ZI_CLI_GIVEN (a->fit_tolerance) && !zi_in_range (a->fit_tolerance, 0.0, 50.0, ZI_RANGE_CLOSED))
+    {
+      zi_cli_usage_error (_("--fit-tolerance %g is out of range; use 0 to 50 units"), a->fit_tolerance);
+      return FALSE;
+    }
   if (a->size < 16 || a->size > 1024)
     {
       zi_cli_usage_error (_("--size %d is out of range; use 16 to 1024"), a->size);
@@ -197,6 +203,8 @@ check_args (ExportArgs *a, ZiExportOptions *options)
   options->trace.upsample = (guint) a->upsample;
   if (ZI_CLI_GIVEN (a->smooth))
     options->trace.smooth = a->smooth;
+  if (ZI_CLI_GIVEN (a->fit_tolerance))
+    options->trace.tolerance = a->fit_tolerance;
   options->png_1bit = a->png_1bit;
   options->png_size = (guint) a->png_size;
   options->force = a->force;
@@ -253,7 +261,8 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
 int
 zi_cli_export (int argc, char **argv)
 {
-  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64, .smooth = ZI_CLI_UNSET };
+  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64, .smooth = ZI_CLI_UNSET,
+                   .fit_tolerance = ZI_CLI_UNSET };
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &a.checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
@@ -277,6 +286,9 @@ zi_cli_export (int argc, char **argv)
     { "smooth", 0, 0, G_OPTION_ARG_DOUBLE, &a.smooth,
       N_("Blur bitmaps by this many pixels (Gaussian σ, 0–2) before tracing, to even out ragged edges "
          "(default 0)"), N_("SIGMA") },
+    { "fit-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &a.fit_tolerance,
+      N_("How far, in units of a 1000-unit em, the fitted lines and curves may stray from the traced "
+         "edge, 0–50; 0 keeps potrace's own curves (default 10)"), N_("UNITS") },
     { "png-size", 0, 0, G_OPTION_ARG_INT, &a.png_size,
       N_("Side of the PNG files in pixels (default: the model's size)"), N_("N") },
     { "png-1bit", 0, 0, G_OPTION_ARG_NONE, &a.png_1bit,

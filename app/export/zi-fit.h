@@ -21,6 +21,8 @@ typedef struct {
   double line_smooth;   /* σ of the heavier smoothing on which straight runs are found */
   double corner_span;   /* arc length either side of a point over which its turn is measured */
   double corner_angle;  /* a point turning more than this (radians) over ±corner_span is a corner */
+  double corner_shift;  /* how far (font units) a corner may move off its samples, to where its two
+                         * sides cross (anti-aliasing rounds a sharp corner off by half a pixel) */
   double convex_angle;  /* ...or more than this where it turns towards the ink (a convex corner) */
   double line_min;      /* shortest straight segment, font units */
   double hv_angle;      /* lines within this angle (radians) of horizontal or vertical become exactly so */
@@ -38,5 +40,9 @@ void zi_fit_params_init (ZiFitParams *params, double pixel, double tolerance, gb
  * corners from concave ones), and stores the result in out->segments / out->n_segments (other fields
  * untouched), running the same way. Fewer than 3 points or no length give no segments. */
 void zi_fit_contour (ZiContour *out, const ZiPoint *pts, guint n, const ZiFitParams *params);
+
+/* Whether contour a crosses itself (b == a) or contour b: their curves flattened within a quarter unit,
+ * touching ends not counted (zi-fit-cross.c). */
+gboolean zi_fit_contours_cross (const ZiContour *a, const ZiContour *b);
 
 G_END_DECLS

@@ -35,10 +35,11 @@ zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset)
    * worst 0.960 at 0.1 against 0.950 at 0.3 (round preset). */
   params->opttolerance = 0.1;
   /* Fitting tolerance: at 64 px a pixel is ~18 units and a generated edge wanders by a third of one.
-   * On the validation glyphs of a run at step 3500 (zimaru-cli eval --outlines), 6 / 8 / 10 units gave
-   * on-curve ratios of 1.26 / 1.15 / 1.10 against the target font's points, for a mean distance to the
-   * target's outline of 9.21 / 9.27 / 9.29 units (potrace's own curves: 1.86 and 9.16). */
-  params->tolerance = 8;
+   * On the 334 validation glyphs of a run at step 4500 (zimaru-cli eval --outlines), 8 / 10 units gave
+   * on-curve ratios of 1.17 / 1.10 against the target font's points, straight shares of 0.34 / 0.36
+   * (the target's 0.44) and a mean distance to the target's outline of 9.08 / 9.13 units (potrace's
+   * own curves: 1.88, 0 and 9.02). */
+  params->tolerance = 10;
   if (preset == ZI_TRACE_PRESET_SQUARE)
     /* Below potrace's default 1.0, so that the corners of square stroke ends survive. */
     params->alphamax = 0.8;
@@ -212,9 +213,10 @@ unit (double x, double y)
 /* Distance along the unit normal n from p to the nearest threshold crossing of the bilinear
  * coverage field within ±reach pixels; FALSE if there is none. */
 static gboolean
-find_edge (const guint8 *coverage, int size, double threshold, ZiPoint p, ZiPoint n, double *offset)
+find_edge (const guint8 *coverage, int size, double threshold, ZiPoint p, ZiPoint n, double reach,
+           double *offset)
 {
-  const double reach = 0.75, step = 1.0 / 32;
+  const double step = 1.0 / 32;
   double best = G_MAXDOUBLE;
   double f0 = sample (coverage, size, p.x - 0.5, p.y - 0.5) - threshold;
 
@@ -272,7 +274,7 @@ snap_to_edges (ZiContour *c, const guint8 *coverage, int size, double threshold)
       ZiPoint n = unit (-(t1.y + t2.y), t1.x + t2.x);
       double d;
 
-      if (!find_edge (coverage, size, threshold, s->p, n, &d))
+      if (!find_edge (coverage, size, threshold, s->p, n, 0.75, &d))
         continue;
       shift (&s->p, n, d);
       if (s->kind == ZI_SEGMENT_CUBIC)
@@ -300,7 +302,7 @@ snap_to_edges (ZiContour *c, const guint8 *coverage, int size, double threshold)
                               + 3 * t * t * (s->p.y - s->c2.y));
           ZiPoint n = { -tan.y, tan.x };
 
-          if (find_edge (coverage, size, threshold, b, n, &d))
+          if (find_edge (coverage, size, threshold, b, n, 0.75, &d))
             {
               want[k].x = d * n.x;
               want[k].y = d * n.y;
@@ -317,6 +319,10 @@ snap_to_edges (ZiContour *c, const guint8 *coverage, int size, double threshold)
 
 /* Appends points along the line or cubic from a to d (pixels) every ~SAMPLE_STEP pixels, without a. */
 #define SAMPLE_STEP 0.2
+/* How far (pixels) a sample may move onto the threshold crossing: potrace's curves stay within an eighth
+ * of a pixel of the upsampled bitmap's edge away from corners; with the 0.75 px the on-curve points use,
+ * samples where two strokes nearly touch jumped onto the other stroke's edge and contours crossed. */
+#define SNAP_REACH 0.35
 
 static void
 sample_segment (GArray *pts, ZiPoint a, const ZiPoint *b, const ZiPoint *c, ZiPoint d)
@@ -339,8 +345,9 @@ sample_segment (GArray *pts, ZiPoint a, const ZiPoint *b, const ZiPoint *c, ZiPo
 }
 
 /* The polyline of a potrace path in font units: its curves sampled every fifth of a pixel, each sample
- * moved along the polyline's normal onto the threshold crossing of the coverage (potrace follows the
- * upsampled bitmap's pixel corners; the crossing is where the anti-aliased edge really is). */
+ * moved along the polyline's normal onto the threshold crossing of the coverage within SNAP_REACH
+ * (potrace follows the upsampled bitmap's pixel corners; the crossing is where the anti-aliased edge
+ * really is). */
 static GArray *
 sample_path (const potrace_curve_t *curve, const ZiPlacement *placement, const guint8 *coverage, int size,
              int up, double threshold)
@@ -376,7 +383,7 @@ sample_path (const potrace_curve_t *curve, const ZiPlacement *placement, const g
       ZiPoint t = unit (b.x - a.x, b.y - a.y), n = { -t.y, t.x };
       double d;
 
-      if (up > 1 && find_edge (coverage, size, threshold, p, n, &d))
+      if (up > 1 && find_edge (coverage, size, threshold, p, n, SNAP_REACH, &d))
         shift (&p, n, d);
       moved[i] = to_font (placement, p);
     }
@@ -384,40 +391,51 @@ sample_path (const potrace_curve_t *curve, const ZiPlacement *placement, const g
   return pts;
 }
 
+/* The polyline of a potrace path for the fitter, which wants the ink on its left: outer contours
+ * counter-clockwise, holes clockwise. */
+static GArray *
+fit_polyline (const potrace_path_t *path, const ZiPlacement *placement, const guint8 *coverage, int size,
+              const ZiTraceParams *params)
+{
+  GArray *pts = sample_path (&path->curve, placement, coverage, size, (int) params->upsample, params->threshold);
+  ZiPoint *v = (ZiPoint *) pts->data;
+  double area = 0;
+
+  for (guint i = 0; i < pts->len; i++)
+    area += v[i].x * v[(i + 1) % pts->len].y - v[(i + 1) % pts->len].x * v[i].y;
+  if ((area < 0) != (path->sign == '-'))
+    for (guint i = 0, j = pts->len - 1; i < j; i++, j--)
+      {
+        ZiPoint t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+      }
+  return pts;
+}
+
+/* Fits out to the polyline pts with a tolerance in font units of this em; tight: without smoothing and
+ * with corners kept on their samples, so the fit stays within the tolerance of the polyline itself. */
 static void
-convert_path (ZiContour *out, const potrace_path_t *path, const ZiPlacement *placement,
-              const guint8 *coverage, int size, const ZiTraceParams *params)
+fit_contour (ZiContour *out, const GArray *pts, const ZiPlacement *placement, const ZiTraceParams *params,
+             double tolerance, gboolean tight)
+{
+  ZiFitParams fit;
+
+  zi_fit_params_init (&fit, 1 / placement->scale, tolerance, params->preset == ZI_TRACE_PRESET_SQUARE);
+  if (tight)
+    fit.smooth = fit.corner_shift = 0;
+  g_free (out->segments);
+  zi_fit_contour (out, (const ZiPoint *) pts->data, pts->len, &fit);
+}
+
+/* potrace's own curves for a path, with their ends and control points moved onto the coverage's edge. */
+static void
+potrace_contour (ZiContour *out, const potrace_path_t *path, const ZiPlacement *placement,
+                 const guint8 *coverage, int size, const ZiTraceParams *params)
 {
   const potrace_curve_t *curve = &path->curve;
   int up = (int) params->upsample;
-  double threshold = params->threshold;
-  GArray *segs;
-
-  if (params->tolerance > 0)
-    {
-      g_autoptr(GArray) pts = sample_path (curve, placement, coverage, size, up, threshold);
-      ZiPoint *v = (ZiPoint *) pts->data;
-      ZiFitParams fit;
-      double units = placement->units_per_em / 1000.0, area = 0;
-
-      /* The fitter wants the ink on the left: outer contours counter-clockwise, holes clockwise. */
-      for (guint i = 0; i < pts->len; i++)
-        area += v[i].x * v[(i + 1) % pts->len].y - v[(i + 1) % pts->len].x * v[i].y;
-      if ((area < 0) != (path->sign == '-'))
-        for (guint i = 0, j = pts->len - 1; i < j; i++, j--)
-          {
-            ZiPoint t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-          }
-
-      zi_fit_params_init (&fit, 1 / placement->scale, params->tolerance * units,
-                          params->preset == ZI_TRACE_PRESET_SQUARE);
-      zi_fit_contour (out, (const ZiPoint *) pts->data, pts->len, &fit);
-      goto done;
-    }
-
-  segs = g_array_sized_new (FALSE, FALSE, sizeof (ZiSegment), 2 * curve->n);
+  GArray *segs = g_array_sized_new (FALSE, FALSE, sizeof (ZiSegment), 2 * curve->n);
 
   for (int i = 0; i < curve->n; i++)
     {
@@ -442,10 +460,11 @@ convert_path (ZiContour *out, const potrace_path_t *path, const ZiPlacement *pla
         }
     }
 
+  g_free (out->segments);
   out->n_segments = segs->len;
   out->segments = (ZiSegment *) g_array_free (segs, FALSE);
   if (up > 1)
-    snap_to_edges (out, coverage, size, threshold);
+    snap_to_edges (out, coverage, size, params->threshold);
   for (guint i = 0; i < out->n_segments; i++)
     {
       ZiSegment *s = &out->segments[i];
@@ -454,7 +473,12 @@ convert_path (ZiContour *out, const potrace_path_t *path, const ZiPlacement *pla
       s->c2 = to_font (placement, s->c2);
       s->p = to_font (placement, s->p);
     }
-done:
+}
+
+/* Hole flag, areas and direction of a contour made from path. */
+static void
+finish_contour (ZiContour *out, const potrace_path_t *path, int up)
+{
   out->hole = path->sign == '-';
   out->pixel_area = (double) path->area / (up * up);
   out->area = zi_contour_signed_area (out);
@@ -462,6 +486,90 @@ done:
    * what matters: outer contours counter-clockwise, holes clockwise. */
   if ((out->area < 0) != out->hole)
     zi_contour_reverse (out);
+}
+
+/* The box of a contour's points, control points included (enough to tell contours that cannot cross). */
+static void
+contour_box (const ZiContour *c, double box[4])
+{
+  box[0] = box[1] = G_MAXDOUBLE;
+  box[2] = box[3] = -G_MAXDOUBLE;
+  for (guint i = 0; i < c->n_segments; i++)
+    {
+      const ZiSegment *s = &c->segments[i];
+      const ZiPoint pts[3] = { s->c1, s->c2, s->p };
+
+      for (int k = s->kind == ZI_SEGMENT_CUBIC ? 0 : 2; k < 3; k++)
+        {
+          box[0] = MIN (box[0], pts[k].x);
+          box[1] = MIN (box[1], pts[k].y);
+          box[2] = MAX (box[2], pts[k].x);
+          box[3] = MAX (box[3], pts[k].y);
+        }
+    }
+}
+
+/* The first pair of contours (i <= j; i == j: a contour crossing itself) that cross, leaving out pairs
+ * that both have taken potrace's own curves (step 4), if any. */
+static gboolean
+find_crossing (GArray *contours, const int *step, guint *i_out, guint *j_out)
+{
+  guint n = contours->len;
+  g_autofree double *box = g_new (double, 4 * n);
+
+  for (guint i = 0; i < n; i++)
+    contour_box (&g_array_index (contours, ZiContour, i), box + 4 * i);
+  for (guint i = 0; i < n; i++)
+    for (guint j = i; j < n; j++)
+      {
+        const double *a = box + 4 * i, *b = box + 4 * j;
+
+        if ((step[i] == 4 && step[j] == 4) || a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3])
+          continue;
+        if (zi_fit_contours_cross (&g_array_index (contours, ZiContour, i), &g_array_index (contours, ZiContour, j)))
+          {
+            *i_out = i;
+            *j_out = j;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+/* Where two strokes nearly touch, fitted contours can cross; the contours of each crossing are refitted
+ * with half the tolerance, then a quarter, then an eighth without smoothing or moving corners off their
+ * samples (the sampled polylines do not cross), and then take potrace's own curves. tol[k] counts the
+ * steps taken. */
+static void
+untangle (GArray *contours, GPtrArray *polylines, GPtrArray *paths, const ZiPlacement *placement,
+          const guint8 *coverage, int size, const ZiTraceParams *params, double tolerance)
+{
+  g_autofree int *step = g_new0 (int, contours->len);
+  guint pair[2];
+
+  while (find_crossing (contours, step, &pair[0], &pair[1]))
+    for (int e = 0; e < (pair[0] == pair[1] ? 1 : 2); e++)
+      {
+        guint k = pair[e];
+        ZiContour *c = &g_array_index (contours, ZiContour, k);
+        const potrace_path_t *path = g_ptr_array_index (paths, k);
+
+        if (step[k] == 4)
+          continue;
+        if (++step[k] < 4)
+          fit_contour (c, g_ptr_array_index (polylines, k), placement, params, tolerance / (1 << step[k]),
+                       step[k] == 3);
+        else
+          potrace_contour (c, path, placement, coverage, size, params);
+        finish_contour (c, path, (int) params->upsample);
+      }
+}
+
+static void
+free_polyline (gpointer pts)
+{
+  if (pts != NULL)
+    g_array_unref (pts);
 }
 
 ZiOutline *
@@ -477,6 +585,7 @@ zi_trace_bitmap (const guint8        *coverage,
   potrace_param_t *pp;
   potrace_state_t *st;
   GArray *contours;
+  GPtrArray *polylines, *paths;
   int up;
 
   g_return_val_if_fail (coverage != NULL, NULL);
@@ -528,17 +637,37 @@ zi_trace_bitmap (const guint8        *coverage,
     }
 
   contours = g_array_new (FALSE, TRUE, sizeof (ZiContour));
+  polylines = g_ptr_array_new_with_free_func (free_polyline);
+  paths = g_ptr_array_new ();
   for (const potrace_path_t *path = st->plist; path != NULL; path = path->next)
     {
       ZiContour c = { 0 };
+      GArray *pts = NULL;
 
       if (path->curve.n <= 0)
         continue;
-      convert_path (&c, path, placement, coverage, (int) size, params);
+      if (params->tolerance > 0)
+        {
+          pts = fit_polyline (path, placement, coverage, (int) size, params);
+          fit_contour (&c, pts, placement, params, params->tolerance * placement->units_per_em / 1000.0, FALSE);
+        }
+      else
+        potrace_contour (&c, path, placement, coverage, (int) size, params);
       if (c.n_segments == 0)
-        continue;
+        {
+          g_clear_pointer (&pts, g_array_unref);
+          continue;
+        }
+      finish_contour (&c, path, (int) params->upsample);
       g_array_append_val (contours, c);
+      g_ptr_array_add (polylines, pts);
+      g_ptr_array_add (paths, (gpointer) path);
     }
+  if (params->tolerance > 0)
+    untangle (contours, polylines, paths, placement, coverage, (int) size, params,
+              params->tolerance * placement->units_per_em / 1000.0);
+  g_ptr_array_unref (polylines);
+  g_ptr_array_unref (paths);
   potrace_state_free (st);
 
   outline->n_contours = contours->len;

@@ -33,7 +33,7 @@ typedef struct {
                             * keeps potrace's own curves */
 } ZiTraceParams;
 
-/* Fills params with a preset's values (threshold 128, upsample 4, tolerance 8). */
+/* Fills params with a preset's values (threshold 128, upsample 4, tolerance 10). */
 void        zi_trace_params_init (ZiTraceParams *params, ZiTracePreset preset);
 /* ZI_ERROR_INVALID naming the bad value: threshold 1–255, upsample 1–8, smooth 0–2, turdsize >= 0,
  * alphamax 0–1.3334, opttolerance 0–10, tolerance 0–50. */
