@@ -1,13 +1,17 @@
 /* zi-run-checkpoints.c — the checkpoint files of a run directory (layout in zi-run.h): their names,
  * which carry the step so that the newest one is found without opening any file, the listing, the
- * retention of the newest few and the best, and the removal of what a killed writer left behind. */
+ * retention of the newest few and the best (best.json), and the removal of what a killed writer left
+ * behind. */
 #include "config.h"
 #include "zi-run.h"
 #include "zi-error.h"
+#include "zi-fileutil.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #define CHECKPOINT_PREFIX "step-"
@@ -235,5 +239,52 @@ zi_run_remove_stale_files (const char *run_dir, GError **error)
                      (const char *) stale->pdata[i], g_strerror (saved));
         return FALSE;
       }
+  return TRUE;
+}
+
+/* ---- best.json: {"step": N, "val_ssim": x}, rewritten atomically ---- */
+
+static char *
+best_path (const char *run_dir)
+{
+  return g_build_filename (run_dir, "checkpoints", "best.json", NULL);
+}
+
+gboolean
+zi_run_best_save (const char *run_dir, guint64 step, double val_ssim, GError **error)
+{
+  g_autofree char *path = best_path (run_dir);
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *text = g_strdup_printf ("{\"step\": %" G_GUINT64_FORMAT ", \"val_ssim\": %s}\n",
+                                           step, g_ascii_dtostr (num, sizeof num, val_ssim));
+
+  return zi_file_write_atomic (path, text, strlen (text), error);
+}
+
+gboolean
+zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim)
+{
+  g_autofree char *path = best_path (run_dir);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  JsonNode *s, *v;
+
+  /* The file comes from disk: one JSON value (see zi_json_text_is_one_value()), an object with a
+   * whole step; a score that is missing or not a number reads as NaN. */
+  if (!g_file_get_contents (path, &text, NULL, NULL) || !zi_json_text_is_one_value (text, strlen (text)))
+    return FALSE;
+  root = json_from_string (text, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  o = json_node_get_object (root);
+  s = json_object_get_member (o, "step");
+  if (s == NULL || json_node_get_value_type (s) != G_TYPE_INT64 || json_node_get_int (s) < 0)
+    return FALSE;
+  v = json_object_get_member (o, "val_ssim");
+  if (step)
+    *step = (guint64) json_node_get_int (s);
+  if (val_ssim)
+    *val_ssim = v != NULL && JSON_NODE_TYPE (v) == JSON_NODE_VALUE ? json_node_get_double (v) : NAN;
   return TRUE;
 }

@@ -1,7 +1,7 @@
 /* zi-run.c — reading and writing the run directory (its layout is in zi-run.h).
  *
- * run.json and best.json are rewritten atomically; metrics.jsonl is append-only, so a crash can at
- * worst tear its last line, which the loader ignores. Checkpoint file names, listing and pruning are
+ * run.json is rewritten atomically; metrics.jsonl is append-only, so a crash can at worst tear its
+ * last line, which the loader ignores. Checkpoint file names, listing and pruning, and best.json, are
  * in zi-run-checkpoints.c. */
 #include "config.h"
 #include "zi-run.h"
@@ -603,50 +603,6 @@ zi_run_metrics_load_to (const char *run_dir, guint64 *end, GError **error)
       g_array_append_val (out, m);
     }
   return g_steal_pointer (&out);
-}
-
-/* ---- best.json (the listing and pruning of checkpoints are in zi-run-checkpoints.c) ---- */
-
-static char *
-best_path (const char *run_dir)
-{
-  return g_build_filename (run_dir, "checkpoints", "best.json", NULL);
-}
-
-gboolean
-zi_run_best_save (const char *run_dir, guint64 step, double val_ssim, GError **error)
-{
-  g_autofree char *path = best_path (run_dir);
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *text = g_strdup_printf ("{\"step\": %" G_GUINT64_FORMAT ", \"val_ssim\": %s}\n",
-                                           step, g_ascii_dtostr (num, sizeof num, val_ssim));
-
-  return zi_file_write_atomic (path, text, strlen (text), error);
-}
-
-gboolean
-zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim)
-{
-  g_autofree char *path = best_path (run_dir);
-  g_autofree char *text = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *o;
-  gint64 s;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return FALSE;
-  root = parse_json (text, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
-  o = json_node_get_object (root);
-  s = member_int (o, "step", -1);
-  if (s < 0)
-    return FALSE;
-  if (step)
-    *step = (guint64) s;
-  if (val_ssim)
-    *val_ssim = get_double (o, "val_ssim");
-  return TRUE;
 }
 
 /* ---- checkpoint metadata ---- */
