@@ -5,11 +5,12 @@
  * either smooth or real corners, nothing crosses itself, contours turn the right way and enclose the
  * font's area, and the outline is as close to the font's as potrace's own curves were. Noisy synthetic
  * circles and squares check the fitter alone; the exported UFO must build with fontmake into a TTF that
- * ots-sanitize accepts. */
+ * ots-sanitize accepts. fit-crossing.png is a glyph a model generated whose first fit crossed itself. */
 #include "config.h"
 #include "export-test-util.h"
 #include "zi-fileutil.h"
 #include "zi-fit.h"
+#include "zi-image.h"
 #include "zi-outline-metric.h"
 #include "zi-trace.h"
 
@@ -406,6 +407,28 @@ test_fit_many (Fixture *f, gconstpointer data)
     }
 }
 
+/* 額 as a model generated it (fit-crossing.png, a run at step 4500): where two of its strokes nearly
+ * touch, the first fits of two contours crossed, and the tracer must refit them until they do not. */
+static void
+test_fit_crossing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "export", "fit-crossing.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiOutline) o = NULL;
+  g_autofree guint8 *bm = NULL;
+  ZiTraceParams params;
+  guint w, h;
+
+  bm = zi_image_read_png_coverage (path, &w, &h, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, SIZE);
+  g_assert_cmpuint (h, ==, SIZE);
+  zi_trace_params_init (&params, ZI_TRACE_PRESET_ROUND);
+  o = zi_trace_bitmap (bm, SIZE, &f->placement, &params, &error);
+  g_assert_no_error (error);
+  assert_designer_outline (o, 0x984D);
+}
+
 /* ---- synthetic noisy contours ---- */
 
 #define PIXEL 18.2  /* font units per pixel at 64 px, Zen Maru Gothic's placement */
@@ -701,6 +724,7 @@ main (int argc, char **argv)
 
   g_test_add ("/export/fit/glyphs", Fixture, NULL, fixture_setup, test_fit_glyphs, fixture_teardown);
   g_test_add ("/export/fit/many", Fixture, NULL, fixture_setup, test_fit_many, fixture_teardown);
+  g_test_add ("/export/fit/crossing", Fixture, NULL, fixture_setup, test_fit_crossing, fixture_teardown);
   g_test_add_func ("/export/fit/noisy-circle", test_fit_noisy_circle);
   g_test_add_func ("/export/fit/noisy-square", test_fit_noisy_square);
   g_test_add_func ("/export/fit/sharp-tip", test_fit_sharp_tip);
