@@ -3,11 +3,13 @@
  * level (on the pixel grid, on half pixels, either winding, with a hole), a circle of cubics against
  * πr², and real glyphs — the font's own outline taken apart (zi_font_char_outline) and filled again
  * must give what FreeType renders of the font (zi_render_char), for a TrueType (quadratic) and a CFF
- * (cubic) font, at the placement's size and scaled to another. */
+ * (cubic) font, at the placement's size and scaled to another. And the sharp upscaling of coverage
+ * (app/glyph/zi-upscale.h) the window's grid shows generated glyphs with. */
 #include "config.h"
 #include "zi-font.h"
 #include "zi-outline-raster.h"
 #include "zi-render.h"
+#include "zi-upscale.h"
 
 #include <math.h>
 #include <string.h>
@@ -300,6 +302,63 @@ test_empty_and_frame (void)
   g_assert_cmpfloat (f.dy, ==, 201);
 }
 
+/* 永 rendered at 64 px and upscaled to 512 px: edges about a pixel wide (grey pixels against the
+ * outline's length at 512 px; bilinear scaling alone greys ~18 a pixel of length, see
+ * /export/job/png-from-outline), the shape the font's own at 512 px; flat areas stay flat. */
+static void
+test_upscale_sharp (void)
+{
+  const guint size = 64, big = 512;
+  g_autoptr(GError) error = NULL;
+  ZiFont *font = zi_font_open (ZEN_MARU, &error);
+  g_autoptr(ZiOutline) o = NULL;
+  g_autoptr(GArray) pts = g_array_new (FALSE, FALSE, sizeof (ZiPoint));
+  g_autofree guint8 *small = g_malloc (size * size);
+  g_autofree guint8 *up = g_malloc (big * big);
+  g_autofree guint8 *ft = g_malloc (big * big);
+  ZiPlacement p, p_big;
+  guint64 inter = 0, uni = 0;
+  double length = 0;
+  guint grey = 0;
+  guint8 flat[4] = { 200, 200, 200, 200 }, flat_up[16];
+
+  g_assert_no_error (error);
+  g_assert_true (zi_placement_init (&p, font, size, ZI_DEFAULT_EM_FRACTION, NULL));
+  g_assert_true (zi_placement_init (&p_big, font, big, ZI_DEFAULT_EM_FRACTION, NULL));
+  g_assert_true (zi_render_char (font, &p, 0x6C38, small, NULL));
+  g_assert_true (zi_render_char (font, &p_big, 0x6C38, ft, NULL));
+  zi_coverage_upscale_sharp (small, size, up, big);
+
+  o = zi_font_char_outline (font, 0x6C38, &error);
+  for (guint ci = 0; ci < o->n_contours; ci++)
+    {
+      g_array_set_size (pts, 0);
+      zi_contour_flatten (&o->contours[ci], 0.5, pts);
+      for (guint i = 0; i < pts->len; i++)
+        {
+          ZiPoint a = g_array_index (pts, ZiPoint, i), b = g_array_index (pts, ZiPoint, (i + 1) % pts->len);
+          length += hypot (b.x - a.x, b.y - a.y) * p_big.scale;
+        }
+    }
+  for (guint i = 0; i < big * big; i++)
+    {
+      grey += up[i] > 0 && up[i] < 255;
+      inter += MIN (up[i], ft[i]);
+      uni += MAX (up[i], ft[i]);
+    }
+  g_test_message ("永 64 → 512 px: %u grey pixels along %.0f px of outline (%.2f), IoU with the font at "
+                  "512 px %.4f", grey, length, grey / length, (double) inter / uni);
+  g_assert_cmpfloat (grey, <=, 1.6 * length);
+  g_assert_cmpfloat ((double) inter / uni, >, 0.95);
+
+  zi_coverage_upscale_sharp (flat, 2, flat_up, 4);
+  for (guint i = 0; i < 16; i++)
+    g_assert_cmpuint (flat_up[i], ==, 255);  /* 200 is ink: the ramp takes it to full ink */
+  zi_coverage_upscale_sharp (small, size, up, size);
+  g_assert_cmpmem (small, size * size, up, size * size);
+  zi_font_free (font);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,5 +370,6 @@ main (int argc, char **argv)
   g_test_add_func ("/glyph/outline-raster/font-truetype", test_font_truetype);
   g_test_add_func ("/glyph/outline-raster/font-cff", test_font_cff);
   g_test_add_func ("/glyph/outline-raster/empty-and-frame", test_empty_and_frame);
+  g_test_add_func ("/glyph/upscale/sharp", test_upscale_sharp);
   return g_test_run ();
 }
