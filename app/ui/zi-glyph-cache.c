@@ -1,38 +1,33 @@
-/* zi-glyph-cache.c — glyph images for the window, rendered and generated on one worker thread.
+/* zi-glyph-cache.c — glyph images and outlines for the window, rendered, generated and traced on one
+ * worker thread.
  *
  * The main thread owns the store (a hash table plus an LRU queue) and never touches a font; the worker
  * owns its own ZiFont copies and ZiModels (FreeType faces and models are never shared between threads).
  * They meet in a small request stack and a result list under one mutex. Results carry the generation
- * number of the configuration they were made for, so a font change discards work already in flight. */
+ * number of the configuration they were made for, so a font change discards work already in flight.
+ *
+ * A generated glyph is kept at the model's size under its own key (size 0), its coverage and the
+ * model's raw output: a request for another display size or for its outline takes them along, so the
+ * worker scales or traces without running the model again. */
 #include "config.h"
 #include "zi-glyph-cache.h"
 
-#include "zi-font.h"
-#include "zi-model.h"
-#include "zi-render.h"
+#include "zi-glyph-cache-worker.h"
 
 /* The store holds a few screens of cells at the largest zoom; the request stack only what was asked
  * for recently, since a cell that scrolled away and back asks again. */
 #define MAX_ENTRIES   3000
 #define MAX_REQUESTS  800
 #define GEN_BATCH     16
-
 typedef struct {
-  guint64     key;
-  GdkTexture *texture;
-  GBytes     *coverage;
-  gboolean    missing;
-  GList       lru_link;  /* data = the entry */
+  guint64         key;
+  GdkTexture     *texture;
+  GBytes         *coverage;  /* generated kinds: at the model's size */
+  GBytes         *raw;       /* generated kinds: the model's own output */
+  ZiGlyphOutline *outline;
+  gboolean        missing;
+  GList           lru_link;  /* data = the entry */
 } Entry;
-
-typedef struct {
-  guint64  key;
-  guint    generation;
-  guint    size;         /* side of the image actually made */
-  GBytes  *coverage;
-  GBytes  *rgba;
-  gboolean missing;
-} Result;
 
 struct _ZiGlyphCache
 {
@@ -54,7 +49,7 @@ struct _ZiGlyphCache
   char        *source_spec;
   char        *target_spec;
   GStrv        checkpoints;
-  GQueue       requests;  /* of g_new (guint64): keys do not fit a pointer on every platform */
+  GQueue       requests;  /* of Request */
   GHashTable  *pending;   /* keys queued or in progress */
   GList       *results;
   guint        idle_id;
@@ -67,157 +62,17 @@ enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 static GQuark ready_quark, cleared_quark;
 
-static inline guint64
-make_key (gunichar c, ZiGlyphKind kind, guint size)
-{
-  return (guint64) c | ((guint64) kind << 24) | ((guint64) size << 32);
-}
-
-static inline gunichar key_char (guint64 key) { return key & 0xFFFFFF; }
-static inline ZiGlyphKind key_kind (guint64 key) { return (key >> 24) & 0xFF; }
-static inline guint key_size (guint64 key) { return key >> 32; }
-
-static void
-result_free (Result *r)
-{
-  g_clear_pointer (&r->coverage, g_bytes_unref);
-  g_clear_pointer (&r->rgba, g_bytes_unref);
-  g_free (r);
-}
-
 static void
 entry_free (Entry *e)
 {
   g_clear_object (&e->texture);
   g_clear_pointer (&e->coverage, g_bytes_unref);
+  g_clear_pointer (&e->raw, g_bytes_unref);
+  g_clear_pointer (&e->outline, zi_glyph_outline_free);
   g_free (e);
 }
 
 /* ---- Worker thread ---------------------------------------------------------------------------- */
-
-typedef struct {
-  ZiFont     *source;
-  ZiFont     *target;
-  ZiModel    *models[ZI_GLYPH_CACHE_MAX_MODELS];
-  guint       n_models;
-  GHashTable *placements;  /* (font index << 16 | size) → ZiPlacement* */
-} WorkerState;
-
-static void
-worker_state_clear (WorkerState *ws)
-{
-  g_clear_pointer (&ws->source, zi_font_free);
-  g_clear_pointer (&ws->target, zi_font_free);
-  for (guint i = 0; i < ws->n_models; i++)
-    g_clear_pointer (&ws->models[i], zi_model_free);
-  ws->n_models = 0;
-  g_hash_table_remove_all (ws->placements);
-}
-
-static const ZiPlacement *
-worker_placement (WorkerState *ws, ZiFont *font, guint font_index, guint size, double em_fraction)
-{
-  guint key = (font_index << 16) | size;
-  ZiPlacement *p = g_hash_table_lookup (ws->placements, GUINT_TO_POINTER (key));
-
-  if (p == NULL)
-    {
-      p = g_new0 (ZiPlacement, 1);
-      if (!zi_placement_init (p, font, size, em_fraction, NULL))
-        {
-          g_free (p);
-          return NULL;
-        }
-      g_hash_table_insert (ws->placements, GUINT_TO_POINTER (key), p);
-    }
-  return p;
-}
-
-static GBytes *
-coverage_to_rgba (const guint8 *cov, guint n_pixels)
-{
-  guint8 *rgba = g_malloc0 (n_pixels * 4);
-
-  /* Premultiplied black ink: only alpha carries the coverage. */
-  for (guint i = 0; i < n_pixels; i++)
-    rgba[4 * i + 3] = cov[i];
-  return g_bytes_new_take (rgba, n_pixels * 4);
-}
-
-static Result *
-worker_render (WorkerState *ws, guint64 key)
-{
-  Result *r = g_new0 (Result, 1);
-  ZiGlyphKind kind = key_kind (key);
-  ZiFont *font = kind == ZI_GLYPH_SOURCE ? ws->source : ws->target;
-  guint size = key_size (key);
-  const ZiPlacement *p;
-  guint8 *cov;
-
-  r->key = key;
-  r->size = size;
-  r->missing = TRUE;
-  if (font == NULL || size == 0)
-    return r;
-  p = worker_placement (ws, font, kind, size, ZI_DEFAULT_EM_FRACTION);
-  if (p == NULL)
-    return r;
-  cov = g_malloc (size * size);
-  if (zi_render_char (font, p, key_char (key), cov, NULL))
-    {
-      r->missing = FALSE;
-      r->rgba = coverage_to_rgba (cov, size * size);
-      r->coverage = g_bytes_new_take (cov, size * size);
-    }
-  else
-    g_free (cov);
-  return r;
-}
-
-/* Generates a batch of characters with one model: a batch of 16 costs little more than one. */
-static GList *
-worker_generate (WorkerState *ws, guint model_index, const guint64 *keys, guint n)
-{
-  GList *out = NULL;
-  ZiModel *model = model_index < ws->n_models ? ws->models[model_index] : NULL;
-  guint msize = model != NULL ? zi_model_get_size (model) : 0;
-  const ZiPlacement *p = NULL;
-  g_autofree guint8 *src = NULL;
-  g_autofree guint8 *gen = NULL;
-  g_autofree gboolean *ok = g_new0 (gboolean, n);
-  guint n_ok = 0;
-
-  if (model != NULL && ws->source != NULL)
-    p = worker_placement (ws, ws->source, 2 + model_index, msize, zi_model_get_em_fraction (model));
-  if (p != NULL)
-    {
-      src = g_malloc0 ((gsize) n * msize * msize);
-      gen = g_malloc0 ((gsize) n * msize * msize);
-      for (guint i = 0; i < n; i++)
-        ok[i] = zi_render_char (ws->source, p, key_char (keys[i]), src + (gsize) i * msize * msize, NULL);
-      for (guint i = 0; i < n; i++)
-        n_ok += ok[i];
-      if (n_ok > 0 && !zi_model_generate (model, src, n, gen, NULL, NULL, NULL, NULL))
-        n_ok = 0;
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      Result *r = g_new0 (Result, 1);
-
-      r->key = keys[i];
-      r->size = msize;
-      r->missing = !(n_ok > 0 && ok[i]);
-      if (!r->missing)
-        {
-          guint8 *cov = g_memdup2 (gen + (gsize) i * msize * msize, msize * msize);
-          r->rgba = coverage_to_rgba (cov, msize * msize);
-          r->coverage = g_bytes_new_take (cov, msize * msize);
-        }
-      out = g_list_prepend (out, r);
-    }
-  return out;
-}
 
 static gboolean deliver_cb (gpointer user_data);
 
@@ -231,7 +86,7 @@ worker_reload (ZiGlyphCache *self, WorkerState *ws)
   self->config_dirty = FALSE;
   g_mutex_unlock (&self->lock);
 
-  worker_state_clear (ws);
+  zi_glyph_worker_clear (ws);
   if (source != NULL)
     ws->source = zi_font_open (source, NULL);
   if (target != NULL)
@@ -257,7 +112,7 @@ worker_main (gpointer data)
   g_mutex_lock (&self->lock);
   while (!self->quit)
     {
-      guint64 keys[GEN_BATCH];
+      Request *reqs[GEN_BATCH];
       guint n = 0, generation;
       GList *made = NULL;
 
@@ -273,19 +128,17 @@ worker_main (gpointer data)
         }
 
       /* Newest first: the cells on screen now asked last. */
-      keys[n++] = *(guint64 *) g_queue_peek_tail (&self->requests);
-      g_free (g_queue_pop_tail (&self->requests));
-      if (key_kind (keys[0]) >= ZI_GLYPH_GENERATED)
+      reqs[n++] = g_queue_pop_tail (&self->requests);
+      if (key_kind (reqs[0]->key) >= ZI_GLYPH_GENERATED)
         {
           /* Gather more requests of the same model into one batch. */
           for (GList *l = self->requests.tail; l != NULL && n < GEN_BATCH;)
             {
               GList *prev = l->prev;
-              guint64 k = *(guint64 *) l->data;
-              if (key_kind (k) == key_kind (keys[0]))
+              Request *q = l->data;
+              if (key_kind (q->key) == key_kind (reqs[0]->key))
                 {
-                  keys[n++] = k;
-                  g_free (l->data);
+                  reqs[n++] = q;
                   g_queue_delete_link (&self->requests, l);
                 }
               l = prev;
@@ -294,18 +147,21 @@ worker_main (gpointer data)
       generation = self->generation;
       g_mutex_unlock (&self->lock);
 
-      if (key_kind (keys[0]) >= ZI_GLYPH_GENERATED)
-        made = worker_generate (&ws, key_kind (keys[0]) - ZI_GLYPH_GENERATED, keys, n);
+      if (key_kind (reqs[0]->key) >= ZI_GLYPH_GENERATED)
+        made = zi_glyph_worker_generate (&ws, key_kind (reqs[0]->key) - ZI_GLYPH_GENERATED, reqs, n);
       else
-        made = g_list_prepend (NULL, worker_render (&ws, keys[0]));
+        made = g_list_prepend (NULL, zi_glyph_worker_render (&ws, reqs[0]->key));
 
       g_mutex_lock (&self->lock);
       for (guint i = 0; i < n; i++)
-        g_hash_table_remove (self->pending, &keys[i]);
+        {
+          g_hash_table_remove (self->pending, &reqs[i]->key);
+          zi_glyph_worker_request_free (reqs[i]);
+        }
       self->renders += n;
       if (generation != self->generation)
         {
-          g_list_free_full (made, (GDestroyNotify) result_free);
+          g_list_free_full (made, (GDestroyNotify) zi_glyph_worker_result_free);
           continue;
         }
       for (GList *l = made; l != NULL; l = l->next)
@@ -317,7 +173,7 @@ worker_main (gpointer data)
     }
   g_mutex_unlock (&self->lock);
 
-  worker_state_clear (&ws);
+  zi_glyph_worker_clear (&ws);
   g_hash_table_unref (ws.placements);
   return NULL;
 }
@@ -333,6 +189,22 @@ store_trim (ZiGlyphCache *self)
       g_queue_unlink (&self->lru, &e->lru_link);
       g_hash_table_remove (self->entries, &e->key);
     }
+}
+
+/* A new entry under key, at the front of the LRU queue; NULL when the store has one already. */
+static Entry *
+store_insert (ZiGlyphCache *self, guint64 key)
+{
+  Entry *e;
+
+  if (g_hash_table_contains (self->entries, &key))
+    return NULL;
+  e = g_new0 (Entry, 1);
+  e->key = key;
+  e->lru_link.data = e;
+  g_hash_table_insert (self->entries, &e->key, e);
+  g_queue_push_head_link (&self->lru, &e->lru_link);
+  return e;
 }
 
 static gboolean
@@ -353,22 +225,32 @@ deliver_cb (gpointer user_data)
       Result *r = l->data;
       Entry *e;
 
-      if (r->generation != generation || g_hash_table_contains (self->entries, &r->key))
+      if (r->generation != generation)
         continue;
-      e = g_new0 (Entry, 1);
-      e->key = r->key;
-      e->missing = r->missing;
-      e->lru_link.data = e;
-      if (!r->missing)
+      if (r->generated || (r->missing && key_kind (r->key) >= ZI_GLYPH_GENERATED))
         {
-          e->coverage = g_steal_pointer (&r->coverage);
-          e->texture = gdk_memory_texture_new (r->size, r->size, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED,
-                                               r->rgba, r->size * 4);
+          /* The model's output at its own size, for other sizes and the outline later; or the word
+           * that there is none. */
+          e = store_insert (self, make_key (key_char (r->key), key_kind (r->key), NATIVE_SIZE));
+          if (e != NULL)
+            {
+              e->missing = r->missing;
+              e->coverage = r->coverage != NULL ? g_bytes_ref (r->coverage) : NULL;
+              e->raw = r->raw != NULL ? g_bytes_ref (r->raw) : NULL;
+            }
         }
-      g_hash_table_insert (self->entries, &e->key, e);
-      g_queue_push_head_link (&self->lru, &e->lru_link);
+      e = store_insert (self, r->key);
+      if (e == NULL)
+        continue;
+      e->missing = r->missing;
+      e->coverage = g_steal_pointer (&r->coverage);
+      e->raw = g_steal_pointer (&r->raw);
+      e->outline = g_steal_pointer (&r->outline);
+      if (r->rgba != NULL)
+        e->texture = gdk_memory_texture_new (r->size, r->size, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED,
+                                             r->rgba, r->size * 4);
     }
-  g_list_free_full (results, (GDestroyNotify) result_free);
+  g_list_free_full (results, (GDestroyNotify) zi_glyph_worker_result_free);
   store_trim (self);
 
   g_signal_emit (self, signals[CHANGED], ready_quark);
@@ -408,7 +290,7 @@ requests_reset_locked (ZiGlyphCache *self)
 {
   self->generation++;
   self->config_dirty = TRUE;
-  g_queue_clear_full (&self->requests, g_free);
+  g_queue_clear_full (&self->requests, (GDestroyNotify) zi_glyph_worker_request_free);
   g_hash_table_remove_all (self->pending);
   g_cond_signal (&self->cond);
 }
@@ -459,22 +341,34 @@ zi_glyph_cache_get_n_models (ZiGlyphCache *self)
   return self->n_models;
 }
 
+/* The entry of key, moved to the front of the LRU queue, or NULL. */
 static Entry *
-lookup_entry (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size, gboolean request)
+store_get (ZiGlyphCache *self, guint64 key)
 {
-  guint64 key;
-  Entry *e;
+  Entry *e = g_hash_table_lookup (self->entries, &key);
 
-  /* Generated images come at the model's own size, whatever the caller draws them at. */
-  if (kind >= ZI_GLYPH_GENERATED)
-    size = 0;
-  key = make_key (c, kind, size);
-  e = g_hash_table_lookup (self->entries, &key);
   if (e != NULL)
     {
       g_queue_unlink (&self->lru, &e->lru_link);
       g_queue_push_head_link (&self->lru, &e->lru_link);
-      return e;
+    }
+  return e;
+}
+
+static Entry *
+lookup_entry (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size, gboolean request)
+{
+  guint64 key = make_key (c, kind, size);
+  Entry *e = store_get (self, key), *native = NULL;
+
+  if (e != NULL)
+    return e;
+  if (kind >= ZI_GLYPH_GENERATED)
+    {
+      /* The model has run for c already: nothing to show, or its output to scale or trace. */
+      native = store_get (self, make_key (c, kind, NATIVE_SIZE));
+      if (native != NULL && native->missing)
+        return native;
     }
   if (!request || self->paused)
     return NULL;
@@ -482,15 +376,21 @@ lookup_entry (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size, gboo
   g_mutex_lock (&self->lock);
   if (!g_hash_table_contains (self->pending, &key))
     {
-      guint64 *boxed = g_memdup2 (&key, sizeof key);
+      Request *q = g_new0 (Request, 1);
 
-      g_queue_push_tail (&self->requests, boxed);
+      q->key = key;
+      if (native != NULL)
+        {
+          q->coverage = g_bytes_ref (native->coverage);
+          q->raw = g_bytes_ref (native->raw);
+        }
+      g_queue_push_tail (&self->requests, q);
       g_hash_table_add (self->pending, g_memdup2 (&key, sizeof key));
       while (self->requests.length > MAX_REQUESTS)
         {
-          guint64 *old = g_queue_pop_head (&self->requests);
-          g_hash_table_remove (self->pending, old);
-          g_free (old);
+          Request *old = g_queue_pop_head (&self->requests);
+          g_hash_table_remove (self->pending, &old->key);
+          zi_glyph_worker_request_free (old);
         }
       g_cond_signal (&self->cond);
     }
@@ -533,6 +433,29 @@ zi_glyph_cache_lookup_coverage (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind
   return e != NULL ? e->coverage : NULL;
 }
 
+const ZiGlyphOutline *
+zi_glyph_cache_lookup_outline (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, gboolean *missing)
+{
+  Entry *e;
+
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), NULL);
+
+  if (missing != NULL)
+    *missing = FALSE;
+  if (kind == ZI_GLYPH_SOURCE || (kind >= ZI_GLYPH_GENERATED && kind - ZI_GLYPH_GENERATED >= self->n_models))
+    {
+      if (missing != NULL)
+        *missing = TRUE;
+      return NULL;
+    }
+  e = lookup_entry (self, c, kind, OUTLINE_SIZE, TRUE);
+  if (e == NULL)
+    return NULL;
+  if (missing != NULL)
+    *missing = e->missing;
+  return e->outline;
+}
+
 void
 zi_glyph_cache_set_paused (ZiGlyphCache *self, gboolean paused)
 {
@@ -548,9 +471,9 @@ zi_glyph_cache_set_paused (ZiGlyphCache *self, gboolean paused)
       g_mutex_lock (&self->lock);
       while (!g_queue_is_empty (&self->requests))
         {
-          guint64 *key = g_queue_pop_head (&self->requests);
-          g_hash_table_remove (self->pending, key);
-          g_free (key);
+          Request *q = g_queue_pop_head (&self->requests);
+          g_hash_table_remove (self->pending, &q->key);
+          zi_glyph_worker_request_free (q);
         }
       g_mutex_unlock (&self->lock);
     }
@@ -619,8 +542,8 @@ zi_glyph_cache_finalize (GObject *object)
 
   g_hash_table_unref (self->entries);
   g_hash_table_unref (self->pending);
-  g_queue_clear_full (&self->requests, g_free);
-  g_list_free_full (self->results, (GDestroyNotify) result_free);
+  g_queue_clear_full (&self->requests, (GDestroyNotify) zi_glyph_worker_request_free);
+  g_list_free_full (self->results, (GDestroyNotify) zi_glyph_worker_result_free);
   g_free (self->source_spec);
   g_free (self->target_spec);
   g_strfreev (self->checkpoints);

@@ -1,12 +1,17 @@
-/* zi-glyph-cache.h — the window's shared store of glyph images. Lookups on the main thread never
- * render: a miss queues a request for a worker thread that has its own copies of the fonts (and the
- * loaded models), and the result comes back as a texture on the main loop, announced by one
- * "changed::ready" signal per batch so the grid cells redraw ("changed::cleared" when a font or model
- * change emptied the store; "changed" catches both). Newest requests are served first (what is on
- * screen now), stale ones are dropped, and the store is bounded (least recently used goes first). */
+/* zi-glyph-cache.h — the window's shared store of glyph images and outlines. Lookups on the main
+ * thread never render: a miss queues a request for a worker thread that has its own copies of the
+ * fonts (and the loaded models), and the result comes back as a texture (or an outline) on the main
+ * loop, announced by one "changed::ready" signal per batch so the grid cells redraw
+ * ("changed::cleared" when a font or model change emptied the store; "changed" catches both). Newest
+ * requests are served first (what is on screen now), stale ones are dropped, and the store is bounded
+ * (least recently used goes first).
+ *
+ * Generated glyphs come at the model's size; a texture asked for at a larger size is that coverage
+ * scaled up with sharp edges (zi-upscale.h) on the worker, from the model's output kept once made. */
 #pragma once
 
 #include <gtk/gtk.h>
+#include "zi-glyph-outline.h"
 
 G_BEGIN_DECLS
 
@@ -31,14 +36,21 @@ void          zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, 
 void          zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints);
 guint         zi_glyph_cache_get_n_models (ZiGlyphCache *self);
 
-/* The image (black ink on transparent, size×size, or the model's size for generated kinds), or NULL
- * while it is being made; a NULL result queues the work. *missing (may be NULL) is set TRUE when the
- * font or model has nothing to show for c, so the caller can stop waiting. */
+/* The image (black ink on transparent, size×size; for generated kinds the larger of size and the
+ * model's size), or NULL while it is being made; a NULL result queues the work. *missing (may be NULL)
+ * is set TRUE when the font or model has nothing to show for c, so the caller can stop waiting. */
 GdkTexture   *zi_glyph_cache_lookup (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind, guint size,
                                      gboolean *missing);
-/* The coverage bitmap (size×size, 0 = paper) behind a texture from lookup, or NULL. */
+/* The coverage bitmap (0 = paper) behind a texture from lookup with the same arguments, or NULL:
+ * size×size for the fonts' kinds, the model's own size for generated kinds. */
 GBytes       *zi_glyph_cache_lookup_coverage (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind,
                                               guint size);
+/* The outline of c (zi-glyph-outline.h), or NULL while it is being made (the lookup queues it):
+ * ZI_GLYPH_TARGET's is the target font's own, a generated kind's the model's glyph traced as export
+ * traces it and measured against the target's. *missing as for zi_glyph_cache_lookup (always for
+ * ZI_GLYPH_SOURCE: the source font's units are not the target's). */
+const ZiGlyphOutline *zi_glyph_cache_lookup_outline (ZiGlyphCache *self, gunichar c, ZiGlyphKind kind,
+                                                     gboolean *missing);
 
 /* While paused, lookups of missing images return NULL without queueing work, and what was queued
  * is dropped: the window pauses the cache while the grid flings past faster than the worker could

@@ -1,4 +1,5 @@
-/* zi-glyph-cell.c — a glyph grid cell drawn with GtkSnapshot from cached textures. */
+/* zi-glyph-cell.c — a glyph grid cell drawn with GtkSnapshot from cached textures, each made at the
+ * size it is shown at. */
 #include "config.h"
 #include "zi-glyph-cell.h"
 
@@ -160,9 +161,10 @@ zi_glyph_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       graphene_rect_t rect = GRAPHENE_RECT_INIT (x, PAD, self->size, self->size);
       gboolean missing = FALSE;
-      /* Render at device pixels, so HiDPI screens get sharp glyphs. */
-      GdkTexture *texture = zi_glyph_cache_lookup (self->cache, self->c, self->kinds[k],
-                                                   self->size * gtk_widget_get_scale_factor (widget), &missing);
+      /* Made at device pixels, so HiDPI screens get sharp glyphs; generated ones are the model's
+       * bitmaps scaled up to that size with sharp edges (zi-upscale.h), not blurred by GTK. */
+      guint device_size = self->size * gtk_widget_get_scale_factor (widget);
+      GdkTexture *texture = zi_glyph_cache_lookup (self->cache, self->c, self->kinds[k], device_size, &missing);
       GdkRGBA ink = fg;
 
       if (self->kinds[k] == ZI_GLYPH_SOURCE)
@@ -179,7 +181,7 @@ zi_glyph_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       /* In comparison mode, mark a checkpoint whose output differs from the first one's. */
       if (self->kinds[k] >= ZI_GLYPH_GENERATED && texture != NULL)
         {
-          GBytes *cov = zi_glyph_cache_lookup_coverage (self->cache, self->c, self->kinds[k], 0);
+          GBytes *cov = zi_glyph_cache_lookup_coverage (self->cache, self->c, self->kinds[k], device_size);
           if (first_gen == NULL)
             first_gen = cov;
           else if (cov != NULL && coverage_difference (first_gen, cov) > DIFF_THRESHOLD)

@@ -1,9 +1,11 @@
-/* zi-glyph-detail.c — the selected glyph, large, with guides, overlay, difference and metrics. All
- * images come from the shared glyph cache, so nothing here renders on the main thread. */
+/* zi-glyph-detail.c — the selected glyph, large, with guides, overlay, difference, outlines and
+ * metrics. All images and outlines come from the shared glyph cache, so nothing here renders or traces
+ * on the main thread. */
 #include "config.h"
 #include "zi-glyph-detail.h"
 
 #include "zi-metrics.h"
+#include "zi-glyph-painter.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -20,6 +22,7 @@ struct _ZiGlyphDetail
   GtkLabel      *state_label;
   GtkLabel      *legend_label;
   GtkLabel      *metrics_label;
+  GtkLabel      *outline_label;
   GtkDrawingArea *canvas;
   GtkDrawingArea *strip;
   GtkWidget     *pick_box;
@@ -41,11 +44,15 @@ struct _ZiGlyphDetail
   char          *mode;
   gboolean       has_scores;
   double         l1, ssim, iou;
+  gboolean       show_nodes;
+  gboolean       outline_figures_done;  /* every model's outline figures are shown */
+  /* What the last drawing showed of outlines (zi_glyph_detail_get_drawn_outlines). */
+  guint          drawn_outlines, drawn_on_curve, drawn_off_curve;
 };
 
 G_DEFINE_FINAL_TYPE (ZiGlyphDetail, zi_glyph_detail, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_MODE, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_SHOW_NODES, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static const GdkRGBA target_ink = { 0.85, 0.15, 0.45, 0.65 };
@@ -60,45 +67,18 @@ widget_fg (GtkWidget *widget, GdkRGBA *fg)
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
-/* The side of a square coverage bitmap from its length. */
+/* The side of a square coverage bitmap. */
 static guint
 coverage_side (GBytes *coverage)
 {
-  return (guint) lround (sqrt ((double) g_bytes_get_size (coverage)));
-}
-
-static cairo_surface_t *
-surface_from_coverage (const guint8 *cov, guint side)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, side, side);
-  int stride = cairo_image_surface_get_stride (surface);
-  guint8 *data = cairo_image_surface_get_data (surface);
-
-  cairo_surface_flush (surface);
-  for (guint y = 0; y < side; y++)
-    memcpy (data + y * stride, cov + y * side, side);
-  cairo_surface_mark_dirty (surface);
-  return surface;
+  return zi_glyph_painter_coverage_side (coverage);
 }
 
 /* Paints a coverage bitmap into the square (x, y, d) in one colour. */
 static void
 paint_coverage (cairo_t *cr, GBytes *coverage, double x, double y, double d, const GdkRGBA *ink)
 {
-  guint side = coverage_side (coverage);
-  cairo_surface_t *surface = surface_from_coverage (g_bytes_get_data (coverage, NULL), side);
-  cairo_pattern_t *mask;
-
-  cairo_save (cr);
-  cairo_translate (cr, x, y);
-  cairo_scale (cr, d / side, d / side);
-  gdk_cairo_set_source_rgba (cr, ink);
-  mask = cairo_pattern_create_for_surface (surface);
-  cairo_pattern_set_filter (mask, CAIRO_FILTER_GOOD);
-  cairo_mask (cr, mask);
-  cairo_restore (cr);
-  cairo_pattern_destroy (mask);
-  cairo_surface_destroy (surface);
+  zi_glyph_painter_coverage (cr, coverage, x, y, d / coverage_side (coverage), ink, CAIRO_FILTER_GOOD);
 }
 
 /* The coverage of an image from the cache, or NULL; *waiting (may be NULL) is set when the image is
@@ -118,6 +98,65 @@ get_coverage (ZiGlyphDetail *self, gunichar c, ZiGlyphKind kind, guint size, gbo
       return NULL;
     }
   return zi_glyph_cache_lookup_coverage (self->cache, c, kind, size);
+}
+
+/* The outline of kind for the current character, or NULL; *waiting (may be NULL) as for
+ * get_coverage. */
+static const ZiGlyphOutline *
+get_outline (ZiGlyphDetail *self, ZiGlyphKind kind, gboolean *waiting)
+{
+  gboolean missing = FALSE;
+  const ZiGlyphOutline *go;
+
+  if (self->cache == NULL || self->c == 0)
+    return NULL;
+  go = zi_glyph_cache_lookup_outline (self->cache, self->c, kind, &missing);
+  if (go == NULL && !missing && waiting != NULL)
+    *waiting = TRUE;
+  return go;
+}
+
+/* The frame that maps font units onto the glyph square (x0, y0, d) of the canvas, as the guides are
+ * drawn; FALSE before the window gave the placement. */
+static gboolean
+canvas_frame (ZiGlyphDetail *self, double x0, double y0, double d, ZiOutlineFrame *f)
+{
+  double k;
+
+  if (!self->has_guides)
+    return FALSE;
+  k = d / self->placement.size;
+  f->scale = self->placement.scale * k;
+  f->dx = x0 + self->placement.origin_x * k;
+  f->dy = y0 + self->placement.origin_y * k;
+  return TRUE;
+}
+
+/* The outline figures of each model's glyph, once traced; TRUE when all of them are there. */
+static gboolean
+update_outline_label (ZiGlyphDetail *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = self->cache != NULL ? zi_glyph_cache_get_n_models (self->cache) : 0;
+  gboolean all = TRUE;
+
+  for (guint k = 0; k < n && self->c != 0; k++)
+    {
+      gboolean waiting = FALSE;
+      const ZiGlyphOutline *go = get_outline (self, ZI_GLYPH_GENERATED + k, &waiting);
+
+      all &= !waiting;
+      if (go == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (n > 1)
+        g_string_append_printf (text, _("Column %u: "), k + 1);
+      zi_glyph_outline_append_figures (go, text);
+    }
+  gtk_label_set_label (self->outline_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->outline_label), text->len > 0);
+  return all;
 }
 
 static void
@@ -161,6 +200,7 @@ update_labels (ZiGlyphDetail *self)
   g_autofree char *metrics = NULL;
 
   update_scores (self);
+  self->outline_figures_done = update_outline_label (self);
   if (self->has_scores)
     metrics = g_strdup_printf (_("L1 %.3f   SSIM %.3f   IoU %.3f"), self->l1, self->ssim, self->iou);
   else if (self->c != 0 && self->cache != NULL && zi_glyph_cache_get_n_models (self->cache) > 0 &&
@@ -183,8 +223,15 @@ update_legend (ZiGlyphDetail *self)
   else if (g_str_equal (self->mode, "target") && (self->state & ZI_GLYPH_STATE_MISSING))
     legend = _("The target font has no glyph for this character.");
   else if ((g_str_equal (self->mode, "generated") || g_str_equal (self->mode, "onion") ||
-            g_str_equal (self->mode, "difference")) && !have_model)
+            g_str_equal (self->mode, "difference") || g_str_equal (self->mode, "outline")) && !have_model)
     legend = _("No model yet: train, or open a run with checkpoints.");
+  else if (g_str_equal (self->mode, "outline") && zi_glyph_cache_get_n_models (self->cache) > 1)
+    legend = _("Outlines of the compared checkpoints by column: 1 blue, 2 orange, 3 green, 4 purple · "
+               "Magenta line: the target font's outline");
+  else if (g_str_equal (self->mode, "outline"))
+    legend = _("Blue: the generated glyph traced as export traces it, over its bitmap · Magenta line: the "
+               "target font's outline · Blue squares: corners · Green circles: smooth points · Rings: "
+               "off-curve points");
   else if (g_str_equal (self->mode, "onion"))
     legend = _("Magenta: target font · Blue: generated");
   else if (g_str_equal (self->mode, "difference"))
@@ -219,7 +266,7 @@ cache_cleared_cb (ZiGlyphDetail *self, ZiGlyphCache *cache)
 static void
 cache_ready_cb (ZiGlyphDetail *self, ZiGlyphCache *cache)
 {
-  if (!self->has_scores)
+  if (!self->has_scores || !self->outline_figures_done)
     update_labels (self);
   if (self->canvas_waiting)
     gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
@@ -267,6 +314,26 @@ draw_guides (ZiGlyphDetail *self, cairo_t *cr, double x0, double y0, double d, c
   cairo_restore (cr);
 }
 
+/* The font editor's view of the models' traced outlines over the target font's (zi-glyph-painter.h). */
+static void
+draw_outlines (ZiGlyphDetail *self, cairo_t *cr, double x0, double y0, double d, const GdkRGBA *fg)
+{
+  guint n = MIN (zi_glyph_cache_get_n_models (self->cache), ZI_GLYPH_CACHE_MAX_MODELS);
+  const ZiGlyphOutline *target = get_outline (self, ZI_GLYPH_TARGET, &self->canvas_waiting);
+  const ZiGlyphOutline *gen[ZI_GLYPH_CACHE_MAX_MODELS] = { NULL };
+  GBytes *bitmap = NULL;
+  ZiOutlineFrame f;
+
+  if (!canvas_frame (self, x0, y0, d, &f))
+    return;
+  for (guint k = 0; k < n; k++)
+    gen[k] = get_outline (self, ZI_GLYPH_GENERATED + k, &self->canvas_waiting);
+  if (gen[0] != NULL)
+    bitmap = get_coverage (self, self->c, ZI_GLYPH_GENERATED, 1, &self->canvas_waiting);
+  zi_glyph_painter_outline_view (cr, &f, target, gen, n, bitmap, fg, self->show_nodes, &self->drawn_outlines,
+                                 &self->drawn_on_curve, &self->drawn_off_curve);
+}
+
 static void
 draw_canvas_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {
@@ -278,6 +345,7 @@ draw_canvas_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
 
   widget_fg (GTK_WIDGET (area), &fg);
   self->canvas_waiting = FALSE;
+  self->drawn_outlines = self->drawn_on_curve = self->drawn_off_curve = 0;
 
   /* The paper. */
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.04);
@@ -303,10 +371,22 @@ draw_canvas_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
     }
   else if (g_str_equal (self->mode, "generated"))
     {
+      /* As export draws it: the traced outline filled, sharp at any size; the bitmap until then. */
+      const ZiGlyphOutline *go = get_outline (self, ZI_GLYPH_GENERATED, &self->canvas_waiting);
+      ZiOutlineFrame f;
+
       gen = get_coverage (self, self->c, ZI_GLYPH_GENERATED, 1, &self->canvas_waiting);
-      if (gen != NULL)
+      if (go != NULL && canvas_frame (self, x0, y0, d, &f))
+        {
+          zi_glyph_painter_path (cr, go->outline, &f);
+          gdk_cairo_set_source_rgba (cr, &accent_ink);
+          cairo_fill (cr);
+        }
+      else if (gen != NULL)
         paint_coverage (cr, gen, x0, y0, d, &accent_ink);
     }
+  else if (g_str_equal (self->mode, "outline"))
+    draw_outlines (self, cr, x0, y0, d, &fg);
   else if (g_str_equal (self->mode, "onion"))
     {
       target = get_coverage (self, self->c, ZI_GLYPH_TARGET, ZI_GLYPH_DETAIL_SIZE, &self->canvas_waiting);
@@ -426,6 +506,9 @@ zi_glyph_detail_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_MODE:
       g_value_set_string (value, self->mode);
       break;
+    case PROP_SHOW_NODES:
+      g_value_set_boolean (value, self->show_nodes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -440,6 +523,9 @@ zi_glyph_detail_set_property (GObject *object, guint prop_id, const GValue *valu
     {
     case PROP_MODE:
       zi_glyph_detail_set_mode (self, g_value_get_string (value));
+      break;
+    case PROP_SHOW_NODES:
+      zi_glyph_detail_set_show_nodes (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -460,6 +546,9 @@ zi_glyph_detail_class_init (ZiGlyphDetailClass *klass)
   properties[PROP_MODE] = g_param_spec_string ("mode", NULL, NULL, "target",
                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                                G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_NODES] = g_param_spec_boolean ("show-nodes", NULL, NULL, TRUE,
+                                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                      G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/zi-glyph-detail.ui");
@@ -469,12 +558,14 @@ zi_glyph_detail_class_init (ZiGlyphDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, state_label);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, legend_label);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, metrics_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, outline_label);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, canvas);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, strip);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, pick_box);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, pick_label);
   gtk_widget_class_bind_template_child (widget_class, ZiGlyphDetail, pick_button);
   gtk_widget_class_install_property_action (widget_class, "detail.mode", "mode");
+  gtk_widget_class_install_property_action (widget_class, "detail.show-nodes", "show-nodes");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -482,6 +573,7 @@ static void
 zi_glyph_detail_init (ZiGlyphDetail *self)
 {
   self->mode = g_strdup ("target");
+  self->show_nodes = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->canvas, draw_canvas_cb, self, NULL);
   gtk_drawing_area_set_draw_func (self->strip, draw_strip_cb, self, NULL);
@@ -568,9 +660,9 @@ zi_glyph_detail_set_char (ZiGlyphDetail *self, gunichar c, ZiGlyphState state, c
   gtk_label_set_label (self->code_label, code != NULL ? code : "");
   gtk_label_set_label (self->state_label, what);
 
-  /* Show what exists: the target's glyph, else the model's. */
+  /* Show what exists: the target's glyph, else the model's outline. */
   if ((state & ZI_GLYPH_STATE_MISSING) && g_str_equal (self->mode, "target"))
-    zi_glyph_detail_set_mode (self, "generated");
+    zi_glyph_detail_set_mode (self, "outline");
   refresh (self);
 }
 
@@ -584,7 +676,7 @@ zi_glyph_detail_get_char (ZiGlyphDetail *self)
 void
 zi_glyph_detail_set_mode (ZiGlyphDetail *self, const char *mode)
 {
-  static const char *modes[] = { "source", "target", "generated", "onion", "difference" };
+  static const char *modes[] = { "source", "target", "generated", "onion", "difference", "outline" };
   gboolean known = FALSE;
 
   g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
@@ -632,4 +724,37 @@ zi_glyph_detail_set_pick_label (ZiGlyphDetail *self, const char *text)
 {
   g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
   gtk_label_set_label (self->pick_label, text != NULL ? text : "");
+}
+
+void
+zi_glyph_detail_set_show_nodes (ZiGlyphDetail *self, gboolean show)
+{
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+
+  show = !!show;
+  if (show == self->show_nodes)
+    return;
+  self->show_nodes = show;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_NODES]);
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+}
+
+gboolean
+zi_glyph_detail_get_show_nodes (ZiGlyphDetail *self)
+{
+  g_return_val_if_fail (ZI_IS_GLYPH_DETAIL (self), FALSE);
+  return self->show_nodes;
+}
+
+void
+zi_glyph_detail_get_drawn_outlines (ZiGlyphDetail *self, guint *outlines, guint *on_curve, guint *off_curve)
+{
+  g_return_if_fail (ZI_IS_GLYPH_DETAIL (self));
+
+  if (outlines != NULL)
+    *outlines = self->drawn_outlines;
+  if (on_curve != NULL)
+    *on_curve = self->drawn_on_curve;
+  if (off_curve != NULL)
+    *off_curve = self->drawn_off_curve;
 }

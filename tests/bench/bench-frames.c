@@ -43,7 +43,9 @@
  * Options: --seconds N (training phase, default 30), --scroll-step PX (0 = one page, the default),
  * --checkpoint-every N and --val-every N (override the defaults, 1000 and 500 steps, to bring
  * checkpoints, validation previews and generated glyphs into the measured time), --threads N (the
- * Preferences' engine threads; default one per processor), --csv FILE (every frame, for plotting).
+ * Preferences' engine threads; default one per processor), --zoom PX (the grid's image size during
+ * the scroll phase, 32–160; default the window's 56: above the model's 64 px its glyphs are scaled
+ * up with sharp edges on the glyph cache's worker), --csv FILE (every frame, for plotting).
  * The dataset cache is the app's own, warm after the first run. */
 #include "config.h"
 
@@ -316,7 +318,7 @@ static void
 usage (void)
 {
   fprintf (stderr, "usage: bench-frames [--seconds N] [--scroll-step PX] [--checkpoint-every N]\n"
-                   "                    [--val-every N] [--threads N] [--csv FILE]\n"
+                   "                    [--val-every N] [--threads N] [--zoom PX] [--csv FILE]\n"
                    "Run under Xvfb, e.g. xvfb-run -a -s \"-screen 0 1600x1000x24\" bench-frames\n");
   exit (2);
 }
@@ -344,6 +346,7 @@ main (int argc, char **argv)
   double seconds = 30, step0, step1;
   guint checkpoint_every = 0, val_every = 0;
   int threads = -1;
+  double zoom_px = 0;
   const char *csv_path = NULL;
   guint tick_id;
   gint64 t0;
@@ -366,12 +369,14 @@ main (int argc, char **argv)
         val_every = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--threads"))
         threads = (int) g_ascii_strtoll (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--zoom"))
+        zoom_px = g_ascii_strtod (argv[++i], NULL);
       else if (g_str_equal (argv[i], "--csv"))
         csv_path = argv[++i];
       else
         usage ();
     }
-  if (!(seconds > 0) || r.step < 0)
+  if (!(seconds > 0) || r.step < 0 || (zoom_px != 0 && !(zoom_px >= 32 && zoom_px <= 160)))
     usage ();
 
   /* A private session bus (GtkApplication wants one), settings in memory, the build's schema. */
@@ -491,6 +496,10 @@ main (int argc, char **argv)
    * something), its first screen rendered before the fling starts. */
   rw.cache = zi_window_get_cache (window);
   rw.renders = zi_glyph_cache_get_renders (rw.cache);
+  zoom = GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (window), ZI_TYPE_WINDOW,
+                                                       "zoom_adjustment"));
+  if (zoom_px != 0)
+    gtk_adjustment_set_value (zoom, zoom_px);
   zi_window_show_page (window, "glyphs");
   {
     g_autoptr(ZiGlyphItem) first = g_list_model_get_item (zi_window_get_grid_model (window), 0);
@@ -512,8 +521,6 @@ main (int argc, char **argv)
   /* How long the user waits for the screen the fling stopped on. */
   last.cache = rw.cache;
   last.model = zi_window_get_grid_model (window);
-  zoom = GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (window), ZI_TYPE_WINDOW,
-                                                       "zoom_adjustment"));
   last.size = (guint) gtk_adjustment_get_value (zoom) * gtk_widget_get_scale_factor (grid);
   {
     gint64 t = g_get_monotonic_time ();

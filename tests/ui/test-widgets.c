@@ -1,6 +1,7 @@
 /* test-widgets.c — widgets on their own under Xvfb, without the application: the chart (100k points,
  * zoom, export, and pointer interaction through its own event controllers), the detail pane, the
- * glyph cache's pause, the training panel's hyperparameter form (form → configuration,
+ * outline view of a model's glyph (its points counted against export's tracing), the glyph cache's
+ * pause, the training panel's hyperparameter form (form → configuration,
  * configuration and presets → form, fields an optimizer does not use), and the app's choice of
  * renderer. */
 #include "config.h"
@@ -9,6 +10,8 @@
 #include "zi-chart.h"
 #include "zi-glyph-cache.h"
 #include "zi-glyph-detail.h"
+#include "zi-export.h"
+#include "zi-model.h"
 #include "zi-training-panel.h"
 #include "resources/zimaru-resources.h"
 
@@ -252,6 +255,145 @@ test_detail_widget (void)
   zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (detail), "onion");
   g_assert_finalize_object (detail);
   g_assert_finalize_object (cache);
+}
+
+/* A run of a few training steps made by zimaru-cli in tmp_dir, once; its newest checkpoint. */
+static const char *
+tiny_checkpoint (void)
+{
+  static char *ckpt;
+  g_autofree char *run = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (ckpt != NULL)
+    return ckpt;
+  run = g_build_filename (tmp_dir, "tiny-run", NULL);
+  {
+    const char *argv[] = { g_getenv ("ZIMARU_CLI"), "train", "--chars-text", "永口回品圓一二三", "--run", run,
+                           "--steps", "20", "--size", "32", "--ngf", "8", "--batch", "2", "--val-fraction", "0.25",
+                           "--quiet", NULL };
+
+    g_assert_nonnull (argv[0]);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                                 &status, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  ckpt = g_strdup (run);
+  return ckpt;
+}
+
+/* The points of 永 as the model draws it, traced as export traces it: found here without the
+ * window's code (the model run on the source font's rendering, zi_export_trace_generated with the
+ * export's defaults). */
+static void
+expected_points (const char *ckpt, guint *on_curve, guint *off_curve)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiModel) model = zi_model_load (ckpt, &error);
+  ZiFont *source, *target;
+  guint size;
+  ZiPlacement ps, pt;
+  g_autofree guint8 *src = NULL, *raw = NULL;
+  g_autoptr(ZiOutline) outline = NULL;
+  ZiExportOptions options;
+
+  g_assert_no_error (error);
+  size = zi_model_get_size (model);
+  source = zi_font_open (zi_model_get_source_font (model), &error);
+  target = zi_font_open (zi_model_get_target_font (model), &error);
+  g_assert_no_error (error);
+  g_assert_true (zi_placement_init (&ps, source, size, zi_model_get_em_fraction (model), NULL));
+  g_assert_true (zi_placement_init (&pt, target, size, zi_model_get_em_fraction (model), NULL));
+  src = g_malloc (size * size);
+  raw = g_malloc (size * size);
+  g_assert_true (zi_render_char (source, &ps, 0x6C38, src, NULL));
+  g_assert_true (zi_model_generate_raw (model, src, 1, raw, NULL, NULL, NULL, &error));
+  zi_export_options_init (&options);
+  outline = zi_export_trace_generated (raw, zi_model_get_field_spread (model), size, &pt, &options.trace, &error);
+  g_assert_no_error (error);
+  zi_outline_count_points (outline, on_curve, off_curve);
+  zi_font_free (source);
+  zi_font_free (target);
+}
+
+typedef struct {
+  ZiGlyphDetail *detail;
+  guint          outlines;
+  gboolean       nodes;
+} DrawnWait;
+
+static gboolean
+detail_drew (gpointer data)
+{
+  DrawnWait *w = data;
+  guint outlines, on, off;
+
+  zi_glyph_detail_get_drawn_outlines (w->detail, &outlines, &on, &off);
+  return outlines == w->outlines && (on > 0) == w->nodes;
+}
+
+/* The outline view of a model's 永 under Xvfb: the target font's outline and the model's traced one
+ * are stroked, and the model's outline is marked with exactly the points export's tracing gives
+ * (counted here independently); the nodes go when the toggle is off; the figures under the canvas
+ * measure it against the target. Checked on what the widget drew, not on pixels. */
+static void
+test_detail_outline (void)
+{
+  const char *ckpt = tiny_checkpoint ();
+  g_autoptr(ZiModel) model = zi_model_load (ckpt, NULL);
+  g_autoptr(ZiGlyphCache) cache = zi_glyph_cache_new ();
+  GtkWidget *win = gtk_window_new ();
+  GtkWidget *detail = zi_glyph_detail_new ();
+  const char *models[] = { ckpt, NULL };
+  ZiFont *target = zi_font_open (zi_model_get_target_font (model), NULL);
+  ZiFontMetrics metrics;
+  ZiPlacement placement;
+  DrawnWait w = { ZI_GLYPH_DETAIL (detail), 2, TRUE };
+  guint on = 0, off = 0, want_on, want_off, outlines;
+  const ZiGlyphOutline *go;
+  const char *figures;
+
+  expected_points (ckpt, &want_on, &want_off);
+  g_test_message ("永 of a model of 20 steps, traced: %u on-curve and %u off-curve points", want_on, want_off);
+  g_assert_cmpuint (want_on, >, 0);
+
+  zi_glyph_cache_set_fonts (cache, zi_model_get_source_font (model), zi_model_get_target_font (model));
+  zi_glyph_cache_set_models (cache, models);
+  zi_font_get_metrics (target, &metrics);
+  g_assert_true (zi_placement_init (&placement, target, ZI_GLYPH_DETAIL_SIZE, ZI_DEFAULT_EM_FRACTION, NULL));
+  zi_glyph_detail_set_cache (ZI_GLYPH_DETAIL (detail), cache);
+  zi_glyph_detail_set_guides (ZI_GLYPH_DETAIL (detail), &metrics, &placement);
+  zi_glyph_detail_set_char (ZI_GLYPH_DETAIL (detail), 0x6C38, 0, "永");
+  zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (detail), "outline");
+  gtk_window_set_child (GTK_WINDOW (win), detail);
+  gtk_window_set_default_size (GTK_WINDOW (win), 420, 720);
+  gtk_window_present (GTK_WINDOW (win));
+
+  g_assert_true (ui_wait_for (detail_drew, &w, 60));
+  zi_glyph_detail_get_drawn_outlines (ZI_GLYPH_DETAIL (detail), &outlines, &on, &off);
+  g_assert_cmpuint (on, ==, want_on);
+  g_assert_cmpuint (off, ==, want_off);
+  go = zi_glyph_cache_lookup_outline (cache, 0x6C38, ZI_GLYPH_GENERATED, NULL);
+  g_assert_nonnull (go);
+  g_assert_true (go->has_metric);
+  g_test_message ("traced in %.2f ms; IoU %.3f against the target's 永", go->trace_seconds * 1e3, go->metric.iou);
+  figures = gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (detail, ZI_TYPE_GLYPH_DETAIL,
+                                                                           "outline_label")));
+  g_test_message ("figures: %s", figures);
+  g_assert_nonnull (strstr (figures, "IoU"));
+  save_widget_png (detail, "detail-outline-widget.png");
+
+  /* The toggle hides the points, not the outlines. */
+  g_assert_true (gtk_widget_activate_action (detail, "detail.show-nodes", NULL));
+  g_assert_false (zi_glyph_detail_get_show_nodes (ZI_GLYPH_DETAIL (detail)));
+  w.nodes = FALSE;
+  g_assert_true (ui_wait_for (detail_drew, &w, 10));
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  zi_font_free (target);
 }
 
 /* ---- The glyph cache -------------------------------------------------------------------------- */
@@ -588,6 +730,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/chart/widget", test_chart_widget);
   g_test_add_func ("/ui/chart/pointer", test_chart_pointer);
   g_test_add_func ("/ui/detail/widget", test_detail_widget);
+  g_test_add_func ("/ui/detail/outline", test_detail_outline);
   g_test_add_func ("/ui/cache/pause", test_cache_pause);
   g_test_add_func ("/ui/panel/form-to-config", test_form_to_config);
   g_test_add_func ("/ui/panel/optimizer-fields", test_form_optimizer_fields);

@@ -5,7 +5,7 @@
  * grid, the detail pane and search are in test-window.c. With ZIMARU_SCREENSHOT_DIR naming a
  * directory, the tests save pictures of the window there (training.png, compare.png,
  * preferences.png); with ZIMARU_SCREENSHOT_RUN too, /ui/window/screenshot-real-run takes the
- * README's pictures. */
+ * README's pictures and /ui/window/screenshot-outline those of the detail pane's outline view. */
 #include "config.h"
 
 #include "zi-application.h"
@@ -579,6 +579,23 @@ test_preferences (void)
   g_settings_reset (settings, "chart-smoothing");
 }
 
+/* Opens a copy of the run src in the window, as tmp_dir/name, and waits for its fonts. */
+static void
+open_run_copy (const char *src, const char *name)
+{
+  g_autofree char *copy = g_build_filename (tmp_dir, name, NULL);
+  const char *argv[] = { "cp", "-r", src, copy, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (zi_window_open_run (window, copy, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_wait_for (ui_window_loaded, window, 60));
+}
+
 /* With ZIMARU_SCREENSHOT_RUN=DIR (a run made with zimaru-cli train, such as the 30-minute run of the
  * README) and ZIMARU_SCREENSHOT_DIR set, takes the README's pictures from real training: a copy of
  * that run opened and trained on for a while (training.png), then the glyph grid on characters the
@@ -587,11 +604,8 @@ static void
 test_screenshot_real_run (void)
 {
   const char *src = g_getenv ("ZIMARU_SCREENSHOT_RUN");
-  g_autofree char *copy = g_build_filename (tmp_dir, "screenshot-run", NULL);
-  const char *argv[] = { "cp", "-r", src, copy, NULL };
   ZiTrainingPanel *panel = zi_window_get_training_panel (window);
   g_autoptr(GError) error = NULL;
-  int status = 0;
   guint n;
 
   if (src == NULL || g_getenv ("ZIMARU_SCREENSHOT_DIR") == NULL)
@@ -599,12 +613,7 @@ test_screenshot_real_run (void)
       g_test_skip ("set ZIMARU_SCREENSHOT_RUN and ZIMARU_SCREENSHOT_DIR to take the README's pictures");
       return;
     }
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                               &status, &error));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_true (zi_window_open_run (window, copy, &error));
-  g_assert_no_error (error);
-  g_assert_true (ui_wait_for (ui_window_loaded, window, 60));
+  open_run_copy (src, "screenshot-run");
 
   zi_window_show_page (window, "training");
   n = chart_points ("val_ssim");
@@ -626,6 +635,113 @@ test_screenshot_real_run (void)
   zi_window_set_filter (window, ZI_FILTER_ALL);
 }
 
+typedef struct {
+  ZiGlyphDetail *detail;
+  guint          outlines;
+} OutlinesWait;
+
+static gboolean
+detail_drew_outlines (gpointer data)
+{
+  OutlinesWait *w = data;
+  guint outlines = 0, on = 0;
+
+  zi_glyph_detail_get_drawn_outlines (w->detail, &outlines, &on, NULL);
+  return outlines >= w->outlines && on > 0;
+}
+
+/* With ZIMARU_SCREENSHOT_RUN and ZIMARU_SCREENSHOT_DIR set, the outline view of the detail pane on a
+ * copy of that run, without training: 永 traced from its newest checkpoint with its points over Zen
+ * Maru Gothic's own outline (detail-outline.png), then that checkpoint against the run's oldest other
+ * one, both outlines over the target's (compare-outline.png), and the grid at its largest zoom on
+ * glyphs the target lacks (glyphs-zoom.png). Skipped otherwise. */
+static void
+test_screenshot_outline (void)
+{
+  const char *src = g_getenv ("ZIMARU_SCREENSHOT_RUN");
+  ZiGlyphDetail *detail = ZI_GLYPH_DETAIL (zi_window_get_detail (window));
+  OutlinesWait w = { detail, 2 };
+  g_autofree char *ema = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *stem = NULL;
+
+  if (src == NULL || g_getenv ("ZIMARU_SCREENSHOT_DIR") == NULL)
+    {
+      g_test_skip ("set ZIMARU_SCREENSHOT_RUN and ZIMARU_SCREENSHOT_DIR to take pictures of the outline view");
+      return;
+    }
+  open_run_copy (src, "outline-run");
+
+  zi_window_show_page (window, "glyphs");
+  g_assert_true (zi_window_select_char (window, 0x6C38));  /* 永 */
+  zi_glyph_detail_set_mode (detail, "outline");
+  zi_glyph_detail_set_show_nodes (detail, TRUE);
+  g_assert_true (ui_wait_for (detail_drew_outlines, &w, 60));
+  {
+    const ZiGlyphOutline *go = zi_glyph_cache_lookup_outline (zi_window_get_cache (window), 0x6C38,
+                                                              ZI_GLYPH_GENERATED, NULL);
+
+    g_assert_nonnull (go);
+    g_test_message ("永 traced on the cache's worker in %.2f ms: %u contours, IoU %.3f, mean distance %.1f",
+                    go->trace_seconds * 1e3, go->outline->n_contours, go->metric.iou, go->metric.mean_distance);
+  }
+  ui_spin (1.0);
+  take_screenshot_of (GTK_WIDGET (detail), "detail-outline.png");
+  take_screenshot ("detail-outline-window.png");
+
+  /* The default checkpoint against the run's oldest other one (or, in a run of one checkpoint, its
+   * raw weights). */
+  {
+    const char *def = zi_training_panel_get_default_checkpoint (zi_window_get_training_panel (window));
+    g_autofree char *dir = g_path_get_dirname (def);
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    stem = g_strndup (def, strlen (def) - strlen (g_str_has_suffix (def, ".ema.zck") ? ".ema.zck" : ".zck"));
+    ema = g_strconcat (stem, ".ema.zck", NULL);
+    raw = g_strconcat (stem, ".zck", NULL);
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        if (g_str_has_suffix (name, ".ema.zck") && g_strcmp0 (path, ema) != 0 && strcmp (path, raw) < 0)
+          {
+            g_free (raw);
+            raw = g_steal_pointer (&path);
+          }
+      }
+    g_test_message ("comparing %s with %s", ema, raw);
+  }
+  {
+    const char *pair[] = { ema, raw, NULL };
+
+    zi_window_compare_checkpoints (window, pair);
+  }
+  w.outlines = 3;
+  g_assert_true (ui_wait_for (detail_drew_outlines, &w, 60));
+  ui_spin (1.0);
+  take_screenshot_of (GTK_WIDGET (detail), "compare-outline.png");
+  zi_window_compare_checkpoints (window, NULL);
+
+  /* The grid at a large zoom: generated glyphs as sharp as the fonts' (glyphs-zoom.png). */
+  {
+    GtkAdjustment *zoom = GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (window), ZI_TYPE_WINDOW,
+                                                                         "zoom_adjustment"));
+    UiRenderWait rw = { zi_window_get_cache (window), zi_glyph_cache_get_renders (zi_window_get_cache (window)) };
+
+    zi_window_set_block (window, "cjk");
+    zi_window_set_filter (window, ZI_FILTER_MISSING);
+    gtk_adjustment_set_value (zoom, gtk_adjustment_get_upper (zoom));
+    g_assert_true (zi_window_select_char (window, 0x55CE));  /* 嗎, which Zen Maru Gothic lacks */
+    ui_spin (2.0);
+    ui_wait_for (ui_cache_settled, &rw, 60);
+    ui_spin (1.0);
+    take_screenshot ("glyphs-zoom.png");
+    gtk_adjustment_set_value (zoom, 56);
+    zi_window_set_filter (window, ZI_FILTER_ALL);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -642,5 +758,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/export-dialog", test_export_dialog);
   g_test_add_func ("/ui/window/preferences", test_preferences);
   g_test_add_func ("/ui/window/screenshot-real-run", test_screenshot_real_run);
+  g_test_add_func ("/ui/window/screenshot-outline", test_screenshot_outline);
   return ui_window_test_run (window, app, tmp_dir);
 }
