@@ -569,10 +569,12 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
   const ZiTrainerProgress *p = zi_trainer_model_get_progress (s->model);
   zi_trainer_control_set_step (s->control, p->step);
   set_state (s, ZI_TRAINER_STATE_RUNNING);
-  if (p->step == 0)
+  if (p->step == 0 && resume == NULL)
     {
       gboolean unused;
-      /* The untrained model's scores: the start of the curves. */
+      /* The untrained model's scores: the start of the curves. A run resumed at step 0 (stopped
+       * before its first interval checkpoint) logged them when it began; logging them again would
+       * put a second step-0 line in metrics.jsonl. */
       if (!validate (s, &unused, error) || (s->n_val > 0 && !log_step (s, NULL, 0, 0, TRUE, FALSE, error)))
         return FALSE;
     }
