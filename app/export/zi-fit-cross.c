@@ -54,7 +54,7 @@ add_chords (GArray *chords, const ZiContour *c, int contour)
 static gint64
 cell_key (int cx, int cy)
 {
-  return ((gint64) cx << 32) ^ (guint32) cy;
+  return (gint64) (((guint64) (guint32) cx << 32) | (guint32) cy);
 }
 
 gboolean
