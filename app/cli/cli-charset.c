@@ -84,13 +84,13 @@ zi_cli_charset (int argc, char **argv)
 
   if (kind != ZI_CHARSET_TARGET)
     {
-      source = zi_font_open (source_spec != NULL ? source_spec : ZI_CLI_DEFAULT_SOURCE, &error);
+      source = zi_font_open (source_spec != NULL ? source_spec : ZI_DEFAULT_SOURCE_FONT, &error);
       if (source == NULL)
         return zi_cli_fail (error);
     }
   if (kind != ZI_CHARSET_SOURCE)
     {
-      target = zi_font_open (target_spec != NULL ? target_spec : ZI_CLI_DEFAULT_TARGET, &error);
+      target = zi_font_open (target_spec != NULL ? target_spec : ZI_DEFAULT_TARGET_FONT, &error);
       if (target == NULL)
         goto fail;
     }

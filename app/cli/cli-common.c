@@ -189,9 +189,9 @@ zi_cli_model_fonts (ZiModel *model, char **source_spec, char **target_spec)
   source = zi_model_get_source_font (model);
   target = zi_model_get_target_font (model);
   if (source_spec != NULL && *source_spec == NULL)
-    *source_spec = g_strdup (source != NULL ? source : ZI_CLI_DEFAULT_SOURCE);
+    *source_spec = g_strdup (source != NULL ? source : ZI_DEFAULT_SOURCE_FONT);
   if (target_spec != NULL && *target_spec == NULL)
-    *target_spec = g_strdup (target != NULL ? target : ZI_CLI_DEFAULT_TARGET);
+    *target_spec = g_strdup (target != NULL ? target : ZI_DEFAULT_TARGET_FONT);
 }
 
 char *

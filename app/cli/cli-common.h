@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include "zi-font.h"
 #include "zi-metrics.h"
 #include "zi-model.h"
 
@@ -69,10 +70,6 @@ void zi_cli_progress_init (ZiCliProgress *progress, gboolean quiet);
 void zi_cli_progress_update (ZiCliProgress *progress, const char *label, guint64 done, guint64 total);
 void zi_cli_progress_done (ZiCliProgress *progress);
 
-/* The fonts when none is given and a checkpoint does not name its own (the trainer's defaults too,
- * zi_trainer_config_init). */
-#define ZI_CLI_DEFAULT_SOURCE "Noto Sans CJK TC"
-#define ZI_CLI_DEFAULT_TARGET "Zen Maru Gothic"
 
 /* Fills the specs left NULL with the fonts the model was trained with, or the defaults. */
 void zi_cli_model_fonts (ZiModel *model, char **source_spec, char **target_spec);

@@ -337,7 +337,7 @@ zi_cli_export (int argc, char **argv)
   source = make_source (&a, &source_font, &error);
   if (source == NULL)
     goto fail;
-  target = zi_font_open (a.target ? a.target : ZI_CLI_DEFAULT_TARGET, &error);
+  target = zi_font_open (a.target ? a.target : ZI_DEFAULT_TARGET_FONT, &error);
   if (target == NULL)
     goto fail;
   if (chars == NULL)

@@ -23,6 +23,11 @@ GQuark zi_glyph_error_quark (void);
 
 typedef struct _ZiFont ZiFont;
 
+/* The default font pair, the one the README's set-up installs: what the trainer, the command line and
+ * the window use when no font is given. */
+#define ZI_DEFAULT_SOURCE_FONT "Noto Sans CJK TC"
+#define ZI_DEFAULT_TARGET_FONT "Zen Maru Gothic"
+
 /* spec: a file path, "path#N" for face N of a collection, or a fontconfig pattern ("Zen Maru Gothic",
  * "Noto Sans CJK TC:style=Regular"). A pattern whose best match has another family is an error
  * (fontconfig always returns something). */

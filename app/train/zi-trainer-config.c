@@ -5,6 +5,7 @@
 #include "zi-trainer.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-font.h"
 #include "zi-range.h"
 #include "zi-render.h"
 #include "zi-representation.h"
@@ -14,9 +15,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#define DEFAULT_SOURCE "Noto Sans CJK TC"
-#define DEFAULT_TARGET "Zen Maru Gothic"
 
 /* ---- enum names ---- */
 
@@ -86,8 +84,8 @@ zi_trainer_config_init (ZiTrainerConfig *cfg)
   g_return_if_fail (cfg != NULL);
 
   memset (cfg, 0, sizeof *cfg);
-  cfg->source_font = g_strdup (DEFAULT_SOURCE);
-  cfg->target_font = g_strdup (DEFAULT_TARGET);
+  cfg->source_font = g_strdup (ZI_DEFAULT_SOURCE_FONT);
+  cfg->target_font = g_strdup (ZI_DEFAULT_TARGET_FONT);
   cfg->em_fraction = ZI_DEFAULT_EM_FRACTION;
   cfg->augment = FALSE;
   cfg->representation = ZI_REPRESENTATION_INK;

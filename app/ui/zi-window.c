@@ -11,6 +11,7 @@
 #include "zi-window.h"
 
 #include "zi-export-dialog.h"
+#include "zi-font.h"
 #include "zi-font-picker.h"
 #include "zi-glyph-detail.h"
 #include "zi-preferences-window.h"
@@ -649,8 +650,8 @@ load_state (ZiWindow *self)
         last_run = g_settings_get_string (settings, "last-run");
     }
   zi_training_panel_set_settings (self->training_panel, settings);
-  zi_window_set_fonts (self, source != NULL && *source ? source : "Noto Sans CJK TC",
-                       target != NULL && *target ? target : "Zen Maru Gothic");
+  zi_window_set_fonts (self, source != NULL && *source ? source : ZI_DEFAULT_SOURCE_FONT,
+                       target != NULL && *target ? target : ZI_DEFAULT_TARGET_FONT);
   /* The last run comes back when it still exists; a vanished one is silently forgotten. */
   if (last_run != NULL && *last_run != '\0' && g_file_test (last_run, G_FILE_TEST_IS_DIR))
     zi_window_open_run (self, last_run, NULL);
