@@ -424,7 +424,9 @@ nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng 
   int L = m->levels;
   int c8 = m->chs[L - 1];
 
-  if (m->embed != NULL)
+  /* Without style, the caller has written the embedding half of the bottleneck itself (a mix of
+   * styles, nn_pix2pix_generate_mix). */
+  if (m->embed != NULL && style != NULL)
     nn_embedding_forward (m->bott + (size_t) c8 * n, m->embed, style, m->cfg.embed_dim, n, 1);
   for (int i = L - 1; i >= 0; i--)
     {

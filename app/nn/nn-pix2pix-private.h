@@ -113,6 +113,7 @@ void         nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x,
                                      int update_running);
 /* dx0 receives the gradient w.r.t. the pass's input image (NULL: not needed). */
 void         nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n);
+/* style NULL: the embedding half of bott already holds each image's embedding. */
 void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng,
                                      float *out);
 /* dout: the gradient w.r.t. the generator's output image out. */

@@ -538,6 +538,34 @@ nn_pix2pix_norm_update (NnPix2Pix *m, const float *src, const int *style, int n,
   return NN_OK;
 }
 
+NnStatus
+nn_pix2pix_generate_mix (NnPix2Pix *m, const float *src, const int *style_a, const int *style_b,
+                         const float *t, int n, float *out)
+{
+  if (m == NULL || src == NULL || out == NULL || style_a == NULL || style_b == NULL || t == NULL
+      || n < 1 || n > m->cfg.batch)
+    return NN_ERR_INVALID;
+  for (int b = 0; b < n; b++)
+    if (style_a[b] < 0 || style_a[b] >= m->cfg.n_styles || style_b[b] < 0
+        || style_b[b] >= m->cfg.n_styles || !(t[b] >= 0.0f && t[b] <= 1.0f))
+      return NN_ERR_INVALID;
+  nn_p2p_keep_blas_single (m);
+  nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
+  if (m->embed != NULL)
+    {
+      /* The bottleneck's embedding half is [embed_dim, N] (CNHW at 1×1), as nn_embedding_forward
+       * writes it. (1 − t)·a + t·b keeps a and b exact at t = 0 and t = 1. */
+      int d = m->cfg.embed_dim;
+      float *y = m->bott + (size_t) m->chs[m->levels - 1] * n;
+      for (int k = 0; k < d; k++)
+        for (int b = 0; b < n; b++)
+          y[(size_t) k * n + b] = (1.0f - t[b]) * m->embed[(size_t) style_a[b] * d + k]
+                                  + t[b] * m->embed[(size_t) style_b[b] * d + k];
+    }
+  nn_p2p_decoder_forward (m, m->embed != NULL ? NULL : m->style0, n, 0, NULL, out);
+  return NN_OK;
+}
+
 static size_t
 unit_params (const NnUnit *u)
 {

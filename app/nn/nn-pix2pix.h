@@ -86,6 +86,18 @@ NnStatus nn_pix2pix_generate (NnPix2Pix   *m,
                               int          n,
                               float       *out);    /* [n, 1, S, S] */
 
+/* nn_pix2pix_generate with a blend of two styles per image: image b gets the embedding
+ * (1 − t[b])·E[style_a[b]] + t[b]·E[style_b[b]] at the bottleneck (zi2zi's style embedding, E the
+ * learned table), so t = 0 is style_a and t = 1 style_b, bit for bit. t[b] in [0, 1]. For a model with
+ * one style every index must be 0 and the call is nn_pix2pix_generate. Allocates nothing. */
+NnStatus nn_pix2pix_generate_mix (NnPix2Pix   *m,
+                                  const float *src,      /* [n, 1, S, S] */
+                                  const int   *style_a,  /* [n] */
+                                  const int   *style_b,  /* [n] */
+                                  const float *t,        /* [n] */
+                                  int          n,
+                                  float       *out);     /* [n, 1, S, S] */
+
 /* Serialises the model (architecture, weights, BN running stats, optimiser state and step count, the
  * RNG state and an opaque metadata blob of the caller, e.g. JSON) into a new malloc'ed buffer.
  * generator_only drops D and the optimiser state; fp16 stores the weights as float16. */
