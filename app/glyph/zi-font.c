@@ -477,6 +477,19 @@ zi_font_get_style (ZiFont *font)
 }
 
 guint
+zi_font_get_weight_class (ZiFont *font)
+{
+  TT_OS2 *os2;
+
+  g_return_val_if_fail (font != NULL, 400);
+  os2 = FT_Get_Sfnt_Table (font->face, FT_SFNT_OS2);
+  /* 0 is not a weight (the OpenType spec's range is 1 to 1000): a font that says so says nothing. */
+  if (os2 == NULL || os2->version == 0xFFFF || os2->usWeightClass == 0)
+    return 400;
+  return MIN (os2->usWeightClass, 1000);
+}
+
+guint
 zi_font_get_glyph_count (ZiFont *font)
 {
   g_return_val_if_fail (font != NULL, 0);

@@ -42,6 +42,9 @@ int         zi_font_get_face_index (ZiFont *font);
 int         zi_font_get_face_count (ZiFont *font);  /* faces in the file */
 const char *zi_font_get_family (ZiFont *font);
 const char *zi_font_get_style (ZiFont *font);
+/* The OS/2 table's usWeightClass (100 thin … 400 regular … 900 black, at most 1000), or 400 for a
+ * font without an OS/2 table (or one that gives 0). */
+guint       zi_font_get_weight_class (ZiFont *font);
 guint       zi_font_get_glyph_count (ZiFont *font);
 int         zi_font_get_units_per_em (ZiFont *font);
 /* A hash of the file's bytes (hex), for cache keys and run.json. */

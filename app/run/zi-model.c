@@ -172,6 +172,29 @@ zi_model_get_target_font (ZiModel *model)
   return model->meta.target_font && *model->meta.target_font ? model->meta.target_font : NULL;
 }
 
+guint
+zi_model_get_n_styles (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->meta.n_styles;
+}
+
+const ZiRunStyle *
+zi_model_get_style (ZiModel *model, guint i)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (i < model->meta.n_styles, NULL);
+  return &model->meta.styles[i];
+}
+
+int
+zi_model_find_style (ZiModel *model, const char *name)
+{
+  g_return_val_if_fail (model != NULL, -1);
+  g_return_val_if_fail (name != NULL, -1);
+  return zi_run_styles_find (model->meta.styles, model->meta.n_styles, name);
+}
+
 double
 zi_model_get_em_fraction (ZiModel *model)
 {
@@ -246,6 +269,7 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
                         ZiProgressFunc progress, gpointer user_data, GCancellable *cancellable,
                         const char *what, GError **error)
 {
+  g_autofree int *styles = NULL;
   gsize pixels;
 
   g_return_val_if_fail (gen != NULL && gen->net != NULL && gen->batch > 0, FALSE);
@@ -253,6 +277,13 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
   g_return_val_if_fail (what != NULL, FALSE);
 
   pixels = (gsize) nn_pix2pix_config (gen->net)->size * (gsize) nn_pix2pix_config (gen->net)->size;
+  /* Every image of the call in the generator's one style; NULL is style 0 to the engine. */
+  if (gen->style != 0)
+    {
+      styles = g_new (int, gen->batch);
+      for (int b = 0; b < gen->batch; b++)
+        styles[b] = gen->style;
+    }
   for (guint i = 0; i < n; i += (guint) gen->batch)
     {
       guint m = MIN ((guint) gen->batch, n - i);
@@ -261,7 +292,7 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       zi_image_coverage_to_net (source + i * pixels, gen->in, m * pixels);
-      st = nn_pix2pix_generate (gen->net, gen->in, NULL, (int) m, gen->out);
+      st = nn_pix2pix_generate (gen->net, gen->in, styles, (int) m, gen->out);
       if (st != NN_OK)
         {
           zi_error_from_nn (error, st, "%s", what);

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include "zi-types.h"
+#include "zi-run.h"
 #include "nn-pix2pix.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,12 @@ double      zi_model_get_em_fraction (ZiModel *model);
  * The field spread in pixels, or 0 for an ink model. */
 ZiRepresentation zi_model_get_representation (ZiModel *model);
 guint       zi_model_get_field_spread (ZiModel *model);
+/* The target styles the model was trained on (zi-run.h's ZiRunStyle), in embedding order: at least
+ * one (a checkpoint from before styles has its target font as the one style). find is by name,
+ * case-insensitive, and -1 when the model has no such style. */
+guint       zi_model_get_n_styles (ZiModel *model);
+const ZiRunStyle *zi_model_get_style (ZiModel *model, guint i);
+int         zi_model_find_style (ZiModel *model, const char *name);
 
 /* Generates n glyphs from source coverage bitmaps (size×size each, 0 = paper, 255 = ink) into out
  * (same layout), in batches, on the calling thread. out is ink coverage whatever the model's
@@ -66,6 +73,7 @@ typedef struct {
   int        batch;     /* images per pass, at most the batch net was built for */
   float     *in, *out;  /* [batch * size * size] each, the networks' pixels */
   guint      field_spread;  /* 0: net draws coverage; else signed distance fields of this spread */
+  int        style;     /* the target style's embedding index for every image (0 when zeroed) */
 } ZiModelGenerator;
 
 /* zi_model_generate with gen: n glyphs in eval mode, batch by batch, as ink coverage (derived when gen

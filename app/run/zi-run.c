@@ -7,6 +7,8 @@
 #include "zi-run.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-json.h"
+#include "zi-run-styles.h"
 #include "zi-render.h"
 #include "zi-representation.h"
 
@@ -14,50 +16,6 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
-
-/* Typed member access that never warns: the JSON comes from disk and may hold anything. */
-static const char *
-member_string (JsonObject *o, const char *name, const char *fallback)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  /* JSON-GLib turns a lone surrogate escape ("\ud800") into bytes that are not UTF-8. */
-  if (n == NULL || json_node_get_value_type (n) != G_TYPE_STRING
-      || !g_utf8_validate (json_node_get_string (n), -1, NULL))
-    return fallback;
-  return json_node_get_string (n);
-}
-
-static gint64
-member_int (JsonObject *o, const char *name, gint64 fallback)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || json_node_get_value_type (n) != G_TYPE_INT64)
-    return fallback;
-  return json_node_get_int (n);
-}
-
-static JsonObject *
-member_object (JsonObject *o, const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-/* json_from_string() for our files, each of which holds one JSON value: JSON-GLib 1.6 reads text
- * holding several as the first and leaks the others (see zi_json_text_is_one_value()). */
-static JsonNode *
-parse_json (const char *text, GError **error)
-{
-  if (!zi_json_text_is_one_value (text, strlen (text)))
-    {
-      g_set_error_literal (error, ZI_ERROR, ZI_ERROR_RUN, _("there is more text after the first JSON value"));
-      return NULL;
-    }
-  return json_from_string (text, error);
-}
 
 /* ---- charsets as strings ---- */
 
@@ -107,6 +65,7 @@ zi_run_info_clear (ZiRunInfo *info)
   g_free (info->target_font);
   g_free (info->target_path);
   g_free (info->target_hash);
+  zi_run_styles_free (info->styles, info->n_styles);
   g_free (info->chars);
   g_free (info->val_chars);
   g_free (info->config_json);
@@ -164,6 +123,7 @@ zi_run_info_save (const char *run_dir, const ZiRunInfo *info, GError **error)
   json_builder_add_string_value (b, info->created ? info->created : "");
   add_font (b, "source", info->source_font, info->source_path, info->source_face, info->source_hash);
   add_font (b, "target", info->target_font, info->target_path, info->target_face, info->target_hash);
+  zi_run_styles_to_json (b, info->styles, info->n_styles);
   json_builder_set_member_name (b, "chars");
   json_builder_add_string_value (b, chars);
   json_builder_set_member_name (b, "val_chars");
@@ -298,13 +258,13 @@ read_font (JsonObject *root, const char *name, char **spec, char **path, int *fa
 {
   JsonObject *o;
 
-  o = member_object (root, name);
+  o = zi_json_member_object (root, name);
   if (o == NULL)
     return FALSE;
-  *spec = g_strdup (member_string (o, "spec", ""));
-  *path = g_strdup (member_string (o, "path", ""));
-  *face = (int) member_int (o, "face", 0);
-  *hash = g_strdup (member_string (o, "hash", ""));
+  *spec = g_strdup (zi_json_member_string (o, "spec", ""));
+  *path = g_strdup (zi_json_member_string (o, "path", ""));
+  *face = (int) zi_json_member_int (o, "face", 0);
+  *hash = g_strdup (zi_json_member_string (o, "hash", ""));
   return TRUE;
 }
 
@@ -331,7 +291,7 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                    path, local->message, run_dir);
       return FALSE;
     }
-  root = parse_json (text, &local);
+  root = zi_json_parse_one (text, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_autofree char *why = local != NULL ? g_utf8_make_valid (local->message, -1) : NULL;
@@ -341,8 +301,8 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
       return FALSE;
     }
   o = json_node_get_object (root);
-  info->format_version = (int) member_int (o, "format_version", 0);
-  if (g_strcmp0 (member_string (o, "format", ""), "zimaru-run") != 0
+  info->format_version = (int) zi_json_member_int (o, "format_version", 0);
+  if (g_strcmp0 (zi_json_member_string (o, "format", ""), "zimaru-run") != 0
       || info->format_version < 1)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
@@ -356,7 +316,7 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                    path, info->format_version, ZI_RUN_FORMAT_VERSION);
       return FALSE;
     }
-  info->created = g_strdup (member_string (o, "created", ""));
+  info->created = g_strdup (zi_json_member_string (o, "created", ""));
   if (!read_font (o, "source", &info->source_font, &info->source_path, &info->source_face,
                   &info->source_hash)
       || !read_font (o, "target", &info->target_font, &info->target_path, &info->target_face,
@@ -367,9 +327,27 @@ zi_run_info_load (const char *run_dir, ZiRunInfo *info, GError **error)
                    _("The run file %s does not name its source and target fonts."), path);
       return FALSE;
     }
-  info->chars = zi_run_chars_from_utf8 (member_string (o, "chars", ""),
+  switch (zi_run_styles_from_json (o, &info->styles, &info->n_styles))
+    {
+    case ZI_RUN_STYLES_READ:
+      break;
+    case ZI_RUN_STYLES_ABSENT:
+      info->styles = g_new0 (ZiRunStyle, 1);
+      info->n_styles = 1;
+      zi_run_style_legacy (&info->styles[0], info->target_font, info->target_path, info->target_face,
+                           info->target_hash);
+      break;
+    case ZI_RUN_STYLES_BAD:
+    default:
+      zi_run_info_clear (info);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The run file %s has a \"styles\" list that is not 1 to %d font entries; restore "
+                     "the file or start a new run."), path, ZI_RUN_MAX_STYLES);
+      return FALSE;
+    }
+  info->chars = zi_run_chars_from_utf8 (zi_json_member_string (o, "chars", ""),
                                         &info->n_chars);
-  info->val_chars = zi_run_chars_from_utf8 (member_string (o, "val_chars", ""),
+  info->val_chars = zi_run_chars_from_utf8 (zi_json_member_string (o, "val_chars", ""),
                                             &info->n_val_chars);
   config = json_object_get_member (o, "config");
   if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
@@ -475,7 +453,7 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
   g_return_val_if_fail (m != NULL, FALSE);
 
   memset (m, 0, sizeof *m);
-  root = parse_json (line, &local);
+  root = zi_json_parse_one (line, &local);
   if (root == NULL)
     {
       /* json_from_string() returns NULL without an error for a blank string. */
@@ -497,7 +475,7 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
       return FALSE;
     }
   m->step = (guint64) json_node_get_int (step);
-  m->images = (guint64) MAX (0, member_int (o, "images", 0));
+  m->images = (guint64) MAX (0, zi_json_member_int (o, "images", 0));
   m->seconds = get_double (o, "seconds");
   m->lr = get_double (o, "lr");
   m->lr_d = get_double (o, "lr_d");
@@ -627,6 +605,7 @@ zi_checkpoint_meta_clear (ZiCheckpointMeta *meta)
 
   g_free (meta->source_font);
   g_free (meta->target_font);
+  zi_run_styles_free (meta->styles, meta->n_styles);
   zi_checkpoint_meta_init (meta);
 }
 
@@ -657,6 +636,7 @@ zi_checkpoint_meta_to_json (const ZiCheckpointMeta *m)
   add_int (b, "format_version", ZI_RUN_FORMAT_VERSION);
   add_string (b, "source_font", m->source_font);
   add_string (b, "target_font", m->target_font);
+  zi_run_styles_to_json (b, m->styles, m->n_styles);
   add_double (b, "em_fraction", m->em_fraction);
   add_int (b, "size", m->size);
   zi_representation_to_json (b, m->representation, m->field_spread);
@@ -714,8 +694,13 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
 
   zi_checkpoint_meta_init (m);
   if (json == NULL)
-    return TRUE;
-  root = parse_json (json, &local);
+    {
+      m->styles = g_new0 (ZiRunStyle, 1);
+      m->n_styles = 1;
+      zi_run_style_legacy (&m->styles[0], NULL, NULL, 0, NULL);
+      return TRUE;
+    }
+  root = zi_json_parse_one (json, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_autofree char *why = g_utf8_make_valid (local ? local->message : "", -1);
@@ -731,22 +716,35 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
                    _("The checkpoint's metadata names an unknown output representation."));
       return FALSE;
     }
-  m->source_font = g_strdup (member_string (o, "source_font", ""));
-  m->target_font = g_strdup (member_string (o, "target_font", ""));
+  if (zi_run_styles_from_json (o, &m->styles, &m->n_styles) == ZI_RUN_STYLES_BAD)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The checkpoint's metadata has a \"styles\" list that is not 1 to %d font entries."),
+                   ZI_RUN_MAX_STYLES);
+      return FALSE;
+    }
+  m->source_font = g_strdup (zi_json_member_string (o, "source_font", ""));
+  m->target_font = g_strdup (zi_json_member_string (o, "target_font", ""));
+  if (m->n_styles == 0)
+    {
+      m->styles = g_new0 (ZiRunStyle, 1);
+      m->n_styles = 1;
+      zi_run_style_legacy (&m->styles[0], m->target_font, NULL, 0, NULL);
+    }
   m->em_fraction = get_double_or (o, "em_fraction", m->em_fraction);
-  m->size = (guint) CLAMP (member_int (o, "size", 0), 0, G_MAXUINT);
-  m->images = (guint64) MAX (0, member_int (o, "images", 0));
+  m->size = (guint) CLAMP (zi_json_member_int (o, "size", 0), 0, G_MAXUINT);
+  m->images = (guint64) MAX (0, zi_json_member_int (o, "images", 0));
   m->seconds = get_double_or (o, "seconds", 0.0);
   m->lr_g = get_double_or (o, "lr_g", 0.0);
   m->lr_d = get_double_or (o, "lr_d", 0.0);
   m->lr_scale = get_double_or (o, "lr_scale", 1.0);
   m->plateau_factor = get_double_or (o, "plateau_factor", 1.0);
   m->plateau_best = get_double_or (o, "plateau_best", INFINITY);
-  m->plateau_bad = (guint) CLAMP (member_int (o, "plateau_bad", 0), 0, G_MAXUINT);
+  m->plateau_bad = (guint) CLAMP (zi_json_member_int (o, "plateau_bad", 0), 0, G_MAXUINT);
   m->has_best = json_object_has_member (o, "best_step");
   if (m->has_best)
     {
-      m->best_step = (guint64) MAX (0, member_int (o, "best_step", 0));
+      m->best_step = (guint64) MAX (0, zi_json_member_int (o, "best_step", 0));
       m->best_ssim = get_double_or (o, "best_ssim", NAN);
     }
   m->has_val = json_object_has_member (o, "val_ssim");

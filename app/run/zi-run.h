@@ -9,11 +9,43 @@
 
 #include <glib.h>
 #include "zi-types.h"
+#include "zi-font.h"
 
 G_BEGIN_DECLS
 
 #define ZI_RUN_FORMAT_VERSION 1
 #define ZI_RUN_CHECKPOINT_EXT "zck"
+
+/* ---- target styles ----
+ * A run trains one model for one or more target fonts (the weights of a family, say); the generator
+ * picks a style by its embedding index (zi2zi's category embedding), which is the style's index in
+ * this list. A run or checkpoint written before styles existed has one, built from its target font. */
+
+#define ZI_RUN_MAX_STYLES 64
+
+typedef struct {
+  char *name;          /* unique within the run (case-insensitively), e.g. "Regular", "Bold": the face's
+                          style name, with " 2", " 3" appended when two faces share one */
+  char *font;          /* the font spec as given */
+  char *path;          /* the resolved file */
+  int   face;
+  char *hash;
+  char *family;        /* family name from the font ("" when unknown) */
+  guint weight_class;  /* OS/2 usWeightClass (400 when the font has no OS/2 table) */
+} ZiRunStyle;
+
+void        zi_run_style_clear (ZiRunStyle *s);
+/* Frees n styles and the array. */
+void        zi_run_styles_free (ZiRunStyle *styles, guint n);
+ZiRunStyle *zi_run_styles_copy (const ZiRunStyle *styles, guint n);
+/* Fills s (its old contents are not freed) from an opened font and the spec it was opened with; the
+ * name is the font's style name ("Regular" when it has none). */
+void        zi_run_style_init_from_font (ZiRunStyle *s, const char *spec, ZiFont *font);
+/* Makes the names unique (case-insensitively) and non-empty: an empty name becomes "Style N" (N the
+ * index from 1), a repeated one gets " 2", " 3", ... A list already unique is left as it is. */
+void        zi_run_styles_make_unique (ZiRunStyle *styles, guint n);
+/* The index of the style called name (case-insensitive), or -1. */
+int         zi_run_styles_find (const ZiRunStyle *styles, guint n, const char *name);
 
 /* ---- run.json ---- */
 
@@ -28,6 +60,11 @@ typedef struct {
   char     *target_path;
   int       target_face;
   char     *target_hash;
+  ZiRunStyle *styles;          /* the target styles in embedding order ("styles" in run.json); the
+                                  target_* fields repeat the first for older readers. On load never
+                                  empty: a run.json without "styles" gets its target as the one style.
+                                  On save, n_styles 0 writes no "styles" (the old format). */
+  guint     n_styles;
   gunichar *chars;             /* the pairs of the dataset, in order */
   guint     n_chars;
   gunichar *val_chars;         /* the validation split (a subset of chars) */
@@ -105,7 +142,10 @@ gboolean zi_run_best_load (const char *run_dir, guint64 *step, double *val_ssim)
 
 typedef struct {
   char    *source_font;       /* font specs as trained */
-  char    *target_font;
+  char    *target_font;       /* the first style's, for older readers */
+  ZiRunStyle *styles;         /* the target styles in embedding order; metadata without them reads as
+                                 one style made from target_font; 0 on save writes none */
+  guint    n_styles;
   double   em_fraction;
   guint    size;
   ZiRepresentation representation; /* what the generator outputs; ink when the metadata lacks it */
