@@ -8,6 +8,7 @@
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
+#include "cli-train-mpi.h"
 #include "zi-charset.h"
 #include "zi-error.h"
 #include "zi-font.h"
@@ -412,6 +413,7 @@ zi_cli_train (int argc, char **argv)
   g_autofree char *preset = NULL;
   ZiTrainerConfig cfg = { 0 };
   TrainUi ui = { 0 };
+  ZiTrainerMpi *mpi = NULL;
   int code;
 
   options_init (&o);
@@ -479,6 +481,8 @@ zi_cli_train (int argc, char **argv)
                        "checkpoint."),
                      entries, &code))
     goto out;
+  if (!zi_cli_train_mpi_begin (&mpi, &code))
+    goto out;
   code = ZI_EXIT_USAGE;
   if (o.run == NULL)
     {
@@ -506,18 +510,18 @@ zi_cli_train (int argc, char **argv)
                                 "--threads and the interval options can"), bad);
           goto out;
         }
-      trainer = zi_trainer_new_resume (o.run, o.from, &error);
+      trainer = zi_cli_train_mpi_new_trainer (mpi, NULL, o.run, o.from, &code);
       if (trainer == NULL)
-        {
-          code = zi_cli_fail (error);
-          goto out;
-        }
+        goto out;
       /* The rates the checkpoint holds stay unless --lr/--lr-d are given. */
       if (!apply_session_options (&o, zi_trainer_get_config_mutable (trainer), &error))
         {
           code = zi_cli_fail (error);
           goto out;
         }
+      if (!zi_cli_train_mpi_prepare (mpi, zi_trainer_get_config_mutable (trainer), FALSE, o.threads >= 0,
+                                     &code))
+        goto out;
     }
   else
     {
@@ -553,12 +557,11 @@ zi_cli_train (int argc, char **argv)
           cfg.n_chars = chars->len;
           cfg.chars = (gunichar *) g_array_free (g_steal_pointer (&chars), FALSE);
         }
-      trainer = zi_trainer_new (&cfg, o.run, &error);
+      if (!zi_cli_train_mpi_prepare (mpi, &cfg, TRUE, o.threads >= 0, &code))
+        goto out;
+      trainer = zi_cli_train_mpi_new_trainer (mpi, &cfg, o.run, NULL, &code);
       if (trainer == NULL)
-        {
-          code = zi_cli_fail (error);
-          goto out;
-        }
+        goto out;
     }
 
   ui.loop = g_main_loop_new (NULL, FALSE);
@@ -574,7 +577,10 @@ zi_cli_train (int argc, char **argv)
   g_source_remove (sigint);
   g_source_remove (sigterm);
   if (error != NULL || !zi_trainer_wait (trainer, &error))
-    code = zi_cli_fail (error);
+    {
+      code = zi_cli_fail (error);
+      zi_cli_train_mpi_failed (mpi, code, error);
+    }
   else
     {
       print_summary (&ui, o.run, o.json);
@@ -584,6 +590,8 @@ zi_cli_train (int argc, char **argv)
   g_free (ui.checkpoint);
 
 out:
+  g_clear_object (&trainer);
+  zi_trainer_mpi_finish (mpi);
   zi_trainer_config_clear (&cfg);
   zi_cli_chars_clear (&chars_opts);
   options_clear (&o);

@@ -392,6 +392,15 @@ nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x, int n, int t
     }
 }
 
+/* Hands the gradient hook (nn_pix2pix_set_grad_hook) a range of net's gradient block that the running
+ * backward pass has finished: from first to end, the next range's start (padding included). */
+static void
+grads_done (NnPix2Pix *m, int net, float *first, const float *end)
+{
+  if (m->grad_ready != NULL && m->grad_net == net)
+    m->grad_ready (m->grad_user, net, first, (size_t) (end - first));
+}
+
 void
 nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n)
 {
@@ -406,6 +415,8 @@ nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0,
         }
       /* da[i] is fresh; the input gradient dx0 (the const pass's) adds to what it holds. */
       conv_backward (m, u, i == 0 ? dx0 : p->da[i], dy, i == 0 ? x : p->a[i], n, 1, i > 0);
+      if (p == &m->enc)
+        grads_done (m, 0, u->dw, i + 1 < m->levels ? m->down[i + 1].dw : m->up[0].dw);
       if (i > 0)
         ew (m, EW_LRELU_BACKWARD, p->ds[i - 1], p->da[i], p->a[i], nn_p2p_in_floats (u, n));
     }
@@ -462,6 +473,7 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
 {
   int L = m->levels;
   int c8 = m->chs[L - 1];
+  const float *g_end = m->g_grads.base + m->g_grads.cap;
 
   nn_p2p_zero (m, m->dt[0], nn_p2p_out_floats (&m->up[0], n));
   ew (m, EW_TANH_BACKWARD, m->dt[0], dout, out, nn_p2p_out_floats (&m->up[0], n));
@@ -484,9 +496,13 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
           conv_backward (m, u, m->dcat[i], m->dt[i], m->cat[i], n, 1, 1);
           ew (m, EW_RELU_GRAD, m->dcat[i], NULL, m->cat[i], nn_p2p_in_floats (u, n));
         }
+      grads_done (m, 0, u->dw, i + 1 < L ? m->up[i + 1].dw : m->dembed != NULL ? m->dembed : g_end);
     }
   if (m->embed != NULL)
-    nn_embedding_backward (m->dembed, m->dbott + (size_t) c8 * n, style, m->cfg.embed_dim, n, 1);
+    {
+      nn_embedding_backward (m->dembed, m->dbott + (size_t) c8 * n, style, m->cfg.embed_dim, n, 1);
+      grads_done (m, 0, m->dembed, g_end);
+    }
 }
 
 /* ---- the discriminator ---- */
@@ -527,5 +543,7 @@ nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float 
         ew (m, EW_LRELU_GRAD, m->d_da[l], NULL, m->d_a[l], nn_p2p_out_floats (u, n));
       conv_backward (m, u, l == 0 ? din : m->d_da[l - 1], dy, l == 0 ? in : m->d_a[l - 1], n,
                      param_grads, 1);
+      if (param_grads)
+        grads_done (m, 1, u->dw, last ? m->d_grads.base + m->d_grads.cap : m->disc[l + 1].dw);
     }
 }

@@ -81,6 +81,13 @@ struct NnPix2Pix {
   float *d_inv[NN_P2P_D_LAYERS];
   float *d_dz[NN_P2P_D_LAYERS], *d_da[NN_P2P_D_LAYERS];
   int   *style0;                  /* [batch] zeros: the style of every image when none is given */
+
+  /* The gradient hook of nn_pix2pix_set_grad_hook (NULL: none), and the network whose gradients the
+   * running backward pass finishes (0 G, 1 D; -1 none), set by nn-pix2pix-step.c. */
+  NnGradReadyFunc grad_ready;
+  NnGradWaitFunc  grad_wait;
+  void           *grad_user;
+  int             grad_net;
 };
 
 static inline int

@@ -4,7 +4,12 @@
  *
  * A step allocates nothing: every buffer is in the model's arenas. A step that meets a NaN or
  * infinity restores D's weights, its optimiser state and every running statistic from the backup
- * block, so the model is as before the step. */
+ * block, so the model is as before the step.
+ *
+ * With a gradient hook (nn_pix2pix_set_grad_hook), the step hands each network's gradients over as
+ * the last backward pass that adds to them finishes them (D's on the generated pair, G's in the
+ * decoder and then the encoder), and waits for them before that network's norm, clipping, finiteness
+ * check and update: those see the gradients the hook left, e.g. averaged over processes. */
 #include "nn-pix2pix-private.h"
 
 #include <math.h>
@@ -86,10 +91,20 @@ g_forward_train (NnPix2Pix *m, const float *src, const float *tgt, const int *st
   nn_p2p_decoder_forward (m, style, n, 1, rng, m->in_fake + img);
 }
 
+/* With a hook: waits for net's gradients (see the top of the file); FALSE when a process's step was
+ * not finite. Without one: TRUE. */
+static int
+grads_wait (NnPix2Pix *m, int hooked, int net, int finite)
+{
+  m->grad_net = -1;
+  return !hooked || m->grad_wait (m->grad_user, net, finite);
+}
+
 /* D's gradients on the real pair (label 1) and the detached generated pair (label 0), each half of
- * the loss as pix2pix. */
-static void
-d_phase (NnPix2Pix *m, int n, NnStepStats *st)
+ * the loss as pix2pix. hooked: the generated pair's backward pass reports D's gradients to the hook
+ * and the norm waits for them. FALSE when the hook says a process's step was not finite. */
+static int
+d_phase (NnPix2Pix *m, int n, int hooked, NnStepStats *st)
 {
   size_t cnt = logit_count (m, n);
   float *dlogit = m->d_da[NN_P2P_D_LAYERS - 1];
@@ -103,14 +118,18 @@ d_phase (NnPix2Pix *m, int n, NnStepStats *st)
   memset (dlogit, 0, cnt * sizeof (float));
   logit = nn_p2p_d_forward (m, m->in_fake, n);
   st->d_fake = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 0, 0.5f);
-  nn_p2p_d_backward (m, m->in_fake, n, 1, NULL);
   st->d_loss = st->d_real + st->d_fake;
+  m->grad_net = hooked ? 1 : -1;
+  nn_p2p_d_backward (m, m->in_fake, n, 1, NULL);
+  int all_finite = grads_wait (m, hooked, 1, isfinite (st->d_loss));
   st->d_grad_norm = (float) block_norm (m, m->d_grads.base, m->d_grads.cap);
+  return all_finite;
 }
 
-/* G's gradients through the current D. */
-static void
-g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *st)
+/* G's gradients through the current D; hooked as for d_phase (the decoder's and the main encoder
+ * pass's backward report G's gradients). */
+static int
+g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, int hooked, NnStepStats *st)
 {
   size_t img = (size_t) n * m->cfg.size * m->cfg.size;
   size_t cnt = logit_count (m, n);
@@ -148,12 +167,14 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, NnStepStats *s
                                  nn_p2p_out_floats (&m->down[L - 1], n), m->cfg.const_weight);
       nn_p2p_encoder_backward (m, &m->cenc, fake, dfake, n);
     }
-  nn_p2p_decoder_backward (m, style, n, fake, dfake);
-  nn_p2p_encoder_backward (m, &m->enc, m->in_fake, NULL, n);
-
   st->g_loss = st->g_adv + m->cfg.l1_weight * st->g_l1 + m->cfg.const_weight * st->g_const
                + m->cfg.tv_weight * st->g_tv + m->cfg.ssim_weight * st->g_ssim;
+  m->grad_net = hooked ? 0 : -1;
+  nn_p2p_decoder_backward (m, style, n, fake, dfake);
+  nn_p2p_encoder_backward (m, &m->enc, m->in_fake, NULL, n);
+  int all_finite = grads_wait (m, hooked, 0, isfinite (st->g_loss));
   st->g_grad_norm = (float) block_norm (m, m->g_grads.base, m->g_grads.cap);
+  return all_finite;
 }
 
 static int
@@ -192,8 +213,8 @@ nn_pix2pix_compute (NnPix2Pix *m, const float *src, const float *tgt, const int 
     style = m->style0;
   nn_p2p_keep_blas_single (m);
   g_forward_train (m, src, tgt, style, n, rng);
-  d_phase (m, n, &st);
-  g_phase (m, tgt, style, n, &st);
+  d_phase (m, n, 0, &st);
+  g_phase (m, tgt, style, n, 0, &st);
   if (stats != NULL)
     *stats = st;
   return stats_finite_d (&st) && stats_finite_g (&st) ? NN_OK : NN_ERR_NONFINITE;
@@ -221,11 +242,12 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   memcpy (bk_stats, m->stats.base, m->stats.cap * sizeof (float));
 
   NnStepStats st = { 0 };
+  int hooked = m->grad_ready != NULL;
   g_forward_train (m, src, tgt, style, n, rng);
-  d_phase (m, n, &st);
+  int all_finite = d_phase (m, n, hooked, &st);
   if (stats != NULL)
     *stats = st;
-  if (!stats_finite_d (&st))
+  if (!all_finite || !stats_finite_d (&st))
     {
       memcpy (m->stats.base, bk_stats, m->stats.cap * sizeof (float));
       return NN_ERR_NONFINITE;
@@ -237,10 +259,10 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   m->t_d++;
   nn_p2p_optim_step (m, &m->opt_d, lr_d, m->t_d, m->d_params.base, m->d_grads.base, m->d_state.base, nd);
 
-  g_phase (m, tgt, style, n, &st);
+  all_finite = g_phase (m, tgt, style, n, hooked, &st);
   if (stats != NULL)
     *stats = st;
-  if (!stats_finite_g (&st))
+  if (!all_finite || !stats_finite_g (&st))
     {
       memcpy (m->d_params.base, bk_params, nd * sizeof (float));
       memcpy (m->d_state.base, bk_state, nd_state * sizeof (float));
@@ -268,4 +290,15 @@ nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, fl
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
   nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
   return NN_OK;
+}
+
+void
+nn_pix2pix_set_grad_hook (NnPix2Pix *m, NnGradReadyFunc ready, NnGradWaitFunc wait, void *user)
+{
+  if (m == NULL)
+    return;
+  m->grad_ready = ready != NULL && wait != NULL ? ready : NULL;
+  m->grad_wait = wait;
+  m->grad_user = user;
+  m->grad_net = -1;
 }

@@ -79,6 +79,21 @@ NnStatus nn_pix2pix_train_step (NnPix2Pix   *m,
                                 NnRng       *rng,    /* dropout */
                                 NnStepStats *stats);
 
+/* Data parallelism without the engine knowing of it (app/train/zi-trainer-mpi.c averages the
+ * gradients of several processes with it). During nn_pix2pix_train_step, ready is called on the
+ * calling thread as soon as the gradients of a contiguous range of a network's gradient block (net 0:
+ * G, 1: D; the block of nn_pix2pix_param_block) are final, layer by layer as the backward passes
+ * finish them, so the caller can start sending them while the rest is computed; the ranges of one
+ * step cover the block exactly once. wait is called before that network's update and must return
+ * when the block holds the gradients to apply; it receives whether this step's losses and gradients
+ * were finite here and returns whether they were everywhere (0: the step is rolled back as for a
+ * NaN). The gradient norm, clipping and the finiteness check then use the block as wait left it.
+ * ready NULL removes the hook. Not during a step. */
+typedef void (*NnGradReadyFunc) (void *user, int net, float *grads, size_t n);
+typedef int  (*NnGradWaitFunc)  (void *user, int net, int finite);
+void     nn_pix2pix_set_grad_hook (NnPix2Pix *m, NnGradReadyFunc ready, NnGradWaitFunc wait,
+                                   void *user);
+
 /* Inference: the generator in eval mode (running statistics, no dropout). n <= batch. */
 NnStatus nn_pix2pix_generate (NnPix2Pix   *m,
                               const float *src,     /* [n, 1, S, S] */

@@ -29,6 +29,8 @@ struct _ZiTrainerModel {
   ZiHealthWarnFunc       warn;
   gpointer               warn_data;
   int                    batch;
+  int                    share;           /* pairs of each step computed here (batch; less in a job) */
+  gboolean               writes;          /* FALSE: a data-parallel job's rank > 0, which writes nothing */
 
   NnPix2Pix             *net;
   NnRng                  rng;             /* dropout and augmentation */
@@ -51,6 +53,8 @@ zi_trainer_model_new (const ZiTrainerConfig *cfg, const char *run_dir, ZiHealthW
   m->warn = warn;
   m->warn_data = warn_data;
   m->batch = cfg->net.batch;
+  m->share = m->batch;
+  m->writes = TRUE;
   m->last_saved_step = G_MAXUINT64;
   return m;
 }
@@ -98,6 +102,14 @@ zi_trainer_model_is_saved (ZiTrainerModel *model)
 }
 
 void
+zi_trainer_model_set_share (ZiTrainerModel *model, int share, gboolean writes)
+{
+  g_return_if_fail (share >= 1 && share <= model->batch);
+  model->share = share;
+  model->writes = writes;
+}
+
+void
 zi_trainer_model_add_time (ZiTrainerModel *model, gint64 us)
 {
   model->p.active_us += us;
@@ -125,7 +137,7 @@ zi_trainer_model_step (ZiTrainerModel *model, const float *src, const float *tgt
   sched.base_lr = p->lr_g_base;
   *lr_g = (float) (nn_sched_lr (&sched, &p->plateau, p->step) * p->lr_scale);
   *lr_d = *lr_g * (p->lr_d_base / p->lr_g_base);
-  return nn_pix2pix_train_step (model->net, src, tgt, NULL, model->batch, *lr_g, *lr_d, &model->rng, stats);
+  return nn_pix2pix_train_step (model->net, src, tgt, NULL, model->share, *lr_g, *lr_d, &model->rng, stats);
 }
 
 void
@@ -285,6 +297,17 @@ zi_trainer_model_save (ZiTrainerModel *model, gboolean is_best, const ZiTrainerS
   g_autofree char *ema_path = zi_run_ema_path (path);
   gboolean had_checkpoint = g_file_test (path, G_FILE_TEST_EXISTS);
 
+  if (!model->writes)
+    {
+      /* Rank 0 writes this very file (zi_trainer_model_set_share): only the bookkeeping follows. */
+      if (model->ema != NULL)
+        zi_trainer_ema_snapshot (model->ema);
+      model->last_saved_step = p->step;
+      g_free (model->last_saved_path);
+      model->last_saved_path = g_steal_pointer (&path);
+      model->rollbacks = 0;
+      return TRUE;
+    }
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;

@@ -69,6 +69,11 @@ NnRng          *zi_trainer_model_get_rng (ZiTrainerModel *model);
 /* New base rates (lr_d ≤ 0 keeps D's ratio to G); the halvings start again from 1. */
 void            zi_trainer_model_set_base_rates (ZiTrainerModel *model, float lr_g, float lr_d);
 void            zi_trainer_model_add_time (ZiTrainerModel *model, gint64 us);
+/* For a data-parallel job (zi-trainer-dist.h): each step computes share of the batch's pairs (the
+ * slice the caller passes to step; the data position still advances by the whole batch), and
+ * writes FALSE makes save write nothing but still move the rollback target to the file of the
+ * same name, which rank 0 writes. */
+void            zi_trainer_model_set_share (ZiTrainerModel *model, int share, gboolean writes);
 
 /* One training step on a batch at the step's rates (the schedule gives G's, D's follows in
  * proportion, the halvings apply to both), which it returns. The step counts only once committed: a

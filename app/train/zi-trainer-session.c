@@ -38,6 +38,7 @@ typedef struct {
   ZiTrainerControl        *control;
   ZiTrainerSessionEmitFunc emit;
   gpointer                 emit_data;
+  const ZiTrainerDist     *dist;            /* a data-parallel job's process, or NULL */
   guint                    size;
   gsize                    pixels;
   int                      batch;
@@ -88,6 +89,13 @@ static guint64
 current_step (Session *s)
 {
   return s->model != NULL ? zi_trainer_model_get_progress (s->model)->step : 0;
+}
+
+/* FALSE in a data-parallel job's processes other than rank 0, which write nothing into the run. */
+static gboolean
+writes_run (Session *s)
+{
+  return s->dist == NULL || s->dist->rank == 0;
 }
 
 /* ---- reporting ---- */
@@ -347,7 +355,7 @@ log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean wi
   m.val_raw_l1 = s->val_raw.l1;
   m.val_raw_ssim = s->val_raw.ssim;
   m.val_raw_iou = s->val_raw.iou;
-  if (!zi_run_metrics_append (s->run_dir, &m, error))
+  if (writes_run (s) && !zi_run_metrics_append (s->run_dir, &m, error))
     return FALSE;
   if (st == NULL || !with_event)
     return TRUE;
@@ -440,19 +448,19 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
 
       if (wait_if_paused (s, &new_g, &new_d))
         zi_trainer_model_set_base_rates (s->model, new_g, new_d);
+      /* The reason + 1, 0 to go on; a data-parallel job's processes stop together. */
+      int stop = 0;
       if (zi_trainer_control_should_stop (s->control))
+        stop = ZI_TRAINER_STOP_REQUESTED + 1;
+      else if (cfg->max_steps > 0 && p->step >= cfg->max_steps)
+        stop = ZI_TRAINER_STOP_STEPS + 1;
+      else if (cfg->max_minutes > 0 && p->active_us >= cfg->max_minutes * 60.0 * G_USEC_PER_SEC)
+        stop = ZI_TRAINER_STOP_TIME + 1;
+      if (s->dist != NULL)
+        stop = s->dist->agree_stop (s->dist->user, stop);
+      if (stop != 0)
         {
-          *reason = ZI_TRAINER_STOP_REQUESTED;
-          return TRUE;
-        }
-      if (cfg->max_steps > 0 && p->step >= cfg->max_steps)
-        {
-          *reason = ZI_TRAINER_STOP_STEPS;
-          return TRUE;
-        }
-      if (cfg->max_minutes > 0 && p->active_us >= cfg->max_minutes * 60.0 * G_USEC_PER_SEC)
-        {
-          *reason = ZI_TRAINER_STOP_TIME;
+          *reason = (ZiTrainerStopReason) (stop - 1);
           return TRUE;
         }
 
@@ -464,7 +472,15 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
           s->src_batch[0] = NAN;
           s->poisoned = TRUE;
         }
-      NnStatus status = zi_trainer_model_step (s->model, s->src_batch, s->tgt_batch, &lr_g, &lr_d, &st);
+      /* In a data-parallel job every process draws the whole batch (the same draw, and the same
+       * augmentation stream) and trains on its slice. */
+      gsize slice = s->dist != NULL ? (gsize) s->dist->rank * (s->batch / s->dist->size) * s->pixels : 0;
+      if (s->dist != NULL)
+        s->dist->attach (s->dist->user, zi_trainer_model_get_net (s->model));
+      NnStatus status = zi_trainer_model_step (s->model, s->src_batch + slice, s->tgt_batch + slice,
+                                               &lr_g, &lr_d, &st);
+      if (status == NN_OK && s->dist != NULL)
+        s->dist->after_step (s->dist->user, zi_trainer_model_get_net (s->model), &st);
       if (status == NN_ERR_NONFINITE
           || (status == NN_OK && zi_health_is_explosion (s->health, st.g_loss, st.d_loss)))
         {
@@ -518,7 +534,7 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
   set_state (s, ZI_TRAINER_STATE_LOADING);
   if (resume != NULL && !zi_run_info_load (s->run_dir, &info, error))
     return FALSE;
-  if (resume != NULL)
+  if (resume != NULL && writes_run (s))
     {
       g_autoptr(GError) stale_error = NULL;
 
@@ -554,6 +570,8 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
   s->ema_glyphs = (ZiTrainerEmaGlyphs) { ds->source, (const guint *) train->data, train->len, s->pixels,
                                          s->batch, s->cfg->seed };
   s->model = zi_trainer_model_new (s->cfg, s->run_dir, warn_cb, s);
+  if (s->dist != NULL)
+    zi_trainer_model_set_share (s->model, s->batch / s->dist->size, writes_run (s));
   /* The checkpoint's rates win (they include changes made while paused) unless the caller asked for
    * other rates when resuming. */
   gboolean restore_rates = setup->run_lr_g == s->cfg->opt_g.lr && setup->run_lr_d == s->cfg->opt_d.lr;
@@ -562,7 +580,8 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
   /* A new run writes its step-0 checkpoint before run.json: once run.json exists, --resume always
    * finds a checkpoint, however early the process is killed. It is also the first rollback target. */
   if (resume == NULL
-      && (!save_checkpoint (s, FALSE, error) || !zi_trainer_data_write_run_info (s->data, s->run_dir, error)))
+      && (!save_checkpoint (s, FALSE, error)
+          || (writes_run (s) && !zi_trainer_data_write_run_info (s->data, s->run_dir, error))))
     return FALSE;
   *run_written = TRUE;
 
@@ -619,6 +638,7 @@ zi_trainer_session_run (const ZiTrainerSessionSetup *setup, ZiTrainerControl *co
   s.control = control;
   s.emit = emit_func;
   s.emit_data = emit_data;
+  s.dist = setup->dist;
   s.size = (guint) s.cfg->net.size;
   s.pixels = (gsize) s.size * s.size;
   s.batch = s.cfg->net.batch;
@@ -628,7 +648,7 @@ zi_trainer_session_run (const ZiTrainerSessionSetup *setup, ZiTrainerControl *co
   session_clear (&s);
   /* A new run that ended before it had a run.json leaves nothing behind (no half a run directory
    * that --resume would reject). */
-  if (!run_written)
+  if (!run_written && writes_run (&s))
     {
       g_autofree char *checkpoints = zi_run_checkpoints_dir (s.run_dir);
       g_autofree char *lock = zi_run_lock_path (s.run_dir);

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include "zi-trainer-config.h"
 #include "zi-trainer-control.h"
+#include "zi-trainer-dist.h"
 #include "zi-trainer-event.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,7 @@ typedef struct {
                                             * override the checkpoint's */
   gboolean               created_run_dir;  /* a new run that never started may remove the directory */
   GCancellable          *cancellable;      /* cancels the dataset's building */
+  const ZiTrainerDist   *dist;             /* a data-parallel job's process, or NULL */
 } ZiTrainerSessionSetup;
 
 /* Receives each event of the session on its thread; the event is the session's (copy what you keep)

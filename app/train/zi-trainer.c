@@ -40,6 +40,7 @@ struct _ZiTrainer {
   gboolean         created_run_dir;
   ZiRunLock       *run_lock;           /* RUN/.lock, from the constructor to the session's end */
   float            run_lr_g, run_lr_d; /* run.json's rates at resume, to see a caller's override */
+  const ZiTrainerDist *dist;           /* a data-parallel job's (zi-trainer-dist.h), or NULL */
 
   /* Delivery; set before start, read by the worker and in delivery callbacks. */
   GMainContext      *context;
@@ -194,8 +195,9 @@ apply_poison_env (ZiTrainerConfig *cfg)
     cfg->poison_step = g_ascii_strtoull (env, NULL, 10);
 }
 
-ZiTrainer *
-zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **error)
+/* The constructors; take_lock FALSE for a data-parallel job's other ranks (rank 0 holds the lock). */
+static ZiTrainer *
+trainer_new (const ZiTrainerConfig *config, const char *run_dir, gboolean take_lock, GError **error)
 {
   g_autoptr(ZiTrainer) self = NULL;
   g_autofree char *info_path = NULL;
@@ -224,8 +226,8 @@ zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **err
     }
   self = g_object_new (ZI_TYPE_TRAINER, NULL);
   /* Before anything is written: another writer may be preparing a new run in the same folder. */
-  self->run_lock = zi_run_lock_acquire (run_dir, NULL, error);
-  if (self->run_lock == NULL)
+  self->run_lock = take_lock ? zi_run_lock_acquire (run_dir, NULL, error) : NULL;
+  if (take_lock && self->run_lock == NULL)
     {
       if (created)
         g_rmdir (run_dir);
@@ -238,8 +240,8 @@ zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **err
   return g_steal_pointer (&self);
 }
 
-ZiTrainer *
-zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **error)
+static ZiTrainer *
+trainer_new_resume (const char *run_dir, const char *checkpoint, gboolean take_lock, GError **error)
 {
   g_autoptr(ZiTrainer) self = NULL;
   ZiRunInfo info = { 0 };
@@ -252,8 +254,8 @@ zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **err
     return NULL;
   self = g_object_new (ZI_TYPE_TRAINER, NULL);
   /* Held until the session ends: nothing of the run is read for writing or written before. */
-  self->run_lock = zi_run_lock_acquire (run_dir, NULL, error);
-  if (self->run_lock == NULL)
+  self->run_lock = take_lock ? zi_run_lock_acquire (run_dir, NULL, error) : NULL;
+  if (take_lock && self->run_lock == NULL)
     {
       zi_run_info_clear (&info);
       return NULL;
@@ -289,6 +291,33 @@ zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **err
   self->run_lr_g = self->config.opt_g.lr;
   self->run_lr_d = self->config.opt_d.lr;
   return g_steal_pointer (&self);
+}
+
+ZiTrainer *
+zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, GError **error)
+{
+  return trainer_new (config, run_dir, TRUE, error);
+}
+
+ZiTrainer *
+zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **error)
+{
+  return trainer_new_resume (run_dir, checkpoint, TRUE, error);
+}
+
+ZiTrainer *
+zi_trainer_new_replica (const ZiTrainerConfig *config, const char *run_dir, const char *checkpoint,
+                        GError **error)
+{
+  return config != NULL ? trainer_new (config, run_dir, FALSE, error)
+                        : trainer_new_resume (run_dir, checkpoint, FALSE, error);
+}
+
+void
+zi_trainer_set_dist (ZiTrainer *self, const ZiTrainerDist *dist)
+{
+  g_return_if_fail (ZI_IS_TRAINER (self));
+  self->dist = dist;
 }
 
 const ZiTrainerConfig *
@@ -372,6 +401,7 @@ run_to_end (ZiTrainer *self, GError **error)
   setup.run_lr_d = self->run_lr_d;
   setup.created_run_dir = self->created_run_dir;
   setup.cancellable = self->cancellable;
+  setup.dist = self->dist;
   ok = zi_trainer_session_run (&setup, self->control, deliver_event, self, &local);
   /* The run is written: the next writer may come. */
   g_clear_pointer (&self->run_lock, zi_run_lock_release);

@@ -16,6 +16,7 @@
 
 #include <glib-object.h>
 #include "zi-trainer-config.h"
+#include "zi-trainer-dist.h"
 #include "zi-trainer-event.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,14 @@ ZiTrainer  *zi_trainer_new (const ZiTrainerConfig *config, const char *run_dir, 
  * file (ZI_ERROR_RUN, ZI_ERROR_CHECKPOINT). The bounds (max_steps, max_minutes), threads and
  * the bookkeeping intervals may be changed with zi_trainer_get_config_mutable() before start. */
 ZiTrainer  *zi_trainer_new_resume (const char *run_dir, const char *checkpoint, GError **error);
+/* For the ranks other than 0 of a data-parallel job: zi_trainer_new (config non-NULL, after rank 0
+ * made the directory) or zi_trainer_new_resume (config NULL) without the run's lock, which rank 0
+ * holds for the whole job; with zi_trainer_set_dist such a trainer writes nothing into the run. */
+ZiTrainer  *zi_trainer_new_replica (const ZiTrainerConfig *config, const char *run_dir,
+                                    const char *checkpoint, GError **error);
+/* Makes the session one process of a data-parallel job (zi-trainer-dist.h); dist must outlive the
+ * run. Call before zi_trainer_start(). */
+void        zi_trainer_set_dist (ZiTrainer *self, const ZiTrainerDist *dist);
 
 const ZiTrainerConfig *zi_trainer_get_config (ZiTrainer *self);
 /* Only before zi_trainer_start(); NULL afterwards. */
