@@ -20,6 +20,8 @@ static const NnSchedKind schedules[] = { NN_SCHED_FIXED, NN_SCHED_STEP, NN_SCHED
                                          NN_SCHED_PLATEAU };
 static const NnGanLoss gan_losses[] = { NN_GAN_BCE, NN_GAN_LSGAN, NN_GAN_HINGE };
 static const NnNormKind norms[] = { NN_NORM_BATCH, NN_NORM_INSTANCE };
+/* In the order of the "Draws" drop-down's items. */
+static const ZiRepresentation representations[] = { ZI_REPRESENTATION_INK, ZI_REPRESENTATION_FIELD };
 static const char *presets[] = { "recommended", "quick", "pix2pix", "zi2zi", "hq" };
 
 static guint
@@ -37,6 +39,13 @@ static NnOptKind
 selected_optimizer (ZiTrainingPanel *self)
 {
   return optimizers[MIN (gtk_drop_down_get_selected (self->optimizer_dropdown), G_N_ELEMENTS (optimizers) - 1)];
+}
+
+static ZiRepresentation
+selected_representation (ZiTrainingPanel *self)
+{
+  return representations[MIN (gtk_drop_down_get_selected (self->representation_dropdown),
+                              G_N_ELEMENTS (representations) - 1)];
 }
 
 /* The β1 / momentum field means a different NnOptConfig field for each optimizer. */
@@ -80,6 +89,10 @@ zi_training_panel_get_config (ZiTrainingPanel *self, ZiTrainerConfig *cfg)
   cfg->net.tv_weight = gtk_spin_button_get_value (self->tv_spin);
   cfg->net.ssim_weight = gtk_spin_button_get_value (self->ssim_spin);
   cfg->ema_decay = gtk_spin_button_get_value (self->ema_spin);
+  cfg->representation = selected_representation (self);
+  /* An ink run keeps the spread it came with (unused), so that switching the drop-down back and forth
+   * loses nothing; the spin shows the field's spread either way. */
+  cfg->field_spread = (guint) gtk_spin_button_get_value_as_int (self->field_spread_spin);
 
   cfg->opt_g.kind = selected_optimizer (self);
   cfg->opt_g.lr = gtk_spin_button_get_value (self->lr_spin);
@@ -136,6 +149,14 @@ update_optimizer_fields (ZiTrainingPanel *self)
   set_row_sensitive (self->advanced_grid, GTK_WIDGET (self->alpha_spin), kind == NN_OPT_RMSPROP);
 }
 
+/* The spread means something only for a distance field. */
+static void
+update_representation_fields (ZiTrainingPanel *self)
+{
+  set_row_sensitive (self->advanced_grid, GTK_WIDGET (self->field_spread_spin),
+                     selected_representation (self) == ZI_REPRESENTATION_FIELD);
+}
+
 void
 zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTrainerConfig *cfg)
 {
@@ -161,6 +182,12 @@ zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTrainerConfig *cfg)
   gtk_spin_button_set_value (self->tv_spin, cfg->net.tv_weight);
   gtk_spin_button_set_value (self->ssim_spin, cfg->net.ssim_weight);
   gtk_spin_button_set_value (self->ema_spin, cfg->ema_decay);
+  for (guint i = 0; i < G_N_ELEMENTS (representations); i++)
+    if (representations[i] == cfg->representation)
+      gtk_drop_down_set_selected (self->representation_dropdown, i);
+  gtk_spin_button_set_value (self->field_spread_spin,
+                             CLAMP (cfg->field_spread, ZI_FIELD_SPREAD_MIN, ZI_FIELD_SPREAD_MAX));
+  update_representation_fields (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
     if (optimizers[i] == cfg->opt_g.kind)
@@ -416,6 +443,8 @@ _zi_training_panel_form_init (ZiTrainingPanel *self)
     g_signal_connect_swapped (drops[i], "notify::selected", G_CALLBACK (form_changed_cb), self);
   g_signal_connect_swapped (self->preset_dropdown, "notify::selected", G_CALLBACK (preset_changed_cb), self);
   g_signal_connect_swapped (self->optimizer_dropdown, "notify::selected", G_CALLBACK (optimizer_changed_cb), self);
+  g_signal_connect_swapped (self->representation_dropdown, "notify::selected",
+                            G_CALLBACK (update_representation_fields), self);
   for (guint i = 0; i < G_N_ELEMENTS (scientific); i++)
     {
       g_signal_connect (scientific[i], "output", G_CALLBACK (scientific_output_cb), NULL);

@@ -61,6 +61,8 @@ struct _ZiTrainingPanel
   GtkSpinButton   *tv_spin;
   GtkSpinButton   *ssim_spin;
   GtkSpinButton   *ema_spin;
+  GtkDropDown     *representation_dropdown;
+  GtkSpinButton   *field_spread_spin;
   GtkRevealer     *watch_revealer;
   GtkLabel        *watch_label;
   GtkButton       *take_over_button;

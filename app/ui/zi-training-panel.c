@@ -687,6 +687,8 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
   BIND (tv_spin);
   BIND (ssim_spin);
   BIND (ema_spin);
+  BIND (representation_dropdown);
+  BIND (field_spread_spin);
   BIND (watch_revealer);
   BIND (watch_label);
   BIND (take_over_button);

@@ -12,6 +12,7 @@
 #include "zi-glyph-detail.h"
 #include "zi-export.h"
 #include "zi-model.h"
+#include "zi-render.h"
 #include "zi-training-panel.h"
 #include "resources/zimaru-resources.h"
 
@@ -711,6 +712,67 @@ test_pick_renderer (void)
   g_rmdir (dri);
 }
 
+/* The "Draws" drop-down and the field spread map to the config's representation, the spread is
+ * editable only for a field, and a run's config (a field run opened from run.json) shows as itself. */
+static void
+test_form_representation (void)
+{
+  GtkWidget *panel = zi_training_panel_new ();
+  GtkDropDown *draws;
+  ZiTrainerConfig cfg = { 0 };
+
+  g_object_ref_sink (panel);
+  draws = GTK_DROP_DOWN (field (panel, "representation_dropdown"));
+
+  /* The default is ink, with the spread greyed out at its default. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (draws), ==, 0);
+  g_assert_false (row_sensitive (panel, "field_spread_spin"));
+  g_assert_cmpfloat (spin_value (panel, "field_spread_spin"), ==, ZI_FIELD_SPREAD_DEFAULT);
+  zi_training_panel_get_config (ZI_TRAINING_PANEL (panel), &cfg);
+  g_assert_cmpint (cfg.representation, ==, ZI_REPRESENTATION_INK);
+  g_assert_cmpuint (zi_trainer_config_get_field_spread (&cfg), ==, 0);
+  zi_trainer_config_clear (&cfg);
+
+  /* A field of spread 7. */
+  gtk_drop_down_set_selected (draws, 1);
+  g_assert_true (row_sensitive (panel, "field_spread_spin"));
+  set_spin (panel, "field_spread_spin", 7);
+  zi_training_panel_get_config (ZI_TRAINING_PANEL (panel), &cfg);
+  g_assert_cmpint (cfg.representation, ==, ZI_REPRESENTATION_FIELD);
+  g_assert_cmpuint (cfg.field_spread, ==, 7);
+  g_assert_cmpuint (zi_trainer_config_get_field_spread (&cfg), ==, 7);
+
+  /* Through run.json's "config" and back into a fresh form, as when a run is opened. */
+  {
+    g_autofree char *json = zi_trainer_config_to_json (&cfg);
+    g_autoptr(GError) error = NULL;
+    GtkWidget *other = zi_training_panel_new ();
+    ZiTrainerConfig back = { 0 };
+
+    g_object_ref_sink (other);
+    zi_trainer_config_clear (&cfg);
+    g_assert_true (zi_trainer_config_from_json (&cfg, json, &error));
+    g_assert_no_error (error);
+    zi_training_panel_set_config (ZI_TRAINING_PANEL (other), &cfg);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (other, "representation_dropdown"))), ==, 1);
+    g_assert_true (row_sensitive (other, "field_spread_spin"));
+    g_assert_cmpfloat (spin_value (other, "field_spread_spin"), ==, 7);
+    zi_training_panel_get_config (ZI_TRAINING_PANEL (other), &back);
+    g_assert_cmpint (back.representation, ==, ZI_REPRESENTATION_FIELD);
+    g_assert_cmpuint (back.field_spread, ==, 7);
+    zi_trainer_config_clear (&back);
+
+    /* And an ink config sets the drop-down back and greys the spread again. */
+    cfg.representation = ZI_REPRESENTATION_INK;
+    zi_training_panel_set_config (ZI_TRAINING_PANEL (other), &cfg);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (field (other, "representation_dropdown"))), ==, 0);
+    g_assert_false (row_sensitive (other, "field_spread_spin"));
+    g_assert_finalize_object (other);
+  }
+  zi_trainer_config_clear (&cfg);
+  g_assert_finalize_object (panel);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -735,6 +797,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/panel/form-to-config", test_form_to_config);
   g_test_add_func ("/ui/panel/optimizer-fields", test_form_optimizer_fields);
   g_test_add_func ("/ui/panel/presets", test_form_presets);
+  g_test_add_func ("/ui/panel/representation", test_form_representation);
   status = g_test_run ();
 
   zi_dir_remove_tree (tmp_dir);
