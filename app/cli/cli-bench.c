@@ -1,12 +1,16 @@
-/* cli-bench.c — `zimaru-cli bench [--size N] [--ngf N] [--batch N] [--steps N] [--threads N] [--json]`:
- * times full training steps (a D update and a G update) of the pix2pix model on synthetic glyph-like
- * data, and reports seconds per step (median), images per second, GFLOP/s from the engine's operation
- * count, and that as a share of a measured large-sgemm peak on the same threads (the ceiling any
- * im2col + GEMM engine can reach). */
+/* cli-bench.c — `zimaru-cli bench [--size N] [--ngf N] [--batch N] [--steps N] [--threads N]
+ * [--precision fp32|bf16|auto] [--json]`: times full training steps (a D update and a G update) of
+ * the pix2pix model on synthetic glyph-like data, and reports seconds per step (median), images per
+ * second, GFLOP/s from the engine's operation count, and that as a share of a measured large-sgemm
+ * peak on the same threads (the ceiling any im2col + OpenBLAS engine can reach) and of the
+ * processor's measured arithmetic peak (nn-peak.h: register-only multiply-add loops, float32 and
+ * bf16, one pinned thread per engine thread: the physical ceiling). */
 #include "config.h"
 #include "cli-common.h"
 #include "zi-error.h"
 #include "nn-blas.h"
+#include "nn-gemm.h"
+#include "nn-peak.h"
 #include "nn-pix2pix.h"
 
 #include <cblas.h>
@@ -14,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Random strokes on paper, a few per image, in [-1, 1] with ink = +1: the statistics of glyphs
  * (mostly paper, solid strokes) without needing a font. */
@@ -79,6 +84,7 @@ zi_cli_bench (int argc, char **argv)
   int size = 64, ngf = 32, batch = 16, steps = 10, threads = 0;
   gboolean json = FALSE;
   g_autofree char *norm = NULL;
+  g_autofree char *precision_name = NULL;
   const GOptionEntry entries[] = {
     { "size", 0, 0, G_OPTION_ARG_INT, &size, N_("Image size (default 64)"), N_("N") },
     { "ngf", 0, 0, G_OPTION_ARG_INT, &ngf, N_("Generator base channels (default 32)"), N_("N") },
@@ -86,6 +92,9 @@ zi_cli_bench (int argc, char **argv)
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, N_("Timed steps after 2 warm-up steps (default 10)"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Engine threads (default: one per core)"), N_("N") },
     { "norm", 0, 0, G_OPTION_ARG_STRING, &norm, N_("Normalisation: batch or instance (default batch)"), N_("KIND") },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision_name,
+      N_("Precision of the convolutions' matrix products: fp32, bf16 or auto (default fp32)"),
+      N_("KIND") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -114,6 +123,11 @@ zi_cli_bench (int argc, char **argv)
     cfg.norm = NN_NORM_INSTANCE;
   else if (norm != NULL && !g_str_equal (norm, "batch"))
     return zi_cli_usage_error (_("unknown --norm '%s' (use batch or instance)"), norm);
+  if (precision_name != NULL && !nn_precision_parse (precision_name, &cfg.precision))
+    return zi_cli_usage_error (_("unknown --precision '%s' (use fp32, bf16 or auto)"), precision_name);
+  if (cfg.precision == NN_PRECISION_BF16 && !nn_cpu_has_bf16 ())
+    return zi_cli_usage_error (_("--precision bf16 needs a processor with AVX512_BF16, which this "
+                                 "one lacks; use fp32"));
   nn_optim_defaults (&opt, NN_OPT_ADAM);
   st = nn_pix2pix_create (&model, &cfg, &opt, &opt, 1);
   if (st != NN_OK)
@@ -157,6 +171,13 @@ zi_cli_bench (int argc, char **argv)
   nn_blas_set_threads (engine_threads);
   double peak = sgemm_peak ();
   nn_blas_describe (blas, sizeof blas);
+  /* The physical ceiling on as many threads, each pinned to a core of its own. */
+  NnPeak phys;
+  if (nn_peak_measure (&phys, engine_threads, 0.2) != NN_OK)
+    memset (&phys, 0, sizeof phys);
+  double share_fp32 = phys.fp32_gflops > 0 ? 100.0 * gflops / phys.fp32_gflops : 0.0;
+  double share_bf16 = phys.bf16_gflops > 0 ? 100.0 * gflops / phys.bf16_gflops : 0.0;
+  const char *precision = nn_precision_name (cfg.precision);
 
   if (json)
     {
@@ -177,6 +198,15 @@ zi_cli_bench (int argc, char **argv)
       zi_cli_json_double (b, "sgemm_peak_gflops", peak);
       zi_cli_json_double (b, "percent_of_peak", peak > 0 ? 100.0 * gflops / peak : 0.0);
       zi_cli_json_string (b, "blas", blas);
+      zi_cli_json_string (b, "precision", precision);
+      json_builder_set_member_name (b, "peak_gflops");
+      json_builder_begin_object (b);
+      zi_cli_json_double (b, "fp32", phys.fp32_gflops);
+      zi_cli_json_int (b, "fp32_bits", phys.fp32_bits);
+      zi_cli_json_double (b, "bf16", phys.bf16_gflops);
+      json_builder_end_object (b);
+      zi_cli_json_double (b, "percent_of_fp32_peak", share_fp32);
+      zi_cli_json_double (b, "percent_of_bf16_peak", share_bf16);
       json_builder_end_object (b);
       zi_cli_json_print (b);
     }
@@ -188,6 +218,12 @@ zi_cli_bench (int argc, char **argv)
       printf (_("  %.1f images/s\n"), batch / median);
       printf (_("  %.1f GFLOP/s (%.2f GFLOP per step), %.0f%% of a %.1f GFLOP/s sgemm peak\n"),
               gflops, gflop, peak > 0 ? 100.0 * gflops / peak : 0.0, peak);
+      printf (_("  matrix products in %s; %.0f%% of the measured %.0f GFLOP/s float32 peak "
+                "(%d-bit FMA, %d threads)\n"),
+              precision, share_fp32, phys.fp32_gflops, phys.fp32_bits, phys.threads);
+      if (phys.bf16_gflops > 0)
+        printf (_("  %.0f%% of the measured %.0f GFLOP/s bf16 peak\n"), share_bf16,
+                phys.bf16_gflops);
     }
   return ZI_EXIT_OK;
 }

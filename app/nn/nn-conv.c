@@ -19,11 +19,11 @@
  * layer's GFLOP/s next to the bare GEMM's. */
 #include "nn-conv.h"
 
-#include <cblas.h>
 #include <string.h>
 
 #include "nn-col.h"
 #include "nn-direct.h"
+#include "nn-gemm.h"
 #include "nn-pool.h"
 #include "nn-reduce.h"
 
@@ -134,7 +134,7 @@ add_regrouped (float *w, const float *pmat, const NnConv2d *c)
 
 static void
 output_side_forward (float *y, float *scratch, const float *x, const float *w, const float *b,
-                     const NnConv2d *c, int n)
+                     const NnConv2d *c, int n, const NnGemm *g, int part)
 {
   int r = c->co * c->k * c->k;
   int q = n * c->hi * c->wi;
@@ -147,8 +147,7 @@ output_side_forward (float *y, float *scratch, const float *x, const float *w, c
       regroup_weights (pm, w, c);
       pmat = pm;
     }
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, r, q, c->ci, 1.0f, pmat, r, x, q, 0.0f, z,
-               q);
+  nn_gemm (g, part, 1, 0, r, q, c->ci, pmat, r, x, q, 0.0f, z, q);
   for (int co = 0; co < c->co; co++)
     {
       float v = b != NULL ? b[co] : 0.0f;
@@ -161,7 +160,8 @@ output_side_forward (float *y, float *scratch, const float *x, const float *w, c
 
 static void
 output_side_backward (float *dx, float *dw, float *scratch, const float *dy, const float *x,
-                      const float *w, const NnConv2d *c, int n, int dx_set)
+                      const float *w, const NnConv2d *c, int n, int dx_set, const NnGemm *g,
+                      int part)
 {
   int r = c->co * c->k * c->k;
   int q = n * c->hi * c->wi;
@@ -173,12 +173,10 @@ output_side_backward (float *dx, float *dw, float *scratch, const float *dy, con
   if (dw != NULL)
     {
       if (c->co == 1)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, r, q, 1.0f, x, q, dz, q, 1.0f,
-                     dw, r);
+        nn_gemm (g, part, 0, 1, c->ci, r, q, x, q, dz, q, 1.0f, dw, r);
       else
         {
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, r, q, 1.0f, x, q, dz, q,
-                       0.0f, dpm, r);
+          nn_gemm (g, part, 0, 1, c->ci, r, q, x, q, dz, q, 0.0f, dpm, r);
           add_regrouped (dw, dpm, c);
         }
     }
@@ -190,8 +188,7 @@ output_side_backward (float *dx, float *dw, float *scratch, const float *dy, con
           regroup_weights (pm, w, c);
           pmat = pm;
         }
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, q, r, 1.0f, pmat, r, dz, q,
-                   dx_set ? 0.0f : 1.0f, dx, q);
+      nn_gemm (g, part, 0, 0, c->ci, q, r, pmat, r, dz, q, dx_set ? 0.0f : 1.0f, dx, q);
     }
 }
 
@@ -231,7 +228,7 @@ images_per_block (size_t plane)
 
 void
 nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
-                        const NnConv2d *c, int n, int part, int parts)
+                        const NnConv2d *c, int n, int part, int parts, const NnGemm *g)
 {
   int r = c->ci * c->k * c->k;
   size_t plane_in = (size_t) c->hi * c->wi, plane_out = (size_t) c->ho * c->wo;
@@ -242,7 +239,7 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
     {
       /* Only the PatchGAN's last layer, a fraction of a millisecond: one part does it. */
       if (part == 0)
-        output_side_forward (y, col, x, w, b, c, n);
+        output_side_forward (y, col, x, w, b, c, n, g, part);
       return;
     }
   nn_pool_split (n, part, parts, &b0, &nb);
@@ -250,8 +247,8 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
     return;
   int qn = nb * (int) plane_out;
   if (is_pointwise (c))
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->co, qn, r, 1.0f, w, r,
-                 x + b0 * plane_in, n * (int) plane_in, 0.0f, y + b0 * plane_out, q);
+    nn_gemm (g, part, 0, 0, c->co, qn, r, w, r, x + b0 * plane_in, n * (int) plane_in, 0.0f,
+             y + b0 * plane_out, q);
   else
     {
       /* Each part has its own slab of the column matrix, used a block of images at a time. */
@@ -262,8 +259,8 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
           int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
           nn_im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho,
                           c->wo);
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->co, cnt * (int) plane_out, r,
-                       1.0f, w, r, slab, cnt * (int) plane_out, 0.0f, y + bb * plane_out, q);
+          nn_gemm (g, part, 0, 0, c->co, cnt * (int) plane_out, r, w, r, slab,
+                   cnt * (int) plane_out, 0.0f, y + bb * plane_out, q);
         }
     }
   if (b != NULL)
@@ -286,7 +283,7 @@ nn_conv2d_forward_direct_part (float *y, float *scratch, const float *x, const f
 void
 nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const float *dy,
                          const float *x, const float *w, const NnConv2d *c, int n, int part,
-                         int parts, int dx_set)
+                         int parts, int dx_set, const NnGemm *g)
 {
   int kk = c->k * c->k;
   int r = c->ci * kk;
@@ -304,7 +301,7 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
   if (uses_output_side (c))
     {
       if (part == 0)
-        output_side_backward (dx, dw, col, dy, x, w, c, n, dx_set);
+        output_side_backward (dx, dw, col, dy, x, w, c, n, dx_set, g, part);
       return;
     }
   /* Parts own disjoint input channels: their rows of the column matrix, their columns of dW and
@@ -316,11 +313,10 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
   if (is_pointwise (c))
     {
       if (dw != NULL)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->co, cc, q, 1.0f, dy, q,
-                     x + (size_t) c0 * q, q, 1.0f, dw + c0, r);
+        nn_gemm (g, part, 0, 1, c->co, cc, q, dy, q, x + (size_t) c0 * q, q, 1.0f, dw + c0, r);
       if (dx != NULL)
-        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc, q, c->co, 1.0f, w + c0, r, dy, q,
-                     dx_set ? 0.0f : 1.0f, dx + (size_t) c0 * q, q);
+        nn_gemm (g, part, 1, 0, cc, q, c->co, w + c0, r, dy, q, dx_set ? 0.0f : 1.0f,
+                 dx + (size_t) c0 * q, q);
       return;
     }
   float *rowsp = col + (size_t) c0 * kk * q;
@@ -342,14 +338,14 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
         {
           nn_im2col_rows (rowsp, x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
                           c->wo);
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->co, rows, qb, 1.0f, dyb, q,
-                       rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
+          nn_gemm (g, part, 0, 1, c->co, rows, qb, dyb, q, rowsp, qb, 1.0f, dw + (size_t) c0 * kk,
+                   r);
         }
       if (dx != NULL)
         {
           /* The column rows are no longer needed: reuse them for Wᵀ·dY. */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, rows, qb, c->co, 1.0f,
-                       w + (size_t) c0 * kk, r, dyb, q, 0.0f, rowsp, qb);
+          nn_gemm (g, part, 1, 0, rows, qb, c->co, w + (size_t) c0 * kk, r, dyb, q, 0.0f, rowsp,
+                   qb);
           nn_col2im_rows (dx, rowsp, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
                           c->wo, dx_set);
         }
@@ -358,7 +354,8 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
 
 void
 nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const float *w,
-                                  const float *b, const NnConv2d *c, int n, int part, int parts)
+                                  const float *b, const NnConv2d *c, int n, int part, int parts,
+                                  const NnGemm *g)
 {
   int kk = c->k * c->k;
   int r = c->co * kk;
@@ -375,8 +372,7 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
   if (cc == 0 || nb == 0)
     return;
   if (is_pointwise (c))
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc, q, c->ci, 1.0f, w + c0, r, x, q, 0.0f,
-                 y + (size_t) c0 * q, q);
+    nn_gemm (g, part, 1, 0, cc, q, c->ci, w + c0, r, x, q, 0.0f, y + (size_t) c0 * q, q);
   else
     {
       /* The part's own slab of the column matrix: its rows (channels) or its columns (images). */
@@ -386,8 +382,8 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
         {
           int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
           int qb = cnt * (int) plane_in;
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cc * kk, qb, c->ci, 1.0f,
-                       w + (size_t) c0 * kk, r, x + bb * plane_in, q, 0.0f, slab, qb);
+          nn_gemm (g, part, 1, 0, cc * kk, qb, c->ci, w + (size_t) c0 * kk, r, x + bb * plane_in, q,
+                   0.0f, slab, qb);
           /* The output is the conv's input side: Co planes of Ho×Wo, read back from Hi×Wi
            * columns. */
           nn_col2im_rows (y, slab, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
@@ -401,7 +397,7 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
 void
 nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, const float *dy,
                                           const float *x, const NnConv2d *c, int n, int part,
-                                          int parts)
+                                          int parts, const NnGemm *g)
 {
   int kk = c->k * c->k;
   int r = c->co * kk;
@@ -419,8 +415,7 @@ nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, cons
     return;
   if (is_pointwise (c))
     {
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc, q, 1.0f, x, q,
-                   dy + (size_t) c0 * q, q, 1.0f, dw + c0, r);
+      nn_gemm (g, part, 0, 1, c->ci, cc, q, x, q, dy + (size_t) c0 * q, q, 1.0f, dw + c0, r);
       return;
     }
   float *rowsp = col + (size_t) c0 * kk * q;
@@ -431,14 +426,15 @@ nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, cons
       int qb = cnt * (int) plane_in;
       nn_im2col_rows (rowsp, dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
                       c->wi);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, c->ci, cc * kk, qb, 1.0f,
-                   x + bb * plane_in, q, rowsp, qb, 1.0f, dw + (size_t) c0 * kk, r);
+      nn_gemm (g, part, 0, 1, c->ci, cc * kk, qb, x + bb * plane_in, q, rowsp, qb, 1.0f,
+               dw + (size_t) c0 * kk, r);
     }
 }
 
 void
 nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, const float *w,
-                                        const NnConv2d *c, int n, int part, int parts, int dx_set)
+                                        const NnConv2d *c, int n, int part, int parts, int dx_set,
+                                        const NnGemm *g)
 {
   int r = c->co * c->k * c->k;
   size_t plane_in = (size_t) c->hi * c->wi;
@@ -452,8 +448,8 @@ nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, 
     return;
   if (is_pointwise (c))
     {
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, nb * (int) plane_in, r, 1.0f, w,
-                   r, dy + b0 * plane_in, q, dx_set ? 0.0f : 1.0f, dx + b0 * plane_in, q);
+      nn_gemm (g, part, 0, 0, c->ci, nb * (int) plane_in, r, w, r, dy + b0 * plane_in, q,
+               dx_set ? 0.0f : 1.0f, dx + b0 * plane_in, q);
       return;
     }
   float *slab = col + (size_t) r * b0 * plane_in;
@@ -464,8 +460,8 @@ nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, 
       int qb = cnt * (int) plane_in;
       nn_im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi,
                       c->wi);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->ci, qb, r, 1.0f, w, r, slab, qb,
-                   dx_set ? 0.0f : 1.0f, dx + bb * plane_in, q);
+      nn_gemm (g, part, 0, 0, c->ci, qb, r, w, r, slab, qb, dx_set ? 0.0f : 1.0f,
+               dx + bb * plane_in, q);
     }
 }
 
@@ -473,28 +469,28 @@ void
 nn_conv2d_forward (float *y, float *col, const float *x, const float *w, const float *b,
                    const NnConv2d *c, int n)
 {
-  nn_conv2d_forward_part (y, col, x, w, b, c, n, 0, 1);
+  nn_conv2d_forward_part (y, col, x, w, b, c, n, 0, 1, NULL);
 }
 
 void
 nn_conv2d_backward (float *dx, float *dw, float *db, float *col, const float *dy, const float *x,
                     const float *w, const NnConv2d *c, int n)
 {
-  nn_conv2d_backward_part (dx, dw, db, col, dy, x, w, c, n, 0, 1, 0);
+  nn_conv2d_backward_part (dx, dw, db, col, dy, x, w, c, n, 0, 1, 0, NULL);
 }
 
 void
 nn_conv_transpose2d_forward (float *y, float *col, const float *x, const float *w, const float *b,
                              const NnConv2d *c, int n)
 {
-  nn_conv_transpose2d_forward_part (y, col, x, w, b, c, n, 0, 1);
+  nn_conv_transpose2d_forward_part (y, col, x, w, b, c, n, 0, 1, NULL);
 }
 
 void
 nn_conv_transpose2d_backward (float *dx, float *dw, float *db, float *col, const float *dy,
                               const float *x, const float *w, const NnConv2d *c, int n)
 {
-  nn_conv_transpose2d_backward_weight_part (dw, db, col, dy, x, c, n, 0, 1);
+  nn_conv_transpose2d_backward_weight_part (dw, db, col, dy, x, c, n, 0, 1, NULL);
   if (dx != NULL)
-    nn_conv_transpose2d_backward_data_part (dx, col, dy, w, c, n, 0, 1, 0);
+    nn_conv_transpose2d_backward_data_part (dx, col, dy, w, c, n, 0, 1, 0, NULL);
 }

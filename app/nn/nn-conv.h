@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "nn-gemm.h"
+
 typedef struct {
   int ci, co;   /* channels in, out */
   int k, s, p;  /* kernel size, stride, padding */
@@ -76,25 +78,27 @@ void nn_conv_transpose2d_backward (float       *dx,   /* [Ci, N, Hi, Wi] or NULL
  * two backward calls use the same scratch, so all parts of one run before
  * the other starts. col is the same scratch as for the plain functions. With dx_set the input
  * gradient is overwritten instead of added to, so a fresh buffer needs no zeroing first (the
- * engine's passes know which buffers are fresh); the plain functions add. */
+ * engine's passes know which buffers are fresh); the plain functions add. g is the precision of
+ * the matrix products with part `part`'s workspace (nn-gemm.h; NULL: float32 on OpenBLAS, as the
+ * plain functions). */
 /* The forward pass of a layer nn-direct.h computes, in parts over the images, with the weights
  * already packed into scratch by nn_direct_pack_part (all its parts finished). */
 void nn_conv2d_forward_direct_part (float *y, float *scratch, const float *x, const float *b,
                                     const NnConv2d *c, int n, int part, int parts);
 void nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, const float *b,
-                             const NnConv2d *c, int n, int part, int parts);
+                             const NnConv2d *c, int n, int part, int parts, const NnGemm *g);
 void nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const float *dy,
                               const float *x, const float *w, const NnConv2d *c, int n, int part,
-                              int parts, int dx_set);
+                              int parts, int dx_set, const NnGemm *g);
 void nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const float *w,
                                        const float *b, const NnConv2d *c, int n, int part,
-                                       int parts);
+                                       int parts, const NnGemm *g);
 void nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, const float *dy,
                                                const float *x, const NnConv2d *c, int n, int part,
-                                               int parts);
+                                               int parts, const NnGemm *g);
 void nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy,
                                              const float *w, const NnConv2d *c, int n, int part,
-                                             int parts, int dx_set);
+                                             int parts, int dx_set, const NnGemm *g);
 
 /* The column transforms, exposed for the tests and the benchmark. planes = C·N; each plane is H×W.
  * im2col writes col[(c·K + ky)·K + kx][(n, oy, ox)]; col2im adds the columns back into x. */

@@ -182,6 +182,9 @@ parse_arch (const NnCkptReader *r, NnPix2PixConfig *c)
   static const char *const keys[13] = { "size", "ngf", "ndf", "norm", "n_styles", "embed_dim",
                                         "dropout", "gan_loss", "l1_weight", "const_weight",
                                         "tv_weight", "clip_norm", "batch" };
+  /* What the file does not carry (the SSIM weight, the precision) starts at zero (float32); the
+   * trainer sets it afterwards with nn_pix2pix_set_training. */
+  memset (c, 0, sizeof *c);
   if (!blob_text (r, "arch", text, sizeof text)
       || strncmp (text, ARCH_MAGIC, strlen (ARCH_MAGIC)) != 0)
     return NN_ERR_CORRUPT;

@@ -47,7 +47,7 @@ conv_forward_task (void *p, int part, int parts)
 {
   ConvTask *t = p;
   nn_conv2d_forward_part (t->y, t->m->scratch.base, t->x, t->u->w, t->u->b, &t->u->geo, t->n, part,
-                          parts);
+                          parts, &t->m->gemm);
 }
 
 static void
@@ -56,7 +56,7 @@ conv_backward_task (void *p, int part, int parts)
   ConvTask *t = p;
   nn_conv2d_backward_part (t->dx, t->param_grads ? t->u->dw : NULL,
                            t->param_grads ? t->u->db : NULL, t->m->scratch.base, t->dy, t->x,
-                           t->u->w, &t->u->geo, t->n, part, parts, t->dx_set);
+                           t->u->w, &t->u->geo, t->n, part, parts, t->dx_set, &t->m->gemm);
 }
 
 static void
@@ -64,7 +64,7 @@ convt_forward_task (void *p, int part, int parts)
 {
   ConvTask *t = p;
   nn_conv_transpose2d_forward_part (t->y, t->m->scratch.base, t->x, t->u->w, t->u->b, &t->u->geo,
-                                    t->n, part, parts);
+                                    t->n, part, parts, &t->m->gemm);
 }
 
 static void
@@ -72,7 +72,7 @@ convt_backward_weight_task (void *p, int part, int parts)
 {
   ConvTask *t = p;
   nn_conv_transpose2d_backward_weight_part (t->u->dw, t->u->db, t->m->scratch.base, t->dy, t->x,
-                                            &t->u->geo, t->n, part, parts);
+                                            &t->u->geo, t->n, part, parts, &t->m->gemm);
 }
 
 static void
@@ -80,7 +80,7 @@ convt_backward_data_task (void *p, int part, int parts)
 {
   ConvTask *t = p;
   nn_conv_transpose2d_backward_data_part (t->dx, t->m->scratch.base, t->dy, t->u->w, &t->u->geo,
-                                          t->n, part, parts, t->dx_set);
+                                          t->n, part, parts, t->dx_set, &t->m->gemm);
 }
 
 static void
@@ -98,11 +98,21 @@ direct_forward_task (void *p, int part, int parts)
                                  parts);
 }
 
+/* A conv's parts: as parts_for, and no more than the bf16 products have workspaces for. */
+static int
+conv_parts (NnPix2Pix *m, const NnUnit *u, int n)
+{
+  int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
+  if (m->gemm.precision == NN_PRECISION_BF16 && parts > m->gemm.work_parts)
+    parts = m->gemm.work_parts;
+  return parts;
+}
+
 static void
 conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
 {
   ConvTask t = { .m = m, .u = u, .y = y, .x = x, .n = n };
-  int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
+  int parts = conv_parts (m, u, n);
   /* The 4×4 stride-2 layers without a column matrix where the processor allows (nn-direct.h); the
    * scratch of the largest layer's column matrix holds the packed weights and the panels. */
   if (nn_direct_enabled () && nn_direct_forward_fits (&u->geo, n, parts)
@@ -124,7 +134,7 @@ conv_backward (NnPix2Pix *m, const NnUnit *u, float *dx, const float *dy, const 
 {
   ConvTask t = { .m = m, .u = u, .dx = dx, .dy = dy, .x = x, .n = n, .param_grads = param_grads,
                  .dx_set = dx_set };
-  int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
+  int parts = conv_parts (m, u, n);
   if (!u->geo.transposed)
     {
       nn_pool_run_parts (m->pool, conv_backward_task, &t, parts);

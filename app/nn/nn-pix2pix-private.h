@@ -7,11 +7,14 @@
 
 #include "nn-arena.h"
 #include "nn-conv.h"
+#include "nn-gemm.h"
 #include "nn-pix2pix.h"
 #include "nn-pool.h"
 
 /* 512 px has 9 levels; one spare. */
 #define NN_P2P_MAX_LEVELS 10
+/* bf16 workspaces for at most this many parts of a conv (a conv in bf16 runs in no more parts). */
+#define NN_P2P_GEMM_PARTS 8
 /* The PatchGAN of pix2pix with n_layers = 3: three stride-2 convs and two stride-1 convs. */
 #define NN_P2P_D_LAYERS 5
 #define NN_P2P_LRELU_SLOPE 0.2f
@@ -61,6 +64,8 @@ struct NnPix2Pix {
   NnArena stats;        /* running statistics of both networks */
   NnArena g_act, g_dact, d_act, d_dact;
   NnArena scratch;      /* column matrices, shared by every conv */
+  NnArena gemm_work;    /* the bf16 products' workspaces (only where the processor has bf16) */
+  NnGemm  gemm;         /* the convs' precision and those workspaces (nn-gemm.h) */
   NnArena backup;       /* D's weights and state and all running statistics, for a rollback */
 
   /* Generator activations. */

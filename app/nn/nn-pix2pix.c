@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "nn-init.h"
+#include "nn-peak.h"
 
 void
 nn_pix2pix_defaults (NnPix2PixConfig *cfg)
@@ -81,6 +82,10 @@ nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
       || !nn_p2p_nonneg_finite (cfg->clip_norm))
     return NN_ERR_INVALID;
   if (cfg->batch < 1 || cfg->batch > 4096)
+    return NN_ERR_INVALID;
+  /* bf16 products need the processor's AVX512_BF16 (the caller says so to its user first). */
+  if (cfg->precision != NN_PRECISION_FP32
+      && !(cfg->precision == NN_PRECISION_BF16 && nn_cpu_has_bf16 ()))
     return NN_ERR_INVALID;
   return NN_OK;
 }
@@ -294,16 +299,23 @@ plan (NnPix2Pix *m, int with_d)
   else
     nn_arena_take (&m->backup, m->stats.used);
   nn_arena_take (&m->scratch, scratch);
+  /* A training model gets the bf16 products' workspaces wherever they can run, so that
+   * nn_pix2pix_set_training can switch precision (a resumed run's model is loaded in float32). */
+  if (with_d && nn_cpu_has_bf16 ())
+    m->gemm.work = nn_arena_take (&m->gemm_work, NN_P2P_GEMM_PARTS * nn_gemm_bf16_work_bytes ()
+                                                   / sizeof (float));
+  m->gemm.work_parts = m->gemm.work != NULL ? NN_P2P_GEMM_PARTS : 0;
+  m->gemm.precision = m->cfg.precision;
 }
 
-#define N_ARENAS 13
+#define N_ARENAS 14
 
 static NnArena *
 arena_at (NnPix2Pix *m, int i)
 {
   NnArena *all[N_ARENAS] = { &m->g_params, &m->g_grads, &m->g_state, &m->d_params, &m->d_grads,
                              &m->d_state, &m->stats, &m->g_act, &m->g_dact, &m->d_act,
-                             &m->d_dact, &m->scratch, &m->backup };
+                             &m->d_dact, &m->scratch, &m->backup, &m->gemm_work };
   return all[i];
 }
 
@@ -485,7 +497,10 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
   if (cfg->size != c->size || cfg->ngf != c->ngf || nn_p2p_ndf (cfg) != c->ndf || cfg->norm != c->norm
       || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c))
     return NN_ERR_INVALID;
-  /* Memory for the const loss and the dropout masks is planned at build time. */
+  /* Memory for the const loss, the dropout masks and the bf16 workspaces is planned at build
+   * time. */
+  if (cfg->precision == NN_PRECISION_BF16 && m->gemm_work.base == NULL)
+    return NN_ERR_INVALID;
   if (cfg->const_weight > 0.0f && m->cenc.s[0] == NULL)
     return NN_ERR_INVALID;
   if (cfg->dropout > 0.0f && m->mask[m->levels - 1] == NULL)
@@ -497,6 +512,8 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
   m->cfg.tv_weight = cfg->tv_weight;
   m->cfg.ssim_weight = cfg->ssim_weight;
   m->cfg.clip_norm = cfg->clip_norm;
+  m->cfg.precision = cfg->precision;
+  m->gemm.precision = cfg->precision;
   return NN_OK;
 }
 

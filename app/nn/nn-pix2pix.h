@@ -38,6 +38,7 @@ typedef struct {
   float      ssim_weight;   /* structural dissimilarity 1 - SSIM against the target; 0 = off */
   float      clip_norm;     /* global gradient-norm clipping per network; 0 = off */
   int        batch;         /* the largest batch a step takes; memory is sized for it */
+  NnPrecision precision;    /* the convs' matrix products (nn.h); not part of the architecture */
 } NnPix2PixConfig;
 
 typedef struct {

@@ -30,5 +30,12 @@ typedef enum {
   NN_ERR_IO,             /* the caller's sink refused the bytes being written (it knows why) */
 } NnStatus;
 
+/* The precision of the convolutions' matrix products (nn-gemm.h). Weights, gradient sums, norms,
+ * losses, optimiser state and checkpoints are float32 in both. */
+typedef enum {
+  NN_PRECISION_FP32 = 0,  /* float32 throughout (OpenBLAS sgemm) */
+  NN_PRECISION_BF16,      /* bfloat16 factors, float32 sums (needs AVX512_BF16) */
+} NnPrecision;
+
 /* A short English description of a status, for logs; the core layer turns it into a GError. */
 const char *nn_status_str (NnStatus status);

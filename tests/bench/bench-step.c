@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "nn-blas.h"
+#include "nn-gemm.h"
 #include "nn-pix2pix.h"
 
 static double
@@ -42,6 +43,7 @@ usage (void)
 {
   fprintf (stderr, "usage: bench-step [--size N] [--ngf N] [--batch N] [--steps N] [--threads N]\n"
                    "                  [--blas-threads N] [--norm batch|instance]\n"
+                   "                  [--precision fp32|bf16|auto]\n"
                    "--threads: the engine's threads (default: one per processor, at most 4);\n"
                    "--blas-threads: OpenBLAS's threads inside each (default 1 when --threads > 1)\n");
   exit (2);
@@ -73,6 +75,11 @@ main (int argc, char **argv)
         blas_threads = atoi (v);
       else if (strcmp (argv[i - 1], "--norm") == 0)
         cfg.norm = strcmp (v, "instance") == 0 ? NN_NORM_INSTANCE : NN_NORM_BATCH;
+      else if (strcmp (argv[i - 1], "--precision") == 0)
+        {
+          if (!nn_precision_parse (v, &cfg.precision))
+            usage ();
+        }
       else
         usage ();
     }
@@ -134,9 +141,9 @@ main (int argc, char **argv)
   char blas[256];
   nn_blas_describe (blas, sizeof blas);
   printf ("%s\n", blas);
-  printf ("size=%d ngf=%d batch=%d norm=%s threads=%d steps=%d warmup=%.3fs\n", cfg.size, cfg.ngf,
-          cfg.batch, cfg.norm == NN_NORM_BATCH ? "batch" : "instance", nn_pix2pix_get_threads (m),
-          steps, warm);
+  printf ("size=%d ngf=%d batch=%d norm=%s precision=%s threads=%d steps=%d warmup=%.3fs\n",
+          cfg.size, cfg.ngf, cfg.batch, cfg.norm == NN_NORM_BATCH ? "batch" : "instance",
+          nn_precision_name (cfg.precision), nn_pix2pix_get_threads (m), steps, warm);
   printf ("median %.4f s/step  min %.4f  mean %.4f  %.1f images/s  %.1f GFLOP/s  (%.2f GFLOP/step)  "
           "memory %.0f MiB\n",
           median, t[0], mean, cfg.batch / median, flops / median * 1e-9, flops * 1e-9,

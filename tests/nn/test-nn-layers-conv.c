@@ -205,24 +205,24 @@ run_parts_case (int transposed, int ci, int co, int k, int s, int p, int h, int 
       nn_conv_transpose2d_forward (y1, col, x, w, b, &c, n);
       nn_conv_transpose2d_backward (dx1, dw1, db1, col, dy, x, w, &c, n);
       for (int i = 0; i < parts; i++)
-        nn_conv_transpose2d_forward_part (y2, col, x, w, b, &c, n, i, parts);
+        nn_conv_transpose2d_forward_part (y2, col, x, w, b, &c, n, i, parts, NULL);
       for (int i = 0; i < parts; i++)
-        nn_conv_transpose2d_backward_weight_part (dw2, db2, col, dy, x, &c, n, i, parts);
+        nn_conv_transpose2d_backward_weight_part (dw2, db2, col, dy, x, &c, n, i, parts, NULL);
       for (int i = 0; i < parts; i++)
-        nn_conv_transpose2d_backward_data_part (dx2, col, dy, w, &c, n, i, parts, 0);
+        nn_conv_transpose2d_backward_data_part (dx2, col, dy, w, &c, n, i, parts, 0, NULL);
       for (int i = 0; i < parts; i++)
-        nn_conv_transpose2d_backward_data_part (dx3, col, dy, w, &c, n, i, parts, 1);
+        nn_conv_transpose2d_backward_data_part (dx3, col, dy, w, &c, n, i, parts, 1, NULL);
     }
   else
     {
       nn_conv2d_forward (y1, col, x, w, b, &c, n);
       nn_conv2d_backward (dx1, dw1, db1, col, dy, x, w, &c, n);
       for (int i = 0; i < parts; i++)
-        nn_conv2d_forward_part (y2, col, x, w, b, &c, n, i, parts);
+        nn_conv2d_forward_part (y2, col, x, w, b, &c, n, i, parts, NULL);
       for (int i = 0; i < parts; i++)
-        nn_conv2d_backward_part (dx2, dw2, db2, col, dy, x, w, &c, n, i, parts, 0);
+        nn_conv2d_backward_part (dx2, dw2, db2, col, dy, x, w, &c, n, i, parts, 0, NULL);
       for (int i = 0; i < parts; i++)
-        nn_conv2d_backward_part (dx3, NULL, NULL, col, dy, x, w, &c, n, i, parts, 1);
+        nn_conv2d_backward_part (dx3, NULL, NULL, col, dy, x, w, &c, n, i, parts, 1, NULL);
     }
   assert_close (y1, y2, ny);
   assert_close (dx1, dx2, nx);

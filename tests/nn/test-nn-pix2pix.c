@@ -612,7 +612,7 @@ test_memory_and_flops (void)
   /* memory_bytes predicts exactly what create allocated. */
   NnArena *a[] = { &m->g_params, &m->g_grads, &m->g_state, &m->d_params, &m->d_grads,
                    &m->d_state, &m->stats, &m->g_act, &m->g_dact, &m->d_act, &m->d_dact,
-                   &m->scratch, &m->backup };
+                   &m->scratch, &m->backup, &m->gemm_work };
   size_t total = sizeof *m + (size_t) cfg.batch * sizeof (int);
   for (guint i = 0; i < G_N_ELEMENTS (a); i++)
     total += a[i]->cap * sizeof (float);

@@ -1,0 +1,325 @@
+/* nn-gemm.c — float32 products through OpenBLAS and the bf16 product of the engine (nn-gemm.h).
+ *
+ * The bf16 product is a packed GEMM in the manner of GotoBLAS (Goto & van de Geijn 2008): for each
+ * block of NC columns and KC rows of B, B is packed into panels of NR = 32 columns; for each block
+ * of MC rows of A, A is packed into panels of MR = 8 rows; an 8 × 32 kernel then walks the panels
+ * with a panel of B in L1 and the block of A in L2. Packing converts to bf16: vdpbf16ps multiplies
+ * pairs of bf16 values along K held in one 32-bit lane, acc[j] += a[k]·b[k][j] + a[k+1]·b[k+1][j],
+ * so A's panel stores the pair (a[i][k], a[i][k+1]) as one 32-bit word (broadcast to all lanes)
+ * and B's panel the pairs (b[k][j], b[k+1][j]) of 32 columns side by side. An odd K ends with a
+ * pair whose second value is zero, and rows or columns short of a panel are zero, so the kernel
+ * always runs whole tiles (partial ones through a tile of its own, then copied).
+ *
+ * The kernel keeps its 8 × 32 float32 outputs in 16 of the 32 zmm registers: 16 independent
+ * dot-product chains hide vdpbf16ps's latency at two per cycle, and each step loads two panel
+ * vectors and eight broadcasts for sixteen dot products. */
+#include "nn-gemm.h"
+
+#include <assert.h>
+#include <cblas.h>
+#include <immintrin.h>
+#include <string.h>
+
+#define MR 8
+#define NV 2            /* vectors of 16 columns per panel */
+#define NR (16 * NV)
+#define KC 256          /* rows of B (K) per block; even */
+#define KP (KC / 2)     /* bf16 pairs per block */
+#define MC 128          /* rows of A per block; a multiple of MR */
+#define NC (32 * NR)     /* columns of B per block; a multiple of NR */
+
+size_t
+nn_gemm_bf16_work_bytes (void)
+{
+  /* Packed A, packed B (32-bit words, one bf16 pair each), then a tile of C. */
+  return ((size_t) MC * KP + (size_t) NC * KP) * sizeof (uint32_t) + (size_t) MR * NR * sizeof (float);
+}
+
+void
+nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k, const float *a,
+         int lda, const float *b, int ldb, float beta, float *c, int ldc)
+{
+  if (g != NULL && g->precision == NN_PRECISION_BF16)
+    {
+      assert (part >= 0 && part < g->work_parts);
+      nn_gemm_bf16 ((char *) g->work + (size_t) part * nn_gemm_bf16_work_bytes (), trans_a, trans_b,
+                    m, n, k, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+               trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
+}
+
+int
+nn_precision_parse (const char *name, NnPrecision *out)
+{
+  if (name == NULL)
+    return 0;
+  if (strcmp (name, "fp32") == 0 || strcmp (name, "auto") == 0)
+    *out = NN_PRECISION_FP32;
+  else if (strcmp (name, "bf16") == 0)
+    *out = NN_PRECISION_BF16;
+  else
+    return 0;
+  return 1;
+}
+
+const char *
+nn_precision_name (NnPrecision precision)
+{
+  return precision == NN_PRECISION_BF16 ? "bf16" : "fp32";
+}
+
+#define BF16_TARGET __attribute__ ((target ("avx512f,avx512bw,avx512bf16")))
+
+/* A mask of the first `count` (0–16) lanes. */
+static inline __mmask16
+first_lanes (int count)
+{
+  return count >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (count > 0 ? count : 0)) - 1u);
+}
+
+/* Transposes 16 rows of 16 32-bit words in place (unpacks within 128-bit lanes, then lane
+ * shuffles): r[i] word j becomes r[j] word i. The zero-masking forms with every lane kept are the
+ * plain instructions; GCC 12's unmasked intrinsics start from a self-initialised vector, which
+ * -Wuninitialized reports. */
+#define ALL16 ((__mmask16) 0xffff)
+#define ALL8 ((__mmask8) 0xff)
+BF16_TARGET static void
+transpose_16x16 (__m512i r[16])
+{
+  __m512i t[16], u[16];
+  for (int i = 0; i < 8; i++)
+    {
+      t[2 * i] = _mm512_maskz_unpacklo_epi32 (ALL16, r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_maskz_unpackhi_epi32 (ALL16, r[2 * i], r[2 * i + 1]);
+    }
+  /* u[4i + q] lane L: word 4L + q of rows 4i .. 4i + 3. */
+  for (int i = 0; i < 4; i++)
+    {
+      u[4 * i] = _mm512_maskz_unpacklo_epi64 (ALL8, t[4 * i], t[4 * i + 2]);
+      u[4 * i + 1] = _mm512_maskz_unpackhi_epi64 (ALL8, t[4 * i], t[4 * i + 2]);
+      u[4 * i + 2] = _mm512_maskz_unpacklo_epi64 (ALL8, t[4 * i + 1], t[4 * i + 3]);
+      u[4 * i + 3] = _mm512_maskz_unpackhi_epi64 (ALL8, t[4 * i + 1], t[4 * i + 3]);
+    }
+  for (int q = 0; q < 4; q++)
+    {
+      __m512i a = _mm512_maskz_shuffle_i32x4 (ALL16, u[q], u[4 + q], 0x88);
+      __m512i b = _mm512_maskz_shuffle_i32x4 (ALL16, u[q], u[4 + q], 0xdd);
+      __m512i c = _mm512_maskz_shuffle_i32x4 (ALL16, u[8 + q], u[12 + q], 0x88);
+      __m512i d = _mm512_maskz_shuffle_i32x4 (ALL16, u[8 + q], u[12 + q], 0xdd);
+      r[q] = _mm512_maskz_shuffle_i32x4 (ALL16, a, c, 0x88);
+      r[8 + q] = _mm512_maskz_shuffle_i32x4 (ALL16, a, c, 0xdd);
+      r[4 + q] = _mm512_maskz_shuffle_i32x4 (ALL16, b, d, 0x88);
+      r[12 + q] = _mm512_maskz_shuffle_i32x4 (ALL16, b, d, 0xdd);
+    }
+}
+
+/* Packs `rows` (≤ 16) runs of K, run i at x + i·ld, from k0 for kc values, as pairs: word p of
+ * run i goes to dst[p·stride + i]; runs past `rows` and up to `width` (8 or 16) are zero. Blocks
+ * of 16 pairs of all runs are converted, then transposed in registers. */
+BF16_TARGET static void
+pack_runs (uint32_t *dst, size_t stride, const float *x, size_t ld, int rows, int width, int kc)
+{
+  int kp = (kc + 1) / 2;
+  for (int p0 = 0; p0 < kp; p0 += 16)
+    {
+      __m512i r[16];
+      int left = kc - 2 * p0;
+      for (int i = 0; i < 16; i++)
+        {
+          if (i >= rows)
+            {
+              r[i] = _mm512_setzero_si512 ();
+              continue;
+            }
+          const float *xi = x + (size_t) i * ld + 2 * p0;
+          __m512 lo = _mm512_maskz_loadu_ps (first_lanes (left), xi);
+          __m512 hi = _mm512_maskz_loadu_ps (first_lanes (left - 16), xi + 16);
+          /* vcvtne2ps2bf16 puts its second operand's 16 values first: the run in order. */
+          r[i] = (__m512i) _mm512_cvtne2ps_pbh (hi, lo);
+        }
+      transpose_16x16 (r);
+      int np = kp - p0 < 16 ? kp - p0 : 16;
+      for (int p = 0; p < np; p++)
+        {
+          uint32_t *d = dst + (size_t) (p0 + p) * stride;
+          if (width == 16)
+            _mm512_storeu_si512 (d, r[p]);
+          else
+            _mm512_mask_storeu_epi32 (d, (__mmask16) 0xff, r[p]);
+        }
+    }
+}
+
+/* A's rows [i0, i0 + mc) and K range [k0, k0 + kc) into panels of MR rows: panel t, pair p,
+ * row r at ap[(t·kp + p)·MR + r]. */
+BF16_TARGET static void
+pack_a (uint32_t *ap, int trans_a, const float *a, int lda, int i0, int mc, int k0, int kc)
+{
+  int kp = (kc + 1) / 2;
+  /* (transposed A) Word 2r takes value r of the first stored row, word 2r + 1 value r of the
+   * second (at 16 + r after the conversion): 8 pairs in the low half. */
+  const __m512i pair8 = _mm512_set_epi16 (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 7,
+                                          22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  for (int ir = 0; ir < mc; ir += MR)
+    {
+      int mr = mc - ir < MR ? mc - ir : MR;
+      uint32_t *dst = ap + (size_t) (ir / MR) * kp * MR;
+      if (!trans_a)
+        {
+          /* Rows of A are runs of K. */
+          pack_runs (dst, MR, a + (size_t) (i0 + ir) * lda + k0, (size_t) lda, mr, MR, kc);
+          continue;
+        }
+      /* Columns of the stored matrix are rows of A: two stored rows make one pair per A row. */
+      __mmask16 rows = first_lanes (mr);
+      for (int p = 0; p < kp; p++)
+        {
+          const float *x0 = a + (size_t) (k0 + 2 * p) * lda + i0 + ir;
+          __m512 v0 = _mm512_maskz_loadu_ps (rows, x0);
+          __m512 v1 = 2 * p + 1 < kc ? _mm512_maskz_loadu_ps (rows, x0 + lda) : _mm512_setzero_ps ();
+          __m512i w = (__m512i) _mm512_cvtne2ps_pbh (v1, v0);
+          /* w holds x0's 16 values, then x1's; only the first 8 of each are rows. */
+          __m512i both = _mm512_permutexvar_epi16 (pair8, w);
+          _mm512_mask_storeu_epi32 (dst + (size_t) p * MR, (__mmask16) 0xff, both);
+        }
+    }
+}
+
+/* B's K range [k0, k0 + kc) and columns [j0, j0 + nc) into panels of NR columns: panel t, pair
+ * p, column j at bp[(t·kp + p)·NR + j]. */
+BF16_TARGET static void
+pack_b (uint32_t *bp, int trans_b, const float *b, int ldb, int k0, int kc, int j0, int nc)
+{
+  int kp = (kc + 1) / 2;
+  /* Word 2j takes value j (row k), word 2j + 1 value 16 + j (row k + 1). */
+  const __m512i inter = _mm512_set_epi16 (31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9,
+                                          24, 8, 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1,
+                                          16, 0);
+  for (int jr = 0; jr < nc; jr += NR)
+    {
+      int nr = nc - jr < NR ? nc - jr : NR;
+      uint32_t *dst = bp + (size_t) (jr / NR) * kp * NR;
+      if (!trans_b)
+        {
+          for (int p = 0; p < kp; p++)
+            {
+              const float *r0 = b + (size_t) (k0 + 2 * p) * ldb + j0 + jr;
+              int two = 2 * p + 1 < kc;
+              for (int h = 0; h < NV; h++)
+                {
+                  __mmask16 mk = first_lanes (nr - 16 * h);
+                  __m512 lo = _mm512_maskz_loadu_ps (mk, r0 + 16 * h);
+                  __m512 hi = two ? _mm512_maskz_loadu_ps (mk, r0 + ldb + 16 * h)
+                                  : _mm512_setzero_ps ();
+                  __m512i w = (__m512i) _mm512_cvtne2ps_pbh (hi, lo);
+                  _mm512_storeu_si512 (dst + (size_t) p * NR + 16 * h,
+                                       _mm512_permutexvar_epi16 (inter, w));
+                }
+            }
+          continue;
+        }
+      /* Columns of B are runs of K: 16 at a time. */
+      for (int h = 0; h < NV; h++)
+        pack_runs (dst + 16 * h, NR, b + (size_t) (j0 + jr + 16 * h) * ldb + k0, (size_t) ldb,
+                   nr - 16 * h < 0 ? 0 : nr - 16 * h, 16, kc);
+    }
+}
+
+/* c[8][32] (rows ldc apart) = Σ over kp pairs of A's panel times B's panel, plus scale·c when
+ * read_c. */
+BF16_TARGET static void
+kernel_8x32 (int kp, const uint32_t *restrict ap, const uint32_t *restrict bp, float *restrict c,
+             size_t ldc, int read_c, float scale)
+{
+  __m512 acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++)
+      acc[r][v] = _mm512_setzero_ps ();
+  for (int p = 0; p < kp; p++)
+    {
+      __m512bh bv[NV];
+      for (int v = 0; v < NV; v++)
+        bv[v] = (__m512bh) _mm512_loadu_si512 (bp + (size_t) p * NR + 16 * v);
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; r++)
+        {
+          __m512bh av = (__m512bh) _mm512_set1_epi32 ((int) ap[(size_t) p * MR + r]);
+          for (int v = 0; v < NV; v++)
+            acc[r][v] = _mm512_dpbf16_ps (acc[r][v], av, bv[v]);
+        }
+    }
+  __m512 s = _mm512_set1_ps (scale);
+  for (int r = 0; r < MR; r++)
+    {
+      float *cr = c + (size_t) r * ldc;
+      for (int v = 0; v < NV; v++)
+        {
+          if (read_c)
+            acc[r][v] = _mm512_fmadd_ps (s, _mm512_loadu_ps (cr + 16 * v), acc[r][v]);
+          _mm512_storeu_ps (cr + 16 * v, acc[r][v]);
+        }
+    }
+}
+
+void
+nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+              const float *b, int ldb, float beta, float *c, int ldc)
+{
+  uint32_t *ap = work;
+  uint32_t *bp = ap + (size_t) MC * KP;
+  float *tile = (float *) (bp + (size_t) NC * KP);
+
+  if (m <= 0 || n <= 0)
+    return;
+  if (k <= 0)
+    {
+      for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+          c[(size_t) i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[(size_t) i * ldc + j];
+      return;
+    }
+  for (int jc = 0; jc < n; jc += NC)
+    {
+      int nc = n - jc < NC ? n - jc : NC;
+      for (int pc = 0; pc < k; pc += KC)
+        {
+          int kc = k - pc < KC ? k - pc : KC;
+          int kp = (kc + 1) / 2;
+          /* The first block of K sets C (beta·C + the block; C is not read when beta is 0, so it
+           * may hold anything), the others add to it. */
+          int read_c = pc > 0 || beta != 0.0f;
+          float scale = pc > 0 ? 1.0f : beta;
+          pack_b (bp, trans_b, b, ldb, pc, kc, jc, nc);
+          for (int ic = 0; ic < m; ic += MC)
+            {
+              int mc = m - ic < MC ? m - ic : MC;
+              pack_a (ap, trans_a, a, lda, ic, mc, pc, kc);
+              for (int jr = 0; jr < nc; jr += NR)
+                {
+                  int nr = nc - jr < NR ? nc - jr : NR;
+                  const uint32_t *bpan = bp + (size_t) (jr / NR) * kp * NR;
+                  for (int ir = 0; ir < mc; ir += MR)
+                    {
+                      int mr = mc - ir < MR ? mc - ir : MR;
+                      const uint32_t *apan = ap + (size_t) (ir / MR) * kp * MR;
+                      float *cp = c + (size_t) (ic + ir) * ldc + jc + jr;
+                      if (mr == MR && nr == NR)
+                        {
+                          kernel_8x32 (kp, apan, bpan, cp, (size_t) ldc, read_c, scale);
+                          continue;
+                        }
+                      kernel_8x32 (kp, apan, bpan, tile, NR, 0, 0.0f);
+                      for (int r = 0; r < mr; r++)
+                        for (int j = 0; j < nr; j++)
+                          {
+                            float *e = cp + (size_t) r * ldc + j;
+                            *e = tile[r * NR + j] + (read_c ? scale * *e : 0.0f);
+                          }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/* nn-gemm.h — the convolutions' matrix products in the precision a model trains in: float32 on
+ * OpenBLAS's sgemm, or bfloat16 inputs with float32 accumulation on the engine's own kernel
+ * (vdpbf16ps, where the processor has AVX512_BF16). The products are internal to app/nn; the
+ * precision names at the end are for the trainer and the command line.
+ *
+ * All products are row-major, C[M, N] = op(A)[M, K] · op(B)[K, N] + beta·C with op the identity
+ * or the transpose, as cblas_sgemm with alpha = 1. In bf16 both factors are rounded to bfloat16
+ * (8 significant bits, round to nearest even, vcvtne2ps2bf16) while they are packed, each product
+ * of two bf16 values is exact in float32 and the sums are float32, so the error of an element is
+ * at most about 2·2⁻⁹·Σ|a||b| from the rounding of the factors plus K·2⁻²⁴·Σ|a||b| from the
+ * float32 sums (the tests use this bound). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn.h"
+
+/* Bytes of workspace one part of a bf16 product needs (packed blocks of A and B, a tile of C):
+ * the same for every shape, about 0.6 MB. */
+size_t nn_gemm_bf16_work_bytes (void);
+
+/* The context a layer's matrix products run in: NULL or precision FP32 is OpenBLAS; BF16 needs
+ * `work` with nn_gemm_bf16_work_bytes() bytes for each of `work_parts` parts (64-byte aligned),
+ * and a processor with AVX512_BF16 (nn_cpu_has_bf16 of nn-peak.h). */
+typedef struct {
+  NnPrecision precision;
+  void       *work;
+  int         work_parts;
+} NnGemm;
+
+/* C = op(A)·op(B) + beta·C in g's precision, for part `part` of a layer (its own workspace). */
+void nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k,
+              const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/* The bf16 product itself with a given workspace; the processor must have AVX512_BF16. */
+void nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
+                   int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/* "fp32", "bf16" or "auto" into *out (1), or 0 for another name. auto is float32 until a quality
+ * comparison says bf16 trains as well (README.md, "Performance"). Whether bf16 can run here is
+ * nn_cpu_has_bf16's question (nn-peak.h). */
+int         nn_precision_parse (const char *name, NnPrecision *out);
+/* "fp32" or "bf16". */
+const char *nn_precision_name (NnPrecision precision);

@@ -1,0 +1,402 @@
+/* test-nn-gemm.c — the bf16 matrix product (nn-gemm.h) against float32 references, the convolutions
+ * and a whole pix2pix step in bf16 against float32, and the measured arithmetic peak (nn-peak.h).
+ *
+ * Tolerances come from bfloat16's 8 significant bits: rounding a factor to bf16 (to nearest) moves
+ * it by at most 2⁻⁸ of itself, so a product of two rounded factors is off by at most
+ * (2·2⁻⁸ + 2⁻¹⁶)·|a·b|; the float32 sums of K products add at most K·2⁻²⁴·Σ|a·b|. An element of
+ * C = A·B is therefore within (2⁻⁷ + 2⁻¹⁶ + K·2⁻²⁴)·Σₖ|aₖ·bₖ| of the exact product, which the first
+ * test checks element by element. The second checks the rounding itself: against the exact product
+ * of the factors rounded to bf16 here (round to nearest even), only the float32 sums may differ.
+ * The bf16 tests skip where the processor lacks AVX512_BF16 (and under valgrind, which hides
+ * AVX-512: there only the float32 paths run). */
+#include <glib.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "grad-check.h"
+#include "nn-conv.h"
+#include "nn-gemm.h"
+#include "nn-peak.h"
+#include "nn-pix2pix.h"
+#include "nn-rng.h"
+
+static gboolean
+skip_without_bf16 (void)
+{
+  if (nn_cpu_has_bf16 ())
+    return FALSE;
+  g_test_skip ("the processor lacks AVX512_BF16: the bf16 kernels cannot run here");
+  return TRUE;
+}
+
+static void *
+new_work (int parts)
+{
+  return g_aligned_alloc (parts, nn_gemm_bf16_work_bytes (), 64);
+}
+
+/* x rounded to bf16, to nearest with ties to even, as vcvtne2ps2bf16 does for normal values. */
+static double
+round_bf16 (float x)
+{
+  uint32_t u;
+  memcpy (&u, &x, sizeof u);
+  u = (u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u;
+  float r;
+  memcpy (&r, &u, sizeof r);
+  return r;
+}
+
+static float
+at (const float *m, int trans, int ld, int row, int col)
+{
+  return trans ? m[(size_t) col * ld + row] : m[(size_t) row * ld + col];
+}
+
+/* One product of each transpose combination, with beta 0 (C starts as NaN: it must not be read) and
+ * beta 1, checked against both references of the file's comment. Returns the largest error as a
+ * share of the first bound. */
+static double
+check_product (void *work, int m, int n, int k, int ta, int tb, float beta, NnRng *rng)
+{
+  int lda = ta ? m + 3 : k + 5, ldb = tb ? k + 1 : n + 2, ldc = n + 7;
+  float *a = rand_buf (rng, (size_t) (ta ? k : m) * lda, 1.0f);
+  float *b = rand_buf (rng, (size_t) (tb ? n : k) * ldb, 1.0f);
+  float *c0 = rand_buf (rng, (size_t) m * ldc, 1.0f);
+  float *c = g_memdup2 (c0, (size_t) m * ldc * sizeof (float));
+  double worst = 0.0;
+
+  if (beta == 0.0f)
+    for (size_t i = 0; i < (size_t) m * ldc; i++)
+      c[i] = NAN;
+  nn_gemm_bf16 (work, ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double exact = beta * (double) c0[(size_t) i * ldc + j], rounded = exact, mag = 0.0;
+        for (int q = 0; q < k; q++)
+          {
+            float x = at (a, ta, lda, i, q), y = at (b, tb, ldb, q, j);
+            exact += (double) x * y;
+            rounded += round_bf16 (x) * round_bf16 (y);
+            mag += fabs ((double) x * y);
+          }
+        double got = c[(size_t) i * ldc + j];
+        double sums = (k + 2) * ldexp (1.0, -24) * (mag + fabs (exact)) + 1e-30;
+        double bound = (ldexp (1.0, -7) + ldexp (1.0, -16)) * mag + sums;
+        g_assert_true (isfinite (got));
+        g_assert_cmpfloat (fabs (got - exact), <=, bound);
+        g_assert_cmpfloat (fabs (got - rounded), <=, sums);
+        worst = MAX (worst, fabs (got - exact) / bound);
+      }
+  /* Elements outside the m × n block (the padding of each row) stay as they were. */
+  for (int i = 0; i < m; i++)
+    for (int j = n; j < ldc; j++)
+      if (beta != 0.0f)
+        g_assert_cmpfloat (c[(size_t) i * ldc + j], ==, c0[(size_t) i * ldc + j]);
+      else
+        g_assert_true (isnan (c[(size_t) i * ldc + j]));
+  g_free (a);
+  g_free (b);
+  g_free (c0);
+  g_free (c);
+  return worst;
+}
+
+static void
+test_gemm_bf16 (void)
+{
+  if (skip_without_bf16 ())
+    return;
+  /* Shapes across the kernel's tile (8 × 32), the packing blocks (K 256, M 128, N 1024) and odd
+   * K (the last pair half empty). */
+  static const int shapes[][3] = { { 8, 32, 2 }, { 1, 1, 1 }, { 7, 33, 5 }, { 9, 31, 17 },
+                                   { 64, 96, 301 }, { 130, 40, 515 }, { 16, 1030, 64 },
+                                   { 3, 5, 700 } };
+  void *work = new_work (1);
+  NnRng rng;
+  double worst = 0.0;
+  nn_rng_seed (&rng, 7);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int t = 0; t < 4; t++)
+      for (int bi = 0; bi < 2; bi++)
+        worst = MAX (worst, check_product (work, shapes[s][0], shapes[s][1], shapes[s][2], t & 1,
+                                           t >> 1, bi ? 1.0f : 0.0f, &rng));
+  g_test_message ("largest error: %.3f of the bound", worst);
+  g_aligned_free (work);
+}
+
+/* The dispatcher: float32 on OpenBLAS without a context, bf16 with one, each part with its own
+ * workspace. */
+static void
+test_gemm_dispatch (void)
+{
+  if (skip_without_bf16 ())
+    return;
+  int m = 24, n = 40, k = 64;
+  NnRng rng;
+  nn_rng_seed (&rng, 11);
+  float *a = rand_buf (&rng, (size_t) m * k, 1.0f), *b = rand_buf (&rng, (size_t) k * n, 1.0f);
+  float *c32 = g_new (float, (size_t) m * n), *c16 = g_new (float, (size_t) m * n);
+  float *c16b = g_new (float, (size_t) m * n);
+  NnGemm g = { NN_PRECISION_BF16, new_work (2), 2 };
+  NnGemm f = { NN_PRECISION_FP32, NULL, 0 };
+
+  nn_gemm (NULL, 0, 0, 0, m, n, k, a, k, b, n, 0.0f, c32, n);
+  nn_gemm (&g, 0, 0, 0, m, n, k, a, k, b, n, 0.0f, c16, n);
+  nn_gemm (&g, 1, 0, 0, m, n, k, a, k, b, n, 0.0f, c16b, n);
+  double diff = 0.0, norm = 0.0;
+  for (int i = 0; i < m * n; i++)
+    {
+      diff += (c16[i] - c32[i]) * (double) (c16[i] - c32[i]);
+      norm += c32[i] * (double) c32[i];
+      g_assert_cmpfloat (c16[i], ==, c16b[i]);
+    }
+  /* bf16 differs from float32 (the factors were rounded) but only by rounding. */
+  g_assert_cmpfloat (sqrt (diff / norm), >, ldexp (1.0, -16));
+  g_assert_cmpfloat (sqrt (diff / norm), <, ldexp (1.0, -6));
+  nn_gemm (&f, 0, 0, 0, m, n, k, a, k, b, n, 0.0f, c16, n);
+  g_assert_cmpmem (c16, (size_t) m * n * sizeof (float), c32, (size_t) m * n * sizeof (float));
+
+  NnPrecision p;
+  g_assert_true (nn_precision_parse ("bf16", &p) && p == NN_PRECISION_BF16);
+  g_assert_true (nn_precision_parse ("auto", &p) && p == NN_PRECISION_FP32);
+  g_assert_true (nn_precision_parse ("fp32", &p) && p == NN_PRECISION_FP32);
+  g_assert_false (nn_precision_parse ("fp16", &p));
+  g_assert_cmpstr (nn_precision_name (NN_PRECISION_BF16), ==, "bf16");
+  g_aligned_free (g.work);
+  g_free (a);
+  g_free (b);
+  g_free (c32);
+  g_free (c16);
+  g_free (c16b);
+}
+
+/* ‖x - y‖ / ‖y‖. */
+static double
+rel_error (const float *x, const float *y, size_t n)
+{
+  double d = 0.0, s = 0.0;
+  for (size_t i = 0; i < n; i++)
+    {
+      d += (x[i] - (double) y[i]) * (x[i] - (double) y[i]);
+      s += (double) y[i] * y[i];
+    }
+  return sqrt (d / (s + 1e-300));
+}
+
+/* A conv's (or transposed conv's) forward pass, input gradient and weight gradient in bf16 against
+ * float32, in `parts` parts. Every element of each is a sum of products of rounded factors, so
+ * each is off by at most 2⁻⁷ of its Σ|a·b|; with random signs the sums are smaller than Σ|a·b|,
+ * so the relative error of the whole tensor is held to 2⁻⁵ (a few times the worst case of one
+ * product) and must be above 2⁻¹⁶ (the bf16 path ran: float32 would agree to ~2⁻²³). */
+static void
+check_conv_bf16 (int transposed, int ci, int co, int k, int s, int p, int h, int n, int parts)
+{
+  NnConv2d c;
+  NnRng rng;
+  if (transposed)
+    nn_conv_transpose2d_init (&c, ci, co, k, s, p, h, h);
+  else
+    nn_conv2d_init (&c, ci, co, k, s, p, h, h);
+  nn_rng_seed (&rng, (uint64_t) (ci * 7 + co * 131 + k * 3 + s + p * 5 + h * 11 + transposed));
+  size_t nx = (size_t) ci * n * h * h, ny = (size_t) co * n * c.ho * c.wo;
+  size_t nw = (size_t) ci * co * k * k;
+  size_t ncol = (transposed ? nn_conv_transpose2d_scratch_floats (&c, n)
+                            : nn_conv2d_scratch_floats (&c, n)) + 1;
+  float *x = rand_buf (&rng, nx, 1.0f), *w = rand_buf (&rng, nw, 0.5f);
+  float *b = rand_buf (&rng, (size_t) co, 0.5f), *dy = rand_buf (&rng, ny, 1.0f);
+  float *col = g_new (float, ncol);
+  float *y[2], *dx[2], *dw[2], *db[2];
+  NnGemm g16 = { NN_PRECISION_BF16, new_work (parts), parts };
+
+  for (int v = 0; v < 2; v++)
+    {
+      const NnGemm *g = v == 0 ? NULL : &g16;
+      y[v] = g_new (float, ny);
+      dx[v] = g_new0 (float, nx);
+      dw[v] = g_new0 (float, nw);
+      db[v] = g_new0 (float, co);
+      for (int i = 0; i < parts; i++)
+        if (transposed)
+          nn_conv_transpose2d_forward_part (y[v], col, x, w, b, &c, n, i, parts, g);
+        else
+          nn_conv2d_forward_part (y[v], col, x, w, b, &c, n, i, parts, g);
+      if (transposed)
+        {
+          for (int i = 0; i < parts; i++)
+            nn_conv_transpose2d_backward_weight_part (dw[v], db[v], col, dy, x, &c, n, i, parts, g);
+          for (int i = 0; i < parts; i++)
+            nn_conv_transpose2d_backward_data_part (dx[v], col, dy, w, &c, n, i, parts, 0, g);
+        }
+      else
+        for (int i = 0; i < parts; i++)
+          nn_conv2d_backward_part (dx[v], dw[v], db[v], col, dy, x, w, &c, n, i, parts, 0, g);
+    }
+  double ey = rel_error (y[1], y[0], ny), ex = rel_error (dx[1], dx[0], nx);
+  double ew = rel_error (dw[1], dw[0], nw);
+  g_test_message ("%s %d→%d k%d s%d p%d %d px ×%d, %d parts: relative error y %.2e dx %.2e dw %.2e",
+                  transposed ? "convT" : "conv", ci, co, k, s, p, h, n, parts, ey, ex, ew);
+  for (int i = 0; i < 3; i++)
+    {
+      double e = i == 0 ? ey : i == 1 ? ex : ew;
+      g_assert_cmpfloat (e, <, ldexp (1.0, -5));
+      g_assert_cmpfloat (e, >, ldexp (1.0, -16));
+    }
+  /* The bias gradient is a float32 sum of dy in both. */
+  for (int i = 0; i < co; i++)
+    g_assert_cmpfloat_with_epsilon (db[1][i], db[0][i], 1e-4 * (1.0 + fabs (db[0][i])));
+  for (int v = 0; v < 2; v++)
+    {
+      g_free (y[v]);
+      g_free (dx[v]);
+      g_free (dw[v]);
+      g_free (db[v]);
+    }
+  g_aligned_free (g16.work);
+  g_free (x);
+  g_free (w);
+  g_free (b);
+  g_free (dy);
+  g_free (col);
+}
+
+static void
+test_conv_bf16 (void)
+{
+  if (skip_without_bf16 ())
+    return;
+  /* pix2pix's 4×4 stride-2 layers, the PatchGAN's stride-1 layers (one of them with one output
+   * channel: the output-side path), a 1×1 conv and a 3×3 one; one part and three. */
+  for (int parts = 1; parts <= 3; parts += 2)
+    {
+      check_conv_bf16 (0, 3, 16, 4, 2, 1, 16, 2, parts);
+      check_conv_bf16 (0, 32, 64, 4, 2, 1, 8, 3, parts);
+      check_conv_bf16 (0, 16, 24, 4, 1, 1, 7, 2, parts);
+      check_conv_bf16 (0, 24, 1, 4, 1, 1, 6, 2, parts);
+      check_conv_bf16 (0, 8, 12, 1, 1, 0, 5, 2, parts);
+      check_conv_bf16 (0, 5, 7, 3, 1, 1, 9, 2, parts);
+      check_conv_bf16 (1, 16, 8, 4, 2, 1, 4, 3, parts);
+      check_conv_bf16 (1, 64, 32, 4, 2, 1, 8, 2, parts);
+      check_conv_bf16 (1, 32, 1, 4, 2, 1, 8, 2, parts);
+      check_conv_bf16 (1, 6, 9, 1, 1, 0, 5, 2, parts);
+    }
+}
+
+/* A whole training step in bf16 from the same model and data as one in float32. Through a dozen
+ * layers, batch norms over few values and the losses, these gradients are sensitive: rounding only
+ * the weights of the float32 model to bf16 moves them by ~10% (relative, each network's block). The
+ * bf16 step rounds weights and activations, each a perturbation of that size, so its gradients must
+ * stay within twice the weight rounding's change, and differ from float32 (the bf16 path ran); the
+ * losses agree within 2%. nn_pix2pix_set_training switches a float32 model to bf16. */
+static void
+test_pix2pix_bf16 (void)
+{
+  if (skip_without_bf16 ())
+    return;
+  NnPix2PixConfig cfg;
+  nn_pix2pix_defaults (&cfg);
+  cfg.size = 32;
+  cfg.ngf = 8;
+  cfg.batch = 4;
+  cfg.dropout = 0.0f;
+  int n = cfg.batch;
+  size_t img = (size_t) n * cfg.size * cfg.size;
+  NnRng rng;
+  nn_rng_seed (&rng, 3);
+  float *src = rand_buf (&rng, img, 1.0f), *tgt = rand_buf (&rng, img, 1.0f);
+  NnStepStats st[3];
+  float *grads[3][2];
+  size_t len[2] = { 0, 0 };
+
+  /* v = 0: float32; 1: bf16; 2: float32 with the weights rounded to bf16. */
+  for (int v = 0; v < 3; v++)
+    {
+      NnPix2Pix *m = NULL;
+      g_assert_cmpint (nn_pix2pix_create (&m, &cfg, NULL, NULL, 5), ==, NN_OK);
+      if (v == 1)
+        {
+          NnPix2PixConfig c16 = cfg;
+          c16.precision = NN_PRECISION_BF16;
+          g_assert_cmpint (nn_pix2pix_set_training (m, &c16), ==, NN_OK);
+          g_assert_cmpint (nn_pix2pix_config (m)->precision, ==, NN_PRECISION_BF16);
+        }
+      if (v == 2)
+        for (int net = 0; net < 2; net++)
+          {
+            float *p;
+            size_t np = nn_pix2pix_param_block (m, net, &p, NULL);
+            for (size_t i = 0; i < np; i++)
+              p[i] = (float) round_bf16 (p[i]);
+          }
+      NnRng r;
+      nn_rng_seed (&r, 9);
+      g_assert_cmpint (nn_pix2pix_compute (m, src, tgt, NULL, n, &r, &st[v]), ==, NN_OK);
+      for (int net = 0; net < 2; net++)
+        {
+          float *gr;
+          len[net] = nn_pix2pix_param_block (m, net, NULL, &gr);
+          grads[v][net] = g_memdup2 (gr, len[net] * sizeof (float));
+        }
+      nn_pix2pix_free (m);
+    }
+  g_assert_cmpfloat (fabs (st[1].d_loss - st[0].d_loss), <, 0.02 * fabs (st[0].d_loss));
+  g_assert_cmpfloat (fabs (st[1].g_loss - st[0].g_loss), <, 0.02 * fabs (st[0].g_loss));
+  for (int net = 0; net < 2; net++)
+    {
+      double e = rel_error (grads[1][net], grads[0][net], len[net]);
+      double sens = rel_error (grads[2][net], grads[0][net], len[net]);
+      g_test_message ("%s gradients: relative error %.2e (rounding the weights alone: %.2e)",
+                      net ? "D" : "G", e, sens);
+      g_assert_cmpfloat (e, <, 2.0 * sens);
+      g_assert_cmpfloat (e, >, ldexp (1.0, -16));
+      for (int v = 0; v < 3; v++)
+        g_free (grads[v][net]);
+    }
+
+  /* A config asking for bf16 builds directly, and an unknown precision is refused. */
+  NnPix2Pix *m = NULL;
+  cfg.precision = NN_PRECISION_BF16;
+  g_assert_cmpint (nn_pix2pix_create (&m, &cfg, NULL, NULL, 5), ==, NN_OK);
+  nn_pix2pix_free (m);
+  cfg.precision = (NnPrecision) 7;
+  g_assert_cmpint (nn_pix2pix_create (&m, &cfg, NULL, NULL, 5), ==, NN_ERR_INVALID);
+  g_free (src);
+  g_free (tgt);
+}
+
+/* The measured peak: a finite positive rate at 256 or 512 bits where the processor has FMA, a bf16
+ * rate exactly where it has AVX512_BF16. Not a timing test: any positive number passes. */
+static void
+test_peak (void)
+{
+  NnPeak p;
+  __builtin_cpu_init ();
+  g_assert_cmpint (nn_peak_measure (&p, 2, 0.05), ==, NN_OK);
+  g_assert_cmpint (p.threads, ==, 2);
+  if (__builtin_cpu_supports ("fma") && __builtin_cpu_supports ("avx2"))
+    {
+      g_assert_cmpfloat (p.fp32_gflops, >, 0.0);
+      g_assert_true (isfinite (p.fp32_gflops));
+      g_assert_true (p.fp32_bits == 256 || p.fp32_bits == 512);
+    }
+  if (nn_cpu_has_bf16 ())
+    g_assert_cmpfloat (p.bf16_gflops, >, 0.0);
+  else
+    g_assert_cmpfloat (p.bf16_gflops, ==, 0.0);
+  g_test_message ("fp32 %.1f GFLOP/s (%d-bit), bf16 %.1f GFLOP/s on %d threads", p.fp32_gflops,
+                  p.fp32_bits, p.bf16_gflops, p.threads);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/nn/gemm/bf16", test_gemm_bf16);
+  g_test_add_func ("/nn/gemm/dispatch", test_gemm_dispatch);
+  g_test_add_func ("/nn/gemm/conv-bf16", test_conv_bf16);
+  g_test_add_func ("/nn/gemm/pix2pix-bf16", test_pix2pix_bf16);
+  g_test_add_func ("/nn/peak/measure", test_peak);
+  return g_test_run ();
+}
