@@ -32,6 +32,11 @@ typedef struct _ZiFont ZiFont;
  * "Noto Sans CJK TC:style=Regular"). A pattern whose best match has another family is an error
  * (fontconfig always returns something). */
 ZiFont     *zi_font_open (const char *spec, GError **error);
+/* Every installed face of family (fontconfig's exact family match, case and spaces ignored), as specs
+ * zi_font_open() takes (the file, or "file#N"), sorted by OS/2 weight class (light to heavy), then
+ * style name. None is ZI_GLYPH_ERROR_NOT_FOUND naming the family. A NULL-terminated array to
+ * g_strfreev() (zi-font-family.c). */
+char      **zi_font_list_family (const char *family, GError **error);
 /* The same file and face, opened again for use on another thread. */
 ZiFont     *zi_font_reopen (ZiFont *font, GError **error);
 void        zi_font_free (ZiFont *font);

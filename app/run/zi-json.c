@@ -5,6 +5,7 @@
 #include "zi-fileutil.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 const char *
@@ -26,6 +27,16 @@ zi_json_member_int (JsonObject *o, const char *name, gint64 fallback)
   if (n == NULL || json_node_get_value_type (n) != G_TYPE_INT64)
     return fallback;
   return json_node_get_int (n);
+}
+
+double
+zi_json_member_double (JsonObject *o, const char *name, double fallback)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE || !isfinite (json_node_get_double (n)))
+    return fallback;
+  return json_node_get_double (n);
 }
 
 JsonObject *
@@ -55,4 +66,28 @@ zi_json_parse_one (const char *text, GError **error)
       return NULL;
     }
   return json_from_string (text, error);
+}
+
+void
+zi_json_add_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value != NULL ? value : "");
+}
+
+void
+zi_json_add_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+zi_json_add_double (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
 }

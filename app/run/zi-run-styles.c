@@ -28,6 +28,20 @@ zi_run_styles_free (ZiRunStyle *styles, guint n)
   g_free (styles);
 }
 
+void
+zi_run_style_copy (ZiRunStyle *dst, const ZiRunStyle *src)
+{
+  g_return_if_fail (dst != NULL && src != NULL);
+
+  dst->name = g_strdup (src->name);
+  dst->font = g_strdup (src->font);
+  dst->path = g_strdup (src->path);
+  dst->face = src->face;
+  dst->hash = g_strdup (src->hash);
+  dst->family = g_strdup (src->family);
+  dst->weight_class = src->weight_class;
+}
+
 ZiRunStyle *
 zi_run_styles_copy (const ZiRunStyle *styles, guint n)
 {
@@ -37,15 +51,7 @@ zi_run_styles_copy (const ZiRunStyle *styles, guint n)
     return NULL;
   copy = g_new0 (ZiRunStyle, n);
   for (guint i = 0; i < n; i++)
-    {
-      copy[i].name = g_strdup (styles[i].name);
-      copy[i].font = g_strdup (styles[i].font);
-      copy[i].path = g_strdup (styles[i].path);
-      copy[i].face = styles[i].face;
-      copy[i].hash = g_strdup (styles[i].hash);
-      copy[i].family = g_strdup (styles[i].family);
-      copy[i].weight_class = styles[i].weight_class;
-    }
+    zi_run_style_copy (&copy[i], &styles[i]);
   return copy;
 }
 
@@ -132,13 +138,6 @@ zi_run_styles_find (const ZiRunStyle *styles, guint n, const char *name)
 
 /* ---- JSON ---- */
 
-static void
-add_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, v != NULL ? v : "");
-}
-
 void
 zi_run_styles_to_json (JsonBuilder *b, const ZiRunStyle *styles, guint n)
 {
@@ -151,13 +150,13 @@ zi_run_styles_to_json (JsonBuilder *b, const ZiRunStyle *styles, guint n)
   for (guint i = 0; i < n; i++)
     {
       json_builder_begin_object (b);
-      add_string (b, "name", styles[i].name);
-      add_string (b, "font", styles[i].font);
-      add_string (b, "path", styles[i].path);
+      zi_json_add_string (b, "name", styles[i].name);
+      zi_json_add_string (b, "font", styles[i].font);
+      zi_json_add_string (b, "path", styles[i].path);
       json_builder_set_member_name (b, "face");
       json_builder_add_int_value (b, styles[i].face);
-      add_string (b, "hash", styles[i].hash);
-      add_string (b, "family", styles[i].family);
+      zi_json_add_string (b, "hash", styles[i].hash);
+      zi_json_add_string (b, "family", styles[i].family);
       json_builder_set_member_name (b, "weight_class");
       json_builder_add_int_value (b, styles[i].weight_class);
       json_builder_end_object (b);

@@ -377,17 +377,6 @@ metrics_path (const char *run_dir)
   return g_build_filename (run_dir, "metrics.jsonl", NULL);
 }
 
-/* JSON has no NaN or infinity: a non-finite loss (the step a rollback undid) is written as null. */
-static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
 char *
 zi_run_metric_to_json (const ZiRunMetric *m)
 {
@@ -401,44 +390,96 @@ zi_run_metric_to_json (const ZiRunMetric *m)
   json_builder_add_int_value (b, (gint64) m->step);
   json_builder_set_member_name (b, "images");
   json_builder_add_int_value (b, (gint64) m->images);
-  add_double (b, "seconds", m->seconds);
-  add_double (b, "lr", m->lr);
-  add_double (b, "lr_d", m->lr_d);
-  add_double (b, "d_loss", m->d_loss);
-  add_double (b, "d_real", m->d_real);
-  add_double (b, "d_fake", m->d_fake);
-  add_double (b, "g_loss", m->g_loss);
-  add_double (b, "g_adv", m->g_adv);
-  add_double (b, "l1", m->l1);
-  add_double (b, "const", m->const_loss);
-  add_double (b, "tv", m->tv);
-  add_double (b, "d_grad_norm", m->d_grad_norm);
-  add_double (b, "g_grad_norm", m->g_grad_norm);
+  zi_json_add_double (b, "seconds", m->seconds);
+  zi_json_add_double (b, "lr", m->lr);
+  zi_json_add_double (b, "lr_d", m->lr_d);
+  zi_json_add_double (b, "d_loss", m->d_loss);
+  zi_json_add_double (b, "d_real", m->d_real);
+  zi_json_add_double (b, "d_fake", m->d_fake);
+  zi_json_add_double (b, "g_loss", m->g_loss);
+  zi_json_add_double (b, "g_adv", m->g_adv);
+  zi_json_add_double (b, "l1", m->l1);
+  zi_json_add_double (b, "const", m->const_loss);
+  zi_json_add_double (b, "tv", m->tv);
+  zi_json_add_double (b, "d_grad_norm", m->d_grad_norm);
+  zi_json_add_double (b, "g_grad_norm", m->g_grad_norm);
   if (m->has_val)
     {
-      add_double (b, "val_l1", m->val_l1);
-      add_double (b, "val_ssim", m->val_ssim);
-      add_double (b, "val_iou", m->val_iou);
+      zi_json_add_double (b, "val_l1", m->val_l1);
+      zi_json_add_double (b, "val_ssim", m->val_ssim);
+      zi_json_add_double (b, "val_iou", m->val_iou);
     }
   if (m->has_raw)
     {
-      add_double (b, "val_raw_l1", m->val_raw_l1);
-      add_double (b, "val_raw_ssim", m->val_raw_ssim);
-      add_double (b, "val_raw_iou", m->val_raw_iou);
+      zi_json_add_double (b, "val_raw_l1", m->val_raw_l1);
+      zi_json_add_double (b, "val_raw_ssim", m->val_raw_ssim);
+      zi_json_add_double (b, "val_raw_iou", m->val_raw_iou);
+    }
+  if (m->n_val_styles > 0)
+    {
+      json_builder_set_member_name (b, "val_styles");
+      json_builder_begin_object (b);
+      for (guint i = 0; i < MIN (m->n_val_styles, ZI_RUN_METRIC_MAX_STYLES); i++)
+        {
+          json_builder_set_member_name (b, m->val_styles[i].name);
+          json_builder_begin_object (b);
+          zi_json_add_double (b, "l1", m->val_styles[i].l1);
+          zi_json_add_double (b, "ssim", m->val_styles[i].ssim);
+          zi_json_add_double (b, "iou", m->val_styles[i].iou);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return zi_json_repair_exponents (json_to_string (root, FALSE));
 }
 
-static double
-get_double (JsonObject *o, const char *name)
+void
+zi_run_style_score_set_name (ZiRunStyleScore *score, const char *name)
 {
-  JsonNode *n = json_object_get_member (o, name);
+  g_autofree char *valid = NULL;
+  const char *end;
 
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
-    return NAN;
-  return json_node_get_double (n);
+  g_return_if_fail (score != NULL && name != NULL);
+
+  valid = g_utf8_make_valid (name, -1);
+  end = valid + strlen (valid);
+  while ((gsize) (end - valid) >= sizeof score->name)
+    end = g_utf8_find_prev_char (valid, end);
+  memcpy (score->name, valid, end - valid);
+  score->name[end - valid] = '\0';
+}
+
+
+/* "val_styles" in member order; a member that is not an object, or whose name (cut to fit) repeats
+ * an earlier one, is skipped, so that what is read writes back the same. */
+static void
+read_val_styles (JsonObject *o, ZiRunMetric *m)
+{
+  JsonObject *styles = zi_json_member_object (o, "val_styles");
+  g_autoptr(GList) names = styles != NULL ? json_object_get_members (styles) : NULL;
+
+  for (GList *l = names; l != NULL && m->n_val_styles < ZI_RUN_METRIC_MAX_STYLES; l = l->next)
+    {
+      JsonObject *e = zi_json_member_object (styles, l->data);
+      ZiRunStyleScore *score = &m->val_styles[m->n_val_styles];
+      gboolean repeated = FALSE;
+
+      if (e == NULL)
+        continue;
+      zi_run_style_score_set_name (score, l->data);
+      for (guint i = 0; i < m->n_val_styles && !repeated; i++)
+        repeated = strcmp (m->val_styles[i].name, score->name) == 0;
+      if (repeated)
+        continue;
+      score->l1 = zi_json_member_double (e, "l1", NAN);
+      score->ssim = zi_json_member_double (e, "ssim", NAN);
+      score->iou = zi_json_member_double (e, "iou", NAN);
+      m->n_val_styles++;
+    }
+  for (guint i = m->n_val_styles; i < ZI_RUN_METRIC_MAX_STYLES; i++)
+    memset (&m->val_styles[i], 0, sizeof m->val_styles[i]);
 }
 
 gboolean
@@ -476,33 +517,34 @@ zi_run_metric_from_json (const char *line, ZiRunMetric *m, GError **error)
     }
   m->step = (guint64) json_node_get_int (step);
   m->images = (guint64) MAX (0, zi_json_member_int (o, "images", 0));
-  m->seconds = get_double (o, "seconds");
-  m->lr = get_double (o, "lr");
-  m->lr_d = get_double (o, "lr_d");
-  m->d_loss = get_double (o, "d_loss");
-  m->d_real = get_double (o, "d_real");
-  m->d_fake = get_double (o, "d_fake");
-  m->g_loss = get_double (o, "g_loss");
-  m->g_adv = get_double (o, "g_adv");
-  m->l1 = get_double (o, "l1");
-  m->const_loss = get_double (o, "const");
-  m->tv = get_double (o, "tv");
-  m->d_grad_norm = get_double (o, "d_grad_norm");
-  m->g_grad_norm = get_double (o, "g_grad_norm");
+  m->seconds = zi_json_member_double (o, "seconds", NAN);
+  m->lr = zi_json_member_double (o, "lr", NAN);
+  m->lr_d = zi_json_member_double (o, "lr_d", NAN);
+  m->d_loss = zi_json_member_double (o, "d_loss", NAN);
+  m->d_real = zi_json_member_double (o, "d_real", NAN);
+  m->d_fake = zi_json_member_double (o, "d_fake", NAN);
+  m->g_loss = zi_json_member_double (o, "g_loss", NAN);
+  m->g_adv = zi_json_member_double (o, "g_adv", NAN);
+  m->l1 = zi_json_member_double (o, "l1", NAN);
+  m->const_loss = zi_json_member_double (o, "const", NAN);
+  m->tv = zi_json_member_double (o, "tv", NAN);
+  m->d_grad_norm = zi_json_member_double (o, "d_grad_norm", NAN);
+  m->g_grad_norm = zi_json_member_double (o, "g_grad_norm", NAN);
   m->has_val = json_object_has_member (o, "val_ssim");
   if (m->has_val)
     {
-      m->val_l1 = get_double (o, "val_l1");
-      m->val_ssim = get_double (o, "val_ssim");
-      m->val_iou = get_double (o, "val_iou");
+      m->val_l1 = zi_json_member_double (o, "val_l1", NAN);
+      m->val_ssim = zi_json_member_double (o, "val_ssim", NAN);
+      m->val_iou = zi_json_member_double (o, "val_iou", NAN);
     }
   m->has_raw = json_object_has_member (o, "val_raw_ssim");
   if (m->has_raw)
     {
-      m->val_raw_l1 = get_double (o, "val_raw_l1");
-      m->val_raw_ssim = get_double (o, "val_raw_ssim");
-      m->val_raw_iou = get_double (o, "val_raw_iou");
+      m->val_raw_l1 = zi_json_member_double (o, "val_raw_l1", NAN);
+      m->val_raw_ssim = zi_json_member_double (o, "val_raw_ssim", NAN);
+      m->val_raw_iou = zi_json_member_double (o, "val_raw_iou", NAN);
     }
+  read_val_styles (o, m);
   return TRUE;
 }
 
@@ -581,185 +623,4 @@ zi_run_metrics_load_to (const char *run_dir, guint64 *end, GError **error)
       g_array_append_val (out, m);
     }
   return g_steal_pointer (&out);
-}
-
-/* ---- checkpoint metadata ---- */
-
-void
-zi_checkpoint_meta_init (ZiCheckpointMeta *meta)
-{
-  g_return_if_fail (meta != NULL);
-
-  memset (meta, 0, sizeof *meta);
-  meta->em_fraction = 0.86;
-  meta->field_spread = ZI_FIELD_SPREAD_DEFAULT;
-  meta->lr_scale = 1.0;
-  meta->plateau_factor = 1.0;
-  meta->plateau_best = INFINITY;
-}
-
-void
-zi_checkpoint_meta_clear (ZiCheckpointMeta *meta)
-{
-  g_return_if_fail (meta != NULL);
-
-  g_free (meta->source_font);
-  g_free (meta->target_font);
-  zi_run_styles_free (meta->styles, meta->n_styles);
-  zi_checkpoint_meta_init (meta);
-}
-
-static void
-add_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, v ? v : "");
-}
-
-static void
-add_int (JsonBuilder *b, const char *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
-char *
-zi_checkpoint_meta_to_json (const ZiCheckpointMeta *m)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  g_return_val_if_fail (m != NULL, NULL);
-
-  json_builder_begin_object (b);
-  add_string (b, "format", "zimaru-checkpoint");
-  add_int (b, "format_version", ZI_RUN_FORMAT_VERSION);
-  add_string (b, "source_font", m->source_font);
-  add_string (b, "target_font", m->target_font);
-  zi_run_styles_to_json (b, m->styles, m->n_styles);
-  add_double (b, "em_fraction", m->em_fraction);
-  add_int (b, "size", m->size);
-  zi_representation_to_json (b, m->representation, m->field_spread);
-  add_int (b, "images", (gint64) m->images);
-  add_double (b, "seconds", m->seconds);
-  add_double (b, "lr_g", m->lr_g);
-  add_double (b, "lr_d", m->lr_d);
-  add_double (b, "lr_scale", m->lr_scale);
-  add_double (b, "plateau_factor", m->plateau_factor);
-  add_double (b, "plateau_best", m->plateau_best);   /* +inf (no validation yet) becomes null */
-  add_int (b, "plateau_bad", m->plateau_bad);
-  if (m->has_best)
-    {
-      add_int (b, "best_step", (gint64) m->best_step);
-      add_double (b, "best_ssim", m->best_ssim);
-    }
-  if (m->has_val)
-    {
-      add_double (b, "val_l1", m->val_l1);
-      add_double (b, "val_ssim", m->val_ssim);
-      add_double (b, "val_iou", m->val_iou);
-    }
-  if (m->has_baseline)
-    {
-      add_double (b, "base_l1", m->base_l1);
-      add_double (b, "base_ssim", m->base_ssim);
-      add_double (b, "base_iou", m->base_iou);
-    }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return zi_json_repair_exponents (json_to_string (root, FALSE));
-}
-
-/* A field of the checkpoint metadata, or fallback when it is missing, not a number or not finite:
- * the writer stores a non-finite number as null (JSON has none), which reads as the fallback, so a
- * number too large for a double (1e999) must read the same way to survive a save. */
-static double
-get_double_or (JsonObject *o, const char *name, double fallback)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE || !isfinite (json_node_get_double (n)))
-    return fallback;
-  return json_node_get_double (n);
-}
-
-gboolean
-zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **error)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) local = NULL;
-  JsonObject *o;
-
-  g_return_val_if_fail (m != NULL, FALSE);
-
-  zi_checkpoint_meta_init (m);
-  if (json == NULL)
-    {
-      m->styles = g_new0 (ZiRunStyle, 1);
-      m->n_styles = 1;
-      zi_run_style_legacy (&m->styles[0], NULL, NULL, 0, NULL);
-      return TRUE;
-    }
-  root = zi_json_parse_one (json, &local);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_autofree char *why = g_utf8_make_valid (local ? local->message : "", -1);
-      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
-                   _("The checkpoint's metadata is not a JSON object (%s)."), why);
-      return FALSE;
-    }
-  o = json_node_get_object (root);
-  /* First, so that nothing is allocated yet when it fails. */
-  if (!zi_representation_from_json (o, &m->representation, &m->field_spread))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
-                   _("The checkpoint's metadata names an unknown output representation."));
-      return FALSE;
-    }
-  if (zi_run_styles_from_json (o, &m->styles, &m->n_styles) == ZI_RUN_STYLES_BAD)
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
-                   _("The checkpoint's metadata has a \"styles\" list that is not 1 to %d font entries."),
-                   ZI_RUN_MAX_STYLES);
-      return FALSE;
-    }
-  m->source_font = g_strdup (zi_json_member_string (o, "source_font", ""));
-  m->target_font = g_strdup (zi_json_member_string (o, "target_font", ""));
-  if (m->n_styles == 0)
-    {
-      m->styles = g_new0 (ZiRunStyle, 1);
-      m->n_styles = 1;
-      zi_run_style_legacy (&m->styles[0], m->target_font, NULL, 0, NULL);
-    }
-  m->em_fraction = get_double_or (o, "em_fraction", m->em_fraction);
-  m->size = (guint) CLAMP (zi_json_member_int (o, "size", 0), 0, G_MAXUINT);
-  m->images = (guint64) MAX (0, zi_json_member_int (o, "images", 0));
-  m->seconds = get_double_or (o, "seconds", 0.0);
-  m->lr_g = get_double_or (o, "lr_g", 0.0);
-  m->lr_d = get_double_or (o, "lr_d", 0.0);
-  m->lr_scale = get_double_or (o, "lr_scale", 1.0);
-  m->plateau_factor = get_double_or (o, "plateau_factor", 1.0);
-  m->plateau_best = get_double_or (o, "plateau_best", INFINITY);
-  m->plateau_bad = (guint) CLAMP (zi_json_member_int (o, "plateau_bad", 0), 0, G_MAXUINT);
-  m->has_best = json_object_has_member (o, "best_step");
-  if (m->has_best)
-    {
-      m->best_step = (guint64) MAX (0, zi_json_member_int (o, "best_step", 0));
-      m->best_ssim = get_double_or (o, "best_ssim", NAN);
-    }
-  m->has_val = json_object_has_member (o, "val_ssim");
-  if (m->has_val)
-    {
-      m->val_l1 = get_double_or (o, "val_l1", NAN);
-      m->val_ssim = get_double_or (o, "val_ssim", NAN);
-      m->val_iou = get_double_or (o, "val_iou", NAN);
-    }
-  m->has_baseline = json_object_has_member (o, "base_ssim");
-  if (m->has_baseline)
-    {
-      m->base_l1 = get_double_or (o, "base_l1", NAN);
-      m->base_ssim = get_double_or (o, "base_ssim", NAN);
-      m->base_iou = get_double_or (o, "base_iou", NAN);
-    }
-  return TRUE;
 }

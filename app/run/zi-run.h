@@ -38,6 +38,8 @@ void        zi_run_style_clear (ZiRunStyle *s);
 /* Frees n styles and the array. */
 void        zi_run_styles_free (ZiRunStyle *styles, guint n);
 ZiRunStyle *zi_run_styles_copy (const ZiRunStyle *styles, guint n);
+/* Fills dst (its old contents are not freed) with a deep copy of src. */
+void        zi_run_style_copy (ZiRunStyle *dst, const ZiRunStyle *src);
 /* Fills s (its old contents are not freed) from an opened font and the spec it was opened with; the
  * name is the font's style name ("Regular" when it has none). */
 void        zi_run_style_init_from_font (ZiRunStyle *s, const char *spec, ZiFont *font);
@@ -81,6 +83,17 @@ char    *zi_run_info_path (const char *run_dir);
 
 /* ---- metrics.jsonl ---- */
 
+/* The validation figures of one target style in a metrics record. Held in the record itself (no
+ * pointer, so records copy by value): at most ZI_RUN_METRIC_MAX_STYLES of them, the name cut to fit
+ * (at a character boundary). */
+#define ZI_RUN_METRIC_MAX_STYLES 9
+#define ZI_RUN_METRIC_STYLE_NAME 48
+
+typedef struct {
+  char   name[ZI_RUN_METRIC_STYLE_NAME];
+  double l1, ssim, iou;
+} ZiRunStyleScore;
+
 typedef struct {
   guint64  step;
   guint64  images;
@@ -93,7 +106,15 @@ typedef struct {
   double   val_l1, val_ssim, val_iou;
   gboolean has_raw;            /* EMA runs: the raw generator's validation too */
   double   val_raw_l1, val_raw_ssim, val_raw_iou;
+  /* Runs with several target styles: each style's validation (val_l1/ssim/iou are their mean),
+   * "val_styles": {"Regular": {"l1": …, "ssim": …, "iou": …}, …} in metrics.jsonl, in style order.
+   * 0 otherwise; the first ZI_RUN_METRIC_MAX_STYLES styles of a run with more. */
+  guint    n_val_styles;
+  ZiRunStyleScore val_styles[ZI_RUN_METRIC_MAX_STYLES];
 } ZiRunMetric;
+
+/* Sets score's name to name, cut to fit at a character boundary (made valid UTF-8 first). */
+void     zi_run_style_score_set_name (ZiRunStyleScore *score, const char *name);
 
 gboolean zi_run_metrics_append (const char *run_dir, const ZiRunMetric *metric, GError **error);
 /* All records in step order. A torn or unparsable last line is ignored (a crash during an append);

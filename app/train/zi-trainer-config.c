@@ -9,6 +9,7 @@
 #include "zi-range.h"
 #include "zi-render.h"
 #include "zi-representation.h"
+#include "zi-trainer-config-private.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -135,6 +136,8 @@ zi_trainer_config_clear (ZiTrainerConfig *cfg)
 
   g_free (cfg->source_font);
   g_free (cfg->target_font);
+  g_strfreev (cfg->target_fonts);
+  g_free (cfg->style_weights);
   g_free (cfg->chars);
   g_free (cfg->cache_dir);
   memset (cfg, 0, sizeof *cfg);
@@ -148,6 +151,9 @@ zi_trainer_config_copy (ZiTrainerConfig *dst, const ZiTrainerConfig *src)
   *dst = *src;
   dst->source_font = g_strdup (src->source_font);
   dst->target_font = g_strdup (src->target_font);
+  dst->target_fonts = g_strdupv (src->target_fonts);
+  dst->style_weights = src->style_weights ? g_memdup2 (src->style_weights, sizeof (double) * src->n_targets)
+                                          : NULL;
   dst->cache_dir = g_strdup (src->cache_dir);
   dst->chars = src->chars ? g_memdup2 (src->chars, sizeof (gunichar) * src->n_chars) : NULL;
 }
@@ -160,6 +166,9 @@ reset_recipe (ZiTrainerConfig *cfg)
   ZiTrainerConfig d;
 
   zi_trainer_config_init (&d);
+  /* The styles are the data's, not the recipe's. */
+  d.net.n_styles = cfg->net.n_styles;
+  d.net.embed_dim = cfg->net.embed_dim;
   cfg->net = d.net;
   cfg->opt_g = d.opt_g;
   cfg->opt_d = d.opt_d;
@@ -364,7 +373,7 @@ zi_trainer_config_validate (const ZiTrainerConfig *cfg, GError **error)
       g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("Both a source and a target font are needed."));
       return FALSE;
     }
-  return TRUE;
+  return zi_trainer_config_validate_targets (cfg, error);
 }
 
 /* ---- JSON ---- */
@@ -422,6 +431,7 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
   json_builder_begin_object (b);
   put_str (b, "source_font", cfg->source_font);
   put_str (b, "target_font", cfg->target_font);
+  zi_trainer_config_targets_to_json (b, cfg);
   put_num (b, "em_fraction", cfg->em_fraction);
   put_int (b, "augment", cfg->augment);
   zi_representation_to_json (b, cfg->representation, cfg->field_spread);
@@ -560,6 +570,13 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
       g_free (cfg->target_font);
       cfg->target_font = g_strdup (v);
     }
+  if (!zi_trainer_config_targets_from_json (o, cfg))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                   _("The training configuration has a list of target fonts or a style ratio Zimaru "
+                     "cannot read; restore run.json or start a new run."));
+      return FALSE;
+    }
   cfg->em_fraction = num (o, "em_fraction", cfg->em_fraction);
   cfg->augment = inum (o, "augment", cfg->augment, 0, 1);
   /* Not the default when absent: a run.json without it was trained on ink, whatever the default. */
@@ -651,6 +668,8 @@ zi_trainer_estimate_memory (const ZiTrainerConfig *cfg, guint n_pairs)
   /* Source and target bytes of every pair (and the target's field in a field run), plus a rendering
    * buffer of the same size while the dataset is built. */
   data = (zi_trainer_config_get_field_spread (cfg) > 0 ? 6 : 4) * (guint64) n_pairs * pixels;
+  /* A dataset per target style (zi-trainer-data.c), each with its own copy of the sources. */
+  data *= zi_trainer_config_get_n_targets (cfg);
   /* The in-memory copy of the last checkpoint (weights and optimiser state, the rollback target)
    * is bounded by half the model's blocks (activations make up the rest). */
   return model + model / 2 + data;

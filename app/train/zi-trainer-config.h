@@ -12,10 +12,31 @@
 
 G_BEGIN_DECLS
 
+/* How the batches share out the target styles of a run with several (zi_trainer_config_set_targets):
+ * in equal shares (the default: every weight of a family is learnt as well as the others, and the
+ * faces of one family cover nearly the same characters anyway), in proportion to each style's
+ * training pairs (every pair is seen equally often), or by the weights given. */
+typedef enum {
+  ZI_STYLE_RATIO_EQUAL,
+  ZI_STYLE_RATIO_PAIRS,
+  ZI_STYLE_RATIO_WEIGHTS,
+} ZiStyleRatio;
+
+/* The embedding width of a run with several styles: zi2zi's 128 is twice what five weights of one
+ * family need; see zi_trainer_config_set_targets() for the measurement. */
+#define ZI_TRAINER_EMBED_DIM_DEFAULT 64
+
 typedef struct {
   /* Data. */
   char      *source_font;      /* font spec (path, path#N or fontconfig pattern) */
-  char      *target_font;
+  char      *target_font;      /* the (first) target style's font spec */
+  /* The target styles' font specs in embedding order (NULL-terminated), when set with
+   * zi_trainer_config_set_targets(); n_targets 0 (and target_fonts NULL) means the one target
+   * target_font. Read them through zi_trainer_config_get_target(). */
+  char     **target_fonts;
+  guint      n_targets;
+  ZiStyleRatio style_ratio;    /* how batches share out the styles (equal by default) */
+  double    *style_weights;    /* [n_targets] relative weights, > 0, for ZI_STYLE_RATIO_WEIGHTS */
   gunichar  *chars;            /* the training charset; NULL = the shared CJK ideographs of the pair */
   guint      n_chars;
   double     em_fraction;      /* placement (ZI_DEFAULT_EM_FRACTION) */
@@ -99,6 +120,21 @@ const char *zi_trainer_optimizer_to_string (NnOptKind kind);
 gboolean    zi_trainer_optimizer_from_string (const char *s, NnOptKind *kind);
 const char *zi_trainer_schedule_to_string (NnSchedKind kind);
 gboolean    zi_trainer_schedule_from_string (const char *s, NnSchedKind *kind);
+
+/* Sets the target styles (n ≥ 1 font specs, at most ZI_RUN_MAX_STYLES): target_fonts, target_font (the
+ * first), net.n_styles = n and, with several, net.embed_dim = ZI_TRAINER_EMBED_DIM_DEFAULT. Style
+ * weights are dropped (the ratio goes back to equal when it was by weights). */
+void        zi_trainer_config_set_targets (ZiTrainerConfig *cfg, const char *const *specs, guint n);
+/* The number of target styles (at least 1), and the font spec of style i. */
+guint       zi_trainer_config_get_n_targets (const ZiTrainerConfig *cfg);
+const char *zi_trainer_config_get_target (const ZiTrainerConfig *cfg, guint i);
+/* Parses --style-ratio: "equal", "pairs", or one positive number per style, comma-separated
+ * ("1,1,2"); ZI_ERROR_INVALID naming the value otherwise. Call after the targets are set. */
+gboolean    zi_trainer_config_set_style_ratio (ZiTrainerConfig *cfg, const char *text, GError **error);
+/* The share of the batches each style gets ([n_targets], summing to 1), given each style's training
+ * pairs (for ZI_STYLE_RATIO_PAIRS). */
+void        zi_trainer_config_style_shares (const ZiTrainerConfig *cfg, const guint *train_pairs,
+                                            double *shares);
 
 /* The field spread the run's dataset and generator use: cfg->field_spread for a field run, 0 for ink. */
 guint    zi_trainer_config_get_field_spread (const ZiTrainerConfig *cfg);

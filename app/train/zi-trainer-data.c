@@ -1,5 +1,18 @@
-/* zi-trainer-data.c — the fonts, dataset, split and data order of a training session
- * (zi-trainer-data.h). */
+/* zi-trainer-data.c — the fonts, datasets, split and data order of a training session
+ * (zi-trainer-data.h).
+ *
+ * A run with several target styles keeps one dataset per style, each cached under its own font pair
+ * (so the cache keys on every target), and one list of characters for the run: those of the requested
+ * set that any style has, in request order (run.json's "chars"). The validation characters are drawn
+ * from that list, and each style validates on those of them it has, so the styles' figures compare
+ * the same glyphs wherever the fonts allow.
+ *
+ * The data order: position p (pairs consumed) falls in cycle p / L of L slots, in which style s has
+ * quota q_s slots, interleaved by smooth weighted round robin so that every batch mixes the styles
+ * by their shares; slot o is the r-th of its style in the cycle, which makes position p style s's
+ * draw number (p / L)·q_s + r, and that draw goes through the style's own seeded shuffle per epoch of
+ * its training pairs. All of it is a function of the seed and p alone, so a resumed run draws the
+ * same pairs. With one style L = 1 and the order is the one runs had before styles existed. */
 #include "config.h"
 #include "zi-trainer-data.h"
 #include "zi-charset.h"
@@ -8,18 +21,36 @@
 #include "zi-image.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
+
+/* Quotas of shares that are not pair counts are in thousandths. */
+#define QUOTA_SCALE 1000.0
+
+typedef struct {
+  ZiFont     *font;
+  ZiDataset  *dataset;
+  GArray     *train_idx;     /* guint indices into dataset */
+  GArray     *val_idx;
+  guint      *perm;          /* [train_idx->len] the order of perm_epoch */
+  gint64      perm_epoch;
+  guint       quota;         /* slots per cycle */
+} DataStyle;
 
 struct _ZiTrainerData {
   const ZiTrainerConfig *cfg;
   ZiFont                *source_font;
-  ZiFont                *target_font;
-  ZiDataset             *dataset;
-  GArray                *train_idx;     /* guint indices into dataset */
-  GArray                *val_idx;
+  DataStyle             *styles;
+  guint                  n_styles;
+  ZiRunStyle            *run_styles;    /* [n_styles] the styles as resolved (a resumed run's as
+                                           recorded), for run.json and the checkpoints */
+  gunichar              *chars;         /* the run's characters (any style has them) */
+  guint                  n_chars;
+  GHashTable            *val_chars;     /* the validation characters */
   gsize                  pixels;
-  guint                 *perm;          /* [train_idx->len] the order of perm_epoch */
-  gint64                 perm_epoch;
+  guint                  cycle;         /* L, slots per cycle */
+  guint                 *slot_style;    /* [cycle] */
+  guint                 *slot_rank;     /* [cycle] the slot's number among its style's in the cycle */
   guint8                *pair_scratch;  /* [2 * pixels] */
 };
 
@@ -28,12 +59,22 @@ zi_trainer_data_free (ZiTrainerData *data)
 {
   if (data == NULL)
     return;
+  for (guint i = 0; data->styles != NULL && i < data->n_styles; i++)
+    {
+      DataStyle *s = &data->styles[i];
+      g_clear_pointer (&s->font, zi_font_free);
+      g_clear_pointer (&s->dataset, zi_dataset_free);
+      g_clear_pointer (&s->train_idx, g_array_unref);
+      g_clear_pointer (&s->val_idx, g_array_unref);
+      g_free (s->perm);
+    }
+  g_free (data->styles);
+  zi_run_styles_free (data->run_styles, data->n_styles);
   g_clear_pointer (&data->source_font, zi_font_free);
-  g_clear_pointer (&data->target_font, zi_font_free);
-  g_clear_pointer (&data->dataset, zi_dataset_free);
-  g_clear_pointer (&data->train_idx, g_array_unref);
-  g_clear_pointer (&data->val_idx, g_array_unref);
-  g_free (data->perm);
+  g_free (data->chars);
+  g_clear_pointer (&data->val_chars, g_hash_table_unref);
+  g_free (data->slot_style);
+  g_free (data->slot_rank);
   g_free (data->pair_scratch);
   g_free (data);
 }
@@ -55,36 +96,207 @@ check_font_hash (ZiFont *font, const char *expected, gboolean is_source, ZiHealt
   warn (ZI_HEALTH_OTHER, msg, warn_data);
 }
 
-/* The split recorded in run.json: its validation characters, found in the dataset. */
+/* Opens the target fonts; the same file and face twice (under two specs) is a usage error. For a
+ * resumed run the styles are the run's (names included), checked against the files now there. */
 static gboolean
-restore_split (ZiTrainerData *d, const ZiRunInfo *info, GError **error)
+open_targets (ZiTrainerData *d, const ZiRunInfo *info, ZiHealthWarnFunc warn, gpointer warn_data,
+              GError **error)
 {
-  const ZiDataset *ds = d->dataset;
-  g_autoptr(GHashTable) where = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) is_val = g_hash_table_new (NULL, NULL);
+  const ZiTrainerConfig *cfg = d->cfg;
 
-  if (ds->n != info->n_chars)
+  d->n_styles = zi_trainer_config_get_n_targets (cfg);
+  if (info != NULL && info->n_styles != d->n_styles)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
-                   _("The fonts now share %u of the run's %u characters; resume with the fonts the run "
-                     "was trained with (%s, %s)."),
-                   ds->n, info->n_chars, info->source_path, info->target_path);
+                   _("The run's run.json lists %u target styles but its configuration %u target fonts; "
+                     "restore run.json or start a new run."), info->n_styles, d->n_styles);
       return FALSE;
     }
-  for (guint i = 0; i < ds->n; i++)
-    g_hash_table_insert (where, GUINT_TO_POINTER (ds->chars[i]), GUINT_TO_POINTER (i + 1));
-  d->train_idx = g_array_new (FALSE, FALSE, sizeof (guint));
-  d->val_idx = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < info->n_val_chars; i++)
+  d->styles = g_new0 (DataStyle, d->n_styles);
+  d->run_styles = g_new0 (ZiRunStyle, d->n_styles);
+  for (guint i = 0; i < d->n_styles; i++)
     {
-      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (where, GUINT_TO_POINTER (info->val_chars[i])));
-      if (at == 0)
-        continue;
-      g_hash_table_add (is_val, GUINT_TO_POINTER (at));
+      DataStyle *s = &d->styles[i];
+      const char *spec = zi_trainer_config_get_target (cfg, i);
+
+      s->perm_epoch = -1;
+      s->font = zi_font_open (spec, error);
+      if (s->font == NULL)
+        return FALSE;
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (zi_font_get_path (s->font), zi_font_get_path (d->styles[j].font)) == 0
+            && zi_font_get_face_index (s->font) == zi_font_get_face_index (d->styles[j].font))
+          {
+            g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("--target given twice: %s"),
+                         zi_font_get_path (s->font));
+            return FALSE;
+          }
+      if (info != NULL)
+        {
+          check_font_hash (s->font, info->styles[i].hash, FALSE, warn, warn_data);
+          zi_run_style_copy (&d->run_styles[i], &info->styles[i]);
+        }
+      else
+        zi_run_style_init_from_font (&d->run_styles[i], spec, s->font);
     }
-  for (guint i = 0; i < ds->n; i++)
-    g_array_append_val (g_hash_table_contains (is_val, GUINT_TO_POINTER (i + 1)) ? d->val_idx : d->train_idx, i);
+  zi_run_styles_make_unique (d->run_styles, d->n_styles);
   return TRUE;
+}
+
+typedef struct {
+  ZiProgressFunc progress;
+  gpointer       user_data;
+  guint          style, n_styles;
+} LoadRelay;
+
+/* Each style's dataset reports its own progress; together they count as one job. */
+static void
+relay_progress_cb (guint64 done, guint64 total, gpointer user_data)
+{
+  LoadRelay *r = user_data;
+
+  if (r->progress != NULL)
+    r->progress (r->style * total + done, r->n_styles * total, r->user_data);
+}
+
+static gint
+compare_unichar (gconstpointer a, gconstpointer b)
+{
+  gunichar x = *(const gunichar *) a, y = *(const gunichar *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The requested characters for a new run: cfg's, or the CJK ideographs the source shares with any
+ * target, in code-point order. */
+static GArray *
+requested_chars (ZiTrainerData *d)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GArray *chars;
+
+  if (d->cfg->chars != NULL)
+    {
+      chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), d->cfg->n_chars);
+      g_array_append_vals (chars, d->cfg->chars, d->cfg->n_chars);
+      return chars;
+    }
+  chars = zi_charset_compute (d->source_font, d->styles[0].font, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
+  if (d->n_styles == 1)
+    return chars;
+  for (guint i = 0; i < chars->len; i++)
+    g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (chars, gunichar, i)));
+  for (guint s = 1; s < d->n_styles; s++)
+    {
+      g_autoptr(GArray) more = zi_charset_compute (d->source_font, d->styles[s].font, ZI_CHARSET_SHARED,
+                                                   ZI_BLOCK_CJK);
+      for (guint i = 0; i < more->len; i++)
+        if (g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (more, gunichar, i))))
+          g_array_append_val (chars, g_array_index (more, gunichar, i));
+    }
+  g_array_sort (chars, compare_unichar);
+  return chars;
+}
+
+/* The run's characters: the requested ones any style's dataset has, in request order. A style that
+ * has fewer than half of them is worth a warning: its figures stand on a different set. */
+static void
+collect_run_chars (ZiTrainerData *d, const GArray *requested, ZiHealthWarnFunc warn, gpointer warn_data)
+{
+  g_autoptr(GHashTable) any = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (gunichar));
+
+  for (guint s = 0; s < d->n_styles; s++)
+    for (guint i = 0; i < d->styles[s].dataset->n; i++)
+      g_hash_table_add (any, GUINT_TO_POINTER (d->styles[s].dataset->chars[i]));
+  for (guint i = 0; i < requested->len; i++)
+    if (g_hash_table_remove (any, GUINT_TO_POINTER (g_array_index (requested, gunichar, i))))
+      g_array_append_val (out, g_array_index (requested, gunichar, i));
+  d->n_chars = out->len;
+  d->chars = (gunichar *) g_array_free (g_steal_pointer (&out), FALSE);
+
+  for (guint s = 0; s < d->n_styles && d->n_styles > 1; s++)
+    if (2 * (guint64) d->styles[s].dataset->n < d->n_chars)
+      {
+        g_autofree char *msg = g_strdup_printf (
+          _("The target style %s (%s) has only %u of the run's %u characters; it is trained and "
+            "validated on those alone."),
+          d->run_styles[s].name, zi_font_get_path (d->styles[s].font), d->styles[s].dataset->n, d->n_chars);
+        warn (ZI_HEALTH_OTHER, msg, warn_data);
+      }
+}
+
+/* Each style's split: its pairs whose character is a validation character go to validation. */
+static gboolean
+split_styles (ZiTrainerData *d, GError **error)
+{
+  for (guint s = 0; s < d->n_styles; s++)
+    {
+      DataStyle *st = &d->styles[s];
+      const ZiDataset *ds = st->dataset;
+
+      st->train_idx = g_array_new (FALSE, FALSE, sizeof (guint));
+      st->val_idx = g_array_new (FALSE, FALSE, sizeof (guint));
+      for (guint i = 0; i < ds->n; i++)
+        g_array_append_val (g_hash_table_contains (d->val_chars, GUINT_TO_POINTER (ds->chars[i]))
+                              ? st->val_idx : st->train_idx, i);
+      if (st->train_idx->len == 0)
+        {
+          g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Only %u character pair is available, which leaves none for training; "
+                                    "give more characters or a smaller --val-fraction.",
+                                    "Only %u character pairs are available, which leaves none for training; "
+                                    "give more characters or a smaller --val-fraction.", ds->n),
+                       ds->n);
+          return FALSE;
+        }
+      st->perm = g_new (guint, st->train_idx->len);
+    }
+  return TRUE;
+}
+
+/* The cycle of the data order (see the top of the file). */
+static void
+build_cycle (ZiTrainerData *d)
+{
+  g_autofree double *shares = g_new (double, d->n_styles);
+  g_autofree guint *train = g_new (guint, d->n_styles);
+  g_autofree gint64 *current = g_new0 (gint64, d->n_styles);
+  g_autofree guint *seen = g_new0 (guint, d->n_styles);
+
+  for (guint s = 0; s < d->n_styles; s++)
+    train[s] = d->styles[s].train_idx->len;
+  zi_trainer_config_style_shares (d->cfg, train, shares);
+  d->cycle = 0;
+  for (guint s = 0; s < d->n_styles; s++)
+    {
+      DataStyle *st = &d->styles[s];
+
+      if (d->cfg->style_ratio == ZI_STYLE_RATIO_PAIRS)
+        st->quota = train[s];
+      else if (d->cfg->style_ratio == ZI_STYLE_RATIO_WEIGHTS)
+        st->quota = (guint) MAX (1.0, round (shares[s] * QUOTA_SCALE));
+      else
+        st->quota = 1;
+      d->cycle += st->quota;
+    }
+  d->slot_style = g_new (guint, d->cycle);
+  d->slot_rank = g_new (guint, d->cycle);
+  /* Smooth weighted round robin: each slot goes to the style furthest behind its share. */
+  for (guint o = 0; o < d->cycle; o++)
+    {
+      guint pick = 0;
+
+      for (guint s = 0; s < d->n_styles; s++)
+        {
+          current[s] += d->styles[s].quota;
+          if (current[s] > current[pick])
+            pick = s;
+        }
+      current[pick] -= d->cycle;
+      d->slot_style[o] = pick;
+      d->slot_rank[o] = seen[pick]++;
+    }
 }
 
 ZiTrainerData *
@@ -98,129 +310,187 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
 
   d->cfg = cfg;
   d->pixels = (gsize) size * size;
-  d->perm_epoch = -1;
   d->source_font = zi_font_open (cfg->source_font, error);
   if (d->source_font == NULL)
     return NULL;
-  d->target_font = zi_font_open (cfg->target_font, error);
-  if (d->target_font == NULL)
+  if (!open_targets (d, info, warn, warn_data, error))
     return NULL;
 
   if (info != NULL)
     {
       check_font_hash (d->source_font, info->source_hash, TRUE, warn, warn_data);
-      check_font_hash (d->target_font, info->target_hash, FALSE, warn, warn_data);
       chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), info->n_chars);
       g_array_append_vals (chars, info->chars, info->n_chars);
     }
-  else if (cfg->chars != NULL)
-    {
-      chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), cfg->n_chars);
-      g_array_append_vals (chars, cfg->chars, cfg->n_chars);
-    }
   else
-    chars = zi_charset_compute (d->source_font, d->target_font, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
+    chars = requested_chars (d);
 
-  d->dataset = zi_dataset_load (d->source_font, d->target_font, (const gunichar *) chars->data, chars->len,
-                                size, cfg->em_fraction, zi_trainer_config_get_field_spread (cfg),
-                                cfg->cache_dir, progress, progress_data, cancellable, error);
-  if (d->dataset == NULL)
-    return NULL;
-
-  if (info != NULL)
+  for (guint s = 0; s < d->n_styles; s++)
     {
-      if (!restore_split (d, info, error))
+      LoadRelay relay = { progress, progress_data, s, d->n_styles };
+
+      d->styles[s].dataset = zi_dataset_load (d->source_font, d->styles[s].font, (const gunichar *) chars->data,
+                                              chars->len, size, cfg->em_fraction,
+                                              zi_trainer_config_get_field_spread (cfg), cfg->cache_dir,
+                                              relay_progress_cb, &relay, cancellable, error);
+      if (d->styles[s].dataset == NULL)
         return NULL;
     }
-  else
-    zi_dataset_split (d->dataset->n, cfg->seed, cfg->val_fraction, &d->train_idx, &d->val_idx);
+  collect_run_chars (d, chars, warn, warn_data);
 
-  if (d->train_idx->len == 0)
+  d->val_chars = g_hash_table_new (NULL, NULL);
+  if (info != NULL)
     {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "Only %u character pair is available, which leaves none for training; "
-                                "give more characters or a smaller --val-fraction.",
-                                "Only %u character pairs are available, which leaves none for training; "
-                                "give more characters or a smaller --val-fraction.", d->dataset->n),
-                   d->dataset->n);
-      return NULL;
+      if (d->n_chars != info->n_chars)
+        {
+          g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
+                       _("The fonts now share %u of the run's %u characters; resume with the fonts the run "
+                         "was trained with (%s, %s)."),
+                       d->n_chars, info->n_chars, info->source_path, info->target_path);
+          return NULL;
+        }
+      for (guint i = 0; i < info->n_val_chars; i++)
+        g_hash_table_add (d->val_chars, GUINT_TO_POINTER (info->val_chars[i]));
     }
-  d->perm = g_new (guint, d->train_idx->len);
+  else
+    {
+      g_autoptr(GArray) train = NULL;
+      g_autoptr(GArray) val = NULL;
+
+      zi_dataset_split (d->n_chars, cfg->seed, cfg->val_fraction, &train, &val);
+      for (guint i = 0; i < val->len; i++)
+        g_hash_table_add (d->val_chars, GUINT_TO_POINTER (d->chars[g_array_index (val, guint, i)]));
+    }
+  if (!split_styles (d, error))
+    return NULL;
+  build_cycle (d);
+
   d->pair_scratch = g_malloc (2 * d->pixels);
   return g_steal_pointer (&d);
+}
+
+guint
+zi_trainer_data_get_n_styles (ZiTrainerData *data)
+{
+  return data->n_styles;
+}
+
+const ZiRunStyle *
+zi_trainer_data_get_styles (ZiTrainerData *data)
+{
+  return data->run_styles;
+}
+
+const ZiDataset *
+zi_trainer_data_get_style_dataset (ZiTrainerData *data, guint style)
+{
+  g_return_val_if_fail (style < data->n_styles, NULL);
+  return data->styles[style].dataset;
+}
+
+const GArray *
+zi_trainer_data_get_style_train (ZiTrainerData *data, guint style)
+{
+  g_return_val_if_fail (style < data->n_styles, NULL);
+  return data->styles[style].train_idx;
+}
+
+const GArray *
+zi_trainer_data_get_style_validation (ZiTrainerData *data, guint style)
+{
+  g_return_val_if_fail (style < data->n_styles, NULL);
+  return data->styles[style].val_idx;
 }
 
 const ZiDataset *
 zi_trainer_data_get_dataset (ZiTrainerData *data)
 {
-  return data->dataset;
+  return zi_trainer_data_get_style_dataset (data, 0);
 }
 
 const GArray *
 zi_trainer_data_get_train (ZiTrainerData *data)
 {
-  return data->train_idx;
+  return zi_trainer_data_get_style_train (data, 0);
 }
 
 const GArray *
 zi_trainer_data_get_validation (ZiTrainerData *data)
 {
-  return data->val_idx;
+  return zi_trainer_data_get_style_validation (data, 0);
 }
 
-/* The dataset index of the training pair at position pos of the run's data order. */
+/* The dataset index of draw k of style s: each epoch of the style's training pairs in an order that
+ * depends only on the seed, the style and the epoch number (style 0's as before styles existed). */
 static guint
-data_index (ZiTrainerData *d, guint64 pos)
+style_draw (ZiTrainerData *d, guint s, guint64 k)
 {
-  guint n = d->train_idx->len;
-  gint64 epoch = (gint64) (pos / n);
+  DataStyle *st = &d->styles[s];
+  guint n = st->train_idx->len;
+  gint64 epoch = (gint64) (k / n);
 
-  if (epoch != d->perm_epoch)
+  if (epoch != st->perm_epoch)
     {
       NnRng r;
-      /* Each epoch's order depends only on the seed and the epoch number. */
-      nn_rng_seed (&r, d->cfg->seed ^ (G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) * (guint64) (epoch + 1)));
+
+      nn_rng_seed (&r, d->cfg->seed ^ (G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) * (guint64) (epoch + 1))
+                         ^ (G_GUINT64_CONSTANT (0xD1B54A32D192ED03) * s));
       for (guint i = 0; i < n; i++)
-        d->perm[i] = i;
+        st->perm[i] = i;
       for (guint i = n - 1; i > 0; i--)
         {
           guint j = nn_rng_below (&r, i + 1);
-          guint t = d->perm[i];
-          d->perm[i] = d->perm[j];
-          d->perm[j] = t;
+          guint t = st->perm[i];
+          st->perm[i] = st->perm[j];
+          st->perm[j] = t;
         }
-      d->perm_epoch = epoch;
+      st->perm_epoch = epoch;
     }
-  return g_array_index (d->train_idx, guint, d->perm[pos % n]);
+  return g_array_index (st->train_idx, guint, st->perm[k % n]);
+}
+
+void
+zi_trainer_data_draw (ZiTrainerData *data, guint64 pos, guint *style, guint *index)
+{
+  guint64 cycle = pos / data->cycle;
+  guint slot = (guint) (pos % data->cycle);
+  guint s = data->slot_style[slot];
+
+  *style = s;
+  *index = style_draw (data, s, cycle * data->styles[s].quota + data->slot_rank[slot]);
 }
 
 void
 zi_trainer_data_fill_batch (ZiTrainerData *data, guint64 images, int batch, NnRng *rng, float *src,
-                            float *tgt)
+                            float *tgt, int *style)
 {
   gsize pixels = data->pixels;
 
   for (int b = 0; b < batch; b++)
     {
-      guint k = data_index (data, images + (guint64) b);
-      guint8 *s = data->pair_scratch, *t = data->pair_scratch + pixels;
+      guint s, k;
+      const ZiDataset *ds;
+      guint8 *sp = data->pair_scratch, *tp = data->pair_scratch + pixels;
 
-      memcpy (s, data->dataset->source + (gsize) k * pixels, pixels);
+      zi_trainer_data_draw (data, images + (guint64) b, &s, &k);
+      ds = data->styles[s].dataset;
+      if (style != NULL)
+        style[b] = (int) s;
+      memcpy (sp, ds->source + (gsize) k * pixels, pixels);
       /* The target's field in a field run: the losses and the discriminator see what the generator
        * learns to draw. */
-      memcpy (t, zi_dataset_get_train_targets (data->dataset) + (gsize) k * pixels, pixels);
+      memcpy (tp, zi_dataset_get_train_targets (ds) + (gsize) k * pixels, pixels);
       if (data->cfg->augment)
-        zi_dataset_augment_pair (s, t, (guint) data->cfg->net.size, 2, 0.04, rng->s);
-      zi_image_coverage_to_net (s, src + (gsize) b * pixels, pixels);
-      zi_image_coverage_to_net (t, tgt + (gsize) b * pixels, pixels);
+        zi_dataset_augment_pair (sp, tp, (guint) data->cfg->net.size, 2, 0.04, rng->s);
+      zi_image_coverage_to_net (sp, src + (gsize) b * pixels, pixels);
+      zi_image_coverage_to_net (tp, tgt + (gsize) b * pixels, pixels);
     }
 }
 
 gboolean
 zi_trainer_data_write_run_info (ZiTrainerData *data, const char *run_dir, GError **error)
 {
-  const ZiDataset *ds = data->dataset;
+  const ZiRunStyle *first = &data->run_styles[0];
   ZiRunInfo info = { 0 };
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean ok;
@@ -230,16 +500,18 @@ zi_trainer_data_write_run_info (ZiTrainerData *data, const char *run_dir, GError
   info.source_path = g_strdup (zi_font_get_path (data->source_font));
   info.source_face = zi_font_get_face_index (data->source_font);
   info.source_hash = g_strdup (zi_font_get_file_hash (data->source_font));
-  info.target_font = g_strdup (data->cfg->target_font);
-  info.target_path = g_strdup (zi_font_get_path (data->target_font));
-  info.target_face = zi_font_get_face_index (data->target_font);
-  info.target_hash = g_strdup (zi_font_get_file_hash (data->target_font));
-  info.chars = g_memdup2 (ds->chars, sizeof (gunichar) * ds->n);
-  info.n_chars = ds->n;
-  info.val_chars = g_new (gunichar, MAX (data->val_idx->len, 1));
-  for (guint i = 0; i < data->val_idx->len; i++)
-    info.val_chars[i] = ds->chars[g_array_index (data->val_idx, guint, i)];
-  info.n_val_chars = data->val_idx->len;
+  info.target_font = g_strdup (first->font);
+  info.target_path = g_strdup (first->path);
+  info.target_face = first->face;
+  info.target_hash = g_strdup (first->hash);
+  info.styles = zi_run_styles_copy (data->run_styles, data->n_styles);
+  info.n_styles = data->n_styles;
+  info.chars = g_memdup2 (data->chars, sizeof (gunichar) * data->n_chars);
+  info.n_chars = data->n_chars;
+  info.val_chars = g_new (gunichar, MAX (g_hash_table_size (data->val_chars), 1));
+  for (guint i = 0; i < data->n_chars; i++)
+    if (g_hash_table_contains (data->val_chars, GUINT_TO_POINTER (data->chars[i])))
+      info.val_chars[info.n_val_chars++] = data->chars[i];
   info.config_json = zi_trainer_config_to_json (data->cfg);
   ok = zi_run_info_save (run_dir, &info, error);
   zi_run_info_clear (&info);

@@ -112,6 +112,7 @@ recalibrate_norms (ZiTrainerEma *ema, NnPix2Pix *model, GError **error)
   guint n = g->n;
   g_autofree float *src = g_new (float, (gsize) g->batch * g->pixels);
   g_autofree float *out = g_new (float, (gsize) g->batch * g->pixels);
+  g_autofree int *style = g_new0 (int, g->batch);
   NnRng rng;
   guint stride = 7919, pos = 0;
 
@@ -127,10 +128,12 @@ recalibrate_norms (ZiTrainerEma *ema, NnPix2Pix *model, GError **error)
       for (int b = 0; b < g->batch; b++, pos++)
         {
           guint idx = g->index[((guint64) pos * stride) % n];
+          /* Every style in turn: the statistics after the style embedding are those of the mix. */
+          style[b] = g->n_styles > 1 ? (int) (pos % g->n_styles) : 0;
           zi_image_coverage_to_net (g->source + (gsize) idx * g->pixels, src + (gsize) b * g->pixels,
                                     g->pixels);
         }
-      NnStatus st = nn_pix2pix_norm_update (model, src, NULL, g->batch, &rng, out);
+      NnStatus st = nn_pix2pix_norm_update (model, src, style, g->batch, &rng, out);
       if (st != NN_OK)
         {
           zi_error_from_nn (error, st, _("Cannot measure the averaged generator"));

@@ -18,6 +18,7 @@ typedef struct {
   gsize         pixels;
   int           batch;   /* the model's batch */
   guint64       seed;    /* the run's seed */
+  guint         n_styles;  /* the target styles the glyphs go through in turn (0 or 1: style 0) */
 } ZiTrainerEmaGlyphs;
 
 typedef struct _ZiTrainerEma ZiTrainerEma;

@@ -19,6 +19,13 @@ zi_trainer_event_copy (const ZiTrainerEvent *event)
       copy->preview.generated = g_memdup2 (event->preview.generated, pixels);
       copy->preview.target = g_memdup2 (event->preview.target, pixels);
     }
+  if (event->validation.n_styles > 0)
+    {
+      copy->validation.styles = g_memdup2 (event->validation.styles,
+                                           sizeof (ZiTrainerStyleValidation) * event->validation.n_styles);
+      for (guint i = 0; i < event->validation.n_styles; i++)
+        copy->validation.styles[i].name = g_strdup (event->validation.styles[i].name);
+    }
   copy->checkpoint.path = g_strdup (event->checkpoint.path);
   copy->warning.message = g_strdup (event->warning.message);
   copy->finished.checkpoint = g_strdup (event->finished.checkpoint);
@@ -35,6 +42,9 @@ zi_trainer_event_free (ZiTrainerEvent *event)
   g_free (event->preview.source);
   g_free (event->preview.generated);
   g_free (event->preview.target);
+  for (guint i = 0; i < event->validation.n_styles; i++)
+    g_free (event->validation.styles[i].name);
+  g_free (event->validation.styles);
   g_free (event->checkpoint.path);
   g_free (event->warning.message);
   g_free (event->finished.checkpoint);

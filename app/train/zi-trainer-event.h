@@ -49,13 +49,30 @@ typedef struct {
   guint64 total_steps;   /* the bound in steps, or 0 */
 } ZiTrainerStepStats;
 
+/* One target style's validation in a run with several (zi-trainer-config.h): the style's glyphs
+ * generated with its embedding index against its own font. */
 typedef struct {
-  double l1, ssim, iou;  /* generated vs target on the validation glyphs ([0,1] images, ink = 1) */
+  char   *name;          /* the style's name, unique in the run ("Regular", "Bold") */
+  guint   style;         /* its embedding index */
+  guint   n;             /* its validation glyphs measured (0: it has none; the figures are NaN) */
+  double  l1, ssim, iou;
+  double  base_l1, base_ssim, base_iou;  /* its identity baseline */
+} ZiTrainerStyleValidation;
+
+typedef struct {
+  /* Generated vs target on the validation glyphs ([0,1] images, ink = 1). With several target styles,
+   * the mean over the styles that have validation glyphs (so that the chart and the best checkpoint
+   * work alike for one style and many), each style's own in styles[]. */
+  double l1, ssim, iou;
   double base_l1, base_ssim, base_iou;  /* the identity baseline (source vs target), computed once */
   guint  n;              /* validation glyphs measured */
   gboolean is_best;      /* best validation SSIM of the run so far */
   gboolean has_raw;      /* with EMA on: l1/ssim/iou are the averaged generator's, raw_* the trained one's */
   double raw_l1, raw_ssim, raw_iou;
+  /* The styles of a run with several, in embedding order ([n_styles]); n_styles 0 and styles NULL
+   * for a run with one. Owned by the event: zi_trainer_event_copy() copies it. */
+  guint  n_styles;
+  ZiTrainerStyleValidation *styles;
 } ZiTrainerValidation;
 
 typedef struct {

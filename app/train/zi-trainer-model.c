@@ -32,6 +32,9 @@ struct _ZiTrainerModel {
   int                    share;           /* pairs of each step computed here (batch; less in a job) */
   gboolean               writes;          /* FALSE: a data-parallel job's rank > 0, which writes nothing */
 
+  const ZiRunStyle      *styles;          /* [n_styles] the target styles (the data's), or NULL */
+  guint                  n_styles;
+
   NnPix2Pix             *net;
   NnRng                  rng;             /* dropout and augmentation */
   ZiTrainerProgress      p;
@@ -127,9 +130,16 @@ zi_trainer_model_set_base_rates (ZiTrainerModel *model, float lr_g, float lr_d)
   p->lr_scale = 1.0;
 }
 
+void
+zi_trainer_model_set_styles (ZiTrainerModel *model, const ZiRunStyle *styles, guint n)
+{
+  model->styles = styles;
+  model->n_styles = n;
+}
+
 NnStatus
-zi_trainer_model_step (ZiTrainerModel *model, const float *src, const float *tgt, float *lr_g,
-                       float *lr_d, NnStepStats *stats)
+zi_trainer_model_step (ZiTrainerModel *model, const float *src, const float *tgt, const int *style,
+                       float *lr_g, float *lr_d, NnStepStats *stats)
 {
   const ZiTrainerProgress *p = &model->p;
   NnSchedConfig sched = model->cfg->sched;
@@ -137,7 +147,7 @@ zi_trainer_model_step (ZiTrainerModel *model, const float *src, const float *tgt
   sched.base_lr = p->lr_g_base;
   *lr_g = (float) (nn_sched_lr (&sched, &p->plateau, p->step) * p->lr_scale);
   *lr_d = *lr_g * (p->lr_d_base / p->lr_g_base);
-  return nn_pix2pix_train_step (model->net, src, tgt, NULL, model->share, *lr_g, *lr_d, &model->rng, stats);
+  return nn_pix2pix_train_step (model->net, src, tgt, style, model->share, *lr_g, *lr_d, &model->rng, stats);
 }
 
 void
@@ -179,6 +189,8 @@ make_meta (ZiTrainerModel *model, const ZiTrainerScores *scores)
   zi_checkpoint_meta_init (&m);
   m.source_font = model->cfg->source_font;
   m.target_font = model->cfg->target_font;
+  m.styles = (ZiRunStyle *) model->styles;
+  m.n_styles = model->n_styles;
   m.em_fraction = model->cfg->em_fraction;
   m.size = (guint) model->cfg->net.size;
   m.representation = model->cfg->representation;
@@ -353,15 +365,56 @@ zi_trainer_model_save (ZiTrainerModel *model, gboolean is_best, const ZiTrainerS
   return TRUE;
 }
 
+/* The styles' names, for messages: "Regular, Bold". */
+static char *
+style_names (const ZiRunStyle *styles, guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", styles[i].name);
+  return g_string_free (s, FALSE);
+}
+
+/* A checkpoint of another run, trained on other target styles, cannot continue this one. One style
+ * against one style is not compared: runs from before styles existed name theirs from the font
+ * (zi-run.h), which may have moved. */
+static gboolean
+check_styles (ZiTrainerModel *model, const ZiCheckpointMeta *m, const char *what, GError **error)
+{
+  gboolean same = m->n_styles == model->n_styles;
+
+  if (model->styles == NULL || (m->n_styles <= 1 && model->n_styles <= 1))
+    return TRUE;
+  for (guint i = 0; same && i < m->n_styles; i++)
+    same = zi_run_styles_find (&model->styles[i], 1, m->styles[i].name) == 0;
+  if (!same)
+    {
+      g_autofree char *theirs = style_names (m->styles, m->n_styles);
+      g_autofree char *ours = style_names (model->styles, model->n_styles);
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The checkpoint %s was trained on the target styles %s, but this run trains %s; "
+                     "resume from a checkpoint of this run."), what, theirs, ours);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Restores step, data position and learning-rate state from a checkpoint's meta. */
 static gboolean
-apply_meta (ZiTrainerProgress *p, const char *meta_json, gboolean restore_lr, gboolean restore_clock,
-            GError **error)
+apply_meta (ZiTrainerModel *model, const char *meta_json, const char *what, gboolean restore_lr,
+            gboolean restore_clock, GError **error)
 {
+  ZiTrainerProgress *p = &model->p;
   ZiCheckpointMeta m;
 
   if (!zi_checkpoint_meta_from_json (&m, meta_json, error))
     return FALSE;
+  if (!check_styles (model, &m, what, error))
+    {
+      zi_checkpoint_meta_clear (&m);
+      return FALSE;
+    }
   p->images = m.images;
   if (restore_clock)
     p->seconds_before = m.seconds;
@@ -398,6 +451,18 @@ load_model (ZiTrainerModel *m, const guint8 *buf, gsize len, const char *what, g
 
   if (st != NN_OK)
     {
+      /* A model of another shape may be one of other styles: its metadata says so more clearly. */
+      if (nn_pix2pix_load (&model, buf, len, NULL, 1, NULL, NULL, &meta) == NN_OK)
+        {
+          ZiCheckpointMeta other;
+
+          nn_pix2pix_free (model);
+          ok = zi_checkpoint_meta_from_json (&other, meta, NULL) && !check_styles (m, &other, what, error);
+          zi_checkpoint_meta_clear (&other);
+          free (meta);
+          if (ok)
+            return FALSE;
+        }
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
                    _("Cannot load the checkpoint %s: %s. Resume from an older checkpoint of the run."),
                    what, nn_status_str (st));
@@ -416,7 +481,7 @@ load_model (ZiTrainerModel *m, const guint8 *buf, gsize len, const char *what, g
                    what, nn_status_str (st));
       return FALSE;
     }
-  ok = apply_meta (&m->p, meta, restore_lr, restore_clock, error);
+  ok = apply_meta (m, meta, what, restore_lr, restore_clock, error);
   free (meta);
   if (!ok)
     {

@@ -11,6 +11,7 @@
 #include "nn-sched.h"
 #include "zi-health.h"
 #include "zi-metrics.h"
+#include "zi-run.h"
 #include "zi-trainer-config.h"
 #include "zi-trainer-ema.h"
 
@@ -75,12 +76,18 @@ void            zi_trainer_model_add_time (ZiTrainerModel *model, gint64 us);
  * same name, which rank 0 writes. */
 void            zi_trainer_model_set_share (ZiTrainerModel *model, int share, gboolean writes);
 
+/* The target styles the checkpoints record (zi-run.h); borrowed, they must outlive the model. With
+ * them set, a checkpoint trained on other styles is refused (ZI_ERROR_CHECKPOINT naming both lists).
+ * Call before zi_trainer_model_build(). */
+void            zi_trainer_model_set_styles (ZiTrainerModel *model, const ZiRunStyle *styles, guint n);
+
 /* One training step on a batch at the step's rates (the schedule gives G's, D's follows in
  * proportion, the halvings apply to both), which it returns. The step counts only once committed: a
  * step the caller rejects (a non-finite value, a loss explosion) is rolled back instead. */
 NnStatus        zi_trainer_model_step (ZiTrainerModel *model,
                                        const float    *src,     /* [batch * size * size] */
                                        const float    *tgt,     /* [batch * size * size] */
+                                       const int      *style,   /* [batch] or NULL (style 0) */
                                        float          *lr_g,
                                        float          *lr_d,
                                        NnStepStats    *stats);

@@ -2,6 +2,11 @@
  * load the dataset and the split, build or resume the model, then step, log, validate, preview,
  * checkpoint and watch the run's health until a bound or a stop request ends it.
  *
+ * Several target styles (zi-trainer-config.h): every batch mixes them, each image with its style's
+ * embedding index; validation measures each style on its own glyphs, generated with its index, and
+ * reports their mean where a one-style run reports its figures, so the chart, the best checkpoint and
+ * the health checks work alike; previews show style 0.
+ *
  * Reproducibility: the data order is a function of the seed and the number of pairs consumed (one
  * seeded shuffle per epoch), and everything else a step depends on (weights, optimiser state, batch
  * norm statistics, the dropout/augmentation RNG, the learning-rate state) is in the checkpoint, so a
@@ -32,6 +37,14 @@
 #include <math.h>
 #include <string.h>
 
+/* One target style's validation glyphs (a range of the session's val_* buffers) and its figures. */
+typedef struct {
+  guint                    offset, n;
+  ZiMetrics                baseline;
+  ZiMetrics                val;
+  ZiMetrics                val_raw;
+} StyleVal;
+
 typedef struct {
   const ZiTrainerConfig   *cfg;
   const char              *run_dir;
@@ -48,8 +61,10 @@ typedef struct {
   ZiTrainerEmaGlyphs       ema_glyphs;      /* the training glyphs, for the average's statistics */
   ZiHealth                *health;
 
-  guint                    n_val;           /* validation glyphs measured (≤ the validation split) */
+  guint                    n_val;           /* validation glyphs measured, all styles (≤ the splits) */
   guint8                  *val_src, *val_tgt, *val_gen;  /* [n_val * pixels] */
+  guint                    n_styles;
+  StyleVal                *styles;          /* [n_styles] */
   guint                    n_preview;
   guint                   *preview_idx;     /* [n_preview] indices into the dataset */
   ZiMetrics                baseline;        /* the identity baseline: source against target */
@@ -60,6 +75,7 @@ typedef struct {
   ZiMetrics                val_raw;         /* with EMA: the latest validation of the raw weights */
 
   float                   *src_batch, *tgt_batch, *out_batch;  /* [batch * pixels] */
+  int                     *style_batch;     /* [batch] */
   gboolean                 poisoned;
   NnStepStats              last_stats;      /* the last step's, for the final log line */
   float                    last_lr_g, last_lr_d;
@@ -81,6 +97,8 @@ session_clear (Session *s)
   g_free (s->src_batch);
   g_free (s->tgt_batch);
   g_free (s->out_batch);
+  g_free (s->style_batch);
+  g_free (s->styles);
   g_clear_pointer (&s->health, zi_health_free);
 }
 
@@ -149,10 +167,10 @@ wait_if_paused (Session *s, float *lr_g, float *lr_d)
 /* Runs the generator (eval mode) over n coverage images; out is ink, derived in a field run, so that
  * validation, previews and health checks measure the same thing in both representations. */
 static gboolean
-generate (Session *s, const guint8 *src, guint n, guint8 *out, GError **error)
+generate (Session *s, int style, const guint8 *src, guint n, guint8 *out, GError **error)
 {
   ZiModelGenerator gen = { zi_trainer_model_get_net (s->model), s->batch, s->src_batch, s->out_batch,
-                           zi_trainer_config_get_field_spread (s->cfg) };
+                           zi_trainer_config_get_field_spread (s->cfg), style };
   g_autofree char *what = g_strdup_printf (_("generating validation glyphs at step %" PRIu64),
                                            current_step (s));
 
@@ -178,37 +196,106 @@ loading_progress_cb (guint64 done, guint64 total, gpointer user_data)
   emit (s, &ev);
 }
 
-/* Copies the validation and preview glyphs out of the dataset and measures the identity baseline. */
+/* The mean of the styles' figures (over those with validation glyphs), as one style's would be. */
+static void
+mean_metrics (Session *s, gsize field_offset, ZiMetrics *out)
+{
+  guint counted = 0;
+
+  memset (out, 0, sizeof *out);
+  for (guint i = 0; i < s->n_styles; i++)
+    {
+      const ZiMetrics *m = (const ZiMetrics *) ((const guint8 *) &s->styles[i] + field_offset);
+
+      if (s->styles[i].n == 0)
+        continue;
+      out->l1 += m->l1;
+      out->ssim += m->ssim;
+      out->iou += m->iou;
+      out->n += m->n;
+      counted++;
+    }
+  if (counted > 1)
+    {
+      out->l1 /= counted;
+      out->ssim /= counted;
+      out->iou /= counted;
+    }
+}
+
+/* Copies each style's validation glyphs (at most val_max a style) and style 0's preview glyphs out
+ * of the datasets, and measures the identity baselines. */
 static void
 prepare_validation (Session *s)
 {
-  const ZiDataset *ds = zi_trainer_data_get_dataset (s->data);
-  const GArray *val_idx = zi_trainer_data_get_validation (s->data);
-  const GArray *pool = val_idx->len > 0 ? val_idx : zi_trainer_data_get_train (s->data);
+  const GArray *pool;
 
-  s->n_val = val_idx->len;
-  if (s->cfg->val_max > 0)
-    s->n_val = MIN (s->n_val, s->cfg->val_max);
+  s->n_styles = zi_trainer_data_get_n_styles (s->data);
+  s->styles = g_new0 (StyleVal, s->n_styles);
+  s->n_val = 0;
+  for (guint i = 0; i < s->n_styles; i++)
+    {
+      guint n = zi_trainer_data_get_style_validation (s->data, i)->len;
+
+      s->styles[i].offset = s->n_val;
+      s->styles[i].n = s->cfg->val_max > 0 ? MIN (n, s->cfg->val_max) : n;
+      s->n_val += s->styles[i].n;
+    }
   s->val_src = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
   s->val_tgt = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
   s->val_gen = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
-  for (guint i = 0; i < s->n_val; i++)
+  for (guint i = 0; i < s->n_styles; i++)
     {
-      guint k = g_array_index (val_idx, guint, i);
-      memcpy (s->val_src + (gsize) i * s->pixels, ds->source + (gsize) k * s->pixels, s->pixels);
-      memcpy (s->val_tgt + (gsize) i * s->pixels, ds->target + (gsize) k * s->pixels, s->pixels);
+      StyleVal *sv = &s->styles[i];
+      const ZiDataset *ds = zi_trainer_data_get_style_dataset (s->data, i);
+      const GArray *val_idx = zi_trainer_data_get_style_validation (s->data, i);
+
+      for (guint j = 0; j < sv->n; j++)
+        {
+          guint k = g_array_index (val_idx, guint, j);
+          gsize at = (gsize) (sv->offset + j) * s->pixels;
+          memcpy (s->val_src + at, ds->source + (gsize) k * s->pixels, s->pixels);
+          memcpy (s->val_tgt + at, ds->target + (gsize) k * s->pixels, s->pixels);
+        }
+      if (sv->n > 0)
+        zi_metrics_coverage (s->val_src + (gsize) sv->offset * s->pixels,
+                             s->val_tgt + (gsize) sv->offset * s->pixels, sv->n, s->size, &sv->baseline);
     }
   if (s->n_val > 0)
     {
-      zi_metrics_coverage (s->val_src, s->val_tgt, s->n_val, s->size, &s->baseline);
+      mean_metrics (s, G_STRUCT_OFFSET (StyleVal, baseline), &s->baseline);
       s->has_baseline = TRUE;
     }
 
-  /* Previews: the first validation glyphs (training glyphs when there is no validation split). */
+  /* Previews: style 0's first validation glyphs (training glyphs when it has no validation glyph). */
+  pool = zi_trainer_data_get_validation (s->data);
+  if (pool->len == 0)
+    pool = zi_trainer_data_get_train (s->data);
   s->n_preview = MIN (s->cfg->preview_count, pool->len);
   s->preview_idx = g_new (guint, MAX (s->n_preview, 1));
   for (guint i = 0; i < s->n_preview; i++)
     s->preview_idx[i] = g_array_index (pool, guint, i);
+}
+
+/* Generates every style's validation glyphs with its own index into val_gen and measures them into
+ * the StyleVal field at field_offset (val or val_raw), and their mean into *mean. */
+static gboolean
+measure_styles (Session *s, gsize field_offset, ZiMetrics *mean, GError **error)
+{
+  for (guint i = 0; i < s->n_styles; i++)
+    {
+      StyleVal *sv = &s->styles[i];
+      gsize at = (gsize) sv->offset * s->pixels;
+
+      if (sv->n == 0)
+        continue;
+      if (!generate (s, (int) i, s->val_src + at, sv->n, s->val_gen + at, error))
+        return FALSE;
+      zi_metrics_coverage (s->val_gen + at, s->val_tgt + at, sv->n, s->size,
+                           (ZiMetrics *) ((guint8 *) sv + field_offset));
+    }
+  mean_metrics (s, field_offset, mean);
+  return TRUE;
 }
 
 /* ---- validation and logging ---- */
@@ -225,9 +312,10 @@ validate_current (Session *s, gboolean has_raw, gboolean *is_best, GError **erro
   *is_best = FALSE;
   if (s->n_val > 0)
     {
-      if (!generate (s, s->val_src, s->n_val, s->val_gen, error))
+      g_autofree ZiTrainerStyleValidation *styles = NULL;
+
+      if (!measure_styles (s, G_STRUCT_OFFSET (StyleVal, val), &s->val, error))
         return FALSE;
-      zi_metrics_coverage (s->val_gen, s->val_tgt, s->n_val, s->size, &s->val);
       s->has_val = TRUE;
       s->val_step = step;
       *is_best = zi_trainer_model_observe_validation (s->model, &s->val);
@@ -246,6 +334,28 @@ validate_current (Session *s, gboolean has_raw, gboolean *is_best, GError **erro
       ev.validation.raw_l1 = s->val_raw.l1;
       ev.validation.raw_ssim = s->val_raw.ssim;
       ev.validation.raw_iou = s->val_raw.iou;
+      if (s->n_styles > 1)
+        {
+          const ZiRunStyle *names = zi_trainer_data_get_styles (s->data);
+
+          styles = g_new0 (ZiTrainerStyleValidation, s->n_styles);
+          for (guint i = 0; i < s->n_styles; i++)
+            {
+              const StyleVal *sv = &s->styles[i];
+
+              styles[i].name = names[i].name;
+              styles[i].style = i;
+              styles[i].n = sv->n;
+              styles[i].l1 = sv->n > 0 ? sv->val.l1 : NAN;
+              styles[i].ssim = sv->n > 0 ? sv->val.ssim : NAN;
+              styles[i].iou = sv->n > 0 ? sv->val.iou : NAN;
+              styles[i].base_l1 = sv->n > 0 ? sv->baseline.l1 : NAN;
+              styles[i].base_ssim = sv->n > 0 ? sv->baseline.ssim : NAN;
+              styles[i].base_iou = sv->n > 0 ? sv->baseline.iou : NAN;
+            }
+          ev.validation.n_styles = s->n_styles;
+          ev.validation.styles = styles;
+        }
       emit (s, &ev);
       if (step > 0 && zi_health_observe_validation (s->health, step, s->val.ssim, &kind, &msg))
         warn_cb (kind, msg, s);
@@ -265,7 +375,7 @@ validate_current (Session *s, gboolean has_raw, gboolean *is_best, GError **erro
       memcpy (src + i * s->pixels, ds->source + (gsize) k * s->pixels, s->pixels);
       memcpy (tgt + i * s->pixels, ds->target + (gsize) k * s->pixels, s->pixels);
     }
-  if (!generate (s, src, s->n_preview, gen, error))
+  if (!generate (s, 0, src, s->n_preview, gen, error))
     return FALSE;
   memset (&ev, 0, sizeof ev);
   ev.kind = ZI_TRAINER_EVENT_PREVIEW;
@@ -291,12 +401,8 @@ validate (Session *s, gboolean *is_best, GError **error)
 
   if (!zi_trainer_model_has_ema (s->model))
     return validate_current (s, FALSE, is_best, error);
-  if (s->n_val > 0)
-    {
-      if (!generate (s, s->val_src, s->n_val, s->val_gen, error))
-        return FALSE;
-      zi_metrics_coverage (s->val_gen, s->val_tgt, s->n_val, s->size, &s->val_raw);
-    }
+  if (s->n_val > 0 && !measure_styles (s, G_STRUCT_OFFSET (StyleVal, val_raw), &s->val_raw, error))
+    return FALSE;
   if (!zi_trainer_model_enter_ema (s->model, error))
     return FALSE;
   ok = validate_current (s, s->n_val > 0, is_best, error);
@@ -355,6 +461,21 @@ log_step (Session *s, const NnStepStats *st, float lr_g, float lr_d, gboolean wi
   m.val_raw_l1 = s->val_raw.l1;
   m.val_raw_ssim = s->val_raw.ssim;
   m.val_raw_iou = s->val_raw.iou;
+  if (with_val && s->n_styles > 1)
+    {
+      const ZiRunStyle *names = zi_trainer_data_get_styles (s->data);
+
+      m.n_val_styles = MIN (s->n_styles, ZI_RUN_METRIC_MAX_STYLES);
+      for (guint i = 0; i < m.n_val_styles; i++)
+        {
+          const StyleVal *sv = &s->styles[i];
+
+          zi_run_style_score_set_name (&m.val_styles[i], names[i].name);
+          m.val_styles[i].l1 = sv->n > 0 ? sv->val.l1 : NAN;
+          m.val_styles[i].ssim = sv->n > 0 ? sv->val.ssim : NAN;
+          m.val_styles[i].iou = sv->n > 0 ? sv->val.iou : NAN;
+        }
+    }
   if (writes_run (s) && !zi_run_metrics_append (s->run_dir, &m, error))
     return FALSE;
   if (st == NULL || !with_event)
@@ -466,7 +587,7 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
 
       t0 = g_get_monotonic_time ();
       zi_trainer_data_fill_batch (s->data, p->images, s->batch, zi_trainer_model_get_rng (s->model),
-                                  s->src_batch, s->tgt_batch);
+                                  s->src_batch, s->tgt_batch, s->style_batch);
       if (cfg->poison_step == p->step + 1 && !s->poisoned)
         {
           s->src_batch[0] = NAN;
@@ -474,11 +595,12 @@ train_loop (Session *s, ZiTrainerStopReason *reason, GError **error)
         }
       /* In a data-parallel job every process draws the whole batch (the same draw, and the same
        * augmentation stream) and trains on its slice. */
-      gsize slice = s->dist != NULL ? (gsize) s->dist->rank * (s->batch / s->dist->size) * s->pixels : 0;
+      gsize first = s->dist != NULL ? (gsize) s->dist->rank * (s->batch / s->dist->size) : 0;
+      gsize slice = first * s->pixels;
       if (s->dist != NULL)
         s->dist->attach (s->dist->user, zi_trainer_model_get_net (s->model));
       NnStatus status = zi_trainer_model_step (s->model, s->src_batch + slice, s->tgt_batch + slice,
-                                               &lr_g, &lr_d, &st);
+                                               s->style_batch + first, &lr_g, &lr_d, &st);
       if (status == NN_OK && s->dist != NULL)
         s->dist->after_step (s->dist->user, zi_trainer_model_get_net (s->model), &st);
       if (status == NN_ERR_NONFINITE
@@ -566,10 +688,12 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
   s->src_batch = g_new (float, (gsize) s->batch * s->pixels);
   s->tgt_batch = g_new (float, (gsize) s->batch * s->pixels);
   s->out_batch = g_new (float, (gsize) s->batch * s->pixels);
+  s->style_batch = g_new0 (int, s->batch);
 
   s->ema_glyphs = (ZiTrainerEmaGlyphs) { ds->source, (const guint *) train->data, train->len, s->pixels,
-                                         s->batch, s->cfg->seed };
+                                         s->batch, s->cfg->seed, s->n_styles };
   s->model = zi_trainer_model_new (s->cfg, s->run_dir, warn_cb, s);
+  zi_trainer_model_set_styles (s->model, zi_trainer_data_get_styles (s->data), s->n_styles);
   if (s->dist != NULL)
     zi_trainer_model_set_share (s->model, s->batch / s->dist->size, writes_run (s));
   /* The checkpoint's rates win (they include changes made while paused) unless the caller asked for

@@ -64,7 +64,7 @@ check_batch (ZiRepresentation representation)
   ds = zi_trainer_data_get_dataset (data);
   g_assert_true ((ds->target_field != NULL) == (representation == ZI_REPRESENTATION_FIELD));
   nn_rng_seed (&rng, 1);
-  zi_trainer_data_fill_batch (data, 0, 4, &rng, src, tgt);
+  zi_trainer_data_fill_batch (data, 0, 4, &rng, src, tgt, NULL);
   for (guint b = 0; b < 4; b++)
     {
       guint k = 0;
