@@ -323,8 +323,10 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
   size_t plane_out = (size_t) c->ho * c->wo;
   int per = images_per_block (plane_out);
   /* The 4×4 stride-2 layers' weight gradient from panels where the processor allows (nn-direct.h),
-   * in this part's rows of col before the input gradient uses them. */
-  if (dw != NULL && nn_direct_enabled () && nn_direct_grad_fits (c, n, parts))
+   * in this part's rows of col before the input gradient uses them; in float32 only (the bf16
+   * product is faster than the float32 panels). */
+  if (dw != NULL && (g == NULL || g->precision == NN_PRECISION_FP32) && nn_direct_enabled ()
+      && nn_direct_grad_fits (c, n, parts))
     {
       nn_direct_weight_grad_part (dw, rowsp, dy, x, c, n, c0, cc);
       dw = NULL;

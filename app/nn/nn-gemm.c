@@ -39,7 +39,11 @@ void
 nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k, const float *a,
          int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
-  if (g != NULL && g->precision == NN_PRECISION_BF16)
+  /* bf16 where it pays: with fewer than 32 columns the kernel's 32-column panels are half empty,
+   * and with K below 32 packing costs as much as the arithmetic; those products (the U-Net's
+   * bottleneck at batch 16, its last layer's gradients) measured slower than sgemm in bench-conv
+   * and stay on it. */
+  if (g != NULL && g->precision == NN_PRECISION_BF16 && n >= 32 && k >= 32)
     {
       assert (part >= 0 && part < g->work_parts);
       nn_gemm_bf16 ((char *) g->work + (size_t) part * nn_gemm_bf16_work_bytes (), trans_a, trans_b,

@@ -113,9 +113,11 @@ conv_forward (NnPix2Pix *m, const NnUnit *u, float *y, const float *x, int n)
 {
   ConvTask t = { .m = m, .u = u, .y = y, .x = x, .n = n };
   int parts = conv_parts (m, u, n);
-  /* The 4×4 stride-2 layers without a column matrix where the processor allows (nn-direct.h); the
-   * scratch of the largest layer's column matrix holds the packed weights and the panels. */
-  if (nn_direct_enabled () && nn_direct_forward_fits (&u->geo, n, parts)
+  /* The 4×4 stride-2 layers without a column matrix where the processor allows (nn-direct.h), in
+   * float32 (bf16 products through the column matrix are faster); the scratch of the largest
+   * layer's column matrix holds the packed weights and the panels. */
+  if (m->gemm.precision == NN_PRECISION_FP32 && nn_direct_enabled ()
+      && nn_direct_forward_fits (&u->geo, n, parts)
       && nn_direct_scratch_floats (&u->geo, parts) <= m->scratch.cap)
     {
       nn_pool_run_parts (m->pool, direct_pack_task, &t, parts);

@@ -1,8 +1,9 @@
 /* bench-conv.c — GFLOP/s of every convolution of the pix2pix model (the U-Net's down convs and
  * transposed convs, the PatchGAN's convs) at one size/ngf/batch: forward, backward w.r.t. the input
  * and w.r.t. the weights, each next to a bare cblas_sgemm of the same GEMM shape, so the cost of the
- * column transforms shows; then a large square sgemm as this machine's peak.
- *   bench-conv --size 64 --ngf 32 --batch 16 [--threads N] */
+ * column transforms shows; then a large square sgemm as this machine's peak. With --precision bf16
+ * the passes run their products in bf16 (nn-gemm.h; the bare GEMMs stay sgemm, for reference).
+ *   bench-conv --size 64 --ngf 32 --batch 16 [--threads N] [--precision fp32|bf16] */
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "nn-blas.h"
 #include "nn-conv.h"
+#include "nn-gemm.h"
 
 static double
 now (void)
@@ -34,7 +36,8 @@ enum { FWD, BWD_DATA, BWD_WEIGHT };
 
 /* Seconds per call of one pass, best of a few repetitions after a warm-up. */
 static double
-time_pass (const NnConv2d *c, int n, int pass, float *y, float *x, float *w, float *col)
+time_pass (const NnConv2d *c, int n, int pass, float *y, float *x, float *w, float *col,
+           const NnGemm *g)
 {
   double best = 1e9;
   int reps = 3;
@@ -44,18 +47,19 @@ time_pass (const NnConv2d *c, int n, int pass, float *y, float *x, float *w, flo
       if (c->transposed)
         {
           if (pass == FWD)
-            nn_conv_transpose2d_forward (y, col, x, w, NULL, c, n);
+            nn_conv_transpose2d_forward_part (y, col, x, w, NULL, c, n, 0, 1, g);
+          else if (pass == BWD_WEIGHT)
+            nn_conv_transpose2d_backward_weight_part (w, NULL, col, y, x, c, n, 0, 1, g);
           else
-            nn_conv_transpose2d_backward (pass == BWD_DATA ? x : NULL, pass == BWD_WEIGHT ? w : NULL,
-                                          NULL, col, y, x, w, c, n);
+            nn_conv_transpose2d_backward_data_part (x, col, y, w, c, n, 0, 1, 0, g);
         }
       else
         {
           if (pass == FWD)
-            nn_conv2d_forward (y, col, x, w, NULL, c, n);
+            nn_conv2d_forward_part (y, col, x, w, NULL, c, n, 0, 1, g);
           else
-            nn_conv2d_backward (pass == BWD_DATA ? x : NULL, pass == BWD_WEIGHT ? w : NULL, NULL,
-                                col, y, x, w, c, n);
+            nn_conv2d_backward_part (pass == BWD_DATA ? x : NULL, pass == BWD_WEIGHT ? w : NULL,
+                                     NULL, col, y, x, w, c, n, 0, 1, 0, g);
         }
       double t = now () - t0;
       if (r > 0 && t < best)
@@ -86,7 +90,8 @@ time_gemm (int m, int nn, int k, int ta, int tb)
 }
 
 static void
-bench_layer (const char *name, const NnConv2d *c, int n, double *tot_t, double *tot_f)
+bench_layer (const char *name, const NnConv2d *c, int n, double *tot_t, double *tot_f,
+             const NnGemm *gemm)
 {
   size_t nx = (size_t) c->ci * n * c->hi * c->wi, ny = (size_t) c->co * n * c->ho * c->wo;
   size_t nw = (size_t) c->ci * c->co * c->k * c->k;
@@ -114,7 +119,7 @@ bench_layer (const char *name, const NnConv2d *c, int n, double *tot_t, double *
       g[BWD_WEIGHT] = time_gemm (small, r, q, 0, 1);
     }
   for (int p = 0; p < 3; p++)
-    t[p] = time_pass (c, n, p, y, x, w, col);
+    t[p] = time_pass (c, n, p, y, x, w, col, gemm);
   printf ("%-10s %4d→%-4d %3dx%-3d→%3dx%-3d %7.1f MFLOP | fwd %6.1f (gemm %6.1f) | bwd-x %6.1f "
           "(gemm %6.1f) | bwd-w %6.1f (gemm %6.1f) GFLOP/s | %.2f ms\n",
           name, c->ci, c->co, c->hi, c->wi, c->ho, c->wo, flops * 1e-6, flops / t[0] * 1e-9,
@@ -133,6 +138,7 @@ main (int argc, char **argv)
 {
   nn_blas_setup (argv);
   int size = 64, ngf = 32, batch = 16, threads = 0;
+  NnGemm gemm = { NN_PRECISION_FP32, NULL, 1 };
   for (int i = 1; i + 1 < argc; i += 2)
     {
       if (strcmp (argv[i], "--size") == 0)
@@ -143,9 +149,12 @@ main (int argc, char **argv)
         batch = atoi (argv[i + 1]);
       else if (strcmp (argv[i], "--threads") == 0)
         threads = atoi (argv[i + 1]);
+      else if (strcmp (argv[i], "--precision") == 0 && nn_precision_parse (argv[i + 1], &gemm.precision))
+        continue;
       else
         {
-          fprintf (stderr, "usage: bench-conv [--size N] [--ngf N] [--batch N] [--threads N]\n");
+          fprintf (stderr, "usage: bench-conv [--size N] [--ngf N] [--batch N] [--threads N] "
+                           "[--precision fp32|bf16]\n");
           return 2;
         }
     }
@@ -153,7 +162,10 @@ main (int argc, char **argv)
     nn_blas_set_threads (threads);
   char blas[256];
   nn_blas_describe (blas, sizeof blas);
-  printf ("%s\nsize=%d ngf=%d batch=%d\n", blas, size, ngf, batch);
+  if (gemm.precision == NN_PRECISION_BF16)
+    gemm.work = aligned_alloc (64, nn_gemm_bf16_work_bytes ());
+  printf ("%s\nsize=%d ngf=%d batch=%d precision=%s\n", blas, size, ngf, batch,
+          nn_precision_name (gemm.precision));
 
   int levels = 0;
   while ((1 << levels) < size)
@@ -168,7 +180,7 @@ main (int argc, char **argv)
       NnConv2d c;
       nn_conv2d_init (&c, i == 0 ? 1 : chs[i - 1], chs[i], 4, 2, 1, size >> i, size >> i);
       snprintf (name, sizeof name, "G down%d", i);
-      bench_layer (name, &c, batch, &tt, &tf);
+      bench_layer (name, &c, batch, &tt, &tf, &gemm);
     }
   for (int i = levels - 1; i >= 0; i--)
     {
@@ -177,7 +189,7 @@ main (int argc, char **argv)
       nn_conv_transpose2d_init (&c, i == levels - 1 ? chs[i] : 2 * chs[i], i == 0 ? 1 : chs[i - 1],
                                 4, 2, 1, o, o);
       snprintf (name, sizeof name, "G up%d", i);
-      bench_layer (name, &c, batch, &tt, &tf);
+      bench_layer (name, &c, batch, &tt, &tf, &gemm);
     }
   static const int mult[5] = { 1, 2, 4, 8, 0 };
   int cin = 2, h = size;
@@ -187,12 +199,13 @@ main (int argc, char **argv)
       int co = l == 4 ? 1 : ngf * mult[l];
       nn_conv2d_init (&c, cin, co, 4, l < 3 ? 2 : 1, 1, h, h);
       snprintf (name, sizeof name, "D l%d", l);
-      bench_layer (name, &c, batch, &tt, &tf);
+      bench_layer (name, &c, batch, &tt, &tf, &gemm);
       cin = co;
       h = c.ho;
     }
   printf ("all convs (one fwd + both bwd each): %.1f ms, %.1f GFLOP/s\n", tt * 1e3, tf / tt * 1e-9);
   double peak = time_gemm (2048, 2048, 2048, 0, 0);
   printf ("sgemm 2048³: %.1f GFLOP/s\n", 2.0 * 2048 * 2048 * 2048 / peak * 1e-9);
+  free (gemm.work);
   return 0;
 }
