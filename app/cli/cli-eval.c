@@ -7,11 +7,16 @@
  * --outlines measures outlines as well (zi-outline-metric.h): each generated glyph traced as export
  * traces it (zi_export_trace_generated: a field model's field, an ink model's coverage), the source
  * font's own outline placed in the target's frame as the model sees it, both against the target
- * font's own outline. The bitmap measures always take ink, derived for a field model. */
+ * font's own outline. The bitmap measures always take ink, derived for a field model.
+ *
+ * --style NAME, --style all or --weight N choose what a multi-style model draws (cli-style.h). Each
+ * style is compared with its own target font (the style's in the checkpoint's metadata) unless
+ * --target names one; a weight between styles has no font of its own and needs --target. */
 #include <inttypes.h>
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
+#include "cli-style.h"
 #include "zi-dataset.h"
 #include "zi-error.h"
 #include "zi-export.h"
@@ -320,6 +325,77 @@ print_outlines (const OutlineEval *e, ZiTracePreset preset)
             model.n_empty);
 }
 
+/* One selection's measures. */
+typedef struct {
+  ZiDataset   *data;
+  ZiMetrics    m, base;
+  OutlineEval  oe;
+} EvalResult;
+
+static void
+eval_result_clear (EvalResult *r)
+{
+  outline_eval_clear (&r->oe);
+  g_clear_pointer (&r->data, zi_dataset_free);
+}
+
+/* Generates chars with model as it is set and measures them against target_spec. */
+static gboolean
+eval_one (EvalResult *r, ZiModel *model, GArray *chars, ZiFont *source, const char *target_spec,
+          const char *cache_dir, gboolean outlines, const ZiTraceParams *trace, ZiCliProgress *progress,
+          GError **error)
+{
+  g_autofree guint8 *raw = NULL;
+  g_autofree guint8 *gen = NULL;
+  ZiFont *target = zi_font_open (target_spec, error);
+  gboolean ok = FALSE;
+
+  if (target == NULL)
+    return FALSE;
+  r->data = zi_dataset_load (source, target, (const gunichar *) chars->data, chars->len,
+                             zi_model_get_size (model), zi_model_get_em_fraction (model), 0, cache_dir,
+                             NULL, NULL, NULL, error);
+  if (r->data == NULL)
+    goto out;
+  raw = g_malloc ((gsize) r->data->n * r->data->size * r->data->size);
+  gen = g_malloc ((gsize) r->data->n * r->data->size * r->data->size);
+  if (!zi_model_generate_raw (model, r->data->source, r->data->n, raw, eval_progress_cb, progress, NULL,
+                              error))
+    goto out;
+  zi_model_raw_to_coverage (model, raw, gen, r->data->n);
+  if (outlines
+      && !measure_outlines (&r->oe, r->data, raw, zi_model_get_field_spread (model), source, target, trace,
+                            progress, error))
+    goto out;
+  zi_metrics_coverage (gen, r->data->target, r->data->n, r->data->size, &r->m);
+  zi_metrics_coverage (r->data->source, r->data->target, r->data->n, r->data->size, &r->base);
+  ok = TRUE;
+out:
+  zi_font_free (target);
+  return ok;
+}
+
+/* The members of one selection's JSON object (or of the whole object for one selection). */
+static void
+json_result (JsonBuilder *b, const EvalResult *r, gboolean outlines, ZiTracePreset preset)
+{
+  zi_cli_json_int (b, "n", r->data->n);
+  zi_cli_json_metrics (b, "model", &r->m);
+  zi_cli_json_metrics (b, "baseline", &r->base);
+  if (outlines)
+    json_outlines (b, &r->oe, r->data, preset);
+}
+
+static void
+print_result (const EvalResult *r, gboolean outlines, ZiTracePreset preset)
+{
+  printf (_("  model     L1 %.4f  SSIM %.4f  IoU %.4f\n"), r->m.l1, r->m.ssim, r->m.iou);
+  printf (_("  baseline  L1 %.4f  SSIM %.4f  IoU %.4f  (source glyph as the answer)\n"),
+          r->base.l1, r->base.ssim, r->base.iou);
+  if (outlines)
+    print_outlines (&r->oe, preset);
+}
+
 int
 zi_cli_eval (int argc, char **argv)
 {
@@ -329,6 +405,7 @@ zi_cli_eval (int argc, char **argv)
   g_autofree char *cache_dir = NULL;
   g_autofree char *preset_name = NULL;
   gboolean json = FALSE, quiet = FALSE, outlines = FALSE;
+  ZiCliStyle style_opts;
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
@@ -343,6 +420,7 @@ zi_cli_eval (int argc, char **argv)
       N_("Tracing style: round (smooth, for Maru styles; default) or square (keeps corners)"), N_("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Show no progress"), NULL },
+    ZI_CLI_STYLE_ENTRIES (&style_opts),
     { NULL }
   };
   ZiCliChars chars_opts = { 0 };
@@ -350,17 +428,17 @@ zi_cli_eval (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(ZiModel) model = NULL;
   g_autoptr(GArray) chars = NULL;
-  g_autoptr(ZiDataset) data = NULL;
-  g_autofree guint8 *raw = NULL;
-  g_autofree guint8 *gen = NULL;
-  ZiFont *source = NULL, *target = NULL;
-  ZiMetrics m, base;
+  g_autoptr(GArray) selections = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  ZiFont *source = NULL;
   ZiCliProgress progress;
   ZiTracePreset preset = ZI_TRACE_PRESET_ROUND;
   ZiTraceParams trace;
-  OutlineEval oe = { 0 };
+  guint measured = G_MAXUINT;
+  gboolean all;
   int code;
 
+  zi_cli_style_init (&style_opts);
   if (!zi_cli_parse (&argc, &argv, "eval", NULL,
                      _("Measure L1, SSIM and ink IoU of a checkpoint's glyphs against the target font, and "
                        "of the identity baseline. CHARS default to the run's validation characters. With "
@@ -368,13 +446,22 @@ zi_cli_eval (int argc, char **argv)
                        "target font's own, in units of a 1000-unit em: IoU at 256 px per em, mean "
                        "nearest-point distance and its 95th percentile, on-curve points against the "
                        "target's, wobble (turning per contour, 1 for a convex one), contour match and "
-                       "straight share, for the model and the identity baseline, medians and means."),
+                       "straight share, for the model and the identity baseline, medians and means. "
+                       "A model of several styles measures each against its own target font."),
                      entries, &code))
     goto out;
   code = ZI_EXIT_USAGE;
   if (checkpoint == NULL)
     {
       zi_cli_usage_error (_("--checkpoint CKPT is required (see 'zimaru-cli eval --help')"));
+      goto out;
+    }
+  if (!zi_cli_style_check (&style_opts, TRUE))
+    goto out;
+  if (ZI_CLI_GIVEN (style_opts.weight) && target_spec == NULL)
+    {
+      zi_cli_usage_error (_("--weight %g has no target font of its own to compare with; give --target "
+                            "FONT"), style_opts.weight);
       goto out;
     }
   if (preset_name != NULL && !zi_trace_preset_from_string (preset_name, &preset))
@@ -401,6 +488,12 @@ zi_cli_eval (int argc, char **argv)
       code = zi_cli_fail (error);
       goto out;
     }
+  selections = zi_cli_style_resolve (&style_opts, model, &error);
+  if (selections == NULL)
+    {
+      code = zi_cli_fail (error);
+      goto out;
+    }
   if (chars == NULL)
     {
       chars = run_val_chars (model, &error);
@@ -410,84 +503,86 @@ zi_cli_eval (int argc, char **argv)
           goto out;
         }
     }
-  zi_cli_model_fonts (model, &source_spec, &target_spec);
+  zi_cli_model_fonts (model, &source_spec, NULL);
   source = zi_font_open (source_spec, &error);
-  target = source ? zi_font_open (target_spec, &error) : NULL;
-  if (target == NULL)
+  if (source == NULL)
     {
       code = zi_cli_fail (error);
       goto out;
     }
-  zi_cli_progress_init (&progress, quiet || json);
-  data = zi_dataset_load (source, target, (const gunichar *) chars->data, chars->len,
-                          zi_model_get_size (model), zi_model_get_em_fraction (model), 0, cache_dir,
-                          NULL, NULL, NULL, &error);
-  if (data == NULL)
-    {
-      code = zi_cli_fail (error);
-      goto out;
-    }
-  raw = g_malloc ((gsize) data->n * data->size * data->size);
-  gen = g_malloc ((gsize) data->n * data->size * data->size);
-  if (!zi_model_generate_raw (model, data->source, data->n, raw, eval_progress_cb, &progress, NULL, &error))
-    {
-      zi_cli_progress_done (&progress);
-      code = zi_cli_fail (error);
-      goto out;
-    }
-  zi_model_raw_to_coverage (model, raw, gen, data->n);
-  if (outlines
-      && !measure_outlines (&oe, data, raw, zi_model_get_field_spread (model), source, target, &trace,
-                            &progress, &error))
-    {
-      zi_cli_progress_done (&progress);
-      code = zi_cli_fail (error);
-      goto out;
-    }
-  zi_cli_progress_done (&progress);
-  zi_metrics_coverage (gen, data->target, data->n, data->size, &m);
-  zi_metrics_coverage (data->source, data->target, data->n, data->size, &base);
 
-  if (json)
+  all = zi_cli_style_is_all (&style_opts);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  zi_cli_json_string (b, "checkpoint", zi_model_get_checkpoint_path (model));
+  zi_cli_json_int (b, "step", (gint64) zi_model_get_step (model));
+  zi_cli_json_int (b, "size", zi_model_get_size (model));
+  if (all)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
+      json_builder_set_member_name (b, "styles");
       json_builder_begin_object (b);
-      zi_cli_json_string (b, "checkpoint", zi_model_get_checkpoint_path (model));
-      zi_cli_json_int (b, "step", (gint64) zi_model_get_step (model));
-      zi_cli_json_int (b, "size", data->size);
-      zi_cli_json_int (b, "n", data->n);
-      zi_cli_json_metrics (b, "model", &m);
-      zi_cli_json_metrics (b, "baseline", &base);
-      if (outlines)
-        json_outlines (b, &oe, data, preset);
-      json_builder_end_object (b);
-      zi_cli_json_print (b);
     }
-  else
+  for (guint k = 0; k < selections->len; k++)
     {
-      printf (g_dngettext (GETTEXT_PACKAGE, "%s (step %" PRIu64 "), %u character at %u px:\n",
-                           "%s (step %" PRIu64 "), %u characters at %u px:\n", data->n),
-              zi_model_get_checkpoint_path (model), zi_model_get_step (model), data->n, data->size);
-      printf (_("  model     L1 %.4f  SSIM %.4f  IoU %.4f\n"), m.l1, m.ssim, m.iou);
-      printf (_("  baseline  L1 %.4f  SSIM %.4f  IoU %.4f  (source glyph as the answer)\n"),
-              base.l1, base.ssim, base.iou);
-      if (outlines)
-        print_outlines (&oe, preset);
+      const ZiCliSelection *sel = &g_array_index (selections, ZiCliSelection, k);
+      const char *target = target_spec != NULL ? target_spec : zi_cli_style_font (model, sel);
+      EvalResult r = { 0 };
+      gboolean ok;
+
+      zi_cli_progress_init (&progress, quiet || json);
+      ok = zi_cli_style_apply (model, sel, &error)
+           && eval_one (&r, model, chars, source, target, cache_dir, outlines, &trace, &progress, &error);
+      zi_cli_progress_done (&progress);
+      if (!ok)
+        {
+          eval_result_clear (&r);
+          code = zi_cli_fail (error);
+          goto out;
+        }
+      measured = MIN (measured, r.data->n);
+      if (all)
+        {
+          json_builder_set_member_name (b, sel->name);
+          json_builder_begin_object (b);
+        }
+      if (zi_cli_style_given (&style_opts))
+        {
+          zi_cli_json_string (b, "style", sel->name);
+          zi_cli_json_double (b, "weight", sel->weight);
+          zi_cli_json_string (b, "target", target);
+        }
+      json_result (b, &r, outlines, preset);
+      if (all)
+        json_builder_end_object (b);
+      if (!json)
+        {
+          if (k == 0)
+            printf (g_dngettext (GETTEXT_PACKAGE, "%s (step %" PRIu64 "), %u character at %u px:\n",
+                                 "%s (step %" PRIu64 "), %u characters at %u px:\n", r.data->n),
+                    zi_model_get_checkpoint_path (model), zi_model_get_step (model), r.data->n, r.data->size);
+          if (zi_cli_style_given (&style_opts))
+            printf (_("Style %s (weight %g) against %s:\n"), sel->name, sel->weight, target);
+          print_result (&r, outlines, preset);
+        }
+      eval_result_clear (&r);
     }
-  if (data->n < chars->len && !quiet)
+  if (all)
+    json_builder_end_object (b);
+  json_builder_end_object (b);
+  if (json)
+    zi_cli_json_print (b);
+  if (measured < chars->len && !quiet)
     fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
                                   "zimaru-cli: warning: %u of the %u characters is missing from one of the "
                                   "fonts and was not measured\n",
                                   "zimaru-cli: warning: %u of the %u characters are missing from one of the "
-                                  "fonts and were not measured\n", chars->len - data->n),
-             chars->len - data->n, chars->len);
+                                  "fonts and were not measured\n", chars->len - measured),
+             chars->len - measured, chars->len);
   code = ZI_EXIT_OK;
 
 out:
-  outline_eval_clear (&oe);
   g_clear_pointer (&source, zi_font_free);
-  g_clear_pointer (&target, zi_font_free);
   zi_cli_chars_clear (&chars_opts);
+  zi_cli_style_clear (&style_opts);
   return code;
 }

@@ -2,10 +2,13 @@
  * png,svg,ufo [...]`: the font-ready set of zi-export.h (PNG, traced SVG, UFO 3, manifest.json),
  * written atomically into DIR. Default CHARS: the CJK ideographs the source font has and the target
  * lacks. --picks RUN takes each picked glyph from its chosen checkpoint; --render-font traces a
- * font's own glyphs instead of generating them (to check the tracer on known shapes). */
+ * font's own glyphs instead of generating them (to check the tracer on known shapes). --style NAME or
+ * --weight N export one style of a multi-style model (cli-style.h) as Zimaru-<Family>-<Style>.ufo;
+ * --style all exports the family: one folder per style and a designspace (zi_export_family_run). */
 #include "config.h"
 #include "cli-chars.h"
 #include "cli-common.h"
+#include "cli-style.h"
 #include "zi-charset.h"
 #include "zi-error.h"
 #include "zi-export.h"
@@ -42,6 +45,7 @@ typedef struct {
   gboolean  force;
   gboolean  quiet;
   gboolean  json;
+  ZiCliStyle style;
 } ExportArgs;
 
 static void
@@ -56,6 +60,7 @@ export_args_clear (ExportArgs *a)
   g_free (a->formats);
   g_free (a->preset);
   g_free (a->family_suffix);
+  zi_cli_style_clear (&a->style);
 }
 
 static void
@@ -81,13 +86,22 @@ default_run_checkpoint (const char *run_dir, GError **error)
   return zi_run_newest_checkpoint (run_dir, error);
 }
 
-/* Builds the bitmap source; fills *source_font_out (borrowed: owned by the source) for the default
- * charset. */
+/* The checkpoint to export: --checkpoint, or the --picks run's best or newest. */
+static char *
+export_checkpoint (ExportArgs *a, GError **error)
+{
+  return a->checkpoint != NULL ? g_strdup (a->checkpoint) : default_run_checkpoint (a->picks_run, error);
+}
+
+/* Builds the bitmap source of selection sel (NULL: the model as loaded) and opens its target font
+ * (--target, else the style's own, else the model's) into *target_out; fills *source_font_out
+ * (borrowed: owned by the source) for the default charset. */
 static ZiExportSource *
-make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
+make_source (ExportArgs *a, const ZiCliSelection *sel, ZiFont **source_font_out, ZiFont **target_out,
+             GError **error)
 {
   g_autoptr(ZiModel) model = NULL;
-  g_autofree char *ckpt = g_strdup (a->checkpoint);
+  g_autofree char *ckpt = NULL;
   ZiFont *font;
 
   if (a->render_font != NULL)
@@ -96,23 +110,35 @@ make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
       if (font == NULL)
         return NULL;
       *source_font_out = font;
+      *target_out = zi_font_open (a->target ? a->target : ZI_DEFAULT_TARGET_FONT, error);
+      if (*target_out == NULL)
+        {
+          zi_font_free (font);
+          return NULL;
+        }
       return zi_export_source_new_font (font, (guint) a->size, ZI_DEFAULT_EM_FRACTION, error);
     }
 
+  ckpt = export_checkpoint (a, error);
   if (ckpt == NULL)
-    {
-      ckpt = default_run_checkpoint (a->picks_run, error);
-      if (ckpt == NULL)
-        return NULL;
-    }
+    return NULL;
   model = zi_model_load (ckpt, error);
-  if (model == NULL)
+  if (model == NULL || (sel != NULL && !zi_cli_style_apply (model, sel, error)))
     return NULL;
   /* The fonts the model was trained on, unless told otherwise. */
-  zi_cli_model_fonts (model, &a->source, &a->target);
+  zi_cli_model_fonts (model, &a->source, NULL);
+  *target_out = zi_font_open (a->target != NULL ? a->target
+                              : sel != NULL ? zi_cli_style_font (model, sel)
+                              : zi_model_get_target_font (model) != NULL ? zi_model_get_target_font (model)
+                              : ZI_DEFAULT_TARGET_FONT, error);
+  if (*target_out == NULL)
+    return NULL;
   font = zi_font_open (a->source, error);
   if (font == NULL)
-    return NULL;
+    {
+      g_clear_pointer (target_out, zi_font_free);
+      return NULL;
+    }
   *source_font_out = font;
 
   if (a->picks_run != NULL)
@@ -122,6 +148,7 @@ make_source (ExportArgs *a, ZiFont **source_font_out, GError **error)
       if (picks == NULL)
         {
           zi_font_free (font);
+          g_clear_pointer (target_out, zi_font_free);
           return NULL;
         }
       return zi_export_source_new_picks (g_steal_pointer (&model), font, picks, a->picks_run, error);
@@ -146,6 +173,14 @@ check_args (ExportArgs *a, ZiExportOptions *options)
   if (a->render_font != NULL && (a->checkpoint != NULL || a->picks_run != NULL))
     {
       zi_cli_usage_error (_("--render-font cannot be combined with --checkpoint or --picks"));
+      return FALSE;
+    }
+  if (!zi_cli_style_check (&a->style, TRUE))
+    return FALSE;
+  if (a->render_font != NULL && zi_cli_style_given (&a->style))
+    {
+      zi_cli_usage_error (_("--style and --weight choose what a model draws; they do not go with "
+                            "--render-font"));
       return FALSE;
     }
   if (a->formats != NULL && !zi_export_formats_from_string (a->formats, &options->formats))
@@ -303,6 +338,7 @@ zi_cli_export (int argc, char **argv)
     { "force", 0, 0, G_OPTION_ARG_NONE, &a.force, N_("Replace an existing output directory"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, N_("Show no progress"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &a.json, N_("Print the result as one JSON object"), NULL },
+    ZI_CLI_STYLE_ENTRIES (&a.style),
     { NULL }
   };
   ZiCliChars chars_opts = { 0 };
@@ -310,15 +346,19 @@ zi_cli_export (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) chars = NULL;
   g_autoptr(ZiExportSource) source = NULL;
+  g_autoptr(GArray) selections = NULL;
   ZiFont *source_font = NULL;
   ZiFont *target = NULL;
   ZiExportOptions options;
   ZiExportSummary summary = { 0 };
   ZiCliProgress progress;
   ExportRun run = { 0 };
+  ZiExportStyle *family = NULL;
+  guint n_family = 0;
   guint sigint, sigterm;
   int code;
 
+  zi_cli_style_init (&a.style);
   zi_export_options_init (&options);
   if (!zi_cli_parse (&argc, &argv, "export", NULL,
                      _("Write generated glyphs as a font-ready set in DIR: png/uniXXXX.png, svg/uniXXXX.svg "
@@ -334,12 +374,50 @@ zi_cli_export (int argc, char **argv)
   chars = zi_cli_chars_resolve (&chars_opts, &error);
   if (chars == NULL && error != NULL)
     goto fail;
-  source = make_source (&a, &source_font, &error);
-  if (source == NULL)
-    goto fail;
-  target = zi_font_open (a.target ? a.target : ZI_DEFAULT_TARGET_FONT, &error);
-  if (target == NULL)
-    goto fail;
+  if (zi_cli_style_given (&a.style))
+    {
+      /* The model once, to check the choice against its styles before any work. */
+      g_autofree char *ckpt = export_checkpoint (&a, &error);
+      g_autoptr(ZiModel) model = ckpt != NULL ? zi_model_load (ckpt, &error) : NULL;
+
+      if (model == NULL || (selections = zi_cli_style_resolve (&a.style, model, &error)) == NULL)
+        goto fail;
+    }
+  if (zi_cli_style_is_all (&a.style))
+    {
+      /* Every style's source and target; the first style's fonts give the default charset. */
+      n_family = selections->len;
+      family = g_new0 (ZiExportStyle, n_family);
+      for (guint k = 0; k < n_family; k++)
+        {
+          const ZiCliSelection *sel = &g_array_index (selections, ZiCliSelection, k);
+          ZiFont *font = NULL;
+
+          family[k].name = g_strdup (sel->name);
+          family[k].weight_class = (guint) sel->weight;
+          family[k].source = make_source (&a, sel, &font, &family[k].target, &error);
+          if (family[k].source == NULL)
+            goto fail;
+          if (k == 0)
+            {
+              source_font = font;
+              target = family[0].target;
+            }
+        }
+    }
+  else
+    {
+      const ZiCliSelection *sel = selections != NULL ? &g_array_index (selections, ZiCliSelection, 0) : NULL;
+
+      source = make_source (&a, sel, &source_font, &target, &error);
+      if (source == NULL)
+        goto fail;
+      if (sel != NULL)
+        {
+          options.style_name = sel->name;
+          options.weight_class = (guint) CLAMP (sel->weight, 1.0, 1000.0);
+        }
+    }
   if (chars == NULL)
     {
       chars = zi_charset_compute (source_font, target, ZI_CHARSET_MISSING, ZI_BLOCK_CJK);
@@ -356,9 +434,17 @@ zi_cli_export (int argc, char **argv)
   run.error = &error;
   sigint = g_unix_signal_add (SIGINT, cancel_cb, run.cancellable);
   sigterm = g_unix_signal_add (SIGTERM, cancel_cb, run.cancellable);
-  zi_export_run_async (g_steal_pointer (&source), g_steal_pointer (&target), (gunichar *) chars->data,
-                       chars->len, a.out_dir, &options, progress_cb, &progress, run.cancellable,
-                       export_done_cb, &run);
+  if (family != NULL)
+    {
+      target = NULL;  /* the first style's, which the family run takes with the others */
+      zi_export_family_run_async (g_steal_pointer (&family), n_family, (gunichar *) chars->data,
+                                  chars->len, a.out_dir, &options, progress_cb, &progress,
+                                  run.cancellable, export_done_cb, &run);
+    }
+  else
+    zi_export_run_async (g_steal_pointer (&source), g_steal_pointer (&target), (gunichar *) chars->data,
+                         chars->len, a.out_dir, &options, progress_cb, &progress, run.cancellable,
+                         export_done_cb, &run);
   g_main_loop_run (run.loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
@@ -373,7 +459,10 @@ zi_cli_export (int argc, char **argv)
 
 fail:
   code = zi_cli_fail (error);
+  if (family != NULL)
+    target = NULL;  /* owned by family[0] */
 out:
+  zi_export_styles_free (family, n_family);
   zi_font_free (target);
   zi_cli_chars_clear (&chars_opts);
   export_args_clear (&a);

@@ -117,6 +117,18 @@ zi_export_manifest_begin (ZiExportState *ex, const gunichar *chars, guint n)
   manifest_font (b, "target", ex->target);
   json_builder_end_object (b);
 
+  if (o->style_name != NULL)
+    {
+      /* One style of a family (zi-export-family.c), or a weight blended between two. */
+      json_builder_set_member_name (b, "style");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, o->style_name);
+      json_builder_set_member_name (b, "weight_class");
+      json_builder_add_int_value (b, o->weight_class);
+      json_builder_end_object (b);
+    }
+
   json_builder_set_member_name (b, "size");
   json_builder_add_int_value (b, ex->source->size);
   json_builder_set_member_name (b, "em_fraction");

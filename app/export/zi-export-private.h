@@ -71,6 +71,12 @@ typedef struct {
   ZiExportSummary        summary;
 } ZiExportState;
 
+/* The parent of out_dir must be an existing, writable directory; out_dir must not exist unless
+ * force (ZI_ERROR_IO / ZI_ERROR_EXISTS naming it). */
+gboolean zi_export_check_output (const char *out_dir, gboolean force, GError **error);
+/* Flushes everything written under dir to disk with one call before a rename makes it visible. */
+gboolean zi_export_sync_tree (const char *dir, GError **error);
+
 /* manifest.json: begin writes everything known before the glyphs and opens the "glyphs" array;
  * glyph appends one glyph's QA (and counts it in ex->summary.flagged); finish closes it and returns
  * the JSON text. */

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
-#include <pthread.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -310,9 +309,8 @@ export_glyphs (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc
   return TRUE;
 }
 
-/* The parent must be an existing, writable directory; the output must not exist unless forced. */
-static gboolean
-check_output (const char *out_dir, gboolean force, GError **error)
+gboolean
+zi_export_check_output (const char *out_dir, gboolean force, GError **error)
 {
   g_autofree char *parent = g_path_get_dirname (out_dir);
 
@@ -353,9 +351,8 @@ make_subdir (const char *parent, const char *name, char **out, GError **error)
   return TRUE;
 }
 
-/* Flushes everything written under dir to disk with one call before the rename makes it visible. */
-static gboolean
-sync_tree (const char *dir, GError **error)
+gboolean
+zi_export_sync_tree (const char *dir, GError **error)
 {
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   int err;
@@ -387,13 +384,15 @@ export_into (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc p
     {
       g_autofree char *path = NULL;
 
-      ex->ufo_name = zi_ufo_dir_name (zi_font_get_family (ex->target));
+      ex->ufo_name = zi_ufo_style_dir_name (zi_font_get_family (ex->target), o->style_name);
       path = g_build_filename (ex->tmp_dir, ex->ufo_name, NULL);
       ex->ufo = zi_ufo_writer_new (path, zi_font_get_family (ex->target),
-                                   zi_font_get_style (ex->target), o->family_suffix, &ex->metrics,
-                                   error);
+                                   o->style_name != NULL ? o->style_name : zi_font_get_style (ex->target),
+                                   o->family_suffix, &ex->metrics, error);
       if (ex->ufo == NULL)
         return FALSE;
+      if (o->style_name != NULL)
+        zi_ufo_writer_set_weight_class (ex->ufo, o->weight_class);
     }
 
   zi_export_manifest_begin (ex, chars, n);
@@ -411,7 +410,7 @@ export_into (ZiExportState *ex, const gunichar *chars, guint n, ZiProgressFunc p
   }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  return sync_tree (ex->tmp_dir, error);
+  return zi_export_sync_tree (ex->tmp_dir, error);
 }
 
 /* The files are written under the temporary directory, which the user never chose and never sees:
@@ -484,7 +483,7 @@ zi_export_run (ZiExportSource        *source,
                      "of 16–1024 px (%u given)"), options->png_size);
       return FALSE;
     }
-  if (!zi_trace_params_check (&options->trace, error) || !check_output (out_dir, options->force, error))
+  if (!zi_trace_params_check (&options->trace, error) || !zi_export_check_output (out_dir, options->force, error))
     return FALSE;
 
   ex.source = source;
@@ -528,174 +527,4 @@ zi_export_run (ZiExportSource        *source,
     }
   export_clear (&ex);
   return ok;
-}
-
-/* ---- GTask wrapper ---- */
-
-/* Progress crosses from the worker to the caller's main context through this relay: the worker
- * stores the newest numbers and schedules one idle call if none is pending, so a fast export never
- * floods the main loop. Reference-counted because the idle may outlive the task. A pthread mutex,
- * not a GMutex: GLib's futex-based mutex is invisible to ThreadSanitizer, which tests/reliability runs. */
-typedef struct {
-  pthread_mutex_t lock;
-  guint64        done, total;
-  gboolean       pending;
-  ZiProgressFunc func;
-  gpointer       data;
-  GMainContext  *context;
-} ProgressRelay;
-
-static void
-progress_relay_clear (gpointer data)
-{
-  ProgressRelay *relay = data;
-
-  pthread_mutex_destroy (&relay->lock);
-  g_main_context_unref (relay->context);
-}
-
-static void
-progress_relay_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, progress_relay_clear);
-}
-
-static gboolean
-progress_relay_deliver_cb (gpointer data)
-{
-  ProgressRelay *relay = data;
-  guint64 done, total;
-
-  pthread_mutex_lock (&relay->lock);
-  done = relay->done;
-  total = relay->total;
-  relay->pending = FALSE;
-  pthread_mutex_unlock (&relay->lock);
-  relay->func (done, total, relay->data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_relay_post (guint64 done, guint64 total, gpointer data)
-{
-  ProgressRelay *relay = data;
-  gboolean schedule;
-
-  pthread_mutex_lock (&relay->lock);
-  relay->done = done;
-  relay->total = total;
-  schedule = !relay->pending;
-  relay->pending = TRUE;
-  pthread_mutex_unlock (&relay->lock);
-  if (schedule)
-    g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, progress_relay_deliver_cb,
-                                g_atomic_rc_box_acquire (relay), progress_relay_unref);
-}
-
-typedef struct {
-  ZiExportSource  *source;
-  ZiFont          *target;
-  gunichar        *chars;
-  guint            n;
-  char            *out_dir;
-  ZiExportOptions  options;
-  char            *family_suffix;
-  ProgressRelay   *relay;
-  ZiExportSummary  summary;
-} AsyncJob;
-
-static void
-async_job_free (gpointer data)
-{
-  AsyncJob *job = data;
-
-  zi_export_source_free (job->source);
-  zi_font_free (job->target);
-  g_free (job->chars);
-  g_free (job->out_dir);
-  g_free (job->family_suffix);
-  if (job->relay != NULL)
-    progress_relay_unref (job->relay);
-  g_free (job);
-}
-
-static void
-export_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  AsyncJob *job = task_data;
-  GError *error = NULL;
-
-  if (zi_export_run (job->source, job->target, job->chars, job->n, job->out_dir, &job->options,
-                     &job->summary, job->relay ? progress_relay_post : NULL, job->relay, cancellable,
-                     &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-zi_export_run_async (ZiExportSource        *source,
-                     ZiFont                *target,
-                     const gunichar        *chars,
-                     guint                  n,
-                     const char            *out_dir,
-                     const ZiExportOptions *options,
-                     ZiProgressFunc         progress,
-                     gpointer               progress_data,
-                     GCancellable          *cancellable,
-                     GAsyncReadyCallback    callback,
-                     gpointer               user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  AsyncJob *job;
-
-  g_return_if_fail (source != NULL);
-  g_return_if_fail (target != NULL);
-  g_return_if_fail (chars != NULL || n == 0);
-  g_return_if_fail (out_dir != NULL);
-  g_return_if_fail (options != NULL);
-
-  job = g_new0 (AsyncJob, 1);
-  job->source = source;
-  job->target = target;
-  job->chars = g_memdup2 (chars, (gsize) n * sizeof (gunichar));
-  job->n = n;
-  job->out_dir = g_strdup (out_dir);
-  job->options = *options;
-  job->family_suffix = g_strdup (options->family_suffix);
-  job->options.family_suffix = job->family_suffix;
-  if (progress != NULL)
-    {
-      job->relay = g_atomic_rc_box_new0 (ProgressRelay);
-      pthread_mutex_init (&job->relay->lock, NULL);
-      job->relay->func = progress;
-      job->relay->data = progress_data;
-      job->relay->context = g_main_context_ref_thread_default ();
-    }
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, zi_export_run_async);
-  g_task_set_name (task, "zi-export");
-  g_task_set_task_data (task, job, async_job_free);
-  /* Report our own ZI_ERROR_CANCELLED (naming the output) rather than GIO's generic one. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, export_thread);
-}
-
-gboolean
-zi_export_run_finish (GAsyncResult     *result,
-                      ZiExportSummary  *summary,
-                      GError          **error)
-{
-  AsyncJob *job;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == zi_export_run_async, FALSE);
-
-  job = g_task_get_task_data (G_TASK (result));
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  if (summary != NULL)
-    *summary = job->summary;
-  return TRUE;
 }

@@ -8,7 +8,9 @@
  *   OUT/png/uni4E00.png               the traced outline filled: 8-bit grayscale, white paper, black
  *                                     ink (optionally 1-bit)
  *   OUT/svg/uni4E00.svg               font units, viewBox over the em box (zi-svg.h)
- *   OUT/Zimaru-<Family>.ufo/          UFO 3 (zi-ufo.h)
+ *   OUT/Zimaru-<Family>.ufo/          UFO 3 (zi-ufo.h); Zimaru-<Family>-<Style>.ufo for a named style
+ * A family (zi_export_family_run) puts one such folder per style in OUT/<Style>/ beside
+ * OUT/Zimaru-<Family>.designspace.
  *
  * zi_export_run() is synchronous (progress + cancellable) for the CLI and for worker threads;
  * zi_export_run_async() wraps it in a GTask for the GUI. */
@@ -46,6 +48,10 @@ typedef struct {
   guint           png_size;     /* PNG side (the outline filled at it): 0 = the bitmap's, or 16..1024 */
   gboolean        force;        /* replace an existing output directory */
   const char     *family_suffix; /* the UFO family is "<target family> <suffix>"; NULL: "Zimaru" */
+  const char     *style_name;   /* the UFO's style name, also in its folder's name
+                                 * (Zimaru-<Family>-<Style>.ufo) and the manifest; NULL: the target
+                                 * font's style, and the folder Zimaru-<Family>.ufo */
+  guint           weight_class; /* with style_name: the UFO's OS/2 weight class (0: none) */
   guint           n_threads;    /* tracing threads; 0: the number of processors */
 } ZiExportOptions;
 
@@ -156,8 +162,58 @@ void     zi_export_run_async (ZiExportSource        *source,
                               GCancellable          *cancellable,
                               GAsyncReadyCallback    callback,
                               gpointer               user_data);
+/* Finishes zi_export_run_async and zi_export_family_run_async. */
 gboolean zi_export_run_finish (GAsyncResult     *result,
                                ZiExportSummary  *summary,
                                GError          **error);
+
+/* ---- A family: one export per style, and a designspace ---- */
+
+/* One style of a family: its name ("Bold"), its OS/2 weight class, where its glyphs come from and
+ * the font that gives its metrics and names. */
+typedef struct {
+  char           *name;
+  guint           weight_class;
+  ZiExportSource *source;
+  ZiFont         *target;
+} ZiExportStyle;
+
+/* Frees the names, sources and targets of n styles, and the array. */
+void     zi_export_styles_free (ZiExportStyle *styles, guint n);
+
+/* Exports chars once per style, as zi_export_run does, into OUT/<Style>/ (png/, svg/,
+ * Zimaru-<Family>-<Style>.ufo with the style's name and weight class, manifest.json), and writes
+ * OUT/Zimaru-<Family>.designspace (designspace 5.0): a weight axis "wght" from the lightest to the
+ * heaviest style's weight class whose default is the style of weight 400 (else the lightest), one
+ * source per style at its weight class and one static instance per style, so that
+ * `fontmake -m OUT/Zimaru-<Family>.designspace -o ttf` builds every style. The family is the first
+ * style's target's. Weight classes must differ and lie in 1–1000, names must be unique
+ * (ZI_ERROR_INVALID otherwise). Like zi_export_run it builds everything in a temporary folder and
+ * renames it into place at the end. Takes ownership of styles (also on error). summary: the sums over
+ * the styles; progress counts glyphs over all styles. */
+gboolean zi_export_family_run (ZiExportStyle         *styles,
+                               guint                  n_styles,
+                               const gunichar        *chars,
+                               guint                  n,
+                               const char            *out_dir,
+                               const ZiExportOptions *options,
+                               ZiExportSummary       *summary,
+                               ZiProgressFunc         progress,
+                               gpointer               progress_data,
+                               GCancellable          *cancellable,
+                               GError               **error);
+/* zi_export_family_run on a worker thread, as zi_export_run_async; finish with
+ * zi_export_run_finish. */
+void     zi_export_family_run_async (ZiExportStyle         *styles,
+                                     guint                  n_styles,
+                                     const gunichar        *chars,
+                                     guint                  n,
+                                     const char            *out_dir,
+                                     const ZiExportOptions *options,
+                                     ZiProgressFunc         progress,
+                                     gpointer               progress_data,
+                                     GCancellable          *cancellable,
+                                     GAsyncReadyCallback    callback,
+                                     gpointer               user_data);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ struct _ZiUfoWriter {
   char          *glyphs_dir;
   char          *family;       /* with the suffix */
   char          *style;
+  guint          weight_class; /* OS/2 usWeightClass; 0: not written */
   ZiFontMetrics  metrics;
   GPtrArray     *names;        /* glyph names in order, .notdef first */
   GPtrArray     *files;        /* their file names */
@@ -39,21 +40,41 @@ write_file (const char *path, const char *contents, GError **error)
   return TRUE;
 }
 
-char *
-zi_ufo_dir_name (const char *family)
+/* Appends the ASCII letters and digits of text; returns how many. */
+static gsize
+append_alnum (GString *out, const char *text)
 {
-  GString *name = g_string_new ("Zimaru-");
-  gsize prefix = name->len;
+  gsize before = out->len;
 
-  for (const char *p = family ? family : ""; *p; p = g_utf8_next_char (p))
+  for (const char *p = text ? text : ""; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
       if (c < 128 && g_ascii_isalnum ((char) c))
-        g_string_append_c (name, (char) c);
+        g_string_append_c (out, (char) c);
     }
-  if (name->len == prefix)
+  return out->len - before;
+}
+
+char *
+zi_ufo_dir_name (const char *family)
+{
+  return zi_ufo_style_dir_name (family, NULL);
+}
+
+char *
+zi_ufo_style_dir_name (const char *family, const char *style)
+{
+  GString *name = g_string_new ("Zimaru-");
+
+  if (append_alnum (name, family) == 0)
     g_string_append (name, "Glyphs");
+  if (style != NULL)
+    {
+      g_string_append_c (name, '-');
+      if (append_alnum (name, style) == 0)
+        g_string_append (name, "Style");
+    }
   g_string_append (name, ".ufo");
   return g_string_free (name, FALSE);
 }
@@ -213,6 +234,8 @@ fontinfo_plist (ZiUfoWriter *w)
   g_string_append (out, "<dict>\n");
   plist_key_string (out, "familyName", w->family);
   plist_key_string (out, "styleName", w->style);
+  if (w->weight_class > 0)
+    plist_key_int (out, "openTypeOS2WeightClass", (int) w->weight_class);
   plist_key_int (out, "versionMajor", 1);
   plist_key_int (out, "versionMinor", 0);
   plist_key_int (out, "unitsPerEm", m->units_per_em);
@@ -240,8 +263,6 @@ write_fixed_files (ZiUfoWriter *w, GError **error)
 {
   g_autofree char *metainfo = g_build_filename (w->path, "metainfo.plist", NULL);
   g_autofree char *layers = g_build_filename (w->path, "layercontents.plist", NULL);
-  g_autofree char *fontinfo = g_build_filename (w->path, "fontinfo.plist", NULL);
-  g_autofree char *fontinfo_text = fontinfo_plist (w);
   g_autoptr(GString) meta = g_string_new (NULL);
   g_autoptr(GString) lc = g_string_new (NULL);
 
@@ -255,8 +276,7 @@ write_fixed_files (ZiUfoWriter *w, GError **error)
   g_string_append (lc, "<array>\n  <array>\n    <string>public.default</string>\n"
                        "    <string>glyphs</string>\n  </array>\n</array>\n</plist>\n");
 
-  return write_file (metainfo, meta->str, error) && write_file (layers, lc->str, error)
-         && write_file (fontinfo, fontinfo_text, error);
+  return write_file (metainfo, meta->str, error) && write_file (layers, lc->str, error);
 }
 
 static gboolean
@@ -422,6 +442,8 @@ zi_ufo_writer_finish (ZiUfoWriter *writer, GError **error)
 {
   g_autofree char *contents_path = NULL;
   g_autofree char *lib_path = NULL;
+  g_autofree char *fontinfo_path = NULL;
+  g_autofree char *fontinfo = NULL;
   g_autoptr(GString) contents = g_string_new (NULL);
   g_autoptr(GString) lib = g_string_new (NULL);
 
@@ -444,7 +466,19 @@ zi_ufo_writer_finish (ZiUfoWriter *writer, GError **error)
 
   contents_path = g_build_filename (writer->glyphs_dir, "contents.plist", NULL);
   lib_path = g_build_filename (writer->path, "lib.plist", NULL);
-  return write_file (contents_path, contents->str, error) && write_file (lib_path, lib->str, error);
+  fontinfo_path = g_build_filename (writer->path, "fontinfo.plist", NULL);
+  fontinfo = fontinfo_plist (writer);
+  return write_file (contents_path, contents->str, error) && write_file (lib_path, lib->str, error)
+         && write_file (fontinfo_path, fontinfo, error);
+}
+
+void
+zi_ufo_writer_set_weight_class (ZiUfoWriter *writer, guint weight_class)
+{
+  g_return_if_fail (writer != NULL);
+  g_return_if_fail (weight_class <= 1000);
+
+  writer->weight_class = weight_class;
 }
 
 guint

@@ -1,6 +1,6 @@
 /* zi-ufo.h — writing traced glyphs as a UFO 3 font source (unified font object, unifiedfontobject.org)
  * that fontmake compiles: metainfo.plist, fontinfo.plist (names and vertical metrics from the target
- * font), layercontents.plist, lib.plist (public.glyphOrder), glyphs/contents.plist and one .glif per
+ * font; a family style's weight class), layercontents.plist, lib.plist (public.glyphOrder), glyphs/contents.plist and one .glif per
  * glyph with its code point, advance and cubic contours. Every file is well-formed XML whatever the
  * input. Files are written without fsync: the writer builds the UFO inside a temporary directory that
  * the caller syncs and renames into place (zi-export.c). */
@@ -16,6 +16,9 @@ typedef struct _ZiUfoWriter ZiUfoWriter;
 
 /* "Zimaru-ZenMaruGothic.ufo" for family "Zen Maru Gothic" (letters and digits of the family kept). */
 char        *zi_ufo_dir_name (const char *family);
+/* "Zimaru-ZenMaruGothic-Bold.ufo" for style "Bold" of one family's several (style NULL: as
+ * zi_ufo_dir_name). */
+char        *zi_ufo_style_dir_name (const char *family, const char *style);
 
 /* A glyph name ("uni4E00") as a file name per the UFO 3 user-name-to-file-name convention
  * ("uni4E_00.glif"): an underscore after each capital, so names differing in case never clash on
@@ -50,7 +53,9 @@ gboolean     zi_ufo_writer_write_glif (ZiUfoWriter     *writer,
                                        const ZiOutline *outline,
                                        GError         **error);
 gboolean     zi_ufo_writer_register (ZiUfoWriter *writer, gunichar c, GError **error);
-/* Writes the plists that list the glyphs; the UFO is complete after it. */
+/* The OS/2 weight class fontinfo.plist gives (1 to 1000; 0, the default, writes none). */
+void         zi_ufo_writer_set_weight_class (ZiUfoWriter *writer, guint weight_class);
+/* Writes fontinfo.plist and the plists that list the glyphs; the UFO is complete after it. */
 gboolean     zi_ufo_writer_finish (ZiUfoWriter *writer, GError **error);
 guint        zi_ufo_writer_get_glyph_count (ZiUfoWriter *writer);
 void         zi_ufo_writer_free (ZiUfoWriter *writer);

@@ -13,6 +13,7 @@
 #include "zi-run.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,15 @@ zi_model_load (const char *ckpt, GError **error)
       return NULL;
     }
   free (meta);
+  /* Style i is the generator's embedding row i: the metadata's list must be the model's. */
+  if (model->meta.n_styles != (guint) nn_pix2pix_config (model->gen.net)->n_styles)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+                   _("The checkpoint %s is damaged: its metadata lists %u target styles but the model "
+                     "draws %d. Use another checkpoint of the run."),
+                   weights, model->meta.n_styles, nn_pix2pix_config (model->gen.net)->n_styles);
+      return NULL;
+    }
   model->gen.field_spread =
     model->meta.representation == ZI_REPRESENTATION_FIELD ? model->meta.field_spread : 0;
   model->step = step;
@@ -195,6 +205,119 @@ zi_model_find_style (ZiModel *model, const char *name)
   return zi_run_styles_find (model->meta.styles, model->meta.n_styles, name);
 }
 
+char *
+zi_model_describe_styles (ZiModel *model)
+{
+  GString *text;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < model->meta.n_styles; i++)
+    g_string_append_printf (text, "%s%s (%u)", i > 0 ? ", " : "", model->meta.styles[i].name,
+                            model->meta.styles[i].weight_class);
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+zi_model_set_style (ZiModel *model, guint index)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (index >= model->meta.n_styles)
+    return FALSE;
+  model->gen.style = (int) index;
+  model->gen.mix_style = (int) index;
+  model->gen.mix = 0.0f;
+  return TRUE;
+}
+
+gboolean
+zi_model_set_style_name (ZiModel *model, const char *name, GError **error)
+{
+  int index;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  index = zi_model_find_style (model, name);
+  if (index < 0)
+    {
+      g_autofree char *styles = zi_model_describe_styles (model);
+
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The checkpoint %s has no style “%s”: it was trained on %u style, %s; "
+                                "choose it",
+                                "The checkpoint %s has no style “%s”: it was trained on %u styles, %s; "
+                                "choose one of them (or all)", model->meta.n_styles),
+                   model->checkpoint_path, name, model->meta.n_styles, styles);
+      return FALSE;
+    }
+  return zi_model_set_style (model, (guint) index);
+}
+
+gboolean
+zi_model_set_weight (ZiModel *model, double weight_class, GError **error)
+{
+  int lo = -1, hi = -1, light = -1, heavy = -1;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  /* The nearest styles at or below and at or above the weight (the first in embedding order when
+   * two share a weight class), and the ends of the trained range. */
+  for (guint i = 0; i < model->meta.n_styles; i++)
+    {
+      double w = model->meta.styles[i].weight_class;
+
+      if (light < 0 || w < model->meta.styles[light].weight_class)
+        light = (int) i;
+      if (heavy < 0 || w > model->meta.styles[heavy].weight_class)
+        heavy = (int) i;
+      if (w <= weight_class && (lo < 0 || w > model->meta.styles[lo].weight_class))
+        lo = (int) i;
+      if (w >= weight_class && (hi < 0 || w < model->meta.styles[hi].weight_class))
+        hi = (int) i;
+    }
+  if (!isfinite (weight_class) || lo < 0 || hi < 0)
+    {
+      g_autofree char *styles = zi_model_describe_styles (model);
+      guint min = model->meta.styles[light].weight_class, max = model->meta.styles[heavy].weight_class;
+
+      if (min == max)
+        g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                     _("The weight %g is not one the checkpoint %s can draw: it was trained on one "
+                       "weight, %s, and draws only that; train on several weights to blend them"),
+                     weight_class, model->checkpoint_path, styles);
+      else
+        g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                     _("The weight %g is outside the range the checkpoint %s was trained on, %u to %u "
+                       "(%s); give a weight in it"),
+                     weight_class, model->checkpoint_path, min, max, styles);
+      return FALSE;
+    }
+  if (model->meta.styles[lo].weight_class == model->meta.styles[hi].weight_class)
+    return zi_model_set_style (model, (guint) lo);
+  model->gen.style = lo;
+  model->gen.mix_style = hi;
+  model->gen.mix = (float) ((weight_class - model->meta.styles[lo].weight_class)
+                            / ((double) model->meta.styles[hi].weight_class
+                               - model->meta.styles[lo].weight_class));
+  return TRUE;
+}
+
+guint
+zi_model_get_current_style (ZiModel *model, guint *mix_style, double *mix)
+{
+  g_return_val_if_fail (model != NULL, 0);
+
+  if (mix_style != NULL)
+    *mix_style = (guint) model->gen.mix_style;
+  if (mix != NULL)
+    *mix = model->gen.mix;
+  return (guint) model->gen.style;
+}
+
 double
 zi_model_get_em_fraction (ZiModel *model)
 {
@@ -270,6 +393,8 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
                         const char *what, GError **error)
 {
   g_autofree int *styles = NULL;
+  g_autofree int *mix_styles = NULL;
+  g_autofree float *mix = NULL;
   gsize pixels;
 
   g_return_val_if_fail (gen != NULL && gen->net != NULL && gen->batch > 0, FALSE);
@@ -277,12 +402,23 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
   g_return_val_if_fail (what != NULL, FALSE);
 
   pixels = (gsize) nn_pix2pix_config (gen->net)->size * (gsize) nn_pix2pix_config (gen->net)->size;
-  /* Every image of the call in the generator's one style; NULL is style 0 to the engine. */
-  if (gen->style != 0)
+  /* Every image of the call in the generator's one style (or blend); NULL is style 0 to the
+   * engine. */
+  if (gen->style != 0 || gen->mix > 0.0f)
     {
       styles = g_new (int, gen->batch);
       for (int b = 0; b < gen->batch; b++)
         styles[b] = gen->style;
+    }
+  if (gen->mix > 0.0f)
+    {
+      mix_styles = g_new (int, gen->batch);
+      mix = g_new (float, gen->batch);
+      for (int b = 0; b < gen->batch; b++)
+        {
+          mix_styles[b] = gen->mix_style;
+          mix[b] = gen->mix;
+        }
     }
   for (guint i = 0; i < n; i += (guint) gen->batch)
     {
@@ -292,7 +428,9 @@ zi_model_generate_with (const ZiModelGenerator *gen, const guint8 *source, guint
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       zi_image_coverage_to_net (source + i * pixels, gen->in, m * pixels);
-      st = nn_pix2pix_generate (gen->net, gen->in, styles, (int) m, gen->out);
+      st = mix != NULL ? nn_pix2pix_generate_mix (gen->net, gen->in, styles, mix_styles, mix, (int) m,
+                                                  gen->out)
+                       : nn_pix2pix_generate (gen->net, gen->in, styles, (int) m, gen->out);
       if (st != NN_OK)
         {
           zi_error_from_nn (error, st, "%s", what);

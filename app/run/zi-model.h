@@ -38,6 +38,21 @@ guint       zi_model_get_field_spread (ZiModel *model);
 guint       zi_model_get_n_styles (ZiModel *model);
 const ZiRunStyle *zi_model_get_style (ZiModel *model, guint i);
 int         zi_model_find_style (ZiModel *model, const char *name);
+/* "Light (300), Regular (400), Bold (700)": the styles with their weight classes, for messages. */
+char       *zi_model_describe_styles (ZiModel *model);
+
+/* What every zi_model_generate* call draws from now on (style 0 after loading). set_style: the style
+ * of that embedding index (FALSE and no change when there is no such style). set_style_name: by name
+ * (case-insensitive); an unknown name is ZI_ERROR_INVALID naming the checkpoint and its styles.
+ * set_weight: an OS/2 weight class; equal to a style's, that style; between two styles' weight
+ * classes, their embeddings blended linearly in weight class (nn_pix2pix_generate_mix); outside the
+ * trained range, or any other weight for a model of one weight, ZI_ERROR_INVALID naming the range. */
+gboolean    zi_model_set_style (ZiModel *model, guint index);
+gboolean    zi_model_set_style_name (ZiModel *model, const char *name, GError **error);
+gboolean    zi_model_set_weight (ZiModel *model, double weight_class, GError **error);
+/* The choice: the style drawn (the lighter of a blend's two), and the blend's heavier style and its
+ * share in (0, 1), or *mix 0 for a plain style. mix_style and mix may be NULL. */
+guint       zi_model_get_current_style (ZiModel *model, guint *mix_style, double *mix);
 
 /* Generates n glyphs from source coverage bitmaps (size×size each, 0 = paper, 255 = ink) into out
  * (same layout), in batches, on the calling thread. out is ink coverage whatever the model's
@@ -74,6 +89,8 @@ typedef struct {
   float     *in, *out;  /* [batch * size * size] each, the networks' pixels */
   guint      field_spread;  /* 0: net draws coverage; else signed distance fields of this spread */
   int        style;     /* the target style's embedding index for every image (0 when zeroed) */
+  int        mix_style; /* with mix > 0: every image's embedding is (1 − mix)·E[style] + mix·E[mix_style] */
+  float      mix;       /* 0 (zeroed): style alone */
 } ZiModelGenerator;
 
 /* zi_model_generate with gen: n glyphs in eval mode, batch by batch, as ink coverage (derived when gen

@@ -1,10 +1,12 @@
 /* export-test-util.c — what the export test programs share: fonts and temporary folders, running a
- * program, drawing rectangles and discs into a bitmap, the fixture with the target font, sources
+ * program and zimaru-cli, drawing rectangles and discs into a bitmap, the fixture with the target font, sources
  * from a font and reading an export's manifest. */
 #include "config.h"
 #include "export-test-util.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <sys/wait.h>
 
 ZiFont *
 open_font (const char *spec)
@@ -49,6 +51,40 @@ run (const char * const *argv, char **err_out)
                 &error);
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+void
+cli_result_clear (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Runs $ZIMARU_CLI with the arguments (NULL-terminated). */
+CliResult
+cli (const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *exe = g_getenv ("ZIMARU_CLI");
+  CliResult r = { -1, NULL, NULL };
+  va_list ap;
+  int status;
+
+  g_assert_nonnull (exe);
+  g_ptr_array_add (argv, (char *) exe);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &status,
+                &error);
+  g_assert_no_error (error);
+  r.status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  if (r.status != 0)
+    g_test_message ("stderr: %s", r.err);
+  return r;
 }
 
 void

@@ -1,5 +1,5 @@
 /* export-test-util.h — what the export test programs (test-export-trace.c, test-export-job.c,
- * test-export-cli.c) share. Each helper asserts on failure instead of returning an error. */
+ * test-export-cli.c, test-family.c) share. Each helper asserts on failure instead of returning an error. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -29,6 +29,16 @@ char           *make_temp_dir    (void);
 guint           count_entries    (const char *dir);
 /* Runs argv; returns the exit status and captures stderr. */
 int             run              (const char * const *argv, char **err_out);
+/* What a zimaru-cli run gave. */
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} CliResult;
+
+/* Runs $ZIMARU_CLI with the arguments (NULL-terminated); logs stderr when it fails. */
+CliResult       cli              (const char *first, ...) G_GNUC_NULL_TERMINATED;
+void            cli_result_clear (CliResult *r);
 /* Sets the pixels of a SIZE × SIZE bitmap in [x0, x1) × [y0, y1), or whose centres lie within r of
  * (cx, cy), to v. */
 void            fill_rect        (guint8 *bm, int x0, int y0, int x1, int y1, guint8 v);

@@ -96,44 +96,6 @@ test_picks_invalid (void)
 
 /* ---- the CLI ---- */
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-/* Runs $ZIMARU_CLI with the arguments (NULL-terminated). */
-static CliResult
-cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *exe = g_getenv ("ZIMARU_CLI");
-  CliResult r = { -1, NULL, NULL };
-  va_list ap;
-  int status;
-
-  g_assert_nonnull (exe);
-  g_ptr_array_add (argv, (char *) exe);
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &status,
-                &error);
-  g_assert_no_error (error);
-  r.status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-  return r;
-}
-
 /* One line on stderr starting "zimaru-cli: error:" that contains what. */
 static void
 assert_error_line (const CliResult *r, const char *what)
