@@ -5,7 +5,9 @@
 #include "cli-train-mpi.h"
 #include "cli-common.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 
 gboolean
 zi_cli_train_mpi_begin (ZiTrainerMpi **mpi, int *code)
@@ -106,4 +108,28 @@ zi_cli_train_mpi_failed (ZiTrainerMpi *mpi, int code, const GError *error)
   if (zi_trainer_mpi_rank (mpi) != 0)
     zi_trainer_mpi_report (mpi, error->message);
   zi_trainer_mpi_abort (mpi, code);
+}
+
+static gboolean
+ended_cb (gpointer user_data)
+{
+  zi_trainer_mpi_ended_by_mpirun (user_data);
+}
+
+static gboolean
+stop_cb (gpointer user_data)
+{
+  zi_trainer_stop (ZI_TRAINER (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+zi_cli_train_mpi_signals (ZiTrainerMpi *mpi, ZiTrainer *trainer, guint ids[3])
+{
+  if (mpi == NULL || zi_trainer_mpi_size (mpi) == 1)
+    return FALSE;
+  ids[0] = g_unix_signal_add (SIGINT, ended_cb, mpi);
+  ids[1] = g_unix_signal_add (SIGTERM, ended_cb, mpi);
+  ids[2] = g_unix_signal_add (SIGUSR1, stop_cb, trainer);
+  return TRUE;
 }

@@ -25,4 +25,10 @@ ZiTrainer *zi_cli_train_mpi_new_trainer (ZiTrainerMpi *mpi, const ZiTrainerConfi
  * may be waiting for this one. Returns only without such a job. */
 void       zi_cli_train_mpi_failed (ZiTrainerMpi *mpi, int code, const GError *error);
 
+/* Under mpirun with several ranks: SIGINT and SIGTERM (mpirun ending the job) print one line and
+ * leave (zi_trainer_mpi_ended_by_mpirun), SIGUSR1 (forwarded by mpirun to every rank) stops the
+ * training cleanly with a checkpoint. FALSE, with nothing installed, otherwise. ids receive the
+ * sources. */
+gboolean   zi_cli_train_mpi_signals (ZiTrainerMpi *mpi, ZiTrainer *trainer, guint ids[3]);
+
 G_END_DECLS

@@ -569,13 +569,18 @@ zi_cli_train (int argc, char **argv)
   ui.total = zi_trainer_get_config (trainer)->max_steps;
   zi_cli_progress_init (&ui.progress, o.quiet);
   zi_trainer_set_event_func (trainer, g_main_context_default (), train_event_cb, &ui, NULL);
-  guint sigint = g_unix_signal_add (SIGINT, stop_signal_cb, trainer);
-  guint sigterm = g_unix_signal_add (SIGTERM, stop_signal_cb, trainer);
+  guint signals[3] = { 0 };
+  if (!zi_cli_train_mpi_signals (mpi, trainer, signals))
+    {
+      signals[0] = g_unix_signal_add (SIGINT, stop_signal_cb, trainer);
+      signals[1] = g_unix_signal_add (SIGTERM, stop_signal_cb, trainer);
+    }
   if (zi_trainer_start (trainer, &error))
     g_main_loop_run (ui.loop);
   zi_cli_progress_done (&ui.progress);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    if (signals[i] != 0)
+      g_source_remove (signals[i]);
   if (error != NULL || !zi_trainer_wait (trainer, &error))
     {
       code = zi_cli_fail (error);

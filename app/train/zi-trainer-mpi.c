@@ -29,8 +29,10 @@
 
 #ifdef ZIMARU_HAVE_MPI
 
+#include <errno.h>
 #include <fcntl.h>
 #include <mpi.h>
+#include <signal.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -40,10 +42,14 @@
  * step waits for what is in flight before it sends more. */
 #define MAX_REQUESTS 64
 #define CHECK_EVERY  100
+#define HOST_LEN     256
 
 struct _ZiTrainerMpi {
   int            rank, size;
   int            err_fd;             /* this rank's own error lines (stderr, kept when silenced) */
+  gint           said;               /* atomic: this rank printed why the job ends */
+  int           *pids;               /* [size] every rank's process id … */
+  char          *hosts;              /* [size × HOST_LEN] … and host, to tell which rank ended */
   int            thread_multiple;    /* MPI_Abort may be called from the watchdog */
   ZiTrainerDist  dist;
   size_t         bucket_floats;
@@ -67,6 +73,7 @@ struct _ZiTrainerMpi {
   pthread_cond_t  cond;
   gboolean        quit;
   gint64          waiting_since;     /* monotonic µs; 0 when not waiting */
+  gint64          waited_awake;      /* µs of that wait while this process ran (not stopped) */
   const char     *waiting_for;
   int             timeout_s;
 };
@@ -101,6 +108,8 @@ fail (ZiTrainerMpi *mpi, const char *what)
   g_autofree char *line = g_strdup_printf ("zimaru-cli: error: %s; the job stops (rank %d). The "
                                            "newest checkpoint is intact: continue the run with "
                                            "--resume.", what, mpi->rank);
+  /* mpirun answers MPI_Abort with SIGTERM to every rank, this one too: one line is enough. */
+  g_atomic_int_set (&mpi->said, 1);
   say (mpi, line);
   zi_trainer_mpi_abort (mpi, 1);
 }
@@ -127,6 +136,7 @@ watch_begin (ZiTrainerMpi *mpi, const char *what)
 {
   pthread_mutex_lock (&mpi->lock);
   mpi->waiting_since = g_get_monotonic_time ();
+  mpi->waited_awake = 0;
   mpi->waiting_for = what;
   pthread_mutex_unlock (&mpi->lock);
 }
@@ -146,6 +156,7 @@ static void *
 watchdog_thread (void *data)
 {
   ZiTrainerMpi *mpi = data;
+  gint64 last = g_get_monotonic_time ();
 
   pthread_mutex_lock (&mpi->lock);
   while (!mpi->quit)
@@ -154,10 +165,15 @@ watchdog_thread (void *data)
       clock_gettime (CLOCK_REALTIME, &until);
       until.tv_sec += 1;
       pthread_cond_timedwait (&mpi->cond, &mpi->lock, &until);
+      /* Only the time this process ran counts: one that was stopped (SIGSTOP, a suspended machine)
+       * and woke up has not waited for the others all that while. */
+      gint64 now = g_get_monotonic_time ();
+      gint64 tick = MIN (now - last, 2 * G_USEC_PER_SEC);
+      last = now;
       if (mpi->quit || mpi->waiting_since == 0)
         continue;
-      gint64 waited = g_get_monotonic_time () - mpi->waiting_since;
-      if (waited < (gint64) mpi->timeout_s * G_USEC_PER_SEC)
+      mpi->waited_awake += MIN (tick, now - mpi->waiting_since);
+      if (mpi->waited_awake < (gint64) mpi->timeout_s * G_USEC_PER_SEC)
         continue;
       g_autofree char *what = peer (mpi) >= 0
         ? g_strdup_printf ("rank %d stopped responding (no answer for %d s while %s)", peer (mpi),
@@ -383,6 +399,15 @@ zi_trainer_mpi_start (GError **error)
   mpi->bucket_floats = (size_t) env_int ("ZIMARU_MPI_BUCKET_KB", 1024, 4, 1 << 20) * 1024 / sizeof (float);
   mpi->timeout_s = env_int ("ZIMARU_MPI_TIMEOUT", 20, 1, 24 * 3600);
   mpi->dist = (ZiTrainerDist) { mpi->rank, mpi->size, mpi, attach_cb, after_step_cb, agree_stop_cb };
+  mpi->pids = g_new0 (int, mpi->size);
+  mpi->hosts = g_malloc0 ((gsize) mpi->size * HOST_LEN);
+  {
+    int pid = (int) getpid ();
+    char host[HOST_LEN] = { 0 };
+    gethostname (host, sizeof host - 1);
+    MPI_Allgather (&pid, 1, MPI_INT, mpi->pids, 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Allgather (host, HOST_LEN, MPI_CHAR, mpi->hosts, HOST_LEN, MPI_CHAR, MPI_COMM_WORLD);
+  }
   pthread_mutex_init (&mpi->lock, NULL);
   pthread_cond_init (&mpi->cond, NULL);
   pthread_create (&mpi->watchdog, NULL, watchdog_thread, mpi);
@@ -412,6 +437,8 @@ zi_trainer_mpi_finish (ZiTrainerMpi *mpi)
   MPI_Finalize ();
   pthread_cond_destroy (&mpi->cond);
   pthread_mutex_destroy (&mpi->lock);
+  g_free (mpi->pids);
+  g_free (mpi->hosts);
   g_free (mpi);
 }
 
@@ -496,6 +523,32 @@ zi_trainer_mpi_silence (ZiTrainerMpi *mpi)
 }
 
 void
+zi_trainer_mpi_ended_by_mpirun (ZiTrainerMpi *mpi)
+{
+  char host[HOST_LEN] = { 0 };
+  g_autofree char *what = NULL;
+
+  gethostname (host, sizeof host - 1);
+  /* mpirun reaped a rank that died before it ended the others, so a rank on this machine whose
+   * process is gone is the one that stopped. */
+  for (int r = 0; r < mpi->size && what == NULL; r++)
+    if (r != mpi->rank && strncmp (mpi->hosts + (gsize) r * HOST_LEN, host, HOST_LEN) == 0
+        && kill (mpi->pids[r], 0) != 0 && errno == ESRCH)
+      what = g_strdup_printf ("rank %d stopped responding (its process %d on %s has ended)", r,
+                              mpi->pids[r], host);
+  /* The job says it once: rank 0 unless a rank saw its neighbour's process gone or said why already. */
+  if (g_atomic_int_get (&mpi->said) || (what == NULL && mpi->rank != 0))
+    _exit (1);
+  if (what == NULL)
+    what = g_strdup ("mpirun ended the job (it was interrupted, or a rank on another machine ended)");
+  g_autofree char *line = g_strdup_printf ("zimaru-cli: error: %s; the job stops. The newest "
+                                           "checkpoint is intact: continue the run with --resume.",
+                                           what);
+  say (mpi, line);
+  _exit (1);
+}
+
+void
 zi_trainer_mpi_report (ZiTrainerMpi *mpi, const char *message)
 {
   g_autofree char *line = NULL;
@@ -564,6 +617,12 @@ zi_trainer_mpi_silence (ZiTrainerMpi *mpi)
 void
 zi_trainer_mpi_report (ZiTrainerMpi *mpi, const char *message)
 {
+}
+
+void
+zi_trainer_mpi_ended_by_mpirun (ZiTrainerMpi *mpi)
+{
+  exit (1);
 }
 
 #endif

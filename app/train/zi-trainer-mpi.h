@@ -38,6 +38,11 @@ G_NORETURN void      zi_trainer_mpi_abort (ZiTrainerMpi *mpi, int code);
 void                 zi_trainer_mpi_silence (ZiTrainerMpi *mpi);
 /* Prints "zimaru-cli: error: rank R: message" on this rank's error output, silenced or not. */
 void                 zi_trainer_mpi_report (ZiTrainerMpi *mpi, const char *message);
+/* For SIGTERM under mpirun, which mpirun sends when it ends the job (a rank died, or mpirun was
+ * interrupted) shortly before SIGKILL: prints one line, naming the rank on this machine whose
+ * process has ended if there is one, and leaves with status 1. A clean stop of a job is SIGUSR1 to
+ * mpirun, which forwards it to every rank. */
+G_NORETURN void      zi_trainer_mpi_ended_by_mpirun (ZiTrainerMpi *mpi);
 /* The processors this process may run on (sched_getaffinity: mpirun binds each rank to its cores),
  * the default number of engine threads of a rank; at least 1. */
 guint                zi_trainer_mpi_bound_cores (void);
