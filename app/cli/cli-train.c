@@ -15,6 +15,7 @@
 #include "zi-range.h"
 #include "zi-render.h"
 #include "zi-representation.h"
+#include "nn-gemm.h"
 #include "zi-trainer.h"
 
 #include <glib-unix.h>
@@ -29,7 +30,7 @@
  * and only what the user typed overrides them. */
 typedef struct {
   char    *source, *target, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
-  char    *representation;
+  char    *representation, *precision;
   gboolean resume, quiet, json, augment;
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
   int      field_spread;
@@ -67,11 +68,12 @@ options_clear (TrainOptions *o)
   g_free (o->cache_dir);
   g_free (o->from);
   g_free (o->representation);
+  g_free (o->precision);
 }
 
 #define GIVEN_D(v) ZI_CLI_GIVEN (v)
 
-/* Applies what may change on a resumed run too: bounds, intervals, threads, rates. */
+/* Applies what may change on a resumed run too: bounds, intervals, threads, precision, rates. */
 static gboolean
 apply_session_options (const TrainOptions *o, ZiTrainerConfig *cfg, GError **error)
 {
@@ -81,6 +83,12 @@ apply_session_options (const TrainOptions *o, ZiTrainerConfig *cfg, GError **err
     cfg->max_minutes = o->minutes;
   if (o->threads >= 0)
     cfg->threads = (guint) o->threads;
+  if (o->precision != NULL && !nn_precision_parse (o->precision, &cfg->net.precision))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("unknown --precision '%s' (use fp32, bf16 or auto)"), o->precision);
+      return FALSE;
+    }
   if (o->checkpoint_every >= 0)
     cfg->checkpoint_every = (guint) o->checkpoint_every;
   if (o->keep >= 0)
@@ -466,6 +474,9 @@ zi_cli_train (int argc, char **argv)
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o.minutes, N_("Stop after M minutes of training (with a checkpoint)"), N_("M") },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, N_("Random seed (default 1)"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Engine threads (default: one per core)"), N_("N") },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &o.precision,
+      N_("Precision of the convolutions' matrix products: fp32, bf16 or auto (default fp32)"),
+      N_("KIND") },
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir, N_("Dataset cache (default ~/.cache/zimaru)"), N_("DIR") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("Show no progress and no summary"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print a JSON summary on stdout"), NULL },

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include "zi-types.h"
 #include "zi-font.h"
+#include "nn.h"
 
 G_BEGIN_DECLS
 
@@ -171,6 +172,7 @@ typedef struct {
   guint    size;
   ZiRepresentation representation; /* what the generator outputs; ink when the metadata lacks it */
   guint    field_spread;      /* a field's spread in pixels (ZI_FIELD_SPREAD_DEFAULT for ink) */
+  NnPrecision precision;      /* the convs' products it trained in (a record: weights are float32) */
   guint64  images;            /* training pairs consumed: the position in the seeded data order */
   double   seconds;           /* training time so far */
   double   lr_g, lr_d;        /* base learning rates (after any change while paused) */

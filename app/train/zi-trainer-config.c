@@ -10,6 +10,8 @@
 #include "zi-render.h"
 #include "zi-representation.h"
 #include "zi-trainer-config-private.h"
+#include "nn-gemm.h"
+#include "nn-peak.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -364,6 +366,13 @@ zi_trainer_config_validate (const ZiTrainerConfig *cfg, GError **error)
                    _("A step or exponential schedule needs --lr-step-every ≥ 1 and --lr-gamma in (0, 1]."));
       return FALSE;
     }
+  if (n->precision == NN_PRECISION_BF16 && !nn_cpu_has_bf16 ())
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("bf16 precision needs a processor with AVX512_BF16 (CPU flag avx512_bf16), which "
+                     "this one lacks; use --precision fp32."));
+      return FALSE;
+    }
   if (cfg->representation == ZI_REPRESENTATION_FIELD
       && !zi_check_range (cfg->field_spread, ZI_FIELD_SPREAD_MIN, ZI_FIELD_SPREAD_MAX, ZI_RANGE_CLOSED,
                           _("The field spread in pixels"), error))
@@ -449,6 +458,7 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
   put_num (b, "ssim_weight", n->ssim_weight);
   put_num (b, "clip_norm", n->clip_norm);
   put_int (b, "batch", n->batch);
+  put_str (b, "precision", nn_precision_name (n->precision));
   put_opt (b, "opt_g", &cfg->opt_g);
   put_opt (b, "opt_d", &cfg->opt_d);
   json_builder_set_member_name (b, "schedule");
@@ -602,11 +612,14 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
   n->batch = (int) inum (o, "batch", n->batch, 0, 65536);
   if (((v = str (o, "norm")) != NULL && !zi_trainer_norm_from_string (v, &n->norm))
       || ((v = str (o, "gan_loss")) != NULL && !zi_trainer_gan_loss_from_string (v, &n->gan_loss))
+      /* Absent from runs made before bf16: they trained in float32. */
+      || ((v = str (o, "precision")) != NULL && !nn_precision_parse (v, &n->precision))
       || (obj (o, "opt_g") && !get_opt (obj (o, "opt_g"), &cfg->opt_g))
       || (obj (o, "opt_d") && !get_opt (obj (o, "opt_d"), &cfg->opt_d)))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RUN,
-                   _("The training configuration names an unknown normalisation, loss or optimiser."));
+                   _("The training configuration names an unknown normalisation, loss, precision or "
+                     "optimiser."));
       return FALSE;
     }
   s = obj (o, "schedule");

@@ -195,6 +195,7 @@ make_meta (ZiTrainerModel *model, const ZiTrainerScores *scores)
   m.size = (guint) model->cfg->net.size;
   m.representation = model->cfg->representation;
   m.field_spread = model->cfg->field_spread;
+  m.precision = model->cfg->net.precision;
   m.images = p->images;
   m.seconds = p->seconds_before + p->active_us / (double) G_USEC_PER_SEC;
   m.lr_g = p->lr_g_base;
