@@ -1,5 +1,7 @@
-/* cli-train.c — `zimaru-cli train [--source FONT] [--target FONT] [CHARS] [--exclude FILE] --run DIR
- * [options]`: trains a model into a run directory (zi-run.h), or continues one with --resume.
+/* cli-train.c — `zimaru-cli train [--source FONT] [--target FONT]... [--target-family NAME] [CHARS]
+ * [--exclude FILE] --run DIR [options]`: trains a model into a run directory (zi-run.h), or continues
+ * one with --resume. Several targets (a repeated --target, or every installed face of a family) train
+ * one model with a style per target.
  *
  * The same ZiTrainer as the window, with the same worker thread: this command runs a main loop that
  * receives the trainer's events, draws progress on a terminal, prints warnings, and turns SIGINT and
@@ -17,6 +19,7 @@
 #include "zi-representation.h"
 #include "nn-gemm.h"
 #include "zi-trainer.h"
+#include "zi-trainer-data.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -29,7 +32,9 @@
 /* Options as given; -1 / ZI_CLI_UNSET / NULL mean "not given", so a preset and the defaults apply first
  * and only what the user typed overrides them. */
 typedef struct {
-  char    *source, *target, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
+  char   **targets;             /* --target, repeatable */
+  char    *target_family, *style_ratio;
+  char    *source, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
   char    *representation, *precision;
   gboolean resume, quiet, json, augment;
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
@@ -58,7 +63,9 @@ static void
 options_clear (TrainOptions *o)
 {
   g_free (o->source);
-  g_free (o->target);
+  g_strfreev (o->targets);
+  g_free (o->target_family);
+  g_free (o->style_ratio);
   g_free (o->run);
   g_free (o->norm);
   g_free (o->gan_loss);
@@ -113,6 +120,29 @@ apply_session_options (const TrainOptions *o, ZiTrainerConfig *cfg, GError **err
   return zi_trainer_config_validate (cfg, error);
 }
 
+/* The target styles: every --target in order, then the faces of --target-family from light to heavy.
+ * A family without an installed face is an error naming it. */
+static gboolean
+apply_targets (const TrainOptions *o, ZiTrainerConfig *cfg, GError **error)
+{
+  g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; o->targets != NULL && o->targets[i] != NULL; i++)
+    g_ptr_array_add (specs, g_strdup (o->targets[i]));
+  if (o->target_family != NULL)
+    {
+      g_auto(GStrv) faces = zi_font_list_family (o->target_family, error);
+
+      if (faces == NULL)
+        return FALSE;
+      for (guint i = 0; faces[i] != NULL; i++)
+        g_ptr_array_add (specs, g_strdup (faces[i]));
+    }
+  if (specs->len > 0)
+    zi_trainer_config_set_targets (cfg, (const char *const *) specs->pdata, specs->len);
+  return o->style_ratio == NULL || zi_trainer_config_set_style_ratio (cfg, o->style_ratio, error);
+}
+
 static gboolean
 apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfig *cfg, GError **error)
 {
@@ -121,11 +151,8 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
       g_free (cfg->source_font);
       cfg->source_font = g_strdup (o->source);
     }
-  if (o->target != NULL)
-    {
-      g_free (cfg->target_font);
-      cfg->target_font = g_strdup (o->target);
-    }
+  if (!apply_targets (o, cfg, error))
+    return FALSE;
   if (preset != NULL && !zi_trainer_config_apply_preset (cfg, preset, error))
     return FALSE;
   if (o->size >= 0)
@@ -261,8 +288,8 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
 static const char *
 first_new_run_option (const TrainOptions *o, const ZiCliChars *chars, const char *preset)
 {
-  if (o->source || o->target)
-    return "--source/--target";
+  if (o->source || o->targets || o->target_family || o->style_ratio)
+    return "--source/--target/--target-family/--style-ratio";
   if (zi_cli_chars_given (chars) || chars->exclude_file)
     return "CHARS";
   if (preset)
@@ -298,6 +325,7 @@ typedef struct {
   double              seconds;
   gboolean            has_val;
   ZiTrainerValidation val;
+  ZiTrainerEvent     *val_event;    /* the last validation, copied: its per-style figures */
   float               last_l1;
 } TrainUi;
 
@@ -330,6 +358,8 @@ train_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *e, gpointer user_data)
     case ZI_TRAINER_EVENT_VALIDATION:
       ui->has_val = TRUE;
       ui->val = e->validation;
+      g_clear_pointer (&ui->val_event, zi_trainer_event_free);
+      ui->val_event = zi_trainer_event_copy (e);
       break;
     case ZI_TRAINER_EVENT_WARNING:
       if (!ui->quiet)
@@ -395,6 +425,19 @@ print_summary (const TrainUi *ui, const char *run, gboolean json)
       zi_cli_json_string (b, "checkpoint", ui->checkpoint);
       zi_cli_json_metrics (b, "validation", ui->has_val ? &val : NULL);
       zi_cli_json_metrics (b, "baseline", ui->has_val ? &base : NULL);
+      if (ui->val_event != NULL && ui->val_event->validation.n_styles > 0)
+        {
+          const ZiTrainerValidation *v = &ui->val_event->validation;
+
+          json_builder_set_member_name (b, "styles");
+          json_builder_begin_object (b);
+          for (guint i = 0; i < v->n_styles; i++)
+            {
+              ZiMetrics m = { v->styles[i].l1, v->styles[i].ssim, v->styles[i].iou, v->styles[i].n };
+              zi_cli_json_metrics (b, v->styles[i].name, v->styles[i].n > 0 ? &m : NULL);
+            }
+          json_builder_end_object (b);
+        }
       json_builder_end_object (b);
       zi_cli_json_print (b);
       return;
@@ -409,6 +452,16 @@ print_summary (const TrainUi *ui, const char *run, gboolean json)
               "(identity baseline: L1 %.4f, SSIM %.4f, IoU %.4f)\n"),
             ui->step, ui->val.l1, ui->val.ssim, ui->val.iou, ui->val.base_l1, ui->val.base_ssim,
             ui->val.base_iou);
+  for (guint i = 0; ui->val_event != NULL && i < ui->val_event->validation.n_styles; i++)
+    {
+      const ZiTrainerStyleValidation *v = &ui->val_event->validation.styles[i];
+
+      if (v->n > 0)
+        printf (_("  %s: L1 %.4f, SSIM %.4f, IoU %.4f (identity baseline: SSIM %.4f)\n"), v->name, v->l1, v->ssim,
+                v->iou, v->base_ssim);
+      else
+        printf (_("  %s: no validation glyphs\n"), v->name);
+    }
 }
 
 int
@@ -427,7 +480,15 @@ zi_cli_train (int argc, char **argv)
   options_init (&o);
   const GOptionEntry command_entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &o.source, N_("Source font (default \"Noto Sans CJK TC\")"), N_("FONT") },
-    { "target", 0, 0, G_OPTION_ARG_STRING, &o.target, N_("Target font (default \"Zen Maru Gothic\")"), N_("FONT") },
+    { "target", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.targets,
+      N_("Target font (default \"Zen Maru Gothic\"); repeat it to train one model on several targets, "
+         "each a style of the model"), N_("FONT") },
+    { "target-family", 0, 0, G_OPTION_ARG_STRING, &o.target_family,
+      N_("Train on every installed face of this family, each a style, from light to heavy (after any "
+         "--target)"), N_("NAME") },
+    { "style-ratio", 0, 0, G_OPTION_ARG_STRING, &o.style_ratio,
+      N_("How batches share out the styles: equal (default), pairs (in proportion to each style's "
+         "characters), or one weight per style, comma-separated (1,1,2)"), N_("RATIO") },
     { "run", 0, 0, G_OPTION_ARG_FILENAME, &o.run, N_("Run directory (created; required)"), N_("DIR") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &o.resume, N_("Continue the run in DIR from its newest checkpoint"), NULL },
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &o.from, N_("With --resume: continue from this checkpoint instead"), N_("CKPT") },
@@ -551,12 +612,18 @@ zi_cli_train (int argc, char **argv)
       if (chars == NULL && chars_opts.exclude_file != NULL)
         {
           /* The default set, minus the exclusions: computed here so --exclude applies to it. */
+          guint n = zi_trainer_config_get_n_targets (&cfg);
           ZiFont *src = zi_font_open (cfg.source_font, &error);
-          ZiFont *tgt = src ? zi_font_open (cfg.target_font, &error) : NULL;
-          if (tgt != NULL)
-            chars = zi_charset_compute (src, tgt, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
+          g_autofree ZiFont **tgt = g_new0 (ZiFont *, n);
+          guint opened = 0;
+          while (src != NULL && opened < n
+                 && (tgt[opened] = zi_font_open (zi_trainer_config_get_target (&cfg, opened), &error)) != NULL)
+            opened++;
+          if (opened == n)
+            chars = zi_trainer_data_default_chars (src, tgt, n);
           g_clear_pointer (&src, zi_font_free);
-          g_clear_pointer (&tgt, zi_font_free);
+          for (guint i = 0; i < opened; i++)
+            zi_font_free (tgt[i]);
           if (chars == NULL || !zi_cli_chars_exclude (&chars_opts, chars, &error))
             {
               code = zi_cli_fail (error);
@@ -604,6 +671,7 @@ zi_cli_train (int argc, char **argv)
     }
   g_main_loop_unref (ui.loop);
   g_free (ui.checkpoint);
+  g_clear_pointer (&ui.val_event, zi_trainer_event_free);
 
 out:
   g_clear_object (&trainer);

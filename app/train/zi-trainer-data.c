@@ -166,12 +166,35 @@ compare_unichar (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* The requested characters for a new run: cfg's, or the CJK ideographs the source shares with any
- * target, in code-point order. */
+GArray *
+zi_trainer_data_default_chars (ZiFont *source, ZiFont *const *targets, guint n_targets)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GArray *chars;
+
+  g_return_val_if_fail (source != NULL && targets != NULL && n_targets >= 1, NULL);
+
+  chars = zi_charset_compute (source, targets[0], ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
+  if (n_targets == 1)
+    return chars;
+  for (guint i = 0; i < chars->len; i++)
+    g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (chars, gunichar, i)));
+  for (guint s = 1; s < n_targets; s++)
+    {
+      g_autoptr(GArray) more = zi_charset_compute (source, targets[s], ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
+      for (guint i = 0; i < more->len; i++)
+        if (g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (more, gunichar, i))))
+          g_array_append_val (chars, g_array_index (more, gunichar, i));
+    }
+  g_array_sort (chars, compare_unichar);
+  return chars;
+}
+
+/* The requested characters for a new run: cfg's, or the default set. */
 static GArray *
 requested_chars (ZiTrainerData *d)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autofree ZiFont **targets = NULL;
   GArray *chars;
 
   if (d->cfg->chars != NULL)
@@ -180,21 +203,10 @@ requested_chars (ZiTrainerData *d)
       g_array_append_vals (chars, d->cfg->chars, d->cfg->n_chars);
       return chars;
     }
-  chars = zi_charset_compute (d->source_font, d->styles[0].font, ZI_CHARSET_SHARED, ZI_BLOCK_CJK);
-  if (d->n_styles == 1)
-    return chars;
-  for (guint i = 0; i < chars->len; i++)
-    g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (chars, gunichar, i)));
-  for (guint s = 1; s < d->n_styles; s++)
-    {
-      g_autoptr(GArray) more = zi_charset_compute (d->source_font, d->styles[s].font, ZI_CHARSET_SHARED,
-                                                   ZI_BLOCK_CJK);
-      for (guint i = 0; i < more->len; i++)
-        if (g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (more, gunichar, i))))
-          g_array_append_val (chars, g_array_index (more, gunichar, i));
-    }
-  g_array_sort (chars, compare_unichar);
-  return chars;
+  targets = g_new (ZiFont *, d->n_styles);
+  for (guint s = 0; s < d->n_styles; s++)
+    targets[s] = d->styles[s].font;
+  return zi_trainer_data_default_chars (d->source_font, targets, d->n_styles);
 }
 
 /* The run's characters: the requested ones any style's dataset has, in request order. A style that

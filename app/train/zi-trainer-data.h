@@ -35,6 +35,10 @@ ZiTrainerData   *zi_trainer_data_load (const ZiTrainerConfig *cfg,
                                        GCancellable          *cancellable,
                                        GError               **error);
 void             zi_trainer_data_free (ZiTrainerData *data);
+
+/* The characters a new run trains on when none are given: the CJK ideographs the source shares with
+ * any of the targets, in code-point order. */
+GArray          *zi_trainer_data_default_chars (ZiFont *source, ZiFont *const *targets, guint n_targets);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiTrainerData, zi_trainer_data_free)
 
 /* The target styles, in embedding order: at least one; names unique. */

@@ -146,6 +146,10 @@ check_metric_line (const char *text)
   fuzz_check (same_double (m.val_iou, again.val_iou) && same_double (m.val_raw_l1, again.val_raw_l1));
   fuzz_check (same_double (m.val_raw_ssim, again.val_raw_ssim));
   fuzz_check (same_double (m.val_raw_iou, again.val_raw_iou));
+  fuzz_check (m.n_val_styles == again.n_val_styles);
+  for (guint i = 0; i < m.n_val_styles; i++)
+    fuzz_check (strcmp (m.val_styles[i].name, again.val_styles[i].name) == 0
+                && same_double (m.val_styles[i].ssim, again.val_styles[i].ssim));
 }
 
 static void
@@ -179,6 +183,10 @@ check_meta (const char *text)
   fuzz_check (same_double (m.val_ssim, again.val_ssim) && same_double (m.val_iou, again.val_iou));
   fuzz_check (same_double (m.base_l1, again.base_l1) && same_double (m.base_ssim, again.base_ssim));
   fuzz_check (same_double (m.base_iou, again.base_iou));
+  fuzz_check (m.n_styles >= 1 && m.n_styles == again.n_styles);
+  for (guint i = 0; i < m.n_styles; i++)
+    fuzz_check (strcmp (m.styles[i].name, again.styles[i].name) == 0
+                && m.styles[i].weight_class == again.styles[i].weight_class);
   zi_checkpoint_meta_clear (&m);
   zi_checkpoint_meta_clear (&again);
 }
