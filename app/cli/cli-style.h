@@ -19,7 +19,7 @@ typedef struct {
 
 #define ZI_CLI_STYLE_ENTRIES(opts) \
   { "style", 0, 0, G_OPTION_ARG_STRING, &(opts)->style, \
-    N_("Target style of a model trained on several (see 'zimaru-cli info' on its run), or all; " \
+    N_("Target style of a model trained on several (an unknown name lists them), or all; " \
        "default the first"), N_("NAME|all") }, \
   { "weight", 0, 0, G_OPTION_ARG_DOUBLE, &(opts)->weight, \
     N_("OS/2 weight class to draw, blending the two trained styles around it (e.g. 450)"), N_("N") }
