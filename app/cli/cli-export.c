@@ -151,6 +151,9 @@ make_source (ExportArgs *a, const ZiCliSelection *sel, ZiFont **source_font_out,
           g_clear_pointer (target_out, zi_font_free);
           return NULL;
         }
+      /* Each style has picks of its own; those from before styles belong to the first. */
+      if (sel != NULL)
+        zi_picks_select_style (picks, sel->name, sel->style == 0);
       return zi_export_source_new_picks (g_steal_pointer (&model), font, picks, a->picks_run, error);
     }
   return zi_export_source_new_model (g_steal_pointer (&model), font, error);

@@ -1,4 +1,6 @@
-/* zi-picks.c — RUN/picks.json: {"format": 1, "picks": {"永": "step-00012000.zck", ...}}.
+/* zi-picks.c — RUN/picks.json: {"format": 1, "picks": {"永": "step-00012000.zck", ...}}, or, once a
+ * multi-style run has picks of a named style, {"format": 2, "picks": {...}, "styles": {"Bold": {...}}}
+ * where "picks" are the first style's made before styles were named.
  * Keys are the characters themselves (readable when the file is edited by hand); values are file
  * names inside RUN/checkpoints/, never paths, so a crafted file cannot point export elsewhere. */
 #include "config.h"
@@ -11,19 +13,31 @@
 #include <string.h>
 
 #define PICKS_FORMAT 1
+#define PICKS_FORMAT_STYLES 2
 /* A pick is ~30 bytes; 16 MiB holds every Unicode character several times over. */
 #define PICKS_MAX_BYTES (16 * 1024 * 1024)
 
 struct _ZiPicks {
-  GHashTable *map;  /* gunichar → char * (checkpoint file name) */
+  GHashTable *map;       /* the selected style's: gunichar → char * (checkpoint file name) */
+  GHashTable *unnamed;   /* the picks of no named style (format 1's; the first style's) */
+  GHashTable *styles;    /* style name → its map */
 };
+
+static GHashTable *
+new_map (void)
+{
+  return g_hash_table_new_full (NULL, NULL, NULL, g_free);
+}
 
 ZiPicks *
 zi_picks_new (void)
 {
   ZiPicks *picks = g_new0 (ZiPicks, 1);
 
-  picks->map = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  picks->unnamed = new_map ();
+  picks->styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_hash_table_unref);
+  picks->map = picks->unnamed;
   return picks;
 }
 
@@ -32,8 +46,41 @@ zi_picks_free (ZiPicks *picks)
 {
   if (picks == NULL)
     return;
-  g_hash_table_unref (picks->map);
+  g_hash_table_unref (picks->unnamed);
+  g_hash_table_unref (picks->styles);
   g_free (picks);
+}
+
+void
+zi_picks_select_style (ZiPicks *picks, const char *style, gboolean first)
+{
+  GHashTable *map;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (picks != NULL);
+
+  if (style == NULL)
+    {
+      picks->map = picks->unnamed;
+      return;
+    }
+  map = g_hash_table_lookup (picks->styles, style);
+  if (map == NULL)
+    {
+      map = new_map ();
+      g_hash_table_insert (picks->styles, g_strdup (style), map);
+    }
+  /* The unnamed picks were made for the first style: they join its named ones (which win). */
+  if (first)
+    {
+      g_hash_table_iter_init (&iter, picks->unnamed);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_hash_table_contains (map, key))
+          g_hash_table_insert (map, key, g_strdup (value));
+      g_hash_table_remove_all (picks->unnamed);
+    }
+  picks->map = map;
 }
 
 gboolean
@@ -133,14 +180,16 @@ malformed (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
+static gboolean parse_map (ZiPicks *picks, const char *path, JsonObject *map, GError **error);
+
 static gboolean
 parse_picks (ZiPicks *picks, const char *path, const char *data, gsize len, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
-  g_autoptr(GList) members = NULL;
-  JsonObject *root, *map;
+  JsonObject *root, *styles;
   JsonNode *node;
+  gint64 format;
 
   if (!zi_json_text_is_one_value (data, len))
     return malformed (error, path, _("there is more text after the first JSON value"));
@@ -153,13 +202,46 @@ parse_picks (ZiPicks *picks, const char *path, const char *data, gsize len, GErr
 
   node = json_object_get_member (root, "format");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
-      || json_node_get_int (node) != PICKS_FORMAT)
-    return malformed (error, path, _("\"format\" is missing or not 1"));
+      || (json_node_get_int (node) != PICKS_FORMAT && json_node_get_int (node) != PICKS_FORMAT_STYLES))
+    return malformed (error, path, _("\"format\" is missing or not 1 or 2"));
+  format = json_node_get_int (node);
 
   node = json_object_get_member (root, "picks");
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if ((node == NULL && format == PICKS_FORMAT) || (node != NULL && !JSON_NODE_HOLDS_OBJECT (node)))
     return malformed (error, path, _("\"picks\" is missing or not an object"));
-  map = json_node_get_object (node);
+  if (node != NULL && !parse_map (picks, path, json_node_get_object (node), error))
+    return FALSE;
+
+  node = json_object_get_member (root, "styles");
+  if (format == PICKS_FORMAT_STYLES && node != NULL)
+    {
+      g_autoptr(GList) names = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return malformed (error, path, _("\"styles\" is not an object"));
+      styles = json_node_get_object (node);
+      names = json_object_get_members (styles);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          JsonNode *style = json_object_get_member (styles, l->data);
+
+          if (!g_utf8_validate (l->data, -1, NULL) || ((const char *) l->data)[0] == '\0'
+              || !JSON_NODE_HOLDS_OBJECT (style))
+            return malformed (error, path, _("a style in \"styles\" has no name or is not an object"));
+          zi_picks_select_style (picks, l->data, FALSE);
+          if (!parse_map (picks, path, json_node_get_object (style), error))
+            return FALSE;
+        }
+      zi_picks_select_style (picks, NULL, FALSE);
+    }
+  return TRUE;
+}
+
+/* The entries of one style's object into picks' selected map. */
+static gboolean
+parse_map (ZiPicks *picks, const char *path, JsonObject *map, GError **error)
+{
+  g_autoptr(GList) members = NULL;
 
   members = json_object_get_members (map);
   for (GList *l = members; l != NULL; l = l->next)
@@ -230,24 +312,13 @@ zi_picks_load (const char *run_dir, GError **error)
   return zi_picks_load_file (path, error);
 }
 
-gboolean
-zi_picks_save_file (ZiPicks *picks, const char *path, GError **error)
+/* One map as {"永": "step-….zck", ...}, in code-point order. */
+static void
+build_map (JsonBuilder *builder, GHashTable *map)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GArray) chars = NULL;
-  g_autofree char *text = NULL;
-  gsize len;
+  ZiPicks view = { .map = map };
+  g_autoptr(GArray) chars = zi_picks_get_chars (&view);
 
-  g_return_val_if_fail (picks != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  chars = zi_picks_get_chars (picks);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_int_value (builder, PICKS_FORMAT);
-  json_builder_set_member_name (builder, "picks");
   json_builder_begin_object (builder);
   for (guint i = 0; i < chars->len; i++)
     {
@@ -256,9 +327,44 @@ zi_picks_save_file (ZiPicks *picks, const char *path, GError **error)
 
       g_unichar_to_utf8 (c, key);
       json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, zi_picks_get (picks, c));
+      json_builder_add_string_value (builder, g_hash_table_lookup (map, GUINT_TO_POINTER (c)));
     }
   json_builder_end_object (builder);
+}
+
+gboolean
+zi_picks_save_file (ZiPicks *picks, const char *path, GError **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  g_return_val_if_fail (picks != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* Format 1 while there are no named styles, which older versions read. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_int_value (builder, g_hash_table_size (picks->styles) > 0 ? PICKS_FORMAT_STYLES
+                                                                               : PICKS_FORMAT);
+  json_builder_set_member_name (builder, "picks");
+  build_map (builder, picks->unnamed);
+  if (g_hash_table_size (picks->styles) > 0)
+    {
+      g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (picks->styles),
+                                            (GCompareFunc) strcmp);
+
+      json_builder_set_member_name (builder, "styles");
+      json_builder_begin_object (builder);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (builder, l->data);
+          build_map (builder, g_hash_table_lookup (picks->styles, l->data));
+        }
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

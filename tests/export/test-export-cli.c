@@ -65,7 +65,11 @@ test_picks_invalid (void)
     "not json",
     "[1, 2]",
     "{\"picks\": {}}",
-    "{\"format\": 2, \"picks\": {}}",
+    "{\"format\": 3, \"picks\": {}}",
+    "{\"format\": 2, \"styles\": []}",
+    "{\"format\": 2, \"styles\": {\"Bold\": 1}}",
+    "{\"format\": 2, \"styles\": {\"\": {}}}",
+    "{\"format\": 2, \"styles\": {\"Bold\": {\"永\": \"../x.zck\"}}}",
     "{\"format\": 1}",
     "{\"format\": 1, \"picks\": []}",
     "{\"format\": 1, \"picks\": {\"ab\": \"step-1.zck\"}}",
@@ -91,6 +95,47 @@ test_picks_invalid (void)
       g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
       g_assert_nonnull (strstr (error->message, path));
     }
+  zi_dir_remove_tree (dir);
+}
+
+/* Picks per target style: a file from before styles reads as the first style's, each style keeps its
+ * own, and the file keeps them all. */
+static void
+test_picks_styles (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, ZI_PICKS_FILE_NAME, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiPicks) picks = NULL;
+  g_autoptr(ZiPicks) again = NULL;
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": 1, \"picks\": {\"永\": \"step-1.zck\", "
+                                            "\"口\": \"step-2.zck\"}}", -1, NULL));
+  picks = zi_picks_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (zi_picks_get (picks, 0x6C38), ==, "step-1.zck");
+  zi_picks_select_style (picks, "Bold", FALSE);
+  g_assert_cmpuint (zi_picks_get_count (picks), ==, 0);
+  g_assert_true (zi_picks_set (picks, 0x6C38, "step-3.zck"));
+  zi_picks_select_style (picks, "Light", TRUE);
+  g_assert_true (zi_picks_set (picks, 0x53E3, "step-4.zck"));  /* the style's own pick wins */
+  g_assert_cmpuint (zi_picks_get_count (picks), ==, 2);
+  g_assert_cmpstr (zi_picks_get (picks, 0x6C38), ==, "step-1.zck");
+  g_assert_cmpstr (zi_picks_get (picks, 0x53E3), ==, "step-4.zck");
+  g_assert_true (zi_picks_save (picks, dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"format\" : 2"));
+
+  again = zi_picks_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (zi_picks_get_count (again), ==, 0);  /* nothing unnamed is left */
+  zi_picks_select_style (again, "Bold", FALSE);
+  g_assert_cmpuint (zi_picks_get_count (again), ==, 1);
+  g_assert_cmpstr (zi_picks_get (again, 0x6C38), ==, "step-3.zck");
+  zi_picks_select_style (again, "Light", TRUE);
+  g_assert_cmpstr (zi_picks_get (again, 0x53E3), ==, "step-4.zck");
   zi_dir_remove_tree (dir);
 }
 
@@ -248,6 +293,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/export/picks/roundtrip", test_picks_roundtrip);
   g_test_add_func ("/export/picks/invalid", test_picks_invalid);
+  g_test_add_func ("/export/picks/styles", test_picks_styles);
   g_test_add_func ("/export/cli/render-font", test_cli_render_font);
   g_test_add_func ("/export/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/export/cli/checkpoint-picks", test_cli_checkpoint_and_picks);
