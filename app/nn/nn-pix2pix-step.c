@@ -239,7 +239,9 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   float *bk_params = m->backup.base;
   float *bk_state = bk_params + nd;
   float *bk_stats = bk_state + m->d_state.cap;
-  memcpy (bk_stats, m->stats.base, m->stats.cap * sizeof (float));
+  /* The statistics' used length, not cap: a model without batch norm has none, yet its empty arena
+   * got a block of one alignment unit (nn_arena_alloc), for which the backup block has no room. */
+  memcpy (bk_stats, m->stats.base, m->stats.used * sizeof (float));
 
   NnStepStats st = { 0 };
   int hooked = m->grad_ready != NULL;
@@ -249,7 +251,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
     *stats = st;
   if (!all_finite || !stats_finite_d (&st))
     {
-      memcpy (m->stats.base, bk_stats, m->stats.cap * sizeof (float));
+      memcpy (m->stats.base, bk_stats, m->stats.used * sizeof (float));
       return NN_ERR_NONFINITE;
     }
 
@@ -266,7 +268,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
     {
       memcpy (m->d_params.base, bk_params, nd * sizeof (float));
       memcpy (m->d_state.base, bk_state, nd_state * sizeof (float));
-      memcpy (m->stats.base, bk_stats, m->stats.cap * sizeof (float));
+      memcpy (m->stats.base, bk_stats, m->stats.used * sizeof (float));
       m->t_d--;
       return NN_ERR_NONFINITE;
     }

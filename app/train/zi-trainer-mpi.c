@@ -399,18 +399,21 @@ zi_trainer_mpi_start (GError **error)
   mpi->bucket_floats = (size_t) env_int ("ZIMARU_MPI_BUCKET_KB", 1024, 4, 1 << 20) * 1024 / sizeof (float);
   mpi->timeout_s = env_int ("ZIMARU_MPI_TIMEOUT", 20, 1, 24 * 3600);
   mpi->dist = (ZiTrainerDist) { mpi->rank, mpi->size, mpi, attach_cb, after_step_cb, agree_stop_cb };
-  mpi->pids = g_new0 (int, mpi->size);
-  mpi->hosts = g_malloc0 ((gsize) mpi->size * HOST_LEN);
-  {
-    int pid = (int) getpid ();
-    char host[HOST_LEN] = { 0 };
-    gethostname (host, sizeof host - 1);
-    MPI_Allgather (&pid, 1, MPI_INT, mpi->pids, 1, MPI_INT, MPI_COMM_WORLD);
-    MPI_Allgather (host, HOST_LEN, MPI_CHAR, mpi->hosts, HOST_LEN, MPI_CHAR, MPI_COMM_WORLD);
-  }
   pthread_mutex_init (&mpi->lock, NULL);
   pthread_cond_init (&mpi->cond, NULL);
   pthread_create (&mpi->watchdog, NULL, watchdog_thread, mpi);
+
+  /* Who is who, to name a rank whose process ended (zi_trainer_mpi_ended_by_mpirun). */
+  int pid = (int) getpid ();
+  char host[HOST_LEN] = { 0 };
+  MPI_Request req;
+  gethostname (host, sizeof host - 1);
+  mpi->pids = g_new0 (int, mpi->size);
+  mpi->hosts = g_malloc0 ((gsize) mpi->size * HOST_LEN);
+  blocking (mpi, MPI_Iallgather (&pid, 1, MPI_INT, mpi->pids, 1, MPI_INT, MPI_COMM_WORLD, &req), &req,
+            "starting the job");
+  blocking (mpi, MPI_Iallgather (host, HOST_LEN, MPI_CHAR, mpi->hosts, HOST_LEN, MPI_CHAR, MPI_COMM_WORLD,
+                                 &req), &req, "starting the job");
   return mpi;
 }
 
