@@ -5,10 +5,11 @@
  *
  * All products are row-major, C[M, N] = op(A)[M, K] · op(B)[K, N] + beta·C with op the identity
  * or the transpose, as cblas_sgemm with alpha = 1. In bf16 both factors are rounded to bfloat16
- * (8 significant bits, round to nearest even, vcvtne2ps2bf16) while they are packed, each product
- * of two bf16 values is exact in float32 and the sums are float32, so the error of an element is
- * at most about 2·2⁻⁹·Σ|a||b| from the rounding of the factors plus K·2⁻²⁴·Σ|a||b| from the
- * float32 sums (the tests use this bound). */
+ * (8 significant bits, round to nearest even, vcvtne2ps2bf16: each moves by at most 2⁻⁸ of
+ * itself) while they are packed, each product of two bf16 values is exact in float32 and the sums
+ * are float32, so an element is off by at most (2⁻⁷ + 2⁻¹⁶)·Σ|a||b| from the rounding of the
+ * factors plus about K·2⁻²⁴·Σ|a||b| from the float32 sums (tests/nn/test-nn-gemm.c checks this
+ * bound). */
 #pragma once
 
 #include <stddef.h>
