@@ -2,15 +2,14 @@
  *
  * run.json is rewritten atomically; metrics.jsonl is append-only, so a crash can at worst tear its
  * last line, which the loader ignores. Checkpoint file names, listing and pruning, and best.json, are
- * in zi-run-checkpoints.c. */
+ * in zi-run-checkpoints.c; the checkpoint metadata in zi-run-meta.c; the target styles' JSON in
+ * zi-run-styles.c. */
 #include "config.h"
 #include "zi-run.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
 #include "zi-json.h"
 #include "zi-run-styles.h"
-#include "zi-render.h"
-#include "zi-representation.h"
 
 #include <math.h>
 #include <glib/gi18n.h>

@@ -22,8 +22,11 @@ typedef enum {
   ZI_STYLE_RATIO_WEIGHTS,
 } ZiStyleRatio;
 
-/* The embedding width of a run with several styles: zi2zi's 128 is twice what five weights of one
- * family need; see zi_trainer_config_set_targets() for the measurement. */
+/* The embedding width of a run with several styles (zi2zi uses 128). Measured on Zen Maru Gothic
+ * Regular + Bold, --preset quick (64 px, ngf 16), 300 steps on one thread, 200 validation glyphs a
+ * style: mean validation SSIM 0.6534 with 64 against 0.6546 with 128 (Regular 0.6412 / 0.6423, Bold
+ * 0.6655 / 0.6670; 0.4976 / 0.5009 at step 100), a difference within run-to-run noise. 64 halves
+ * the embedding and the weights it adds to the first decoder layer for the same result. */
 #define ZI_TRAINER_EMBED_DIM_DEFAULT 64
 
 typedef struct {

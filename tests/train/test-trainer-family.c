@@ -296,6 +296,42 @@ test_train (void)
   g_assert_cmpfloat_with_epsilon (ev->validation.ssim,
                                   (ev->validation.styles[0].ssim + ev->validation.styles[1].ssim) / 2, 1e-12);
   g_assert_cmpuint (ev->validation.n, ==, ev->validation.styles[0].n + ev->validation.styles[1].n);
+
+  /* The same run stopped at step 10 and resumed to 20 draws the same pairs of both styles: the same
+   * losses, and the same figures for each style. */
+  {
+    g_autofree char *run_b = g_build_filename (dir, "run-b", NULL);
+    g_autoptr(ZiTrainer) t = NULL;
+    Recorder rb;
+    const ZiTrainerEvent *b20, *sa, *sb;
+
+    cfg.max_steps = 10;
+    t = zi_trainer_new (&cfg, run_b, &error);
+    g_assert_no_error (error);
+    recorder_init (&rb);
+    run_sync (t, &rb);
+    recorder_clear (&rb);
+    g_clear_object (&t);
+    t = zi_trainer_new_resume (run_b, NULL, &error);
+    g_assert_no_error (error);
+    zi_trainer_get_config_mutable (t)->max_steps = 20;
+    recorder_init (&rb);
+    run_sync (t, &rb);
+    b20 = find_event (&rb, ZI_TRAINER_EVENT_VALIDATION, 20);
+    g_assert_nonnull (b20);
+    g_assert_cmpuint (b20->validation.n_styles, ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_assert_cmpfloat (b20->validation.styles[i].ssim, ==, ev->validation.styles[i].ssim);
+        g_assert_cmpfloat (b20->validation.styles[i].l1, ==, ev->validation.styles[i].l1);
+      }
+    sa = find_event (&rec, ZI_TRAINER_EVENT_STEP, 20);
+    sb = find_event (&rb, ZI_TRAINER_EVENT_STEP, 20);
+    g_assert_nonnull (sa);
+    g_assert_nonnull (sb);
+    g_assert_cmpfloat (sa->stats.g_loss, ==, sb->stats.g_loss);
+    recorder_clear (&rb);
+  }
   recorder_clear (&rec);
 
   metrics = zi_run_metrics_load (run, &error);
