@@ -7,9 +7,10 @@
 #include <glib/gi18n.h>
 
 typedef struct {
-  GtkWindow        *parent;
-  GObject          *owner;
-  ZiFontPickedFunc  func;
+  GtkWindow         *parent;
+  GObject           *owner;
+  ZiFontPickedFunc   func;
+  ZiFontsPickedFunc  many;   /* instead of func, for the pickers of several styles */
 } Pick;
 
 static Pick *
@@ -49,6 +50,19 @@ font_chosen_cb (GtkFontChooserDialog *dialog, int response, Pick *pick)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The family dialog of both installed-font pickers. */
+static GtkWidget *
+family_dialog_new (GtkWindow *parent, const char *title)
+{
+  GtkWidget *dialog = gtk_font_chooser_dialog_new (title, parent);
+
+  gtk_font_chooser_set_level (GTK_FONT_CHOOSER (dialog), GTK_FONT_CHOOSER_LEVEL_FAMILY);
+  /* Characters that show a style at a glance: 永 has every basic stroke. */
+  gtk_font_chooser_set_preview_text (GTK_FONT_CHOOSER (dialog), "永東國酬愛鬱靈鷹袋 あア Aa");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  return dialog;
+}
+
 void
 zi_font_picker_choose_installed (GtkWindow *parent, const char *title, GObject *owner, ZiFontPickedFunc func)
 {
@@ -56,13 +70,47 @@ zi_font_picker_choose_installed (GtkWindow *parent, const char *title, GObject *
 
   g_return_if_fail (G_IS_OBJECT (owner) && func != NULL);
 
-  dialog = gtk_font_chooser_dialog_new (title, parent);
-  gtk_font_chooser_set_level (GTK_FONT_CHOOSER (dialog), GTK_FONT_CHOOSER_LEVEL_FAMILY);
-  /* Characters that show a style at a glance: 永 has every basic stroke. */
-  gtk_font_chooser_set_preview_text (GTK_FONT_CHOOSER (dialog), "永東國酬愛鬱靈鷹袋 あア Aa");
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  dialog = family_dialog_new (parent, title);
   g_signal_connect_data (dialog, "response", G_CALLBACK (font_chosen_cb), pick_new (parent, owner, func),
                          pick_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+family_chosen_cb (GtkFontChooserDialog *dialog, int response, Pick *pick)
+{
+  if (response == GTK_RESPONSE_OK)
+    {
+      PangoFontFamily *family = gtk_font_chooser_get_font_family (GTK_FONT_CHOOSER (dialog));
+      const char *name = family != NULL ? pango_font_family_get_name (family) : NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) specs = name != NULL ? zi_font_list_family (name, &error) : NULL;
+
+      if (specs != NULL)
+        {
+          guint n = g_strv_length (specs);
+          g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u weight",
+                                                                 "%s: %u weights", n), name, n);
+          pick->many (pick->owner, (const char * const *) specs, label, NULL);
+        }
+      else if (name != NULL)
+        pick->many (pick->owner, NULL, NULL, error->message);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+void
+zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func)
+{
+  GtkWidget *dialog;
+  Pick *pick;
+
+  g_return_if_fail (G_IS_OBJECT (owner) && func != NULL);
+
+  dialog = family_dialog_new (parent, title);
+  pick = pick_new (parent, owner, NULL);
+  pick->many = func;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (family_chosen_cb), pick, pick_closure_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -136,13 +184,11 @@ file_chosen_cb (GtkFileChooserNative *chooser, int response, Pick *pick)
   g_object_unref (chooser);
 }
 
-void
-zi_font_picker_open_file (GtkWindow *parent, const char *title, GObject *owner, ZiFontPickedFunc func)
+static GtkFileChooserNative *
+font_file_chooser_new (GtkWindow *parent, const char *title)
 {
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  g_return_if_fail (G_IS_OBJECT (owner) && func != NULL);
 
   chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Fonts"));
@@ -153,7 +199,69 @@ zi_font_picker_open_file (GtkWindow *parent, const char *title, GObject *owner, 
   gtk_file_filter_add_suffix (filter, "otc");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  return chooser;
+}
+
+void
+zi_font_picker_open_file (GtkWindow *parent, const char *title, GObject *owner, ZiFontPickedFunc func)
+{
+  GtkFileChooserNative *chooser;
+
+  g_return_if_fail (G_IS_OBJECT (owner) && func != NULL);
+
+  chooser = font_file_chooser_new (parent, title);
   g_signal_connect_data (chooser, "response", G_CALLBACK (file_chosen_cb), pick_new (parent, owner, func),
                          pick_closure_free, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+files_chosen_cb (GtkFileChooserNative *chooser, int response, Pick *pick)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (files) && error == NULL; i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+          char *path = g_file_get_path (file);
+          ZiFont *font = path != NULL ? zi_font_open (path, &error) : NULL;
+
+          if (font != NULL)
+            g_ptr_array_add (specs, path);
+          else
+            g_free (path);
+          if (font == NULL && error == NULL)
+            g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                 _("Only local font files can be opened."));
+          g_clear_pointer (&font, zi_font_free);
+        }
+      if (error != NULL)
+        pick->many (pick->owner, NULL, NULL, error->message);
+      else if (specs->len > 0)
+        {
+          g_ptr_array_add (specs, NULL);
+          pick->many (pick->owner, (const char * const *) specs->pdata, NULL, NULL);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+void
+zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func)
+{
+  GtkFileChooserNative *chooser;
+  Pick *pick;
+
+  g_return_if_fail (G_IS_OBJECT (owner) && func != NULL);
+
+  chooser = font_file_chooser_new (parent, title);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  pick = pick_new (parent, owner, NULL);
+  pick->many = func;
+  g_signal_connect_data (chooser, "response", G_CALLBACK (files_chosen_cb), pick, pick_closure_free, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

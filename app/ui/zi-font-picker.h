@@ -1,6 +1,7 @@
 /* zi-font-picker.h — the two ways to choose a font in GTK 4.8: an installed family (GtkFontChooserDialog)
  * or a file (GtkFileChooserNative), with a face choice for collections (TTC/OTC). The result is a font
- * spec as zi-font.h takes it: a family name, a path, or "path#N". */
+ * spec as zi-font.h takes it: a family name, a path, or "path#N". For a run of several target styles,
+ * a whole family or several files give a list of specs. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -14,5 +15,15 @@ typedef void (*ZiFontPickedFunc) (GObject *owner, const char *spec, const char *
 void zi_font_picker_choose_installed (GtkWindow *parent, const char *title, GObject *owner,
                                       ZiFontPickedFunc func);
 void zi_font_picker_open_file (GtkWindow *parent, const char *title, GObject *owner, ZiFontPickedFunc func);
+
+/* Several target styles: specs NULL-terminated (light to heavy for a family), label names the set for
+ * the target button ("Zen Maru Gothic: 5 weights"), or specs is NULL and error_message says why. */
+typedef void (*ZiFontsPickedFunc) (GObject *owner, const char * const *specs, const char *label,
+                                   const char *error_message);
+
+/* Every installed face of a family chosen in GtkFontChooserDialog (zi_font_list_family). */
+void zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func);
+/* Several font files at once; a collection among them counts as its first face. */
+void zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func);
 
 G_END_DECLS

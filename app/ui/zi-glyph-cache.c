@@ -49,6 +49,11 @@ struct _ZiGlyphCache
   char        *source_spec;
   char        *target_spec;
   GStrv        checkpoints;
+  /* What the models draw: the style of this embedding index, or with weight > 0 that weight class
+   * (zi_model_set_style / zi_model_set_weight). style_dirty: the worker has yet to tell its models. */
+  guint        style;
+  double       weight;
+  gboolean     style_dirty;
   GQueue       requests;  /* of Request */
   GHashTable  *pending;   /* keys queued or in progress */
   GList       *results;
@@ -100,6 +105,30 @@ worker_reload (ZiGlyphCache *self, WorkerState *ws)
     }
 
   g_mutex_lock (&self->lock);
+  self->style_dirty = TRUE;
+}
+
+/* Tells the worker's models which style (or weight) to draw; called with the lock held, which it
+ * drops while the models change. A weight the model cannot draw leaves it drawing its first style,
+ * and the window offers only weights within the trained range. */
+static void
+worker_apply_style (ZiGlyphCache *self, WorkerState *ws)
+{
+  guint style = self->style;
+  double weight = self->weight;
+
+  self->style_dirty = FALSE;
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < ws->n_models; i++)
+    if (ws->models[i] != NULL)
+      {
+        zi_model_set_style (ws->models[i], 0);
+        if (weight > 0)
+          zi_model_set_weight (ws->models[i], weight, NULL);
+        else
+          zi_model_set_style (ws->models[i], style);
+      }
+  g_mutex_lock (&self->lock);
 }
 
 static gpointer
@@ -119,6 +148,11 @@ worker_main (gpointer data)
       if (self->config_dirty)
         {
           worker_reload (self, &ws);
+          continue;
+        }
+      if (self->style_dirty)
+        {
+          worker_apply_style (self, &ws);
           continue;
         }
       if (g_queue_is_empty (&self->requests))
@@ -286,13 +320,20 @@ store_clear (ZiGlyphCache *self)
 
 /* Called with the lock held: forget queued work and make in-flight work stale. */
 static void
-requests_reset_locked (ZiGlyphCache *self)
+requests_drop_locked (ZiGlyphCache *self)
 {
   self->generation++;
-  self->config_dirty = TRUE;
   g_queue_clear_full (&self->requests, (GDestroyNotify) zi_glyph_worker_request_free);
   g_hash_table_remove_all (self->pending);
   g_cond_signal (&self->cond);
+}
+
+/* A new configuration: what was asked for and what is being made are for the old one. */
+static void
+requests_reset_locked (ZiGlyphCache *self)
+{
+  self->config_dirty = TRUE;
+  requests_drop_locked (self);
 }
 
 void
@@ -328,6 +369,29 @@ zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints)
   self->n_models = checkpoints != NULL ? MIN (g_strv_length ((char **) checkpoints),
                                               ZI_GLYPH_CACHE_MAX_MODELS) : 0;
   requests_reset_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  store_clear_generated (self);
+  g_signal_emit (self, signals[CHANGED], cleared_quark);
+}
+
+void
+zi_glyph_cache_set_style (ZiGlyphCache *self, guint style, double weight)
+{
+  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
+  g_return_if_fail (weight >= 0);
+
+  g_mutex_lock (&self->lock);
+  if (style == self->style && weight == self->weight)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->style = style;
+  self->weight = weight;
+  /* Only the models' choice changes: no font or model is opened again. */
+  self->style_dirty = TRUE;
+  requests_drop_locked (self);
   g_mutex_unlock (&self->lock);
 
   store_clear_generated (self);

@@ -35,6 +35,11 @@ void          zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, 
  * ZI_GLYPH_CACHE_MAX_MODELS). Loading happens on the worker. */
 void          zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints);
 guint         zi_glyph_cache_get_n_models (ZiGlyphCache *self);
+/* What the models of a run with several target styles draw: the style of embedding index style, or,
+ * with weight > 0, that OS/2 weight class between two trained styles (zi_model_set_weight). Empties
+ * the generated glyphs; the target column follows zi_glyph_cache_set_fonts(). Style 0, weight 0 at
+ * first, and for models of one style. */
+void          zi_glyph_cache_set_style (ZiGlyphCache *self, guint style, double weight);
 
 /* The image (black ink on transparent, size×size; for generated kinds the larger of size and the
  * model's size), or NULL while it is being made; a NULL result queues the work. *missing (may be NULL)

@@ -398,6 +398,17 @@ gboolean
 zi_training_panel_start (ZiTrainingPanel *self, const char *source_font, const char *target_font,
                          const gunichar *chars, guint n_chars, const char *run_dir, GError **error)
 {
+  const char *targets[] = { target_font, NULL };
+
+  return zi_training_panel_start_styles (self, source_font, target_font != NULL ? targets : NULL, chars,
+                                         n_chars, run_dir, error);
+}
+
+gboolean
+zi_training_panel_start_styles (ZiTrainingPanel *self, const char *source_font,
+                                const char * const *target_fonts, const gunichar *chars, guint n_chars,
+                                const char *run_dir, GError **error)
+{
   g_autoptr(ZiTrainer) trainer = NULL;
 
   g_return_val_if_fail (ZI_IS_TRAINING_PANEL (self), FALSE);
@@ -430,10 +441,17 @@ zi_training_panel_start (ZiTrainingPanel *self, const char *source_font, const c
 
       g_return_val_if_fail (run_dir != NULL, FALSE);
       zi_training_panel_get_config (self, &cfg);
+      g_return_val_if_fail (target_fonts != NULL && target_fonts[0] != NULL, FALSE);
       g_free (cfg.source_font);
-      g_free (cfg.target_font);
       cfg.source_font = g_strdup (source_font);
-      cfg.target_font = g_strdup (target_font);
+      /* One target is written as runs always were; several become the model's styles. */
+      if (target_fonts[1] == NULL)
+        {
+          g_free (cfg.target_font);
+          cfg.target_font = g_strdup (target_fonts[0]);
+        }
+      else
+        zi_trainer_config_set_targets (&cfg, target_fonts, g_strv_length ((char **) target_fonts));
       g_free (cfg.chars);
       cfg.chars = chars != NULL && n_chars > 0 ? g_memdup2 (chars, n_chars * sizeof (gunichar)) : NULL;
       cfg.n_chars = cfg.chars != NULL ? n_chars : 0;

@@ -42,6 +42,15 @@ gboolean        zi_training_panel_start (ZiTrainingPanel *self,
                                          guint            n_chars,
                                          const char      *run_dir,
                                          GError         **error);
+/* zi_training_panel_start with several target styles (target_fonts NULL-terminated, in embedding
+ * order: a family light to heavy) for a new run; one target is the same as start(). */
+gboolean        zi_training_panel_start_styles (ZiTrainingPanel    *self,
+                                                const char         *source_font,
+                                                const char * const *target_fonts,
+                                                const gunichar     *chars,
+                                                guint               n_chars,
+                                                const char         *run_dir,
+                                                GError            **error);
 void            zi_training_panel_pause (ZiTrainingPanel *self);
 void            zi_training_panel_resume (ZiTrainingPanel *self);
 void            zi_training_panel_stop (ZiTrainingPanel *self);

@@ -32,6 +32,13 @@ struct _ZiWindowFonts
   ZiWindowFontsLoaded  loaded;
   char                *source_spec;
   char                *target_spec;
+  /* The target styles of a new run when several were chosen (a family's weights, or several files),
+   * NULL-terminated; NULL for the one target target_spec. target_spec is then the style the grid
+   * shows, and targets_label names the set on the target button. */
+  char               **targets;
+  char                *targets_label;
+  /* The target font the glyph cache draws instead of target_spec (the style switcher's), or NULL. */
+  char                *shown_target;
   gboolean             is_loaded;
   FontLoad            *fonts;     /* the last pair that opened, or NULL */
   GCancellable        *cancellable;
@@ -86,6 +93,9 @@ zi_window_fonts_free (ZiWindowFonts *self)
   font_load_free (self->fonts);
   g_free (self->source_spec);
   g_free (self->target_spec);
+  g_strfreev (self->targets);
+  g_free (self->targets_label);
+  g_free (self->shown_target);
   g_free (self);
 }
 
@@ -180,10 +190,17 @@ zi_window_fonts_set (ZiWindowFonts *self, const char *source, const char *target
   if (source != NULL)
     set_str (&self->source_spec, source);
   if (target != NULL)
-    set_str (&self->target_spec, target);
+    {
+      /* One target chosen: a family chosen before no longer applies. */
+      set_str (&self->target_spec, target);
+      g_clear_pointer (&self->targets, g_strfreev);
+      g_clear_pointer (&self->targets_label, g_free);
+    }
   g_return_if_fail (self->source_spec != NULL && self->target_spec != NULL);
+  g_clear_pointer (&self->shown_target, g_free);
   gtk_menu_button_set_label (self->w.source_button, self->source_spec);
-  gtk_menu_button_set_label (self->w.target_button, self->target_spec);
+  gtk_menu_button_set_label (self->w.target_button,
+                             self->targets_label != NULL ? self->targets_label : self->target_spec);
   if (settings != NULL)
     {
       g_settings_set_string (settings, "source-font", self->source_spec);
@@ -214,6 +231,74 @@ zi_window_fonts_get_source (ZiWindowFonts *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->source_spec;
+}
+
+/* The face a family shows in the grid: its regular weight (400), or the one nearest to it. */
+static guint
+regular_face (const char * const *specs, guint n)
+{
+  guint best = 0, best_distance = G_MAXUINT;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ZiFont *font = zi_font_open (specs[i], &error);
+      guint weight = font != NULL ? zi_font_get_weight_class (font) : 0;
+      guint distance = font != NULL ? (guint) ABS ((int) weight - 400) : G_MAXUINT - 1;
+
+      if (distance < best_distance)
+        best = i, best_distance = distance;
+      g_clear_pointer (&font, zi_font_free);
+    }
+  return best;
+}
+
+void
+zi_window_fonts_set_targets (ZiWindowFonts *self, const char * const *specs, const char *label,
+                             GSettings *settings)
+{
+  guint n;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (specs != NULL && specs[0] != NULL);
+
+  n = g_strv_length ((char **) specs);
+  if (n == 1)
+    {
+      zi_window_fonts_set (self, NULL, specs[0], settings);
+      return;
+    }
+  g_strfreev (self->targets);
+  self->targets = g_strdupv ((char **) specs);
+  g_free (self->targets_label);
+  self->targets_label = label != NULL ? g_strdup (label)
+                                      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u style", "%u styles", n), n);
+  /* set() with a target forgets the set, so the shown face goes in as the kept spec. */
+  set_str (&self->target_spec, specs[regular_face (specs, n)]);
+  zi_window_fonts_set (self, NULL, NULL, settings);
+}
+
+char **
+zi_window_fonts_dup_targets (ZiWindowFonts *self)
+{
+  const char *one[] = { self != NULL ? self->target_spec : NULL, NULL };
+
+  g_return_val_if_fail (self != NULL && self->target_spec != NULL, NULL);
+  return g_strdupv (self->targets != NULL ? self->targets : (char **) one);
+}
+
+void
+zi_window_fonts_show_target (ZiWindowFonts *self, const char *spec)
+{
+  g_return_if_fail (self != NULL);
+  if (g_strcmp0 (spec, self->target_spec) == 0)
+    spec = NULL;
+  if (g_strcmp0 (spec, self->shown_target) == 0)
+    return;
+  set_str (&self->shown_target, spec);
+  if (self->source_spec != NULL && self->target_spec != NULL)
+    zi_glyph_cache_set_fonts (self->cache, self->source_spec,
+                              self->shown_target != NULL ? self->shown_target : self->target_spec);
 }
 
 const char *

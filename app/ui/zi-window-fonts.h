@@ -37,6 +37,19 @@ void                 zi_window_fonts_free         (ZiWindowFonts *self);
  * still running, and keeps the specs in settings (may be NULL). */
 void                 zi_window_fonts_set          (ZiWindowFonts *self, const char *source,
                                                    const char *target, GSettings *settings);
+/* Several target styles for a new run (specs, NULL-terminated; a family's faces light to heavy):
+ * the target button shows label (NULL: "N styles"), and the grid the regular face, which is what
+ * zi_window_fonts_get_target() returns from then on. One spec is zi_window_fonts_set() with it; a
+ * later set() with a target goes back to one target. */
+void                 zi_window_fonts_set_targets  (ZiWindowFonts *self, const char * const *specs,
+                                                   const char *label, GSettings *settings);
+/* The target styles a new run trains: the set of set_targets(), or the one target. A new
+ * NULL-terminated array to g_strfreev(). */
+char               **zi_window_fonts_dup_targets  (ZiWindowFonts *self);
+/* Shows spec's glyphs in the target column instead of the pair's target (the style switcher's
+ * choice); NULL, or the pair's target, goes back. The character sets and metrics stay the pair's.
+ * A later set() forgets it. */
+void                 zi_window_fonts_show_target  (ZiWindowFonts *self, const char *spec);
 const char          *zi_window_fonts_get_source   (ZiWindowFonts *self);
 const char          *zi_window_fonts_get_target   (ZiWindowFonts *self);
 /* TRUE once the last set's load has finished, whether the pair opened or not. */

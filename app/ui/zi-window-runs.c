@@ -25,6 +25,9 @@ struct _ZiWindowRuns
   ZiPicks               *picks;
   GArray                *worst;
   GCancellable          *worst_cancellable;
+  /* The run's target styles from its run.json (n_styles 0 until it is read). */
+  ZiRunStyle            *styles;
+  guint                  n_styles;
 };
 
 /* Reads run.json again (the trainer writes it at the start) for the validation split, on a worker
@@ -35,6 +38,7 @@ typedef struct {
 } RunInfoJob;
 
 static void set_split (ZiWindowRuns *self, const gunichar *chars, guint n, const gunichar *val, guint n_val);
+static void set_styles (ZiWindowRuns *self, const ZiRunStyle *styles, guint n);
 
 ZiWindowRuns *
 zi_window_runs_new (GObject *owner, const ZiWindowRunsWidgets *widgets,
@@ -66,6 +70,7 @@ zi_window_runs_free (ZiWindowRuns *self)
     return;
   zi_window_runs_cancel (self);
   set_split (self, NULL, 0, NULL, 0);
+  set_styles (self, NULL, 0);
   g_clear_pointer (&self->picks, zi_picks_free);
   g_free (self);
 }
@@ -132,6 +137,23 @@ set_split (ZiWindowRuns *self, const gunichar *chars, guint n, const gunichar *v
 }
 
 static void
+set_styles (ZiWindowRuns *self, const ZiRunStyle *styles, guint n)
+{
+  if (self->styles != NULL)
+    zi_run_styles_free (self->styles, self->n_styles);
+  self->styles = n > 0 ? zi_run_styles_copy (styles, n) : NULL;
+  self->n_styles = self->styles != NULL ? n : 0;
+}
+
+const ZiRunStyle *
+zi_window_runs_get_styles (ZiWindowRuns *self, guint *n)
+{
+  g_return_val_if_fail (self != NULL && n != NULL, NULL);
+  *n = self->n_styles;
+  return self->styles;
+}
+
+static void
 run_info_job_free (RunInfoJob *job)
 {
   zi_run_info_clear (&job->info);
@@ -170,6 +192,7 @@ run_info_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   set_split (self, job->info.chars, job->info.n_chars, job->info.val_chars, job->info.n_val_chars);
+  set_styles (self, job->info.styles, job->info.n_styles);
   g_clear_pointer (&self->picks, zi_picks_free);
   self->picks = g_steal_pointer (&job->picks);
   run_info_job_free (job);
@@ -214,6 +237,7 @@ zi_window_runs_open (ZiWindowRuns *self, const char *run_dir, ZiRunInfo *info, G
       return FALSE;
     }
   set_split (self, info->chars, info->n_chars, info->val_chars, info->n_val_chars);
+  set_styles (self, info->styles, info->n_styles);
   g_clear_pointer (&self->picks, zi_picks_free);
   self->picks = zi_picks_load (run_dir, NULL);
   if (settings != NULL)
@@ -232,7 +256,7 @@ zi_window_runs_new_dir (GSettings *settings)
 }
 
 gboolean
-zi_window_runs_train (ZiWindowRuns *self, const char *source, const char *target, GArray *chars,
+zi_window_runs_train (ZiWindowRuns *self, const char *source, const char * const *targets, GArray *chars,
                       GSettings *settings, GError **error)
 {
   const char * const *existing;
@@ -246,8 +270,8 @@ zi_window_runs_train (ZiWindowRuns *self, const char *source, const char *target
       n = chars->len;
       run_dir = zi_window_runs_new_dir (settings);
     }
-  if (!zi_training_panel_start (self->w.panel, source, target, (const gunichar *) chars->data, n, run_dir,
-                                error))
+  if (!zi_training_panel_start_styles (self->w.panel, source, targets, (const gunichar *) chars->data, n,
+                                       run_dir, error))
     return FALSE;
   /* The new run is the one to come back to next time. */
   if (settings != NULL && zi_training_panel_get_run_dir (self->w.panel) != NULL)
@@ -263,6 +287,7 @@ zi_window_runs_new_run (ZiWindowRuns *self)
     return FALSE;
   zi_training_panel_new_run (self->w.panel);
   set_split (self, NULL, 0, NULL, 0);
+  set_styles (self, NULL, 0);
   g_clear_pointer (&self->picks, zi_picks_free);
   self->comparing = FALSE;
   zi_glyph_cache_set_models (self->w.cache, NULL);

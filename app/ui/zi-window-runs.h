@@ -43,11 +43,12 @@ void          zi_window_runs_free        (ZiWindowRuns *self);
  * be NULL) keep it as the run to reopen. */
 gboolean      zi_window_runs_open        (ZiWindowRuns *self, const char *run_dir, ZiRunInfo *info,
                                           GSettings *settings, GError **error);
-/* Starts training the pair source → target: the open run continues when it has checkpoints;
- * otherwise a new run on chars, in a new folder of the runs folder. settings (may be NULL) give the
- * runs folder and keep the run as the one to reopen. */
-gboolean      zi_window_runs_train       (ZiWindowRuns *self, const char *source, const char *target,
-                                          GArray *chars, GSettings *settings, GError **error);
+/* Starts training source → targets (NULL-terminated; several make a run of several styles): the
+ * open run continues when it has checkpoints; otherwise a new run on chars, in a new folder of the
+ * runs folder. settings (may be NULL) give the runs folder and keep the run as the one to reopen. */
+gboolean      zi_window_runs_train       (ZiWindowRuns *self, const char *source,
+                                          const char * const *targets, GArray *chars,
+                                          GSettings *settings, GError **error);
 /* A time-stamped folder in the runs folder of settings (may be NULL). Free with g_free. */
 char         *zi_window_runs_new_dir     (GSettings *settings);
 /* Empties the training panel for a new run and forgets split, picks and comparison; FALSE (and
@@ -57,6 +58,9 @@ gboolean      zi_window_runs_new_run     (ZiWindowRuns *self);
  * the trainer writes as it starts) and the picks again on a worker thread, since the disk may be
  * busy with the trainer's writes, and takes them if it is still the panel's run. */
 void          zi_window_runs_state_changed (ZiWindowRuns *self);
+/* The open run's target styles (ZiRunStyle, embedding order) as its run.json has them, read with
+ * the split: none (*n 0) before a run has one. */
+const ZiRunStyle *zi_window_runs_get_styles (ZiWindowRuns *self, guint *n);
 /* The run's marks of c: ZI_GLYPH_STATE_VAL or _TRAIN, and _PICKED. */
 ZiGlyphState  zi_window_runs_state_for   (ZiWindowRuns *self, gunichar c);
 /* The characters of ZI_FILTER_VALIDATION, _WORST or _PICKED (a new reference; empty when unknown). */

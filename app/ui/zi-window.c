@@ -43,6 +43,11 @@ struct _ZiWindow
   GtkGridView          *grid_view;
   ZiGlyphDetail        *detail;
   ZiTrainingPanel      *training_panel;
+  GtkWidget            *style_bar;
+  GtkDropDown          *style_dropdown;
+  GtkWidget            *weight_box;
+  GtkScale             *weight_scale;
+  GtkLabel             *weight_label;
 
   char                 *error;
 
@@ -50,6 +55,7 @@ struct _ZiWindow
   ZiWindowFonts        *fonts;
   ZiWindowGrid         *grid;
   ZiWindowRuns         *runs;
+  ZiWindowStyles       *styles;
 };
 
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -208,6 +214,44 @@ target_picked_cb (GObject *owner, const char *spec, const char *error_message)
   font_picked (owner, spec, error_message, FALSE);
 }
 
+static void
+targets_picked_cb (GObject *owner, const char * const *specs, const char *label, const char *error_message)
+{
+  ZiWindow *self = ZI_WINDOW (owner);
+
+  if (specs == NULL)
+    show_error (self, error_message);
+  else
+    zi_window_set_targets (self, specs, label);
+}
+
+void
+zi_window_set_targets (ZiWindow *self, const char * const *targets, const char *label)
+{
+  g_return_if_fail (ZI_IS_WINDOW (self));
+  g_return_if_fail (targets != NULL && targets[0] != NULL);
+  zi_window_fonts_set_targets (self->fonts, targets, label, get_settings (self));
+}
+
+char **
+zi_window_dup_targets (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return zi_window_fonts_dup_targets (self->fonts);
+}
+
+/* win.choose-family and win.open-font-files: several target styles for a new run. */
+static void
+pick_targets_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  if (g_str_equal (action_name, "win.choose-family"))
+    zi_font_picker_choose_family (GTK_WINDOW (widget), _("All Weights of a Family"), G_OBJECT (widget),
+                                  targets_picked_cb);
+  else
+    zi_font_picker_open_files (GTK_WINDOW (widget), _("Open Target Font Files"), G_OBJECT (widget),
+                               targets_picked_cb);
+}
+
 /* win.choose-font (an installed family) and win.open-font-file, for "source" or "target". */
 static void
 pick_font_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
@@ -350,12 +394,47 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 /* ---- The run: split, picks and worst glyphs ---------------------------------------------------- */
 
+/* The style switcher's choice: the models draw it, the target column shows its font. */
+static void
+styles_changed_cb (gpointer owner, guint style, double weight, const char *target_spec)
+{
+  ZiWindow *self = owner;
+
+  zi_window_fonts_show_target (self->fonts, target_spec);
+  zi_glyph_cache_set_style (self->cache, style, weight);
+}
+
+/* The switcher offers the open run's styles (none: it hides). */
+static void
+update_styles (ZiWindow *self)
+{
+  guint n;
+  const ZiRunStyle *styles = zi_window_runs_get_styles (self->runs, &n);
+
+  zi_window_styles_set (self->styles, styles, n);
+}
+
+ZiWindowStyles *
+zi_window_get_styles (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
+  return self->styles;
+}
+
+/* win.style-next and win.style-previous: the next heavier or lighter trained style. */
+static void
+style_step_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zi_window_styles_step (ZI_WINDOW (widget)->styles, g_str_equal (action_name, "win.style-next") ? 1 : -1);
+}
+
 static void
 runs_marks_changed_cb (gpointer owner)
 {
   ZiWindow *self = owner;
   ZiFilter filter = zi_window_grid_get_filter (self->grid);
 
+  update_styles (self);
   zi_window_grid_refresh_cell_states (self->grid);
   if (filter == ZI_FILTER_VALIDATION || filter == ZI_FILTER_PICKED)
     zi_window_grid_rebuild (self->grid);
@@ -410,7 +489,10 @@ zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error)
 
   if (!zi_window_runs_open (self->runs, run_dir, &info, get_settings (self), error))
     return FALSE;
+  /* Another run's styles start from its first, whose font is the run's target. */
+  zi_window_styles_set (self->styles, NULL, 0);
   zi_window_set_fonts (self, info.source_font, info.target_font);
+  update_styles (self);
   zi_run_info_clear (&info);
   zi_window_compare_checkpoints (self, NULL);
   return TRUE;
@@ -450,6 +532,7 @@ new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (!zi_window_runs_new_run (self->runs))
     return;
+  update_styles (self);
   zi_window_grid_set_kinds (self->grid, 0, FALSE);
   zi_window_grid_rebuild (self->grid);
   zi_window_show_page (self, "training");
@@ -470,12 +553,14 @@ train_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   ZiWindow *self = ZI_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) chars = NULL;
+  g_auto(GStrv) targets = NULL;
 
   if (!zi_window_fonts_is_ready (self->fonts))
     return;
   chars = shared_in_block (self);
+  targets = zi_window_fonts_dup_targets (self->fonts);
   if (!zi_window_runs_train (self->runs, zi_window_fonts_get_source (self->fonts),
-                             zi_window_fonts_get_target (self->fonts), chars, get_settings (self), &error))
+                             (const char * const *) targets, chars, get_settings (self), &error))
     {
       show_error (self, error->message);
       return;
@@ -677,6 +762,7 @@ zi_window_finalize (GObject *object)
   zi_window_fonts_free (self->fonts);
   zi_window_grid_free (self->grid);
   zi_window_runs_free (self->runs);
+  zi_window_styles_free (self->styles);
   g_free (self->error);
   G_OBJECT_CLASS (zi_window_parent_class)->finalize (object);
 }
@@ -714,6 +800,11 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, training_panel);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, style_bar);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, style_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, weight_box);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, weight_scale);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, weight_label);
 
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, control_action);
@@ -725,12 +816,16 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.choose-font", "s", pick_font_action);
   gtk_widget_class_install_action (widget_class, "win.open-font-file", "s", pick_font_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-family", NULL, pick_targets_action);
+  gtk_widget_class_install_action (widget_class, "win.open-font-files", NULL, pick_targets_action);
   gtk_widget_class_install_action (widget_class, "win.copy-char", NULL, copy_char_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_cb);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.pick-checkpoint", "s", pick_checkpoint_action);
+  gtk_widget_class_install_action (widget_class, "win.style-next", NULL, style_step_action);
+  gtk_widget_class_install_action (widget_class, "win.style-previous", NULL, style_step_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
@@ -743,6 +838,8 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_CONTROL_MASK, "win.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.style-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.style-previous", NULL);
 }
 
 static void
@@ -774,6 +871,10 @@ zi_window_init (ZiWindow *self)
                                                             self->count_label },
                                    self->cache, &grid_callbacks, self);
   zi_glyph_detail_set_cache (self->detail, self->cache);
+  self->styles = zi_window_styles_new (self, &(ZiWindowStylesWidgets) { self->style_bar, self->style_dropdown,
+                                                                        self->weight_box, self->weight_scale,
+                                                                        self->weight_label },
+                                       styles_changed_cb);
 
   g_signal_connect_swapped (self->training_panel, "state-changed", G_CALLBACK (panel_state_changed_cb), self);
   g_signal_connect_swapped (self->training_panel, "checkpoints-changed",

@@ -6,6 +6,7 @@
 #include "zi-application.h"
 #include "zi-glyph-cache.h"
 #include "zi-training-panel.h"
+#include "zi-window-styles.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,14 @@ ZiWindow        *zi_window_new (ZiApplication *application);
 void             zi_window_set_fonts (ZiWindow *self, const char *source, const char *target);
 const char      *zi_window_get_source_font (ZiWindow *self);
 const char      *zi_window_get_target_font (ZiWindow *self);
+/* Several target styles for the next new run (a family's weights: NULL-terminated specs, light to
+ * heavy), shown on the target button as label (NULL: "N styles"); the grid shows the regular one,
+ * which zi_window_get_target_font() returns. zi_window_set_fonts() with a target goes back to one. */
+void             zi_window_set_targets (ZiWindow *self, const char * const *targets, const char *label);
+/* The target styles a new run trains (one for a single target); g_strfreev() it. */
+char           **zi_window_dup_targets (ZiWindow *self);
+/* The style switcher and weight slider of the open run (zi-window-styles.h). */
+ZiWindowStyles  *zi_window_get_styles (ZiWindow *self);
 /* TRUE once the fonts of the last set_fonts are loaded (or failed: see get_error). */
 gboolean         zi_window_is_loaded (ZiWindow *self);
 /* "cjk", "kana", "latin" or "all". */
