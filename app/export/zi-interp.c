@@ -1,0 +1,529 @@
+/* zi-interp.c — redrawing several styles' tracings of one glyph with the reference style's contours,
+ * segments and points (zi-interp.h).
+ *
+ * Each contour is resampled evenly (every 2 units of a 1000-unit em) into a ring of samples with their
+ * unit tangents; a point's place on another style's contour is a sample index on that ring, and the
+ * segments between two places are redrawn from the samples in between. Lengths below are in units of a
+ * 1000-unit em and scaled to the font's. */
+#include "config.h"
+#include "zi-interp.h"
+
+#include "zi-fit-private.h"
+#include "zi-outline-metric.h"
+
+#include <math.h>
+#include <string.h>
+
+#define RING_STEP      2.0   /* sample spacing */
+#define TANGENT_WEIGHT 40.0  /* cost of a sample whose tangent turns from the point's, per (1 − cos) */
+#define SNAP_DISTANCE  40.0  /* how far an own on-curve point may lie from the place found for a point */
+#define SNAP_COS       0.9   /* ... and how closely (cos 25°) its tangents must agree */
+#define MATCH_DISTANCE 120.0 /* largest distance between the centroids of matched contours */
+#define MATCH_AREA     2.5   /* largest |log| of the ratio of matched contours' areas */
+
+/* A contour resampled: n samples step h apart (font units), closed, with unit tangents. */
+typedef struct {
+  int      n;
+  double   h;
+  ZiPoint *p;
+  ZiPoint *t;
+  ZiPoint  centroid;
+  double   area;
+  double   x_min, y_min, x_max, y_max;
+} Ring;
+
+static void
+ring_clear (Ring *r)
+{
+  g_clear_pointer (&r->p, g_free);
+  g_clear_pointer (&r->t, g_free);
+}
+
+static void
+ring_init (Ring *r, const ZiContour *c, double step)
+{
+  g_autoptr(GArray) pts = g_array_new (FALSE, FALSE, sizeof (ZiPoint));
+  ZiPoint *q;
+  double length = 0, a2 = 0, cx = 0, cy = 0, at = 0;
+  guint m;
+
+  memset (r, 0, sizeof *r);
+  zi_contour_flatten (c, step / 20, pts);
+  m = pts->len;
+  q = (ZiPoint *) pts->data;
+  r->x_min = r->y_min = G_MAXDOUBLE;
+  r->x_max = r->y_max = -G_MAXDOUBLE;
+  for (guint i = 0; i < m; i++)
+    {
+      ZiPoint a = q[i], b = q[(i + 1) % m];
+      double k = cross (a, b);
+
+      length += len (sub (b, a));
+      a2 += k;
+      cx += (a.x + b.x) * k;
+      cy += (a.y + b.y) * k;
+      r->x_min = MIN (r->x_min, a.x);
+      r->y_min = MIN (r->y_min, a.y);
+      r->x_max = MAX (r->x_max, a.x);
+      r->y_max = MAX (r->y_max, a.y);
+    }
+  r->area = a2 / 2;
+  r->centroid = fabs (a2) > 1e-9 ? pt (cx / (3 * a2), cy / (3 * a2))
+                                 : pt ((r->x_min + r->x_max) / 2, (r->y_min + r->y_max) / 2);
+  r->n = MAX (8, (int) round (length / step));
+  r->h = length / r->n;
+  r->p = g_new (ZiPoint, r->n);
+  r->t = g_new (ZiPoint, r->n);
+  /* Walk the polyline, placing a sample every h along it. */
+  for (int j = 0, i = 0; j < r->n; j++)
+    {
+      double want = j * r->h;
+
+      while (i < (int) m)
+        {
+          double d = len (sub (q[(i + 1) % m], q[i]));
+
+          if (at + d >= want || i == (int) m - 1)
+            {
+              double u = d > 0 ? CLAMP ((want - at) / d, 0, 1) : 0;
+
+              r->p[j] = add (q[i], scale (sub (q[(i + 1) % m], q[i]), u));
+              break;
+            }
+          at += d;
+          i++;
+        }
+    }
+  for (int j = 0; j < r->n; j++)
+    r->t[j] = normalize (sub (r->p[(j + 2) % r->n], r->p[(j + r->n - 2) % r->n]));
+}
+
+/* The on-curve point ending segment i of c, and the unit directions arriving at it and leaving it. */
+static ZiPoint
+end_point (const ZiContour *c, guint i)
+{
+  return c->segments[i % c->n_segments].p;
+}
+
+static ZiPoint
+dir_in (const ZiContour *c, guint i)
+{
+  const ZiSegment *s = &c->segments[i % c->n_segments];
+  ZiPoint prev = end_point (c, i + c->n_segments - 1);
+  ZiPoint d = pt (0, 0);
+
+  if (s->kind == ZI_SEGMENT_CUBIC)
+    {
+      d = normalize (sub (s->p, s->c2));
+      if (len (d) == 0)
+        d = normalize (sub (s->p, s->c1));
+    }
+  if (len (d) == 0)
+    d = normalize (sub (s->p, prev));
+  return d;
+}
+
+static ZiPoint
+dir_out (const ZiContour *c, guint i)
+{
+  const ZiSegment *s = &c->segments[(i + 1) % c->n_segments];
+  ZiPoint p = end_point (c, i);
+  ZiPoint d = pt (0, 0);
+
+  if (s->kind == ZI_SEGMENT_CUBIC)
+    {
+      d = normalize (sub (s->c1, p));
+      if (len (d) == 0)
+        d = normalize (sub (s->c2, p));
+    }
+  if (len (d) == 0)
+    d = normalize (sub (s->p, p));
+  return d;
+}
+
+static gboolean
+axis_aligned (ZiPoint d)
+{
+  return d.x == 0 || d.y == 0;
+}
+
+/* The sample of r nearest to p. */
+static int
+nearest_sample (const Ring *r, ZiPoint p)
+{
+  int best = 0;
+  double best_d = G_MAXDOUBLE;
+
+  for (int j = 0; j < r->n; j++)
+    {
+      double d = len (sub (r->p[j], p));
+
+      if (d < best_d)
+        {
+          best_d = d;
+          best = j;
+        }
+    }
+  return best;
+}
+
+static int
+ring_distance (const Ring *r, int a, int b)
+{
+  int d = abs (a - b) % r->n;
+
+  return MIN (d, r->n - d);
+}
+
+/* Pairs the contours of ref and other: match[k] is the contour of other that contour k of ref
+ * becomes. Each pair must be outer/outer or hole/hole and each the other's nearest by centroid among
+ * those, within MATCH_DISTANCE and MATCH_AREA. */
+static ZiInterpResult
+match_contours (const Ring *ref, const ZiOutline *ro, const Ring *oth, const ZiOutline *oo, double em,
+                guint *match)
+{
+  guint n = ro->n_contours;
+
+  for (guint k = 0; k < n; k++)
+    {
+      double best = G_MAXDOUBLE;
+      guint bj = 0;
+
+      for (guint j = 0; j < n; j++)
+        {
+          double d = len (sub (ref[k].centroid, oth[j].centroid));
+
+          if (ro->contours[k].hole == oo->contours[j].hole && d < best)
+            {
+              best = d;
+              bj = j;
+            }
+        }
+      if (best > MATCH_DISTANCE * em
+          || fabs (log (fabs (ref[k].area) / MAX (fabs (oth[bj].area), 1e-9))) > MATCH_AREA)
+        return ZI_INTERP_AMBIGUOUS;
+      /* Mutual: no other contour of ref of the same kind is nearer to bj. */
+      for (guint i = 0; i < n; i++)
+        if (i != k && ro->contours[i].hole == oo->contours[bj].hole
+            && len (sub (ref[i].centroid, oth[bj].centroid)) < best)
+          return ZI_INTERP_AMBIGUOUS;
+      match[k] = bj;
+    }
+  for (guint k = 0; k < n; k++)
+    for (guint i = k + 1; i < n; i++)
+      if (match[k] == match[i])
+        return ZI_INTERP_AMBIGUOUS;
+  return ZI_INTERP_COMPATIBLE;
+}
+
+/* Redraws the reference contour rc through ring (the other style's matched contour oc) into out. */
+static ZiInterpResult
+redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const Ring *ring, double em,
+                ZiContour *out)
+{
+  guint m = rc->n_segments;
+  g_autofree int *place = g_new (int, m);
+  g_autofree ZiPoint *pos = g_new (ZiPoint, m);
+  g_autofree int *own = g_new (int, oc->n_segments);
+  g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (ZiSegment));
+  g_autofree ZiPoint *pts = NULL;
+  double sx = (ring->x_max - ring->x_min) / MAX (rr->x_max - rr->x_min, 1e-9);
+  double sy = (ring->y_max - ring->y_min) / MAX (rr->y_max - rr->y_min, 1e-9);
+  int total = 0;
+
+  for (guint k = 0; k < oc->n_segments; k++)
+    own[k] = nearest_sample (ring, end_point (oc, k));
+
+  for (guint i = 0; i < m; i++)
+    {
+      ZiPoint p = end_point (rc, i), din = dir_in (rc, i), dout = dir_out (rc, i);
+      ZiPoint tan = normalize (add (din, dout));
+      /* Where the point would sit if the contour only stretched with its bounding box. */
+      ZiPoint q = pt (ring->x_min + (p.x - rr->x_min) * sx, ring->y_min + (p.y - rr->y_min) * sy);
+      double best = G_MAXDOUBLE, best_snap = SNAP_DISTANCE * em;
+      int bj = 0, snap = -1;
+
+      for (int j = 0; j < ring->n; j++)
+        {
+          double cost = len (sub (ring->p[j], q)) + TANGENT_WEIGHT * em * (1 - dot (tan, ring->t[j]));
+
+          if (cost < best)
+            {
+              best = cost;
+              bj = j;
+            }
+        }
+      /* The other tracing's own point at the same feature, when it has one nearby. */
+      for (guint k = 0; k < oc->n_segments; k++)
+        {
+          double d = ring_distance (ring, own[k], bj) * ring->h;
+
+          if (d <= best_snap && dot (din, dir_in (oc, k)) >= SNAP_COS
+              && dot (dout, dir_out (oc, k)) >= SNAP_COS)
+            {
+              best_snap = d;
+              snap = (int) k;
+            }
+        }
+      place[i] = snap >= 0 ? own[snap] : bj;
+      pos[i] = snap >= 0 ? end_point (oc, snap) : round_point (ring->p[bj]);
+    }
+
+  /* The places must run once around the contour, in the reference's order. */
+  for (guint i = 0; i < m; i++)
+    {
+      int step = ((place[i] - place[(i + m - 1) % m]) % ring->n + ring->n) % ring->n;
+
+      if (step == 0 && m > 1)
+        return ZI_INTERP_AMBIGUOUS;
+      total += step;
+    }
+  if (m > 1 && total != ring->n)
+    return ZI_INTERP_AMBIGUOUS;
+
+  /* Exactly horizontal and vertical lines stay so. */
+  for (guint i = 0; i < m; i++)
+    {
+      const ZiSegment *s = &rc->segments[i];
+      ZiPoint a = end_point (rc, i + m - 1);
+      guint ia = (i + m - 1) % m;
+
+      if (s->kind != ZI_SEGMENT_LINE)
+        continue;
+      if (a.y == s->p.y)
+        pos[ia].y = pos[i].y = round ((pos[ia].y + pos[i].y) / 2);
+      else if (a.x == s->p.x)
+        pos[ia].x = pos[i].x = round ((pos[ia].x + pos[i].x) / 2);
+    }
+
+  pts = g_new (ZiPoint, ring->n + 2);
+  for (guint i = 0; i < m; i++)
+    {
+      const ZiSegment *s = &rc->segments[i];
+      guint ia = (i + m - 1) % m;
+      ZiPoint t1 = dir_out (rc, ia), t2 = dir_in (rc, i);
+      int a = place[ia], steps = ((place[i] - a) % ring->n + ring->n) % ring->n;
+
+      if (steps == 0)
+        steps = ring->n;
+      if (s->kind == ZI_SEGMENT_LINE)
+        {
+          ZiSegment seg = { 0 };
+
+          seg.kind = ZI_SEGMENT_LINE;
+          seg.p = pos[i];
+          g_array_append_val (segs, seg);
+          continue;
+        }
+      /* A smooth point off the axes takes the other style's own tangent there, on both sides. */
+      if (!axis_aligned (t1) && dot (dir_in (rc, ia), t1) > cos (G_PI / 18))
+        t1 = ring->t[place[ia]];
+      if (!axis_aligned (t2) && dot (t2, dir_out (rc, i)) > cos (G_PI / 18))
+        t2 = ring->t[place[i]];
+      for (int k = 0; k <= steps; k++)
+        pts[k] = ring->p[(a + k) % ring->n];
+      if (steps < 3)
+        {
+          /* Too few samples between the ends: the chord divided in three. */
+          pts[3] = pos[i];
+          pts[1] = add (pos[ia], scale (sub (pos[i], pos[ia]), 1.0 / 3));
+          pts[2] = add (pos[ia], scale (sub (pos[i], pos[ia]), 2.0 / 3));
+          steps = 3;
+        }
+      zi_fit_cubics (segs, pts, steps, 1, steps - 1, pos[ia], t1, pos[i], t2, G_MAXDOUBLE, 1, 1);
+    }
+  g_assert (segs->len == m);
+  out->n_segments = m;
+  out->segments = (ZiSegment *) g_array_free (g_steal_pointer (&segs), FALSE);
+  out->hole = rc->hole;
+  out->area = zi_contour_signed_area (out);
+  out->pixel_area = oc->pixel_area;
+  if ((out->area > 0) == rc->hole || zi_fit_contours_cross (out, out))
+    return ZI_INTERP_AMBIGUOUS;
+  return ZI_INTERP_COMPATIBLE;
+}
+
+static ZiOutline *
+outline_copy (const ZiOutline *o)
+{
+  ZiOutline *c = g_new0 (ZiOutline, 1);
+
+  *c = *o;
+  c->contours = g_new0 (ZiContour, o->n_contours);
+  for (guint k = 0; k < o->n_contours; k++)
+    {
+      c->contours[k] = o->contours[k];
+      c->contours[k].segments = g_memdup2 (o->contours[k].segments,
+                                           sizeof (ZiSegment) * o->contours[k].n_segments);
+    }
+  return c;
+}
+
+static void
+rings_free (Ring *rings, guint n)
+{
+  for (guint k = 0; rings != NULL && k < n; k++)
+    ring_clear (&rings[k]);
+  g_free (rings);
+}
+
+/* One attempt with reference style r; fills out[] (all or nothing) and the report's figures. */
+static ZiInterpResult
+attempt (ZiOutline *const *outlines, guint n_styles, int units_per_em, Ring **rings, guint r,
+         ZiOutline **out, ZiInterpReport *report)
+{
+  const ZiOutline *ro = outlines[r];
+  double em = units_per_em / ZI_OUTLINE_METRIC_EM;
+  ZiInterpResult result = ZI_INTERP_COMPATIBLE;
+  g_autofree guint *match = g_new (guint, ro->n_contours);
+
+  report->reference = r;
+  report->mean_distance = report->p95 = 0;
+  memset (out, 0, sizeof (ZiOutline *) * n_styles);
+  for (guint s = 0; s < n_styles && result == ZI_INTERP_COMPATIBLE; s++)
+    {
+      ZiOutlineMetric metric = { 0 };
+      ZiOutline *o;
+
+      if (s == r)
+        {
+          out[s] = outline_copy (ro);
+          continue;
+        }
+      result = match_contours (rings[r], ro, rings[s], outlines[s], em, match);
+      if (result != ZI_INTERP_COMPATIBLE)
+        break;
+      o = out[s] = g_new0 (ZiOutline, 1);
+      o->contours = g_new0 (ZiContour, ro->n_contours);
+      for (guint k = 0; k < ro->n_contours && result == ZI_INTERP_COMPATIBLE; k++)
+        {
+          result = redraw_contour (&ro->contours[k], &rings[r][k], &outlines[s]->contours[match[k]],
+                                   &rings[s][match[k]], em, &o->contours[k]);
+          o->n_contours = k + 1;
+        }
+      if (result != ZI_INTERP_COMPATIBLE)
+        break;
+      zi_outline_update_bbox (o);
+      zi_outline_metric_measure (&metric, o, outlines[s], units_per_em);
+      report->mean_distance = MAX (report->mean_distance, metric.mean_distance);
+      report->p95 = MAX (report->p95, metric.p95);
+      zi_outline_metric_clear (&metric);
+      if (report->mean_distance > ZI_INTERP_MAX_MEAN || report->p95 > ZI_INTERP_MAX_P95)
+        result = ZI_INTERP_DISTANCE;
+    }
+  if (result != ZI_INTERP_COMPATIBLE)
+    for (guint s = 0; s < n_styles; s++)
+      g_clear_pointer (&out[s], zi_outline_free);
+  return result;
+}
+
+const char *
+zi_interp_result_to_string (ZiInterpResult result)
+{
+  switch (result)
+    {
+    case ZI_INTERP_COMPATIBLE: return "compatible";
+    case ZI_INTERP_CONTOURS:   return "contours";
+    case ZI_INTERP_AMBIGUOUS:  return "ambiguous";
+    case ZI_INTERP_DISTANCE:   return "distance";
+    case ZI_INTERP_EMPTY:      return "empty";
+    default:                   return "unknown";
+    }
+}
+
+ZiInterpResult
+zi_interp_make_compatible (ZiOutline *const *outlines,
+                           guint              n_styles,
+                           int                units_per_em,
+                           ZiOutline        **out,
+                           ZiInterpReport    *report)
+{
+  ZiInterpReport local = { 0 };
+  ZiInterpResult result = ZI_INTERP_COMPATIBLE;
+  g_autofree Ring **rings = NULL;
+  g_autofree guint *order = NULL;
+  g_autofree guint *points = NULL;
+
+  g_return_val_if_fail (outlines != NULL && n_styles > 0 && out != NULL, ZI_INTERP_EMPTY);
+  g_return_val_if_fail (units_per_em > 0, ZI_INTERP_EMPTY);
+
+  if (report == NULL)
+    report = &local;
+  memset (report, 0, sizeof *report);
+  memset (out, 0, sizeof (ZiOutline *) * n_styles);
+  for (guint s = 0; s < n_styles; s++)
+    {
+      if (outlines[s] == NULL || outlines[s]->n_contours == 0)
+        return report->result = ZI_INTERP_EMPTY;
+      if (outlines[s]->n_contours != outlines[0]->n_contours)
+        result = ZI_INTERP_CONTOURS;
+      else
+        {
+          guint holes = 0, holes0 = 0;
+
+          for (guint k = 0; k < outlines[s]->n_contours; k++)
+            {
+              holes += outlines[s]->contours[k].hole;
+              holes0 += outlines[0]->contours[k].hole;
+              if (outlines[s]->contours[k].n_segments == 0)
+                result = ZI_INTERP_EMPTY;
+            }
+          if (holes != holes0 && result == ZI_INTERP_COMPATIBLE)
+            result = ZI_INTERP_CONTOURS;
+        }
+    }
+  if (result != ZI_INTERP_COMPATIBLE)
+    return report->result = result;
+
+  rings = g_new0 (Ring *, n_styles);
+  order = g_new (guint, n_styles);
+  points = g_new0 (guint, n_styles);
+  for (guint s = 0; s < n_styles; s++)
+    {
+      rings[s] = g_new0 (Ring, outlines[s]->n_contours);
+      for (guint k = 0; k < outlines[s]->n_contours; k++)
+        {
+          ring_init (&rings[s][k], &outlines[s]->contours[k],
+                     RING_STEP * units_per_em / ZI_OUTLINE_METRIC_EM);
+          points[s] += outlines[s]->contours[k].n_segments;
+        }
+      order[s] = s;
+    }
+  /* The reference with most points first: a point it lacks cannot be made up for another style. */
+  for (guint i = 1; i < n_styles; i++)
+    for (guint j = i; j > 0 && points[order[j]] >= points[order[j - 1]]; j--)
+      {
+        guint t = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (guint i = 0; i < n_styles; i++)
+    {
+      result = attempt (outlines, n_styles, units_per_em, rings, order[i], out, report);
+      if (result == ZI_INTERP_COMPATIBLE)
+        break;
+    }
+  for (guint s = 0; s < n_styles; s++)
+    rings_free (rings[s], outlines[s]->n_contours);
+  return report->result = result;
+}
+
+gboolean
+zi_interp_same_structure (const ZiOutline *a, const ZiOutline *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->n_contours != b->n_contours)
+    return FALSE;
+  for (guint k = 0; k < a->n_contours; k++)
+    {
+      if (a->contours[k].n_segments != b->contours[k].n_segments
+          || a->contours[k].hole != b->contours[k].hole)
+        return FALSE;
+      for (guint i = 0; i < a->contours[k].n_segments; i++)
+        if (a->contours[k].segments[i].kind != b->contours[k].segments[i].kind)
+          return FALSE;
+    }
+  return TRUE;
+}
