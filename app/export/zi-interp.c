@@ -225,6 +225,10 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
   g_autofree int *place = g_new (int, m);
   g_autofree ZiPoint *pos = g_new (ZiPoint, m);
   g_autofree int *own = g_new (int, oc->n_segments);
+  g_autofree gboolean *snapped = g_new0 (gboolean, m);
+  g_autofree int *snap_of = g_new (int, m);
+  g_autofree double *snap_d = g_new (double, m);
+  guint n_snapped = 0;
   g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (ZiSegment));
   g_autofree ZiPoint *pts = NULL;
   double sx = (ring->x_max - ring->x_min) / MAX (rr->x_max - rr->x_min, 1e-9);
@@ -267,6 +271,46 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
         }
       place[i] = snap >= 0 ? own[snap] : bj;
       pos[i] = snap >= 0 ? end_point (oc, snap) : round_point (ring->p[bj]);
+      snapped[i] = snap >= 0;
+      snap_of[i] = snap;
+      snap_d[i] = best_snap;
+    }
+  /* One own point stands for one reference point at most: the nearest keeps it. */
+  for (guint i = 0; i < m; i++)
+    for (guint j = 0; j < m && snapped[i]; j++)
+      if (j != i && snapped[j] && snap_of[j] == snap_of[i]
+          && (snap_d[j] < snap_d[i] || (snap_d[j] == snap_d[i] && j < i)))
+        snapped[i] = FALSE;
+  for (guint i = 0; i < m; i++)
+    n_snapped += snapped[i];
+
+  /* A point the other tracing has no feature for goes where its share of the reference's length
+   * between the features around it puts it: strokes of other widths move the points in between less
+   * predictably than they move the features. */
+  for (guint i = 0; i < m && n_snapped > 0; i++)
+    {
+      guint a = i, b = i;
+      int ra, rb, ri, oa, ob;
+
+      if (snapped[i])
+        continue;
+      while (!snapped[a])
+        a = (a + m - 1) % m;
+      while (!snapped[b])
+        b = (b + 1) % m;
+      ra = nearest_sample (rr, end_point (rc, a));
+      rb = nearest_sample (rr, end_point (rc, b));
+      ri = nearest_sample (rr, end_point (rc, i));
+      rb = ((rb - ra) % rr->n + rr->n) % rr->n;
+      ri = ((ri - ra) % rr->n + rr->n) % rr->n;
+      oa = place[a];
+      ob = ((place[b] - oa) % ring->n + ring->n) % ring->n;
+      if (rb == 0)
+        rb = rr->n;
+      if (ob == 0)
+        ob = ring->n;
+      place[i] = (oa + (int) round ((double) ri / rb * ob)) % ring->n;
+      pos[i] = round_point (ring->p[place[i]]);
     }
 
   /* The places must run once around the contour, in the reference's order. */
@@ -359,6 +403,50 @@ outline_copy (const ZiOutline *o)
   return c;
 }
 
+/* o with every cubic split in two at t = ½ (de Casteljau; the new on-curve point on whole units):
+ * the same shape with more points, for a style whose shape the reference's points cannot follow. */
+static ZiOutline *
+outline_split_cubics (const ZiOutline *o)
+{
+  ZiOutline *c = outline_copy (o);
+
+  for (guint k = 0; k < c->n_contours; k++)
+    {
+      ZiContour *ct = &c->contours[k];
+      g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (ZiSegment));
+
+      for (guint i = 0; i < ct->n_segments; i++)
+        {
+          ZiSegment s = ct->segments[i], a = s, b = s;
+          ZiPoint p0 = ct->segments[(i + ct->n_segments - 1) % ct->n_segments].p;
+          ZiPoint m01, m12, m23, m012, m123, mid;
+
+          if (s.kind != ZI_SEGMENT_CUBIC)
+            {
+              g_array_append_val (segs, s);
+              continue;
+            }
+          m01 = scale (add (p0, s.c1), 0.5);
+          m12 = scale (add (s.c1, s.c2), 0.5);
+          m23 = scale (add (s.c2, s.p), 0.5);
+          m012 = scale (add (m01, m12), 0.5);
+          m123 = scale (add (m12, m23), 0.5);
+          mid = round_point (scale (add (m012, m123), 0.5));
+          a.c1 = m01;
+          a.c2 = add (mid, sub (m012, scale (add (m012, m123), 0.5)));
+          a.p = mid;
+          b.c1 = add (mid, sub (m123, scale (add (m012, m123), 0.5)));
+          b.c2 = m23;
+          g_array_append_val (segs, a);
+          g_array_append_val (segs, b);
+        }
+      g_free (ct->segments);
+      ct->n_segments = segs->len;
+      ct->segments = (ZiSegment *) g_array_free (g_steal_pointer (&segs), FALSE);
+    }
+  return c;
+}
+
 static void
 rings_free (Ring *rings, guint n)
 {
@@ -367,12 +455,11 @@ rings_free (Ring *rings, guint n)
   g_free (rings);
 }
 
-/* One attempt with reference style r; fills out[] (all or nothing) and the report's figures. */
+/* One attempt with reference style r drawn as ro (its tracing, or that with its cubics split); fills out[] (all or nothing) and the report's figures. */
 static ZiInterpResult
 attempt (ZiOutline *const *outlines, guint n_styles, int units_per_em, Ring **rings, guint r,
-         ZiOutline **out, ZiInterpReport *report)
+         const ZiOutline *ro, ZiOutline **out, ZiInterpReport *report)
 {
-  const ZiOutline *ro = outlines[r];
   double em = units_per_em / ZI_OUTLINE_METRIC_EM;
   ZiInterpResult result = ZI_INTERP_COMPATIBLE;
   g_autofree guint *match = g_new (guint, ro->n_contours);
@@ -388,6 +475,7 @@ attempt (ZiOutline *const *outlines, guint n_styles, int units_per_em, Ring **ri
       if (s == r)
         {
           out[s] = outline_copy (ro);
+          zi_outline_update_bbox (out[s]);
           continue;
         }
       result = match_contours (rings[r], ro, rings[s], outlines[s], em, match);
@@ -498,12 +586,19 @@ zi_interp_make_compatible (ZiOutline *const *outlines,
         order[j] = order[j - 1];
         order[j - 1] = t;
       }
-  for (guint i = 0; i < n_styles; i++)
-    {
-      result = attempt (outlines, n_styles, units_per_em, rings, order[i], out, report);
-      if (result == ZI_INTERP_COMPATIBLE)
-        break;
-    }
+  /* First the references' own points; then, for the glyphs no reference can carry to every style,
+   * the references with twice as many points on their curves. */
+  result = ZI_INTERP_AMBIGUOUS;
+  for (guint pass = 0; pass < 2 && result != ZI_INTERP_COMPATIBLE; pass++)
+    for (guint i = 0; i < n_styles; i++)
+      {
+        g_autoptr(ZiOutline) split = pass > 0 ? outline_split_cubics (outlines[order[i]]) : NULL;
+
+        result = attempt (outlines, n_styles, units_per_em, rings, order[i],
+                          split != NULL ? split : outlines[order[i]], out, report);
+        if (result == ZI_INTERP_COMPATIBLE)
+          break;
+      }
   for (guint s = 0; s < n_styles; s++)
     rings_free (rings[s], outlines[s]->n_contours);
   return report->result = result;

@@ -65,6 +65,16 @@ pool_print (const char *what, Pool *pool)
           pool->n ? pool->sum_mean / pool->n : 0, p95, pool->n);
 }
 
+/* Whether the n outlines have as many contours each. */
+static gboolean
+outlines_agree (ZiOutline **o, guint n)
+{
+  for (guint s = 1; s < n; s++)
+    if (o[s]->n_contours != o[0]->n_contours)
+      return FALSE;
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -77,7 +87,8 @@ main (int argc, char **argv)
   g_autoptr(GArray) chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
   ZiFont *source, *fonts[16] = { NULL };
   ZiPlacement placement[16];
-  guint n_styles, counts[ZI_INTERP_EMPTY + 1] = { 0 }, refs[16] = { 0 }, k;
+  guint n_styles, counts[ZI_INTERP_EMPTY + 1] = { 0 }, refs[16] = { 0 }, pairs[16] = { 0 }, k;
+  guint font_same = 0, traced_same = 0;
   Pool own = { g_array_new (FALSE, FALSE, sizeof (float)), 0, 0 };
   Pool real = { g_array_new (FALSE, FALSE, sizeof (float)), 0, 0 };
   Pool indep = { g_array_new (FALSE, FALSE, sizeof (float)), 0, 0 };
@@ -135,6 +146,17 @@ main (int argc, char **argv)
               return 1;
             }
         }
+      font_same += outlines_agree (font_outline, n_styles);
+      traced_same += outlines_agree (traced, n_styles);
+      /* Each pair of neighbouring weights on its own, as a two-style model exports them. */
+      for (guint s = 0; s + 1 < n_styles; s++)
+        {
+          ZiOutline *pair[2] = { NULL, NULL };
+
+          pairs[s] += zi_interp_make_compatible (traced + s, 2, upm, pair, NULL) == ZI_INTERP_COMPATIBLE;
+          zi_outline_free (pair[0]);
+          zi_outline_free (pair[1]);
+        }
       t0 = g_get_monotonic_time ();
       zi_interp_make_compatible (traced, n_styles, upm, compat, &report);
       interp_seconds += (g_get_monotonic_time () - t0) / 1e6;
@@ -166,7 +188,14 @@ main (int argc, char **argv)
           counts[ZI_INTERP_COMPATIBLE], chars->len, 100.0 * counts[ZI_INTERP_COMPATIBLE] / chars->len,
           counts[ZI_INTERP_CONTOURS], counts[ZI_INTERP_AMBIGUOUS], counts[ZI_INTERP_DISTANCE],
           counts[ZI_INTERP_EMPTY]);
-  printf ("  reference styles of the compatible glyphs:");
+  printf ("  as many contours in every weight: the tracings %u (%.1f%%), the font's own outlines %u "
+          "(%.1f%%)\n", traced_same, 100.0 * traced_same / chars->len, font_same,
+          100.0 * font_same / chars->len);
+  printf ("  neighbouring weights alone:");
+  for (guint s = 0; s + 1 < n_styles; s++)
+    printf (" %s+%s %.1f%%", zi_font_get_style (fonts[s]), zi_font_get_style (fonts[s + 1]),
+            100.0 * pairs[s] / chars->len);
+  printf ("\n  reference styles of the compatible glyphs:");
   for (guint s = 0; s < n_styles; s++)
     printf (" %s %u", zi_font_get_style (fonts[s]), refs[s]);
   printf ("\n  compatible glyphs, every weight (lengths in a 1000-unit em):\n");
