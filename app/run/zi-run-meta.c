@@ -8,6 +8,7 @@
 #include "zi-json.h"
 #include "zi-render.h"
 #include "zi-representation.h"
+#include "nn-gemm.h"
 #include "zi-run-styles.h"
 
 #include <glib/gi18n.h>
@@ -55,6 +56,7 @@ zi_checkpoint_meta_to_json (const ZiCheckpointMeta *m)
   zi_json_add_double (b, "em_fraction", m->em_fraction);
   zi_json_add_int (b, "size", m->size);
   zi_representation_to_json (b, m->representation, m->field_spread);
+  zi_json_add_string (b, "precision", nn_precision_name (m->precision));
   zi_json_add_int (b, "images", (gint64) m->images);
   zi_json_add_double (b, "seconds", m->seconds);
   zi_json_add_double (b, "lr_g", m->lr_g);
@@ -135,6 +137,9 @@ zi_checkpoint_meta_from_json (ZiCheckpointMeta *m, const char *json, GError **er
     }
   m->em_fraction = zi_json_member_double (o, "em_fraction", m->em_fraction);
   m->size = (guint) CLAMP (zi_json_member_int (o, "size", 0), 0, G_MAXUINT);
+  /* A record only; older checkpoints, without it, trained in float32. */
+  if (!nn_precision_parse (zi_json_member_string (o, "precision", "fp32"), &m->precision))
+    m->precision = NN_PRECISION_FP32;
   m->images = (guint64) MAX (0, zi_json_member_int (o, "images", 0));
   m->seconds = zi_json_member_double (o, "seconds", 0.0);
   m->lr_g = zi_json_member_double (o, "lr_g", 0.0);
