@@ -1,5 +1,5 @@
-/* zi-chart-private.h — the chart's instance struct and drawing function, shared by zi-chart.c (the
- * widget) and zi-chart-export.c (PNG, SVG and CSV export). */
+/* zi-chart-private.h — the chart's instance struct and drawing functions, shared by zi-chart.c (the
+ * widget), zi-chart-export.c (PNG, SVG and CSV export) and zi-chart-legend.c (the style legend). */
 #pragma once
 
 #include "zi-chart.h"
@@ -13,6 +13,7 @@ typedef struct {
   GdkRGBA        color;
   ZiChartYAxis   y_axis;
   gboolean       visible;
+  gboolean       legend;    /* an entry of the in-plot legend, which a click shows or hides */
   ZiChartSeries *data;
 } Line;
 
@@ -37,11 +38,21 @@ struct _ZiChart
   gint64       last_draw_us;
   ZiChartPoint *scratch;
   guint        scratch_len;
+
+  /* The legend as last drawn: where each entry is, and whose line it stands for. */
+  ZiChartRect *legend_rects;
+  guint       *legend_lines;
+  guint        n_legend;
 };
 
 /* Draws the whole chart into cr (width × height); interactive adds the hover readout and the zoom
  * selection. */
 void _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const GdkRGBA *fg,
                      const GdkRGBA *bg, gboolean interactive);
+
+/* Draws the legend of the lines marked legend (zi-chart-legend.c) in the plot's top left corner, the
+ * plot starting at (px, py) and pw wide, and keeps where its entries went for clicks. */
+void _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double px, double py, double pw,
+                            const GdkRGBA *fg, const GdkRGBA *bg);
 
 G_END_DECLS

@@ -406,3 +406,90 @@ zi_chart_unscale (double t, double lo, double hi, gboolean log_scale)
     return pow (10, log10 (lo) + t * (log10 (hi) - log10 (lo)));
   return lo + t * (hi - lo);
 }
+
+/* Okabe and Ito's colour-blind safe palette (2008), without its yellow, which vanishes on white and
+ * in the light theme's chart: blue, orange, bluish green, reddish purple, sky blue, vermillion, grey. */
+static const char *style_colors[] = { "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
+                                      "#999999" };
+
+const char *
+zi_chart_style_color (guint i)
+{
+  return style_colors[i % G_N_ELEMENTS (style_colors)];
+}
+
+char *
+zi_chart_style_series_id (const char *metric, const char *style)
+{
+  g_return_val_if_fail (metric != NULL && style != NULL, NULL);
+  return g_strdup_printf ("%s:%s", metric, style);
+}
+
+guint
+zi_chart_legend_layout (const double *widths, guint n, double x, double y, double max_width,
+                        double row_height, double gap, ZiChartRect *rects)
+{
+  double cx = x, cy = y;
+  guint rows = n > 0 ? 1 : 0;
+
+  g_return_val_if_fail (widths != NULL || n == 0, 0);
+  g_return_val_if_fail (rects != NULL || n == 0, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double w = MAX (0, widths[i]);
+
+      /* A new row when this entry would cross the right edge, unless it starts the row anyway. */
+      if (cx > x && cx + w > x + max_width)
+        {
+          cx = x;
+          cy += row_height;
+          rows++;
+        }
+      rects[i].x = cx;
+      rects[i].y = cy;
+      rects[i].width = w;
+      rects[i].height = row_height;
+      cx += w + gap;
+    }
+  return rows;
+}
+
+int
+zi_chart_legend_hit (const ZiChartRect *rects, guint n, double x, double y)
+{
+  g_return_val_if_fail (rects != NULL || n == 0, -1);
+
+  for (guint i = 0; i < n; i++)
+    if (x >= rects[i].x && x < rects[i].x + rects[i].width && y >= rects[i].y && y < rects[i].y + rects[i].height)
+      return (int) i;
+  return -1;
+}
+
+gboolean
+zi_chart_series_group_y_range (ZiChartSeries * const *series, const gboolean *visible, guint n,
+                               ZiChartAxis axis, double x0, double x1, gboolean smoothed,
+                               double *y_min, double *y_max)
+{
+  gboolean any = FALSE;
+  double lo = INFINITY, hi = -INFINITY;
+
+  g_return_val_if_fail (series != NULL || n == 0, FALSE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double a, b;
+
+      if ((visible != NULL && !visible[i]) || series[i] == NULL ||
+          !zi_chart_series_get_y_range (series[i], axis, x0, x1, smoothed, FALSE, &a, &b))
+        continue;
+      lo = MIN (lo, a);
+      hi = MAX (hi, b);
+      any = TRUE;
+    }
+  if (any && y_min != NULL)
+    *y_min = lo;
+  if (any && y_max != NULL)
+    *y_max = hi;
+  return any;
+}

@@ -1,7 +1,9 @@
 /* zi-chart-series.h — the data behind one line of the loss chart, kept free of GTK so it can be tested
  * without a display (the split sysprof uses for its line layer): growable arrays of points with three
  * x coordinates (steps, images, seconds), TensorBoard's debiased EMA smoothing, y ranges over a visible
- * x window (linear or log), min/max decimation to a pixel budget, and tick placement for the axes. */
+ * x window (linear or log), min/max decimation to a pixel budget, tick placement for the axes, and
+ * for runs of several target styles the lines' colours, their y extent with some hidden, and the
+ * layout and hit test of the legend that hides and shows them. */
 #pragma once
 
 #include <glib.h>
@@ -84,5 +86,32 @@ void           zi_chart_format_tick (double v, char *buf, gsize len);
 /* Maps v in [lo, hi] to [0, 1] linearly or on a log10 scale (lo, hi > 0 for log), and back. */
 double         zi_chart_scale (double v, double lo, double hi, gboolean log_scale);
 double         zi_chart_unscale (double t, double lo, double hi, gboolean log_scale);
+
+/* ---- Lines per target style (a run of several styles) ---- */
+
+/* The colour ("#rrggbb") of the i-th style's lines, distinct from the next few and from the chart's
+ * other lines; it repeats after seven. */
+const char    *zi_chart_style_color (guint i);
+/* The series id of a metric of one style: "val_ssim:Bold". Free with g_free. */
+char          *zi_chart_style_series_id (const char *metric, const char *style);
+
+/* The y extent over the series whose visible[i] is TRUE (visible NULL: all), as
+ * zi_chart_series_get_y_range on a linear axis: what the validation axis spans when the legend hides
+ * some styles. FALSE when no visible series has a point in [x0, x1]. */
+gboolean       zi_chart_series_group_y_range (ZiChartSeries * const *series, const gboolean *visible,
+                                              guint n, ZiChartAxis axis, double x0, double x1,
+                                              gboolean smoothed, double *y_min, double *y_max);
+
+/* The chart's legend of style lines: entries of the given widths laid out left to right from (x, y),
+ * wrapping to a new row of row_height when one would pass x + max_width (an entry wider than that
+ * still gets a row), gap apart. Fills rects[n]; returns the number of rows. hit: the entry at (x, y),
+ * or -1, for a click that shows or hides a style. */
+typedef struct {
+  double x, y, width, height;
+} ZiChartRect;
+
+guint          zi_chart_legend_layout (const double *widths, guint n, double x, double y, double max_width,
+                                       double row_height, double gap, ZiChartRect *rects);
+int            zi_chart_legend_hit (const ZiChartRect *rects, guint n, double x, double y);
 
 G_END_DECLS

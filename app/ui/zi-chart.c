@@ -100,23 +100,31 @@ compute_view (ZiChart *self, double width, double height, View *v)
       gboolean log_scale = self->log_scale && line->y_axis == ZI_CHART_Y_LEFT;
       double a, b;
 
-      if (!line->visible || line->y_axis == ZI_CHART_Y_OWN)
+      if (!line->visible || line->y_axis != ZI_CHART_Y_LEFT)
         continue;
       if (!zi_chart_series_get_y_range (line->data, self->x_axis, v->x0, v->x1, FALSE, log_scale, &a, &b))
         continue;
-      if (line->y_axis == ZI_CHART_Y_LEFT)
-        {
-          v->l0 = MIN (v->l0, a);
-          v->l1 = MAX (v->l1, b);
-          v->has_left = TRUE;
-        }
-      else
-        {
-          v->r0 = MIN (v->r0, a);
-          v->r1 = MAX (v->r1, b);
-          v->has_right = TRUE;
-        }
+      v->l0 = MIN (v->l0, a);
+      v->l1 = MAX (v->l1, b);
+      v->has_left = TRUE;
     }
+  /* The validation axis spans what is shown: hiding a style in the legend rescales it to the others. */
+  {
+    g_autofree ZiChartSeries **right = g_new (ZiChartSeries *, self->lines->len + 1);
+    g_autofree gboolean *shown = g_new (gboolean, self->lines->len + 1);
+    guint n = 0;
+
+    for (guint i = 0; i < self->lines->len; i++)
+      {
+        Line *line = g_ptr_array_index (self->lines, i);
+        if (line->y_axis != ZI_CHART_Y_RIGHT)
+          continue;
+        right[n] = line->data;
+        shown[n++] = line->visible;
+      }
+    v->has_right = zi_chart_series_group_y_range (right, shown, n, self->x_axis, v->x0, v->x1, FALSE,
+                                                  &v->r0, &v->r1);
+  }
   if (v->has_left)
     {
       if (self->log_scale)
@@ -327,6 +335,8 @@ _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const G
     {
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.5);
       draw_text (cr, layout, _("No training data yet"), width / 2, height / 2, 0.5, 0.5);
+      /* With every style hidden there is nothing to plot, but the legend must stay to bring them back. */
+      _zi_chart_draw_legend (self, cr, layout, M_LEFT, M_TOP, MAX (10, width - M_LEFT - M_RIGHT), fg, bg);
       g_object_unref (layout);
       return;
     }
@@ -397,6 +407,8 @@ _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const G
       if (line->visible && line->y_axis != ZI_CHART_Y_OWN)
         draw_line (self, cr, &v, line, self->smoothing > 0, 1.0, 1.6);
     }
+
+  _zi_chart_draw_legend (self, cr, layout, v.px, v.py, v.pw, fg, bg);
 
   if (interactive && self->dragging)
     {
@@ -504,6 +516,8 @@ pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, ZiChart *
 {
   if (n_press == 2)
     zi_chart_reset_zoom (self);
+  else if (n_press == 1)
+    zi_chart_toggle_legend_at (self, x, y);
 }
 
 static void
@@ -526,6 +540,8 @@ zi_chart_finalize (GObject *object)
 
   g_ptr_array_unref (self->lines);
   g_free (self->scratch);
+  g_free (self->legend_rects);
+  g_free (self->legend_lines);
   G_OBJECT_CLASS (zi_chart_parent_class)->finalize (object);
 }
 
@@ -643,6 +659,72 @@ zi_chart_set_series_visible (ZiChart *self, guint index, gboolean visible)
   g_return_if_fail (index < self->lines->len);
   ((Line *) g_ptr_array_index (self->lines, index))->visible = visible;
   queue_redraw (self);
+}
+
+gboolean
+zi_chart_get_series_visible (ZiChart *self, guint index)
+{
+  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
+  g_return_val_if_fail (index < self->lines->len, FALSE);
+  return ((Line *) g_ptr_array_index (self->lines, index))->visible;
+}
+
+guint
+zi_chart_get_n_series (ZiChart *self)
+{
+  g_return_val_if_fail (ZI_IS_CHART (self), 0);
+  return self->lines->len;
+}
+
+void
+zi_chart_remove_series_from (ZiChart *self, guint first)
+{
+  g_return_if_fail (ZI_IS_CHART (self));
+  if (first < self->lines->len)
+    g_ptr_array_remove_range (self->lines, first, self->lines->len - first);
+  /* The legend's rectangles name lines by index: none is clickable until the next draw. */
+  self->n_legend = 0;
+  queue_redraw (self);
+}
+
+void
+zi_chart_set_series_legend (ZiChart *self, guint index, gboolean legend)
+{
+  g_return_if_fail (ZI_IS_CHART (self));
+  g_return_if_fail (index < self->lines->len);
+  ((Line *) g_ptr_array_index (self->lines, index))->legend = !!legend;
+  queue_redraw (self);
+}
+
+int
+zi_chart_toggle_legend_at (ZiChart *self, double x, double y)
+{
+  int k;
+  Line *line;
+
+  g_return_val_if_fail (ZI_IS_CHART (self), -1);
+  k = zi_chart_legend_hit (self->legend_rects, self->n_legend, x, y);
+  if (k < 0)
+    return -1;
+  line = g_ptr_array_index (self->lines, self->legend_lines[k]);
+  zi_chart_set_series_visible (self, self->legend_lines[k], !line->visible);
+  return (int) self->legend_lines[k];
+}
+
+gboolean
+zi_chart_get_legend_entry (ZiChart *self, guint index, double *x, double *y)
+{
+  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
+  for (guint k = 0; k < self->n_legend; k++)
+    if (self->legend_lines[k] == index)
+      {
+        if (x != NULL)
+          *x = self->legend_rects[k].x + self->legend_rects[k].width / 2;
+        if (y != NULL)
+          *y = self->legend_rects[k].y + self->legend_rects[k].height / 2;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 void

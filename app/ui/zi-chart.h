@@ -1,7 +1,8 @@
 /* zi-chart.h — the training chart: several loss curves on a left axis, validation metrics on a right
  * axis, the learning rate as a thin line on its own scale; EMA smoothing with the raw curve faint
  * behind it (as TensorBoard draws it), a log scale, x in steps, images or time, a hover readout,
- * drag to zoom, double-click to reset, and export as PNG, SVG or CSV. Drawing goes through
+ * drag to zoom, double-click to reset, a legend of per-style lines whose entries hide and show them
+ * on a click, and export as PNG, SVG or CSV. Drawing goes through
  * gtk_snapshot_append_cairo; the data lives in zi-chart-series. */
 #pragma once
 
@@ -31,6 +32,18 @@ void           zi_chart_append (ZiChart *self, const char *id, double step, doub
 void           zi_chart_clear (ZiChart *self);
 
 void           zi_chart_set_series_visible (ZiChart *self, guint index, gboolean visible);
+gboolean       zi_chart_get_series_visible (ZiChart *self, guint index);
+guint          zi_chart_get_n_series (ZiChart *self);
+/* Removes the lines from index first on (those a run added, such as its styles'). */
+void           zi_chart_remove_series_from (ZiChart *self, guint first);
+/* Lists a line in the legend drawn over the plot (a run's style lines), where a click on its entry
+ * hides or shows it. */
+void           zi_chart_set_series_legend (ZiChart *self, guint index, gboolean legend);
+/* What a click at (x, y) does: hides or shows the line whose legend entry is there, as last drawn,
+ * and returns its index (-1: no entry there). get_legend_entry: the centre of line index's entry as
+ * last drawn (FALSE when it has none). */
+int            zi_chart_toggle_legend_at (ZiChart *self, double x, double y);
+gboolean       zi_chart_get_legend_entry (ZiChart *self, guint index, double *x, double *y);
 void           zi_chart_set_smoothing (ZiChart *self, double weight);
 void           zi_chart_set_log_scale (ZiChart *self, gboolean log_scale);
 void           zi_chart_set_x_axis (ZiChart *self, ZiChartAxis axis);

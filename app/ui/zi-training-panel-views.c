@@ -404,6 +404,29 @@ draw_preview_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
 
 /* ---- Chart controls --------------------------------------------------------------------------- */
 
+void
+_zi_training_panel_append_style_ssim (ZiTrainingPanel *self, guint index, const char *name, guint64 step,
+                                      double images, double seconds, double ssim)
+{
+  g_autofree char *id = zi_chart_style_series_id ("val_ssim", name);
+
+  if (zi_chart_find_series (self->chart, id) < 0)
+    {
+      /* TRANSLATORS: the validation SSIM of one target style in the chart's legend, e.g. "SSIM Bold" */
+      g_autofree char *label = g_strdup_printf (_("SSIM %s"), name);
+      guint line = zi_chart_add_series (self->chart, id, label, zi_chart_style_color (index), ZI_CHART_Y_RIGHT);
+      zi_chart_set_series_legend (self->chart, line, TRUE);
+    }
+  zi_chart_append (self->chart, id, step, images, seconds, ssim);
+}
+
+void
+_zi_training_panel_clear_style_lines (ZiTrainingPanel *self)
+{
+  /* The style lines come after the panel's own, which the toggles stand for. */
+  zi_chart_remove_series_from (self->chart, G_N_ELEMENTS (chart_lines));
+}
+
 static void
 series_toggled_cb (GtkToggleButton *button, ZiTrainingPanel *self)
 {

@@ -114,6 +114,9 @@ append_record (ZiTrainingPanel *self, const ZiRunMetric *m, gboolean show)
     {
       zi_chart_append (self->chart, "val_ssim", m->step, m->images, m->seconds, m->val_ssim);
       zi_chart_append (self->chart, "val_l1", m->step, m->images, m->seconds, m->val_l1);
+      for (guint i = 0; i < m->n_val_styles; i++)
+        _zi_training_panel_append_style_ssim (self, i, m->val_styles[i].name, m->step, m->images, m->seconds,
+                                              m->val_styles[i].ssim);
     }
   if (show)
     {
@@ -183,6 +186,12 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
                        event->validation.ssim);
       zi_chart_append (self->chart, "val_l1", event->step, self->last_stats.images, self->last_stats.seconds,
                        event->validation.l1);
+      for (guint i = 0; i < event->validation.n_styles; i++)
+        if (event->validation.styles[i].n > 0)
+          _zi_training_panel_append_style_ssim (self, event->validation.styles[i].style,
+                                                event->validation.styles[i].name, event->step,
+                                                self->last_stats.images, self->last_stats.seconds,
+                                                event->validation.styles[i].ssim);
       break;
 
     case ZI_TRAINER_EVENT_PREVIEW:
@@ -379,6 +388,7 @@ static void
 reset_view (ZiTrainingPanel *self)
 {
   zi_chart_clear (self->chart);
+  _zi_training_panel_clear_style_lines (self);
   g_ptr_array_set_size (self->checkpoints, 0);
   _zi_training_panel_rebuild_paths (self);
   _zi_training_panel_rebuild_checkpoint_list (self);

@@ -4,6 +4,7 @@
 #include "zi-chart-series.h"
 
 #include <math.h>
+#include <string.h>
 
 static void
 test_smoothing_debiased (void)
@@ -175,6 +176,83 @@ test_tick_labels (void)
     }
 }
 
+/* A run of several styles: one series per style with a colour of its own, the validation axis over
+ * the styles shown (hiding one rescales it to the others), and the legend's layout and clicks. */
+static void
+test_styles_and_legend (void)
+{
+  g_autoptr(ZiChartSeries) light = zi_chart_series_new ();
+  g_autoptr(ZiChartSeries) bold = zi_chart_series_new ();
+  g_autoptr(ZiChartSeries) black = zi_chart_series_new ();
+  ZiChartSeries *all[] = { light, bold, black };
+  gboolean shown[] = { TRUE, TRUE, TRUE };
+  double lo = 0, hi = 0;
+  g_autofree char *id = zi_chart_style_series_id ("val_ssim", "Bold");
+  double widths[] = { 60, 50, 70, 40 };
+  ZiChartRect rects[4];
+
+  /* Per-style series: Light climbs to 0.62, Bold to 0.71, Black stays low at 0.30–0.41. */
+  for (guint i = 0; i <= 10; i++)
+    {
+      zi_chart_series_append (light, i * 100, i * 1600, i * 2.0, 0.12 + i * 0.05);
+      zi_chart_series_append (bold, i * 100, i * 1600, i * 2.0, 0.21 + i * 0.05);
+      zi_chart_series_append (black, i * 100, i * 1600, i * 2.0, 0.30 + i * 0.011);
+    }
+  g_assert_cmpstr (id, ==, "val_ssim:Bold");
+
+  /* Distinct colours for five weights, and a cycle after seven. */
+  for (guint i = 0; i < 5; i++)
+    for (guint j = i + 1; j < 5; j++)
+      g_assert_cmpstr (zi_chart_style_color (i), !=, zi_chart_style_color (j));
+  g_assert_cmpstr (zi_chart_style_color (7), ==, zi_chart_style_color (0));
+  g_assert_cmpuint (strlen (zi_chart_style_color (3)), ==, 7);
+
+  /* All shown: the axis spans 0.12 to 0.71. */
+  g_assert_true (zi_chart_series_group_y_range (all, shown, 3, ZI_CHART_AXIS_STEPS, 0, 1000, FALSE, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (lo, 0.12, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hi, 0.71, 1e-9);
+  /* Light hidden: from Black's 0.30 (Bold starts at 0.21). */
+  shown[0] = FALSE;
+  g_assert_true (zi_chart_series_group_y_range (all, shown, 3, ZI_CHART_AXIS_STEPS, 0, 1000, FALSE, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (lo, 0.21, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hi, 0.71, 1e-9);
+  /* Only Black, and only from step 500 on. */
+  shown[1] = FALSE;
+  g_assert_true (zi_chart_series_group_y_range (all, shown, 3, ZI_CHART_AXIS_STEPS, 500, 1000, FALSE, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (lo, 0.355, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hi, 0.41, 1e-9);
+  /* Nothing shown: no range, and the outputs untouched. */
+  shown[2] = FALSE;
+  lo = hi = -1;
+  g_assert_false (zi_chart_series_group_y_range (all, shown, 3, ZI_CHART_AXIS_STEPS, 0, 1000, FALSE, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, -1);
+  /* visible NULL: every series; a NaN point does not count. */
+  zi_chart_series_append (black, 1100, 17600, 22, NAN);
+  g_assert_true (zi_chart_series_group_y_range (all, NULL, 3, ZI_CHART_AXIS_STEPS, 0, 2000, FALSE, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (hi, 0.71, 1e-9);
+
+  /* The legend: entries of 60, 50, 70 and 40 px, 4 apart, in 150 px from (10, 20), rows of 18. */
+  g_assert_cmpuint (zi_chart_legend_layout (widths, 4, 10, 20, 150, 18, 4, rects), ==, 2);
+  g_assert_cmpfloat (rects[0].x, ==, 10);
+  g_assert_cmpfloat (rects[1].x, ==, 74);
+  g_assert_cmpfloat (rects[1].y, ==, 20);
+  g_assert_cmpfloat (rects[2].x, ==, 10);   /* 128 + 70 passes 160: a new row */
+  g_assert_cmpfloat (rects[2].y, ==, 38);
+  g_assert_cmpfloat (rects[3].x, ==, 84);
+  g_assert_cmpfloat (rects[3].y, ==, 38);
+  /* Clicks: inside an entry, in the gap between two, outside. */
+  g_assert_cmpint (zi_chart_legend_hit (rects, 4, 80, 25), ==, 1);
+  g_assert_cmpint (zi_chart_legend_hit (rects, 4, 100, 45), ==, 3);
+  g_assert_cmpint (zi_chart_legend_hit (rects, 4, 72, 25), ==, -1);
+  g_assert_cmpint (zi_chart_legend_hit (rects, 4, 300, 25), ==, -1);
+  g_assert_cmpint (zi_chart_legend_hit (rects, 0, 80, 25), ==, -1);
+  /* An entry wider than the room still gets a row of its own; none is no row. */
+  widths[0] = 500;
+  g_assert_cmpuint (zi_chart_legend_layout (widths, 2, 0, 0, 150, 18, 4, rects), ==, 2);
+  g_assert_cmpfloat (rects[1].y, ==, 18);
+  g_assert_cmpuint (zi_chart_legend_layout (widths, 0, 0, 0, 150, 18, 4, rects), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -184,5 +262,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/chart-series/decimate", test_decimate_keeps_spikes);
   g_test_add_func ("/ui/chart-series/ticks", test_ticks_and_scale);
   g_test_add_func ("/ui/chart-series/tick-labels", test_tick_labels);
+  g_test_add_func ("/ui/chart-series/styles-legend", test_styles_and_legend);
   return g_test_run ();
 }

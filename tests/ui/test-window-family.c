@@ -2,11 +2,13 @@
  * style switcher shows only for a run of several styles (one trained by zimaru-cli on Zen Maru
  * Gothic Light and Black, 64 px, ngf 8, 200 steps), switching changes the generated glyph's pixels
  * and the target column's font, Alt+Up/Down step through the styles, the weight slider generates a
- * weight between the trained ones, and choosing a family in the target picker trains a run of
- * several styles from the window. With ZIMARU_SCREENSHOT_DIR naming a directory, the last test saves
- * family.png there. */
+ * weight between the trained ones, the chart has a validation SSIM line per style with a legend
+ * that hides and shows them, and choosing a family in the target picker trains a run of several
+ * styles from the window. With ZIMARU_SCREENSHOT_DIR naming a directory, the chart test saves
+ * family-chart.png there. */
 #include "config.h"
 
+#include "zi-chart.h"
 #include "zi-font.h"
 #include "zi-run.h"
 #include "zi-window.h"
@@ -34,7 +36,7 @@ train_cli (const char *name, const char *steps, const char * const *targets)
   g_autofree char *err = NULL;
   const char *args[] = { "train", "--chars-text", FAMILY_CHARS, "--run", run_dir, "--size", "64", "--ngf", "8",
                          "--batch", "4", "--steps", steps, "--checkpoint-every", steps, "--seed", "7",
-                         "--threads", "1", "--val-fraction", "0.2" };
+                         "--threads", "1", "--val-fraction", "0.2", "--val-every", "50" };
   int status = 0;
 
   g_assert_nonnull (cli);
@@ -54,6 +56,45 @@ train_cli (const char *name, const char *steps, const char * const *targets)
     g_test_message ("zimaru-cli train failed: %s", err);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   return run_dir;
+}
+
+typedef struct {
+  char     *path;
+  gboolean  done;
+} Screenshot;
+
+static void
+screenshot_after_paint_cb (GdkFrameClock *clock, Screenshot *shot)
+{
+  if (!shot->done)
+    ui_save_png (GTK_WIDGET (window), shot->path);
+  shot->done = TRUE;
+}
+
+static gboolean
+screenshot_done (gpointer data)
+{
+  return ((Screenshot *) data)->done;
+}
+
+/* Saves the window as ZIMARU_SCREENSHOT_DIR/name after its next frame, when that variable is set. */
+static void
+take_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
+  Screenshot shot = { NULL, FALSE };
+  GdkFrameClock *clock;
+  gulong id;
+
+  if (dir == NULL)
+    return;
+  shot.path = g_build_filename (dir, name, NULL);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), &shot);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  g_assert_true (ui_wait_for (screenshot_done, &shot, 10));
+  g_signal_handler_disconnect (clock, id);
+  g_free (shot.path);
 }
 
 static GtkWidget *
@@ -228,6 +269,55 @@ test_weight_slider (void)
   g_assert_cmpuint (zi_window_styles_get_style (styles), ==, 0);
 }
 
+/* The panel's chart of the two-style run: a validation SSIM line per style, in the legend, whose
+ * entries hide and show them. */
+static void
+test_chart_per_style (void)
+{
+  ZiTrainingPanel *panel = zi_window_get_training_panel (window);
+  ZiChart *chart = ZI_CHART (gtk_widget_get_template_child (GTK_WIDGET (panel), ZI_TYPE_TRAINING_PANEL, "chart"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) metrics = NULL;
+  guint n_val = 0;
+  int light, black;
+  double x = 0, y = 0;
+
+  g_assert_nonnull (family_run);
+  metrics = zi_run_metrics_load (family_run, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < metrics->len; i++)
+    {
+      const ZiRunMetric *m = &g_array_index (metrics, ZiRunMetric, i);
+      if (m->has_val)
+        {
+          g_assert_cmpuint (m->n_val_styles, ==, 2);
+          n_val++;
+        }
+    }
+  g_assert_cmpuint (n_val, >=, 4);  /* steps 0, 50, 100, 150 and 200 */
+  g_assert_cmpuint (ui_chart_points (window, "val_ssim:Light"), ==, n_val);
+  g_assert_cmpuint (ui_chart_points (window, "val_ssim:Black"), ==, n_val);
+  light = zi_chart_find_series (chart, "val_ssim:Light");
+  black = zi_chart_find_series (chart, "val_ssim:Black");
+  g_assert_cmpint (light, >=, 0);
+  g_assert_cmpint (black, >=, 0);
+
+  /* The legend is drawn with the chart: click Light's entry off and on again. */
+  zi_window_show_page (window, "training");
+  ui_spin (1.0);
+  g_assert_true (zi_chart_get_legend_entry (chart, light, &x, &y));
+  g_assert_true (zi_chart_get_series_visible (chart, light));
+  g_assert_cmpint (zi_chart_toggle_legend_at (chart, x, y), ==, light);
+  g_assert_false (zi_chart_get_series_visible (chart, light));
+  g_assert_true (zi_chart_get_series_visible (chart, black));
+  take_screenshot ("family-chart.png");
+  g_assert_cmpint (zi_chart_toggle_legend_at (chart, x, y), ==, light);
+  g_assert_true (zi_chart_get_series_visible (chart, light));
+  /* Off the legend, a click changes nothing. */
+  g_assert_cmpint (zi_chart_toggle_legend_at (chart, x, y + 400), ==, -1);
+  zi_window_show_page (window, "glyphs");
+}
+
 static gboolean
 panel_idle_with_checkpoint (gpointer data)
 {
@@ -297,6 +387,9 @@ test_family_target (void)
                                                  G_N_ELEMENTS (chars), run_dir, &error));
   g_assert_no_error (error);
   g_assert_true (ui_wait_for (panel_idle_with_checkpoint, NULL, 150));
+  /* The trainer's validation events drew a line per style as it went. */
+  g_assert_cmpuint (ui_chart_points (window, "val_ssim:Light"), >=, 1);
+  g_assert_cmpuint (ui_chart_points (window, "val_ssim:Black"), ==, ui_chart_points (window, "val_ssim:Light"));
   g_assert_cmpstr (zi_training_panel_get_run_dir (panel), ==, run_dir);
   g_assert_true (zi_run_info_load (run_dir, &info, &error));
   g_assert_no_error (error);
@@ -320,6 +413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/family/one-style-hides-switcher", test_one_style_hides_switcher);
   g_test_add_func ("/ui/family/switch-style", test_switch_style);
   g_test_add_func ("/ui/family/weight-slider", test_weight_slider);
+  g_test_add_func ("/ui/family/chart-per-style", test_chart_per_style);
   g_test_add_func ("/ui/family/target-picker", test_family_target);
   return ui_window_test_run (window, app, tmp_dir);
 }

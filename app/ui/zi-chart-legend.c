@@ -1,0 +1,78 @@
+/* zi-chart-legend.c — the chart's legend of per-style lines (a run of several target styles): one
+ * entry a style, in its line's colour, drawn over the plot's top left corner; a hidden style's entry
+ * stays, faded with a hollow mark, so that a click can bring it back. The layout and the hit test are
+ * zi-chart-series.c's, which tests them without a display. */
+#include "config.h"
+#include "zi-chart-private.h"
+
+#define SWATCH     8.0
+#define PAD        5.0
+#define GAP        4.0
+#define ROW_HEIGHT 18.0
+
+void
+_zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double px, double py, double pw,
+                       const GdkRGBA *fg, const GdkRGBA *bg)
+{
+  g_autofree double *widths = NULL;
+  guint n = 0;
+
+  g_assert (ZI_IS_CHART (self));
+
+  for (guint i = 0; i < self->lines->len; i++)
+    n += ((Line *) g_ptr_array_index (self->lines, i))->legend;
+  self->n_legend = n;
+  self->legend_rects = g_renew (ZiChartRect, self->legend_rects, MAX (n, 1));
+  self->legend_lines = g_renew (guint, self->legend_lines, MAX (n, 1));
+  if (n == 0)
+    return;
+
+  widths = g_new (double, n);
+  for (guint i = 0, k = 0; i < self->lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (self->lines, i);
+      int tw;
+
+      if (!line->legend)
+        continue;
+      pango_layout_set_text (layout, line->label, -1);
+      pango_layout_get_pixel_size (layout, &tw, NULL);
+      widths[k] = PAD + SWATCH + PAD + tw + PAD;
+      self->legend_lines[k++] = i;
+    }
+  zi_chart_legend_layout (widths, n, px + 6, py + 6, pw - 12, ROW_HEIGHT + GAP, GAP, self->legend_rects);
+
+  for (guint k = 0; k < n; k++)
+    {
+      const ZiChartRect *r = &self->legend_rects[k];
+      Line *line = g_ptr_array_index (self->lines, self->legend_lines[k]);
+      double alpha = line->visible ? 1.0 : 0.4;
+      double cx = r->x + PAD + SWATCH / 2, cy = r->y + ROW_HEIGHT / 2;
+      int th;
+
+      /* A plate of the background colour keeps the label readable over the lines. */
+      cairo_set_source_rgba (cr, bg->red, bg->green, bg->blue, 0.85);
+      cairo_rectangle (cr, r->x, r->y, r->width, ROW_HEIGHT);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.15);
+      cairo_set_line_width (cr, 1);
+      cairo_rectangle (cr, r->x + 0.5, r->y + 0.5, r->width - 1, ROW_HEIGHT - 1);
+      cairo_stroke (cr);
+
+      cairo_set_source_rgba (cr, line->color.red, line->color.green, line->color.blue, alpha);
+      cairo_arc (cr, cx, cy, SWATCH / 2, 0, 2 * G_PI);
+      if (line->visible)
+        cairo_fill (cr);
+      else
+        {
+          cairo_set_line_width (cr, 1.5);
+          cairo_stroke (cr);
+        }
+
+      pango_layout_set_text (layout, line->label, -1);
+      pango_layout_get_pixel_size (layout, NULL, &th);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.85 * alpha);
+      cairo_move_to (cr, r->x + PAD + SWATCH + PAD, cy - th / 2.0);
+      pango_cairo_show_layout (cr, layout);
+    }
+}
