@@ -15,7 +15,7 @@ PACKAGES=(
   libopenblas-dev libopenblas0-pthread libpotrace-dev
   desktop-file-utils appstream xvfb xauth dbus
   fonts-noto-cjk fontmake python3-fonttools python3-ufolib2 librsvg2-bin opentype-sanitizer
-  ca-certificates valgrind
+  ca-certificates valgrind openmpi-bin libopenmpi-dev
 )
 ZEN_DIR=/usr/local/share/fonts/zen-maru-gothic
 ZEN_PKG=@expo-google-fonts/zen-maru-gothic
