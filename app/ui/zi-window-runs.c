@@ -28,6 +28,7 @@ struct _ZiWindowRuns
   /* The run's target styles from its run.json (n_styles 0 until it is read). */
   ZiRunStyle            *styles;
   guint                  n_styles;
+  guint                  style;  /* the style whose picks the grid and the pick row show and set */
 };
 
 /* Reads run.json again (the trainer writes it at the start) for the validation split, on a worker
@@ -145,6 +146,24 @@ set_styles (ZiWindowRuns *self, const ZiRunStyle *styles, guint n)
   self->n_styles = self->styles != NULL ? n : 0;
 }
 
+/* A run of several styles keeps picks per style: the picks act on the chosen style's. Called whenever
+ * the picks or the style change. */
+static void
+select_picks_style (ZiWindowRuns *self)
+{
+  if (self->picks != NULL && self->n_styles > 1)
+    zi_picks_select_style (self->picks, self->styles[MIN (self->style, self->n_styles - 1)].name,
+                           self->style == 0);
+}
+
+void
+zi_window_runs_set_style (ZiWindowRuns *self, guint style)
+{
+  g_return_if_fail (self != NULL);
+  self->style = style;
+  select_picks_style (self);
+}
+
 const ZiRunStyle *
 zi_window_runs_get_styles (ZiWindowRuns *self, guint *n)
 {
@@ -195,6 +214,7 @@ run_info_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   set_styles (self, job->info.styles, job->info.n_styles);
   g_clear_pointer (&self->picks, zi_picks_free);
   self->picks = g_steal_pointer (&job->picks);
+  select_picks_style (self);
   run_info_job_free (job);
   self->cb.marks_changed (self->owner);
 }
@@ -240,6 +260,7 @@ zi_window_runs_open (ZiWindowRuns *self, const char *run_dir, ZiRunInfo *info, G
   set_styles (self, info->styles, info->n_styles);
   g_clear_pointer (&self->picks, zi_picks_free);
   self->picks = zi_picks_load (run_dir, NULL);
+  select_picks_style (self);
   if (settings != NULL)
     g_settings_set_string (settings, "last-run", run_dir);
   return TRUE;
@@ -357,7 +378,10 @@ zi_window_runs_pick (ZiWindowRuns *self, gunichar c, const char *name)
       return FALSE;
     }
   if (self->picks == NULL)
-    self->picks = zi_picks_new ();
+    {
+      self->picks = zi_picks_new ();
+      select_picks_style (self);
+    }
   if (name[0] == '\0')
     zi_picks_unset (self->picks, c);
   else if (!zi_picks_set (self->picks, c, name))

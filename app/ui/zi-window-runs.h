@@ -61,6 +61,9 @@ void          zi_window_runs_state_changed (ZiWindowRuns *self);
 /* The open run's target styles (ZiRunStyle, embedding order) as its run.json has them, read with
  * the split: none (*n 0) before a run has one. */
 const ZiRunStyle *zi_window_runs_get_styles (ZiWindowRuns *self, guint *n);
+/* The style whose picks the marks, the picked filter and the pick row show and set (a run of several
+ * styles keeps picks per style, zi_picks_select_style); 0 again when the styles change. */
+void          zi_window_runs_set_style   (ZiWindowRuns *self, guint style);
 /* The run's marks of c: ZI_GLYPH_STATE_VAL or _TRAIN, and _PICKED. */
 ZiGlyphState  zi_window_runs_state_for   (ZiWindowRuns *self, gunichar c);
 /* The characters of ZI_FILTER_VALIDATION, _WORST or _PICKED (a new reference; empty when unknown). */

@@ -402,6 +402,10 @@ styles_changed_cb (gpointer owner, guint style, double weight, const char *targe
 
   zi_window_fonts_show_target (self->fonts, target_spec);
   zi_glyph_cache_set_style (self->cache, style, weight);
+  /* Picks are per style: a blend shows and sets those of the nearest style. */
+  zi_window_runs_set_style (self->runs, style);
+  zi_window_grid_refresh_cell_states (self->grid);
+  zi_window_runs_show_pick (self->runs, zi_window_get_selected_char (self));
 }
 
 /* The switcher offers the open run's styles (none: it hides). */

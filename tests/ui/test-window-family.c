@@ -3,13 +3,14 @@
  * Gothic Light and Black, 64 px, ngf 8, 200 steps), switching changes the generated glyph's pixels
  * and the target column's font, Alt+Up/Down step through the styles, the weight slider generates a
  * weight between the trained ones, the chart has a validation SSIM line per style with a legend
- * that hides and shows them, and choosing a family in the target picker trains a run of several
+ * that hides and shows them, picks are kept per style, and choosing a family in the target picker trains a run of several
  * styles from the window. With ZIMARU_SCREENSHOT_DIR naming a directory, the chart test saves
  * family-chart.png there. */
 #include "config.h"
 
 #include "zi-chart.h"
 #include "zi-font.h"
+#include "zi-picks.h"
 #include "zi-run.h"
 #include "zi-window.h"
 #include "zi-window-styles.h"
@@ -318,6 +319,39 @@ test_chart_per_style (void)
   zi_window_show_page (window, "glyphs");
 }
 
+/* Picks are per style: a pick made while Black is shown belongs to Black in picks.json, and Light's
+ * picks stay as they were. */
+static void
+test_picks_per_style (void)
+{
+  ZiWindowStyles *styles = zi_window_get_styles (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiPicks) picks = NULL;
+
+  g_assert_nonnull (family_run);
+  g_assert_true (zi_window_select_char (window, PROBE));
+  zi_window_styles_select (styles, 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pick-checkpoint", "s", "step-00000200");
+  picks = zi_picks_load (family_run, &error);
+  g_assert_no_error (error);
+  zi_picks_select_style (picks, "Black", FALSE);
+  g_assert_cmpstr (zi_picks_get (picks, PROBE), ==, "step-00000200");
+  zi_picks_select_style (picks, "Light", TRUE);
+  g_assert_null (zi_picks_get (picks, PROBE));
+  g_clear_pointer (&picks, zi_picks_free);
+
+  /* Back on Light, a pick there leaves Black's alone; the default ("") unpicks Light's only. */
+  zi_window_styles_select (styles, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pick-checkpoint", "s", "step-00000200");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pick-checkpoint", "s", "");
+  picks = zi_picks_load (family_run, &error);
+  g_assert_no_error (error);
+  zi_picks_select_style (picks, "Light", TRUE);
+  g_assert_null (zi_picks_get (picks, PROBE));
+  zi_picks_select_style (picks, "Black", FALSE);
+  g_assert_cmpstr (zi_picks_get (picks, PROBE), ==, "step-00000200");
+}
+
 static gboolean
 panel_idle_with_checkpoint (gpointer data)
 {
@@ -414,6 +448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/family/switch-style", test_switch_style);
   g_test_add_func ("/ui/family/weight-slider", test_weight_slider);
   g_test_add_func ("/ui/family/chart-per-style", test_chart_per_style);
+  g_test_add_func ("/ui/family/picks-per-style", test_picks_per_style);
   g_test_add_func ("/ui/family/target-picker", test_family_target);
   return ui_window_test_run (window, app, tmp_dir);
 }
