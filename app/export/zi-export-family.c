@@ -3,14 +3,20 @@
  * (fonttools' designspaceLib format 5.0, fonttools.readthedocs.io/en/latest/designspaceLib) that ties
  * the styles' UFOs together on a weight axis, for fontmake.
  *
- * The masters are static: each style's glyphs are traced on their own, so a glyph's contours and
- * points need not correspond between styles. The designspace's instances sit exactly on its sources,
- * which fontmake builds whatever the masters hold; a variable font needs compatible masters, which
- * this export does not make (see README.md, "Exporting a family"). */
+ * Each style's glyphs are traced on their own; once every style is traced, each glyph's tracings are
+ * made interpolation-compatible where a sound construction allows it (zi-interp.h) and the UFOs'
+ * .glif files redrawn with them (the PNG and SVG files keep each style's own tracing, which the
+ * compatible outline stays within 3 units of on average). The designspace's instances sit exactly on
+ * its sources, which fontmake builds whatever the masters hold. A second designspace,
+ * Zimaru-<Family>-Variable.designspace, builds a variable font from the compatible glyphs: its lib
+ * lists the others under public.skipExportGlyphs, which ufo2ft leaves out (see README.md, "Exporting
+ * a family"). */
 #include "config.h"
 #include "zi-export-private.h"
+#include "zi-charset.h"
 #include "zi-error.h"
 #include "zi-fileutil.h"
+#include "zi-interp.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -96,9 +102,10 @@ append_location (GString *xml, const char *indent, guint weight)
 }
 
 /* The designspace document. folders[i] and ufos[i] locate style i's UFO; family is the UFOs'
- * family name (with its suffix). */
+ * family name (with its suffix); skip (NULL: none) the glyph names its lib keeps out of the fonts. */
 static char *
-designspace_xml (const ZiExportStyle *styles, guint n, char **folders, char **ufos, const char *family)
+designspace_xml (const ZiExportStyle *styles, guint n, char **folders, char **ufos, const char *family,
+                 GPtrArray *skip)
 {
   g_autofree char *fam = g_markup_escape_text (family, -1);
   g_autofree char *file_family = zi_ufo_dir_name (family);
@@ -145,7 +152,20 @@ designspace_xml (const ZiExportStyle *styles, guint n, char **folders, char **uf
       append_location (xml, "    ", styles[i].weight_class);
       g_string_append (xml, "    </instance>\n");
     }
-  g_string_append (xml, "  </instances>\n</designspace>\n");
+  g_string_append (xml, "  </instances>\n");
+  if (skip != NULL && skip->len > 0)
+    {
+      g_string_append (xml, "  <lib>\n    <dict>\n      <key>public.skipExportGlyphs</key>\n"
+                            "      <array>\n");
+      for (guint i = 0; i < skip->len; i++)
+        {
+          g_autofree char *name = g_markup_escape_text (g_ptr_array_index (skip, i), -1);
+
+          g_string_append_printf (xml, "        <string>%s</string>\n", name);
+        }
+      g_string_append (xml, "      </array>\n    </dict>\n  </lib>\n");
+    }
+  g_string_append (xml, "</designspace>\n");
   return g_string_free (xml, FALSE);
 }
 
@@ -164,6 +184,137 @@ family_progress_cb (guint64 done, guint64 total, gpointer user_data)
   fp->func (fp->offset + done, fp->total, fp->data);
 }
 
+/* One exported glyph of one style, kept until every style is traced. */
+typedef struct {
+  double     advance;
+  ZiOutline *outline;
+} Traced;
+
+static void
+traced_free (gpointer data)
+{
+  Traced *t = data;
+
+  zi_outline_free (t->outline);
+  g_free (t);
+}
+
+static void
+collect_outline_cb (gunichar c, double advance, const ZiOutline *outline, gpointer data)
+{
+  GHashTable *table = data;
+  Traced *t = g_new (Traced, 1);
+
+  t->advance = advance;
+  t->outline = zi_interp_outline_copy (outline);
+  g_hash_table_replace (table, GUINT_TO_POINTER (c), t);
+}
+
+static gboolean
+write_designspace (const char *path, const char *xml, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!g_file_set_contents_full (path, xml, -1, G_FILE_SET_CONTENTS_NONE, 0644, &local))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot write %s: %s"), path, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes each glyph that every style exported compatible across the styles where it can be, redraws
+ * the UFOs' .glif files with the compatible outlines, writes the variable designspace (when any glyph
+ * is compatible) and records the outcome in every style's manifest. tables[i]: style i's Traced
+ * glyphs; stem: the designspaces' file name without extension. */
+static gboolean
+family_interpolate (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint n,
+                    const char *tmp_dir, char **folders, char **ufos, GHashTable **tables,
+                    const char *family, const char *stem, ZiExportSummary *sum,
+                    GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GHashTable) results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) references = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) skip = g_ptr_array_new_with_free_func (g_free);
+  g_autofree ZiOutline **traced = g_new0 (ZiOutline *, n_styles);
+  g_autofree ZiOutline **compat = g_new0 (ZiOutline *, n_styles);
+  g_autofree Traced **glyph = g_new0 (Traced *, n_styles);
+  g_autofree char *variable = NULL;
+  int upm = zi_font_get_units_per_em (styles[0].target);
+  guint compatible = 0, glyphs = 0;
+
+  /* Fonts of different units per em give outlines no one set of points can serve. */
+  for (guint i = 1; i < n_styles; i++)
+    if (zi_font_get_units_per_em (styles[i].target) != upm)
+      return TRUE;
+
+  for (guint j = 0; j < n; j++)
+    {
+      g_autofree char *cp = g_strdup_printf ("U+%04X", chars[j]);
+      ZiInterpReport report;
+      guint present = 0;
+      gboolean ok = TRUE;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      for (guint i = 0; i < n_styles; i++)
+        {
+          glyph[i] = g_hash_table_lookup (tables[i], GUINT_TO_POINTER (chars[j]));
+          traced[i] = glyph[i] != NULL ? glyph[i]->outline : NULL;
+          present += glyph[i] != NULL;
+        }
+      if (present == 0 || g_hash_table_contains (results, cp))
+        continue;
+      if (present < n_styles)
+        {
+          /* Skipped in some style: the variable font cannot have it. */
+          g_ptr_array_add (skip, zi_glyph_name_for_char (chars[j]));
+          continue;
+        }
+      glyphs++;
+      if (zi_interp_make_compatible (traced, n_styles, upm, compat, &report) == ZI_INTERP_COMPATIBLE)
+        {
+          for (guint i = 0; i < n_styles && ok; i++)
+            {
+              g_autofree char *ufo = g_build_filename (tmp_dir, folders[i], ufos[i], NULL);
+
+              ok = zi_ufo_replace_glif (ufo, chars[j], glyph[i]->advance, compat[i], error);
+            }
+          for (guint i = 0; i < n_styles; i++)
+            g_clear_pointer (&compat[i], zi_outline_free);
+          if (!ok)
+            return FALSE;
+          compatible++;
+          g_hash_table_insert (references, g_strdup (cp), styles[report.reference].name);
+        }
+      else
+        g_ptr_array_add (skip, zi_glyph_name_for_char (chars[j]));
+      g_hash_table_insert (results, g_steal_pointer (&cp),
+                           (gpointer) zi_interp_result_to_string (report.result));
+    }
+
+  if (compatible > 0)
+    {
+      g_autofree char *xml = designspace_xml (styles, n_styles, folders, ufos, family, skip);
+      g_autofree char *path = NULL;
+
+      variable = g_strdup_printf ("%s-Variable.designspace", stem);
+      path = g_build_filename (tmp_dir, variable, NULL);
+      if (!write_designspace (path, xml, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < n_styles; i++)
+    {
+      g_autofree char *manifest = g_build_filename (tmp_dir, folders[i], "manifest.json", NULL);
+
+      if (!zi_export_manifest_add_interpolation (manifest, results, references, compatible, glyphs,
+                                                 variable, error))
+        return FALSE;
+    }
+  sum->compatible = compatible;
+  return TRUE;
+}
+
 static gboolean
 family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint n, const char *tmp_dir,
              const ZiExportOptions *options, ZiExportSummary *sum, ZiProgressFunc progress,
@@ -171,14 +322,17 @@ family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint
 {
   g_auto(GStrv) folders = g_new0 (char *, n_styles + 1);
   g_auto(GStrv) ufos = g_new0 (char *, n_styles + 1);
+  g_autofree GHashTable **tables = g_new0 (GHashTable *, n_styles);
   g_autofree char *family = NULL;
   g_autofree char *file_name = NULL;
   g_autofree char *path = NULL;
   g_autofree char *xml = NULL;
   FamilyProgress fp = { progress, progress_data, 0, (guint64) n * n_styles };
-  g_autoptr(GError) local = NULL;
+  /* Compatible masters need two styles and the UFOs to redraw. */
+  gboolean interpolate = n_styles > 1 && (options->formats & ZI_EXPORT_FORMAT_UFO);
+  gboolean ok = TRUE;
 
-  for (guint i = 0; i < n_styles; i++)
+  for (guint i = 0; i < n_styles && ok; i++)
     {
       ZiExportOptions o = *options;
       ZiExportSummary s = { 0 };
@@ -190,10 +344,15 @@ family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint
       o.force = FALSE;
       o.style_name = styles[i].name;
       o.weight_class = styles[i].weight_class;
+      if (interpolate)
+        {
+          tables[i] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, traced_free);
+          o.outline_func = collect_outline_cb;
+          o.outline_data = tables[i];
+        }
       fp.offset = (guint64) n * i;
-      if (!zi_export_run (styles[i].source, styles[i].target, chars, n, dir, &o, &s,
-                          progress != NULL ? family_progress_cb : NULL, &fp, cancellable, error))
-        return FALSE;
+      ok = zi_export_run (styles[i].source, styles[i].target, chars, n, dir, &o, &s,
+                          progress != NULL ? family_progress_cb : NULL, &fp, cancellable, error);
       sum->exported += s.exported;
       sum->skipped += s.skipped;
       sum->flagged += s.flagged;
@@ -203,16 +362,21 @@ family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint
                                      && *zi_font_get_family (styles[0].target)
                                        ? zi_font_get_family (styles[0].target) : "Glyphs",
                             options->family_suffix != NULL ? options->family_suffix : "Zimaru");
-  xml = designspace_xml (styles, n_styles, folders, ufos, family);
   /* "Zimaru-ZenMaruGothic.ufo" → "Zimaru-ZenMaruGothic.designspace". */
   file_name = zi_ufo_dir_name (zi_font_get_family (styles[0].target));
   file_name[strlen (file_name) - strlen (".ufo")] = '\0';
+  if (ok && interpolate)
+    ok = family_interpolate (styles, n_styles, chars, n, tmp_dir, folders, ufos, tables, family,
+                             file_name, sum, cancellable, error);
+  for (guint i = 0; i < n_styles; i++)
+    g_clear_pointer (&tables[i], g_hash_table_unref);
+  if (!ok)
+    return FALSE;
+
+  xml = designspace_xml (styles, n_styles, folders, ufos, family, NULL);
   path = g_strdup_printf ("%s%s%s.designspace", tmp_dir, G_DIR_SEPARATOR_S, file_name);
-  if (!g_file_set_contents_full (path, xml, -1, G_FILE_SET_CONTENTS_NONE, 0644, &local))
-    {
-      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot write %s: %s"), path, local->message);
-      return FALSE;
-    }
+  if (!write_designspace (path, xml, error))
+    return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   return zi_export_sync_tree (tmp_dir, error);

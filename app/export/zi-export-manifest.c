@@ -3,8 +3,10 @@
  * font units, flags) so that a designer reviews the suspicious glyphs first. */
 #include "config.h"
 #include "zi-export-private.h"
+#include "zi-error.h"
 #include "zi-fileutil.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -255,4 +257,64 @@ zi_export_manifest_finish (ZiExportState *ex, gsize *len)
   text = zi_json_repair_exponents (json_generator_to_data (gen, NULL));
   *len = strlen (text);
   return text;
+}
+
+gboolean
+zi_export_manifest_add_interpolation (const char *path, GHashTable *results, GHashTable *references,
+                                      guint compatible, guint glyphs, const char *designspace,
+                                      GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *root, *summary, *interp;
+  JsonArray *list;
+
+  if (!json_parser_load_from_file (parser, path, &local)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot write %s: %s"), path,
+                   local != NULL ? local->message : "not a JSON object");
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  list = json_object_get_array_member (root, "glyphs");
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *g = json_array_get_object_element (list, i);
+      const char *cp = json_object_get_string_member_with_default (g, "codepoint", "");
+      const char *result = g_hash_table_lookup (results, cp);
+      const char *reference = g_hash_table_lookup (references, cp);
+
+      if (result == NULL)
+        continue;
+      json_object_set_string_member (g, "interpolation", result);
+      if (reference != NULL)
+        json_object_set_string_member (g, "reference", reference);
+    }
+  summary = json_object_get_object_member (root, "summary");
+  if (summary != NULL)
+    json_object_set_int_member (summary, "compatible", compatible);
+  interp = json_object_new ();
+  json_object_set_int_member (interp, "glyphs", glyphs);
+  json_object_set_int_member (interp, "compatible", compatible);
+  json_object_set_double_member (interp, "share",
+                                 glyphs > 0 ? round (10000.0 * compatible / glyphs) / 10000 : 0);
+  if (designspace != NULL)
+    json_object_set_string_member (interp, "designspace", designspace);
+  else
+    json_object_set_null_member (interp, "designspace");
+  json_object_set_object_member (root, "interpolation", interp);
+
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  json_generator_set_pretty (gen, TRUE);
+  text = zi_json_repair_exponents (json_generator_to_data (gen, NULL));
+  /* Replaced by a rename (no fsync: the export syncs its whole folder once at the end). */
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot write %s: %s"), path, local->message);
+      return FALSE;
+    }
+  return TRUE;
 }

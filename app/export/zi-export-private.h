@@ -84,5 +84,14 @@ void  zi_export_manifest_begin (ZiExportState *ex, const gunichar *chars, guint 
 void  zi_export_manifest_glyph (ZiExportState *ex, const ZiExportGlyph *g, const char *name,
                                 const char *origin);
 char *zi_export_manifest_finish (ZiExportState *ex, gsize *len);
+/* A family's interpolation in the manifest at path: each glyph whose codepoint ("U+4E00") results
+ * holds gets "interpolation" (the result's name) and, when compatible, "reference" (the style its
+ * points come from, from references); "summary" gains "compatible" (the count) and the top level an
+ * "interpolation" object: glyphs, compatible, share and the variable designspace's file name (NULL:
+ * none written). */
+gboolean zi_export_manifest_add_interpolation (const char *path, GHashTable *results,
+                                               GHashTable *references, guint compatible,
+                                               guint glyphs, const char *designspace,
+                                               GError **error);
 
 G_END_DECLS

@@ -241,6 +241,8 @@ record_glyph (ZiExportState *ex, ZiExportGlyph *g, GError **error)
   name = zi_glyph_name_for_char (g->c);
   origin = zi_export_source_origin (ex->source, g->c);
   zi_export_manifest_glyph (ex, g, name, origin);
+  if (ex->options->outline_func != NULL)
+    ex->options->outline_func (g->c, ex->frame.advance, g->outline, ex->options->outline_data);
   g_hash_table_add (ex->used, (gpointer) origin);
   ex->summary.exported++;
   return TRUE;

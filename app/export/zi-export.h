@@ -53,6 +53,10 @@ typedef struct {
                                  * font's style, and the folder Zimaru-<Family>.ufo */
   guint           weight_class; /* with style_name: the UFO's OS/2 weight class (0: none) */
   guint           n_threads;    /* tracing threads; 0: the number of processors */
+  /* Called on the export's thread with each exported glyph's outline (borrowed) and advance, in
+   * charset order; a family export collects them to make its masters compatible. May be NULL. */
+  void          (*outline_func) (gunichar c, double advance, const ZiOutline *outline, gpointer data);
+  gpointer        outline_data;
 } ZiExportOptions;
 
 /* png+svg+ufo, the round preset, grayscale PNG at the bitmap size, no force. */
@@ -127,6 +131,7 @@ typedef struct {
   guint  exported;  /* glyphs written */
   guint  skipped;   /* characters the source could not produce */
   guint  flagged;   /* exported glyphs with a QA flag */
+  guint  compatible; /* a family's glyphs drawn interpolation-compatible in every style */
   double seconds;
 } ZiExportSummary;
 

@@ -387,8 +387,8 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
   return ZI_INTERP_COMPATIBLE;
 }
 
-static ZiOutline *
-outline_copy (const ZiOutline *o)
+ZiOutline *
+zi_interp_outline_copy (const ZiOutline *o)
 {
   ZiOutline *c = g_new0 (ZiOutline, 1);
 
@@ -408,7 +408,7 @@ outline_copy (const ZiOutline *o)
 static ZiOutline *
 outline_split_cubics (const ZiOutline *o)
 {
-  ZiOutline *c = outline_copy (o);
+  ZiOutline *c = zi_interp_outline_copy (o);
 
   for (guint k = 0; k < c->n_contours; k++)
     {
@@ -474,7 +474,7 @@ attempt (ZiOutline *const *outlines, guint n_styles, int units_per_em, Ring **ri
 
       if (s == r)
         {
-          out[s] = outline_copy (ro);
+          out[s] = zi_interp_outline_copy (ro);
           zi_outline_update_bbox (out[s]);
           continue;
         }

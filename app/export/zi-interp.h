@@ -54,4 +54,7 @@ ZiInterpResult zi_interp_make_compatible (ZiOutline *const *outlines,
  * and kinds in order. */
 gboolean zi_interp_same_structure (const ZiOutline *a, const ZiOutline *b);
 
+/* A deep copy of o. */
+ZiOutline *zi_interp_outline_copy (const ZiOutline *o);
+
 G_END_DECLS

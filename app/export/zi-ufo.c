@@ -401,6 +401,34 @@ zi_ufo_writer_write_glif (ZiUfoWriter     *writer,
 }
 
 gboolean
+zi_ufo_replace_glif (const char *ufo_path, gunichar c, double advance, const ZiOutline *outline,
+                     GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *glif = NULL;
+
+  g_return_val_if_fail (ufo_path != NULL, FALSE);
+  g_return_val_if_fail (outline != NULL, FALSE);
+
+  name = zi_glyph_name_for_char (c);
+  file = zi_ufo_glyph_file_name (name);
+  path = g_build_filename (ufo_path, "glyphs", file, NULL);
+  g_return_val_if_fail (g_file_test (path, G_FILE_TEST_IS_REGULAR), FALSE);
+  glif = zi_ufo_glif (name, c, advance, outline);
+  /* Written in place, a shorter document would keep the old one's tail: remove it first. */
+  if (g_unlink (path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot write %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return write_file (path, glif, error);
+}
+
+gboolean
 zi_ufo_writer_register (ZiUfoWriter *writer, gunichar c, GError **error)
 {
   g_autofree char *name = NULL;

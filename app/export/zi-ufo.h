@@ -53,6 +53,13 @@ gboolean     zi_ufo_writer_write_glif (ZiUfoWriter     *writer,
                                        const ZiOutline *outline,
                                        GError         **error);
 gboolean     zi_ufo_writer_register (ZiUfoWriter *writer, gunichar c, GError **error);
+/* Replaces the .glif of c, a glyph the UFO at ufo_path (one a writer made) has, with outline: a family
+ * export redraws its masters compatibly once every style is traced. ZI_ERROR_IO if it cannot write. */
+gboolean     zi_ufo_replace_glif (const char      *ufo_path,
+                                  gunichar         c,
+                                  double           advance,
+                                  const ZiOutline *outline,
+                                  GError         **error);
 /* The OS/2 weight class fontinfo.plist gives (1 to 1000; 0, the default, writes none). */
 void         zi_ufo_writer_set_weight_class (ZiUfoWriter *writer, guint weight_class);
 /* Writes fontinfo.plist and the plists that list the glyphs; the UFO is complete after it. */
