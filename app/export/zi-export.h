@@ -194,8 +194,12 @@ void     zi_export_styles_free (ZiExportStyle *styles, guint n);
  * `fontmake -m OUT/Zimaru-<Family>.designspace -o ttf` builds every style. The family is the first
  * style's target's. Weight classes must differ and lie in 1–1000, names must be unique
  * (ZI_ERROR_INVALID otherwise). Like zi_export_run it builds everything in a temporary folder and
- * renames it into place at the end. Takes ownership of styles (also on error). summary: the sums over
- * the styles; progress counts glyphs over all styles. */
+ * renames it into place at the end. With two styles or more and UFO output, each glyph's tracings
+ * are made interpolation-compatible where they can be (zi-interp.h) and the UFOs carry those outlines;
+ * OUT/Zimaru-<Family>-Variable.designspace (written when any glyph is compatible) lists the others
+ * under public.skipExportGlyphs, for `fontmake -o variable`, and each manifest records the outcome per
+ * glyph. Takes ownership of styles (also on error). summary: the sums over the styles, and the count of
+ * compatible glyphs; progress counts glyphs over all styles. */
 gboolean zi_export_family_run (ZiExportStyle         *styles,
                                guint                  n_styles,
                                const gunichar        *chars,

@@ -390,7 +390,11 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
 ZiOutline *
 zi_interp_outline_copy (const ZiOutline *o)
 {
-  ZiOutline *c = g_new0 (ZiOutline, 1);
+  ZiOutline *c;
+
+  g_return_val_if_fail (o != NULL, NULL);
+
+  c = g_new0 (ZiOutline, 1);
 
   *c = *o;
   c->contours = g_new0 (ZiContour, o->n_contours);
