@@ -1,5 +1,5 @@
 /* zi-chart-legend.c — the chart's legend of per-style lines (a run of several target styles): one
- * entry a style, in its line's colour, drawn over the plot's top left corner; a hidden style's entry
+ * entry a style, in its line's colour, in rows above the plot; a hidden style's entry
  * stays, faded with a hollow mark, so that a click can bring it back. The layout and the hit test are
  * zi-chart-series.c's, which tests them without a display. */
 #include "config.h"
@@ -8,13 +8,24 @@
 #define SWATCH     8.0
 #define PAD        5.0
 #define GAP        4.0
-#define ROW_HEIGHT 18.0
+#define ROW_HEIGHT (ZI_CHART_LEGEND_ROW - GAP)
+
+double
+_zi_chart_legend_room (ZiChart *self)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->lines->len && !any; i++)
+    any = ((Line *) g_ptr_array_index (self->lines, i))->legend;
+  return any ? MAX (self->legend_height, ZI_CHART_LEGEND_ROW) : 0;
+}
 
 void
-_zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double px, double py, double pw,
+_zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double px, double y, double pw,
                        const GdkRGBA *fg, const GdkRGBA *bg)
 {
   g_autofree double *widths = NULL;
+  double old_height = self->legend_height;
   guint n = 0;
 
   g_assert (ZI_IS_CHART (self));
@@ -24,6 +35,7 @@ _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double p
   self->n_legend = n;
   self->legend_rects = g_renew (ZiChartRect, self->legend_rects, MAX (n, 1));
   self->legend_lines = g_renew (guint, self->legend_lines, MAX (n, 1));
+  self->legend_height = 0;
   if (n == 0)
     return;
 
@@ -40,7 +52,11 @@ _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double p
       widths[k] = PAD + SWATCH + PAD + tw + PAD;
       self->legend_lines[k++] = i;
     }
-  zi_chart_legend_layout (widths, n, px + 6, py + 6, pw - 12, ROW_HEIGHT + GAP, GAP, self->legend_rects);
+  self->legend_height = ZI_CHART_LEGEND_ROW
+                        * zi_chart_legend_layout (widths, n, px, y, pw, ZI_CHART_LEGEND_ROW, GAP, self->legend_rects);
+  /* The plot below was placed for the legend's last height: once more when it grew or shrank. */
+  if (self->legend_height != MAX (old_height, ZI_CHART_LEGEND_ROW))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 
   for (guint k = 0; k < n; k++)
     {
@@ -50,10 +66,7 @@ _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double p
       double cx = r->x + PAD + SWATCH / 2, cy = r->y + ROW_HEIGHT / 2;
       int th;
 
-      /* A plate of the background colour keeps the label readable over the lines. */
-      cairo_set_source_rgba (cr, bg->red, bg->green, bg->blue, 0.85);
-      cairo_rectangle (cr, r->x, r->y, r->width, ROW_HEIGHT);
-      cairo_fill (cr);
+      /* A frame makes each entry read as something to click. */
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.15);
       cairo_set_line_width (cr, 1);
       cairo_rectangle (cr, r->x + 0.5, r->y + 0.5, r->width - 1, ROW_HEIGHT - 1);

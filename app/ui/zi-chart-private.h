@@ -43,6 +43,7 @@ struct _ZiChart
   ZiChartRect *legend_rects;
   guint       *legend_lines;
   guint        n_legend;
+  double       legend_height;  /* of its rows, which the plot leaves room for above it */
 };
 
 /* Draws the whole chart into cr (width × height); interactive adds the hover readout and the zoom
@@ -50,9 +51,12 @@ struct _ZiChart
 void _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const GdkRGBA *fg,
                      const GdkRGBA *bg, gboolean interactive);
 
-/* Draws the legend of the lines marked legend (zi-chart-legend.c) in the plot's top left corner, the
- * plot starting at (px, py) and pw wide, and keeps where its entries went for clicks. */
-void _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double px, double py, double pw,
+/* Draws the legend of the lines marked legend (zi-chart-legend.c) in rows from (px, y), pw wide,
+ * above the plot, and keeps where its entries went for clicks and how tall it was. */
+#define ZI_CHART_LEGEND_ROW 22.0
+void _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double px, double y, double pw,
                             const GdkRGBA *fg, const GdkRGBA *bg);
+/* The room the legend takes above the plot: its last height, or a row before it was first drawn. */
+double _zi_chart_legend_room (ZiChart *self);
 
 G_END_DECLS

@@ -407,15 +407,23 @@ zi_chart_unscale (double t, double lo, double hi, gboolean log_scale)
   return lo + t * (hi - lo);
 }
 
-/* Okabe and Ito's colour-blind safe palette (2008), without its yellow, which vanishes on white and
- * in the light theme's chart: blue, orange, bluish green, reddish purple, sky blue, vermillion, grey. */
-static const char *style_colors[] = { "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
-                                      "#999999" };
+/* One hue from light to dark, so that a family's weights read as light to heavy at a glance; magenta,
+ * which none of the chart's other lines uses (they are red, blue, orange, green, purple, brown and
+ * grey). */
+static const char *style_colors[] = { "#f29cc3", "#e8689f", "#d9397f", "#bf1d66", "#9c1152", "#770a3f",
+                                      "#52052b" };
 
 const char *
-zi_chart_style_color (guint i)
+zi_chart_style_color (guint i, guint n)
 {
-  return style_colors[i % G_N_ELEMENTS (style_colors)];
+  const guint last = G_N_ELEMENTS (style_colors) - 1;
+
+  /* Spread over the whole ramp while it has a shade for each style; past that, round again. */
+  if (n > G_N_ELEMENTS (style_colors))
+    return style_colors[i % G_N_ELEMENTS (style_colors)];
+  if (n <= 1)
+    return style_colors[last / 2];
+  return style_colors[(i * last + (n - 1) / 2) / (n - 1)];
 }
 
 char *

@@ -89,9 +89,10 @@ double         zi_chart_unscale (double t, double lo, double hi, gboolean log_sc
 
 /* ---- Lines per target style (a run of several styles) ---- */
 
-/* The colour ("#rrggbb") of the i-th style's lines, distinct from the next few and from the chart's
- * other lines; it repeats after seven. */
-const char    *zi_chart_style_color (guint i);
+/* The colour ("#rrggbb") of the lines of style i of n: shades of one hue, lightest for the first
+ * (a family's lightest weight) to darkest for the last, each distinct for up to seven styles; more
+ * round through the shades again. */
+const char    *zi_chart_style_color (guint i, guint n);
 /* The series id of a metric of one style: "val_ssim:Bold". Free with g_free. */
 char          *zi_chart_style_series_id (const char *metric, const char *style);
 

@@ -61,9 +61,9 @@ compute_view (ZiChart *self, double width, double height, View *v)
 
   memset (v, 0, sizeof *v);
   v->px = M_LEFT;
-  v->py = M_TOP;
+  v->py = M_TOP + _zi_chart_legend_room (self);
   v->pw = MAX (10, width - M_LEFT - M_RIGHT);
-  v->ph = MAX (10, height - M_TOP - M_BOTTOM);
+  v->ph = MAX (10, height - v->py - M_BOTTOM);
 
   if (self->zoomed)
     {
@@ -336,7 +336,7 @@ _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const G
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.5);
       draw_text (cr, layout, _("No training data yet"), width / 2, height / 2, 0.5, 0.5);
       /* With every style hidden there is nothing to plot, but the legend must stay to bring them back. */
-      _zi_chart_draw_legend (self, cr, layout, M_LEFT, M_TOP, MAX (10, width - M_LEFT - M_RIGHT), fg, bg);
+      _zi_chart_draw_legend (self, cr, layout, M_LEFT, M_TOP / 2, MAX (10, width - M_LEFT - M_RIGHT), fg, bg);
       g_object_unref (layout);
       return;
     }
@@ -408,7 +408,7 @@ _zi_chart_draw (ZiChart *self, cairo_t *cr, double width, double height, const G
         draw_line (self, cr, &v, line, self->smoothing > 0, 1.0, 1.6);
     }
 
-  _zi_chart_draw_legend (self, cr, layout, v.px, v.py, v.pw, fg, bg);
+  _zi_chart_draw_legend (self, cr, layout, v.px, M_TOP / 2, v.pw, fg, bg);
 
   if (interactive && self->dragging)
     {

@@ -135,9 +135,9 @@ void        _zi_training_panel_show_stats (ZiTrainingPanel *self, const ZiTraine
 void        _zi_training_panel_show_warning (ZiTrainingPanel *self, const char *message);
 void        _zi_training_panel_rebuild_paths (ZiTrainingPanel *self);
 void        _zi_training_panel_rebuild_checkpoint_list (ZiTrainingPanel *self);
-/* A run of several target styles: style index's validation SSIM (its line, in its colour and in the
- * chart's legend, made at its first point), and the removal of those lines for another run. */
-void        _zi_training_panel_append_style_ssim (ZiTrainingPanel *self, guint index, const char *name,
+/* A run of n target styles: style index's validation SSIM (its line, in its colour and in the chart's
+ * legend, made at its first point), and the removal of those lines for another run. */
+void        _zi_training_panel_append_style_ssim (ZiTrainingPanel *self, guint index, guint n, const char *name,
                                                   guint64 step, double images, double seconds, double ssim);
 void        _zi_training_panel_clear_style_lines (ZiTrainingPanel *self);
 void        _zi_training_panel_add_checkpoint (ZiTrainingPanel *self, const char *path, guint64 step,

@@ -405,8 +405,8 @@ draw_preview_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
 /* ---- Chart controls --------------------------------------------------------------------------- */
 
 void
-_zi_training_panel_append_style_ssim (ZiTrainingPanel *self, guint index, const char *name, guint64 step,
-                                      double images, double seconds, double ssim)
+_zi_training_panel_append_style_ssim (ZiTrainingPanel *self, guint index, guint n, const char *name,
+                                      guint64 step, double images, double seconds, double ssim)
 {
   g_autofree char *id = zi_chart_style_series_id ("val_ssim", name);
 
@@ -414,7 +414,8 @@ _zi_training_panel_append_style_ssim (ZiTrainingPanel *self, guint index, const 
     {
       /* TRANSLATORS: the validation SSIM of one target style in the chart's legend, e.g. "SSIM Bold" */
       g_autofree char *label = g_strdup_printf (_("SSIM %s"), name);
-      guint line = zi_chart_add_series (self->chart, id, label, zi_chart_style_color (index), ZI_CHART_Y_RIGHT);
+      guint line = zi_chart_add_series (self->chart, id, label, zi_chart_style_color (index, n),
+                                         ZI_CHART_Y_RIGHT);
       zi_chart_set_series_legend (self->chart, line, TRUE);
     }
   zi_chart_append (self->chart, id, step, images, seconds, ssim);

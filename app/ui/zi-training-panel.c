@@ -115,8 +115,8 @@ append_record (ZiTrainingPanel *self, const ZiRunMetric *m, gboolean show)
       zi_chart_append (self->chart, "val_ssim", m->step, m->images, m->seconds, m->val_ssim);
       zi_chart_append (self->chart, "val_l1", m->step, m->images, m->seconds, m->val_l1);
       for (guint i = 0; i < m->n_val_styles; i++)
-        _zi_training_panel_append_style_ssim (self, i, m->val_styles[i].name, m->step, m->images, m->seconds,
-                                              m->val_styles[i].ssim);
+        _zi_training_panel_append_style_ssim (self, i, m->n_val_styles, m->val_styles[i].name, m->step,
+                                              m->images, m->seconds, m->val_styles[i].ssim);
     }
   if (show)
     {
@@ -189,7 +189,8 @@ trainer_event_cb (ZiTrainer *trainer, const ZiTrainerEvent *event, gpointer user
       for (guint i = 0; i < event->validation.n_styles; i++)
         if (event->validation.styles[i].n > 0)
           _zi_training_panel_append_style_ssim (self, event->validation.styles[i].style,
-                                                event->validation.styles[i].name, event->step,
+                                                event->validation.n_styles, event->validation.styles[i].name,
+                                                event->step,
                                                 self->last_stats.images, self->last_stats.seconds,
                                                 event->validation.styles[i].ssim);
       break;

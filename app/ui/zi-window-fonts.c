@@ -278,6 +278,38 @@ zi_window_fonts_set_targets (ZiWindowFonts *self, const char * const *specs, con
   zi_window_fonts_set (self, NULL, NULL, settings);
 }
 
+void
+zi_window_fonts_set_run (ZiWindowFonts *self, const char *source, const char *target, const ZiRunStyle *styles,
+                         guint n, GSettings *settings)
+{
+  g_autoptr(GPtrArray) specs = NULL;
+  g_autofree char *label = NULL;
+  gboolean one_family = TRUE;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (styles != NULL || n == 0);
+
+  if (n < 2)
+    {
+      zi_window_fonts_set (self, source, target, settings);
+      return;
+    }
+  specs = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (specs, styles[i].font);
+      one_family &= styles[i].family != NULL && styles[i].family[0] != '\0'
+                     && g_strcmp0 (styles[i].family, styles[0].family) == 0;
+    }
+  g_ptr_array_add (specs, NULL);
+  if (one_family)
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u weight", "%s: %u weights", n),
+                             styles[0].family, n);
+  if (source != NULL)
+    set_str (&self->source_spec, source);
+  zi_window_fonts_set_targets (self, (const char * const *) specs->pdata, label, settings);
+}
+
 char **
 zi_window_fonts_dup_targets (ZiWindowFonts *self)
 {

@@ -9,6 +9,7 @@
 #include "zi-font.h"
 #include "zi-glyph-cache.h"
 #include "zi-render.h"
+#include "zi-run.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,10 @@ void                 zi_window_fonts_set          (ZiWindowFonts *self, const ch
  * later set() with a target goes back to one target. */
 void                 zi_window_fonts_set_targets  (ZiWindowFonts *self, const char * const *specs,
                                                    const char *label, GSettings *settings);
+/* The fonts of an opened run: its source and, for a run of several styles, its styles as
+ * set_targets() takes them (labelled "Family: N weights" when they share a family); else its target. */
+void                 zi_window_fonts_set_run      (ZiWindowFonts *self, const char *source, const char *target,
+                                                   const ZiRunStyle *styles, guint n, GSettings *settings);
 /* The target styles a new run trains: the set of set_targets(), or the one target. A new
  * NULL-terminated array to g_strfreev(). */
 char               **zi_window_fonts_dup_targets  (ZiWindowFonts *self);

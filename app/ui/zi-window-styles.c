@@ -158,7 +158,8 @@ zi_window_styles_set (ZiWindowStyles *self, const ZiRunStyle *styles, guint n)
     zi_run_styles_free (self->styles, self->n_styles);
   self->styles = n > 0 ? zi_run_styles_copy (styles, n) : NULL;
   self->n_styles = self->styles != NULL ? n : 0;
-  self->style = 0;
+  /* A family opens on its regular weight, which the window's target font is too. */
+  self->style = self->n_styles > 1 ? nearest_style (self, 400) : 0;
   self->weight = 0;
 
   /* One style is the window as it always was: nothing to switch. */
@@ -188,9 +189,9 @@ zi_window_styles_set (ZiWindowStyles *self, const ZiRunStyle *styles, guint n)
         }
     }
   self->updating = FALSE;
-  /* The models and the target column go back to the first style (to the pair's target without one). */
-  if (was_moved)
-    self->changed (self->owner, 0, 0, self->n_styles > 0 ? self->styles[0].font : NULL);
+  /* The models and the target column follow (back to the pair's target without styles). */
+  if (was_moved || self->style != 0)
+    self->changed (self->owner, self->style, 0, self->n_styles > 0 ? self->styles[self->style].font : NULL);
   show_state (self);
 }
 

@@ -30,8 +30,9 @@ ZiWindowStyles *zi_window_styles_new    (gpointer owner, const ZiWindowStylesWid
                                          ZiWindowStylesChanged changed);
 void            zi_window_styles_free   (ZiWindowStyles *self);
 
-/* The open run's styles (embedding order), or none: shows or hides the bar and goes back to the
- * first style (calling changed when that is a change). The same styles again keep the choice. */
+/* The open run's styles (embedding order), or none: shows or hides the bar and starts from the style
+ * nearest to the regular weight, 400 (calling changed when that is a change from the first style the
+ * models draw after loading). The same styles again keep the choice. */
 void            zi_window_styles_set    (ZiWindowStyles *self, const ZiRunStyle *styles, guint n);
 guint           zi_window_styles_get_n  (ZiWindowStyles *self);
 /* The style drawn (the nearest one while a weight between styles is drawn), and that weight (0 when

@@ -415,7 +415,9 @@ update_styles (ZiWindow *self)
   guint n;
   const ZiRunStyle *styles = zi_window_runs_get_styles (self->runs, &n);
 
-  zi_window_styles_set (self->styles, styles, n);
+  /* A run's details can arrive after the window was closed. */
+  if (self->styles != NULL)
+    zi_window_styles_set (self->styles, styles, n);
 }
 
 ZiWindowStyles *
@@ -429,7 +431,10 @@ zi_window_get_styles (ZiWindow *self)
 static void
 style_step_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  zi_window_styles_step (ZI_WINDOW (widget)->styles, g_str_equal (action_name, "win.style-next") ? 1 : -1);
+  ZiWindow *self = ZI_WINDOW (widget);
+
+  if (self->styles != NULL)
+    zi_window_styles_step (self->styles, g_str_equal (action_name, "win.style-next") ? 1 : -1);
 }
 
 static void
@@ -493,9 +498,10 @@ zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error)
 
   if (!zi_window_runs_open (self->runs, run_dir, &info, get_settings (self), error))
     return FALSE;
-  /* Another run's styles start from its first, whose font is the run's target. */
+  /* Another run's styles start afresh, from the regular weight that its fonts show. */
   zi_window_styles_set (self->styles, NULL, 0);
-  zi_window_set_fonts (self, info.source_font, info.target_font);
+  zi_window_fonts_set_run (self->fonts, info.source_font, info.target_font, info.styles, info.n_styles,
+                           get_settings (self));
   update_styles (self);
   zi_run_info_clear (&info);
   zi_window_compare_checkpoints (self, NULL);
@@ -754,6 +760,8 @@ zi_window_dispose (GObject *object)
   zi_window_grid_dispose (self->grid);
   zi_window_fonts_cancel (self->fonts);
   zi_window_runs_cancel (self->runs);
+  /* Before the template's widgets go: the switcher is connected to its drop-down and slider. */
+  g_clear_pointer (&self->styles, zi_window_styles_free);
   g_clear_object (&self->cache);
   G_OBJECT_CLASS (zi_window_parent_class)->dispose (object);
 }
@@ -766,7 +774,6 @@ zi_window_finalize (GObject *object)
   zi_window_fonts_free (self->fonts);
   zi_window_grid_free (self->grid);
   zi_window_runs_free (self->runs);
-  zi_window_styles_free (self->styles);
   g_free (self->error);
   G_OBJECT_CLASS (zi_window_parent_class)->finalize (object);
 }

@@ -200,12 +200,18 @@ test_styles_and_legend (void)
     }
   g_assert_cmpstr (id, ==, "val_ssim:Bold");
 
-  /* Distinct colours for five weights, and a cycle after seven. */
-  for (guint i = 0; i < 5; i++)
-    for (guint j = i + 1; j < 5; j++)
-      g_assert_cmpstr (zi_chart_style_color (i), !=, zi_chart_style_color (j));
-  g_assert_cmpstr (zi_chart_style_color (7), ==, zi_chart_style_color (0));
-  g_assert_cmpuint (strlen (zi_chart_style_color (3)), ==, 7);
+  /* Distinct colours for up to seven styles, from the lightest shade to the darkest, and a cycle for
+   * more. */
+  for (guint n = 2; n <= 7; n++)
+    {
+      g_assert_cmpstr (zi_chart_style_color (0, n), ==, "#f29cc3");
+      g_assert_cmpstr (zi_chart_style_color (n - 1, n), ==, "#52052b");
+      for (guint i = 0; i < n; i++)
+        for (guint j = i + 1; j < n; j++)
+          g_assert_cmpstr (zi_chart_style_color (i, n), !=, zi_chart_style_color (j, n));
+    }
+  g_assert_cmpstr (zi_chart_style_color (7, 9), ==, zi_chart_style_color (0, 9));
+  g_assert_cmpuint (strlen (zi_chart_style_color (0, 1)), ==, 7);
 
   /* All shown: the axis spans 0.12 to 0.71. */
   g_assert_true (zi_chart_series_group_y_range (all, shown, 3, ZI_CHART_AXIS_STEPS, 0, 1000, FALSE, &lo, &hi));

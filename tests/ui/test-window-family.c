@@ -5,11 +5,14 @@
  * weight between the trained ones, the chart has a validation SSIM line per style with a legend
  * that hides and shows them, picks are kept per style, and choosing a family in the target picker trains a run of several
  * styles from the window. With ZIMARU_SCREENSHOT_DIR naming a directory, the chart test saves
- * family-chart.png there. */
+ * family-chart.png there, and with ZIMARU_SCREENSHOT_RUN naming a run of several styles too,
+ * /ui/family/screenshot takes the README's family.png of it. */
 #include "config.h"
 
 #include "zi-chart.h"
+#include "zi-char-list.h"
 #include "zi-font.h"
+#include "zi-glyph-detail.h"
 #include "zi-picks.h"
 #include "zi-run.h"
 #include "zi-window.h"
@@ -437,6 +440,73 @@ test_family_target (void)
   g_assert_true (gtk_widget_get_visible (window_part ("style_bar")));
 }
 
+/* With ZIMARU_SCREENSHOT_RUN (a run of several styles) and ZIMARU_SCREENSHOT_DIR: family.png, the
+ * glyph page at a weight between two trained ones above the training page's per-style chart, one
+ * picture of the two pages of the same window. */
+static void
+test_screenshot_family (void)
+{
+  const char *run = g_getenv ("ZIMARU_SCREENSHOT_RUN");
+  const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *top_path = NULL, *bottom_path = NULL, *path = NULL;
+  cairo_surface_t *top, *bottom, *both;
+  cairo_t *cr;
+  UiRenderWait rw = { zi_window_get_cache (window), 0 };
+
+  if (run == NULL || dir == NULL)
+    {
+      g_test_skip ("set ZIMARU_SCREENSHOT_RUN and ZIMARU_SCREENSHOT_DIR to take family.png");
+      return;
+    }
+  g_assert_true (zi_window_open_run (window, run, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_wait_for (ui_window_loaded, window, 60));
+  g_assert_cmpuint (zi_window_styles_get_n (zi_window_get_styles (window)), >, 2);
+  zi_window_show_page (window, "glyphs");
+  /* Held-out characters: the target column has each in the style shown, the model never saw them. */
+  zi_window_set_filter (window, ZI_FILTER_VALIDATION);
+  {
+    GListModel *model = zi_window_get_grid_model (window);
+    g_autoptr(ZiGlyphItem) item = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (model), >, 4);
+    item = g_list_model_get_item (model, 4);
+    g_assert_true (zi_window_select_char (window, zi_glyph_item_get_char (item)));
+  }
+  zi_glyph_detail_set_mode (ZI_GLYPH_DETAIL (zi_window_get_detail (window)), "generated");
+  g_assert_true (zi_window_styles_set_weight (zi_window_get_styles (window), 600));
+  ui_spin (2.0);
+  ui_wait_for (ui_cache_settled, &rw, 60);
+  ui_spin (2.0);
+  top_path = g_build_filename (dir, "family-glyphs.png", NULL);
+  take_screenshot ("family-glyphs.png");
+  zi_window_show_page (window, "training");
+  ui_spin (1.0);
+  bottom_path = g_build_filename (dir, "family-chart.png", NULL);
+  take_screenshot ("family-chart.png");
+
+  top = cairo_image_surface_create_from_png (top_path);
+  bottom = cairo_image_surface_create_from_png (bottom_path);
+  g_assert_cmpint (cairo_surface_status (top), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_surface_status (bottom), ==, CAIRO_STATUS_SUCCESS);
+  both = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, cairo_image_surface_get_width (top),
+                                     cairo_image_surface_get_height (top) + cairo_image_surface_get_height (bottom));
+  cr = cairo_create (both);
+  cairo_set_source_surface (cr, top, 0, 0);
+  cairo_paint (cr);
+  cairo_set_source_surface (cr, bottom, 0, cairo_image_surface_get_height (top));
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  path = g_build_filename (dir, "family.png", NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (both, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (both);
+  cairo_surface_destroy (top);
+  cairo_surface_destroy (bottom);
+  zi_window_set_filter (window, ZI_FILTER_ALL);
+  zi_window_show_page (window, "glyphs");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,5 +520,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/family/chart-per-style", test_chart_per_style);
   g_test_add_func ("/ui/family/picks-per-style", test_picks_per_style);
   g_test_add_func ("/ui/family/target-picker", test_family_target);
+  g_test_add_func ("/ui/family/screenshot", test_screenshot_family);
   return ui_window_test_run (window, app, tmp_dir);
 }
