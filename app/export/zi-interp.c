@@ -17,6 +17,7 @@
 #define RING_STEP      2.0   /* sample spacing */
 #define TANGENT_WEIGHT 40.0  /* cost of a sample whose tangent turns from the point's, per (1 − cos) */
 #define SNAP_DISTANCE  40.0  /* how far an own on-curve point may lie from the place found for a point */
+#define SNAP_CORNER    100.0 /* ... or a corner's */
 #define SNAP_COS       0.9   /* ... and how closely (cos 25°) its tangents must agree */
 #define MATCH_DISTANCE 120.0 /* largest distance between the centroids of matched contours */
 #define MATCH_AREA     2.5   /* largest |log| of the ratio of matched contours' areas */
@@ -244,7 +245,10 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
       ZiPoint tan = normalize (add (din, dout));
       /* Where the point would sit if the contour only stretched with its bounding box. */
       ZiPoint q = pt (ring->x_min + (p.x - rr->x_min) * sx, ring->y_min + (p.y - rr->y_min) * sy);
-      double best = G_MAXDOUBLE, best_snap = SNAP_DISTANCE * em;
+      /* A corner is told apart by both its tangents, so it may be looked for further away: a
+       * junction's corner moves with half the difference of the stems' widths. */
+      double best = G_MAXDOUBLE;
+      double best_snap = (dot (din, dout) < SNAP_COS ? SNAP_CORNER : SNAP_DISTANCE) * em;
       int bj = 0, snap = -1;
 
       for (int j = 0; j < ring->n; j++)
@@ -257,10 +261,12 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
               bj = j;
             }
         }
-      /* The other tracing's own point at the same feature, when it has one nearby. */
+      /* The other tracing's own point at the same feature, when it has one near where the point
+       * would sit (a stem's other width moves a junction's corner off the stretched position) or
+       * near the sample found for it. */
       for (guint k = 0; k < oc->n_segments; k++)
         {
-          double d = ring_distance (ring, own[k], bj) * ring->h;
+          double d = MIN (ring_distance (ring, own[k], bj) * ring->h, len (sub (end_point (oc, k), q)));
 
           if (d <= best_snap && dot (din, dir_in (oc, k)) >= SNAP_COS
               && dot (dout, dir_out (oc, k)) >= SNAP_COS)
