@@ -217,33 +217,28 @@ match_contours (const Ring *ref, const ZiOutline *ro, const Ring *oth, const ZiO
   return ZI_INTERP_COMPATIBLE;
 }
 
-/* Redraws the reference contour rc through ring (the other style's matched contour oc) into out. */
-static ZiInterpResult
-redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const Ring *ring, double em,
-                ZiContour *out)
+/* Finds each on-curve point of the reference contour rc (resampled as rr) on ring, the other style's
+ * matched contour oc: place[i] is the sample, pos[i] the point. snapped[i] says whether the point is
+ * one of oc's own on-curve points at the same feature (an extremum or a corner with the same
+ * tangents); the others sit at the sample nearest where the point would be if the contour only
+ * stretched with its bounding box, with the same tangent. */
+static void
+snap_points (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const Ring *ring, double em,
+             int *place, ZiPoint *pos, gboolean *snapped)
 {
   guint m = rc->n_segments;
-  g_autofree int *place = g_new (int, m);
-  g_autofree ZiPoint *pos = g_new (ZiPoint, m);
   g_autofree int *own = g_new (int, oc->n_segments);
-  g_autofree gboolean *snapped = g_new0 (gboolean, m);
   g_autofree int *snap_of = g_new (int, m);
   g_autofree double *snap_d = g_new (double, m);
-  guint n_snapped = 0;
-  g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (ZiSegment));
-  g_autofree ZiPoint *pts = NULL;
   double sx = (ring->x_max - ring->x_min) / MAX (rr->x_max - rr->x_min, 1e-9);
   double sy = (ring->y_max - ring->y_min) / MAX (rr->y_max - rr->y_min, 1e-9);
-  int total = 0;
 
   for (guint k = 0; k < oc->n_segments; k++)
     own[k] = nearest_sample (ring, end_point (oc, k));
-
   for (guint i = 0; i < m; i++)
     {
       ZiPoint p = end_point (rc, i), din = dir_in (rc, i), dout = dir_out (rc, i);
       ZiPoint tan = normalize (add (din, dout));
-      /* Where the point would sit if the contour only stretched with its bounding box. */
       ZiPoint q = pt (ring->x_min + (p.x - rr->x_min) * sx, ring->y_min + (p.y - rr->y_min) * sy);
       /* A corner is told apart by both its tangents, so it may be looked for further away: a
        * junction's corner moves with half the difference of the stems' widths. */
@@ -262,8 +257,7 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
             }
         }
       /* The other tracing's own point at the same feature, when it has one near where the point
-       * would sit (a stem's other width moves a junction's corner off the stretched position) or
-       * near the sample found for it. */
+       * would sit or near the sample found for it. */
       for (guint k = 0; k < oc->n_segments; k++)
         {
           double d = MIN (ring_distance (ring, own[k], bj) * ring->h, len (sub (end_point (oc, k), q)));
@@ -287,12 +281,19 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
       if (j != i && snapped[j] && snap_of[j] == snap_of[i]
           && (snap_d[j] < snap_d[i] || (snap_d[j] == snap_d[i] && j < i)))
         snapped[i] = FALSE;
+}
+
+/* A point the other tracing has no feature for goes where its share of the reference's length
+ * between the features around it puts it: strokes of other widths move the points in between less
+ * predictably than they move the features. */
+static void
+place_between (const ZiContour *rc, const Ring *rr, const Ring *ring, const gboolean *snapped,
+               int *place, ZiPoint *pos)
+{
+  guint m = rc->n_segments, n_snapped = 0;
+
   for (guint i = 0; i < m; i++)
     n_snapped += snapped[i];
-
-  /* A point the other tracing has no feature for goes where its share of the reference's length
-   * between the features around it puts it: strokes of other widths move the points in between less
-   * predictably than they move the features. */
   for (guint i = 0; i < m && n_snapped > 0; i++)
     {
       guint a = i, b = i;
@@ -305,10 +306,8 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
       while (!snapped[b])
         b = (b + 1) % m;
       ra = nearest_sample (rr, end_point (rc, a));
-      rb = nearest_sample (rr, end_point (rc, b));
-      ri = nearest_sample (rr, end_point (rc, i));
-      rb = ((rb - ra) % rr->n + rr->n) % rr->n;
-      ri = ((ri - ra) % rr->n + rr->n) % rr->n;
+      rb = ((nearest_sample (rr, end_point (rc, b)) - ra) % rr->n + rr->n) % rr->n;
+      ri = ((nearest_sample (rr, end_point (rc, i)) - ra) % rr->n + rr->n) % rr->n;
       oa = place[a];
       ob = ((place[b] - oa) % ring->n + ring->n) % ring->n;
       if (rb == 0)
@@ -318,20 +317,35 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
       place[i] = (oa + (int) round ((double) ri / rb * ob)) % ring->n;
       pos[i] = round_point (ring->p[place[i]]);
     }
+}
 
-  /* The places must run once around the contour, in the reference's order. */
-  for (guint i = 0; i < m; i++)
+/* Whether the m places run once around a ring of n samples, each after the one before. */
+static gboolean
+places_in_order (const int *place, guint m, int n)
+{
+  int total = 0;
+
+  for (guint i = 0; i < m && m > 1; i++)
     {
-      int step = ((place[i] - place[(i + m - 1) % m]) % ring->n + ring->n) % ring->n;
+      int step = ((place[i] - place[(i + m - 1) % m]) % n + n) % n;
 
-      if (step == 0 && m > 1)
-        return ZI_INTERP_AMBIGUOUS;
+      if (step == 0)
+        return FALSE;
       total += step;
     }
-  if (m > 1 && total != ring->n)
-    return ZI_INTERP_AMBIGUOUS;
+  return m <= 1 || total == n;
+}
 
-  /* Exactly horizontal and vertical lines stay so. */
+/* The segments of rc redrawn through the points pos[] (at the samples place[] of ring) into segs:
+ * a line stays a line, exactly horizontal or vertical where rc's is; a cubic is fitted by least
+ * squares to the samples between its ends, leaving and arriving along rc's tangents, or along the
+ * other style's own where rc's join is smooth and off the axes. */
+static void
+draw_segments (const ZiContour *rc, const Ring *ring, const int *place, ZiPoint *pos, GArray *segs)
+{
+  guint m = rc->n_segments;
+  g_autofree ZiPoint *pts = g_new (ZiPoint, ring->n + 4);
+
   for (guint i = 0; i < m; i++)
     {
       const ZiSegment *s = &rc->segments[i];
@@ -345,8 +359,6 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
       else if (a.x == s->p.x)
         pos[ia].x = pos[i].x = round ((pos[ia].x + pos[i].x) / 2);
     }
-
-  pts = g_new (ZiPoint, ring->n + 2);
   for (guint i = 0; i < m; i++)
     {
       const ZiSegment *s = &rc->segments[i];
@@ -365,7 +377,6 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
           g_array_append_val (segs, seg);
           continue;
         }
-      /* A smooth point off the axes takes the other style's own tangent there, on both sides. */
       if (!axis_aligned (t1) && dot (dir_in (rc, ia), t1) > cos (G_PI / 18))
         t1 = ring->t[place[ia]];
       if (!axis_aligned (t2) && dot (t2, dir_out (rc, i)) > cos (G_PI / 18))
@@ -382,12 +393,32 @@ redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const 
         }
       zi_fit_cubics (segs, pts, steps, 1, steps - 1, pos[ia], t1, pos[i], t2, G_MAXDOUBLE, 1, 1);
     }
+}
+
+/* Redraws the reference contour rc (resampled as rr) through ring, the other style's matched contour
+ * oc, into out. */
+static ZiInterpResult
+redraw_contour (const ZiContour *rc, const Ring *rr, const ZiContour *oc, const Ring *ring, double em,
+                ZiContour *out)
+{
+  guint m = rc->n_segments;
+  g_autofree int *place = g_new (int, m);
+  g_autofree ZiPoint *pos = g_new (ZiPoint, m);
+  g_autofree gboolean *snapped = g_new0 (gboolean, m);
+  g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (ZiSegment));
+
+  snap_points (rc, rr, oc, ring, em, place, pos, snapped);
+  place_between (rc, rr, ring, snapped, place, pos);
+  if (!places_in_order (place, m, ring->n))
+    return ZI_INTERP_AMBIGUOUS;
+  draw_segments (rc, ring, place, pos, segs);
   g_assert (segs->len == m);
   out->n_segments = m;
   out->segments = (ZiSegment *) g_array_free (g_steal_pointer (&segs), FALSE);
   out->hole = rc->hole;
   out->area = zi_contour_signed_area (out);
   out->pixel_area = oc->pixel_area;
+  /* The redrawn contour must run the same way and not cross itself. */
   if ((out->area > 0) == rc->hole || zi_fit_contours_cross (out, out))
     return ZI_INTERP_AMBIGUOUS;
   return ZI_INTERP_COMPATIBLE;
