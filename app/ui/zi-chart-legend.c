@@ -1,7 +1,8 @@
 /* zi-chart-legend.c — the chart's legend of per-style lines (a run of several target styles): one
  * entry a style, in its line's colour, in rows above the plot; a hidden style's entry
- * stays, faded with a hollow mark, so that a click can bring it back. The layout and the hit test are
- * zi-chart-series.c's, which tests them without a display. */
+ * stays, faded with a hollow mark, so that a click can bring it back: drawing it, marking lines for it
+ * and the click. The layout and the hit test are zi-chart-series.c's, which tests them without a
+ * display. */
 #include "config.h"
 #include "zi-chart-private.h"
 
@@ -88,4 +89,45 @@ _zi_chart_draw_legend (ZiChart *self, cairo_t *cr, PangoLayout *layout, double p
       cairo_move_to (cr, r->x + PAD + SWATCH + PAD, cy - th / 2.0);
       pango_cairo_show_layout (cr, layout);
     }
+}
+
+void
+zi_chart_set_series_legend (ZiChart *self, guint index, gboolean legend)
+{
+  g_return_if_fail (ZI_IS_CHART (self));
+  g_return_if_fail (index < self->lines->len);
+  ((Line *) g_ptr_array_index (self->lines, index))->legend = !!legend;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+zi_chart_toggle_legend_at (ZiChart *self, double x, double y)
+{
+  int k;
+  Line *line;
+
+  g_return_val_if_fail (ZI_IS_CHART (self), -1);
+  k = zi_chart_legend_hit (self->legend_rects, self->n_legend, x, y);
+  if (k < 0)
+    return -1;
+  line = g_ptr_array_index (self->lines, self->legend_lines[k]);
+  line->visible = !line->visible;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return (int) self->legend_lines[k];
+}
+
+gboolean
+zi_chart_get_legend_entry (ZiChart *self, guint index, double *x, double *y)
+{
+  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
+  for (guint k = 0; k < self->n_legend; k++)
+    if (self->legend_lines[k] == index)
+      {
+        if (x != NULL)
+          *x = self->legend_rects[k].x + self->legend_rects[k].width / 2;
+        if (y != NULL)
+          *y = self->legend_rects[k].y + self->legend_rects[k].height / 2;
+        return TRUE;
+      }
+  return FALSE;
 }

@@ -688,46 +688,6 @@ zi_chart_remove_series_from (ZiChart *self, guint first)
 }
 
 void
-zi_chart_set_series_legend (ZiChart *self, guint index, gboolean legend)
-{
-  g_return_if_fail (ZI_IS_CHART (self));
-  g_return_if_fail (index < self->lines->len);
-  ((Line *) g_ptr_array_index (self->lines, index))->legend = !!legend;
-  queue_redraw (self);
-}
-
-int
-zi_chart_toggle_legend_at (ZiChart *self, double x, double y)
-{
-  int k;
-  Line *line;
-
-  g_return_val_if_fail (ZI_IS_CHART (self), -1);
-  k = zi_chart_legend_hit (self->legend_rects, self->n_legend, x, y);
-  if (k < 0)
-    return -1;
-  line = g_ptr_array_index (self->lines, self->legend_lines[k]);
-  zi_chart_set_series_visible (self, self->legend_lines[k], !line->visible);
-  return (int) self->legend_lines[k];
-}
-
-gboolean
-zi_chart_get_legend_entry (ZiChart *self, guint index, double *x, double *y)
-{
-  g_return_val_if_fail (ZI_IS_CHART (self), FALSE);
-  for (guint k = 0; k < self->n_legend; k++)
-    if (self->legend_lines[k] == index)
-      {
-        if (x != NULL)
-          *x = self->legend_rects[k].x + self->legend_rects[k].width / 2;
-        if (y != NULL)
-          *y = self->legend_rects[k].y + self->legend_rects[k].height / 2;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-void
 zi_chart_set_smoothing (ZiChart *self, double weight)
 {
   g_return_if_fail (ZI_IS_CHART (self));

@@ -11,6 +11,7 @@ typedef struct {
   GObject           *owner;
   ZiFontPickedFunc   func;
   ZiFontsPickedFunc  many;   /* instead of func, for the pickers of several styles */
+  gpointer           user_data;  /* many's */
 } Pick;
 
 static Pick *
@@ -91,16 +92,17 @@ family_chosen_cb (GtkFontChooserDialog *dialog, int response, Pick *pick)
           guint n = g_strv_length (specs);
           g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u weight",
                                                                  "%s: %u weights", n), name, n);
-          pick->many (pick->owner, (const char * const *) specs, label, NULL);
+          pick->many (pick->user_data, (const char * const *) specs, label, NULL);
         }
       else if (name != NULL)
-        pick->many (pick->owner, NULL, NULL, error->message);
+        pick->many (pick->user_data, NULL, NULL, error->message);
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 void
-zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func)
+zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func,
+                              gpointer user_data)
 {
   GtkWidget *dialog;
   Pick *pick;
@@ -110,6 +112,7 @@ zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *own
   dialog = family_dialog_new (parent, title);
   pick = pick_new (parent, owner, NULL);
   pick->many = func;
+  pick->user_data = user_data;
   g_signal_connect_data (dialog, "response", G_CALLBACK (family_chosen_cb), pick, pick_closure_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -240,18 +243,19 @@ files_chosen_cb (GtkFileChooserNative *chooser, int response, Pick *pick)
           g_clear_pointer (&font, zi_font_free);
         }
       if (error != NULL)
-        pick->many (pick->owner, NULL, NULL, error->message);
+        pick->many (pick->user_data, NULL, NULL, error->message);
       else if (specs->len > 0)
         {
           g_ptr_array_add (specs, NULL);
-          pick->many (pick->owner, (const char * const *) specs->pdata, NULL, NULL);
+          pick->many (pick->user_data, (const char * const *) specs->pdata, NULL, NULL);
         }
     }
   g_object_unref (chooser);
 }
 
 void
-zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func)
+zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func,
+                           gpointer user_data)
 {
   GtkFileChooserNative *chooser;
   Pick *pick;
@@ -262,6 +266,7 @@ zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner,
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
   pick = pick_new (parent, owner, NULL);
   pick->many = func;
+  pick->user_data = user_data;
   g_signal_connect_data (chooser, "response", G_CALLBACK (files_chosen_cb), pick, pick_closure_free, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

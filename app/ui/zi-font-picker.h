@@ -17,13 +17,16 @@ void zi_font_picker_choose_installed (GtkWindow *parent, const char *title, GObj
 void zi_font_picker_open_file (GtkWindow *parent, const char *title, GObject *owner, ZiFontPickedFunc func);
 
 /* Several target styles: specs NULL-terminated (light to heavy for a family), label names the set for
- * the target button ("Zen Maru Gothic: 5 weights"), or specs is NULL and error_message says why. */
-typedef void (*ZiFontsPickedFunc) (GObject *owner, const char * const *specs, const char *label,
+ * the target button ("Zen Maru Gothic: 5 weights"), or specs is NULL and error_message says why.
+ * owner is kept alive until the callback, which gets user_data. */
+typedef void (*ZiFontsPickedFunc) (gpointer user_data, const char * const *specs, const char *label,
                                    const char *error_message);
 
 /* Every installed face of a family chosen in GtkFontChooserDialog (zi_font_list_family). */
-void zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func);
+void zi_font_picker_choose_family (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func,
+                                   gpointer user_data);
 /* Several font files at once; a collection among them counts as its first face. */
-void zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func);
+void zi_font_picker_open_files (GtkWindow *parent, const char *title, GObject *owner, ZiFontsPickedFunc func,
+                                gpointer user_data);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 #include "zi-window-fonts.h"
 
 #include "zi-charset.h"
+#include "zi-error.h"
+#include "zi-font-picker.h"
 #include "zi-glyph-detail.h"
 
 #include <glib/gi18n.h>
@@ -39,6 +41,7 @@ struct _ZiWindowFonts
   char                *targets_label;
   /* The target font the glyph cache draws instead of target_spec (the style switcher's), or NULL. */
   char                *shown_target;
+  GSettings           *pick_settings;  /* not owned: the application's, for a picked set of styles */
   gboolean             is_loaded;
   FontLoad            *fonts;     /* the last pair that opened, or NULL */
   GCancellable        *cancellable;
@@ -308,6 +311,33 @@ zi_window_fonts_set_run (ZiWindowFonts *self, const char *source, const char *ta
   if (source != NULL)
     set_str (&self->source_spec, source);
   zi_window_fonts_set_targets (self, (const char * const *) specs->pdata, label, settings);
+}
+
+static void
+targets_picked_cb (gpointer user_data, const char * const *specs, const char *label, const char *error_message)
+{
+  ZiWindowFonts *self = user_data;
+
+  if (specs != NULL)
+    zi_window_fonts_set_targets (self, specs, label, self->pick_settings);
+  else
+    {
+      g_autoptr(GError) error = g_error_new_literal (ZI_ERROR, ZI_ERROR_INVALID, error_message);
+      self->loaded (self->owner, error);
+    }
+}
+
+void
+zi_window_fonts_pick_targets (ZiWindowFonts *self, GtkWindow *parent, gboolean family, GSettings *settings)
+{
+  g_return_if_fail (self != NULL);
+
+  /* The pickers keep the owner alive until they call back, and with it this part. */
+  self->pick_settings = settings;
+  if (family)
+    zi_font_picker_choose_family (parent, _("All Weights of a Family"), self->owner, targets_picked_cb, self);
+  else
+    zi_font_picker_open_files (parent, _("Open Target Font Files"), self->owner, targets_picked_cb, self);
 }
 
 char **

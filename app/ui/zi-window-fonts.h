@@ -48,6 +48,11 @@ void                 zi_window_fonts_set_targets  (ZiWindowFonts *self, const ch
  * set_targets() takes them (labelled "Family: N weights" when they share a family); else its target. */
 void                 zi_window_fonts_set_run      (ZiWindowFonts *self, const char *source, const char *target,
                                                    const ZiRunStyle *styles, guint n, GSettings *settings);
+/* Opens the picker of several target styles (every weight of a family, or several files), whose
+ * choice goes to set_targets(); a failure reaches the loaded callback as its error. parent: the
+ * dialogs' window. */
+void                 zi_window_fonts_pick_targets (ZiWindowFonts *self, GtkWindow *parent, gboolean family,
+                                                   GSettings *settings);
 /* The target styles a new run trains: the set of set_targets(), or the one target. A new
  * NULL-terminated array to g_strfreev(). */
 char               **zi_window_fonts_dup_targets  (ZiWindowFonts *self);

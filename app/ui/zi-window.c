@@ -214,17 +214,6 @@ target_picked_cb (GObject *owner, const char *spec, const char *error_message)
   font_picked (owner, spec, error_message, FALSE);
 }
 
-static void
-targets_picked_cb (GObject *owner, const char * const *specs, const char *label, const char *error_message)
-{
-  ZiWindow *self = ZI_WINDOW (owner);
-
-  if (specs == NULL)
-    show_error (self, error_message);
-  else
-    zi_window_set_targets (self, specs, label);
-}
-
 void
 zi_window_set_targets (ZiWindow *self, const char * const *targets, const char *label)
 {
@@ -244,12 +233,8 @@ zi_window_dup_targets (ZiWindow *self)
 static void
 pick_targets_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  if (g_str_equal (action_name, "win.choose-family"))
-    zi_font_picker_choose_family (GTK_WINDOW (widget), _("All Weights of a Family"), G_OBJECT (widget),
-                                  targets_picked_cb);
-  else
-    zi_font_picker_open_files (GTK_WINDOW (widget), _("Open Target Font Files"), G_OBJECT (widget),
-                               targets_picked_cb);
+  zi_window_fonts_pick_targets (ZI_WINDOW (widget)->fonts, GTK_WINDOW (widget),
+                                g_str_equal (action_name, "win.choose-family"), get_settings (ZI_WINDOW (widget)));
 }
 
 /* win.choose-font (an installed family) and win.open-font-file, for "source" or "target". */
