@@ -580,6 +580,14 @@ zi_interp_make_compatible (ZiOutline *const *outlines,
     report = &local;
   memset (report, 0, sizeof *report);
   memset (out, 0, sizeof (ZiOutline *) * n_styles);
+  /* A glyph without contours in every style (a space) has nothing to vary. */
+  for (guint s = 0; s < n_styles && outlines[s] != NULL && outlines[s]->n_contours == 0; s++)
+    if (s + 1 == n_styles)
+      {
+        for (guint k = 0; k < n_styles; k++)
+          out[k] = zi_interp_outline_copy (outlines[k]);
+        return report->result = ZI_INTERP_COMPATIBLE;
+      }
   for (guint s = 0; s < n_styles; s++)
     {
       if (outlines[s] == NULL || outlines[s]->n_contours == 0)

@@ -26,7 +26,7 @@ typedef enum {
   ZI_INTERP_CONTOURS,    /* the styles differ in contour count or in outer contours and holes */
   ZI_INTERP_AMBIGUOUS,   /* contours or points could not be paired one to one */
   ZI_INTERP_DISTANCE,    /* a redrawn style strayed beyond the tolerances from its own tracing */
-  ZI_INTERP_EMPTY,       /* a style's glyph has no contours */
+  ZI_INTERP_EMPTY,       /* a style's glyph has no contours, and another's has */
 } ZiInterpResult;
 
 typedef struct {
@@ -40,7 +40,8 @@ typedef struct {
 const char *zi_interp_result_to_string (ZiInterpResult result);
 
 /* Makes the n_styles independent tracings outlines[] (font units of an em of units_per_em) compatible.
- * On success (ZI_INTERP_COMPATIBLE) out[n_styles] receives new outlines (free with zi_outline_free);
+ * On success (ZI_INTERP_COMPATIBLE; also when no style has a contour) out[n_styles] receives new
+ * outlines (free with zi_outline_free);
  * otherwise out[] is set to NULL. Every style is tried as the reference, the one with most on-curve
  * points first (on a tie the later style, the heavier in a family listed light to heavy); the first
  * that succeeds is kept. report (may be NULL) says what happened, for the last reference tried. */

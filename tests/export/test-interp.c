@@ -130,12 +130,20 @@ test_ring (void)
     g_assert_null (out[0]);
     g_assert_null (out[1]);
   }
-  /* An empty glyph cannot be made compatible. */
+  /* A glyph empty in one style cannot be made compatible with one that is not... */
   {
     ZiOutline empty = { 0 };
     ZiOutline *pair[2] = { traced[0], &empty };
 
     g_assert_cmpint (zi_interp_make_compatible (pair, 2, upm, out, NULL), ==, ZI_INTERP_EMPTY);
+    g_assert_null (out[0]);
+    /* ...but a glyph empty in every style is (a space has nothing to vary). */
+    pair[0] = &empty;
+    g_assert_cmpint (zi_interp_make_compatible (pair, 2, upm, out, NULL), ==, ZI_INTERP_COMPATIBLE);
+    g_assert_cmpuint (out[0]->n_contours, ==, 0);
+    g_assert_cmpuint (out[1]->n_contours, ==, 0);
+    zi_outline_free (out[0]);
+    zi_outline_free (out[1]);
   }
   for (guint i = 0; i < 3; i++)
     zi_outline_free (traced[i]);
