@@ -271,6 +271,22 @@ test_export_family (Family *f, gconstpointer data)
                                  "default=\"300\"/>"));
   g_assert_nonnull (strstr (xml, "filename=\"Bold/Zimaru-ZenMaruGothic-Bold.ufo\""));
 
+  /* The model's glyphs went through the compatible masters: the manifest says what became of each,
+   * and a variable designspace, when there is one, builds (tests/export/test-interp.c has more). */
+  {
+    g_autofree char *light = g_build_filename (out, "Light", NULL);
+    g_autofree char *vf_dir = g_build_filename (f->dir, "vf", NULL);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *interp = json_object_get_object_member (load_manifest (light, parser), "interpolation");
+    const char *variable = json_object_get_string_member (interp, "designspace");
+    g_autofree char *vds = variable != NULL ? g_build_filename (out, variable, NULL) : NULL;
+    const char *argv[] = { "fontmake", "-m", vds, "-o", "variable", "--output-dir", vf_dir, NULL };
+
+    g_assert_cmpint (json_object_get_int_member (interp, "glyphs"), ==, 2);
+    g_test_message ("%" G_GINT64_FORMAT " of 2 compatible", json_object_get_int_member (interp, "compatible"));
+    g_assert_true (vds == NULL || run (argv, NULL) == 0);
+  }
+
   /* The one style, by name: its UFO carries the style's name and weight class. */
   {
     g_autofree char *one = g_build_filename (f->dir, "one", NULL);
