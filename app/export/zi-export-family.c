@@ -199,15 +199,36 @@ traced_free (gpointer data)
   g_free (t);
 }
 
+/* What the family keeps of its styles' glyphs while they are traced. A glyph whose contours or holes
+ * differ between two styles can never be made compatible, so its outlines are let go as soon as that
+ * shows (after two weights, a third of a family's ideographs; README.md, "Compatible masters"). */
+typedef struct {
+  GHashTable **tables;  /* [n_styles] gunichar → the style's Traced glyph */
+  GHashTable  *apart;   /* gunichar: glyphs whose styles differ in contours or holes */
+  guint        style;   /* the style being exported */
+} Collect;
+
 static void
 collect_outline_cb (gunichar c, double advance, const ZiOutline *outline, gpointer data)
 {
-  GHashTable *table = data;
-  Traced *t = g_new (Traced, 1);
+  Collect *col = data;
+  gpointer key = GUINT_TO_POINTER (c);
+  Traced *first = g_hash_table_lookup (col->tables[0], key);
+  Traced *t;
 
+  if (g_hash_table_contains (col->apart, key))
+    return;
+  if (col->style > 0 && first != NULL && !zi_interp_same_topology (first->outline, outline))
+    {
+      for (guint i = 0; i < col->style; i++)
+        g_hash_table_remove (col->tables[i], key);
+      g_hash_table_add (col->apart, key);
+      return;
+    }
+  t = g_new (Traced, 1);
   t->advance = advance;
   t->outline = zi_interp_outline_copy (outline);
-  g_hash_table_replace (table, GUINT_TO_POINTER (c), t);
+  g_hash_table_replace (col->tables[col->style], key, t);
 }
 
 static gboolean
@@ -226,11 +247,12 @@ write_designspace (const char *path, const char *xml, GError **error)
 /* Makes each glyph that every style exported compatible across the styles where it can be, redraws
  * the UFOs' .glif files with the compatible outlines, writes the variable designspace (when any glyph
  * is compatible) and records the outcome in every style's manifest. tables[i]: style i's Traced
- * glyphs; stem: the designspaces' file name without extension. */
+ * glyphs; apart: the glyphs let go for their contours; stem: the designspaces' file name without
+ * extension. */
 static gboolean
 family_interpolate (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint n,
                     const char *tmp_dir, char **folders, char **ufos, GHashTable **tables,
-                    const char *family, const char *stem, ZiExportSummary *sum,
+                    GHashTable *apart, const char *family, const char *stem, ZiExportSummary *sum,
                     GCancellable *cancellable, GError **error)
 {
   g_autoptr(GHashTable) results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -263,7 +285,17 @@ family_interpolate (ZiExportStyle *styles, guint n_styles, const gunichar *chars
           traced[i] = glyph[i] != NULL ? glyph[i]->outline : NULL;
           present += glyph[i] != NULL;
         }
-      if (present == 0 || g_hash_table_contains (results, cp))
+      if (g_hash_table_contains (results, cp))
+        continue;
+      if (g_hash_table_contains (apart, GUINT_TO_POINTER (chars[j])))
+        {
+          glyphs++;
+          g_ptr_array_add (skip, zi_glyph_name_for_char (chars[j]));
+          g_hash_table_insert (results, g_steal_pointer (&cp),
+                               (gpointer) zi_interp_result_to_string (ZI_INTERP_CONTOURS));
+          continue;
+        }
+      if (present == 0)
         continue;
       if (present < n_styles)
         {
@@ -323,6 +355,8 @@ family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint
   g_auto(GStrv) folders = g_new0 (char *, n_styles + 1);
   g_auto(GStrv) ufos = g_new0 (char *, n_styles + 1);
   g_autofree GHashTable **tables = g_new0 (GHashTable *, n_styles);
+  g_autoptr(GHashTable) apart = g_hash_table_new (g_direct_hash, g_direct_equal);
+  Collect collect = { tables, apart, 0 };
   g_autofree char *family = NULL;
   g_autofree char *file_name = NULL;
   g_autofree char *path = NULL;
@@ -347,8 +381,9 @@ family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint
       if (interpolate)
         {
           tables[i] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, traced_free);
+          collect.style = i;
           o.outline_func = collect_outline_cb;
-          o.outline_data = tables[i];
+          o.outline_data = &collect;
         }
       fp.offset = (guint64) n * i;
       ok = zi_export_run (styles[i].source, styles[i].target, chars, n, dir, &o, &s,
@@ -366,8 +401,8 @@ family_into (ZiExportStyle *styles, guint n_styles, const gunichar *chars, guint
   file_name = zi_ufo_dir_name (zi_font_get_family (styles[0].target));
   file_name[strlen (file_name) - strlen (".ufo")] = '\0';
   if (ok && interpolate)
-    ok = family_interpolate (styles, n_styles, chars, n, tmp_dir, folders, ufos, tables, family,
-                             file_name, sum, cancellable, error);
+    ok = family_interpolate (styles, n_styles, chars, n, tmp_dir, folders, ufos, tables, apart,
+                             family, file_name, sum, cancellable, error);
   for (guint i = 0; i < n_styles; i++)
     g_clear_pointer (&tables[i], g_hash_table_unref);
   if (!ok)

@@ -496,7 +496,8 @@ rings_free (Ring *rings, guint n)
   g_free (rings);
 }
 
-/* One attempt with reference style r drawn as ro (its tracing, or that with its cubics split); fills out[] (all or nothing) and the report's figures. */
+/* One attempt with reference style r drawn as ro (its tracing, or that with its cubics split); fills
+ * out[] (all or nothing) and the report's figures. */
 static ZiInterpResult
 attempt (ZiOutline *const *outlines, guint n_styles, int units_per_em, Ring **rings, guint r,
          const ZiOutline *ro, ZiOutline **out, ZiInterpReport *report)
@@ -592,22 +593,11 @@ zi_interp_make_compatible (ZiOutline *const *outlines,
     {
       if (outlines[s] == NULL || outlines[s]->n_contours == 0)
         return report->result = ZI_INTERP_EMPTY;
-      if (outlines[s]->n_contours != outlines[0]->n_contours)
+      for (guint k = 0; k < outlines[s]->n_contours; k++)
+        if (outlines[s]->contours[k].n_segments == 0)
+          return report->result = ZI_INTERP_EMPTY;
+      if (!zi_interp_same_topology (outlines[s], outlines[0]))
         result = ZI_INTERP_CONTOURS;
-      else
-        {
-          guint holes = 0, holes0 = 0;
-
-          for (guint k = 0; k < outlines[s]->n_contours; k++)
-            {
-              holes += outlines[s]->contours[k].hole;
-              holes0 += outlines[0]->contours[k].hole;
-              if (outlines[s]->contours[k].n_segments == 0)
-                result = ZI_INTERP_EMPTY;
-            }
-          if (holes != holes0 && result == ZI_INTERP_COMPATIBLE)
-            result = ZI_INTERP_CONTOURS;
-        }
     }
   if (result != ZI_INTERP_COMPATIBLE)
     return report->result = result;
@@ -651,6 +641,23 @@ zi_interp_make_compatible (ZiOutline *const *outlines,
   for (guint s = 0; s < n_styles; s++)
     rings_free (rings[s], outlines[s]->n_contours);
   return report->result = result;
+}
+
+gboolean
+zi_interp_same_topology (const ZiOutline *a, const ZiOutline *b)
+{
+  guint holes_a = 0, holes_b = 0;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->n_contours != b->n_contours)
+    return FALSE;
+  for (guint k = 0; k < a->n_contours; k++)
+    {
+      holes_a += a->contours[k].hole;
+      holes_b += b->contours[k].hole;
+    }
+  return holes_a == holes_b;
 }
 
 gboolean

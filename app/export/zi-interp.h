@@ -51,6 +51,10 @@ ZiInterpResult zi_interp_make_compatible (ZiOutline *const *outlines,
                                           ZiOutline        **out,
                                           ZiInterpReport    *report);
 
+/* Whether outlines a and b have as many contours and as many holes: without it no two styles of a
+ * glyph can be made compatible (ZI_INTERP_CONTOURS). */
+gboolean zi_interp_same_topology (const ZiOutline *a, const ZiOutline *b);
+
 /* Whether outlines a and b have the same structure: contour count, and per contour the segment count
  * and kinds in order. */
 gboolean zi_interp_same_structure (const ZiOutline *a, const ZiOutline *b);
