@@ -13,6 +13,7 @@
 #include "zi-ufo.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FONT_DIR "/usr/local/share/fonts/zen-maru-gothic/"
@@ -173,6 +174,46 @@ glif_structure (const char *path)
   return g_string_free (out, FALSE);
 }
 
+/* The problems fontTools' interpolatable check finds in the glyphs names of the masters ufos. (Its
+ * --json output fails on some problems in fontTools 4.38, so a script counts them.) */
+static int
+count_problems (GPtrArray *ufos, GPtrArray *names)
+{
+  static const char script[] =
+    "import sys\n"
+    "from fontTools.ufoLib import UFOReader\n"
+    "from fontTools.varLib.interpolatable import test\n"
+    "ufos = sys.argv[1].split('|')\n"
+    "problems = test([UFOReader(u).getGlyphSet() for u in ufos], glyphs=sys.argv[2].split(','), "
+    "names=ufos)\n"
+    "for glyph, found in problems.items():\n"
+    "    print(glyph, [p['type'] for p in found], file=sys.stderr)\n"
+    "print(sum(len(found) for found in problems.values()))\n";
+  g_autofree char *paths = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (ufos, NULL);
+  g_ptr_array_add (names, NULL);
+  paths = g_strjoinv ("|", (char **) ufos->pdata);
+  list = g_strjoinv (",", (char **) names->pdata);
+  g_ptr_array_remove_index (ufos, ufos->len - 1);
+  g_ptr_array_remove_index (names, names->len - 1);
+  {
+    const char *argv[] = { "/usr/bin/python3", "-c", script, paths, list, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                                 &status, &error));
+  }
+  g_assert_no_error (error);
+  g_test_message ("interpolatable on %s: %s%s", list, err, out);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return atoi (out);
+}
+
 static const struct { const char *name, *file; guint weight; } faces[] = {
   { "Light", FONT_DIR "ZenMaruGothic_300Light.ttf", 300 },
   { "Regular", FONT_DIR "ZenMaruGothic_400Regular.ttf", 400 },
@@ -299,30 +340,24 @@ test_family_fonts (void)
     g_assert_cmpuint (count_entries (vf_dir), ==, 1);
   }
 
-  /* fontTools' interpolatable check finds nothing wrong with the compatible glyphs. */
+  /* fontTools' interpolatable check finds nothing wrong with the compatible glyphs of the masters,
+   * and something with the others (the check can fail); and nothing in the variable font. */
   {
-    g_autofree char *report = NULL;
-    g_autofree char *err = NULL;
-    g_autoptr(GError) local = NULL;
-    const char *argv[] = { "/usr/bin/python3", "-m", "fontTools.varLib.interpolatable", "--json",
-                           g_ptr_array_index (ufos, 0), g_ptr_array_index (ufos, 1),
-                           g_ptr_array_index (ufos, 2), NULL };
-    g_autoptr(JsonParser) parser = json_parser_new ();
-    JsonObject *problems;
+    g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *vf = g_build_filename (vf_dir, "Zimaru-ZenMaruGothic-Variable-VF.ttf", NULL);
+    const char *argv[] = { "/usr/bin/python3", "-m", "fontTools.varLib.interpolatable", vf, NULL };
 
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &report,
-                                 &err, NULL, &local));
-    g_assert_no_error (local);
-    g_test_message ("interpolatable: %s", report);
-    if (report[strspn (report, " \n")] == '\0')
-      problems = NULL;
-    else
+    for (glong j = 0; j < n; j++)
       {
-        g_assert_true (json_parser_load_from_data (parser, report, -1, &local));
-        problems = json_node_get_object (json_parser_get_root (parser));
+        g_autofree char *name = zi_glyph_name_for_char (chars[j]);
+
+        if (!g_ptr_array_find_with_equal_func (compatible, name, g_str_equal, NULL))
+          g_ptr_array_add (others, g_steal_pointer (&name));
       }
-    for (guint k = 0; problems != NULL && k < compatible->len; k++)
-      g_assert_false (json_object_has_member (problems, g_ptr_array_index (compatible, k)));
+    g_assert_cmpint (count_problems (ufos, compatible), ==, 0);
+    if (others->len > 0)
+      g_assert_cmpint (count_problems (ufos, others), >, 0);
+    g_assert_cmpint (run (argv, NULL), ==, 0);
   }
   zi_dir_remove_tree (dir);
 }
