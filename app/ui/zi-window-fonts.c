@@ -76,6 +76,8 @@ zi_window_fonts_new (GObject *owner, const ZiWindowFontsWidgets *widgets, ZiGlyp
   self->w = *widgets;
   self->cache = cache;
   self->loaded = loaded;
+  /* The one-font pickers call back with the owner only; they find this part through it. */
+  g_object_set_data (owner, "zi-window-fonts", self);
   return self;
 }
 
@@ -340,6 +342,51 @@ zi_window_fonts_pick_targets (ZiWindowFonts *self, GtkWindow *parent, gboolean f
     zi_font_picker_open_files (parent, _("Open Target Font Files"), self->owner, targets_picked_cb, self);
 }
 
+static void
+font_picked (GObject *owner, const char *spec, const char *error_message, gboolean source)
+{
+  ZiWindowFonts *self = g_object_get_data (owner, "zi-window-fonts");
+
+  /* The window went while the dialog was open. */
+  if (self == NULL)
+    return;
+  if (spec != NULL)
+    zi_window_fonts_set (self, source ? spec : NULL, source ? NULL : spec, self->pick_settings);
+  else
+    {
+      g_autoptr(GError) error = g_error_new_literal (ZI_ERROR, ZI_ERROR_INVALID, error_message);
+      self->loaded (self->owner, error);
+    }
+}
+
+static void
+source_picked_cb (GObject *owner, const char *spec, const char *error_message)
+{
+  font_picked (owner, spec, error_message, TRUE);
+}
+
+static void
+target_picked_cb (GObject *owner, const char *spec, const char *error_message)
+{
+  font_picked (owner, spec, error_message, FALSE);
+}
+
+void
+zi_window_fonts_pick (ZiWindowFonts *self, GtkWindow *parent, gboolean installed, gboolean source,
+                      GSettings *settings)
+{
+  ZiFontPickedFunc picked = source ? source_picked_cb : target_picked_cb;
+
+  g_return_if_fail (self != NULL);
+
+  self->pick_settings = settings;
+  if (installed)
+    zi_font_picker_choose_installed (parent, source ? _("Source Font") : _("Target Font"), self->owner, picked);
+  else
+    zi_font_picker_open_file (parent, source ? _("Open a Source Font File") : _("Open a Target Font File"),
+                              self->owner, picked);
+}
+
 char **
 zi_window_fonts_dup_targets (ZiWindowFonts *self)
 {
@@ -396,6 +443,21 @@ zi_window_fonts_get_shared (ZiWindowFonts *self)
 {
   g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
   return self->fonts->shared;
+}
+
+GArray *
+zi_window_fonts_dup_shared_in (ZiWindowFonts *self, ZiBlockFilter block)
+{
+  GArray *shared = zi_window_fonts_get_shared (self);
+  GArray *chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+
+  for (guint i = 0; i < shared->len; i++)
+    {
+      gunichar c = g_array_index (shared, gunichar, i);
+      if (zi_block_filter_matches (block, c))
+        g_array_append_val (chars, c);
+    }
+  return chars;
 }
 
 GArray *

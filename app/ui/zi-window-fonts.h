@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "zi-charset.h"
 #include "zi-font.h"
 #include "zi-glyph-cache.h"
 #include "zi-render.h"
@@ -53,6 +54,11 @@ void                 zi_window_fonts_set_run      (ZiWindowFonts *self, const ch
  * dialogs' window. */
 void                 zi_window_fonts_pick_targets (ZiWindowFonts *self, GtkWindow *parent, gboolean family,
                                                    GSettings *settings);
+/* Opens the picker of one font for the source (source TRUE) or the target: an installed family
+ * (installed TRUE) or a font file. The choice goes to set() with settings; a failure reaches the
+ * loaded callback as its error. parent: the dialog's window. */
+void                 zi_window_fonts_pick         (ZiWindowFonts *self, GtkWindow *parent, gboolean installed,
+                                                   gboolean source, GSettings *settings);
 /* The target styles a new run trains: the set of set_targets(), or the one target. A new
  * NULL-terminated array to g_strfreev(). */
 char               **zi_window_fonts_dup_targets  (ZiWindowFonts *self);
@@ -71,6 +77,8 @@ gboolean             zi_window_fonts_is_ready     (ZiWindowFonts *self);
 GArray              *zi_window_fonts_get_all      (ZiWindowFonts *self);
 GArray              *zi_window_fonts_get_shared   (ZiWindowFonts *self);
 GArray              *zi_window_fonts_get_missing  (ZiWindowFonts *self);
+/* The shared characters in block, code-point order: a new array to g_array_unref(). */
+GArray              *zi_window_fonts_dup_shared_in (ZiWindowFonts *self, ZiBlockFilter block);
 /* TRUE when the target has c (FALSE while no pair has opened). */
 gboolean             zi_window_fonts_target_has   (ZiWindowFonts *self, gunichar c);
 /* The target's metrics, and its placement at ZI_GLYPH_DETAIL_SIZE. */

@@ -6,18 +6,19 @@
  * back through the callbacks it gives them and never call it: the font pair, opened off the main
  * thread (zi-window-fonts.c); the glyph grid with its list, cells and fling detection
  * (zi-window-grid.c); and the open run with its split, picks, compared checkpoints and worst glyphs
- * (zi-window-runs.c). */
+ * (zi-window-runs.c). The font pickers are the font pair's, and what the window keeps between
+ * sessions is zi-window-session.c's. */
 #include "config.h"
 #include "zi-window.h"
 
 #include "zi-export-dialog.h"
 #include "zi-font.h"
-#include "zi-font-picker.h"
 #include "zi-glyph-detail.h"
 #include "zi-preferences-window.h"
 #include "zi-window-fonts.h"
 #include "zi-window-grid.h"
 #include "zi-window-runs.h"
+#include "zi-window-session.h"
 
 #include <glib/gi18n.h>
 
@@ -84,17 +85,7 @@ state_for (gpointer owner, gunichar c)
 static GArray *
 shared_in_block (ZiWindow *self)
 {
-  GArray *shared = zi_window_fonts_get_shared (self->fonts);
-  ZiBlockFilter block = zi_window_grid_get_block (self->grid);
-  GArray *chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
-
-  for (guint i = 0; i < shared->len; i++)
-    {
-      gunichar c = g_array_index (shared, gunichar, i);
-      if (zi_block_filter_matches (block, c))
-        g_array_append_val (chars, c);
-    }
-  return chars;
+  return zi_window_fonts_dup_shared_in (self->fonts, zi_window_grid_get_block (self->grid));
 }
 
 /* ---- Errors ----------------------------------------------------------------------------------- */
@@ -191,29 +182,6 @@ zi_window_is_loaded (ZiWindow *self)
   return zi_window_fonts_is_loaded (self->fonts);
 }
 
-static void
-font_picked (GObject *owner, const char *spec, const char *error_message, gboolean source)
-{
-  ZiWindow *self = ZI_WINDOW (owner);
-
-  if (spec == NULL)
-    show_error (self, error_message);
-  else
-    zi_window_set_fonts (self, source ? spec : NULL, source ? NULL : spec);
-}
-
-static void
-source_picked_cb (GObject *owner, const char *spec, const char *error_message)
-{
-  font_picked (owner, spec, error_message, TRUE);
-}
-
-static void
-target_picked_cb (GObject *owner, const char *spec, const char *error_message)
-{
-  font_picked (owner, spec, error_message, FALSE);
-}
-
 void
 zi_window_set_targets (ZiWindow *self, const char * const *targets, const char *label)
 {
@@ -241,16 +209,9 @@ pick_targets_action (GtkWidget *widget, const char *action_name, GVariant *param
 static void
 pick_font_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  gboolean source = g_str_equal (g_variant_get_string (parameter, NULL), "source");
-  ZiFontPickedFunc picked = source ? source_picked_cb : target_picked_cb;
-
-  if (g_str_equal (action_name, "win.choose-font"))
-    zi_font_picker_choose_installed (GTK_WINDOW (widget), source ? _("Source Font") : _("Target Font"),
-                                     G_OBJECT (widget), picked);
-  else
-    zi_font_picker_open_file (GTK_WINDOW (widget),
-                              source ? _("Open a Source Font File") : _("Open a Target Font File"),
-                              G_OBJECT (widget), picked);
+  zi_window_fonts_pick (ZI_WINDOW (widget)->fonts, GTK_WINDOW (widget), g_str_equal (action_name, "win.choose-font"),
+                        g_str_equal (g_variant_get_string (parameter, NULL), "source"),
+                        get_settings (ZI_WINDOW (widget)));
 }
 
 /* ---- The grid --------------------------------------------------------------------------------- */
@@ -693,16 +654,8 @@ static gboolean
 zi_window_close_request (GtkWindow *window)
 {
   ZiWindow *self = ZI_WINDOW (window);
-  GSettings *settings = get_settings (self);
 
-  if (settings != NULL)
-    {
-      int width, height;
-      gtk_window_get_default_size (window, &width, &height);
-      g_settings_set_int (settings, "window-width", width);
-      g_settings_set_int (settings, "window-height", height);
-      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
-    }
+  zi_window_session_save (window, get_settings (self));
   /* Stopping writes a final checkpoint; the panel's dispose waits for it. */
   zi_training_panel_stop (self->training_panel);
   return GTK_WINDOW_CLASS (zi_window_parent_class)->close_request (window);
@@ -714,27 +667,14 @@ static void
 load_state (ZiWindow *self)
 {
   GSettings *settings = get_settings (self);
-  g_autofree char *source = NULL;
-  g_autofree char *target = NULL;
-  g_autofree char *last_run = NULL;
+  ZiWindowSession session = { 0 };
 
-  if (settings != NULL)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-      source = g_settings_get_string (settings, "source-font");
-      target = g_settings_get_string (settings, "target-font");
-      if (g_settings_get_boolean (settings, "reopen-last-run"))
-        last_run = g_settings_get_string (settings, "last-run");
-    }
+  zi_window_session_restore (GTK_WINDOW (self), settings, &session);
   zi_training_panel_set_settings (self->training_panel, settings);
-  zi_window_set_fonts (self, source != NULL && *source ? source : ZI_DEFAULT_SOURCE_FONT,
-                       target != NULL && *target ? target : ZI_DEFAULT_TARGET_FONT);
-  /* The last run comes back when it still exists; a vanished one is silently forgotten. */
-  if (last_run != NULL && *last_run != '\0' && g_file_test (last_run, G_FILE_TEST_IS_DIR))
-    zi_window_open_run (self, last_run, NULL);
+  zi_window_set_fonts (self, session.source, session.target);
+  if (session.last_run != NULL)
+    zi_window_open_run (self, session.last_run, NULL);
+  zi_window_session_clear (&session);
 }
 
 static void
