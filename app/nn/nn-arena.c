@@ -61,5 +61,9 @@ nn_arena_free (NnArena *a)
 size_t
 nn_arena_bytes (const NnArena *a)
 {
-  return (a->base != NULL ? a->cap : a->used) * sizeof (float);
+  /* An empty arena still gets one alignment unit from nn_arena_alloc (a model without batch norm
+   * has no running statistics, yet a block for them). */
+  if (a->base != NULL)
+    return a->cap * sizeof (float);
+  return (a->used > 0 ? a->used : NN_ARENA_ALIGN) * sizeof (float);
 }

@@ -604,19 +604,35 @@ test_learns (void)
   nn_pix2pix_free (m);
 }
 
+/* What create allocated for m: the struct, its default style per batch item and every arena's block. */
+static size_t
+allocated_bytes (NnPix2Pix *m, int batch)
+{
+  NnArena *a[] = { &m->g_params, &m->g_grads, &m->g_state, &m->d_params, &m->d_grads,
+                   &m->d_state, &m->stats, &m->g_act, &m->g_dact, &m->d_act, &m->d_dact,
+                   &m->scratch, &m->backup, &m->gemm_work };
+  size_t total = sizeof *m + (size_t) batch * sizeof (int);
+  for (guint i = 0; i < G_N_ELEMENTS (a); i++)
+    total += a[i]->cap * sizeof (float);
+  return total;
+}
+
 static void
 test_memory_and_flops (void)
 {
   NnPix2PixConfig cfg = tiny_config (64, 8, 4);
   NnPix2Pix *m = create (&cfg, 1);
   /* memory_bytes predicts exactly what create allocated. */
-  NnArena *a[] = { &m->g_params, &m->g_grads, &m->g_state, &m->d_params, &m->d_grads,
-                   &m->d_state, &m->stats, &m->g_act, &m->g_dact, &m->d_act, &m->d_dact,
-                   &m->scratch, &m->backup, &m->gemm_work };
-  size_t total = sizeof *m + (size_t) cfg.batch * sizeof (int);
-  for (guint i = 0; i < G_N_ELEMENTS (a); i++)
-    total += a[i]->cap * sizeof (float);
-  g_assert_cmpuint (nn_pix2pix_memory_bytes (&cfg), ==, total);
+  g_assert_cmpuint (nn_pix2pix_memory_bytes (&cfg), ==, allocated_bytes (m, cfg.batch));
+
+  /* Also for instance norm, whose model has no running statistics yet a block for them. */
+  NnPix2PixConfig icfg = cfg;
+  icfg.norm = NN_NORM_INSTANCE;
+  NnPix2Pix *im = create (&icfg, 1);
+  g_assert_cmpuint (im->stats.used, ==, 0);
+  g_assert_cmpuint (im->stats.cap, >, 0);
+  g_assert_cmpuint (nn_pix2pix_memory_bytes (&icfg), ==, allocated_bytes (im, icfg.batch));
+  nn_pix2pix_free (im);
 
   /* The FLOP count: G forward + backward ≈ 3 G forwards, less the first conv's input gradient;
    * D forward 3 times, backward with weights twice, input-only once. */
