@@ -282,8 +282,9 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
     {
       g_autofree char *escaped = g_strescape (a->out_dir, NULL);
 
-      printf ("{\"out\": \"%s\", \"exported\": %u, \"skipped\": %u, \"flagged\": %u, \"seconds\": %.3f}\n",
-              escaped, s->exported, s->skipped, s->flagged, s->seconds);
+      printf ("{\"out\": \"%s\", \"exported\": %u, \"skipped\": %u, \"flagged\": %u, \"compatible\": %u, "
+              "\"seconds\": %.3f}\n",
+              escaped, s->exported, s->skipped, s->flagged, s->compatible, s->seconds);
       return;
     }
   printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u glyph to %s in %.1f s",
@@ -293,6 +294,10 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
     printf (_("; %u flagged for review (see manifest.json)"), s->flagged);
   if (s->skipped > 0)
     printf (_("; %u skipped (not in the source font)"), s->skipped);
+  /* Only a family export draws glyphs compatible across its styles. */
+  if (s->compatible > 0)
+    printf (_("; %u interpolation-compatible in every style (the variable designspace builds them)"),
+            s->compatible);
   printf ("\n");
 }
 
