@@ -13,7 +13,7 @@ trap 'umount "$tmp/ro" 2>/dev/null; chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tm
 common=(--threads 1 --quiet --cache-dir "$tmp/cache")
 model=(--size 32 --ngf 8 --batch 4 --val-every 1000000 --checkpoint-every 10)
 n=0
-echo "1..40"
+echo "1..42"
 
 # row RC PATTERN DESCRIPTION -- COMMAND...: COMMAND exits RC and, unless RC is 0, prints exactly one
 # stderr line, starting `zimaru-cli: error:` and matching the extended regex PATTERN; with RC 0 and a
@@ -154,3 +154,7 @@ row 2 "minutes inf is out of range" "usage: infinity (train --minutes inf)" -- \
   "$CLI" train --run "$tmp/r8" --minutes inf --chars-text "一"
 row 2 "β1 nan is out of range" "usage: NaN (train --beta1 nan)" -- \
   "$CLI" train --run "$tmp/r9" --beta1 nan --steps 1 --chars-text "一"
+row 2 "unknown --precision 'fp16' \(use fp32, bf16 or auto\)" "usage: unknown precision (train --precision fp16)" -- \
+  "$CLI" train --run "$tmp/r10" --precision fp16 --steps 1 --chars-text "一"
+row 2 "unknown --precision 'fp16'" "usage: unknown precision (bench --precision fp16)" -- \
+  "$CLI" bench --precision fp16

@@ -1,11 +1,14 @@
 /* test-run-styles.c — the target styles of a run: run.json and the checkpoint metadata round trip
  * with several styles (real Zen Maru Gothic faces), files of the format before styles read as one
- * style made from their target font, unique names, lookup by name, and a damaged "styles" list. */
+ * style made from their target font, unique names, lookup by name, a damaged "styles" list, and a
+ * checkpoint whose metadata lists more styles than its generator draws. */
 #include "zi-error.h"
 #include "zi-fileutil.h"
 #include "zi-font.h"
+#include "zi-model.h"
 #include "zi-run.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ZEN_DIR "/usr/local/share/fonts/zen-maru-gothic/"
@@ -251,6 +254,56 @@ test_bad_list (void)
     }
 }
 
+/* The README's bad-input row "metadata and model disagree": a checkpoint whose metadata lists three
+ * styles for a generator that draws two does not load, and the error names the file and both counts. */
+static void
+test_meta_model_disagree (void)
+{
+  const char *files[] = { "ZenMaruGothic_300Light.ttf", "ZenMaruGothic_500Medium.ttf",
+                          "ZenMaruGothic_700Bold.ttf" };
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *path = g_build_filename (dir, "x.zck", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  NnPix2PixConfig cfg;
+  NnOptConfig opt;
+  NnPix2Pix *net = NULL;
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  ZiCheckpointMeta m;
+  ZiModel *model;
+
+  nn_pix2pix_defaults (&cfg);
+  cfg.size = 32;
+  cfg.ngf = 4;
+  cfg.batch = 1;
+  cfg.n_styles = 2;
+  nn_optim_defaults (&opt, NN_OPT_ADAM);
+  g_assert_cmpint (nn_pix2pix_create (&net, &cfg, &opt, &opt, 1), ==, NN_OK);
+
+  zi_checkpoint_meta_init (&m);
+  m.source_font = g_strdup ("Noto Sans CJK TC");
+  m.styles = open_styles (files, G_N_ELEMENTS (files));
+  m.n_styles = G_N_ELEMENTS (files);
+  m.target_font = g_strdup (m.styles[0].font);
+  m.size = cfg.size;
+  json = zi_checkpoint_meta_to_json (&m);
+  g_assert_cmpint (nn_pix2pix_save (net, NULL, 1, json, 1, 0, &buf, &len), ==, NN_OK);
+  g_assert_true (g_file_set_contents (path, (const char *) buf, len, NULL));
+
+  model = zi_model_load (path, &error);
+  g_assert_null (model);
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "lists 3 target styles"));
+  g_assert_nonnull (strstr (error->message, "draws 2"));
+
+  free (buf);
+  nn_pix2pix_free (net);
+  zi_checkpoint_meta_clear (&m);
+  zi_dir_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,5 +313,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/run-styles/meta", test_meta_styles);
   g_test_add_func ("/core/run-styles/names", test_names);
   g_test_add_func ("/core/run-styles/bad-list", test_bad_list);
+  g_test_add_func ("/core/run-styles/meta-model-disagree", test_meta_model_disagree);
   return g_test_run ();
 }
