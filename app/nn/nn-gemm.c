@@ -54,26 +54,6 @@ nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int 
                trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
-int
-nn_precision_parse (const char *name, NnPrecision *out)
-{
-  if (name == NULL)
-    return 0;
-  if (strcmp (name, "fp32") == 0 || strcmp (name, "auto") == 0)
-    *out = NN_PRECISION_FP32;
-  else if (strcmp (name, "bf16") == 0)
-    *out = NN_PRECISION_BF16;
-  else
-    return 0;
-  return 1;
-}
-
-const char *
-nn_precision_name (NnPrecision precision)
-{
-  return precision == NN_PRECISION_BF16 ? "bf16" : "fp32";
-}
-
 #define BF16_TARGET __attribute__ ((target ("avx512f,avx512bw,avx512bf16")))
 
 /* A mask of the first `count` (0–16) lanes. */

@@ -1,7 +1,7 @@
 /* nn-gemm.h — the convolutions' matrix products in the precision a model trains in: float32 on
  * OpenBLAS's sgemm, or bfloat16 inputs with float32 accumulation on the engine's own kernel
  * (vdpbf16ps, where the processor has AVX512_BF16). The products are internal to app/nn; the
- * precision names at the end are for the trainer and the command line.
+ * precision names for the trainer and the command line are nn.h's (nn_precision_parse/_name).
  *
  * All products are row-major, C[M, N] = op(A)[M, K] · op(B)[K, N] + beta·C with op the identity
  * or the transpose, as cblas_sgemm with alpha = 1. In bf16 both factors are rounded to bfloat16
@@ -38,9 +38,3 @@ void nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n,
 void nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
                    int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
-/* "fp32", "bf16" or "auto" into *out (1), or 0 for another name. auto is float32 until a quality
- * comparison says bf16 trains as well (README.md, "Performance"). Whether bf16 can run here is
- * nn_cpu_has_bf16's question (nn-peak.h). */
-int         nn_precision_parse (const char *name, NnPrecision *out);
-/* "fp32" or "bf16". */
-const char *nn_precision_name (NnPrecision precision);

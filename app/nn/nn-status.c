@@ -1,5 +1,9 @@
-/* nn-status.c — English descriptions of the engine's status codes, for logs and error messages. */
+/* nn-status.c — the names of the engine's enums: English descriptions of its status codes, for logs
+ * and error messages, and the precision names of the command line and run files. Kept free of
+ * OpenBLAS so that the run files' code (and its fuzzers) can name a precision without the engine. */
 #include "nn.h"
+
+#include <string.h>
 
 const char *
 nn_status_str (NnStatus status)
@@ -20,4 +24,24 @@ nn_status_str (NnStatus status)
     case NN_ERR_IO: return "the output could not be written";
     default: return "unknown error";
     }
+}
+
+int
+nn_precision_parse (const char *name, NnPrecision *out)
+{
+  if (name == NULL)
+    return 0;
+  if (strcmp (name, "fp32") == 0 || strcmp (name, "auto") == 0)
+    *out = NN_PRECISION_FP32;
+  else if (strcmp (name, "bf16") == 0)
+    *out = NN_PRECISION_BF16;
+  else
+    return 0;
+  return 1;
+}
+
+const char *
+nn_precision_name (NnPrecision precision)
+{
+  return precision == NN_PRECISION_BF16 ? "bf16" : "fp32";
 }

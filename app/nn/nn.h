@@ -39,3 +39,10 @@ typedef enum {
 
 /* A short English description of a status, for logs; the core layer turns it into a GError. */
 const char *nn_status_str (NnStatus status);
+
+/* "fp32", "bf16" or "auto" into *out (1), or 0 for another name. auto is float32 until a quality
+ * comparison says bf16 trains as well (README.md, "Performance"). Whether bf16 can run here is
+ * nn_cpu_has_bf16's question (nn-peak.h). */
+int         nn_precision_parse (const char *name, NnPrecision *out);
+/* "fp32" or "bf16". */
+const char *nn_precision_name (NnPrecision precision);
