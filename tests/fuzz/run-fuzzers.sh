@@ -23,6 +23,8 @@ fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 build=${FUZZ_BUILD_DIR:-build-fuzz}
+# Leaks inside Fontconfig's one-time start-up are not ours (tests/fuzz/lsan.supp names them).
+export LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp ${LSAN_OPTIONS:-}"
 
 if ! command -v clang >/dev/null; then
   echo "run-fuzzers.sh: clang is needed (apt install clang)" >&2
