@@ -125,6 +125,7 @@ zi_cli_bench (int argc, char **argv)
     return zi_cli_usage_error (_("unknown --norm '%s' (use batch or instance)"), norm);
   if (precision_name != NULL && !nn_precision_parse (precision_name, &cfg.precision))
     return zi_cli_usage_error (_("unknown --precision '%s' (use fp32, bf16 or auto)"), precision_name);
+  cfg.precision = nn_precision_resolve (cfg.precision);
   if (cfg.precision == NN_PRECISION_BF16 && !nn_cpu_has_bf16 ())
     return zi_cli_usage_error (_("--precision bf16 needs a processor with AVX512_BF16, which this "
                                  "one lacks; use fp32"));

@@ -18,6 +18,7 @@
 #include "zi-render.h"
 #include "zi-representation.h"
 #include "nn-gemm.h"
+#include "nn-peak.h"
 #include "zi-trainer.h"
 #include "zi-trainer-data.h"
 
@@ -96,6 +97,7 @@ apply_session_options (const TrainOptions *o, ZiTrainerConfig *cfg, GError **err
                    _("unknown --precision '%s' (use fp32, bf16 or auto)"), o->precision);
       return FALSE;
     }
+  cfg->net.precision = nn_precision_resolve (cfg->net.precision);
   if (o->checkpoint_every >= 0)
     cfg->checkpoint_every = (guint) o->checkpoint_every;
   if (o->keep >= 0)
@@ -536,7 +538,7 @@ zi_cli_train (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, N_("Random seed (default 1)"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Engine threads (default: one per core)"), N_("N") },
     { "precision", 0, 0, G_OPTION_ARG_STRING, &o.precision,
-      N_("Precision of the convolutions' matrix products: fp32, bf16 or auto (default fp32)"),
+      N_("Precision of the convolutions' matrix products: fp32, bf16 or auto (the default: bf16 where the processor has AVX512_BF16, else fp32)"),
       N_("KIND") },
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir, N_("Dataset cache (default ~/.cache/zimaru)"), N_("DIR") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("Show no progress and no summary"), NULL },

@@ -38,6 +38,14 @@ nn_cpu_has_bf16 (void)
          && __builtin_cpu_supports ("avx512bf16");
 }
 
+NnPrecision
+nn_precision_resolve (NnPrecision precision)
+{
+  if (precision != NN_PRECISION_AUTO)
+    return precision;
+  return nn_cpu_has_bf16 () ? NN_PRECISION_BF16 : NN_PRECISION_FP32;
+}
+
 static int
 cpu_has_fma (void)
 {

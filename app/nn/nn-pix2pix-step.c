@@ -288,9 +288,12 @@ nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, fl
     for (int i = 0; i < n; i++)
       if (style[i] < 0 || style[i] >= m->cfg.n_styles)
         return NN_ERR_INVALID;
+  NnPrecision trained = m->gemm.precision;
+  m->gemm.precision = NN_PRECISION_FP32;
   nn_p2p_keep_blas_single (m);
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
   nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
+  m->gemm.precision = trained;
   return NN_OK;
 }
 

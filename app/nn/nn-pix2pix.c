@@ -566,6 +566,8 @@ nn_pix2pix_generate_mix (NnPix2Pix *m, const float *src, const int *style_a, con
     if (style_a[b] < 0 || style_a[b] >= m->cfg.n_styles || style_b[b] < 0
         || style_b[b] >= m->cfg.n_styles || !(t[b] >= 0.0f && t[b] <= 1.0f))
       return NN_ERR_INVALID;
+  NnPrecision trained = m->gemm.precision;   /* generation multiplies in float32 (nn-pix2pix.h) */
+  m->gemm.precision = NN_PRECISION_FP32;
   nn_p2p_keep_blas_single (m);
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
   if (m->embed != NULL)
@@ -580,6 +582,7 @@ nn_pix2pix_generate_mix (NnPix2Pix *m, const float *src, const int *style_a, con
                                   + t[b] * m->embed[(size_t) style_b[b] * d + k];
     }
   nn_p2p_decoder_forward (m, m->embed != NULL ? NULL : m->style0, n, 0, NULL, out);
+  m->gemm.precision = trained;
   return NN_OK;
 }
 

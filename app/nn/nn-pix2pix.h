@@ -95,7 +95,9 @@ typedef int  (*NnGradWaitFunc)  (void *user, int net, int finite);
 void     nn_pix2pix_set_grad_hook (NnPix2Pix *m, NnGradReadyFunc ready, NnGradWaitFunc wait,
                                    void *user);
 
-/* Inference: the generator in eval mode (running statistics, no dropout). n <= batch. */
+/* Inference: the generator in eval mode (running statistics, no dropout). n <= batch. Its matrix
+ * products are float32 whatever precision the model trains in, so that a checkpoint draws the same
+ * glyphs on every processor, and the validation figures of a bf16 run are those `eval` reports. */
 NnStatus nn_pix2pix_generate (NnPix2Pix   *m,
                               const float *src,     /* [n, 1, S, S] */
                               const int   *style,   /* [n] or NULL */

@@ -31,10 +31,12 @@ nn_precision_parse (const char *name, NnPrecision *out)
 {
   if (name == NULL)
     return 0;
-  if (strcmp (name, "fp32") == 0 || strcmp (name, "auto") == 0)
+  if (strcmp (name, "fp32") == 0)
     *out = NN_PRECISION_FP32;
   else if (strcmp (name, "bf16") == 0)
     *out = NN_PRECISION_BF16;
+  else if (strcmp (name, "auto") == 0)
+    *out = NN_PRECISION_AUTO;
   else
     return 0;
   return 1;
@@ -43,5 +45,11 @@ nn_precision_parse (const char *name, NnPrecision *out)
 const char *
 nn_precision_name (NnPrecision precision)
 {
-  return precision == NN_PRECISION_BF16 ? "bf16" : "fp32";
+  switch (precision)
+    {
+    case NN_PRECISION_BF16: return "bf16";
+    case NN_PRECISION_AUTO: return "auto";
+    case NN_PRECISION_FP32:
+    default: return "fp32";
+    }
 }

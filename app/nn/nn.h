@@ -35,14 +35,15 @@ typedef enum {
 typedef enum {
   NN_PRECISION_FP32 = 0,  /* float32 throughout (OpenBLAS sgemm) */
   NN_PRECISION_BF16,      /* bfloat16 factors, float32 sums (needs AVX512_BF16) */
+  NN_PRECISION_AUTO,      /* bf16 where the processor has it, else fp32: resolved by
+                           * nn_precision_resolve (nn-peak.h) before a model is built */
 } NnPrecision;
 
 /* A short English description of a status, for logs; the core layer turns it into a GError. */
 const char *nn_status_str (NnStatus status);
 
-/* "fp32", "bf16" or "auto" into *out (1), or 0 for another name. auto is float32 until a quality
- * comparison says bf16 trains as well (README.md, "Performance"). Whether bf16 can run here is
- * nn_cpu_has_bf16's question (nn-peak.h). */
+/* "fp32", "bf16" or "auto" into *out (1), or 0 for another name. Whether bf16 can run here, and so
+ * what auto means, is nn-peak.h's question (nn_cpu_has_bf16, nn_precision_resolve). */
 int         nn_precision_parse (const char *name, NnPrecision *out);
-/* "fp32" or "bf16". */
+/* "fp32", "bf16" or "auto". */
 const char *nn_precision_name (NnPrecision precision);

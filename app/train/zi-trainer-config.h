@@ -52,8 +52,9 @@ typedef struct {
   guint      field_spread;
 
   /* Model and losses: size, ngf, ndf, norm, dropout, gan_loss, l1/const/tv weights, clip_norm,
-   * batch, and the precision of the convs' products (float32 by default; bf16 only where the
-   * processor has AVX512_BF16; may change when a run resumes, checkpoints stay float32). */
+   * batch, and the precision of the convs' products (by default bf16 where the processor has
+   * AVX512_BF16, float32 elsewhere; never NN_PRECISION_AUTO once initialised or read; may change
+   * when a run resumes, checkpoints stay float32). */
   NnPix2PixConfig net;
 
   /* Optimisers. opt_d.lr == 0 means "the same as opt_g.lr". */

@@ -161,7 +161,13 @@ test_gemm_dispatch (void)
 
   NnPrecision p;
   g_assert_true (nn_precision_parse ("bf16", &p) && p == NN_PRECISION_BF16);
-  g_assert_true (nn_precision_parse ("auto", &p) && p == NN_PRECISION_FP32);
+  g_assert_true (nn_precision_parse ("auto", &p) && p == NN_PRECISION_AUTO);
+  /* auto means bf16 exactly where the processor has it; the named precisions stay as they are. */
+  g_assert_cmpint (nn_precision_resolve (NN_PRECISION_AUTO), ==,
+                   nn_cpu_has_bf16 () ? NN_PRECISION_BF16 : NN_PRECISION_FP32);
+  g_assert_cmpint (nn_precision_resolve (NN_PRECISION_FP32), ==, NN_PRECISION_FP32);
+  g_assert_cmpint (nn_precision_resolve (NN_PRECISION_BF16), ==, NN_PRECISION_BF16);
+  g_assert_cmpstr (nn_precision_name (NN_PRECISION_AUTO), ==, "auto");
   g_assert_true (nn_precision_parse ("fp32", &p) && p == NN_PRECISION_FP32);
   g_assert_false (nn_precision_parse ("fp16", &p));
   g_assert_cmpstr (nn_precision_name (NN_PRECISION_BF16), ==, "bf16");
@@ -360,11 +366,29 @@ test_pix2pix_bf16 (void)
         g_free (grads[v][net]);
     }
 
-  /* A config asking for bf16 builds directly, and an unknown precision is refused. */
+  /* A config asking for bf16 builds directly; it generates exactly what the same weights do in
+   * float32 (generation always multiplies in float32), while its training step (above) differs. */
   NnPix2Pix *m = NULL;
   cfg.precision = NN_PRECISION_BF16;
   g_assert_cmpint (nn_pix2pix_create (&m, &cfg, NULL, NULL, 5), ==, NN_OK);
+  float *out16 = g_new (float, img), *out32 = g_new (float, img), *mixed = g_new (float, img);
+  int a[4] = { 0, 0, 0, 0 };
+  float t[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  g_assert_cmpint (nn_pix2pix_generate (m, src, NULL, n, out16), ==, NN_OK);
+  g_assert_cmpint (nn_pix2pix_generate_mix (m, src, a, a, t, n, mixed), ==, NN_OK);
+  g_assert_cmpint (nn_pix2pix_config (m)->precision, ==, NN_PRECISION_BF16);
+  NnPix2PixConfig c32 = cfg;
+  c32.precision = NN_PRECISION_FP32;
+  g_assert_cmpint (nn_pix2pix_set_training (m, &c32), ==, NN_OK);
+  g_assert_cmpint (nn_pix2pix_generate (m, src, NULL, n, out32), ==, NN_OK);
+  g_assert_cmpmem (out16, img * sizeof (float), out32, img * sizeof (float));
+  g_assert_cmpmem (mixed, img * sizeof (float), out32, img * sizeof (float));
+  g_free (out16);
+  g_free (out32);
+  g_free (mixed);
   nn_pix2pix_free (m);
+  cfg.precision = NN_PRECISION_AUTO;   /* must be resolved before a model is built */
+  g_assert_cmpint (nn_pix2pix_create (&m, &cfg, NULL, NULL, 5), ==, NN_ERR_INVALID);
   cfg.precision = (NnPrecision) 7;
   g_assert_cmpint (nn_pix2pix_create (&m, &cfg, NULL, NULL, 5), ==, NN_ERR_INVALID);
   g_free (src);

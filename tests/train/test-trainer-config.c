@@ -6,6 +6,7 @@
 #include "zi-lrfind.h"
 #include "zi-run.h"
 #include "zi-trainer.h"
+#include "nn-peak.h"
 
 #include <math.h>
 #include <string.h>
@@ -260,6 +261,43 @@ test_json_round_trip (void)
 /* The output representation: ink by default, a field with its spread round-trips through run.json's
  * "config", a configuration written before fields existed is ink whatever the default, and a kind or
  * spread Zimaru cannot train is refused. */
+/* The precision: auto by default, which is bf16 exactly where the processor has AVX512_BF16; a
+ * run.json from before bf16 (no "precision") trained in float32 whatever the default; a named one
+ * survives the round trip, and "auto" read back is resolved, never left for the engine. */
+static void
+test_precision (void)
+{
+  ZiTrainerConfig cfg, back;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  NnPrecision here = nn_cpu_has_bf16 () ? NN_PRECISION_BF16 : NN_PRECISION_FP32;
+
+  zi_trainer_config_init (&cfg);
+  g_assert_cmpint (cfg.net.precision, ==, here);
+  g_assert_true (zi_trainer_config_validate (&cfg, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (zi_trainer_config_from_json (&back, "{\"size\": 64}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.net.precision, ==, NN_PRECISION_FP32);
+  zi_trainer_config_clear (&back);
+
+  g_assert_true (zi_trainer_config_from_json (&back, "{\"precision\": \"auto\"}", &error));
+  g_assert_cmpint (back.net.precision, ==, here);
+  zi_trainer_config_clear (&back);
+
+  cfg.net.precision = NN_PRECISION_FP32;
+  json = zi_trainer_config_to_json (&cfg);
+  g_assert_true (zi_trainer_config_from_json (&back, json, &error));
+  g_assert_cmpint (back.net.precision, ==, NN_PRECISION_FP32);
+  zi_trainer_config_clear (&back);
+
+  g_assert_false (zi_trainer_config_from_json (&back, "{\"precision\": \"fp16\"}", &error));
+  g_assert_error (error, ZI_ERROR, ZI_ERROR_RUN);
+  zi_trainer_config_clear (&back);
+  zi_trainer_config_clear (&cfg);
+}
+
 static void
 test_representation (void)
 {
@@ -549,6 +587,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/trainer-config/presets", test_presets);
   g_test_add_func ("/core/trainer-config/json-round-trip", test_json_round_trip);
   g_test_add_func ("/core/trainer-config/representation", test_representation);
+  g_test_add_func ("/core/trainer-config/precision", test_precision);
   g_test_add_func ("/core/trainer-config/enum-names", test_enum_names);
   g_test_add_func ("/core/trainer-config/checkpoint-meta", test_meta_round_trip);
   g_test_add_func ("/core/trainer-config/event-copy", test_event_copy);
