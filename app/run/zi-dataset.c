@@ -392,10 +392,33 @@ zi_dataset_free (ZiDataset *dataset)
   if (dataset == NULL)
     return;
   g_free (dataset->chars);
-  g_free (dataset->source);
+  if (!dataset->source_borrowed)
+    g_free (dataset->source);
   g_free (dataset->target);
   g_free (dataset->target_field);
   g_free (dataset);
+}
+
+gboolean
+zi_dataset_share_source (ZiDataset *dataset, const ZiDataset *owner)
+{
+  gsize bytes;
+
+  g_return_val_if_fail (dataset != NULL && owner != NULL, FALSE);
+
+  if (dataset == owner || dataset->source == owner->source)
+    return dataset->source == owner->source && dataset != owner;
+  if (dataset->n != owner->n || dataset->size != owner->size
+      || memcmp (dataset->chars, owner->chars, owner->n * sizeof *owner->chars) != 0)
+    return FALSE;
+  bytes = (gsize) owner->n * owner->size * owner->size;
+  if (memcmp (dataset->source, owner->source, bytes) != 0)
+    return FALSE;
+  if (!dataset->source_borrowed)
+    g_free (dataset->source);
+  dataset->source = owner->source;
+  dataset->source_borrowed = TRUE;
+  return TRUE;
 }
 
 const guint8 *

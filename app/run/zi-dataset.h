@@ -25,6 +25,8 @@ typedef struct {
   ZiPlacement  source_placement;
   ZiPlacement  target_placement;
   gboolean     from_cache;         /* TRUE when loaded from the disk cache */
+  gboolean     source_borrowed;    /* source belongs to another dataset, which must outlive this
+                                    * one (zi_dataset_share_source); zi_dataset_free leaves it */
 } ZiDataset;
 
 /* Builds (or loads from cache_dir; NULL = $XDG_CACHE_HOME/zimaru) the pairs of the characters of chars
@@ -44,6 +46,11 @@ ZiDataset *zi_dataset_load (ZiFont        *source,
                             GCancellable  *cancellable,
                             GError       **error);
 void       zi_dataset_free (ZiDataset *dataset);
+
+/* Where dataset holds the same source images as owner (the same characters, size and pixels, as the
+ * styles of one source font usually do), frees its own copy and reads owner's instead, which must
+ * outlive it; returns whether it did. */
+gboolean   zi_dataset_share_source (ZiDataset *dataset, const ZiDataset *owner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiDataset, zi_dataset_free)
 
 /* What a generator trained on dataset learns to draw: the target's fields when it has them, else its

@@ -236,6 +236,36 @@ test_dataset_pairs (Fixture *fx, gconstpointer data)
   zi_font_free (target);
 }
 
+/* Two loads of the same pairs hold the same source images: one can read the other's copy. Other
+ * pixels (one image changed) or other characters keep their own; and a borrowed copy is not freed
+ * with its borrower (ASan and valgrind would see the double free). */
+static void
+test_dataset_share_source (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ZiDataset) owner = load (fx, 32, &error);
+  g_autoptr(ZiDataset) same = load (fx, 32, &error);
+  g_autoptr(ZiDataset) changed = load (fx, 32, &error);
+  g_autoptr(ZiDataset) fewer = load (fx, 32, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (zi_dataset_share_source (owner, owner));
+  g_assert_true (zi_dataset_share_source (same, owner));
+  g_assert_true (same->source == owner->source && same->source_borrowed && !owner->source_borrowed);
+  g_assert_true (zi_dataset_share_source (same, owner));   /* already shared: nothing to do */
+
+  changed->source[5 * 32 * 32 + 100] ^= 0x40;
+  g_assert_false (zi_dataset_share_source (changed, owner));
+  g_assert_false (changed->source_borrowed);
+
+  fewer->n--;
+  g_assert_false (zi_dataset_share_source (fewer, owner));
+  fewer->n++;
+  g_clear_pointer (&same, zi_dataset_free);
+  /* The owner's images outlive their borrower, unchanged. */
+  g_assert_cmpmem (owner->source, (gsize) owner->n * 32 * 32, fewer->source, (gsize) fewer->n * 32 * 32);
+}
+
 static void
 test_dataset_cache (Fixture *fx, gconstpointer data)
 {
@@ -575,6 +605,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dataset/image/float", test_image_float);
   g_test_add ("/dataset/load/pairs", Fixture, NULL, fixture_set_up, test_dataset_pairs, fixture_tear_down);
   g_test_add ("/dataset/load/cache", Fixture, NULL, fixture_set_up, test_dataset_cache, fixture_tear_down);
+  g_test_add ("/dataset/load/share-source", Fixture, NULL, fixture_set_up, test_dataset_share_source,
+              fixture_tear_down);
   g_test_add ("/dataset/load/cache-prune", Fixture, NULL, fixture_set_up, test_dataset_cache_prune,
               fixture_tear_down);
   g_test_add ("/dataset/load/field-cache", Fixture, NULL, fixture_set_up, test_dataset_field_cache,

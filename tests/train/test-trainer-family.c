@@ -188,9 +188,12 @@ test_data (void)
     for (guint i = 0; i < v0->len; i++)
       g_assert_cmpuint (d0->chars[g_array_index (v0, guint, i)], ==, d1->chars[g_array_index (v1, guint, i)]);
     g_assert_cmpuint (v0->len + zi_trainer_data_get_style_train (data, 0)->len, ==, d0->n);
-    /* The two styles' targets differ (Bold is not Regular), their sources do not. */
+    /* The two styles' targets differ (Bold is not Regular), their sources do not, so the styles
+     * hold one copy of them. */
     g_assert_cmpmem (d0->source, pixels * 4, d1->source, pixels * 4);
     g_assert_true (memcmp (d0->target, d1->target, pixels * 4) != 0);
+    g_assert_true (d1->source == d0->source);
+    g_assert_true (d1->source_borrowed && !d0->source_borrowed);
   }
 
   /* A batch: every image's style is the style whose target it holds. */
@@ -262,6 +265,10 @@ test_data (void)
     g_assert_cmpuint (warnings->len, ==, 1);
     g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "has only 8 of the run's"));
     g_assert_cmpuint (zi_trainer_data_get_style_dataset (again, 1)->n, ==, 8);
+    /* Other characters, other source images: each style keeps its own. */
+    g_assert_false (zi_trainer_data_get_style_dataset (again, 1)->source_borrowed);
+    g_assert_true (zi_trainer_data_get_style_dataset (again, 1)->source
+                   != zi_trainer_data_get_style_dataset (again, 0)->source);
     zi_trainer_config_clear (&cfg);
   }
 }
