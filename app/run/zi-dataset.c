@@ -406,8 +406,10 @@ zi_dataset_share_source (ZiDataset *dataset, const ZiDataset *owner)
 
   g_return_val_if_fail (dataset != NULL && owner != NULL, FALSE);
 
-  if (dataset == owner || dataset->source == owner->source)
-    return dataset->source == owner->source && dataset != owner;
+  if (dataset == owner)
+    return FALSE;
+  if (dataset->source == owner->source)
+    return TRUE;
   if (dataset->n != owner->n || dataset->size != owner->size
       || memcmp (dataset->chars, owner->chars, owner->n * sizeof *owner->chars) != 0)
     return FALSE;
