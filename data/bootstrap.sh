@@ -15,7 +15,7 @@ PACKAGES=(
   libopenblas-dev libopenblas0-pthread libpotrace-dev
   desktop-file-utils appstream xvfb xauth dbus
   fonts-noto-cjk fontmake python3-fonttools python3-ufolib2 librsvg2-bin opentype-sanitizer
-  ca-certificates valgrind openmpi-bin libopenmpi-dev
+  ca-certificates valgrind openmpi-bin libopenmpi-dev fonts-motoya-l-maruberi
 )
 ZEN_DIR=/usr/local/share/fonts/zen-maru-gothic
 ZEN_PKG=@expo-google-fonts/zen-maru-gothic
@@ -38,20 +38,30 @@ else
   log "Debian packages already installed"
 fi
 
-if ! ls "$ZEN_DIR"/ZenMaruGothic_400Regular.ttf >/dev/null 2>&1; then
-  log "fetching Zen Maru Gothic from the npm registry ($ZEN_PKG)"
+# install_npm_font DIR PACKAGE PREFIX: copies the PREFIX*.ttf files of an npm font package into DIR
+# (atomically: a temporary directory renamed into place), unless DIR already holds them.
+install_npm_font() {
+  local dir=$1 pkg=$2 prefix=$3 tmp
+  if ls "$dir/$prefix"_*.ttf >/dev/null 2>&1; then
+    log "$pkg already installed in $dir"
+    return
+  fi
+  log "fetching $pkg from the npm registry"
   tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "$ZEN_PKG" >/dev/null) || die "npm pack $ZEN_PKG failed (is the npm registry reachable?)"
+  (cd "$tmp" && npm pack --silent "$pkg" >/dev/null) || { rm -rf "$tmp"; die "npm pack $pkg failed (is the npm registry reachable?)"; }
   tar -xzf "$tmp"/*.tgz -C "$tmp"
-  mkdir -p "$ZEN_DIR.tmp"
-  find "$tmp/package" -name 'ZenMaruGothic_*.ttf' -exec cp {} "$ZEN_DIR.tmp/" \;
-  ls "$ZEN_DIR.tmp"/ZenMaruGothic_400Regular.ttf >/dev/null 2>&1 || die "the npm package had no ZenMaruGothic_400Regular.ttf"
-  rm -rf "$ZEN_DIR" && mv "$ZEN_DIR.tmp" "$ZEN_DIR"
-  fc-cache -f "$ZEN_DIR" >/dev/null
-else
-  log "Zen Maru Gothic already installed in $ZEN_DIR"
-fi
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  find "$tmp/package" -name "${prefix}_*.ttf" -exec cp {} "$dir.tmp/" \;
+  [ -e "$tmp/package/LICENSE_FONT" ] && cp "$tmp/package/LICENSE_FONT" "$dir.tmp/OFL.txt"
+  rm -rf "$tmp"
+  ls "$dir.tmp/$prefix"_*.ttf >/dev/null 2>&1 || die "the npm package $pkg had no $prefix font"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fc-cache -f "$dir" >/dev/null
+}
+install_npm_font "$ZEN_DIR" "$ZEN_PKG" ZenMaruGothic
+ls "$ZEN_DIR"/ZenMaruGothic_400Regular.ttf >/dev/null 2>&1 || die "$ZEN_DIR has no ZenMaruGothic_400Regular.ttf"
+install_npm_font /usr/local/share/fonts/kosugi-maru @expo-google-fonts/kosugi-maru KosugiMaru
+install_npm_font /usr/local/share/fonts/kiwi-maru @expo-google-fonts/kiwi-maru KiwiMaru
 
 check_family() {
   local want=$1 got
@@ -61,3 +71,6 @@ check_family() {
 }
 check_family "Noto Sans CJK TC"
 check_family "Zen Maru Gothic"
+check_family "Kosugi Maru"
+check_family "Kiwi Maru"
+check_family "MotoyaLMaru"

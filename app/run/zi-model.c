@@ -51,6 +51,32 @@ run_dir_of (const char *checkpoint)
   return g_file_test (info, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&parent) : NULL;
 }
 
+char *
+zi_model_default_path (GError **error)
+{
+  const char *env = g_getenv ("ZIMARU_MODEL_DIR");
+  const char *dirs[] = { env, PKGDATADIR "/models", ZI_SOURCE_MODEL_DIR };
+  g_autoptr(GString) tried = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = NULL;
+      if (dirs[i] == NULL || *dirs[i] == '\0')
+        continue;
+      path = g_build_filename (dirs[i], ZI_MODEL_DEFAULT_FILE, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+      g_string_append_printf (tried, "%s%s", tried->len > 0 ? ", " : "", dirs[i]);
+      /* ZIMARU_MODEL_DIR, when set, is the only place: a test or a user asked for exactly it. */
+      if (i == 0)
+        break;
+    }
+  g_set_error (error, ZI_ERROR, ZI_ERROR_CHECKPOINT,
+               _("The shipped model %s is not installed (looked in %s); reinstall Zimaru or give a "
+                 "checkpoint."), ZI_MODEL_DEFAULT_FILE, tried->str);
+  return NULL;
+}
+
 ZiModel *
 zi_model_load (const char *ckpt, GError **error)
 {
@@ -67,7 +93,13 @@ zi_model_load (const char *ckpt, GError **error)
   g_return_val_if_fail (ckpt != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_file_test (ckpt, G_FILE_TEST_IS_DIR))
+  if (strcmp (ckpt, ZI_MODEL_DEFAULT) == 0 && !g_file_test (ckpt, G_FILE_TEST_EXISTS))
+    {
+      path = zi_model_default_path (error);
+      if (path == NULL)
+        return NULL;
+    }
+  else if (g_file_test (ckpt, G_FILE_TEST_IS_DIR))
     {
       path = zi_run_newest_checkpoint (ckpt, error);
       if (path == NULL)

@@ -13,7 +13,18 @@ G_BEGIN_DECLS
 
 typedef struct _ZiModel ZiModel;
 
-/* ckpt: a checkpoint file, or a run directory (its newest checkpoint). Errors name the file. */
+/* The model that ships with Zimaru: a generator-only checkpoint in data/models/ of the source tree,
+ * installed in PKGDATADIR/models. ZI_MODEL_DEFAULT ("default") names it wherever a checkpoint is
+ * taken. */
+#define ZI_MODEL_DEFAULT       "default"
+#define ZI_MODEL_DEFAULT_FILE  "zimaru-maru-64.zck"
+/* Its path: $ZIMARU_MODEL_DIR when set, else PKGDATADIR/models, else the source tree's data/models
+ * (an uninstalled build). NULL with ZI_ERROR_CHECKPOINT naming the places looked in when it is in
+ * none of them. */
+char       *zi_model_default_path (GError **error);
+
+/* ckpt: a checkpoint file, a run directory (its newest checkpoint) or ZI_MODEL_DEFAULT. Errors name
+ * the file. */
 ZiModel    *zi_model_load (const char *ckpt, GError **error);
 void        zi_model_free (ZiModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiModel, zi_model_free)

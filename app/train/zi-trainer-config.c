@@ -145,6 +145,8 @@ zi_trainer_config_clear (ZiTrainerConfig *cfg)
   g_free (cfg->style_weights);
   g_free (cfg->chars);
   g_free (cfg->cache_dir);
+  g_free (cfg->val_chars);
+  g_free (cfg->init_from);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -161,6 +163,8 @@ zi_trainer_config_copy (ZiTrainerConfig *dst, const ZiTrainerConfig *src)
                                           : NULL;
   dst->cache_dir = g_strdup (src->cache_dir);
   dst->chars = src->chars ? g_memdup2 (src->chars, sizeof (gunichar) * src->n_chars) : NULL;
+  dst->val_chars = src->val_chars ? g_memdup2 (src->val_chars, sizeof (gunichar) * src->n_val_chars) : NULL;
+  dst->init_from = g_strdup (src->init_from);
 }
 
 /* What a preset decides: the model, the losses, the optimisers, the schedule, the average and the
@@ -478,6 +482,11 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
   put_num (b, "threshold", s->threshold);
   json_builder_end_object (b);
   put_num (b, "ema_decay", cfg->ema_decay);
+  if (cfg->init_from != NULL)
+    {
+      put_str (b, "init_from", cfg->init_from);
+      put_int (b, "freeze_steps", (gint64) cfg->freeze_steps);
+    }
   put_int (b, "max_steps", (gint64) cfg->max_steps);
   put_num (b, "max_minutes", cfg->max_minutes);
   put_int (b, "log_every", cfg->log_every);
@@ -647,6 +656,12 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
       sc->threshold = (float) num (s, "threshold", sc->threshold);
     }
   cfg->ema_decay = (float) num (o, "ema_decay", cfg->ema_decay);
+  if ((v = str (o, "init_from")) != NULL)
+    {
+      g_free (cfg->init_from);
+      cfg->init_from = g_strdup (v);
+      cfg->freeze_steps = (guint64) inum (o, "freeze_steps", 0, 0, G_MAXINT64);
+    }
   cfg->max_steps = (guint64) inum (o, "max_steps", (gint64) cfg->max_steps, 0, G_MAXINT64);
   cfg->max_minutes = num (o, "max_minutes", cfg->max_minutes);
   cfg->log_every = (guint) inum (o, "log_every", cfg->log_every, 0, G_MAXUINT);

@@ -51,6 +51,19 @@ typedef struct {
   ZiRepresentation representation;
   guint      field_spread;
 
+  /* Validation characters named by the user (NULL: a val_fraction share of the charset drawn by the
+   * seed). They join the charset when it lacks them. */
+  gunichar  *val_chars;
+  guint      n_val_chars;
+
+  /* Start: NULL trains from random weights; otherwise a generator checkpoint (a path, or
+   * "default" for the model that ships with Zimaru, zi-model.h) whose weights start the run
+   * (zi-trainer-init.c: same architecture, each new style's embedding from the trained style that
+   * draws its font best). freeze_steps: for that many first steps only the decoder and the style
+   * embedding learn, the encoder and its features stay as trained (0: everything learns at once). */
+  char      *init_from;
+  guint64    freeze_steps;
+
   /* Model and losses: size, ngf, ndf, norm, dropout, gan_loss, l1/const/tv weights, clip_norm,
    * batch, and the precision of the convs' products (by default bf16 where the processor has
    * AVX512_BF16, float32 elsewhere; never NN_PRECISION_AUTO once initialised or read; may change
