@@ -30,6 +30,7 @@ int zi_cli_eval (int argc, char **argv);
 int zi_cli_bench (int argc, char **argv);
 int zi_cli_lr_find (int argc, char **argv);
 int zi_cli_export (int argc, char **argv);
+int zi_cli_pack (int argc, char **argv);
 
 /* The value to give a double option's variable before parsing when "not given" must differ from
  * every value the user can type: a NaN with its sign bit set, which zi_cli_parse() never stores (it

@@ -36,7 +36,8 @@ typedef struct {
   char   **targets;             /* --target, repeatable */
   char    *target_family, *style_ratio;
   char    *source, *run, *norm, *gan_loss, *optimizer, *schedule, *seed, *cache_dir, *from;
-  char    *representation, *precision;
+  char    *representation, *precision, *init_from, *val_chars;
+  gint64   freeze_steps;
   gboolean resume, quiet, json, augment;
   int      size, ngf, ndf, batch, val_every, checkpoint_every, keep, log_every, threads, patience;
   int      field_spread;
@@ -52,7 +53,7 @@ options_init (TrainOptions *o)
   o->size = o->ngf = o->ndf = o->batch = o->val_every = o->checkpoint_every = o->keep = o->log_every = -1;
   o->threads = o->patience = -1;
   o->field_spread = G_MININT;  /* any number typed, even a negative one, is given */
-  o->steps = o->lr_step_every = o->warmup_steps = -1;
+  o->steps = o->lr_step_every = o->warmup_steps = o->freeze_steps = -1;
   o->lr = o->lr_d = o->beta1 = o->beta2 = o->momentum = o->weight_decay = o->lr_gamma = o->lr_floor
     = ZI_CLI_UNSET;
   o->l1_weight = o->const_weight = o->tv_weight = o->ssim_weight = o->clip_norm = o->dropout = o->val_fraction
@@ -77,6 +78,8 @@ options_clear (TrainOptions *o)
   g_free (o->from);
   g_free (o->representation);
   g_free (o->precision);
+  g_free (o->init_from);
+  g_free (o->val_chars);
 }
 
 #define GIVEN_D(v) ZI_CLI_GIVEN (v)
@@ -237,6 +240,28 @@ apply_new_run_options (const TrainOptions *o, const char *preset, ZiTrainerConfi
         return FALSE;
       cfg->field_spread = (guint) o->field_spread;
     }
+  if (o->freeze_steps >= 0 && o->init_from == NULL)
+    {
+      g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID,
+                   _("--freeze-steps goes with --init-from (see 'zimaru-cli train --help')"));
+      return FALSE;
+    }
+  if (o->init_from != NULL)
+    {
+      g_free (cfg->init_from);
+      cfg->init_from = g_strdup (o->init_from);
+    }
+  if (o->freeze_steps >= 0)
+    cfg->freeze_steps = (guint64) o->freeze_steps;
+  if (o->val_chars != NULL)
+    {
+      g_autoptr(GArray) val = zi_charset_from_file (o->val_chars, error);
+      if (val == NULL)
+        return FALSE;
+      g_free (cfg->val_chars);
+      cfg->n_val_chars = val->len;
+      cfg->val_chars = (gunichar *) g_array_free (g_steal_pointer (&val), FALSE);
+    }
   if (o->seed != NULL)
     {
       guint64 seed;
@@ -302,6 +327,8 @@ first_new_run_option (const TrainOptions *o, const ZiCliChars *chars, const char
     return "--norm/--gan-loss/--optimizer/--lr-schedule/--seed/--augment";
   if (o->representation || o->field_spread != G_MININT)
     return "--representation/--field-spread";
+  if (o->init_from || o->freeze_steps >= 0 || o->val_chars)
+    return "--init-from/--freeze-steps/--val-chars";
   if (GIVEN_D (o->beta1) || GIVEN_D (o->beta2) || GIVEN_D (o->momentum) || GIVEN_D (o->weight_decay)
       || GIVEN_D (o->l1_weight) || GIVEN_D (o->const_weight) || GIVEN_D (o->tv_weight)
       || GIVEN_D (o->ssim_weight)
@@ -529,6 +556,16 @@ zi_cli_train (int argc, char **argv)
          "(default 4)"), N_("N") },
     { "em-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.em_fraction, N_("Em size as a fraction of the canvas (default 0.86)"), N_("X") },
     { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.val_fraction, N_("Held-out share for validation (default 0.05)"), N_("X") },
+    { "val-chars", 0, 0, G_OPTION_ARG_FILENAME, &o.val_chars,
+      N_("Validate on exactly these characters (a file like --chars; they join the training set's "
+         "list and are held out of training)"), N_("FILE") },
+    { "init-from", 0, 0, G_OPTION_ARG_STRING, &o.init_from,
+      N_("Start from a trained generator instead of random weights: a checkpoint, or \"default\" for "
+         "the model that ships with Zimaru (fine-tuning; the run takes its size, ngf and placement)"),
+      N_("CKPT") },
+    { "freeze-steps", 0, 0, G_OPTION_ARG_INT64, &o.freeze_steps,
+      N_("With --init-from: steps during which only the decoder and the style embedding learn "
+         "(default 1000)"), N_("N") },
     { "val-every", 0, 0, G_OPTION_ARG_INT, &o.val_every, N_("Steps between validations (default 500)"), N_("N") },
     { "checkpoint-every", 0, 0, G_OPTION_ARG_INT, &o.checkpoint_every, N_("Steps between checkpoints (default 1000)"), N_("N") },
     { "keep", 0, 0, G_OPTION_ARG_INT, &o.keep, N_("Newest checkpoints kept besides the best (default 3)"), N_("N") },

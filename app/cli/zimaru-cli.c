@@ -24,6 +24,7 @@ static const CommandInfo commands[] = {
   { "generate", zi_cli_generate, N_("Generate glyph images from a checkpoint") },
   { "eval", zi_cli_eval, N_("Measure L1, SSIM and ink IoU of a checkpoint against the target font") },
   { "export", zi_cli_export, N_("Export generated glyphs as PNG, SVG and UFO") },
+  { "pack", zi_cli_pack, N_("Write a checkpoint's generator alone, in half precision, to ship or share") },
   { "bench", zi_cli_bench, N_("Time full training steps on synthetic data") },
   { "lr-find", zi_cli_lr_find, N_("Run a learning-rate range test and suggest a learning rate") },
 };

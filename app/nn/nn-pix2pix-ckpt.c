@@ -121,11 +121,11 @@ format_arch (char *buf, size_t cap, const NnPix2PixConfig *c)
   return snprintf (buf, cap,
                    ARCH_MAGIC "size=%d\nngf=%d\nndf=%d\nnorm=%d\nn_styles=%d\nembed_dim=%d\n"
                    "dropout=%.9g\ngan_loss=%d\nl1_weight=%.9g\nconst_weight=%.9g\n"
-                   "tv_weight=%.9g\nclip_norm=%.9g\nbatch=%d\n",
+                   "tv_weight=%.9g\nclip_norm=%.9g\nbatch=%d\n%s",
                    c->size, c->ngf, c->ndf, (int) c->norm, c->n_styles, c->embed_dim,
                    (double) c->dropout, (int) c->gan_loss, (double) c->l1_weight,
                    (double) c->const_weight, (double) c->tv_weight, (double) c->clip_norm,
-                   c->batch);
+                   c->batch, c->keep_embed ? "keep_embed=1\n" : "");
 }
 
 static int
@@ -204,6 +204,10 @@ parse_arch (const NnCkptReader *r, NnPix2PixConfig *c)
   c->tv_weight = (float) v[10];
   c->clip_norm = (float) v[11];
   c->batch = (int) v[12];
+  /* Written only when set, so files without it (all before it existed) read as 0. */
+  double keep = 0;
+  if (text_field (text, "keep_embed", &keep))
+    c->keep_embed = keep == 1.0;
   return nn_pix2pix_check_config (c) == NN_OK ? NN_OK : NN_ERR_CORRUPT;
 }
 
@@ -400,8 +404,8 @@ nn_pix2pix_save_stream (const NnPix2Pix *m, const NnRng *rng, uint64_t step, con
 static int
 same_architecture (const NnPix2PixConfig *a, const NnPix2PixConfig *b)
 {
-  int emb_a = a->n_styles > 1 ? a->embed_dim : 0;
-  int emb_b = b->n_styles > 1 ? b->embed_dim : 0;
+  int emb_a = a->n_styles > 1 || a->keep_embed ? a->embed_dim : 0;
+  int emb_b = b->n_styles > 1 || b->keep_embed ? b->embed_dim : 0;
   return a->size == b->size && a->ngf == b->ngf && nn_p2p_ndf (a) == nn_p2p_ndf (b) && a->norm == b->norm
          && a->n_styles == b->n_styles && emb_a == emb_b;
 }

@@ -55,7 +55,11 @@ struct NnPix2Pix {
   NnUnit down[NN_P2P_MAX_LEVELS];
   NnUnit up[NN_P2P_MAX_LEVELS];  /* up[i] maps level i's decoder input back to level i's input size */
   NnUnit disc[NN_P2P_D_LAYERS];
-  float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 */
+  float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 or keep_embed */
+  /* nn_pix2pix_set_frozen_encoder: G's update in two parts at g_split floats (0: one part), the
+   * first skipped while g_frozen. */
+  size_t g_split;
+  int    g_frozen;
 
   /* One block per kind (nn-arena.h). Optimiser state is sized for the largest rule (see
    * state_floats_any_rule) so that switching optimiser never allocates. */

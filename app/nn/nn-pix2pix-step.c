@@ -275,7 +275,16 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   size_t ng = m->g_params.cap;
   clip_block (m->g_grads.base, ng, st.g_grad_norm, m->cfg.clip_norm);
   m->t_g++;
-  nn_p2p_optim_step (m, &m->opt_g, lr_g, m->t_g, m->g_params.base, m->g_grads.base, m->g_state.base, ng);
+  if (m->g_split == 0)
+    nn_p2p_optim_step (m, &m->opt_g, lr_g, m->t_g, m->g_params.base, m->g_grads.base, m->g_state.base, ng);
+  else
+    {
+      size_t k = m->g_split;
+      if (!m->g_frozen)
+        nn_p2p_optim_step (m, &m->opt_g, lr_g, m->t_g, m->g_params.base, m->g_grads.base, m->g_state.base, k);
+      nn_p2p_optim_step (m, &m->opt_g, lr_g, m->t_g, m->g_params.base + k, m->g_grads.base + k,
+                         m->g_state.base + nn_optim_state_floats (&m->opt_g, k), ng - k);
+    }
   return NN_OK;
 }
 

@@ -72,7 +72,9 @@ nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
     return NN_ERR_INVALID;
   if (cfg->gan_loss != NN_GAN_BCE && cfg->gan_loss != NN_GAN_LSGAN && cfg->gan_loss != NN_GAN_HINGE)
     return NN_ERR_INVALID;
-  if (cfg->n_styles < 1 || cfg->n_styles > 65536 || (cfg->n_styles > 1 && cfg->embed_dim < 1)
+  if (cfg->n_styles < 1 || cfg->n_styles > 65536
+      || ((cfg->n_styles > 1 || cfg->keep_embed) && cfg->embed_dim < 1)
+      || (cfg->keep_embed != 0 && cfg->keep_embed != 1)
       || cfg->embed_dim < 0 || cfg->embed_dim > 4096)
     return NN_ERR_INVALID;
   if (!(cfg->dropout >= 0.0f && cfg->dropout < 1.0f))
@@ -93,7 +95,7 @@ nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
 static int
 embed_width (const NnPix2PixConfig *cfg)
 {
-  return cfg->n_styles > 1 ? cfg->embed_dim : 0;
+  return cfg->n_styles > 1 || cfg->keep_embed ? cfg->embed_dim : 0;
 }
 
 static void
@@ -486,6 +488,55 @@ nn_pix2pix_set_optim (NnPix2Pix *m, const NnOptConfig *opt_g, const NnOptConfig 
         }
       m->opt_d = *opt_d;
     }
+}
+
+NnStatus
+nn_pix2pix_copy_generator (NnPix2Pix *dst, const NnPix2Pix *src)
+{
+  if (dst == NULL || src == NULL || dst == src)
+    return NN_ERR_INVALID;
+  const NnPix2PixConfig *a = &dst->cfg, *b = &src->cfg;
+  if (a->size != b->size || a->ngf != b->ngf || a->norm != b->norm || embed_width (a) != embed_width (b))
+    return NN_ERR_SHAPE;
+  /* Same geometry: every unit's tensors have the same lengths in both models. */
+  for (int i = 0; i < dst->levels; i++)
+    {
+      const NnUnit *pair[2][2] = { { &dst->down[i], &src->down[i] }, { &dst->up[i], &src->up[i] } };
+      for (int k = 0; k < 2; k++)
+        {
+          NnUnit *d = (NnUnit *) pair[k][0];
+          const NnUnit *s = pair[k][1];
+          size_t co = (size_t) d->geo.co;
+          memcpy (d->w, s->w, weight_floats (d) * sizeof (float));
+          if (d->b != NULL)
+            memcpy (d->b, s->b, co * sizeof (float));
+          if (d->gamma != NULL)
+            {
+              memcpy (d->gamma, s->gamma, co * sizeof (float));
+              memcpy (d->beta, s->beta, co * sizeof (float));
+              memcpy (d->run_mean, s->run_mean, co * sizeof (float));
+              memcpy (d->run_var, s->run_var, co * sizeof (float));
+            }
+        }
+    }
+  return NN_OK;
+}
+
+float *
+nn_pix2pix_style_table (NnPix2Pix *m)
+{
+  return m != NULL ? m->embed : NULL;
+}
+
+NnStatus
+nn_pix2pix_set_frozen_encoder (NnPix2Pix *m, int split, int frozen)
+{
+  if (m == NULL || (frozen && !split))
+    return NN_ERR_INVALID;
+  /* The encoder's units come first in G's parameter block (plan), so it is a prefix of it. */
+  m->g_split = split ? (size_t) (m->up[0].w - m->g_params.base) : 0;
+  m->g_frozen = frozen != 0;
+  return NN_OK;
 }
 
 NnStatus

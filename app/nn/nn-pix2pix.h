@@ -29,7 +29,9 @@ typedef struct {
   int        ndf;           /* discriminator base channels (0 = same as ngf) */
   NnNormKind norm;
   int        n_styles;      /* > 1 adds the zi2zi style embedding at the bottleneck; 1 = none */
-  int        embed_dim;     /* embedding width when n_styles > 1 */
+  int        embed_dim;     /* embedding width when n_styles > 1 (or keep_embed) */
+  int        keep_embed;    /* 1: the embedding even with one style (a model started from the weights of
+                             * a model of several styles keeps its decoder's input); 0 by default */
   float      dropout;       /* in the innermost decoder blocks (0.5) */
   NnGanLoss  gan_loss;
   float      l1_weight;     /* 100 */
@@ -184,6 +186,20 @@ NnStatus nn_pix2pix_compute (NnPix2Pix   *m,
  * during a step. */
 NnStatus nn_pix2pix_set_threads (NnPix2Pix *m, int threads);
 int      nn_pix2pix_get_threads (const NnPix2Pix *m);
+
+/* Starting from another model's training (fine-tuning): copies src's generator weights and its batch
+ * norms' running statistics into dst, all but the style embedding, which the caller fills through
+ * nn_pix2pix_style_table. Needs the same size, ngf, norm and embedding width (NN_ERR_SHAPE otherwise);
+ * the style counts may differ. dst's optimiser state is left alone. */
+NnStatus nn_pix2pix_copy_generator (NnPix2Pix *dst, const NnPix2Pix *src);
+/* The style embedding E [n_styles × embed_dim] (row s is style s), or NULL for a model without one. */
+float   *nn_pix2pix_style_table (NnPix2Pix *m);
+/* Keeps the encoder's weights as they are: with frozen, a training step updates only the decoder and
+ * the style embedding (the encoder's gradients are computed and dropped). split makes every update of
+ * G run in two parts, encoder and the rest, which lays out the optimiser state in two parts too: a
+ * run that ever freezes must keep split from its first step to its last, so that the state of each
+ * weight stays where it was (frozen needs split). Not during a step. */
+NnStatus nn_pix2pix_set_frozen_encoder (NnPix2Pix *m, int split, int frozen);
 
 /* Replaces the loss weights, dropout, GAN loss and clipping of a built model (the architecture fields
  * must match; turning on the const loss needs a model built with const_weight > 0): NN_ERR_INVALID

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "zi-model.h"
 #include "zi-error.h"
+#include "zi-fileutil.h"
 #include "zi-image.h"
 #include "zi-render.h"
 #include "zi-run.h"
@@ -170,6 +171,35 @@ zi_model_free (ZiModel *model)
   g_free (model->gen.in);
   g_free (model->gen.out);
   g_free (model);
+}
+
+gboolean
+zi_model_save_generator (ZiModel *model, const char *path, gboolean fp16, GError **error)
+{
+  g_autofree char *meta = NULL;
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  gboolean ok;
+  NnStatus st;
+
+  g_return_val_if_fail (model != NULL && path != NULL, FALSE);
+  meta = zi_checkpoint_meta_to_json (&model->meta);
+  st = nn_pix2pix_save (model->gen.net, NULL, model->step, meta, TRUE, fp16 ? 1 : 0, &buf, &len);
+  if (st != NN_OK)
+    {
+      zi_error_from_nn (error, st, _("writing the generator of %s"), model->checkpoint_path);
+      return FALSE;
+    }
+  ok = zi_file_write_atomic (path, buf, len, error);
+  free (buf);
+  return ok;
+}
+
+NnPix2Pix *
+zi_model_get_net (ZiModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->gen.net;
 }
 
 guint

@@ -30,6 +30,14 @@ void        zi_model_free (ZiModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiModel, zi_model_free)
 
 guint       zi_model_get_size (ZiModel *model);
+/* Writes the generator alone (the average of its weights when the run kept one), with its metadata,
+ * to path atomically: the file a model is shipped or shared as, which loads wherever a checkpoint
+ * does and starts runs (--init-from), but cannot resume one. fp16 stores the weights as float16
+ * (half the size; generation still runs in float32). */
+gboolean    zi_model_save_generator (ZiModel *model, const char *path, gboolean fp16, GError **error);
+
+/* The network itself (borrowed): its architecture and weights, for a run that starts from them. */
+NnPix2Pix  *zi_model_get_net (ZiModel *model);
 guint64     zi_model_get_step (ZiModel *model);
 const char *zi_model_get_checkpoint_path (ZiModel *model);
 /* The run directory the checkpoint belongs to, or NULL for a loose checkpoint file. */

@@ -29,6 +29,9 @@ typedef enum {
  * the embedding and the weights it adds to the first decoder layer for the same result. */
 #define ZI_TRAINER_EMBED_DIM_DEFAULT 64
 
+/* Steps a run started from a trained model keeps its encoder as trained (freeze_steps). */
+#define ZI_TRAINER_FREEZE_STEPS_DEFAULT 1000
+
 typedef struct {
   /* Data. */
   char      *source_font;      /* font spec (path, path#N or fontconfig pattern) */

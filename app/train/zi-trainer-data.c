@@ -201,12 +201,25 @@ requested_chars (ZiTrainerData *d)
     {
       chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), d->cfg->n_chars);
       g_array_append_vals (chars, d->cfg->chars, d->cfg->n_chars);
-      return chars;
     }
-  targets = g_new (ZiFont *, d->n_styles);
-  for (guint s = 0; s < d->n_styles; s++)
-    targets[s] = d->styles[s].font;
-  return zi_trainer_data_default_chars (d->source_font, targets, d->n_styles);
+  else
+    {
+      targets = g_new (ZiFont *, d->n_styles);
+      for (guint s = 0; s < d->n_styles; s++)
+        targets[s] = d->styles[s].font;
+      chars = zi_trainer_data_default_chars (d->source_font, targets, d->n_styles);
+    }
+  /* Named validation characters join the list where it lacks them. */
+  if (d->cfg->val_chars != NULL)
+    {
+      g_autoptr(GHashTable) have = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < chars->len; i++)
+        g_hash_table_add (have, GUINT_TO_POINTER (g_array_index (chars, gunichar, i)));
+      for (guint i = 0; i < d->cfg->n_val_chars; i++)
+        if (g_hash_table_add (have, GUINT_TO_POINTER (d->cfg->val_chars[i])))
+          g_array_append_val (chars, d->cfg->val_chars[i]);
+    }
+  return chars;
 }
 
 /* The run's characters: the requested ones any style's dataset has, in request order. A style that
@@ -368,6 +381,22 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
       for (guint i = 0; i < info->n_val_chars; i++)
         g_hash_table_add (d->val_chars, GUINT_TO_POINTER (info->val_chars[i]));
     }
+  else if (cfg->val_chars != NULL)
+    {
+      g_autoptr(GHashTable) run = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < d->n_chars; i++)
+        g_hash_table_add (run, GUINT_TO_POINTER (d->chars[i]));
+      for (guint i = 0; i < cfg->n_val_chars; i++)
+        if (g_hash_table_contains (run, GUINT_TO_POINTER (cfg->val_chars[i])))
+          g_hash_table_add (d->val_chars, GUINT_TO_POINTER (cfg->val_chars[i]));
+      if (g_hash_table_size (d->val_chars) == 0)
+        {
+          g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
+                       _("None of the %u validation characters is in both fonts; name characters the "
+                         "fonts share."), cfg->n_val_chars);
+          return NULL;
+        }
+    }
   else
     {
       g_autoptr(GArray) train = NULL;
@@ -379,6 +408,15 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
     }
   if (!split_styles (d, error))
     return NULL;
+  for (guint s = 0; s < d->n_styles && cfg->init_from != NULL; s++)
+    if (d->styles[s].train_idx->len < ZI_TRAINER_FEW_CHARS)
+      {
+        g_autofree char *msg = g_strdup_printf (
+          _("The target %s has only %u training characters; below %u a run that starts from a trained "
+            "model takes on its style poorly."),
+          zi_font_get_path (d->styles[s].font), d->styles[s].train_idx->len, ZI_TRAINER_FEW_CHARS);
+        warn (ZI_HEALTH_OTHER, msg, warn_data);
+      }
   build_cycle (d);
 
   d->pair_scratch = g_malloc (2 * d->pixels);

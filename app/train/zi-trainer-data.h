@@ -16,6 +16,10 @@
 
 G_BEGIN_DECLS
 
+/* Fewer training characters than this in a style is worth a warning: a run from the shipped model
+ * needs a few hundred to take on a style. */
+#define ZI_TRAINER_FEW_CHARS 200
+
 typedef struct _ZiTrainerData ZiTrainerData;
 
 /* Opens the fonts of cfg and builds (or loads from the cache) the datasets and the split. info: the

@@ -15,6 +15,7 @@
 #include "zi-fileutil.h"
 #include "zi-range.h"
 #include "zi-run.h"
+#include "zi-trainer-init.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -34,6 +35,7 @@ struct _ZiTrainerModel {
 
   const ZiRunStyle      *styles;          /* [n_styles] the target styles (the data's), or NULL */
   guint                  n_styles;
+  ZiTrainerData         *data;            /* for a run that starts from a trained model, or NULL */
 
   NnPix2Pix             *net;
   NnRng                  rng;             /* dropout and augmentation */
@@ -137,6 +139,12 @@ zi_trainer_model_set_styles (ZiTrainerModel *model, const ZiRunStyle *styles, gu
   model->n_styles = n;
 }
 
+void
+zi_trainer_model_set_data (ZiTrainerModel *model, ZiTrainerData *data)
+{
+  model->data = data;
+}
+
 NnStatus
 zi_trainer_model_step (ZiTrainerModel *model, const float *src, const float *tgt, const int *style,
                        float *lr_g, float *lr_d, NnStepStats *stats)
@@ -147,6 +155,10 @@ zi_trainer_model_step (ZiTrainerModel *model, const float *src, const float *tgt
   sched.base_lr = p->lr_g_base;
   *lr_g = (float) (nn_sched_lr (&sched, &p->plateau, p->step) * p->lr_scale);
   *lr_d = *lr_g * (p->lr_d_base / p->lr_g_base);
+  /* A run from a trained model updates G in two parts for its whole life (nn-pix2pix.h), the
+   * encoder's skipped for its first freeze_steps steps. */
+  if (model->cfg->init_from != NULL)
+    nn_pix2pix_set_frozen_encoder (model->net, 1, p->step < model->cfg->freeze_steps);
   return nn_pix2pix_train_step (model->net, src, tgt, style, model->share, *lr_g, *lr_d, &model->rng, stats);
 }
 
@@ -545,6 +557,19 @@ zi_trainer_model_build (ZiTrainerModel *model, const char *resume, gboolean rest
   p->step = 0;
   p->images = 0;
   model->last_saved_step = G_MAXUINT64;
+  if (cfg->init_from != NULL)
+    {
+      g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_free);
+      if (model->data == NULL || !zi_trainer_init_weights (model->net, cfg, model->data, chosen, error))
+        {
+          if (model->data == NULL)
+            g_set_error (error, ZI_ERROR, ZI_ERROR_INVALID, _("No training data to start from %s with."),
+                         cfg->init_from);
+          return FALSE;
+        }
+      for (guint i = 0; i < chosen->len; i++)
+        g_debug ("style %u starts from the embedding of %s", i, (const char *) chosen->pdata[i]);
+    }
   init_ema (model, NULL, glyphs);
   return TRUE;
 }

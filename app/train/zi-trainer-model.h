@@ -14,6 +14,7 @@
 #include "zi-run.h"
 #include "zi-trainer-config.h"
 #include "zi-trainer-ema.h"
+#include "zi-trainer-data.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,10 @@ void            zi_trainer_model_set_share (ZiTrainerModel *model, int share, gb
  * them set, a checkpoint trained on other styles is refused (ZI_ERROR_CHECKPOINT naming both lists).
  * Call before zi_trainer_model_build(). */
 void            zi_trainer_model_set_styles (ZiTrainerModel *model, const ZiRunStyle *styles, guint n);
+
+/* The run's data, for a run that starts from a trained model (cfg->init_from: zi-trainer-init.h
+ * chooses each style's embedding with it); borrowed. Call before zi_trainer_model_build(). */
+void            zi_trainer_model_set_data (ZiTrainerModel *model, ZiTrainerData *data);
 
 /* One training step on a batch at the step's rates (the schedule gives G's, D's follows in
  * proportion, the halvings apply to both), which it returns. The step counts only once committed: a

@@ -694,6 +694,7 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
                                          s->batch, s->cfg->seed, s->n_styles };
   s->model = zi_trainer_model_new (s->cfg, s->run_dir, warn_cb, s);
   zi_trainer_model_set_styles (s->model, zi_trainer_data_get_styles (s->data), s->n_styles);
+  zi_trainer_model_set_data (s->model, s->data);
   if (s->dist != NULL)
     zi_trainer_model_set_share (s->model, s->batch / s->dist->size, writes_run (s));
   /* The checkpoint's rates win (they include changes made while paused) unless the caller asked for

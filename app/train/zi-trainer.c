@@ -16,6 +16,7 @@
 #include "zi-run.h"
 #include "zi-run-lock.h"
 #include "zi-trainer-control.h"
+#include "zi-trainer-init.h"
 #include "zi-trainer-session.h"
 
 #include <errno.h>
@@ -208,12 +209,21 @@ trainer_new (const ZiTrainerConfig *config, const char *run_dir, gboolean take_l
 
   if (!zi_trainer_config_validate (config, error))
     return NULL;
+  /* What a starting model fixes (zi-trainer-init.h), before anything is written. */
+  ZiTrainerConfig own;
+  zi_trainer_config_copy (&own, config);
+  if (!zi_trainer_init_adopt (&own, error) || !zi_trainer_config_validate (&own, error))
+    {
+      zi_trainer_config_clear (&own);
+      return NULL;
+    }
   info_path = zi_run_info_path (run_dir);
   if (g_file_test (info_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_EXISTS,
                    _("The directory %s already holds a run; continue it with --resume or choose another "
                      "directory."), run_dir);
+      zi_trainer_config_clear (&own);
       return NULL;
     }
   gboolean created = !g_file_test (run_dir, G_FILE_TEST_EXISTS);
@@ -222,6 +232,7 @@ trainer_new (const ZiTrainerConfig *config, const char *run_dir, gboolean take_l
       int saved = errno;
       g_set_error (error, ZI_ERROR, ZI_ERROR_IO, _("Cannot create the run directory %s: %s"),
                    run_dir, g_strerror (saved));
+      zi_trainer_config_clear (&own);
       return NULL;
     }
   self = g_object_new (ZI_TYPE_TRAINER, NULL);
@@ -231,9 +242,10 @@ trainer_new (const ZiTrainerConfig *config, const char *run_dir, gboolean take_l
     {
       if (created)
         g_rmdir (run_dir);
+      zi_trainer_config_clear (&own);
       return NULL;
     }
-  zi_trainer_config_copy (&self->config, config);
+  self->config = own;
   apply_poison_env (&self->config);
   self->run_dir = g_strdup (run_dir);
   self->created_run_dir = created;
