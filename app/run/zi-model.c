@@ -183,6 +183,22 @@ zi_model_save_generator (ZiModel *model, const char *path, gboolean fp16, GError
   NnStatus st;
 
   g_return_val_if_fail (model != NULL && path != NULL, FALSE);
+  /* Names as a new run would give them (zi_run_styles_qualify), from the fonts where they are at
+   * hand: a shipped model's styles are chosen by these names. */
+  for (guint i = 0; i < model->meta.n_styles; i++)
+    {
+      ZiRunStyle *s = &model->meta.styles[i];
+      g_autofree char *spec = s->path ? g_strdup_printf ("%s#%d", s->path, s->face) : NULL;
+      ZiFont *font = spec ? zi_font_open (spec, NULL) : NULL;
+      if (font != NULL && zi_font_get_style (font) != NULL && zi_font_get_style (font)[0] != '\0')
+        {
+          g_free (s->name);
+          s->name = g_strdup (zi_font_get_style (font));
+        }
+      g_clear_pointer (&font, zi_font_free);
+    }
+  zi_run_styles_qualify (model->meta.styles, model->meta.n_styles);
+  zi_run_styles_make_unique (model->meta.styles, model->meta.n_styles);
   meta = zi_checkpoint_meta_to_json (&model->meta);
   st = nn_pix2pix_save (model->gen.net, NULL, model->step, meta, TRUE, fp16 ? 1 : 0, &buf, &len);
   if (st != NN_OK)

@@ -30,8 +30,9 @@ void        zi_model_free (ZiModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiModel, zi_model_free)
 
 guint       zi_model_get_size (ZiModel *model);
-/* Writes the generator alone (the average of its weights when the run kept one), with its metadata,
- * to path atomically: the file a model is shipped or shared as, which loads wherever a checkpoint
+/* Writes the generator alone (the average of its weights when the run kept one), with its metadata
+ * (its styles named again from their fonts where they are installed, qualified by family when the
+ * families differ: zi_run_styles_qualify), to path atomically: the file a model is shipped or shared as, which loads wherever a checkpoint
  * does and starts runs (--init-from), but cannot resume one. fp16 stores the weights as float16
  * (half the size; generation still runs in float32). */
 gboolean    zi_model_save_generator (ZiModel *model, const char *path, gboolean fp16, GError **error);

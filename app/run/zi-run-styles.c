@@ -123,6 +123,24 @@ zi_run_styles_make_unique (ZiRunStyle *styles, guint n)
     }
 }
 
+void
+zi_run_styles_qualify (ZiRunStyle *styles, guint n)
+{
+  gboolean mixed = FALSE;
+
+  g_return_if_fail (styles != NULL || n == 0);
+  for (guint i = 1; i < n && !mixed; i++)
+    mixed = g_strcmp0 (styles[i].family, styles[0].family) != 0;
+  for (guint i = 0; i < n && mixed; i++)
+    if (styles[i].family != NULL && styles[i].family[0] != '\0'
+        && !g_str_has_prefix (styles[i].name ? styles[i].name : "", styles[i].family))
+      {
+        char *name = g_strdup_printf ("%s %s", styles[i].family, styles[i].name ? styles[i].name : "Regular");
+        g_free (styles[i].name);
+        styles[i].name = name;
+      }
+}
+
 int
 zi_run_styles_find (const ZiRunStyle *styles, guint n, const char *name)
 {

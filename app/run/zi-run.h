@@ -47,6 +47,9 @@ void        zi_run_style_init_from_font (ZiRunStyle *s, const char *spec, ZiFont
 /* Makes the names unique (case-insensitively) and non-empty: an empty name becomes "Style N" (N the
  * index from 1), a repeated one gets " 2", " 3", ... A list already unique is left as it is. */
 void        zi_run_styles_make_unique (ZiRunStyle *styles, guint n);
+/* Styles of more than one family are named "<family> <style>" ("Kiwi Maru Light", "Zen Maru Gothic
+ * Light"), so that the names say which font each is; styles of one family keep their names. */
+void        zi_run_styles_qualify (ZiRunStyle *styles, guint n);
 /* The index of the style called name (case-insensitive), or -1. */
 int         zi_run_styles_find (const ZiRunStyle *styles, guint n, const char *name);
 

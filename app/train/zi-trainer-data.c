@@ -139,6 +139,8 @@ open_targets (ZiTrainerData *d, const ZiRunInfo *info, ZiHealthWarnFunc warn, gp
       else
         zi_run_style_init_from_font (&d->run_styles[i], spec, s->font);
     }
+  if (info == NULL)
+    zi_run_styles_qualify (d->run_styles, d->n_styles);
   zi_run_styles_make_unique (d->run_styles, d->n_styles);
   return TRUE;
 }

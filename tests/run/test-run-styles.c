@@ -225,6 +225,33 @@ test_names (void)
     zi_run_style_clear (&s[i]);
 }
 
+/* Styles of several families are named by family and style; one family's keep their names. */
+static void
+test_qualify (void)
+{
+  ZiRunStyle s[3] = { { 0 } };
+  const char *names[] = { "Regular", "Regular", "Bold" };
+  const char *families[] = { "Kosugi Maru", "Zen Maru Gothic", "Zen Maru Gothic" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (s); i++)
+    {
+      s[i].name = g_strdup (names[i]);
+      s[i].family = g_strdup (families[i]);
+    }
+  zi_run_styles_qualify (&s[1], 2);
+  g_assert_cmpstr (s[1].name, ==, "Regular");
+  g_assert_cmpstr (s[2].name, ==, "Bold");
+  zi_run_styles_qualify (s, G_N_ELEMENTS (s));
+  g_assert_cmpstr (s[0].name, ==, "Kosugi Maru Regular");
+  g_assert_cmpstr (s[1].name, ==, "Zen Maru Gothic Regular");
+  g_assert_cmpstr (s[2].name, ==, "Zen Maru Gothic Bold");
+  /* Twice is once. */
+  zi_run_styles_qualify (s, G_N_ELEMENTS (s));
+  g_assert_cmpstr (s[0].name, ==, "Kosugi Maru Regular");
+  for (guint i = 0; i < G_N_ELEMENTS (s); i++)
+    zi_run_style_clear (&s[i]);
+}
+
 static void
 test_bad_list (void)
 {
@@ -312,6 +339,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/run-styles/info-legacy", test_info_legacy);
   g_test_add_func ("/core/run-styles/meta", test_meta_styles);
   g_test_add_func ("/core/run-styles/names", test_names);
+  g_test_add_func ("/core/run-styles/qualify", test_qualify);
   g_test_add_func ("/core/run-styles/bad-list", test_bad_list);
   g_test_add_func ("/core/run-styles/meta-model-disagree", test_meta_model_disagree);
   return g_test_run ();
