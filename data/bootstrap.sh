@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (as root) to build, run and test Zimaru: installs every build and
-# test dependency from Debian, the Noto Sans CJK fonts (Debian package) and Zen Maru Gothic (npm package
-# @expo-google-fonts/zen-maru-gothic, SIL OFL 1.1), then checks that fontconfig finds both families.
+# test dependency from Debian, the Noto Sans CJK fonts and Motoya L Maruberi (Debian packages), Zen Maru
+# Gothic, Kosugi Maru and Kiwi Maru (npm packages @expo-google-fonts/*, each with its font licence), then
+# checks that fontconfig finds every family.
 # Idempotent: a second run only verifies, so it is fast.
 set -euo pipefail
 
@@ -52,7 +53,7 @@ install_npm_font() {
   tar -xzf "$tmp"/*.tgz -C "$tmp"
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
   find "$tmp/package" -name "${prefix}_*.ttf" -exec cp {} "$dir.tmp/" \;
-  [ -e "$tmp/package/LICENSE_FONT" ] && cp "$tmp/package/LICENSE_FONT" "$dir.tmp/OFL.txt"
+  [ -e "$tmp/package/LICENSE_FONT" ] && cp "$tmp/package/LICENSE_FONT" "$dir.tmp/LICENSE_FONT.txt"
   rm -rf "$tmp"
   ls "$dir.tmp/$prefix"_*.ttf >/dev/null 2>&1 || die "the npm package $pkg had no $prefix font"
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
