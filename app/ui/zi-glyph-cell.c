@@ -17,6 +17,7 @@ struct _ZiGlyphCell
   GtkWidget     parent_instance;
   ZiGlyphCache *cache;
   gulong        changed_id;
+  gulong        cleared_id;
   gunichar      c;
   ZiGlyphState  state;
   guint         size;
@@ -32,6 +33,13 @@ cache_changed_cb (ZiGlyphCell *self, ZiGlyphCache *cache)
 {
   if (self->waiting)
     gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The images drawn are gone (another model or style): draw again, which asks for the new ones. */
+static void
+cache_cleared_cb (ZiGlyphCell *self, ZiGlyphCache *cache)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static int
@@ -229,6 +237,7 @@ zi_glyph_cell_dispose (GObject *object)
   ZiGlyphCell *self = ZI_GLYPH_CELL (object);
 
   g_clear_signal_handler (&self->changed_id, self->cache);
+  g_clear_signal_handler (&self->cleared_id, self->cache);
   g_clear_object (&self->cache);
   G_OBJECT_CLASS (zi_glyph_cell_parent_class)->dispose (object);
 }
@@ -268,7 +277,9 @@ zi_glyph_cell_new (ZiGlyphCache *cache)
 
   self = g_object_new (ZI_TYPE_GLYPH_CELL, NULL);
   self->cache = g_object_ref (cache);
-  self->changed_id = g_signal_connect_object (cache, "changed", G_CALLBACK (cache_changed_cb), self,
+  self->changed_id = g_signal_connect_object (cache, "changed::ready", G_CALLBACK (cache_changed_cb), self,
+                                              G_CONNECT_SWAPPED);
+  self->cleared_id = g_signal_connect_object (cache, "changed::cleared", G_CALLBACK (cache_cleared_cb), self,
                                               G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
