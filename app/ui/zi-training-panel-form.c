@@ -9,6 +9,7 @@
 
 #include "zi-dataset.h"
 #include "zi-font.h"
+#include "zi-model.h"
 #include "zi-render.h"
 
 #include <glib/gi18n.h>
@@ -122,6 +123,10 @@ zi_training_panel_get_config (ZiTrainingPanel *self, ZiTrainerConfig *cfg)
   cfg->val_every = gtk_spin_button_get_value_as_int (self->val_every_spin);
   cfg->val_fraction = gtk_spin_button_get_value (self->val_fraction_spin);
   cfg->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  /* Only the start changes: how many first steps keep the encoder as trained is the trainer's
+   * default. */
+  g_free (cfg->init_from);
+  cfg->init_from = gtk_check_button_get_active (self->init_check) ? g_strdup (ZI_MODEL_DEFAULT) : NULL;
   _zi_training_panel_apply_settings (self, cfg);
 }
 
@@ -217,6 +222,7 @@ zi_training_panel_set_config (ZiTrainingPanel *self, const ZiTrainerConfig *cfg)
   gtk_spin_button_set_value (self->val_every_spin, MAX (1, cfg->val_every));
   gtk_spin_button_set_value (self->val_fraction_spin, cfg->val_fraction);
   gtk_spin_button_set_value (self->seed_spin, cfg->seed);
+  gtk_check_button_set_active (self->init_check, cfg->init_from != NULL);
   self->updating_form = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self->lr_plot));
 }
@@ -426,6 +432,15 @@ draw_lr_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
   zi_trainer_config_clear (&cfg);
 }
 
+/* Starting from the shipped model means something only for a new run: while training, or when Train
+ * would continue a run that has checkpoints, the switch stays as it is, dimmed. */
+static void
+update_init_check_cb (ZiTrainingPanel *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->init_check),
+                            self->trainer == NULL && self->checkpoints != NULL && self->checkpoints->len == 0);
+}
+
 void
 _zi_training_panel_form_init (ZiTrainingPanel *self)
 {
@@ -437,6 +452,8 @@ _zi_training_panel_form_init (ZiTrainingPanel *self)
   GtkGrid *grids[] = { self->form, self->advanced_grid };
   g_autoptr(GtkSizeGroup) labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
 
+  g_signal_connect (self, "state-changed", G_CALLBACK (update_init_check_cb), NULL);
+  g_signal_connect (self, "checkpoints-changed", G_CALLBACK (update_init_check_cb), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (form_changed_cb), self);
   for (guint i = 0; i < G_N_ELEMENTS (drops); i++)

@@ -26,6 +26,7 @@ struct _ZiTrainingPanel
 
   GtkWidget       *paned;
   GtkDropDown     *preset_dropdown;
+  GtkCheckButton  *init_check;      /* new runs start from the shipped model */
   GtkDropDown     *size_dropdown;
   GtkSpinButton   *ngf_spin;
   GtkSpinButton   *batch_spin;

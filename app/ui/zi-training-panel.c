@@ -681,6 +681,7 @@ zi_training_panel_class_init (ZiTrainingPanelClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, ZiTrainingPanel, name)
   BIND (paned);
   BIND (preset_dropdown);
+  BIND (init_check);
   BIND (size_dropdown);
   BIND (ngf_spin);
   BIND (batch_spin);
