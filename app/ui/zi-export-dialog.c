@@ -42,6 +42,7 @@ struct _ZiExportDialog
   GtkWidget      *show_button;
 
   char           *checkpoint;
+  guint           style;        /* the model's style that export draws */
   char           *run_dir;
   char           *source_font;
   char           *target_font;
@@ -69,6 +70,7 @@ G_DEFINE_FINAL_TYPE (ZiExportDialog, zi_export_dialog, GTK_TYPE_WINDOW)
 
 typedef struct {
   char        *checkpoint;
+  guint        style;
   char        *source_font;
   char        *target_font;
   guint8      *coverage;
@@ -97,6 +99,8 @@ preview_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   GError *error = NULL;
 
   model = zi_model_load (job->checkpoint, &error);
+  if (model != NULL)
+    zi_model_set_style (model, job->style);
   if (model == NULL || (source = zi_font_open (job->source_font, &error)) == NULL ||
       (target = zi_font_open (job->target_font, &error)) == NULL)
     goto out;
@@ -379,6 +383,8 @@ start_export (ZiExportDialog *self, gboolean force)
   if (error == NULL && (model = zi_model_load (self->checkpoint, &error)) != NULL &&
       (source = zi_font_open (self->source_font, &error)) != NULL)
     target = zi_font_open (self->target_font, &error);
+  if (model != NULL)
+    zi_model_set_style (model, self->style);
   if (error != NULL)
     {
       g_clear_pointer (&source, zi_font_free);
@@ -620,7 +626,7 @@ array_from_list (GListModel *list)
 }
 
 GtkWidget *
-zi_export_dialog_new (GtkWindow *parent, const char *checkpoint, const char *run_dir, const char *source_font,
+zi_export_dialog_new (GtkWindow *parent, const char *checkpoint, guint style, const char *run_dir, const char *source_font,
                       const char *target_font, GArray *missing, GArray *all, GListModel *shown, GArray *selection)
 {
   ZiExportDialog *self;
@@ -634,6 +640,7 @@ zi_export_dialog_new (GtkWindow *parent, const char *checkpoint, const char *run
 
   self = g_object_new (ZI_TYPE_EXPORT_DIALOG, "transient-for", parent, NULL);
   self->checkpoint = g_strdup (checkpoint);
+  self->style = style;
   self->run_dir = g_strdup (run_dir);
   self->source_font = g_strdup (source_font);
   self->target_font = g_strdup (target_font);
@@ -659,6 +666,7 @@ zi_export_dialog_new (GtkWindow *parent, const char *checkpoint, const char *run
   self->preview_cancellable = g_cancellable_new ();
   job = g_new0 (PreviewJob, 1);
   job->checkpoint = g_strdup (checkpoint);
+  job->style = style;
   job->source_font = g_strdup (source_font);
   job->target_font = g_strdup (target_font);
   task = g_task_new (self, self->preview_cancellable, preview_done_cb, NULL);

@@ -11,10 +11,12 @@ G_BEGIN_DECLS
 #define ZI_TYPE_EXPORT_DIALOG (zi_export_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (ZiExportDialog, zi_export_dialog, ZI, EXPORT_DIALOG, GtkWindow)
 
-/* checkpoint: the default model; run_dir (may be NULL): its picks are used when present.
+/* checkpoint: the default model (a run's, or the shipped one), drawing its style of embedding index
+ * style (zi_model_set_style); run_dir (may be NULL): its picks are used when present.
  * missing/all: gunichar arrays; shown: the grid's list (ZiGlyphItem); selection: gunichar array. */
 GtkWidget *zi_export_dialog_new (GtkWindow  *parent,
                                  const char *checkpoint,
+                                 guint       style,
                                  const char *run_dir,
                                  const char *source_font,
                                  const char *target_font,

@@ -399,6 +399,20 @@ zi_glyph_cache_set_style (ZiGlyphCache *self, guint style, double weight)
 }
 
 guint
+zi_glyph_cache_get_style (ZiGlyphCache *self, double *weight)
+{
+  guint style;
+
+  g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), 0);
+  g_mutex_lock (&self->lock);
+  style = self->style;
+  if (weight != NULL)
+    *weight = self->weight;
+  g_mutex_unlock (&self->lock);
+  return style;
+}
+
+guint
 zi_glyph_cache_get_n_models (ZiGlyphCache *self)
 {
   g_return_val_if_fail (ZI_IS_GLYPH_CACHE (self), 0);

@@ -40,6 +40,8 @@ guint         zi_glyph_cache_get_n_models (ZiGlyphCache *self);
  * the generated glyphs; the target column follows zi_glyph_cache_set_fonts(). Style 0, weight 0 at
  * first, and for models of one style. */
 void          zi_glyph_cache_set_style (ZiGlyphCache *self, guint style, double weight);
+/* The style and weight of the last set_style (for tests and benchmarks). */
+guint         zi_glyph_cache_get_style (ZiGlyphCache *self, double *weight);
 
 /* The image (black ink on transparent, size×size; for generated kinds the larger of size and the
  * model's size), or NULL while it is being made; a NULL result queues the work. *missing (may be NULL)

@@ -487,3 +487,14 @@ zi_window_fonts_get_placement (ZiWindowFonts *self)
   g_return_val_if_fail (self != NULL && self->fonts != NULL, NULL);
   return &self->fonts->placement;
 }
+
+const char *
+zi_window_fonts_get_target_family (ZiWindowFonts *self, guint *weight_class)
+{
+  g_return_val_if_fail (self != NULL && weight_class != NULL, NULL);
+  *weight_class = 400;
+  if (self->fonts == NULL || self->fonts->target == NULL)
+    return NULL;
+  *weight_class = zi_font_get_weight_class (self->fonts->target);
+  return zi_font_get_family (self->fonts->target);
+}

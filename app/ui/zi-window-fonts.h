@@ -84,5 +84,8 @@ gboolean             zi_window_fonts_target_has   (ZiWindowFonts *self, gunichar
 /* The target's metrics, and its placement at ZI_GLYPH_DETAIL_SIZE. */
 const ZiFontMetrics *zi_window_fonts_get_metrics  (ZiWindowFonts *self);
 const ZiPlacement   *zi_window_fonts_get_placement (ZiWindowFonts *self);
+/* The family name of the pair's target and its OS/2 weight class (400 when unknown), or NULL (and
+ * 400) while no pair has opened. */
+const char          *zi_window_fonts_get_target_family (ZiWindowFonts *self, guint *weight_class);
 
 G_END_DECLS

@@ -29,6 +29,8 @@ struct _ZiWindowRuns
   ZiRunStyle            *styles;
   guint                  n_styles;
   guint                  style;  /* the style whose picks the grid and the pick row show and set */
+  char                  *fallback;       /* shown when the panel has no checkpoint (the shipped model) */
+  gboolean               shows_fallback;
 };
 
 /* Reads run.json again (the trainer writes it at the start) for the validation split, on a worker
@@ -73,6 +75,7 @@ zi_window_runs_free (ZiWindowRuns *self)
   set_split (self, NULL, 0, NULL, 0);
   set_styles (self, NULL, 0);
   g_clear_pointer (&self->picks, zi_picks_free);
+  g_free (self->fallback);
   g_free (self);
 }
 
@@ -311,7 +314,6 @@ zi_window_runs_new_run (ZiWindowRuns *self)
   set_styles (self, NULL, 0);
   g_clear_pointer (&self->picks, zi_picks_free);
   self->comparing = FALSE;
-  zi_glyph_cache_set_models (self->w.cache, NULL);
   return TRUE;
 }
 
@@ -440,9 +442,15 @@ zi_window_runs_compare (ZiWindowRuns *self, const char * const *checkpoints, gun
   g_return_val_if_fail (self != NULL, 0);
   n = checkpoints != NULL ? g_strv_length ((char **) checkpoints) : 0;
   self->comparing = n >= 2;
+  self->shows_fallback = FALSE;
   if (n == 0)
     {
       fallback[0] = zi_training_panel_get_default_checkpoint (self->w.panel);
+      if (fallback[0] == NULL && self->fallback != NULL)
+        {
+          fallback[0] = self->fallback;
+          self->shows_fallback = TRUE;
+        }
       checkpoints = fallback;
       n = fallback[0] != NULL ? 1 : 0;
     }
@@ -451,6 +459,21 @@ zi_window_runs_compare (ZiWindowRuns *self, const char * const *checkpoints, gun
   update_pick_menu (self, checkpoints, n, c);
   g_clear_pointer (&self->worst, g_array_unref);
   return n;
+}
+
+void
+zi_window_runs_set_fallback (ZiWindowRuns *self, const char *checkpoint)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->fallback);
+  self->fallback = g_strdup (checkpoint);
+}
+
+gboolean
+zi_window_runs_shows_fallback (ZiWindowRuns *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->shows_fallback;
 }
 
 gboolean

@@ -51,8 +51,8 @@ gboolean      zi_window_runs_train       (ZiWindowRuns *self, const char *source
                                           GSettings *settings, GError **error);
 /* A time-stamped folder in the runs folder of settings (may be NULL). Free with g_free. */
 char         *zi_window_runs_new_dir     (GSettings *settings);
-/* Empties the training panel for a new run and forgets split, picks and comparison; FALSE (and
- * nothing done) while training. */
+/* Empties the training panel for a new run and forgets split, picks and comparison (the glyph cache
+ * keeps its models until the next compare); FALSE (and nothing done) while training. */
 gboolean      zi_window_runs_new_run     (ZiWindowRuns *self);
 /* The trainer's state changed: when it started a run without a known split, reads run.json (which
  * the trainer writes as it starts) and the picks again on a worker thread, since the disk may be
@@ -69,10 +69,14 @@ ZiGlyphState  zi_window_runs_state_for   (ZiWindowRuns *self, gunichar c);
 /* The characters of ZI_FILTER_VALIDATION, _WORST or _PICKED (a new reference; empty when unknown). */
 GArray       *zi_window_runs_get_chars   (ZiWindowRuns *self, ZiFilter filter);
 
-/* Shows checkpoints (paths; NULL or empty: the panel's default checkpoint) in the glyph cache, at
- * most ZI_GLYPH_CACHE_MAX_MODELS, and offers them in the pick row (for the selected character c)
- * when there are two or more; drops the worst-glyphs list. Returns how many are shown. */
+/* Shows checkpoints (paths; NULL or empty: the panel's default checkpoint, else the fallback) in the
+ * glyph cache, at most ZI_GLYPH_CACHE_MAX_MODELS, and offers them in the pick row (for the selected
+ * character c) when there are two or more; drops the worst-glyphs list. Returns how many are shown. */
 guint         zi_window_runs_compare     (ZiWindowRuns *self, const char * const *checkpoints, gunichar c);
+/* The checkpoint compare shows when the panel has none (the shipped model), or NULL for none. */
+void          zi_window_runs_set_fallback (ZiWindowRuns *self, const char *checkpoint);
+/* TRUE when the last compare showed the fallback. */
+gboolean      zi_window_runs_shows_fallback (ZiWindowRuns *self);
 /* TRUE while two or more checkpoints are compared. */
 gboolean      zi_window_runs_is_comparing (ZiWindowRuns *self);
 

@@ -19,6 +19,7 @@
 #include "zi-window-grid.h"
 #include "zi-window-runs.h"
 #include "zi-window-session.h"
+#include "zi-window-shipped.h"
 
 #include <glib/gi18n.h>
 
@@ -37,6 +38,7 @@ struct _ZiWindow
   GtkStack             *main_stack;
   GtkDropDown          *filter_dropdown;
   GtkLabel             *count_label;
+  GtkLabel             *model_label;
   GtkAdjustment        *zoom_adjustment;
   GtkStack             *grid_stack;
   GtkSpinner           *loading_spinner;
@@ -57,6 +59,7 @@ struct _ZiWindow
   ZiWindowGrid         *grid;
   ZiWindowRuns         *runs;
   ZiWindowStyles       *styles;
+  ZiWindowShipped      *shipped;
 };
 
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -152,6 +155,9 @@ fonts_loaded_cb (gpointer owner, const GError *error)
   zi_window_grid_rebuild (self->grid);
   update_actions (self);
   update_training_pair (self);
+  /* The shipped model draws the style that matches the new target. */
+  if (zi_window_runs_shows_fallback (self->runs))
+    zi_window_compare_checkpoints (self, NULL);
 }
 
 void
@@ -347,7 +353,9 @@ styles_changed_cb (gpointer owner, guint style, double weight, const char *targe
   ZiWindow *self = owner;
 
   zi_window_fonts_show_target (self->fonts, target_spec);
-  zi_glyph_cache_set_style (self->cache, style, weight);
+  /* A run without checkpoints yet shows the shipped model, in the style matching the target. */
+  if (!zi_window_runs_shows_fallback (self->runs))
+    zi_glyph_cache_set_style (self->cache, style, weight);
   /* Picks are per style: a blend shows and sets those of the nearest style. */
   zi_window_runs_set_style (self->runs, style);
   zi_window_grid_refresh_cell_states (self->grid);
@@ -420,6 +428,28 @@ pick_checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *pa
 
 /* ---- Checkpoint comparison -------------------------------------------------------------------- */
 
+/* Where the generated glyphs come from, and the style they are drawn in: the shipped model's style
+ * that matches the target font, or the run's as the style switcher has it. */
+static void
+update_generated (ZiWindow *self, const char * const *checkpoints, guint n)
+{
+  guint weight_class;
+  const char *family;
+
+  if (zi_window_runs_shows_fallback (self->runs))
+    {
+      family = zi_window_fonts_get_target_family (self->fonts, &weight_class);
+      zi_window_shipped_show (self->shipped, family, weight_class);
+      return;
+    }
+  zi_glyph_cache_set_style (self->cache, zi_window_styles_get_style (self->styles),
+                            zi_window_styles_get_weight (self->styles));
+  zi_window_shipped_show_run (self->shipped,
+                              checkpoints != NULL && checkpoints[0] != NULL
+                              ? checkpoints[0] : zi_training_panel_get_default_checkpoint (self->training_panel),
+                              n);
+}
+
 void
 zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
 {
@@ -427,9 +457,30 @@ zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints)
 
   g_return_if_fail (ZI_IS_WINDOW (self));
   n = zi_window_runs_compare (self->runs, checkpoints, zi_window_get_selected_char (self));
+  update_generated (self, checkpoints, n);
   zi_window_grid_set_kinds (self->grid, n, zi_window_runs_is_comparing (self->runs));
   if (zi_window_grid_get_filter (self->grid) == ZI_FILTER_WORST)
     start_worst (self);
+}
+
+/* The shipped model was looked for: without a run's checkpoint, the generated column shows it. */
+static void
+shipped_ready_cb (gpointer owner)
+{
+  ZiWindow *self = owner;
+
+  zi_window_runs_set_fallback (self->runs, zi_window_shipped_get_path (self->shipped));
+  if (zi_training_panel_get_default_checkpoint (self->training_panel) == NULL
+      && !zi_window_runs_is_comparing (self->runs))
+    zi_window_compare_checkpoints (self, NULL);
+  update_actions (self);
+}
+
+gboolean
+zi_window_shows_shipped_model (ZiWindow *self)
+{
+  g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
+  return zi_window_runs_shows_fallback (self->runs);
 }
 
 /* ---- Runs and training ------------------------------------------------------------------------- */
@@ -489,7 +540,7 @@ new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (!zi_window_runs_new_run (self->runs))
     return;
   update_styles (self);
-  zi_window_grid_set_kinds (self->grid, 0, FALSE);
+  zi_window_compare_checkpoints (self, NULL);
   zi_window_grid_rebuild (self->grid);
   zi_window_show_page (self, "training");
 }
@@ -542,7 +593,9 @@ static void
 export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ZiWindow *self = ZI_WINDOW (widget);
-  const char *checkpoint = zi_training_panel_get_default_checkpoint (self->training_panel);
+  gboolean shipped = zi_window_runs_shows_fallback (self->runs);
+  const char *checkpoint = shipped ? zi_window_shipped_get_path (self->shipped)
+                                   : zi_training_panel_get_default_checkpoint (self->training_panel);
   g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (gunichar));
   gunichar c = zi_window_get_selected_char (self);
   GtkWidget *dialog;
@@ -552,7 +605,9 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (c != 0)
     g_array_append_val (selection, c);
   dialog = zi_export_dialog_new (GTK_WINDOW (self), checkpoint,
-                                 zi_training_panel_get_run_dir (self->training_panel),
+                                 shipped ? zi_window_shipped_get_style (self->shipped)
+                                         : zi_window_styles_get_style (self->styles),
+                                 shipped ? NULL : zi_training_panel_get_run_dir (self->training_panel),
                                  zi_window_fonts_get_source (self->fonts),
                                  zi_window_fonts_get_target (self->fonts),
                                  zi_window_fonts_get_missing (self->fonts),
@@ -577,7 +632,7 @@ update_actions (ZiWindow *self)
   ZiTrainerState state = zi_training_panel_get_state (self->training_panel);
   gboolean idle = state == ZI_TRAINER_STATE_IDLE;
   const char * const *cps = zi_training_panel_get_checkpoints (self->training_panel);
-  gboolean has_model = cps != NULL && cps[0] != NULL;
+  gboolean has_model = (cps != NULL && cps[0] != NULL) || zi_window_runs_shows_fallback (self->runs);
   gboolean fonts = zi_window_fonts_is_ready (self->fonts);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", idle && fonts);
@@ -687,6 +742,7 @@ zi_window_dispose (GObject *object)
   zi_window_runs_cancel (self->runs);
   /* Before the template's widgets go: the switcher is connected to its drop-down and slider. */
   g_clear_pointer (&self->styles, zi_window_styles_free);
+  zi_window_shipped_cancel (self->shipped);
   g_clear_object (&self->cache);
   G_OBJECT_CLASS (zi_window_parent_class)->dispose (object);
 }
@@ -699,6 +755,7 @@ zi_window_finalize (GObject *object)
   zi_window_fonts_free (self->fonts);
   zi_window_grid_free (self->grid);
   zi_window_runs_free (self->runs);
+  zi_window_shipped_free (self->shipped);
   g_free (self->error);
   G_OBJECT_CLASS (zi_window_parent_class)->finalize (object);
 }
@@ -729,6 +786,7 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ZiWindow, model_label);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, zoom_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, grid_stack);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, loading_spinner);
@@ -811,6 +869,9 @@ zi_window_init (ZiWindow *self)
                                                                         self->weight_box, self->weight_scale,
                                                                         self->weight_label },
                                        styles_changed_cb);
+  self->shipped = zi_window_shipped_new (G_OBJECT (self),
+                                         &(ZiWindowShippedWidgets) { self->cache, self->model_label },
+                                         shipped_ready_cb);
 
   g_signal_connect_swapped (self->training_panel, "state-changed", G_CALLBACK (panel_state_changed_cb), self);
   g_signal_connect_swapped (self->training_panel, "checkpoints-changed",

@@ -57,6 +57,9 @@ ZiTrainingPanel *zi_window_get_training_panel (ZiWindow *self);
 ZiGlyphCache    *zi_window_get_cache (ZiWindow *self);
 /* Shows one generated column per checkpoint in the grid (NULL or empty: the default checkpoint). */
 void             zi_window_compare_checkpoints (ZiWindow *self, const char * const *checkpoints);
+/* TRUE while the generated column shows the model that ships with Zimaru: no run's checkpoint to
+ * show, and the shipped model was found. */
+gboolean         zi_window_shows_shipped_model (ZiWindow *self);
 /* Opens a run directory (made by the GUI or the CLI): fonts, charset, chart history, checkpoints. */
 gboolean         zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error);
 /* Where the Train action puts a new run: a time-stamped folder in the runs folder of the

@@ -62,43 +62,11 @@ train_cli (const char *name, const char *steps, const char * const *targets)
   return run_dir;
 }
 
-typedef struct {
-  char     *path;
-  gboolean  done;
-} Screenshot;
-
-static void
-screenshot_after_paint_cb (GdkFrameClock *clock, Screenshot *shot)
-{
-  if (!shot->done)
-    ui_save_png (GTK_WIDGET (window), shot->path);
-  shot->done = TRUE;
-}
-
-static gboolean
-screenshot_done (gpointer data)
-{
-  return ((Screenshot *) data)->done;
-}
-
 /* Saves the window as ZIMARU_SCREENSHOT_DIR/name after its next frame, when that variable is set. */
 static void
 take_screenshot (const char *name)
 {
-  const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
-  Screenshot shot = { NULL, FALSE };
-  GdkFrameClock *clock;
-  gulong id;
-
-  if (dir == NULL)
-    return;
-  shot.path = g_build_filename (dir, name, NULL);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), &shot);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  g_assert_true (ui_wait_for (screenshot_done, &shot, 10));
-  g_signal_handler_disconnect (clock, id);
-  g_free (shot.path);
+  ui_take_screenshot (GTK_WIDGET (window), name);
 }
 
 static GtkWidget *
@@ -215,18 +183,6 @@ test_switch_style (void)
   g_assert_cmpuint (zi_window_styles_get_style (styles), ==, 1);
 }
 
-static guint64
-ink_sum (GBytes *coverage)
-{
-  gsize n;
-  const guint8 *p = g_bytes_get_data (coverage, &n);
-  guint64 sum = 0;
-
-  for (gsize i = 0; i < n; i++)
-    sum += p[i];
-  return sum;
-}
-
 static void
 test_weight_slider (void)
 {
@@ -259,10 +215,10 @@ test_weight_slider (void)
   g_assert_true (bytes_differ (mid, light));
   g_assert_true (bytes_differ (mid, black));
   g_test_message ("ink of U+6C38: Light %" G_GUINT64_FORMAT ", 620 %" G_GUINT64_FORMAT ", Black %" G_GUINT64_FORMAT,
-                  ink_sum (light), ink_sum (mid), ink_sum (black));
+                  ui_ink_sum (light), ui_ink_sum (mid), ui_ink_sum (black));
   /* The blend lies between the two in ink, as a weight between them should. */
-  g_assert_cmpuint (ink_sum (light), <, ink_sum (mid));
-  g_assert_cmpuint (ink_sum (mid), <, ink_sum (black));
+  g_assert_cmpuint (ui_ink_sum (light), <, ui_ink_sum (mid));
+  g_assert_cmpuint (ui_ink_sum (mid), <, ui_ink_sum (black));
 
   /* Near a trained weight the slider snaps to it; outside the range nothing changes. */
   gtk_range_set_value (scale, 305);

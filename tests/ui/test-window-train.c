@@ -34,52 +34,10 @@ static char *tmp_dir;
 #define FRAME_BUDGET_US 16000
 #endif
 
-typedef struct {
-  GtkWidget *toplevel;
-  char      *path;
-  gboolean   done;
-} ScreenshotRequest;
-
-static void
-screenshot_after_paint_cb (GdkFrameClock *clock, ScreenshotRequest *request)
-{
-  if (request->done)
-    return;
-  ui_save_png (request->toplevel, request->path);
-  request->done = TRUE;
-}
-
-static gboolean
-screenshot_done (gpointer data)
-{
-  return ((ScreenshotRequest *) data)->done;
-}
-
-/* Saves a toplevel as ZIMARU_SCREENSHOT_DIR/name when that variable is set. The picture is drawn
- * right after a frame, when the layout is valid even though training keeps changing labels. */
-static void
-take_screenshot_of (GtkWidget *toplevel, const char *name)
-{
-  const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
-  ScreenshotRequest request = { toplevel, NULL, FALSE };
-  GdkFrameClock *clock;
-  gulong id;
-
-  if (dir == NULL)
-    return;
-  request.path = g_build_filename (dir, name, NULL);
-  clock = gtk_widget_get_frame_clock (toplevel);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), &request);
-  gtk_widget_queue_draw (toplevel);
-  g_assert_true (ui_wait_for (screenshot_done, &request, 10));
-  g_signal_handler_disconnect (clock, id);
-  g_free (request.path);
-}
-
 static void
 take_screenshot (const char *name)
 {
-  take_screenshot_of (GTK_WIDGET (window), name);
+  ui_take_screenshot (GTK_WIDGET (window), name);
 }
 
 /* ---- Training ----------------------------------------------------------------------------------- */
@@ -446,7 +404,7 @@ test_export_dialog (void)
 
   g_array_append_vals (missing, chars, G_N_ELEMENTS (chars));
   g_array_append_val (selection, chars[0]);
-  dialog = zi_export_dialog_new (GTK_WINDOW (window), zi_training_panel_get_default_checkpoint (panel),
+  dialog = zi_export_dialog_new (GTK_WINDOW (window), zi_training_panel_get_default_checkpoint (panel), 0,
                                  zi_training_panel_get_run_dir (panel), "Noto Sans CJK TC", "Zen Maru Gothic",
                                  missing, missing, NULL, selection);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -463,20 +421,6 @@ test_export_dialog (void)
 }
 
 /* ---- Preferences ------------------------------------------------------------------------------- */
-
-static ZiPreferencesWindow *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (ZI_IS_PREFERENCES_WINDOW (w))
-        return ZI_PREFERENCES_WINDOW (w);
-    }
-  return NULL;
-}
 
 static gpointer
 prefs_field (ZiPreferencesWindow *prefs, const char *id)
@@ -517,9 +461,9 @@ test_preferences (void)
   ZiPreferencesWindow *prefs;
 
   g_assert_nonnull (settings);
-  g_assert_null (find_preferences ());
+  g_assert_null (ui_find_toplevel (ZI_TYPE_PREFERENCES_WINDOW));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
-  prefs = find_preferences ();
+  prefs = ui_find_toplevel (ZI_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
 
@@ -560,7 +504,7 @@ test_preferences (void)
   g_assert_true (g_str_has_prefix (run_dir, runs));
   g_assert_cmpuint (strlen (run_dir), >, strlen (runs) + 1);
 
-  take_screenshot_of (GTK_WIDGET (prefs), "preferences.png");
+  ui_take_screenshot (GTK_WIDGET (prefs), "preferences.png");
 
   /* Reopening the last run: off, a new window starts without it; on, with it. */
   last_run = g_settings_get_string (settings, "last-run");
@@ -686,7 +630,7 @@ test_screenshot_outline (void)
                     go->trace_seconds * 1e3, go->outline->n_contours, go->metric.iou, go->metric.mean_distance);
   }
   ui_spin (1.0);
-  take_screenshot_of (GTK_WIDGET (detail), "detail-outline.png");
+  ui_take_screenshot (GTK_WIDGET (detail), "detail-outline.png");
   take_screenshot ("detail-outline-window.png");
 
   /* The default checkpoint against the run's oldest other one (or, in a run of one checkpoint, its
@@ -720,7 +664,7 @@ test_screenshot_outline (void)
   w.outlines = 3;
   g_assert_true (ui_wait_for (detail_drew_outlines, &w, 60));
   ui_spin (1.0);
-  take_screenshot_of (GTK_WIDGET (detail), "compare-outline.png");
+  ui_take_screenshot (GTK_WIDGET (detail), "compare-outline.png");
   zi_window_compare_checkpoints (window, NULL);
 
   /* The grid at a large zoom: generated glyphs as sharp as the fonts' (glyphs-zoom.png). */

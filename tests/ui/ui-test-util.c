@@ -92,6 +92,72 @@ ui_save_png (GtkWidget *widget, const char *path)
   g_test_message ("screenshot: %s (%dx%d)", path, w, h);
 }
 
+typedef struct {
+  GtkWidget *toplevel;
+  char      *path;
+  gboolean   done;
+} ScreenshotRequest;
+
+static void
+screenshot_after_paint_cb (GdkFrameClock *clock, ScreenshotRequest *request)
+{
+  if (request->done)
+    return;
+  ui_save_png (request->toplevel, request->path);
+  request->done = TRUE;
+}
+
+static gboolean
+screenshot_done (gpointer data)
+{
+  return ((ScreenshotRequest *) data)->done;
+}
+
+void
+ui_take_screenshot (GtkWidget *toplevel, const char *name)
+{
+  const char *dir = g_getenv ("ZIMARU_SCREENSHOT_DIR");
+  ScreenshotRequest request = { toplevel, NULL, FALSE };
+  GdkFrameClock *clock;
+  gulong id;
+
+  if (dir == NULL)
+    return;
+  request.path = g_build_filename (dir, name, NULL);
+  clock = gtk_widget_get_frame_clock (toplevel);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), &request);
+  gtk_widget_queue_draw (toplevel);
+  g_assert_true (ui_wait_for (screenshot_done, &request, 10));
+  g_signal_handler_disconnect (clock, id);
+  g_free (request.path);
+}
+
+gpointer
+ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+    }
+  return NULL;
+}
+
+guint64
+ui_ink_sum (GBytes *coverage)
+{
+  gsize n;
+  const guint8 *p = g_bytes_get_data (coverage, &n);
+  guint64 sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += p[i];
+  return sum;
+}
+
 gboolean
 ui_cache_settled (gpointer data)
 {
@@ -122,6 +188,13 @@ ui_window_test_start (int *argc, char ***argv, ZiApplication **app, char **tmp_d
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
+  /* The shipped model only where a test asks for one: the window tests must not change with what
+   * data/models holds. */
+  if (g_getenv ("ZIMARU_MODEL_DIR") == NULL)
+    {
+      g_autofree char *no_model = g_build_filename (*tmp_dir, "no-model", NULL);
+      g_setenv ("ZIMARU_MODEL_DIR", no_model, TRUE);
+    }
 
   gtk_test_init (argc, argv, NULL);
 

@@ -23,6 +23,13 @@ gboolean ui_wait_for (UiCondition cond, gpointer data, double seconds);
 void     ui_spin (double seconds);
 /* Draws widget (a toplevel or any realised widget) into the PNG file path. */
 void     ui_save_png (GtkWidget *widget, const char *path);
+/* Saves toplevel as ZIMARU_SCREENSHOT_DIR/name when that variable is set (nothing otherwise), drawn
+ * right after its next frame, when the layout is valid even though training keeps changing labels. */
+void     ui_take_screenshot (GtkWidget *toplevel, const char *name);
+/* The first toplevel window of type (a dialog the window opened), or NULL. */
+gpointer ui_find_toplevel (GType type);
+/* The sum of a coverage bitmap's pixels: 0 for a glyph without ink. */
+guint64  ui_ink_sum (GBytes *coverage);
 
 /* A condition for ui_wait_for: the glyph cache rendered more than `renders` images so far and has
  * nothing left to do. */
@@ -44,7 +51,8 @@ gboolean ui_glyph_known (gpointer data);
 
 /* The start the window tests (test-window.c, test-window-train.c) share, after ui_test_prepare: a
  * temporary directory (*tmp_dir) holding the XDG data and cache folders, so runs and datasets stay
- * out of the user's; gtk_test_init; the application (*app), registered; and its main window, shown
+ * out of the user's; ZIMARU_MODEL_DIR, unless set, at an empty folder in it, so that no shipped model
+ * is found; gtk_test_init; the application (*app), registered; and its main window, shown
  * at 1400×860, which it returns. The fonts load from then on: wait with ui_window_loaded. */
 ZiWindow *ui_window_test_start (int *argc, char ***argv, ZiApplication **app, char **tmp_dir);
 /* Runs the tests added since ui_window_test_start, then destroys window, drops app, and removes and
