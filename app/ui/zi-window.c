@@ -121,6 +121,7 @@ dismiss_error_cb (GtkWidget *widget, const char *action_name, GVariant *paramete
 /* ---- Fonts ------------------------------------------------------------------------------------ */
 
 static void update_actions (ZiWindow *self);
+static void update_generated (ZiWindow *self, const char * const *checkpoints, guint n);
 
 /* The LR range test trains on the shared characters of the chosen block; an even sample of at most
  * 1,024 is plenty for its few hundred steps and keeps its dataset quick to render. */
@@ -155,9 +156,9 @@ fonts_loaded_cb (gpointer owner, const GError *error)
   zi_window_grid_rebuild (self->grid);
   update_actions (self);
   update_training_pair (self);
-  /* The shipped model draws the style that matches the new target. */
+  /* The shipped model draws the style that matches the new target; the model stays loaded. */
   if (zi_window_runs_shows_fallback (self->runs))
-    zi_window_compare_checkpoints (self, NULL);
+    update_generated (self, NULL, 1);
 }
 
 void
