@@ -2,12 +2,14 @@
  *
  * The window holds the shared glyph cache and dispatches the header bar's actions to the training
  * panel and the export dialog. It draws and dispatches; training and export logic live in app/train
- * and app/export. It owns three parts, each behind its own header, which it drives and which report
+ * and app/export. It owns four parts, each behind its own header, which it drives and which report
  * back through the callbacks it gives them and never call it: the font pair, opened off the main
  * thread (zi-window-fonts.c); the glyph grid with its list, cells and fling detection
- * (zi-window-grid.c); and the open run with its split, picks, compared checkpoints and worst glyphs
- * (zi-window-runs.c). The font pickers are the font pair's, and what the window keeps between
- * sessions is zi-window-session.c's. */
+ * (zi-window-grid.c); the open run with its split, picks, compared checkpoints and worst glyphs
+ * (zi-window-runs.c); and the shipped model, which the generated column shows while no run has a
+ * checkpoint, with the line that says where the generated glyphs come from (zi-window-shipped.c).
+ * The font pickers are the font pair's, and what the window keeps between sessions is
+ * zi-window-session.c's. */
 #include "config.h"
 #include "zi-window.h"
 
