@@ -472,10 +472,18 @@ shipped_ready_cb (gpointer owner)
 {
   ZiWindow *self = owner;
 
-  zi_window_runs_set_fallback (self->runs, zi_window_shipped_get_path (self->shipped));
+  const char *path = zi_window_shipped_get_path (self->shipped);
+
+  zi_window_runs_set_fallback (self->runs, path);
   if (zi_training_panel_get_default_checkpoint (self->training_panel) == NULL
       && !zi_window_runs_is_comparing (self->runs))
-    zi_window_compare_checkpoints (self, NULL);
+    {
+      /* Missing, there is nothing to load: the line above the grid says so. */
+      if (path != NULL)
+        zi_window_compare_checkpoints (self, NULL);
+      else
+        update_generated (self, NULL, 0);
+    }
   update_actions (self);
 }
 
