@@ -50,6 +50,17 @@ typedef struct {
   ZiFont     *target;
   ZiModel    *models[ZI_GLYPH_CACHE_MAX_MODELS];
   guint       n_models;
+  /* A second copy of the one model when asked for, on a machine of two cores or more: a batch runs
+   * half on it, on a
+   * helper thread, while the worker runs the other half. It loads from twin_checkpoint on
+   * twin_loader once the worker is first idle, so that it does not slow down the first screen
+   * (twin_loaded set once it is done), and draws what the models draw (style, weight). */
+  ZiModel    *twin;
+  char       *twin_checkpoint;
+  GThread    *twin_loader;
+  gint        twin_loaded;
+  guint       style;
+  double      weight;
   GHashTable *placements;  /* (font index << 16 | size) → ZiPlacement* */
 } WorkerState;
 
@@ -57,6 +68,15 @@ void   zi_glyph_worker_request_free (Request *q);
 void   zi_glyph_worker_result_free (Result *r);
 /* Forgets the fonts, models and placements (before loading others). */
 void   zi_glyph_worker_clear (WorkerState *ws);
+/* Loads the checkpoints (NULL-terminated, may be NULL; at most ZI_GLYPH_CACHE_MAX_MODELS); parallel:
+ * a lone one gets a twin once the worker is first idle. A checkpoint that fails to load shows as
+ * "nothing generated". */
+void   zi_glyph_worker_load_models (WorkerState *ws, const char * const *checkpoints, gboolean parallel);
+/* The worker has nothing to do: starts loading the twin of a lone model if it has none yet. */
+void   zi_glyph_worker_idle (WorkerState *ws);
+/* What the models draw from now on: the style of embedding index style, or with weight > 0 that
+ * OS/2 weight class (zi_model_set_weight; a weight the model cannot draw leaves its first style). */
+void   zi_glyph_worker_set_style (WorkerState *ws, guint style, double weight);
 /* A font's glyph (source or target kind) at the key's size, or the target's outline. */
 Result *zi_glyph_worker_render (WorkerState *ws, guint64 key);
 /* The results of n requests of one model, run as one batch where the model must run. */

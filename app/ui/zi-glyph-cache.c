@@ -49,6 +49,7 @@ struct _ZiGlyphCache
   char        *source_spec;
   char        *target_spec;
   GStrv        checkpoints;
+  gboolean     parallel;  /* the one model runs on a second core too */
   /* What the models draw: the style of this embedding index, or with weight > 0 that weight class
    * (zi_model_set_style / zi_model_set_weight). style_dirty: the worker has yet to tell its models. */
   guint        style;
@@ -87,6 +88,7 @@ worker_reload (ZiGlyphCache *self, WorkerState *ws)
   g_autofree char *source = g_strdup (self->source_spec);
   g_autofree char *target = g_strdup (self->target_spec);
   g_auto(GStrv) checkpoints = g_strdupv (self->checkpoints);
+  gboolean parallel = self->parallel;
 
   self->config_dirty = FALSE;
   g_mutex_unlock (&self->lock);
@@ -96,13 +98,9 @@ worker_reload (ZiGlyphCache *self, WorkerState *ws)
     ws->source = zi_font_open (source, NULL);
   if (target != NULL)
     ws->target = zi_font_open (target, NULL);
-  for (guint i = 0; checkpoints != NULL && checkpoints[i] != NULL && i < ZI_GLYPH_CACHE_MAX_MODELS; i++)
-    {
-      /* A checkpoint that fails to load shows as "nothing generated"; the window reports the error
-       * when it lists the checkpoints. */
-      ws->models[i] = zi_model_load (checkpoints[i], NULL);
-      ws->n_models = i + 1;
-    }
+  /* A checkpoint that fails to load shows as "nothing generated"; the window reports the error when
+   * it lists the checkpoints. */
+  zi_glyph_worker_load_models (ws, (const char * const *) checkpoints, parallel);
 
   g_mutex_lock (&self->lock);
   self->style_dirty = TRUE;
@@ -119,15 +117,7 @@ worker_apply_style (ZiGlyphCache *self, WorkerState *ws)
 
   self->style_dirty = FALSE;
   g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < ws->n_models; i++)
-    if (ws->models[i] != NULL)
-      {
-        zi_model_set_style (ws->models[i], 0);
-        if (weight > 0)
-          zi_model_set_weight (ws->models[i], weight, NULL);
-        else
-          zi_model_set_style (ws->models[i], style);
-      }
+  zi_glyph_worker_set_style (ws, style, weight);
   g_mutex_lock (&self->lock);
 }
 
@@ -157,6 +147,7 @@ worker_main (gpointer data)
         }
       if (g_queue_is_empty (&self->requests))
         {
+          zi_glyph_worker_idle (&ws);
           g_cond_wait (&self->cond, &self->lock);
           continue;
         }
@@ -358,21 +349,37 @@ zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, const char *ta
   g_signal_emit (self, signals[CHANGED], cleared_quark);
 }
 
-void
-zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints)
+static void
+set_models (ZiGlyphCache *self, const char * const *checkpoints, gboolean parallel)
 {
-  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
-
   g_mutex_lock (&self->lock);
   g_strfreev (self->checkpoints);
   self->checkpoints = g_strdupv ((char **) checkpoints);
   self->n_models = checkpoints != NULL ? MIN (g_strv_length ((char **) checkpoints),
                                               ZI_GLYPH_CACHE_MAX_MODELS) : 0;
+  self->parallel = parallel;
   requests_reset_locked (self);
   g_mutex_unlock (&self->lock);
 
   store_clear_generated (self);
   g_signal_emit (self, signals[CHANGED], cleared_quark);
+}
+
+void
+zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints)
+{
+  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
+  set_models (self, checkpoints, FALSE);
+}
+
+void
+zi_glyph_cache_set_model_parallel (ZiGlyphCache *self, const char *checkpoint)
+{
+  const char *checkpoints[] = { checkpoint, NULL };
+
+  g_return_if_fail (ZI_IS_GLYPH_CACHE (self));
+  g_return_if_fail (checkpoint != NULL);
+  set_models (self, checkpoints, TRUE);
 }
 
 void

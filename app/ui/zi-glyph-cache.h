@@ -34,6 +34,10 @@ void          zi_glyph_cache_set_fonts (ZiGlyphCache *self, const char *source, 
 /* Checkpoints whose generated glyphs the GENERATED kinds show (NULL-terminated, at most
  * ZI_GLYPH_CACHE_MAX_MODELS). Loading happens on the worker. */
 void          zi_glyph_cache_set_models (ZiGlyphCache *self, const char * const *checkpoints);
+/* set_models with the one checkpoint, which also runs on a second core where there is one: a copy of
+ * it loads once the worker is first idle, and then makes half of each batch. For the shipped model
+ * while no run is open; a run's checkpoints leave the other cores to training. */
+void          zi_glyph_cache_set_model_parallel (ZiGlyphCache *self, const char *checkpoint);
 guint         zi_glyph_cache_get_n_models (ZiGlyphCache *self);
 /* What the models of a run with several target styles draw: the style of embedding index style, or,
  * with weight > 0, that OS/2 weight class between two trained styles (zi_model_set_weight). Empties

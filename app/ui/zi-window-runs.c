@@ -455,7 +455,11 @@ zi_window_runs_compare (ZiWindowRuns *self, const char * const *checkpoints, gun
       n = fallback[0] != NULL ? 1 : 0;
     }
   n = MIN (n, ZI_GLYPH_CACHE_MAX_MODELS);
-  zi_glyph_cache_set_models (self->w.cache, n > 0 ? checkpoints : NULL);
+  /* The shipped model may take a second core; a run's checkpoints leave it to training. */
+  if (self->shows_fallback)
+    zi_glyph_cache_set_model_parallel (self->w.cache, self->fallback);
+  else
+    zi_glyph_cache_set_models (self->w.cache, n > 0 ? checkpoints : NULL);
   update_pick_menu (self, checkpoints, n, c);
   g_clear_pointer (&self->worst, g_array_unref);
   return n;
