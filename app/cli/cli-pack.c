@@ -40,8 +40,8 @@ zi_cli_pack (int argc, char **argv)
   if (model == NULL || !zi_model_save_generator (model, out, !fp32, &error))
     return zi_cli_fail (error);
   if (!quiet && g_stat (out, &st) == 0)
-    printf (_("Wrote %s: the generator of step %" G_GUINT64_FORMAT " (%u styles), %.1f MB in %s.\n"), out,
-            zi_model_get_step (model), zi_model_get_n_styles (model), st.st_size / 1e6,
+    printf (_("Wrote %s: the generator of step %llu (%u styles), %.1f MB in %s.\n"), out,
+            (unsigned long long) zi_model_get_step (model), zi_model_get_n_styles (model), st.st_size / 1e6,
             fp32 ? "float32" : "float16");
   return ZI_EXIT_OK;
 }
