@@ -565,7 +565,7 @@ zi_cli_train (int argc, char **argv)
       N_("CKPT") },
     { "freeze-steps", 0, 0, G_OPTION_ARG_INT64, &o.freeze_steps,
       N_("With --init-from: steps during which only the decoder and the style embedding learn "
-         "(default 1000)"), N_("N") },
+         "(default 0)"), N_("N") },
     { "val-every", 0, 0, G_OPTION_ARG_INT, &o.val_every, N_("Steps between validations (default 500)"), N_("N") },
     { "checkpoint-every", 0, 0, G_OPTION_ARG_INT, &o.checkpoint_every, N_("Steps between checkpoints (default 1000)"), N_("N") },
     { "keep", 0, 0, G_OPTION_ARG_INT, &o.keep, N_("Newest checkpoints kept besides the best (default 3)"), N_("N") },
