@@ -126,8 +126,10 @@ zi_trainer_init_weights (NnPix2Pix *net, const ZiTrainerConfig *cfg, ZiTrainerDa
       if (chosen != NULL)
         {
           const ZiRunStyle *st = k >= 0 ? zi_model_get_style (model, (guint) k) : NULL;
-          g_ptr_array_add (chosen, st != NULL ? g_strdup_printf ("%s %s", st->family ? st->family : "", st->name)
-                                              : g_strdup ("mean"));
+          gboolean named = st != NULL && st->family != NULL && g_str_has_prefix (st->name, st->family);
+          g_ptr_array_add (chosen, st == NULL ? g_strdup ("mean")
+                                   : named    ? g_strdup (st->name)
+                                              : g_strdup_printf ("%s %s", st->family ? st->family : "", st->name));
         }
     }
   return TRUE;
