@@ -21,9 +21,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#define ZEN_DIR     "/usr/local/share/fonts/zen-maru-gothic/"
-#define ZEN_REGULAR ZEN_DIR "ZenMaruGothic_400Regular.ttf"
-#define ZEN_BOLD    ZEN_DIR "ZenMaruGothic_700Bold.ttf"
 
 static char *cache_dir;
 
@@ -360,16 +357,6 @@ test_train (void)
   zi_dir_remove_tree (dir);
 }
 
-static char *
-read_text (const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  char *text = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
 /* zimaru-cli: two styles of the family at 64 px, ngf 8, 30 steps on one thread; resume to 40; the
  * bad input of the README's table. */
 static void
@@ -397,11 +384,11 @@ test_cli (void)
                        common[7], common[8], common[9], common[10], common[11], common[12], common[13],
                        common[14], common[15], common[16], common[17]), &status);
   g_assert_cmpint (status, ==, 0);
-  metrics = read_text (run, "metrics.jsonl");
+  metrics = read_run_file (run, "metrics.jsonl");
   g_assert_nonnull (strstr (metrics, "\"step\":30,"));
   g_assert_nonnull (strstr (metrics, "\"val_styles\":{\"Regular\":{\"l1\":"));
   g_assert_nonnull (strstr (metrics, "},\"Bold\":{\"l1\":"));
-  info = read_text (run, "run.json");
+  info = read_run_file (run, "run.json");
   g_assert_nonnull (strstr (info, "\"styles\""));
   model = zi_model_load (run, &error);
   g_assert_no_error (error);

@@ -16,30 +16,17 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#define ZEN_DIR     "/usr/local/share/fonts/zen-maru-gothic/"
-#define ZEN_REGULAR ZEN_DIR "ZenMaruGothic_400Regular.ttf"
-#define ZEN_MEDIUM  ZEN_DIR "ZenMaruGothic_500Medium.ttf"
-#define ZEN_BOLD    ZEN_DIR "ZenMaruGothic_700Bold.ttf"
 #define VAL_CHARS   "山川日月水"
 
 #define ARGS(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
 static char *cache_dir;
 
-static char *
-read_text (const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
 /* val_ssim of metrics.jsonl's line of step (the first validation of the run for step 0). */
 static double
 val_ssim_at (const char *run, guint64 step)
 {
-  g_autofree char *metrics = read_text (run, "metrics.jsonl");
+  g_autofree char *metrics = read_run_file (run, "metrics.jsonl");
   g_autofree char *key = g_strdup_printf ("{\"step\":%" G_GUINT64_FORMAT ",", step);
   const char *line = strstr (metrics, key);
   const char *v;
@@ -146,7 +133,7 @@ test_cli (void)
   /* Fewer than 200 characters to fine-tune on: said once. */
   g_assert_nonnull (strstr (err, "has only"));
   g_assert_nonnull (strstr (err, "training characters"));
-  info = read_text (tuned, "run.json");
+  info = read_run_file (tuned, "run.json");
   g_assert_nonnull (strstr (info, "\"init_from\" : \""));
   g_assert_nonnull (strstr (info, "\"freeze_steps\" : 10"));
   g_assert_nonnull (strstr (info, "\"keep_embed\" : 1"));

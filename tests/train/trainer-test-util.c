@@ -114,3 +114,13 @@ run_cli (const char *const *args, int *status)
 {
   return run_cli_err (args, status, NULL);
 }
+
+char *
+read_run_file (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}

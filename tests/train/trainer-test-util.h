@@ -9,6 +9,14 @@
 #define TINY_CHARS "一二三四五六七八九十人大小山川日月火水木金土天上下中口目耳手足力田心文字学生先年本国語" \
                    "時間東西南北左右前後今出入見行来食書読話言電車道花草竹石雨雪風雲空海森林村町"
 
+/* Zen Maru Gothic's weights, as the set-up installs them. */
+#define ZEN_DIR     "/usr/local/share/fonts/zen-maru-gothic/"
+#define ZEN_REGULAR ZEN_DIR "ZenMaruGothic_400Regular.ttf"
+#define ZEN_MEDIUM  ZEN_DIR "ZenMaruGothic_500Medium.ttf"
+#define ZEN_BOLD    ZEN_DIR "ZenMaruGothic_700Bold.ttf"
+
+/* The contents of dir/name (g_free); asserts that it can be read. */
+char                 *read_run_file  (const char *dir, const char *name);
 /* A new temporary directory; the test removes it with zi_dir_remove_tree. */
 char                 *make_tmp       (void);
 /* A tiny run of TINY_CHARS: 32 px, ngf 8, batch 4, steps steps, validation and a checkpoint every 10,

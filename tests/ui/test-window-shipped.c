@@ -265,18 +265,6 @@ test_run_takes_over (void)
   zi_window_show_page (window, "glyphs");
 }
 
-static gboolean
-preview_ready (gpointer data)
-{
-  return zi_export_dialog_has_preview (data);
-}
-
-static gboolean
-export_done (gpointer data)
-{
-  return zi_export_dialog_is_done (data, NULL);
-}
-
 /* Export works at once with the shipped model: the action is on, its dialog draws a preview and
  * exports the selected glyph. */
 static void
@@ -284,7 +272,6 @@ test_export (void)
 {
   g_autofree char *manifest = g_build_filename (tmp_dir, "shipped-export", "manifest.json", NULL);
   GtkWidget *dialog;
-  gboolean ok = FALSE;
 
   g_assert_true (zi_window_shows_shipped_model (window));
   zi_window_set_filter (window, ZI_FILTER_MISSING);
@@ -296,14 +283,7 @@ test_export (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
   dialog = ui_find_toplevel (ZI_TYPE_EXPORT_DIALOG);
   g_assert_nonnull (dialog);
-  g_assert_true (ui_wait_for (preview_ready, dialog, 60));
-
-  zi_export_dialog_set_output (ZI_EXPORT_DIALOG (dialog), tmp_dir, "shipped-export");
-  zi_export_dialog_set_charset (ZI_EXPORT_DIALOG (dialog), 2);
-  zi_export_dialog_start (ZI_EXPORT_DIALOG (dialog));
-  g_assert_true (ui_wait_for (export_done, dialog, 120));
-  g_assert_true (zi_export_dialog_is_done (ZI_EXPORT_DIALOG (dialog), &ok));
-  g_assert_true (ok);
+  ui_export_dialog_run (dialog, tmp_dir, "shipped-export", 2);
   g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }

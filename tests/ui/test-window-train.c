@@ -378,18 +378,6 @@ test_open_cli_run (void)
 
 /* ---- Export dialog ------------------------------------------------------------------------------ */
 
-static gboolean
-export_done (gpointer data)
-{
-  return zi_export_dialog_is_done (data, NULL);
-}
-
-static gboolean
-export_preview (gpointer data)
-{
-  return zi_export_dialog_has_preview (data);
-}
-
 static void
 test_export_dialog (void)
 {
@@ -400,7 +388,6 @@ test_export_dialog (void)
   g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
   gunichar chars[] = { 0x4E02, 0x4E04, 0x4E05 };  /* three ideographs Zen Maru Gothic lacks */
   GtkWidget *dialog;
-  gboolean ok = FALSE;
 
   g_array_append_vals (missing, chars, G_N_ELEMENTS (chars));
   g_array_append_val (selection, chars[0]);
@@ -408,14 +395,7 @@ test_export_dialog (void)
                                  zi_training_panel_get_run_dir (panel), "Noto Sans CJK TC", "Zen Maru Gothic",
                                  missing, missing, NULL, selection);
   gtk_window_present (GTK_WINDOW (dialog));
-  g_assert_true (ui_wait_for (export_preview, dialog, 60));
-
-  zi_export_dialog_set_output (ZI_EXPORT_DIALOG (dialog), tmp_dir, "export-out");
-  zi_export_dialog_set_charset (ZI_EXPORT_DIALOG (dialog), 0);
-  zi_export_dialog_start (ZI_EXPORT_DIALOG (dialog));
-  g_assert_true (ui_wait_for (export_done, dialog, 120));
-  g_assert_true (zi_export_dialog_is_done (ZI_EXPORT_DIALOG (dialog), &ok));
-  g_assert_true (ok);
+  ui_export_dialog_run (dialog, tmp_dir, "export-out", 0);
   g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }

@@ -1,6 +1,7 @@
 /* ui-test-util.c — helpers shared by the UI tests (see ui-test-util.h). */
 #include "config.h"
 #include "ui-test-util.h"
+#include "zi-export-dialog.h"
 
 #include "zi-fileutil.h"
 
@@ -234,4 +235,30 @@ ui_chart_points (ZiWindow *window, const char *id)
 
   g_assert_cmpint (i, >=, 0);
   return zi_chart_series_get_length (zi_chart_get_series (chart, i));
+}
+
+static gboolean
+export_preview (gpointer data)
+{
+  return zi_export_dialog_has_preview (data);
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return zi_export_dialog_is_done (data, NULL);
+}
+
+void
+ui_export_dialog_run (GtkWidget *dialog, const char *dir, const char *name, guint charset)
+{
+  gboolean ok = FALSE;
+
+  g_assert_true (ui_wait_for (export_preview, dialog, 60));
+  zi_export_dialog_set_output (ZI_EXPORT_DIALOG (dialog), dir, name);
+  zi_export_dialog_set_charset (ZI_EXPORT_DIALOG (dialog), charset);
+  zi_export_dialog_start (ZI_EXPORT_DIALOG (dialog));
+  g_assert_true (ui_wait_for (export_done, dialog, 120));
+  g_assert_true (zi_export_dialog_is_done (ZI_EXPORT_DIALOG (dialog), &ok));
+  g_assert_true (ok);
 }

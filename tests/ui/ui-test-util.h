@@ -62,3 +62,7 @@ int       ui_window_test_run (ZiWindow *window, ZiApplication *app, char *tmp_di
 guint     ui_chart_points (ZiWindow *window, const char *id);
 /* A condition for ui_wait_for: the window (data) has loaded its fonts, or failed to. */
 gboolean  ui_window_loaded (gpointer data);
+/* Runs an export dialog to its end: waits for its preview, exports charset (the dialog's index) into
+ * dir/name and asserts that it finished without error. */
+void     ui_export_dialog_run (GtkWidget *dialog, const char *dir, const char *name, guint charset);
+
