@@ -490,6 +490,24 @@ nn_pix2pix_set_optim (NnPix2Pix *m, const NnOptConfig *opt_g, const NnOptConfig 
     }
 }
 
+/* Copies a unit's weights, bias, norm parameters and running statistics from a unit of the same
+ * geometry. */
+static void
+copy_unit (NnUnit *d, const NnUnit *s)
+{
+  size_t co = (size_t) d->geo.co;
+  memcpy (d->w, s->w, weight_floats (d) * sizeof (float));
+  if (d->b != NULL)
+    memcpy (d->b, s->b, co * sizeof (float));
+  if (d->gamma != NULL)
+    {
+      memcpy (d->gamma, s->gamma, co * sizeof (float));
+      memcpy (d->beta, s->beta, co * sizeof (float));
+      memcpy (d->run_mean, s->run_mean, co * sizeof (float));
+      memcpy (d->run_var, s->run_var, co * sizeof (float));
+    }
+}
+
 NnStatus
 nn_pix2pix_copy_generator (NnPix2Pix *dst, const NnPix2Pix *src)
 {
@@ -501,23 +519,8 @@ nn_pix2pix_copy_generator (NnPix2Pix *dst, const NnPix2Pix *src)
   /* Same geometry: every unit's tensors have the same lengths in both models. */
   for (int i = 0; i < dst->levels; i++)
     {
-      const NnUnit *pair[2][2] = { { &dst->down[i], &src->down[i] }, { &dst->up[i], &src->up[i] } };
-      for (int k = 0; k < 2; k++)
-        {
-          NnUnit *d = (NnUnit *) pair[k][0];
-          const NnUnit *s = pair[k][1];
-          size_t co = (size_t) d->geo.co;
-          memcpy (d->w, s->w, weight_floats (d) * sizeof (float));
-          if (d->b != NULL)
-            memcpy (d->b, s->b, co * sizeof (float));
-          if (d->gamma != NULL)
-            {
-              memcpy (d->gamma, s->gamma, co * sizeof (float));
-              memcpy (d->beta, s->beta, co * sizeof (float));
-              memcpy (d->run_mean, s->run_mean, co * sizeof (float));
-              memcpy (d->run_var, s->run_var, co * sizeof (float));
-            }
-        }
+      copy_unit (&dst->down[i], &src->down[i]);
+      copy_unit (&dst->up[i], &src->up[i]);
     }
   return NN_OK;
 }
