@@ -1,4 +1,4 @@
-/* nn-gemm.c — float32 products through OpenBLAS and the bf16 product of the engine (nn-gemm.h).
+/* nn-gemm.c — the engine's packed products in bf16 and float32, and OpenBLAS's sgemm (nn-gemm.h).
  *
  * The bf16 product is a packed GEMM in the manner of GotoBLAS (Goto & van de Geijn 2008): for each
  * block of NC columns and KC rows of B, B is packed into panels of NR = 32 columns; for each block
@@ -12,42 +12,74 @@
  *
  * The kernel keeps its 8 × 32 float32 outputs in 16 of the 32 zmm registers: 16 independent
  * dot-product chains hide vdpbf16ps's latency at two per cycle, and each step loads two panel
- * vectors and eight broadcasts for sixteen dot products. */
+ * vectors and eight broadcasts for sixteen dot products.
+ *
+ * The float32 product is the same scheme with one float32 value per 32-bit word (A's panel holds
+ * a[i][k] for the MR rows of one k side by side, B's the 32 columns of one row of B) and
+ * vfmadd231ps in the kernel; it needs AVX-512F only. Both run one driver (gemm_blocked) with
+ * their own packing and kernel. */
 #include "nn-gemm.h"
 
 #include <assert.h>
 #include <cblas.h>
 #include <immintrin.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MR 8
 #define NV 2            /* vectors of 16 columns per panel */
 #define NR (16 * NV)
-#define KC 256          /* rows of B (K) per block; even */
-#define KP (KC / 2)     /* bf16 pairs per block */
+#define KC_BF16 256     /* rows of B (K) per block in bf16; even */
+#define KC_F32 256      /* rows of B (K) per block in float32 */
+#define KW 256          /* packed words per row of a panel: the larger of KC_BF16 / 2 and KC_F32 */
 #define MC 128          /* rows of A per block; a multiple of MR */
 #define NC (32 * NR)     /* columns of B per block; a multiple of NR */
 
 size_t
-nn_gemm_bf16_work_bytes (void)
+nn_gemm_work_bytes (void)
 {
-  /* Packed A, packed B (32-bit words, one bf16 pair each), then a tile of C. */
-  return ((size_t) MC * KP + (size_t) NC * KP) * sizeof (uint32_t) + (size_t) MR * NR * sizeof (float);
+  /* Packed A, packed B (32-bit words: one bf16 pair or one float32 each), then a tile of C. */
+  return ((size_t) MC * KW + (size_t) NC * KW) * sizeof (uint32_t) + (size_t) MR * NR * sizeof (float);
+}
+
+static int gemm_f32_on;
+static pthread_once_t gemm_f32_once = PTHREAD_ONCE_INIT;
+
+static void
+gemm_f32_init (void)
+{
+  const char *env = getenv ("ZIMARU_NN_GEMM");
+  __builtin_cpu_init ();
+  gemm_f32_on = __builtin_cpu_supports ("avx512f") && !(env != NULL && strcmp (env, "0") == 0);
+}
+
+int
+nn_gemm_f32_enabled (void)
+{
+  pthread_once (&gemm_f32_once, gemm_f32_init);
+  return gemm_f32_on;
 }
 
 void
 nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k, const float *a,
          int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
-  /* bf16 where it pays: with fewer than 32 columns the kernel's 32-column panels are half empty,
-   * and with K below 32 packing costs as much as the arithmetic; those products (the U-Net's
-   * bottleneck at batch 16, its last layer's gradients) measured slower than sgemm in bench-conv
-   * and stay on it. */
-  if (g != NULL && g->precision == NN_PRECISION_BF16 && n >= 32 && k >= 32)
+  /* The engine's kernels where they pay: with fewer than 32 columns the kernel's 32-column panels
+   * are half empty, and with K below 32 packing costs as much as the arithmetic; those products
+   * (the U-Net's bottleneck at batch 16, its last layer's gradients) measured slower than sgemm
+   * in bench-conv and stay on it. */
+  int own = g != NULL && g->work != NULL && part < g->work_parts && n >= 32 && k >= 32;
+  if (own && g->precision == NN_PRECISION_BF16)
     {
-      assert (part >= 0 && part < g->work_parts);
-      nn_gemm_bf16 ((char *) g->work + (size_t) part * nn_gemm_bf16_work_bytes (), trans_a, trans_b,
+      nn_gemm_bf16 ((char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, trans_b,
                     m, n, k, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+  if (own && g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())
+    {
+      nn_gemm_f32 ((char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, trans_b,
+                   m, n, k, a, lda, b, ldb, beta, c, ldc);
       return;
     }
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
@@ -55,6 +87,7 @@ nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int 
 }
 
 #define BF16_TARGET __attribute__ ((target ("avx512f,avx512bw,avx512bf16")))
+#define F32_TARGET __attribute__ ((target ("avx512f")))
 
 /* A mask of the first `count` (0–16) lanes. */
 static inline __mmask16
@@ -69,7 +102,7 @@ first_lanes (int count)
  * -Wuninitialized reports. */
 #define ALL16 ((__mmask16) 0xffff)
 #define ALL8 ((__mmask8) 0xff)
-BF16_TARGET static void
+F32_TARGET static void
 transpose_16x16 (__m512i r[16])
 {
   __m512i t[16], u[16];
@@ -99,6 +132,39 @@ transpose_16x16 (__m512i r[16])
     }
 }
 
+/* Transposes r (16 runs of 16 words) and stores word w of every run, for the first n words, as
+ * row w0 + w of dst (rows stride apart): the first `width` (8 or 16) runs. */
+F32_TARGET static void
+store_transposed (uint32_t *dst, size_t stride, __m512i r[16], int w0, int n, int width)
+{
+  transpose_16x16 (r);
+  for (int w = 0; w < n; w++)
+    {
+      uint32_t *d = dst + (size_t) (w0 + w) * stride;
+      if (width == 16)
+        _mm512_storeu_si512 (d, r[w]);
+      else
+        _mm512_mask_storeu_epi32 (d, (__mmask16) 0xff, r[w]);
+    }
+}
+
+/* Writes a kernel's MR × NR sums to c (rows ldc apart), adding scale·c when read_c. */
+F32_TARGET static inline void
+store_tile (__m512 acc[MR][NV], float *restrict c, size_t ldc, int read_c, float scale)
+{
+  __m512 s = _mm512_set1_ps (scale);
+  for (int r = 0; r < MR; r++)
+    {
+      float *cr = c + (size_t) r * ldc;
+      for (int v = 0; v < NV; v++)
+        {
+          if (read_c)
+            acc[r][v] = _mm512_fmadd_ps (s, _mm512_loadu_ps (cr + 16 * v), acc[r][v]);
+          _mm512_storeu_ps (cr + 16 * v, acc[r][v]);
+        }
+    }
+}
+
 /* Packs `rows` (≤ 16) runs of K, run i at x + i·ld, from k0 for kc values, as pairs: word p of
  * run i goes to dst[p·stride + i]; runs past `rows` and up to `width` (8 or 16) are zero. Blocks
  * of 16 pairs of all runs are converted, then transposed in registers. */
@@ -123,16 +189,7 @@ pack_runs (uint32_t *dst, size_t stride, const float *x, size_t ld, int rows, in
           /* vcvtne2ps2bf16 puts its second operand's 16 values first: the run in order. */
           r[i] = (__m512i) _mm512_cvtne2ps_pbh (hi, lo);
         }
-      transpose_16x16 (r);
-      int np = kp - p0 < 16 ? kp - p0 : 16;
-      for (int p = 0; p < np; p++)
-        {
-          uint32_t *d = dst + (size_t) (p0 + p) * stride;
-          if (width == 16)
-            _mm512_storeu_si512 (d, r[p]);
-          else
-            _mm512_mask_storeu_epi32 (d, (__mmask16) 0xff, r[p]);
-        }
+      store_transposed (dst, stride, r, p0, kp - p0 < 16 ? kp - p0 : 16, width);
     }
 }
 
@@ -234,26 +291,29 @@ kernel_8x32 (int kp, const uint32_t *restrict ap, const uint32_t *restrict bp, f
             acc[r][v] = _mm512_dpbf16_ps (acc[r][v], av, bv[v]);
         }
     }
-  __m512 s = _mm512_set1_ps (scale);
-  for (int r = 0; r < MR; r++)
-    {
-      float *cr = c + (size_t) r * ldc;
-      for (int v = 0; v < NV; v++)
-        {
-          if (read_c)
-            acc[r][v] = _mm512_fmadd_ps (s, _mm512_loadu_ps (cr + 16 * v), acc[r][v]);
-          _mm512_storeu_ps (cr + 16 * v, acc[r][v]);
-        }
-    }
+  store_tile (acc, c, ldc, read_c, scale);
 }
 
-void
-nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
-              const float *b, int ldb, float beta, float *c, int ldc)
+/* Each product's packing and kernel. Packed words are 32 bits in both: a bf16 pair or a float32
+ * value, `per_word` values of K each. */
+typedef struct {
+  int kc;
+  int per_word;
+  void (*pack_a) (uint32_t *ap, int trans_a, const float *a, int lda, int i0, int mc, int k0,
+                  int kc);
+  void (*pack_b) (uint32_t *bp, int trans_b, const float *b, int ldb, int k0, int kc, int j0,
+                  int nc);
+  void (*kernel) (int kw, const uint32_t *restrict ap, const uint32_t *restrict bp,
+                  float *restrict c, size_t ldc, int read_c, float scale);
+} GemmKind;
+
+static void
+gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n, int k,
+              const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
   uint32_t *ap = work;
-  uint32_t *bp = ap + (size_t) MC * KP;
-  float *tile = (float *) (bp + (size_t) NC * KP);
+  uint32_t *bp = ap + (size_t) MC * KW;
+  float *tile = (float *) (bp + (size_t) NC * KW);
 
   if (m <= 0 || n <= 0)
     return;
@@ -267,34 +327,34 @@ nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const f
   for (int jc = 0; jc < n; jc += NC)
     {
       int nc = n - jc < NC ? n - jc : NC;
-      for (int pc = 0; pc < k; pc += KC)
+      for (int pc = 0; pc < k; pc += kind->kc)
         {
-          int kc = k - pc < KC ? k - pc : KC;
-          int kp = (kc + 1) / 2;
+          int kc = k - pc < kind->kc ? k - pc : kind->kc;
+          int kw = (kc + kind->per_word - 1) / kind->per_word;
           /* The first block of K sets C (beta·C + the block; C is not read when beta is 0, so it
            * may hold anything), the others add to it. */
           int read_c = pc > 0 || beta != 0.0f;
           float scale = pc > 0 ? 1.0f : beta;
-          pack_b (bp, trans_b, b, ldb, pc, kc, jc, nc);
+          kind->pack_b (bp, trans_b, b, ldb, pc, kc, jc, nc);
           for (int ic = 0; ic < m; ic += MC)
             {
               int mc = m - ic < MC ? m - ic : MC;
-              pack_a (ap, trans_a, a, lda, ic, mc, pc, kc);
+              kind->pack_a (ap, trans_a, a, lda, ic, mc, pc, kc);
               for (int jr = 0; jr < nc; jr += NR)
                 {
                   int nr = nc - jr < NR ? nc - jr : NR;
-                  const uint32_t *bpan = bp + (size_t) (jr / NR) * kp * NR;
+                  const uint32_t *bpan = bp + (size_t) (jr / NR) * kw * NR;
                   for (int ir = 0; ir < mc; ir += MR)
                     {
                       int mr = mc - ir < MR ? mc - ir : MR;
-                      const uint32_t *apan = ap + (size_t) (ir / MR) * kp * MR;
+                      const uint32_t *apan = ap + (size_t) (ir / MR) * kw * MR;
                       float *cp = c + (size_t) (ic + ir) * ldc + jc + jr;
                       if (mr == MR && nr == NR)
                         {
-                          kernel_8x32 (kp, apan, bpan, cp, (size_t) ldc, read_c, scale);
+                          kind->kernel (kw, apan, bpan, cp, (size_t) ldc, read_c, scale);
                           continue;
                         }
-                      kernel_8x32 (kp, apan, bpan, tile, NR, 0, 0.0f);
+                      kind->kernel (kw, apan, bpan, tile, NR, 0, 0.0f);
                       for (int r = 0; r < mr; r++)
                         for (int j = 0; j < nr; j++)
                           {
@@ -306,4 +366,115 @@ nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const f
             }
         }
     }
+}
+
+static const GemmKind kind_bf16 = { KC_BF16, 2, pack_a, pack_b, kernel_8x32 };
+
+void
+nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+              const float *b, int ldb, float beta, float *c, int ldc)
+{
+  gemm_blocked (&kind_bf16, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+/* ---- float32 ---- */
+
+/* Packs `rows` (≤ 16) runs of K, run i at x + i·ld, from k0 for kc values: value q of run i goes to
+ * dst[q·stride + i]; runs past `rows` and up to `width` (8 or 16) are zero. Blocks of 16 values of
+ * all runs are transposed in registers. */
+F32_TARGET static void
+pack_runs_f32 (uint32_t *dst, size_t stride, const float *x, size_t ld, int rows, int width, int kc)
+{
+  for (int q0 = 0; q0 < kc; q0 += 16)
+    {
+      __m512i r[16];
+      __mmask16 mk = first_lanes (kc - q0);
+      for (int i = 0; i < 16; i++)
+        r[i] = i < rows ? _mm512_maskz_loadu_epi32 (mk, x + (size_t) i * ld + q0)
+                        : _mm512_setzero_si512 ();
+      store_transposed (dst, stride, r, q0, kc - q0 < 16 ? kc - q0 : 16, width);
+    }
+}
+
+/* As pack_a, one value per word: panel t, row k, row r of A at ap[(t·kc + k)·MR + r]. */
+F32_TARGET static void
+pack_a_f32 (uint32_t *ap, int trans_a, const float *a, int lda, int i0, int mc, int k0, int kc)
+{
+  for (int ir = 0; ir < mc; ir += MR)
+    {
+      int mr = mc - ir < MR ? mc - ir : MR;
+      uint32_t *dst = ap + (size_t) (ir / MR) * kc * MR;
+      if (!trans_a)
+        {
+          pack_runs_f32 (dst, MR, a + (size_t) (i0 + ir) * lda + k0, (size_t) lda, mr, MR, kc);
+          continue;
+        }
+      __mmask16 rows = first_lanes (mr);
+      for (int q = 0; q < kc; q++)
+        {
+          __m512i v = _mm512_maskz_loadu_epi32 (rows, a + (size_t) (k0 + q) * lda + i0 + ir);
+          _mm512_mask_storeu_epi32 (dst + (size_t) q * MR, (__mmask16) 0xff, v);
+        }
+    }
+}
+
+/* As pack_b, one value per word: panel t, row k, column j at bp[(t·kc + k)·NR + j]. */
+F32_TARGET static void
+pack_b_f32 (uint32_t *bp, int trans_b, const float *b, int ldb, int k0, int kc, int j0, int nc)
+{
+  for (int jr = 0; jr < nc; jr += NR)
+    {
+      int nr = nc - jr < NR ? nc - jr : NR;
+      uint32_t *dst = bp + (size_t) (jr / NR) * kc * NR;
+      if (!trans_b)
+        {
+          for (int q = 0; q < kc; q++)
+            {
+              const float *row = b + (size_t) (k0 + q) * ldb + j0 + jr;
+              for (int h = 0; h < NV; h++)
+                _mm512_storeu_si512 (dst + (size_t) q * NR + 16 * h,
+                                     _mm512_maskz_loadu_epi32 (first_lanes (nr - 16 * h),
+                                                               row + 16 * h));
+            }
+          continue;
+        }
+      for (int h = 0; h < NV; h++)
+        pack_runs_f32 (dst + 16 * h, NR, b + (size_t) (j0 + jr + 16 * h) * ldb + k0, (size_t) ldb,
+                       nr - 16 * h < 0 ? 0 : nr - 16 * h, 16, kc);
+    }
+}
+
+/* As kernel_8x32, with one float32 value per word and a fused multiply-add per value. */
+F32_TARGET static void
+kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict bp,
+                 float *restrict c, size_t ldc, int read_c, float scale)
+{
+  const float *af = (const float *) ap, *bf = (const float *) bp;
+  __m512 acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++)
+      acc[r][v] = _mm512_setzero_ps ();
+  for (int q = 0; q < kc; q++)
+    {
+      __m512 bv[NV];
+      for (int v = 0; v < NV; v++)
+        bv[v] = _mm512_loadu_ps (bf + (size_t) q * NR + 16 * v);
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; r++)
+        {
+          __m512 av = _mm512_set1_ps (af[(size_t) q * MR + r]);
+          for (int v = 0; v < NV; v++)
+            acc[r][v] = _mm512_fmadd_ps (av, bv[v], acc[r][v]);
+        }
+    }
+  store_tile (acc, c, ldc, read_c, scale);
+}
+
+static const GemmKind kind_f32 = { KC_F32, 1, pack_a_f32, pack_b_f32, kernel_f32_8x32 };
+
+void
+nn_gemm_f32 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+             const float *b, int ldb, float beta, float *c, int ldc)
+{
+  gemm_blocked (&kind_f32, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }

@@ -1,6 +1,7 @@
-/* nn-gemm.h — the convolutions' matrix products in the precision a model trains in: float32 on
- * OpenBLAS's sgemm, or bfloat16 inputs with float32 accumulation on the engine's own kernel
- * (vdpbf16ps, where the processor has AVX512_BF16). The products are internal to app/nn; the
+/* nn-gemm.h — the convolutions' matrix products in the precision a model trains in: float32, on
+ * the engine's own AVX-512 kernel where the processor has AVX-512F (else, and for the smallest
+ * shapes, OpenBLAS's sgemm), or bfloat16 inputs with float32 accumulation on the engine's own
+ * kernel (vdpbf16ps, where the processor has AVX512_BF16). The products are internal to app/nn; the
  * precision names for the trainer and the command line are nn.h's (nn_precision_parse/_name).
  *
  * All products are row-major, C[M, N] = op(A)[M, K] · op(B)[K, N] + beta·C with op the identity
@@ -17,13 +18,14 @@
 
 #include "nn.h"
 
-/* Bytes of workspace one part of a bf16 product needs (packed blocks of A and B, a tile of C):
- * the same for every shape, about 0.6 MB. */
-size_t nn_gemm_bf16_work_bytes (void);
+/* Bytes of workspace one part of the engine's products needs (packed blocks of A and B, a tile of
+ * C): the same for every shape and precision, about 1.2 MB. */
+size_t nn_gemm_work_bytes (void);
 
-/* The context a layer's matrix products run in: NULL or precision FP32 is OpenBLAS; BF16 needs
- * `work` with nn_gemm_bf16_work_bytes() bytes for each of `work_parts` parts (64-byte aligned),
- * and a processor with AVX512_BF16 (nn_cpu_has_bf16 of nn-peak.h). */
+/* The context a layer's matrix products run in: NULL, or no workspace, is OpenBLAS; otherwise
+ * `work` has nn_gemm_work_bytes() bytes for each of `work_parts` parts (64-byte aligned). BF16
+ * needs a processor with AVX512_BF16 (nn_cpu_has_bf16 of nn-peak.h); FP32 runs the engine's
+ * kernel where nn_gemm_f32_enabled, and sgemm elsewhere and for a part without a workspace. */
 typedef struct {
   NnPrecision precision;
   void       *work;
@@ -33,6 +35,15 @@ typedef struct {
 /* C = op(A)·op(B) + beta·C in g's precision, for part `part` of a layer (its own workspace). */
 void nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/* Whether float32 products with a workspace run on the engine's kernel: the processor has
+ * AVX-512F and the environment does not say ZIMARU_NN_GEMM=0 (which keeps them on sgemm). */
+int nn_gemm_f32_enabled (void);
+
+/* The float32 product itself with a given workspace; the processor must have AVX-512F. Each
+ * element's products are summed in the same order whatever the shape's split into parts. */
+void nn_gemm_f32 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
+                  int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
 /* The bf16 product itself with a given workspace; the processor must have AVX512_BF16. */
 void nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,

@@ -98,12 +98,12 @@ direct_forward_task (void *p, int part, int parts)
                                  parts);
 }
 
-/* A conv's parts: as parts_for, and no more than the bf16 products have workspaces for. */
+/* A conv's parts: as parts_for, and no more than the engine's products have workspaces for. */
 static int
 conv_parts (NnPix2Pix *m, const NnUnit *u, int n)
 {
   int parts = parts_for (m, nn_conv2d_macs (&u->geo, n), SHARE_MIN_MACS);
-  if (m->gemm.precision == NN_PRECISION_BF16 && parts > m->gemm.work_parts)
+  if (m->gemm.work != NULL && parts > m->gemm.work_parts)
     parts = m->gemm.work_parts;
   return parts;
 }

@@ -301,10 +301,12 @@ plan (NnPix2Pix *m, int with_d)
   else
     nn_arena_take (&m->backup, m->stats.used);
   nn_arena_take (&m->scratch, scratch);
-  /* A training model gets the bf16 products' workspaces wherever they can run, so that
-   * nn_pix2pix_set_training can switch precision (a resumed run's model is loaded in float32). */
-  if (with_d && nn_cpu_has_bf16 ())
-    m->gemm.work = nn_arena_take (&m->gemm_work, NN_P2P_GEMM_PARTS * nn_gemm_bf16_work_bytes ()
+  /* The engine's products' workspaces wherever they can run: every model where its float32
+   * kernel runs (so that a run's validation and a later generate multiply alike), and a training
+   * model where bf16 runs, so that nn_pix2pix_set_training can switch precision (a resumed run's
+   * model is loaded in float32). */
+  if (nn_gemm_f32_enabled () || (with_d && nn_cpu_has_bf16 ()))
+    m->gemm.work = nn_arena_take (&m->gemm_work, NN_P2P_GEMM_PARTS * nn_gemm_work_bytes ()
                                                    / sizeof (float));
   m->gemm.work_parts = m->gemm.work != NULL ? NN_P2P_GEMM_PARTS : 0;
   m->gemm.precision = m->cfg.precision;

@@ -9,6 +9,7 @@
  * of the factors rounded to bf16 here (round to nearest even), only the float32 sums may differ.
  * The bf16 tests skip where the processor lacks AVX512_BF16 (and under valgrind, which hides
  * AVX-512: there only the float32 paths run). */
+#include <cblas.h>
 #include <glib.h>
 #include <math.h>
 #include <stdint.h>
@@ -33,7 +34,7 @@ skip_without_bf16 (void)
 static void *
 new_work (int parts)
 {
-  return g_aligned_alloc (parts, nn_gemm_bf16_work_bytes (), 64);
+  return g_aligned_alloc (parts, nn_gemm_work_bytes (), 64);
 }
 
 /* x rounded to bf16, to nearest with ties to even, as vcvtne2ps2bf16 does for normal values. */
@@ -58,7 +59,7 @@ at (const float *m, int trans, int ld, int row, int col)
  * beta 1, checked against both references of the file's comment. Returns the largest error as a
  * share of the first bound. */
 static double
-check_product (void *work, int m, int n, int k, int ta, int tb, float beta, NnRng *rng)
+check_product (void *work, int bf16, int m, int n, int k, int ta, int tb, float beta, NnRng *rng)
 {
   int lda = ta ? m + 3 : k + 5, ldb = tb ? k + 1 : n + 2, ldc = n + 7;
   float *a = rand_buf (rng, (size_t) (ta ? k : m) * lda, 1.0f);
@@ -70,7 +71,10 @@ check_product (void *work, int m, int n, int k, int ta, int tb, float beta, NnRn
   if (beta == 0.0f)
     for (size_t i = 0; i < (size_t) m * ldc; i++)
       c[i] = NAN;
-  nn_gemm_bf16 (work, ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+  if (bf16)
+    nn_gemm_bf16 (work, ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+  else
+    nn_gemm_f32 (work, ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
   for (int i = 0; i < m; i++)
     for (int j = 0; j < n; j++)
       {
@@ -79,12 +83,12 @@ check_product (void *work, int m, int n, int k, int ta, int tb, float beta, NnRn
           {
             float x = at (a, ta, lda, i, q), y = at (b, tb, ldb, q, j);
             exact += (double) x * y;
-            rounded += round_bf16 (x) * round_bf16 (y);
+            rounded += bf16 ? round_bf16 (x) * round_bf16 (y) : (double) x * y;
             mag += fabs ((double) x * y);
           }
         double got = c[(size_t) i * ldc + j];
         double sums = (k + 2) * ldexp (1.0, -24) * (mag + fabs (exact)) + 1e-30;
-        double bound = (ldexp (1.0, -7) + ldexp (1.0, -16)) * mag + sums;
+        double bound = (bf16 ? (ldexp (1.0, -7) + ldexp (1.0, -16)) * mag : 0.0) + sums;
         g_assert_true (isfinite (got));
         g_assert_cmpfloat (fabs (got - exact), <=, bound);
         g_assert_cmpfloat (fabs (got - rounded), <=, sums);
@@ -104,13 +108,11 @@ check_product (void *work, int m, int n, int k, int ta, int tb, float beta, NnRn
   return worst;
 }
 
+/* Every transpose combination and both betas on shapes across the kernel's tile (8 × 32), the
+ * packing blocks (K 256, M 128, N 1024) and odd K (the last bf16 pair half empty). */
 static void
-test_gemm_bf16 (void)
+check_products (int bf16)
 {
-  if (skip_without_bf16 ())
-    return;
-  /* Shapes across the kernel's tile (8 × 32), the packing blocks (K 256, M 128, N 1024) and odd
-   * K (the last pair half empty). */
   static const int shapes[][3] = { { 8, 32, 2 }, { 1, 1, 1 }, { 7, 33, 5 }, { 9, 31, 17 },
                                    { 64, 96, 301 }, { 130, 40, 515 }, { 16, 1030, 64 },
                                    { 3, 5, 700 } };
@@ -121,10 +123,66 @@ test_gemm_bf16 (void)
   for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int t = 0; t < 4; t++)
       for (int bi = 0; bi < 2; bi++)
-        worst = MAX (worst, check_product (work, shapes[s][0], shapes[s][1], shapes[s][2], t & 1,
-                                           t >> 1, bi ? 1.0f : 0.0f, &rng));
+        worst = MAX (worst, check_product (work, bf16, shapes[s][0], shapes[s][1], shapes[s][2],
+                                           t & 1, t >> 1, bi ? 1.0f : 0.0f, &rng));
   g_test_message ("largest error: %.3f of the bound", worst);
   g_aligned_free (work);
+}
+
+static void
+test_gemm_bf16 (void)
+{
+  if (skip_without_bf16 ())
+    return;
+  check_products (1);
+}
+
+/* The engine's float32 product: off from the exact product only by its float32 sums. */
+static void
+test_gemm_f32 (void)
+{
+  if (!nn_gemm_f32_enabled ())
+    {
+      g_test_skip ("the processor lacks AVX-512F (or ZIMARU_NN_GEMM=0): float32 stays on sgemm");
+      return;
+    }
+  check_products (0);
+}
+
+/* Float32 with a workspace: the engine's kernel where it is enabled, equal to sgemm up to the
+ * order of the float32 sums, the same in every part; without a workspace exactly sgemm. */
+static void
+test_gemm_dispatch_f32 (void)
+{
+  int m = 24, n = 40, k = 300;
+  NnRng rng;
+  nn_rng_seed (&rng, 12);
+  float *a = rand_buf (&rng, (size_t) m * k, 1.0f), *b = rand_buf (&rng, (size_t) k * n, 1.0f);
+  float *ref = g_new (float, (size_t) m * n), *c0 = g_new (float, (size_t) m * n);
+  float *c1 = g_new (float, (size_t) m * n);
+  NnGemm g = { NN_PRECISION_FP32, new_work (2), 2 };
+  NnGemm none = { NN_PRECISION_FP32, NULL, 0 };
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, ref, n);
+  nn_gemm (&g, 0, 0, 0, m, n, k, a, k, b, n, 0.0f, c0, n);
+  nn_gemm (&g, 1, 0, 0, m, n, k, a, k, b, n, 0.0f, c1, n);
+  g_assert_cmpmem (c0, (size_t) m * n * sizeof (float), c1, (size_t) m * n * sizeof (float));
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double mag = 0.0;
+        for (int q = 0; q < k; q++)
+          mag += fabs ((double) a[(size_t) i * k + q] * b[(size_t) q * n + j]);
+        g_assert_cmpfloat (fabs (c0[i * n + j] - ref[i * n + j]), <=, 2 * k * ldexp (1.0, -24) * mag);
+      }
+  nn_gemm (&none, 0, 0, 0, m, n, k, a, k, b, n, 0.0f, c0, n);
+  g_assert_cmpmem (c0, (size_t) m * n * sizeof (float), ref, (size_t) m * n * sizeof (float));
+  g_aligned_free (g.work);
+  g_free (a);
+  g_free (b);
+  g_free (ref);
+  g_free (c0);
+  g_free (c1);
 }
 
 /* The dispatcher: float32 on OpenBLAS without a context, bf16 with one, each part with its own
@@ -424,6 +482,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/gemm/bf16", test_gemm_bf16);
   g_test_add_func ("/nn/gemm/dispatch", test_gemm_dispatch);
+  g_test_add_func ("/nn/gemm/f32", test_gemm_f32);
+  g_test_add_func ("/nn/gemm/dispatch-f32", test_gemm_dispatch_f32);
   g_test_add_func ("/nn/gemm/conv-bf16", test_conv_bf16);
   g_test_add_func ("/nn/gemm/pix2pix-bf16", test_pix2pix_bf16);
   g_test_add_func ("/nn/peak/measure", test_peak);
