@@ -454,11 +454,14 @@ kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict b
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
       acc[r][v] = _mm512_setzero_ps ();
+#pragma GCC unroll 4
   for (int q = 0; q < kc; q++)
     {
       __m512 bv[NV];
       for (int v = 0; v < NV; v++)
         bv[v] = _mm512_loadu_ps (bf + (size_t) q * NR + 16 * v);
+      /* A's panel comes from L2: ask for it 1 KB ahead. */
+      _mm_prefetch ((const char *) (af + (size_t) q * MR + 256), _MM_HINT_T0);
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++)
         {
