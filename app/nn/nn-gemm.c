@@ -69,7 +69,10 @@ nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int 
    * are half empty, and with K below 32 packing costs as much as the arithmetic; those products
    * (the U-Net's bottleneck at batch 16, its last layer's gradients) measured slower than sgemm
    * in bench-conv and stay on it. */
-  int own = g != NULL && g->work != NULL && part < g->work_parts && n >= 32 && k >= 32;
+  int fits = g != NULL && n >= 32 && k >= 32;
+  int own = fits && g->work != NULL && part < g->work_parts;
+  /* bf16 has no fallback: its layers never have more parts than workspaces (the passes see to it). */
+  assert (!(fits && g->precision == NN_PRECISION_BF16) || own);
   if (own && g->precision == NN_PRECISION_BF16)
     {
       nn_gemm_bf16 ((char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, trans_b,
