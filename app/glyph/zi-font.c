@@ -20,6 +20,7 @@
 #include <hb-ot.h>
 #include <hb.h>
 #include <string.h>
+#include <sys/mman.h>
 
 G_DEFINE_QUARK (zi-glyph-error-quark, zi_glyph_error)
 
@@ -509,9 +510,19 @@ zi_font_get_file_hash (ZiFont *font)
   g_return_val_if_fail (font != NULL, NULL);
 
   if (font->file_hash == NULL)
-    font->file_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                                   (const guchar *) g_mapped_file_get_contents (font->file),
-                                                   g_mapped_file_get_length (font->file));
+    {
+      char *data = g_mapped_file_get_contents (font->file);
+      gsize len = g_mapped_file_get_length (font->file);
+
+      font->file_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+#ifdef MADV_DONTNEED
+      /* Hashing read every page of the mapping; hand them back, so that a process keeps only the
+       * pages FreeType and HarfBuzz read (a CJK font is 4–20 MB, and a family run opens several).
+       * The mapping is read-only and unmodified: a page read again comes back from the file. */
+      if (len > 0)
+        madvise (data, len, MADV_DONTNEED);
+#endif
+    }
   return font->file_hash;
 }
 
