@@ -1,8 +1,10 @@
 /* bench-conv.c — GFLOP/s of every convolution of the pix2pix model (the U-Net's down convs and
  * transposed convs, the PatchGAN's convs) at one size/ngf/batch: forward, backward w.r.t. the input
  * and w.r.t. the weights, each next to a bare cblas_sgemm of the same GEMM shape, so the cost of the
- * column transforms shows; then a large square sgemm as this machine's peak. With --precision bf16
- * the passes run their products in bf16 (nn-gemm.h; the bare GEMMs stay sgemm, for reference).
+ * column transforms shows; then a large square sgemm as this machine's peak. The passes run their
+ * products as training does (nn-gemm.h): in float32 on the engine's kernel where the processor has
+ * AVX-512F (then its own 2048³ product is printed too; ZIMARU_NN_GEMM=0 keeps them on sgemm), with
+ * --precision bf16 in bf16; the bare GEMMs stay sgemm, for reference.
  *   bench-conv --size 64 --ngf 32 --batch 16 [--threads N] [--precision fp32|bf16] */
 #include <cblas.h>
 #include <math.h>
@@ -14,6 +16,7 @@
 #include "nn-blas.h"
 #include "nn-conv.h"
 #include "nn-gemm.h"
+#include "nn-peak.h"
 
 static double
 now (void)
@@ -157,6 +160,11 @@ main (int argc, char **argv)
                            "[--precision fp32|bf16]\n");
           return 2;
         }
+    }
+  if (gemm.precision == NN_PRECISION_BF16 && !nn_cpu_has_bf16 ())
+    {
+      fprintf (stderr, "bench-conv: --precision bf16 needs a processor with AVX512_BF16\n");
+      return 2;
     }
   if (threads > 0)
     nn_blas_set_threads (threads);
