@@ -161,6 +161,7 @@ main (int argc, char **argv)
           return 2;
         }
     }
+  gemm.precision = nn_precision_resolve (gemm.precision);
   if (gemm.precision == NN_PRECISION_BF16 && !nn_cpu_has_bf16 ())
     {
       fprintf (stderr, "bench-conv: --precision bf16 needs a processor with AVX512_BF16\n");
