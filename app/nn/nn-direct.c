@@ -12,9 +12,9 @@
 
 #include <immintrin.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "nn-peak.h"
 #include "nn-pool.h"
 
 #define MR 8    /* output channels per kernel block */
@@ -27,9 +27,7 @@ static pthread_once_t direct_once = PTHREAD_ONCE_INIT;
 static void
 direct_init (void)
 {
-  const char *env = getenv ("ZIMARU_NN_DIRECT");
-  __builtin_cpu_init ();
-  direct_on = __builtin_cpu_supports ("avx512f") && !(env != NULL && strcmp (env, "0") == 0);
+  direct_on = nn_cpu_avx512_kernel_on ("ZIMARU_NN_DIRECT");
 }
 
 int

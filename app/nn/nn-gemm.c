@@ -19,13 +19,12 @@
  * vfmadd231ps in the kernel; it needs AVX-512F only. Both run one driver (gemm_blocked) with
  * their own packing and kernel. */
 #include "nn-gemm.h"
+#include "nn-peak.h"
 
 #include <assert.h>
 #include <cblas.h>
 #include <immintrin.h>
 #include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define MR 8
 #define NV 2            /* vectors of 16 columns per panel */
@@ -49,9 +48,7 @@ static pthread_once_t gemm_f32_once = PTHREAD_ONCE_INIT;
 static void
 gemm_f32_init (void)
 {
-  const char *env = getenv ("ZIMARU_NN_GEMM");
-  __builtin_cpu_init ();
-  gemm_f32_on = __builtin_cpu_supports ("avx512f") && !(env != NULL && strcmp (env, "0") == 0);
+  gemm_f32_on = nn_cpu_avx512_kernel_on ("ZIMARU_NN_GEMM");
 }
 
 int

@@ -60,6 +60,13 @@ cpu_has_avx512 (void)
   return __builtin_cpu_supports ("avx512f");
 }
 
+int
+nn_cpu_avx512_kernel_on (const char *env_name)
+{
+  const char *env = getenv (env_name);
+  return cpu_has_avx512 () && !(env != NULL && strcmp (env, "0") == 0);
+}
+
 static double
 now_seconds (void)
 {

@@ -22,6 +22,11 @@ typedef struct {
 /* Whether the processor has AVX512_BF16 (with AVX512F and AVX512BW), read at run time. */
 int      nn_cpu_has_bf16 (void);
 
+/* Whether one of the engine's AVX-512F kernels may run: the processor has AVX-512F (valgrind hides
+ * it) and the environment variable env_name is not "0", which keeps that kernel's work on OpenBLAS
+ * for comparison. */
+int      nn_cpu_avx512_kernel_on (const char *env_name);
+
 /* precision with NN_PRECISION_AUTO replaced by what it means here: bf16 where the processor has
  * AVX512_BF16, fp32 elsewhere. A 15-minute bf16 run at the defaults reached the validation SSIM and
  * outline figures of a 30-minute fp32 run, and the two trained alike step for step (README.md,
