@@ -1,8 +1,7 @@
 /* zi-window.c — the Zimaru main window, built from resources/zi-window.ui.
  *
- * The window holds the shared glyph cache; its header bar's actions on runs (train, pause, export,
- * open and new run, preferences) are in zi-window-actions.c, with its fields and shared helpers in
- * zi-window-private.h. It draws and dispatches; training and export logic live in app/train
+ * The window holds the shared glyph cache and dispatches the header bar's actions to the training
+ * panel and the export dialog. It draws and dispatches; training and export logic live in app/train
  * and app/export. It owns four parts, each behind its own header, which it drives and which report
  * back through the callbacks it gives them and never call it: the font pair, opened off the main
  * thread (zi-window-fonts.c); the glyph grid with its list, cells and fling detection
@@ -12,16 +11,64 @@
  * The font pickers are the font pair's, and what the window keeps between sessions is
  * zi-window-session.c's. */
 #include "config.h"
-#include "zi-window-private.h"
+#include "zi-window.h"
 
+#include "zi-export-dialog.h"
 #include "zi-font.h"
+#include "zi-glyph-detail.h"
+#include "zi-preferences-window.h"
+#include "zi-window-fonts.h"
+#include "zi-window-grid.h"
+#include "zi-window-runs.h"
 #include "zi-window-session.h"
+#include "zi-window-shipped.h"
 
+#include <glib/gi18n.h>
+
+struct _ZiWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GtkMenuButton        *source_button;
+  GtkMenuButton        *target_button;
+  GtkMenuButton        *block_button;
+  GtkSearchEntry       *search_entry;
+  GtkWidget            *pause_button;
+  GtkWidget            *resume_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *main_stack;
+  GtkDropDown          *filter_dropdown;
+  GtkLabel             *count_label;
+  GtkLabel             *model_label;
+  GtkAdjustment        *zoom_adjustment;
+  GtkStack             *grid_stack;
+  GtkSpinner           *loading_spinner;
+  GtkLabel             *loading_label;
+  GtkGridView          *grid_view;
+  ZiGlyphDetail        *detail;
+  ZiTrainingPanel      *training_panel;
+  GtkWidget            *style_bar;
+  GtkDropDown          *style_dropdown;
+  GtkWidget            *weight_box;
+  GtkScale             *weight_scale;
+  GtkLabel             *weight_label;
+
+  char                 *error;
+
+  ZiGlyphCache         *cache;
+  ZiWindowFonts        *fonts;
+  ZiWindowGrid         *grid;
+  ZiWindowRuns         *runs;
+  ZiWindowStyles       *styles;
+  ZiWindowShipped      *shipped;
+};
 
 G_DEFINE_FINAL_TYPE (ZiWindow, zi_window, GTK_TYPE_APPLICATION_WINDOW)
 
-GSettings *
-zi_window_get_settings (ZiWindow *self)
+/* The application's settings, or NULL (no schema installed, or not yet in an application). */
+static GSettings *
+get_settings (ZiWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
@@ -39,16 +86,17 @@ state_for (gpointer owner, gunichar c)
   return state;
 }
 
-GArray *
-zi_window_shared_in_block (ZiWindow *self)
+/* The shared characters of the chosen block, in code-point order. */
+static GArray *
+shared_in_block (ZiWindow *self)
 {
   return zi_window_fonts_dup_shared_in (self->fonts, zi_window_grid_get_block (self->grid));
 }
 
 /* ---- Errors ----------------------------------------------------------------------------------- */
 
-void
-zi_window_show_error (gpointer owner, const char *message)
+static void
+show_error (gpointer owner, const char *message)
 {
   ZiWindow *self = owner;
 
@@ -87,7 +135,7 @@ update_training_pair (ZiWindow *self)
 
   if (!zi_window_fonts_is_ready (self->fonts))
     return;
-  chars = zi_window_shared_in_block (self);
+  chars = shared_in_block (self);
   for (guint i = 0; i < MIN (chars->len, 1024); i++)
     g_array_append_val (sample, g_array_index (chars, gunichar, (guint64) i * chars->len / MIN (chars->len, 1024)));
   zi_training_panel_set_pair (self->training_panel, zi_window_fonts_get_source (self->fonts),
@@ -102,7 +150,7 @@ fonts_loaded_cb (gpointer owner, const GError *error)
 
   if (error != NULL)
     {
-      zi_window_show_error (self, error->message);
+      show_error (self, error->message);
       return;
     }
   zi_glyph_detail_set_guides (self->detail, zi_window_fonts_get_metrics (self->fonts),
@@ -119,7 +167,7 @@ void
 zi_window_set_fonts (ZiWindow *self, const char *source, const char *target)
 {
   g_return_if_fail (ZI_IS_WINDOW (self));
-  zi_window_fonts_set (self->fonts, source, target, zi_window_get_settings (self));
+  zi_window_fonts_set (self->fonts, source, target, get_settings (self));
 }
 
 const char *
@@ -148,7 +196,7 @@ zi_window_set_targets (ZiWindow *self, const char * const *targets, const char *
 {
   g_return_if_fail (ZI_IS_WINDOW (self));
   g_return_if_fail (targets != NULL && targets[0] != NULL);
-  zi_window_fonts_set_targets (self->fonts, targets, label, zi_window_get_settings (self));
+  zi_window_fonts_set_targets (self->fonts, targets, label, get_settings (self));
 }
 
 char **
@@ -163,7 +211,7 @@ static void
 pick_targets_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   zi_window_fonts_pick_targets (ZI_WINDOW (widget)->fonts, GTK_WINDOW (widget),
-                                g_str_equal (action_name, "win.choose-family"), zi_window_get_settings (ZI_WINDOW (widget)));
+                                g_str_equal (action_name, "win.choose-family"), get_settings (ZI_WINDOW (widget)));
 }
 
 /* win.choose-font (an installed family) and win.open-font-file, for "source" or "target". */
@@ -172,7 +220,7 @@ pick_font_action (GtkWidget *widget, const char *action_name, GVariant *paramete
 {
   zi_window_fonts_pick (ZI_WINDOW (widget)->fonts, GTK_WINDOW (widget), g_str_equal (action_name, "win.choose-font"),
                         g_str_equal (g_variant_get_string (parameter, NULL), "source"),
-                        zi_window_get_settings (ZI_WINDOW (widget)));
+                        get_settings (ZI_WINDOW (widget)));
 }
 
 /* ---- The grid --------------------------------------------------------------------------------- */
@@ -317,8 +365,9 @@ styles_changed_cb (gpointer owner, guint style, double weight, const char *targe
   zi_window_runs_show_pick (self->runs, zi_window_get_selected_char (self));
 }
 
-void
-zi_window_update_styles (ZiWindow *self)
+/* The switcher offers the open run's styles (none: it hides). */
+static void
+update_styles (ZiWindow *self)
 {
   guint n;
   const ZiRunStyle *styles = zi_window_runs_get_styles (self->runs, &n);
@@ -351,7 +400,7 @@ runs_marks_changed_cb (gpointer owner)
   ZiWindow *self = owner;
   ZiFilter filter = zi_window_grid_get_filter (self->grid);
 
-  zi_window_update_styles (self);
+  update_styles (self);
   zi_window_grid_refresh_cell_states (self->grid);
   if (filter == ZI_FILTER_VALIDATION || filter == ZI_FILTER_PICKED)
     zi_window_grid_rebuild (self->grid);
@@ -455,23 +504,135 @@ zi_window_open_run (ZiWindow *self, const char *run_dir, GError **error)
   g_return_val_if_fail (ZI_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (run_dir != NULL, FALSE);
 
-  if (!zi_window_runs_open (self->runs, run_dir, &info, zi_window_get_settings (self), error))
+  if (!zi_window_runs_open (self->runs, run_dir, &info, get_settings (self), error))
     return FALSE;
   /* Another run's styles start afresh, from the regular weight that its fonts show. */
   zi_window_styles_set (self->styles, NULL, 0);
   zi_window_fonts_set_run (self->fonts, info.source_font, info.target_font, info.styles, info.n_styles,
-                           zi_window_get_settings (self));
-  zi_window_update_styles (self);
+                           get_settings (self));
+  update_styles (self);
   zi_run_info_clear (&info);
   zi_window_compare_checkpoints (self, NULL);
   return TRUE;
+}
+
+static void
+open_run_response_cb (ZiWindow *self, int response, GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !zi_window_open_run (self, path, &error))
+        show_error (self, error->message);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+open_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Open a Training Run"), GTK_WINDOW (widget),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_swapped (chooser, "response", G_CALLBACK (open_run_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+
+  if (!zi_window_runs_new_run (self->runs))
+    return;
+  update_styles (self);
+  zi_window_compare_checkpoints (self, NULL);
+  zi_window_grid_rebuild (self->grid);
+  zi_window_show_page (self, "training");
 }
 
 char *
 zi_window_new_run_dir (ZiWindow *self)
 {
   g_return_val_if_fail (ZI_IS_WINDOW (self), NULL);
-  return zi_window_runs_new_dir (zi_window_get_settings (self));
+  return zi_window_runs_new_dir (get_settings (self));
+}
+
+/* An open run with checkpoints continues; otherwise a new run on the shared characters of the
+ * chosen block. */
+static void
+train_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) chars = NULL;
+  g_auto(GStrv) targets = NULL;
+
+  if (!zi_window_fonts_is_ready (self->fonts))
+    return;
+  chars = shared_in_block (self);
+  targets = zi_window_fonts_dup_targets (self->fonts);
+  if (!zi_window_runs_train (self->runs, zi_window_fonts_get_source (self->fonts),
+                             (const char * const *) targets, chars, get_settings (self), &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  zi_window_show_page (self, "training");
+}
+
+/* win.pause, win.resume and win.stop. */
+static void
+control_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiTrainingPanel *panel = ZI_WINDOW (widget)->training_panel;
+
+  if (g_str_equal (action_name, "win.pause"))
+    zi_training_panel_pause (panel);
+  else if (g_str_equal (action_name, "win.resume"))
+    zi_training_panel_resume (panel);
+  else
+    zi_training_panel_stop (panel);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+  gboolean shipped = zi_window_runs_shows_fallback (self->runs);
+  const char *checkpoint = shipped ? zi_window_shipped_get_path (self->shipped)
+                                   : zi_training_panel_get_default_checkpoint (self->training_panel);
+  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  gunichar c = zi_window_get_selected_char (self);
+  GtkWidget *dialog;
+
+  if (checkpoint == NULL || !zi_window_fonts_is_ready (self->fonts))
+    return;
+  if (c != 0)
+    g_array_append_val (selection, c);
+  dialog = zi_export_dialog_new (GTK_WINDOW (self), checkpoint,
+                                 shipped ? zi_window_shipped_get_style (self->shipped)
+                                         : zi_window_styles_get_style (self->styles),
+                                 shipped ? NULL : zi_training_panel_get_run_dir (self->training_panel),
+                                 zi_window_fonts_get_source (self->fonts),
+                                 zi_window_fonts_get_target (self->fonts),
+                                 zi_window_fonts_get_missing (self->fonts),
+                                 zi_window_fonts_get_all (self->fonts), zi_window_get_grid_model (self),
+                                 selection);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ZiWindow *self = ZI_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (zi_preferences_window_new (GTK_WINDOW (self), get_settings (self))));
 }
 
 /* ---- The training panel ----------------------------------------------------------------------- */
@@ -560,7 +721,7 @@ zi_window_close_request (GtkWindow *window)
 {
   ZiWindow *self = ZI_WINDOW (window);
 
-  zi_window_session_save (window, zi_window_get_settings (self));
+  zi_window_session_save (window, get_settings (self));
   /* Stopping writes a final checkpoint; the panel's dispose waits for it. */
   zi_training_panel_stop (self->training_panel);
   return GTK_WINDOW_CLASS (zi_window_parent_class)->close_request (window);
@@ -571,7 +732,7 @@ zi_window_close_request (GtkWindow *window)
 static void
 load_state (ZiWindow *self)
 {
-  GSettings *settings = zi_window_get_settings (self);
+  GSettings *settings = get_settings (self);
   ZiWindowSession session = { 0 };
 
   zi_window_session_restore (GTK_WINDOW (self), settings, &session);
@@ -650,7 +811,14 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, weight_scale);
   gtk_widget_class_bind_template_child (widget_class, ZiWindow, weight_label);
 
-  zi_window_actions_install (widget_class);
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, control_action);
+  gtk_widget_class_install_action (widget_class, "win.resume", NULL, control_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, control_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-run", NULL, open_run_action);
+  gtk_widget_class_install_action (widget_class, "win.new-run", NULL, new_run_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.choose-font", "s", pick_font_action);
   gtk_widget_class_install_action (widget_class, "win.open-font-file", "s", pick_font_action);
   gtk_widget_class_install_action (widget_class, "win.choose-family", NULL, pick_targets_action);
@@ -669,6 +837,12 @@ zi_window_class_init (ZiWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "win.copy-char", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_CONTROL_MASK, "win.pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.style-next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.style-previous", NULL);
 }
@@ -680,7 +854,7 @@ zi_window_init (ZiWindow *self)
     grid_filter_chars_cb, state_for, grid_selected_cb, grid_filter_chosen_cb, grid_block_changed_cb,
   };
   static const ZiWindowRunsCallbacks runs_callbacks = {
-    runs_marks_changed_cb, runs_worst_ready_cb, zi_window_show_error,
+    runs_marks_changed_cb, runs_worst_ready_cb, show_error,
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -714,7 +888,7 @@ zi_window_init (ZiWindow *self)
   g_signal_connect_swapped (self->training_panel, "checkpoints-changed",
                             G_CALLBACK (panel_checkpoints_changed_cb), self);
   g_signal_connect_swapped (self->training_panel, "compare-requested", G_CALLBACK (panel_compare_cb), self);
-  g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (zi_window_show_error), self);
+  g_signal_connect_swapped (self->training_panel, "failed", G_CALLBACK (show_error), self);
 
   update_actions (self);
 }
