@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential pkg-config meson ninja-build gettext clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libjson-glib-dev
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libcairo2-dev
-  libopenblas-dev libopenblas0-pthread libpotrace-dev
+  libopenblas-dev libopenblas0-pthread libpotrace-dev zlib1g-dev
   desktop-file-utils appstream xvfb xauth dbus
   fonts-noto-cjk fontmake python3-fonttools python3-ufolib2 librsvg2-bin opentype-sanitizer
   ca-certificates valgrind openmpi-bin libopenmpi-dev fonts-motoya-l-maruberi

@@ -347,6 +347,8 @@ eval_one (EvalResult *r, ZiModel *model, GArray *chars, ZiFont *source, const ch
 {
   g_autofree guint8 *raw = NULL;
   g_autofree guint8 *gen = NULL;
+  g_autofree guint8 *src = NULL;
+  g_autofree guint8 *tgt = NULL;
   ZiFont *target = zi_font_open (target_spec, error);
   gboolean ok = FALSE;
 
@@ -359,7 +361,11 @@ eval_one (EvalResult *r, ZiModel *model, GArray *chars, ZiFont *source, const ch
     goto out;
   raw = g_malloc ((gsize) r->data->n * r->data->size * r->data->size);
   gen = g_malloc ((gsize) r->data->n * r->data->size * r->data->size);
-  if (!zi_model_generate_raw (model, r->data->source, r->data->n, raw, eval_progress_cb, progress, NULL,
+  src = g_malloc ((gsize) r->data->n * r->data->size * r->data->size);
+  tgt = g_malloc ((gsize) r->data->n * r->data->size * r->data->size);
+  zi_packed_images_get_all (r->data->source, src);
+  zi_packed_images_get_all (r->data->target, tgt);
+  if (!zi_model_generate_raw (model, src, r->data->n, raw, eval_progress_cb, progress, NULL,
                               error))
     goto out;
   zi_model_raw_to_coverage (model, raw, gen, r->data->n);
@@ -367,8 +373,8 @@ eval_one (EvalResult *r, ZiModel *model, GArray *chars, ZiFont *source, const ch
       && !measure_outlines (&r->oe, r->data, raw, zi_model_get_field_spread (model), source, target, trace,
                             progress, error))
     goto out;
-  zi_metrics_coverage (gen, r->data->target, r->data->n, r->data->size, &r->m);
-  zi_metrics_coverage (r->data->source, r->data->target, r->data->n, r->data->size, &r->base);
+  zi_metrics_coverage (gen, tgt, r->data->n, r->data->size, &r->m);
+  zi_metrics_coverage (src, tgt, r->data->n, r->data->size, &r->base);
   ok = TRUE;
 out:
   zi_font_free (target);

@@ -515,15 +515,27 @@ zi_font_get_file_hash (ZiFont *font)
       gsize len = g_mapped_file_get_length (font->file);
 
       font->file_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-#ifdef MADV_DONTNEED
-      /* Hashing read every page of the mapping; hand them back, so that a process keeps only the
-       * pages FreeType and HarfBuzz read (a CJK font is 4–20 MB, and a family run opens several).
-       * The mapping is read-only and unmodified: a page read again comes back from the file. */
-      if (len > 0)
-        madvise (data, len, MADV_DONTNEED);
-#endif
+      /* Hashing read every page of the mapping. */
+      zi_font_release_pages (font);
     }
   return font->file_hash;
+}
+
+void
+zi_font_release_pages (ZiFont *font)
+{
+  g_return_if_fail (font != NULL);
+
+#ifdef MADV_DONTNEED
+  {
+    char *data = g_mapped_file_get_contents (font->file);
+    gsize len = g_mapped_file_get_length (font->file);
+
+    /* The mapping is read-only and unmodified: a page read again comes back from the file. */
+    if (len > 0)
+      madvise (data, len, MADV_DONTNEED);
+  }
+#endif
 }
 
 void

@@ -54,6 +54,11 @@ guint       zi_font_get_glyph_count (ZiFont *font);
 int         zi_font_get_units_per_em (ZiFont *font);
 /* A hash of the file's bytes (hex), for cache keys and run.json. */
 const char *zi_font_get_file_hash (ZiFont *font);
+/* Hands the pages of the font's file that this process has read back to the system; a later read
+ * brings them back from the file. For after a pass over most of a font's glyphs (hashing it,
+ * testing which characters it draws, rendering a dataset) that will not be repeated soon: a CJK font
+ * is 4–20 MB, and a family's run opens several. */
+void        zi_font_release_pages (ZiFont *font);
 
 typedef struct {
   int units_per_em;

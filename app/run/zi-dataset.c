@@ -1,11 +1,15 @@
-/* zi-dataset.c — source/target glyph pairs of a font pair at one size: rendered in parallel, cached on
- * disk in one compact file, split into train/validation from a seed, and augmented in pairs.
+/* zi-dataset.c — source/target glyph pairs of a font pair at one size: rendered in parallel, packed,
+ * cached on disk in one compact file, split into train/validation from a seed, and augmented in
+ * pairs.
  *
  * Cache file (all integers little-endian, as written by this machine kind):
  *   "ZIDSET01"  u32 format version  u32 size  f64 em_fraction  u32 n  u32 field_spread
  *   char key[64] (hex SHA-256 of everything the pixels depend on)
- *   u32 chars[n]  u8 source[n*size*size]  u8 target[n*size*size]
- *   u8 target_field[n*size*size] (only when field_spread > 0)  u64 checksum of all bytes before it
+ *   u32 chars[n]
+ *   u32 lengths[planes * n]: the packed length of each image, the sources', then the targets', then
+ *       (only when field_spread > 0) the target fields'
+ *   u8 packed[sum of lengths]: the images in that order, each deflated (zi-packed-images.h)
+ *   u64 checksum of all bytes before it
  * The key names the file, so a changed font, size, placement, charset or field spread simply misses
  * (an ink run and a field run of the same pair keep a file each); a file that is torn or corrupt fails
  * the length or checksum test and is rebuilt. */
@@ -24,7 +28,7 @@
 
 #define CACHE_MAGIC   "ZIDSET01"
 /* Bump when rendering or the file layout changes, so old caches miss instead of lying. */
-#define CACHE_VERSION 2u
+#define CACHE_VERSION 3u
 #define HEADER_SIZE   (8 + 4 + 4 + 8 + 4 + 4 + 64)
 
 /* A fast 64-bit checksum over whole words (≈ 5 GB/s here, so checking a 220 MB cache at 128 px costs
@@ -73,21 +77,35 @@ cache_planes (guint field_spread)
   return field_spread > 0 ? 3 : 2;
 }
 
+/* The file's bytes besides the packed images themselves. */
 static gsize
-cache_file_size (guint n, guint size, guint field_spread)
+cache_fixed_size (guint n, guint field_spread)
 {
-  return HEADER_SIZE + 4 * (gsize) n + cache_planes (field_spread) * (gsize) n * size * size + 8;
+  return HEADER_SIZE + 4 * (gsize) n + 4 * (gsize) cache_planes (field_spread) * n + 8;
 }
 
-/* Fills dataset->source/target from the cache file if it is complete and matches; FALSE otherwise. */
+/* The images of each plane of ds, in the file's order. */
+static void
+dataset_planes (const ZiDataset *ds, ZiPackedImages **planes)
+{
+  planes[0] = ds->source;
+  planes[1] = ds->target;
+  planes[2] = ds->target_field;
+}
+
+/* Fills dataset's images from the cache file if it is complete and matches; FALSE otherwise. */
 static gboolean
 load_cache (ZiDataset *ds, const char *path, const char *key)
 {
   g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
   gsize plane = (gsize) ds->size * ds->size;
+  guint n_planes = cache_planes (ds->field_spread);
+  gsize fixed = cache_fixed_size (ds->n, ds->field_spread);
+  g_autofree guint32 *lengths = NULL;
+  ZiPackedImages *planes[3] = { NULL, NULL, NULL };
   const guint8 *data;
   const guint8 *p;
-  gsize len;
+  gsize len, packed = 0;
   guint32 version, size, n, field_spread;
   double em_fraction;
   guint64 stored;
@@ -96,7 +114,7 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
     return FALSE;
   data = (const guint8 *) g_mapped_file_get_contents (file);
   len = g_mapped_file_get_length (file);
-  if (len != cache_file_size (ds->n, ds->size, ds->field_spread) || memcmp (data, CACHE_MAGIC, 8) != 0)
+  if (len < fixed || memcmp (data, CACHE_MAGIC, 8) != 0)
     return FALSE;
   memcpy (&version, data + 8, 4);
   memcpy (&size, data + 12, 4);
@@ -115,27 +133,54 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
       if (GUINT32_FROM_LE (c) != ds->chars[i])
         return FALSE;
     }
+  p += 4 * (gsize) ds->n;
+  lengths = g_new (guint32, (gsize) n_planes * ds->n);
+  for (gsize i = 0; i < (gsize) n_planes * ds->n; i++)
+    {
+      memcpy (&lengths[i], p + 4 * i, 4);
+      lengths[i] = GUINT32_FROM_LE (lengths[i]);
+      packed += lengths[i];
+    }
+  if (packed != len - fixed)
+    return FALSE;
   memcpy (&stored, data + len - 8, 8);
   if (GUINT64_FROM_LE (stored) != checksum (data, len - 8))
     return FALSE;
-  p += 4 * (gsize) ds->n;
-  memcpy (ds->source, p, ds->n * plane);
-  memcpy (ds->target, p + ds->n * plane, ds->n * plane);
-  if (ds->target_field != NULL)
-    memcpy (ds->target_field, p + 2 * ds->n * plane, ds->n * plane);
+  p += 4 * (gsize) n_planes * ds->n;
+  for (guint k = 0; k < n_planes; k++)
+    {
+      const guint32 *plane_lengths = lengths + (gsize) k * ds->n;
+
+      planes[k] = zi_packed_images_new_packed (plane_lengths, p, ds->n, plane);
+      if (planes[k] == NULL)
+        {
+          for (guint j = 0; j < k; j++)
+            zi_packed_images_unref (planes[j]);
+          return FALSE;
+        }
+      p += zi_packed_images_get_packed_size (planes[k]);
+    }
+  ds->source = planes[0];
+  ds->target = planes[1];
+  ds->target_field = planes[2];
   return TRUE;
 }
 
 static gboolean
 save_cache (const ZiDataset *ds, const char *path, const char *key, GError **error)
 {
-  gsize plane = (gsize) ds->size * ds->size;
-  gsize len = cache_file_size (ds->n, ds->size, ds->field_spread);
-  g_autofree guint8 *data = g_try_malloc (len);
+  guint n_planes = cache_planes (ds->field_spread);
+  ZiPackedImages *planes[3];
+  g_autofree guint8 *data = NULL;
+  gsize len = cache_fixed_size (ds->n, ds->field_spread);
   guint32 u32;
   guint64 sum;
-  guint8 *p;
+  guint8 *p, *lengths;
 
+  dataset_planes (ds, planes);
+  for (guint k = 0; k < n_planes; k++)
+    len += zi_packed_images_get_packed_size (planes[k]);
+  data = g_try_malloc (len);
   if (data == NULL)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RESOURCES, _("Not enough memory to write the dataset cache “%s”"),
@@ -159,23 +204,34 @@ save_cache (const ZiDataset *ds, const char *path, const char *key, GError **err
       u32 = GUINT32_TO_LE (ds->chars[i]);
       memcpy (p + 4 * i, &u32, 4);
     }
-  p += 4 * (gsize) ds->n;
-  memcpy (p, ds->source, ds->n * plane);
-  memcpy (p + ds->n * plane, ds->target, ds->n * plane);
-  if (ds->target_field != NULL)
-    memcpy (p + 2 * ds->n * plane, ds->target_field, ds->n * plane);
+  lengths = p + 4 * (gsize) ds->n;
+  p = lengths + 4 * (gsize) n_planes * ds->n;
+  for (guint k = 0; k < n_planes; k++)
+    for (guint i = 0; i < ds->n; i++)
+      {
+        const guint8 *bytes;
+        guint32 length = zi_packed_images_get_packed (planes[k], i, &bytes);
+
+        u32 = GUINT32_TO_LE (length);
+        memcpy (lengths + 4 * ((gsize) k * ds->n + i), &u32, 4);
+        memcpy (p, bytes, length);
+        p += length;
+      }
   sum = GUINT64_TO_LE (checksum (data, len - 8));
   memcpy (data + len - 8, &sum, 8);
   return zi_file_write_atomic (path, data, len, error);
 }
 
-/* Cache files kept per directory: a few font pairs or charsets, not every one ever used (a 128 px
- * dataset of the shared ideographs is 220 MB). */
-#define CACHE_KEEP 4
+/* Cache files kept per directory: the most recently used ones, at most this many and this many bytes
+ * together, so that a family's styles (one file each: five to nine) all stay while other pairs and
+ * sizes come and go. A packed 64 px dataset of the shared ideographs is ~11 MB, a 128 px one ~40 MB. */
+#define CACHE_KEEP_FILES 16
+#define CACHE_KEEP_BYTES ((gint64) 1 << 30)
 
 typedef struct {
   char   *path;
   gint64  mtime;
+  gint64  bytes;
 } CacheEntry;
 
 static gint
@@ -191,15 +247,18 @@ clear_cache_entry (gpointer data)
   g_free (((CacheEntry *) data)->path);
 }
 
-/* Removes all but the CACHE_KEEP most recently used dataset files of dir (best effort), keep_path (the
- * file just written) counted among them and never removed: mtimes have one-second steps, so ties are
- * common and it need not sort first. */
+/* Removes the dataset files of dir (best effort) beyond the most recently used ones that fit
+ * CACHE_KEEP_FILES and CACHE_KEEP_BYTES, keep_path (the file just written) counted among them and
+ * never removed: mtimes have one-second steps, so ties are common and it need not sort first. */
 static void
 prune_cache (const char *dir, const char *keep_path)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (CacheEntry));
   const char *name;
+  guint kept = 0;
+  gint64 kept_bytes = 0;
+  gboolean full = FALSE;
 
   g_array_set_clear_func (entries, clear_cache_entry);
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
@@ -209,20 +268,34 @@ prune_cache (const char *dir, const char *keep_path)
       if (!g_str_has_prefix (name, "dataset-") || !g_str_has_suffix (name, ".bin"))
         continue;
       entry.path = g_build_filename (dir, name, NULL);
-      entry.mtime = g_stat (entry.path, &st) == 0 ? (gint64) st.st_mtime : 0;
+      entry.mtime = entry.bytes = 0;
+      if (g_stat (entry.path, &st) == 0)
+        {
+          entry.mtime = (gint64) st.st_mtime;
+          entry.bytes = (gint64) st.st_size;
+        }
+      if (g_strcmp0 (entry.path, keep_path) == 0)
+        {
+          kept++;
+          kept_bytes += entry.bytes;
+        }
       g_array_append_val (entries, entry);
     }
   g_array_sort (entries, compare_newest_first);
-  for (guint i = 0, kept = 1; i < entries->len; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      const char *path = g_array_index (entries, CacheEntry, i).path;
+      const CacheEntry *e = &g_array_index (entries, CacheEntry, i);
 
-      if (g_strcmp0 (path, keep_path) == 0)
+      if (g_strcmp0 (e->path, keep_path) == 0)
         continue;
-      if (kept < CACHE_KEEP)
-        kept++;
+      full = full || kept + 1 > CACHE_KEEP_FILES || kept_bytes + e->bytes > CACHE_KEEP_BYTES;
+      if (full)
+        g_unlink (e->path);
       else
-        g_unlink (path);
+        {
+          kept++;
+          kept_bytes += e->bytes;
+        }
     }
 }
 
@@ -284,6 +357,7 @@ zi_dataset_load (ZiFont         *source,
   g_autofree char *path = NULL;
   g_autoptr(GError) local_error = NULL;
   ProgressRelay relay = { progress, user_data, 0, 0 };
+  g_autofree guint8 *raw = NULL;
   gsize plane;
 
   g_return_val_if_fail (source != NULL, NULL);
@@ -311,6 +385,9 @@ zi_dataset_load (ZiFont         *source,
     if (zi_font_has_char (source, chars[i]) && zi_font_has_char (target, chars[i]) &&
         g_hash_table_add (seen, GUINT_TO_POINTER (chars[i])))
       g_array_append_val (pairs, chars[i]);
+  /* Testing which characters a font draws read most of its glyphs. */
+  zi_font_release_pages (source);
+  zi_font_release_pages (target);
   if (pairs->len == 0)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_CHARSET,
@@ -327,15 +404,13 @@ zi_dataset_load (ZiFont         *source,
   plane = (gsize) size * size;
   ds->n = pairs->len;
   ds->chars = (gunichar *) g_array_free (g_steal_pointer (&pairs), FALSE);
-  ds->source = g_try_malloc (ds->n * plane);
-  ds->target = g_try_malloc (ds->n * plane);
-  if (field_spread > 0)
-    ds->target_field = g_try_malloc (ds->n * plane);
-  if (ds->source == NULL || ds->target == NULL || (field_spread > 0 && ds->target_field == NULL))
+  /* One plane at a time is rendered whole (zi_render_many) and then packed. */
+  raw = g_try_malloc (ds->n * plane);
+  if (raw == NULL)
     {
       g_set_error (error, ZI_ERROR, ZI_ERROR_RESOURCES,
                    _("Not enough memory for %u glyph pairs at %u px (%.0f MB); use a smaller size or charset"),
-                   ds->n, size, (double) cache_planes (field_spread) * ds->n * plane / 1e6);
+                   ds->n, size, (double) ds->n * plane / 1e6);
       return NULL;
     }
 
@@ -354,27 +429,24 @@ zi_dataset_load (ZiFont         *source,
     }
 
   relay.total = cache_planes (field_spread) * (guint64) ds->n;
-  if (!zi_render_many (source, &ds->source_placement, ds->chars, ds->n, 0, ds->source, NULL, 0,
-                       relay_progress_cb, &relay, cancellable, &local_error))
+  for (guint k = 0; k < cache_planes (field_spread); k++)
     {
-      propagate_glyph_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      ZiFont *font = k == 0 ? source : target;
+
+      relay.offset = k * (guint64) ds->n;
+      if (!zi_render_many (font, k == 0 ? &ds->source_placement : &ds->target_placement, ds->chars, ds->n,
+                           k == 2 ? field_spread : 0, raw, NULL, 0, relay_progress_cb, &relay, cancellable,
+                           &local_error))
+        {
+          propagate_glyph_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      *(k == 0 ? &ds->source : k == 1 ? &ds->target : &ds->target_field)
+        = zi_packed_images_new (raw, ds->n, plane);
     }
-  relay.offset = ds->n;
-  if (!zi_render_many (target, &ds->target_placement, ds->chars, ds->n, 0, ds->target, NULL, 0,
-                       relay_progress_cb, &relay, cancellable, &local_error))
-    {
-      propagate_glyph_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  relay.offset = 2 * (guint64) ds->n;
-  if (field_spread > 0
-      && !zi_render_many (target, &ds->target_placement, ds->chars, ds->n, field_spread, ds->target_field,
-                          NULL, 0, relay_progress_cb, &relay, cancellable, &local_error))
-    {
-      propagate_glyph_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  g_clear_pointer (&raw, g_free);
+  zi_font_release_pages (source);
+  zi_font_release_pages (target);
 
   /* The cache only saves time: failing to write it (read-only home, full disk) is not an error. */
   if (g_mkdir_with_parents (cache_dir != NULL ? cache_dir : default_dir, 0755) != 0 ||
@@ -392,18 +464,15 @@ zi_dataset_free (ZiDataset *dataset)
   if (dataset == NULL)
     return;
   g_free (dataset->chars);
-  if (!dataset->source_borrowed)
-    g_free (dataset->source);
-  g_free (dataset->target);
-  g_free (dataset->target_field);
+  zi_packed_images_unref (dataset->source);
+  zi_packed_images_unref (dataset->target);
+  zi_packed_images_unref (dataset->target_field);
   g_free (dataset);
 }
 
 gboolean
 zi_dataset_share_source (ZiDataset *dataset, const ZiDataset *owner)
 {
-  gsize bytes;
-
   g_return_val_if_fail (dataset != NULL && owner != NULL, FALSE);
 
   if (dataset == owner)
@@ -411,24 +480,36 @@ zi_dataset_share_source (ZiDataset *dataset, const ZiDataset *owner)
   if (dataset->source == owner->source)
     return TRUE;
   if (dataset->n != owner->n || dataset->size != owner->size
-      || memcmp (dataset->chars, owner->chars, owner->n * sizeof *owner->chars) != 0)
+      || memcmp (dataset->chars, owner->chars, owner->n * sizeof *owner->chars) != 0
+      || !zi_packed_images_equal (dataset->source, owner->source))
     return FALSE;
-  bytes = (gsize) owner->n * owner->size * owner->size;
-  if (memcmp (dataset->source, owner->source, bytes) != 0)
-    return FALSE;
-  if (!dataset->source_borrowed)
-    g_free (dataset->source);
-  dataset->source = owner->source;
-  dataset->source_borrowed = TRUE;
+  zi_packed_images_unref (dataset->source);
+  dataset->source = zi_packed_images_ref (owner->source);
   return TRUE;
 }
 
-const guint8 *
-zi_dataset_get_train_targets (const ZiDataset *dataset)
+void
+zi_dataset_get_source (const ZiDataset *dataset, guint i, guint8 *out)
 {
-  g_return_val_if_fail (dataset != NULL, NULL);
+  g_return_if_fail (dataset != NULL && i < dataset->n);
 
-  return dataset->target_field != NULL ? dataset->target_field : dataset->target;
+  zi_packed_images_get (dataset->source, i, out);
+}
+
+void
+zi_dataset_get_target (const ZiDataset *dataset, guint i, guint8 *out)
+{
+  g_return_if_fail (dataset != NULL && i < dataset->n);
+
+  zi_packed_images_get (dataset->target, i, out);
+}
+
+void
+zi_dataset_get_train_target (const ZiDataset *dataset, guint i, guint8 *out)
+{
+  g_return_if_fail (dataset != NULL && i < dataset->n);
+
+  zi_packed_images_get (dataset->target_field != NULL ? dataset->target_field : dataset->target, i, out);
 }
 
 static gint

@@ -1,32 +1,33 @@
-/* zi-dataset.h — source/target glyph pairs of a font pair at one size, rendered in parallel and cached
- * on disk (keyed by the fonts' hashes, faces, size, placement, charset and field spread) so a second
- * start is instant; for field runs the target's signed distance fields beside its coverage; a seeded
- * train/validation split; and pair augmentation for the trainer. */
+/* zi-dataset.h — source/target glyph pairs of a font pair at one size, rendered in parallel, held
+ * packed (zi-packed-images.h) and cached on disk in that form (keyed by the fonts' hashes, faces,
+ * size, placement, charset and field spread) so a second start is instant; for field runs the
+ * target's signed distance fields beside its coverage; a seeded train/validation split; and pair
+ * augmentation for the trainer. */
 #pragma once
 
 #include <glib.h>
 #include <gio/gio.h>
 #include "zi-font.h"
+#include "zi-packed-images.h"
 #include "zi-render.h"
 #include "zi-types.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-  guint        size;
-  double       em_fraction;
-  guint        n;                  /* number of pairs */
-  gunichar    *chars;              /* [n], the requested characters both fonts have, in request order */
-  guint8      *source;             /* [n * size * size] coverage, 0 = paper, 255 = ink */
-  guint8      *target;             /* [n * size * size] coverage: what validation measures against */
-  guint        field_spread;       /* 0: no fields */
-  guint8      *target_field;       /* [n * size * size] the target's signed distance fields of that
-                                    * spread (zi-render.h), or NULL when field_spread is 0 */
-  ZiPlacement  source_placement;
-  ZiPlacement  target_placement;
-  gboolean     from_cache;         /* TRUE when loaded from the disk cache */
-  gboolean     source_borrowed;    /* source belongs to another dataset, which must outlive this
-                                    * one (zi_dataset_share_source); zi_dataset_free leaves it */
+  guint            size;
+  double           em_fraction;
+  guint            n;              /* number of pairs */
+  gunichar        *chars;          /* [n], the requested characters both fonts have, in request order */
+  ZiPackedImages  *source;         /* [n] source coverage, 0 = paper, 255 = ink (read them with
+                                    * zi_dataset_get_source) */
+  ZiPackedImages  *target;         /* [n] target coverage: what validation measures against */
+  guint            field_spread;   /* 0: no fields */
+  ZiPackedImages  *target_field;   /* [n] the target's signed distance fields of that spread
+                                    * (zi-render.h), or NULL when field_spread is 0 */
+  ZiPlacement      source_placement;
+  ZiPlacement      target_placement;
+  gboolean         from_cache;     /* TRUE when loaded from the disk cache */
 } ZiDataset;
 
 /* Builds (or loads from cache_dir; NULL = $XDG_CACHE_HOME/zimaru) the pairs of the characters of chars
@@ -48,14 +49,17 @@ ZiDataset *zi_dataset_load (ZiFont        *source,
 void       zi_dataset_free (ZiDataset *dataset);
 
 /* Where dataset holds the same source images as owner (the same characters, size and pixels, as the
- * styles of one source font usually do), frees its own copy and reads owner's instead, which must
- * outlive it; returns whether it did. */
+ * styles of one source font usually do), drops its own copy and shares owner's; returns whether it
+ * did. */
 gboolean   zi_dataset_share_source (ZiDataset *dataset, const ZiDataset *owner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiDataset, zi_dataset_free)
 
-/* What a generator trained on dataset learns to draw: the target's fields when it has them, else its
- * coverage. [n * size * size] */
-const guint8 *zi_dataset_get_train_targets (const ZiDataset *dataset);
+/* Copies pair i's images, size × size bytes, into out: its source's coverage, its target's
+ * coverage, and what a generator trained on dataset learns to draw (the target's field when it has
+ * one, else its coverage). */
+void zi_dataset_get_source       (const ZiDataset *dataset, guint i, guint8 *out);
+void zi_dataset_get_target       (const ZiDataset *dataset, guint i, guint8 *out);
+void zi_dataset_get_train_target (const ZiDataset *dataset, guint i, guint8 *out);
 
 /* A deterministic split of indices 0..n-1: a seeded shuffle, the first round(n * val_fraction)
  * (at least 1 when val_fraction > 0 and n > 1) go to validation. Both arrays hold guint, sorted. */

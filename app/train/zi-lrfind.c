@@ -146,6 +146,7 @@ zi_lrfind_run (const ZiTrainerConfig *cfg, const ZiDataset *data, const ZiLrFind
   pixels = (gsize) data->size * data->size;
   g_autofree float *src = g_new (float, (gsize) batch * pixels);
   g_autofree float *tgt = g_new (float, (gsize) batch * pixels);
+  g_autofree guint8 *glyph = g_malloc (pixels);
   nn_rng_seed (&rng, cfg->seed ^ G_GUINT64_CONSTANT (0x5DEECE66D2B7E151));
   nn_rng_seed (&order, cfg->seed);
 
@@ -167,8 +168,10 @@ zi_lrfind_run (const ZiTrainerConfig *cfg, const ZiDataset *data, const ZiLrFind
       for (int b = 0; b < batch; b++)
         {
           guint k = nn_rng_below (&order, data->n);
-          zi_image_coverage_to_net (data->source + k * pixels, src + b * pixels, pixels);
-          zi_image_coverage_to_net (zi_dataset_get_train_targets (data) + k * pixels, tgt + b * pixels, pixels);
+          zi_dataset_get_source (data, k, glyph);
+          zi_image_coverage_to_net (glyph, src + b * pixels, pixels);
+          zi_dataset_get_train_target (data, k, glyph);
+          zi_image_coverage_to_net (glyph, tgt + b * pixels, pixels);
         }
       st = nn_pix2pix_train_step (model, src, tgt, NULL, batch, (float) lr, (float) (lr * ratio), &rng, &stats);
       if (st == NN_ERR_NONFINITE)

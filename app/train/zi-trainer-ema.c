@@ -113,6 +113,7 @@ recalibrate_norms (ZiTrainerEma *ema, NnPix2Pix *model, GError **error)
   g_autofree float *src = g_new (float, (gsize) g->batch * g->pixels);
   g_autofree float *out = g_new (float, (gsize) g->batch * g->pixels);
   g_autofree int *style = g_new0 (int, g->batch);
+  g_autofree guint8 *glyph = g_malloc (g->pixels);
   NnRng rng;
   guint stride = 7919, pos = 0;
 
@@ -130,8 +131,8 @@ recalibrate_norms (ZiTrainerEma *ema, NnPix2Pix *model, GError **error)
           guint idx = g->index[((guint64) pos * stride) % n];
           /* Every style in turn: the statistics after the style embedding are those of the mix. */
           style[b] = g->n_styles > 1 ? (int) (pos % g->n_styles) : 0;
-          zi_image_coverage_to_net (g->source + (gsize) idx * g->pixels, src + (gsize) b * g->pixels,
-                                    g->pixels);
+          zi_dataset_get_source (g->dataset, idx, glyph);
+          zi_image_coverage_to_net (glyph, src + (gsize) b * g->pixels, g->pixels);
         }
       NnStatus st = nn_pix2pix_norm_update (model, src, style, g->batch, &rng, out);
       if (st != NN_OK)

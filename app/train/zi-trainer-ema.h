@@ -7,18 +7,19 @@
 
 #include <glib.h>
 #include "nn-pix2pix.h"
+#include "zi-dataset.h"
 
 G_BEGIN_DECLS
 
 /* The training glyphs that re-estimate the norm statistics of the averaged weights. */
 typedef struct {
-  const guint8 *source;  /* [glyphs * pixels] the dataset's source coverage */
-  const guint  *index;   /* [n] the training glyphs among them */
-  guint         n;
-  gsize         pixels;
-  int           batch;   /* the model's batch */
-  guint64       seed;    /* the run's seed */
-  guint         n_styles;  /* the target styles the glyphs go through in turn (0 or 1: style 0) */
+  const ZiDataset *dataset;  /* whose source glyphs they are */
+  const guint     *index;    /* [n] the training glyphs among them */
+  guint            n;
+  gsize            pixels;
+  int              batch;    /* the model's batch */
+  guint64          seed;     /* the run's seed */
+  guint            n_styles; /* the target styles the glyphs go through in turn (0 or 1: style 0) */
 } ZiTrainerEmaGlyphs;
 
 typedef struct _ZiTrainerEma ZiTrainerEma;

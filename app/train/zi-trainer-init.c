@@ -53,11 +53,15 @@ nearest_style (ZiModel *model, ZiTrainerData *data, guint s, GError **error)
   guint n = MIN (train->len, ZI_TRAINER_INIT_PROBE);
   g_autofree guint8 *src = g_malloc (MAX (n, 1) * pixels);
   g_autofree guint8 *out = g_malloc (MAX (n, 1) * pixels);
+  g_autofree guint8 *tgt = g_malloc (MAX (n, 1) * pixels);
   double best = INFINITY;
   int best_k = -1;
 
   for (guint i = 0; i < n; i++)
-    memcpy (src + i * pixels, ds->source + (gsize) g_array_index (train, guint, i) * pixels, pixels);
+    {
+      zi_dataset_get_source (ds, g_array_index (train, guint, i), src + i * pixels);
+      zi_dataset_get_target (ds, g_array_index (train, guint, i), tgt + i * pixels);
+    }
   for (guint k = 0; n > 0 && k < zi_model_get_n_styles (model); k++)
     {
       double d = 0;
@@ -65,8 +69,7 @@ nearest_style (ZiModel *model, ZiTrainerData *data, guint s, GError **error)
       if (!zi_model_generate (model, src, n, out, NULL, NULL, NULL, error))
         return -2;
       for (guint i = 0; i < n; i++)
-        d += ink_distance (out + i * pixels, ds->target + (gsize) g_array_index (train, guint, i) * pixels,
-                           pixels);
+        d += ink_distance (out + i * pixels, tgt + i * pixels, pixels);
       if (d < best)
         {
           best = d;

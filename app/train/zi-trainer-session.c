@@ -39,7 +39,7 @@
 
 /* One target style's validation glyphs (a range of the session's val_* buffers) and its figures. */
 typedef struct {
-  guint                    offset, n;
+  guint                    n;
   ZiMetrics                baseline;
   ZiMetrics                val;
   ZiMetrics                val_raw;
@@ -62,7 +62,8 @@ typedef struct {
   ZiHealth                *health;
 
   guint                    n_val;           /* validation glyphs measured, all styles (≤ the splits) */
-  guint8                  *val_src, *val_tgt, *val_gen;  /* [n_val * pixels] */
+  guint8                  *val_src, *val_tgt, *val_gen;  /* [the most validation glyphs of a style
+                                                            * * pixels]: one style's at a time */
   guint                    n_styles;
   StyleVal                *styles;          /* [n_styles] */
   guint                    n_preview;
@@ -223,12 +224,31 @@ mean_metrics (Session *s, gsize field_offset, ZiMetrics *out)
     }
 }
 
-/* Copies each style's validation glyphs (at most val_max a style) and style 0's preview glyphs out
- * of the datasets, and measures the identity baselines. */
+/* Unpacks style i's validation glyphs into val_src and val_tgt; returns their number. Each
+ * validation reads them from the dataset again (~1 ms a style at 64 px) rather than holding a copy
+ * of every style's. */
+static guint
+unpack_validation (Session *s, guint i)
+{
+  const ZiDataset *ds = zi_trainer_data_get_style_dataset (s->data, i);
+  const GArray *val_idx = zi_trainer_data_get_style_validation (s->data, i);
+
+  for (guint j = 0; j < s->styles[i].n; j++)
+    {
+      guint k = g_array_index (val_idx, guint, j);
+      zi_dataset_get_source (ds, k, s->val_src + (gsize) j * s->pixels);
+      zi_dataset_get_target (ds, k, s->val_tgt + (gsize) j * s->pixels);
+    }
+  return s->styles[i].n;
+}
+
+/* Counts each style's validation glyphs (at most val_max a style), picks style 0's preview glyphs,
+ * and measures the identity baselines. */
 static void
 prepare_validation (Session *s)
 {
   const GArray *pool;
+  guint val_max_style = 0;
 
   s->n_styles = zi_trainer_data_get_n_styles (s->data);
   s->styles = g_new0 (StyleVal, s->n_styles);
@@ -237,30 +257,16 @@ prepare_validation (Session *s)
     {
       guint n = zi_trainer_data_get_style_validation (s->data, i)->len;
 
-      s->styles[i].offset = s->n_val;
       s->styles[i].n = s->cfg->val_max > 0 ? MIN (n, s->cfg->val_max) : n;
       s->n_val += s->styles[i].n;
+      val_max_style = MAX (val_max_style, s->styles[i].n);
     }
-  s->val_src = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
-  s->val_tgt = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
-  s->val_gen = g_malloc ((gsize) MAX (s->n_val, 1) * s->pixels);
+  s->val_src = g_malloc ((gsize) MAX (val_max_style, 1) * s->pixels);
+  s->val_tgt = g_malloc ((gsize) MAX (val_max_style, 1) * s->pixels);
+  s->val_gen = g_malloc ((gsize) MAX (val_max_style, 1) * s->pixels);
   for (guint i = 0; i < s->n_styles; i++)
-    {
-      StyleVal *sv = &s->styles[i];
-      const ZiDataset *ds = zi_trainer_data_get_style_dataset (s->data, i);
-      const GArray *val_idx = zi_trainer_data_get_style_validation (s->data, i);
-
-      for (guint j = 0; j < sv->n; j++)
-        {
-          guint k = g_array_index (val_idx, guint, j);
-          gsize at = (gsize) (sv->offset + j) * s->pixels;
-          memcpy (s->val_src + at, ds->source + (gsize) k * s->pixels, s->pixels);
-          memcpy (s->val_tgt + at, ds->target + (gsize) k * s->pixels, s->pixels);
-        }
-      if (sv->n > 0)
-        zi_metrics_coverage (s->val_src + (gsize) sv->offset * s->pixels,
-                             s->val_tgt + (gsize) sv->offset * s->pixels, sv->n, s->size, &sv->baseline);
-    }
+    if (unpack_validation (s, i) > 0)
+      zi_metrics_coverage (s->val_src, s->val_tgt, s->styles[i].n, s->size, &s->styles[i].baseline);
   if (s->n_val > 0)
     {
       mean_metrics (s, G_STRUCT_OFFSET (StyleVal, baseline), &s->baseline);
@@ -277,21 +283,20 @@ prepare_validation (Session *s)
     s->preview_idx[i] = g_array_index (pool, guint, i);
 }
 
-/* Generates every style's validation glyphs with its own index into val_gen and measures them into
- * the StyleVal field at field_offset (val or val_raw), and their mean into *mean. */
+/* Generates every style's validation glyphs with its own index, one style at a time into val_gen, and
+ * measures them into the StyleVal field at field_offset (val or val_raw), and their mean into *mean. */
 static gboolean
 measure_styles (Session *s, gsize field_offset, ZiMetrics *mean, GError **error)
 {
   for (guint i = 0; i < s->n_styles; i++)
     {
       StyleVal *sv = &s->styles[i];
-      gsize at = (gsize) sv->offset * s->pixels;
 
-      if (sv->n == 0)
+      if (unpack_validation (s, i) == 0)
         continue;
-      if (!generate (s, (int) i, s->val_src + at, sv->n, s->val_gen + at, error))
+      if (!generate (s, (int) i, s->val_src, sv->n, s->val_gen, error))
         return FALSE;
-      zi_metrics_coverage (s->val_gen + at, s->val_tgt + at, sv->n, s->size,
+      zi_metrics_coverage (s->val_gen, s->val_tgt, sv->n, s->size,
                            (ZiMetrics *) ((guint8 *) sv + field_offset));
     }
   mean_metrics (s, field_offset, mean);
@@ -372,8 +377,8 @@ validate_current (Session *s, gboolean has_raw, gboolean *is_best, GError **erro
     {
       guint k = s->preview_idx[i];
       chars[i] = ds->chars[k];
-      memcpy (src + i * s->pixels, ds->source + (gsize) k * s->pixels, s->pixels);
-      memcpy (tgt + i * s->pixels, ds->target + (gsize) k * s->pixels, s->pixels);
+      zi_dataset_get_source (ds, k, src + i * s->pixels);
+      zi_dataset_get_target (ds, k, tgt + i * s->pixels);
     }
   if (!generate (s, 0, src, s->n_preview, gen, error))
     return FALSE;
@@ -690,7 +695,7 @@ run_session (Session *s, const ZiTrainerSessionSetup *setup, gboolean *run_writt
   s->out_batch = g_new (float, (gsize) s->batch * s->pixels);
   s->style_batch = g_new0 (int, s->batch);
 
-  s->ema_glyphs = (ZiTrainerEmaGlyphs) { ds->source, (const guint *) train->data, train->len, s->pixels,
+  s->ema_glyphs = (ZiTrainerEmaGlyphs) { ds, (const guint *) train->data, train->len, s->pixels,
                                          s->batch, s->cfg->seed, s->n_styles };
   s->model = zi_trainer_model_new (s->cfg, s->run_dir, warn_cb, s);
   zi_trainer_model_set_styles (s->model, zi_trainer_data_get_styles (s->data), s->n_styles);

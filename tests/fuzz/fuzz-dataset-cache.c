@@ -3,7 +3,7 @@
  * private, so the input is written where zi_dataset_load() looks for the cache of a fixed two-glyph
  * dataset (16 px, the small seed fonts of tests/fuzz/corpus/font), and the load must succeed anyway:
  *  - if the dataset says it came from the cache, the file must have the reference header, key and
- *    characters, and the pixels must be the file's;
+ *    characters, and the pixels must be the file's (its packed images, inflated here with zlib);
  *  - otherwise the pixels must be freshly rendered (equal to the reference) and the cache file must
  *    have been rewritten to the reference bytes.
  * Each input is tried as it is (length, magic and checksum checks) and "resealed": padded or cut to
@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "zi-dataset.h"
+
+#include <zlib.h>
 
 #define SIZE        16
 #define HEADER_SIZE (8 + 4 + 4 + 8 + 4 + 4 + 64)  /* magic, version, size, em, n, reserved, key */
@@ -33,6 +35,7 @@ typedef struct {
   guint     n;                /* pairs in the dataset */
   guint8   *source_pixels;    /* [n * SIZE * SIZE], freshly rendered */
   guint8   *target_pixels;
+  guint8   *pixels;           /* scratch: [2 * n * SIZE * SIZE] a loaded dataset's pixels */
 } Fixture;
 
 static Fixture fixture;
@@ -134,8 +137,11 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   built = load ();
   fuzz_check (!built->from_cache && built->n == 2);
   fixture.n = built->n;
-  fixture.source_pixels = g_memdup2 (built->source, (gsize) built->n * SIZE * SIZE);
-  fixture.target_pixels = g_memdup2 (built->target, (gsize) built->n * SIZE * SIZE);
+  fixture.source_pixels = g_malloc ((gsize) built->n * SIZE * SIZE);
+  fixture.target_pixels = g_malloc ((gsize) built->n * SIZE * SIZE);
+  fixture.pixels = g_malloc (2 * (gsize) built->n * SIZE * SIZE);
+  zi_packed_images_get_all (built->source, fixture.source_pixels);
+  zi_packed_images_get_all (built->target, fixture.target_pixels);
   fixture.cache_path = find_cache_file ();
   {
     g_autofree char *base = g_path_get_basename (fixture.cache_path);
@@ -158,6 +164,36 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
+/* Whether file (at least `pixels` bytes, the header and characters checked) holds, after its
+ * characters, 2n packed lengths and then 2n zlib streams that inflate to exactly the images in
+ * want[2 * n * SIZE * SIZE] (sources, then targets) and end where the checksum begins. */
+static gboolean
+file_images_are (const guint8 *file, gsize len, gsize pixels, const guint8 *want)
+{
+  const gsize plane = SIZE * SIZE;
+  const guint n_images = 2 * fixture.n;
+  gsize at = pixels + 4 * (gsize) n_images;
+  guint8 image[SIZE * SIZE];
+
+  for (guint i = 0; i < n_images; i++)
+    {
+      guint32 length;
+      uLongf out_len = plane;
+      uLong in_len;
+
+      memcpy (&length, file + pixels + 4 * i, 4);
+      length = GUINT32_FROM_LE (length);
+      if (at + length > len - 8)
+        return FALSE;
+      in_len = length;
+      if (uncompress2 (image, &out_len, file + at, &in_len) != Z_OK || out_len != plane || in_len != length
+          || memcmp (image, want + i * plane, plane) != 0)
+        return FALSE;
+      at += length;
+    }
+  return at == len - 8;
+}
+
 static void
 check_load (const guint8 *file, gsize len)
 {
@@ -173,20 +209,21 @@ check_load (const guint8 *file, gsize len)
   ds = load ();
   fuzz_check (ds->n == fixture.n && ds->size == SIZE);
   fuzz_check (memcmp (ds->chars, (gunichar[]) { 0x6C38, 'A' }, 2 * sizeof (gunichar)) == 0);
+  zi_packed_images_get_all (ds->source, fixture.pixels);
+  zi_packed_images_get_all (ds->target, fixture.pixels + plane);
 
   if (ds->from_cache)
     {
       /* Accepted: everything the pixels depend on must match, and the pixels are the file's. */
-      fuzz_check (len == ref_len);
+      fuzz_check (len >= pixels + 8);
       fuzz_check (memcmp (file, ref, RESERVED) == 0);
       fuzz_check (memcmp (file + RESERVED + 4, ref + RESERVED + 4, pixels - RESERVED - 4) == 0);
-      fuzz_check (memcmp (ds->source, file + pixels, plane) == 0);
-      fuzz_check (memcmp (ds->target, file + pixels + plane, plane) == 0);
+      fuzz_check (file_images_are (file, len, pixels, fixture.pixels));
       return;
     }
   /* Rejected: rebuilt from the fonts, and the damaged file replaced. */
-  fuzz_check (memcmp (ds->source, fixture.source_pixels, plane) == 0);
-  fuzz_check (memcmp (ds->target, fixture.target_pixels, plane) == 0);
+  fuzz_check (memcmp (fixture.pixels, fixture.source_pixels, plane) == 0);
+  fuzz_check (memcmp (fixture.pixels + plane, fixture.target_pixels, plane) == 0);
   fuzz_check (g_file_get_contents (fixture.cache_path, &written, &written_len, NULL));
   fuzz_check (written_len == ref_len && memcmp (written, ref, ref_len) == 0);
 }

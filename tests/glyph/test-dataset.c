@@ -1,7 +1,7 @@
 /* test-dataset.c — app/run's glyph images and dataset: PNG round trips in both pixel conventions, the
  * dataset's pairs (equal to single renders), its disk cache (hit, miss, invalidation when a font file
- * changes, a corrupt cache rebuilt, the target's fields of a field run), the seeded split and pair
- * augmentation. */
+ * changes, a corrupt cache rebuilt, the target's fields of a field run, which files stay), packed
+ * images, the seeded split and pair augmentation. */
 #include "config.h"
 #include "zi-charset.h"
 #include "zi-dataset.h"
@@ -13,7 +13,9 @@
 #include <math.h>
 #include <png.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 #include "zi-fileutil.h"
 
 #define SOURCE_SPEC "Noto Sans CJK TC"
@@ -27,6 +29,21 @@ make_temp_dir (void)
 
   g_assert_no_error (error);
   return dir;
+}
+
+/* Whether a and b unpack to the same images. */
+static gboolean
+same_images (const ZiPackedImages *a, const ZiPackedImages *b)
+{
+  gsize n = zi_packed_images_get_n (a), plane = zi_packed_images_get_plane (a);
+  g_autofree guint8 *x = g_malloc (MAX (n * plane, 1));
+  g_autofree guint8 *y = g_malloc (MAX (n * plane, 1));
+
+  if (n != zi_packed_images_get_n (b) || plane != zi_packed_images_get_plane (b))
+    return FALSE;
+  zi_packed_images_get_all (a, x);
+  zi_packed_images_get_all (b, y);
+  return memcmp (x, y, n * plane) == 0;
 }
 
 static guint
@@ -219,7 +236,7 @@ test_dataset_pairs (Fixture *fx, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(ZiDataset) ds = load (fx, 64, &error);
   ZiFont *target = zi_font_open (fx->target_path, NULL);
-  guint8 img[64 * 64];
+  guint8 img[64 * 64], got[64 * 64];
 
   g_assert_no_error (error);
   g_assert_false (ds->from_cache);
@@ -229,16 +246,20 @@ test_dataset_pairs (Fixture *fx, gconstpointer data)
     {
       g_assert_cmpuint (ds->chars[i], ==, g_array_index (fx->chars, gunichar, i));
       g_assert_true (zi_render_char (fx->source, &ds->source_placement, ds->chars[i], img, NULL));
-      g_assert_cmpmem (img, sizeof img, ds->source + i * sizeof img, sizeof img);
+      zi_dataset_get_source (ds, i, got);
+      g_assert_cmpmem (img, sizeof img, got, sizeof got);
       g_assert_true (zi_render_char (target, &ds->target_placement, ds->chars[i], img, NULL));
-      g_assert_cmpmem (img, sizeof img, ds->target + i * sizeof img, sizeof img);
+      zi_dataset_get_target (ds, i, got);
+      g_assert_cmpmem (img, sizeof img, got, sizeof got);
+      zi_dataset_get_train_target (ds, i, got);
+      g_assert_cmpmem (img, sizeof img, got, sizeof got);
     }
   zi_font_free (target);
 }
 
-/* Two loads of the same pairs hold the same source images: one can read the other's copy. Other
- * pixels (one image changed) or other characters keep their own; and a borrowed copy is not freed
- * with its borrower (ASan and valgrind would see the double free). */
+/* Two loads of the same pairs hold the same source images: one can share the other's copy. Other
+ * pixels (one image changed) or other characters keep their own; and the shared copy lives as long
+ * as either dataset (ASan and valgrind would see a double free or a read after free). */
 static void
 test_dataset_share_source (Fixture *fx, gconstpointer data)
 {
@@ -247,23 +268,32 @@ test_dataset_share_source (Fixture *fx, gconstpointer data)
   g_autoptr(ZiDataset) same = load (fx, 32, &error);
   g_autoptr(ZiDataset) changed = load (fx, 32, &error);
   g_autoptr(ZiDataset) fewer = load (fx, 32, &error);
+  gsize plane = 32 * 32;
+  g_autofree guint8 *pixels = NULL;
 
   g_assert_no_error (error);
   g_assert_false (zi_dataset_share_source (owner, owner));
   g_assert_true (zi_dataset_share_source (same, owner));
-  g_assert_true (same->source == owner->source && same->source_borrowed && !owner->source_borrowed);
+  g_assert_true (same->source == owner->source);
   g_assert_true (zi_dataset_share_source (same, owner));   /* already shared: nothing to do */
 
-  changed->source[5 * 32 * 32 + 100] ^= 0x40;
+  /* One pixel of one image changed: not the same images. */
+  pixels = g_malloc (changed->n * plane);
+  zi_packed_images_get_all (changed->source, pixels);
+  pixels[5 * plane + 100] ^= 0x40;
+  zi_packed_images_unref (changed->source);
+  changed->source = zi_packed_images_new (pixels, changed->n, plane);
   g_assert_false (zi_dataset_share_source (changed, owner));
-  g_assert_false (changed->source_borrowed);
+  g_assert_true (changed->source != owner->source);
 
   fewer->n--;
   g_assert_false (zi_dataset_share_source (fewer, owner));
   fewer->n++;
-  g_clear_pointer (&same, zi_dataset_free);
-  /* The owner's images outlive their borrower, unchanged. */
-  g_assert_cmpmem (owner->source, (gsize) owner->n * 32 * 32, fewer->source, (gsize) fewer->n * 32 * 32);
+
+  /* The shared images outlive the dataset that first held them, unchanged (fewer has its own copy
+   * of the same pixels). */
+  g_clear_pointer (&owner, zi_dataset_free);
+  g_assert_true (same_images (same->source, fewer->source));
 }
 
 static void
@@ -276,7 +306,6 @@ test_dataset_cache (Fixture *fx, gconstpointer data)
   g_autoptr(ZiDataset) after_change = NULL;
   g_autoptr(ZiDataset) again = NULL;
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
-  gsize plane = 64 * 64;
   FILE *f;
 
   g_assert_no_error (error);
@@ -288,8 +317,8 @@ test_dataset_cache (Fixture *fx, gconstpointer data)
   g_assert_true (second->from_cache);
   g_assert_cmpuint (second->n, ==, first->n);
   g_assert_cmpmem (second->chars, second->n * 4, first->chars, first->n * 4);
-  g_assert_cmpmem (second->source, second->n * plane, first->source, first->n * plane);
-  g_assert_cmpmem (second->target, second->n * plane, first->target, first->n * plane);
+  g_assert_true (same_images (second->source, first->source));
+  g_assert_true (same_images (second->target, first->target));
   g_assert_cmpfloat (second->target_placement.origin_y, ==, first->target_placement.origin_y);
 
   /* Another size is another key. */
@@ -306,30 +335,77 @@ test_dataset_cache (Fixture *fx, gconstpointer data)
   after_change = load (fx, 64, &error);
   g_assert_no_error (error);
   g_assert_false (after_change->from_cache);
-  g_assert_cmpmem (after_change->target, after_change->n * plane, first->target, first->n * plane);
+  g_assert_true (same_images (after_change->target, first->target));
   again = load (fx, 64, &error);
   g_assert_no_error (error);
   g_assert_true (again->from_cache);
 }
 
-/* The cache directory keeps the few most recently used datasets, including the newest. */
+/* An empty (sparse) file of the given apparent size, last used days ago. */
+static char *
+make_old_file (const char *dir, const char *name, goffset bytes, int days)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf when;
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_cmpint (truncate (path, bytes), ==, 0);
+  when.actime = when.modtime = time (NULL) - days * 86400;
+  g_assert_cmpint (g_utime (path, &when), ==, 0);
+  return path;
+}
+
+/* The cache directory keeps the most recently used datasets, at most 16 files and 1 GiB together,
+ * the newest always. */
 static void
 test_dataset_cache_prune (Fixture *fx, gconstpointer data)
 {
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
-  const guint sizes[] = { 16, 20, 24, 28, 32, 36 };
+  g_autofree char *day_old = NULL;
+  g_autofree char *two_days_old = NULL;
+  g_autofree char *not_ours = NULL;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+  /* Bytes: two old 600 MB files do not both fit beside a new one; the older goes. Files that are not
+   * datasets are left alone. */
+  g_assert_cmpint (g_mkdir_with_parents (cache, 0755), ==, 0);
+  day_old = make_old_file (cache, "dataset-0000000000000000000000000000000a.bin", 600000000, 1);
+  two_days_old = make_old_file (cache, "dataset-0000000000000000000000000000000b.bin", 600000000, 2);
+  not_ours = make_old_file (cache, "notes.bin", 600000000, 3);
+  {
+    g_autoptr(ZiDataset) ds = load (fx, 16, NULL);
+    g_assert_false (ds->from_cache);
+  }
+  g_assert_true (g_file_test (day_old, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (two_days_old, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (not_ours, G_FILE_TEST_EXISTS));
+  g_unlink (day_old);
+  g_unlink (not_ours);
+  g_assert_cmpuint (count_files (cache), ==, 1);
+  {
+    /* The 16 px dataset was used a day ago (mtimes have one-second steps: the loads below share a
+     * few seconds, whose ties sort either way). */
+    g_autoptr(GDir) d = g_dir_open (cache, 0, NULL);
+    g_autofree char *path = g_build_filename (cache, g_dir_read_name (d), NULL);
+    struct utimbuf when;
+
+    when.actime = when.modtime = time (NULL) - 86400;
+    g_assert_cmpint (g_utime (path, &when), ==, 0);
+  }
+
+  /* Files: the 16 most recently used stay. */
+  for (guint i = 0; i < 18; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(ZiDataset) ds = load (fx, sizes[i], &error);
+      g_autoptr(ZiDataset) ds = load (fx, 18 + 2 * i, &error);
       g_assert_no_error (error);
       g_assert_false (ds->from_cache);
-      g_assert_cmpuint (count_files (cache), ==, MIN (i + 1, 4));
+      g_assert_cmpuint (count_files (cache), ==, MIN (i + 2, 16));
     }
   {
-    g_autoptr(ZiDataset) newest = load (fx, 36, NULL);
+    g_autoptr(ZiDataset) newest = load (fx, 18 + 2 * 17, NULL);
+    g_autoptr(ZiDataset) oldest = load (fx, 16, NULL);
     g_assert_true (newest->from_cache);
+    g_assert_false (oldest->from_cache);
   }
 }
 
@@ -358,7 +434,6 @@ test_dataset_corrupt_cache (Fixture *fx, gconstpointer data)
   g_autoptr(ZiDataset) first = load (fx, 64, &error);
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
   const goffset offsets[] = { 0, 20, 200, 5000, -100, -3 };
-  gsize plane = 64 * 64;
 
   g_assert_no_error (error);
   for (gsize i = 0; i < G_N_ELEMENTS (offsets); i++)
@@ -370,7 +445,7 @@ test_dataset_corrupt_cache (Fixture *fx, gconstpointer data)
       rebuilt = load (fx, 64, &error);
       g_assert_no_error (error);
       g_assert_false (rebuilt->from_cache);
-      g_assert_cmpmem (rebuilt->source, rebuilt->n * plane, first->source, first->n * plane);
+      g_assert_true (same_images (rebuilt->source, first->source));
       reloaded = load (fx, 64, &error);
       g_assert_no_error (error);
       g_assert_true (reloaded->from_cache);
@@ -403,46 +478,47 @@ test_dataset_field_cache (Fixture *fx, gconstpointer data)
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
   ZiFont *target = zi_font_open (fx->target_path, NULL);
   gsize plane = 32 * 32;
-  guint8 img[32 * 32];
+  guint8 img[32 * 32], got[32 * 32];
 
   g_assert_no_error (error);
   g_assert_null (ink->target_field);
   g_assert_cmpuint (ink->field_spread, ==, 0);
-  g_assert_true (zi_dataset_get_train_targets (ink) == ink->target);
+
   g_assert_false (first->from_cache);
   g_assert_cmpuint (first->field_spread, ==, 4);
   g_assert_nonnull (first->target_field);
-  g_assert_true (zi_dataset_get_train_targets (first) == first->target_field);
+
   g_assert_cmpuint (count_files (cache), ==, 2);
   /* The coverage is the ink run's, the fields are the renderer's. */
-  g_assert_cmpmem (first->source, first->n * plane, ink->source, ink->n * plane);
-  g_assert_cmpmem (first->target, first->n * plane, ink->target, ink->n * plane);
+  g_assert_true (same_images (first->source, ink->source));
+  g_assert_true (same_images (first->target, ink->target));
   for (guint i = 0; i < first->n; i++)
     {
       g_assert_true (zi_render_char_field (target, &first->target_placement, first->chars[i], 4, img, NULL));
-      g_assert_cmpmem (img, sizeof img, first->target_field + i * plane, plane);
+      zi_dataset_get_train_target (first, i, got);
+      g_assert_cmpmem (img, sizeof img, got, plane);
     }
 
   second = load_with_fields (fx, 32, 4, &error);
   g_assert_no_error (error);
   g_assert_true (second->from_cache);
   g_assert_cmpuint (second->field_spread, ==, 4);
-  g_assert_cmpmem (second->source, second->n * plane, first->source, first->n * plane);
-  g_assert_cmpmem (second->target, second->n * plane, first->target, first->n * plane);
-  g_assert_cmpmem (second->target_field, second->n * plane, first->target_field, first->n * plane);
+  g_assert_true (same_images (second->source, first->source));
+  g_assert_true (same_images (second->target, first->target));
+  g_assert_true (same_images (second->target_field, first->target_field));
 
   wider = load_with_fields (fx, 32, 8, &error);
   g_assert_no_error (error);
   g_assert_false (wider->from_cache);
   g_assert_cmpuint (count_files (cache), ==, 3);
-  g_assert_true (memcmp (wider->target_field, first->target_field, first->n * plane) != 0);
+  g_assert_false (same_images (wider->target_field, first->target_field));
 
   /* A byte of the last field flipped in every file: each is rebuilt, to the same pixels. */
   damage_cache (cache, -100);
   rebuilt = load_with_fields (fx, 32, 4, &error);
   g_assert_no_error (error);
   g_assert_false (rebuilt->from_cache);
-  g_assert_cmpmem (rebuilt->target_field, rebuilt->n * plane, first->target_field, first->n * plane);
+  g_assert_true (same_images (rebuilt->target_field, first->target_field));
   zi_font_free (target);
 }
 
@@ -469,6 +545,79 @@ test_dataset_errors (Fixture *fx, gconstpointer data)
 }
 
 /* ---- split and augmentation --------------------------------------------------------------------- */
+
+/* Packed images unpack to what was packed, each on its own and all at once; their packed form
+ * rebuilds them; a damaged packed form (a flipped byte, a cut stream, a wrong length) is refused
+ * rather than read. Glyph-like images pack to a fraction of their size. */
+static void
+test_packed_images (void)
+{
+  const guint n = 7;
+  const gsize plane = 48 * 48;
+  g_autofree guint8 *raw = g_malloc (n * plane);
+  g_autofree guint8 *back = g_malloc (n * plane);
+  g_autofree guint32 *lengths = g_new (guint32, n);
+  g_autofree guint8 *packed = NULL;
+  g_autoptr(ZiPackedImages) p = NULL;
+  g_autoptr(ZiPackedImages) again = NULL;
+  g_autoptr(ZiPackedImages) empty = NULL;
+  NnRng rng;
+  gsize total = 0;
+
+  /* Paper with a block of ink and a noisy antialiased edge, different in each image. */
+  nn_rng_seed (&rng, 7);
+  memset (raw, 0, n * plane);
+  for (guint i = 0; i < n; i++)
+    for (guint y = 10; y < 30 + i; y++)
+      for (guint x = 5 + i; x < 40; x++)
+        raw[i * plane + y * 48 + x] = x == 5 + i ? (guint8) nn_rng_below (&rng, 256) : 255;
+  p = zi_packed_images_new (raw, n, plane);
+  g_assert_cmpuint (zi_packed_images_get_n (p), ==, n);
+  g_assert_cmpuint (zi_packed_images_get_plane (p), ==, plane);
+  g_assert_cmpuint (zi_packed_images_get_packed_size (p), <, n * plane / 4);
+  for (guint i = 0; i < n; i++)
+    {
+      zi_packed_images_get (p, i, back);
+      g_assert_cmpmem (back, plane, raw + i * plane, plane);
+    }
+  zi_packed_images_get_all (p, back);
+  g_assert_cmpmem (back, n * plane, raw, n * plane);
+
+  packed = g_malloc (zi_packed_images_get_packed_size (p));
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *bytes;
+      lengths[i] = zi_packed_images_get_packed (p, i, &bytes);
+      memcpy (packed + total, bytes, lengths[i]);
+      total += lengths[i];
+    }
+  again = zi_packed_images_new_packed (lengths, packed, n, plane);
+  g_assert_nonnull (again);
+  g_assert_true (zi_packed_images_equal (p, again));
+  zi_packed_images_get_all (again, back);
+  g_assert_cmpmem (back, n * plane, raw, n * plane);
+  /* The same images at another size are other images. */
+  g_assert_null (zi_packed_images_new_packed (lengths, packed, n, plane + 1));
+
+  /* Damage: a flipped byte inside image 3's stream, a stream cut short, and lengths that move the
+   * boundary between two images. */
+  {
+    gsize at = lengths[0] + lengths[1] + lengths[2] + lengths[3] / 2;
+    packed[at] ^= 0x21;
+    g_assert_null (zi_packed_images_new_packed (lengths, packed, n, plane));
+    packed[at] ^= 0x21;
+  }
+  lengths[6]--;
+  g_assert_null (zi_packed_images_new_packed (lengths, packed, n, plane));
+  lengths[6]++;
+  lengths[2]++;
+  lengths[3]--;
+  g_assert_null (zi_packed_images_new_packed (lengths, packed, n, plane));
+
+  empty = zi_packed_images_new (NULL, 0, plane);
+  g_assert_cmpuint (zi_packed_images_get_packed_size (empty), ==, 0);
+  g_assert_false (zi_packed_images_equal (empty, p));
+}
 
 static void
 test_split (void)
@@ -614,6 +763,7 @@ main (int argc, char **argv)
   g_test_add ("/dataset/load/corrupt-cache", Fixture, NULL, fixture_set_up, test_dataset_corrupt_cache,
               fixture_tear_down);
   g_test_add ("/dataset/load/errors", Fixture, NULL, fixture_set_up, test_dataset_errors, fixture_tear_down);
+  g_test_add_func ("/dataset/packed-images", test_packed_images);
   g_test_add_func ("/dataset/split", test_split);
   g_test_add_func ("/dataset/augment", test_augment);
 

@@ -232,6 +232,65 @@ test_has_char (void)
   zi_font_free (target);
 }
 
+/* Kilobytes of path's mappings resident in this process (/proc/self/smaps), or -1 where there is no
+ * such file. */
+static long
+mapped_kb (const char *path)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean in_path = FALSE;
+  long kb = 0;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return -1;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      long v;
+      if (g_ascii_isxdigit (lines[i][0]) && strchr (lines[i], '-') != NULL)
+        in_path = g_str_has_suffix (lines[i], path);
+      else if (in_path && sscanf (lines[i], "Rss: %ld kB", &v) == 1)
+        kb += v;
+    }
+  return kb;
+}
+
+/* Testing thousands of characters reads most of a font's file; releasing its pages hands them back
+ * (a later test reads them again from the file, with the same answers). */
+static void
+test_release_pages (void)
+{
+  ZiFont *target = open_or_die (TARGET_SPEC);
+  g_autofree char *path = g_strdup (zi_font_get_path (target));
+  guint has = 0;
+  long before, after;
+
+  if (mapped_kb (path) < 0)
+    {
+      g_test_skip ("no /proc/self/smaps");
+      zi_font_free (target);
+      return;
+    }
+  for (gunichar c = 0x4E00; c < 0x9FA0; c++)
+    has += zi_font_has_char (target, c);
+  before = mapped_kb (path);
+  zi_font_release_pages (target);
+  after = mapped_kb (path);
+  g_test_message ("%s: %ld kB resident after testing %u characters, %ld kB after the release", path,
+                  before, has, after);
+  g_assert_cmpint (has, >, 5000);
+  g_assert_cmpint (before, >, 1024);
+  g_assert_cmpint (after, <, before / 8);
+  /* The font still works: a glyph's outline comes back from the file. */
+  zi_font_free (target);
+  target = open_or_die (TARGET_SPEC);
+  g_assert_true (zi_font_has_char (target, 0x53E3));
+  zi_font_release_pages (target);
+  g_assert_true (zi_font_has_char (target, 0x6C38));  /* 永 */
+  zi_font_free (target);
+}
+
 static void
 test_coverage_counts (void)
 {
@@ -696,6 +755,7 @@ main (int argc, char **argv)
   g_test_add_func ("/glyph/font/bad-inputs", test_open_bad_inputs);
   g_test_add_func ("/glyph/font/metrics", test_metrics);
   g_test_add_func ("/glyph/font/has-char", test_has_char);
+  g_test_add_func ("/glyph/font/release-pages", test_release_pages);
   g_test_add_func ("/glyph/charset/coverage-counts", test_coverage_counts);
   g_test_add_func ("/glyph/placement/numbers", test_placement_numbers);
   g_test_add_func ("/glyph/placement/round-trip", test_placement_round_trip);

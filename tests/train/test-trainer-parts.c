@@ -68,7 +68,9 @@ test_ema (void)
   g_assert_cmpint (nn_pix2pix_create (&model, &cfg, NULL, NULL, 3), ==, NN_OK);
   for (gsize i = 0; i < N_GLYPHS * pixels; i++)
     source[i] = (guint8) (i * 37 % 256);
-  ZiTrainerEmaGlyphs glyphs = { source, index, G_N_ELEMENTS (index), pixels, cfg.batch, 7 };
+  g_autoptr(ZiPackedImages) packed = zi_packed_images_new (source, N_GLYPHS, pixels);
+  ZiDataset dataset = { .size = SIZE, .n = N_GLYPHS, .source = packed };
+  ZiTrainerEmaGlyphs glyphs = { &dataset, index, G_N_ELEMENTS (index), pixels, cfg.batch, 7 };
 
   gsize n = nn_pix2pix_param_block (model, 0, &params, NULL);
   gsize n_stats = nn_pix2pix_norm_stats (model, &stats);
