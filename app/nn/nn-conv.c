@@ -15,7 +15,10 @@
  * the column matrix is made a block of images at a time so that it stays in cache for its GEMM
  * (images_per_block); the column transforms themselves are in nn-col.c (the 4×4 layers that make
  * up most of pix2pix have paths of their own there, 1.2–2× faster), and a transposed
- * conv's col2im overwrites its output instead of adding to a zeroed one. bench-conv prints each
+ * conv's col2im overwrites its output instead of adding to a zeroed one. Where the engine's float32
+ * kernel runs, products that read a 4×4 layer's column matrix (the weight gradients; a conv's
+ * forward pass and a transposed conv's input gradient when the output rows are long) pack it
+ * straight from the image instead of im2col writing it (nn_gemm_columns). bench-conv prints each
  * layer's GFLOP/s next to the bare GEMM's. */
 #include "nn-conv.h"
 
@@ -257,10 +260,10 @@ nn_conv2d_forward_part (float *y, float *col, const float *x, const float *w, co
       for (int bb = b0; bb < b0 + nb; bb += per)
         {
           int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
-          nn_im2col_rows (slab, x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho,
-                          c->wo);
-          nn_gemm (g, part, 0, 0, c->co, cnt * (int) plane_out, r, w, r, slab,
-                   cnt * (int) plane_out, 0.0f, y + bb * plane_out, q);
+          NnColumns cols = { x, n, bb, cnt, 0, c->ci, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+                             c->wo };
+          nn_gemm_columns (g, part, 0, 0, c->co, cnt * (int) plane_out, r, w, r, &cols, slab, 0.0f,
+                           y + bb * plane_out, q);
         }
     }
   if (b != NULL)
@@ -338,10 +341,10 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
       const float *dyb = dy + bb * plane_out;
       if (dw != NULL)
         {
-          nn_im2col_rows (rowsp, x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
-                          c->wo);
-          nn_gemm (g, part, 0, 1, c->co, rows, qb, dyb, q, rowsp, qb, 1.0f, dw + (size_t) c0 * kk,
-                   r);
+          NnColumns cols = { x, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+                             c->wo };
+          nn_gemm_columns (g, part, 0, 1, c->co, rows, qb, dyb, q, &cols, rowsp, 1.0f,
+                           dw + (size_t) c0 * kk, r);
         }
       if (dx != NULL)
         {
@@ -426,10 +429,10 @@ nn_conv_transpose2d_backward_weight_part (float *dw, float *db, float *col, cons
     {
       int cnt = n - bb < per ? n - bb : per;
       int qb = cnt * (int) plane_in;
-      nn_im2col_rows (rowsp, dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
-                      c->wi);
-      nn_gemm (g, part, 0, 1, c->ci, cc * kk, qb, x + bb * plane_in, q, rowsp, qb, 1.0f,
-               dw + (size_t) c0 * kk, r);
+      NnColumns cols = { dy, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+                         c->wi };
+      nn_gemm_columns (g, part, 0, 1, c->ci, cc * kk, qb, x + bb * plane_in, q, &cols, rowsp, 1.0f,
+                       dw + (size_t) c0 * kk, r);
     }
 }
 
@@ -460,10 +463,9 @@ nn_conv_transpose2d_backward_data_part (float *dx, float *col, const float *dy, 
     {
       int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
       int qb = cnt * (int) plane_in;
-      nn_im2col_rows (slab, dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi,
-                      c->wi);
-      nn_gemm (g, part, 0, 0, c->ci, qb, r, w, r, slab, qb, dx_set ? 0.0f : 1.0f,
-               dx + bb * plane_in, q);
+      NnColumns cols = { dy, n, bb, cnt, 0, c->co, c->ho, c->wo, c->k, c->s, c->p, c->hi, c->wi };
+      nn_gemm_columns (g, part, 0, 0, c->ci, qb, r, w, r, &cols, slab, dx_set ? 0.0f : 1.0f,
+                       dx + bb * plane_in, q);
     }
 }
 

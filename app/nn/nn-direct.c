@@ -16,6 +16,7 @@
 
 #include "nn-peak.h"
 #include "nn-pool.h"
+#include "nn-transpose.h"
 
 #define MR 8    /* output channels per kernel block */
 #define NR 32   /* output pixels per panel: two AVX-512 registers */
@@ -231,6 +232,28 @@ grad_kernel (const float *restrict panel, const float *restrict dyt, size_t lddy
   kernel_body (NR, panel, 1, NR, dyt, lddyt, acc, ldacc, 0);
 }
 
+/* dyt[p][o] = dy[o·q + p] for the panel's NR pixels p and the co (a multiple of 16) output
+ * channels o, zero for p ≥ cnt: blocks of 16 channels × 16 pixels transposed in registers. */
+__attribute__ ((target ("avx512f"))) static void
+transpose_dy (float *restrict dyt, const float *restrict dy, size_t q, int co, int cnt)
+{
+  for (int p0 = 0; p0 < NR; p0 += 16)
+    {
+      int left = cnt - p0;
+      __mmask16 mk = left >= 16 ? (__mmask16) 0xffff
+                                : (__mmask16) ((1u << (left > 0 ? left : 0)) - 1u);
+      for (int o0 = 0; o0 < co; o0 += 16)
+        {
+          __m512i r[16];
+          for (int i = 0; i < 16; i++)
+            r[i] = _mm512_maskz_loadu_epi32 (mk, dy + (size_t) (o0 + i) * q + p0);
+          nn_transpose_16x16 (r);
+          for (int j = 0; j < 16; j++)
+            _mm512_storeu_si512 (dyt + (size_t) (p0 + j) * co + o0, r[j]);
+        }
+    }
+}
+
 static size_t
 grad_work_floats (const NnConv2d *c, int cc)
 {
@@ -270,9 +293,7 @@ nn_direct_weight_grad_part (float *dw, float *work, const float *dy, const float
     {
       int cnt = q - g < NR ? (int) (q - g) : NR;
       fill_panel (panel, xs, &sub, n, g, cnt);
-      for (int p = 0; p < NR; p++)
-        for (int o = 0; o < co; o++)
-          dyt[(size_t) p * co + o] = p < cnt ? dy[(size_t) o * q + g + p] : 0.0f;
+      transpose_dy (dyt, dy + g, q, co, cnt);
       for (int k0 = 0; k0 < kp; k0 += MR)
         for (int o0 = 0; o0 < co; o0 += 32)
           grad_kernel (panel + (size_t) k0 * NR, dyt + o0, (size_t) co,

@@ -45,6 +45,26 @@ int nn_gemm_f32_enabled (void);
 void nn_gemm_f32 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
                   int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
+/* A column matrix as nn_im2col_rows (nn-col.h) would write it, described instead of written: a
+ * row per (channel − c0, ky, kx) for the channels [c0, c1), a column per output pixel of the
+ * images [b0, b0 + nb) of x (n images of h × w a channel; taps K × K, stride s, padding p, output
+ * ho × wo), stored as rows of nb·ho·wo values. */
+typedef struct {
+  const float *x;
+  int          n, b0, nb, c0, c1;
+  int          h, w, k, s, p, ho, wo;
+} NnColumns;
+
+/* C = op(A)·op(B) + beta·C as nn_gemm, with B the column matrix `cols` (op(B) its transpose when
+ * trans_b). Where the engine's float32 kernel runs, the taps are 4 × 4 and either B is transposed
+ * (the weight gradients) or the output rows are long (9 pixels or more at stride 1, 32 at stride
+ * 2), B's panels are packed straight from the image: the same values in the same places as
+ * packing the written matrix, so the result is the same to the bit. Otherwise nn_im2col_rows
+ * writes the matrix into `col` (nb·ho·wo columns a row) first and nn_gemm multiplies it. */
+void nn_gemm_columns (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k,
+                      const float *a, int lda, const NnColumns *cols, float *col, float beta,
+                      float *c, int ldc);
+
 /* The bf16 product itself with a given workspace; the processor must have AVX512_BF16. */
 void nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
                    int lda, const float *b, int ldb, float beta, float *c, int ldc);

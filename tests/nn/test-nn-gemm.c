@@ -1,5 +1,7 @@
-/* test-nn-gemm.c — the bf16 matrix product (nn-gemm.h) against float32 references, the convolutions
- * and a whole pix2pix step in bf16 against float32, and the measured arithmetic peak (nn-peak.h).
+/* test-nn-gemm.c — the bf16 matrix product (nn-gemm.h) against float32 references, the float32
+ * product (also run transposed when it has fewer than 32 columns, and with B a column matrix packed
+ * from its image) against nn_gemm_f32 and sgemm, the convolutions and a whole pix2pix step in bf16
+ * against float32, and the measured arithmetic peak (nn-peak.h).
  *
  * Tolerances come from bfloat16's 8 significant bits: rounding a factor to bf16 (to nearest) moves
  * it by at most 2⁻⁸ of itself, so a product of two rounded factors is off by at most
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "grad-check.h"
+#include "nn-col.h"
 #include "nn-conv.h"
 #include "nn-gemm.h"
 #include "nn-peak.h"
@@ -185,6 +188,65 @@ test_gemm_dispatch_f32 (void)
   g_free (c1);
 }
 
+/* Float32 products with fewer than 32 columns (and 32 rows or more, K 32 or more) run transposed on
+ * the engine's kernel: for every transpose combination and both betas the result equals to the bit
+ * nn_gemm_f32's (the same sums in the same order), is within the float32 bound of the exact
+ * product, and leaves C's padding alone. */
+static void
+test_gemm_narrow_f32 (void)
+{
+  if (!nn_gemm_f32_enabled ())
+    {
+      g_test_skip ("the processor lacks AVX-512F (or ZIMARU_NN_GEMM=0): float32 stays on sgemm");
+      return;
+    }
+  static const int shapes[][3] = { { 40, 8, 300 }, { 300, 31, 600 }, { 33, 1, 32 },
+                                   { 1030, 16, 40 } };
+  NnGemm g = { NN_PRECISION_FP32, new_work (1), 1 };
+  NnRng rng;
+  nn_rng_seed (&rng, 31);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int t = 0; t < 4; t++)
+      for (int bi = 0; bi < 2; bi++)
+        {
+          int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2], ta = t & 1, tb = t >> 1;
+          int lda = ta ? m + 3 : k + 5, ldb = tb ? k + 1 : n + 2, ldc = n + 7;
+          float beta = bi ? 1.0f : 0.0f;
+          float *a = rand_buf (&rng, (size_t) (ta ? k : m) * lda, 1.0f);
+          float *b = rand_buf (&rng, (size_t) (tb ? n : k) * ldb, 1.0f);
+          float *c0 = rand_buf (&rng, (size_t) m * ldc, 1.0f);
+          float *got = g_memdup2 (c0, (size_t) m * ldc * sizeof (float));
+          float *ref = g_memdup2 (c0, (size_t) m * ldc * sizeof (float));
+          nn_gemm (&g, 0, ta, tb, m, n, k, a, lda, b, ldb, beta, got, ldc);
+          nn_gemm_f32 (g.work, ta, tb, m, n, k, a, lda, b, ldb, beta, ref, ldc);
+          g_assert_cmpmem (got, (size_t) m * ldc * sizeof (float), ref,
+                           (size_t) m * ldc * sizeof (float));
+          for (int i = 0; i < m; i++)
+            {
+              for (int j = 0; j < n; j++)
+                {
+                  double exact = beta * (double) c0[(size_t) i * ldc + j], mag = fabs (exact);
+                  for (int q = 0; q < k; q++)
+                    {
+                      double v = (double) at (a, ta, lda, i, q) * at (b, tb, ldb, q, j);
+                      exact += v;
+                      mag += fabs (v);
+                    }
+                  g_assert_cmpfloat (fabs (got[(size_t) i * ldc + j] - exact), <=,
+                                     (k + 2) * ldexp (1.0, -24) * mag);
+                }
+              for (int j = n; j < ldc; j++)
+                g_assert_cmpfloat (got[(size_t) i * ldc + j], ==, c0[(size_t) i * ldc + j]);
+            }
+          g_free (a);
+          g_free (b);
+          g_free (c0);
+          g_free (got);
+          g_free (ref);
+        }
+  g_aligned_free (g.work);
+}
+
 /* The dispatcher: float32 on OpenBLAS without a context, bf16 with one, each part with its own
  * workspace. */
 static void
@@ -235,6 +297,98 @@ test_gemm_dispatch (void)
   g_free (c32);
   g_free (c16);
   g_free (c16b);
+}
+
+/* nn_gemm_columns with B a 4 × 4 conv's column matrix packed from its image: for each layout of
+ * the matrix (stride 1, 2 and 3, pad 0 to 2, images [b0, b0 + nb) and channels [c0, c1) of a larger
+ * tensor, an odd channel count whose last panel is half empty, output rows of 4 to 35 pixels, so
+ * that runs of pixels start and end inside panels and a row is longer than a panel) and both uses
+ * (the column matrix as B, and transposed as in the weight gradients, with beta 0 and 1), the
+ * result equals to the bit nn_gemm_f32 of the matrix nn_im2col_rows writes (the packed panels hold
+ * the same values; as B with rows too short for runs the matrix is written), and sgemm's up to the
+ * order of the float32 sums (2·K·2⁻²⁴·Σ|a·b| an element). Without the kernel (another processor,
+ * ZIMARU_NN_GEMM=0 or no workspace) it is im2col + sgemm exactly. */
+static void
+test_gemm_columns (void)
+{
+  static const int shapes[][9] = {
+    /* n, b0, nb, channels, c0, c1, h, s, p */
+    { 4, 1, 3, 5, 1, 4, 16, 2, 1 },
+    { 3, 0, 3, 3, 0, 3, 9, 1, 1 },
+    { 2, 1, 1, 4, 2, 4, 70, 2, 1 },
+    { 5, 2, 2, 6, 1, 6, 7, 1, 0 },
+    { 2, 0, 2, 3, 0, 2, 12, 2, 2 },
+    { 3, 1, 2, 4, 1, 3, 12, 1, 1 },
+    { 2, 0, 2, 3, 0, 3, 20, 2, 2 },
+    { 2, 1, 1, 2, 0, 2, 30, 3, 1 },
+    { 1, 0, 1, 2, 0, 2, 100, 3, 1 },
+  };
+  NnRng rng;
+  nn_rng_seed (&rng, 21);
+  int own = nn_gemm_f32_enabled ();
+  NnGemm g = { NN_PRECISION_FP32, new_work (1), 1 };
+  NnGemm none = { NN_PRECISION_FP32, NULL, 0 };
+  for (guint t = 0; t < G_N_ELEMENTS (shapes); t++)
+    {
+      const int *sh = shapes[t];
+      int n = sh[0], h = sh[6], st = sh[7], pad = sh[8];
+      int ho = (h + 2 * pad - 4) / st + 1;
+      NnColumns cols = { NULL, n, sh[1], sh[2], sh[4], sh[5], h, h, 4, st, pad, ho, ho };
+      int rows = (cols.c1 - cols.c0) * 16, q = cols.nb * ho * ho;
+      float *x = rand_buf (&rng, (size_t) sh[3] * n * h * h, 1.0f);
+      float *col = g_new (float, (size_t) rows * q), *scratch = g_new (float, (size_t) rows * q);
+      cols.x = x;
+      nn_im2col_rows (col, x, n, cols.b0, cols.nb, cols.c0, cols.c1, h, h, 4, st, pad, ho, ho);
+      for (int tb = 0; tb < 2; tb++)
+        for (int ta = 0; ta < 2; ta++)
+          for (int bi = 0; bi < 2; bi++)
+            {
+              /* op(B) is rows × q, or q × rows transposed; A has 40 rows. */
+              int m = 40, kk = tb ? q : rows, nn = tb ? rows : q;
+              int lda = ta ? m : kk;
+              float *a = rand_buf (&rng, (size_t) m * kk, 1.0f);
+              float *c0 = rand_buf (&rng, (size_t) m * nn, 1.0f);
+              float *got = g_memdup2 (c0, (size_t) m * nn * sizeof (float));
+              float *ref = g_memdup2 (c0, (size_t) m * nn * sizeof (float));
+              float *blas = g_memdup2 (c0, (size_t) m * nn * sizeof (float));
+              float beta = bi ? 1.0f : 0.0f;
+              nn_gemm_columns (&g, 0, ta, tb, m, nn, kk, a, lda, &cols, scratch, beta, got, nn);
+              cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+                           tb ? CblasTrans : CblasNoTrans, m, nn, kk, 1.0f, a, lda, col, q, beta,
+                           blas, nn);
+              if (own)
+                {
+                  nn_gemm_f32 (g.work, ta, tb, m, nn, kk, a, lda, col, q, beta, ref, nn);
+                  g_assert_cmpmem (got, (size_t) m * nn * sizeof (float), ref,
+                                   (size_t) m * nn * sizeof (float));
+                }
+              for (int i = 0; i < m; i++)
+                for (int j = 0; j < nn; j++)
+                  {
+                    double mag = fabs (beta * c0[(size_t) i * nn + j]);
+                    for (int r = 0; r < kk; r++)
+                      mag += fabs ((double) at (a, ta, lda, i, r) * at (col, tb, q, r, j));
+                    g_assert_cmpfloat (fabs (got[(size_t) i * nn + j] - blas[(size_t) i * nn + j]),
+                                       <=, 2 * (kk + 1) * ldexp (1.0, -24) * mag);
+                  }
+              /* Without a workspace: im2col into the scratch matrix, then sgemm. */
+              memcpy (got, c0, (size_t) m * nn * sizeof (float));
+              nn_gemm_columns (&none, 0, ta, tb, m, nn, kk, a, lda, &cols, scratch, beta, got, nn);
+              g_assert_cmpmem (got, (size_t) m * nn * sizeof (float), blas,
+                               (size_t) m * nn * sizeof (float));
+              g_assert_cmpmem (scratch, (size_t) rows * q * sizeof (float), col,
+                               (size_t) rows * q * sizeof (float));
+              g_free (a);
+              g_free (c0);
+              g_free (got);
+              g_free (ref);
+              g_free (blas);
+            }
+      g_free (x);
+      g_free (col);
+      g_free (scratch);
+    }
+  g_aligned_free (g.work);
 }
 
 /* ‖x - y‖ / ‖y‖. */
@@ -484,6 +638,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/gemm/dispatch", test_gemm_dispatch);
   g_test_add_func ("/nn/gemm/f32", test_gemm_f32);
   g_test_add_func ("/nn/gemm/dispatch-f32", test_gemm_dispatch_f32);
+  g_test_add_func ("/nn/gemm/columns", test_gemm_columns);
+  g_test_add_func ("/nn/gemm/narrow-f32", test_gemm_narrow_f32);
   g_test_add_func ("/nn/gemm/conv-bf16", test_conv_bf16);
   g_test_add_func ("/nn/gemm/pix2pix-bf16", test_pix2pix_bf16);
   g_test_add_func ("/nn/peak/measure", test_peak);
