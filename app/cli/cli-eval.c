@@ -1,5 +1,5 @@
 /* cli-eval.c — `zimaru-cli eval --checkpoint CKPT [--source FONT] [--target FONT] [CHARS] [--json]
- * [--outlines [--trace-preset round|square]]`: L1, SSIM and ink IoU of the generated glyphs against
+ * [--outlines [--trace-preset round|square] [--smooth S] [--fit-tolerance T]]`: L1, SSIM and ink IoU of the generated glyphs against
  * the target font's, and of the identity baseline (the source glyph as the answer), on [0, 1] images
  * with ink = 1 (zi-metrics.h). CHARS default to the run's validation characters, so `eval` on a run
  * directory measures what training held out.
@@ -17,6 +17,7 @@
 #include "cli-chars.h"
 #include "cli-common.h"
 #include "cli-style.h"
+#include "cli-trace.h"
 #include "zi-dataset.h"
 #include "zi-error.h"
 #include "zi-export.h"
@@ -194,7 +195,7 @@ json_glyph (JsonBuilder *b, const char *name, const ZiOutlineMetric *m)
 }
 
 static void
-json_outlines (JsonBuilder *b, const OutlineEval *e, const ZiDataset *data, ZiTracePreset preset)
+json_outlines (JsonBuilder *b, const OutlineEval *e, const ZiDataset *data, const ZiTraceParams *trace)
 {
   ZiOutlineSummary model, base;
 
@@ -202,7 +203,9 @@ json_outlines (JsonBuilder *b, const OutlineEval *e, const ZiDataset *data, ZiTr
   zi_outline_metric_summarize (&base, e->baseline, e->n);
   json_builder_set_member_name (b, "outlines");
   json_builder_begin_object (b);
-  zi_cli_json_string (b, "trace_preset", zi_trace_preset_to_string (preset));
+  zi_cli_json_string (b, "trace_preset", zi_trace_preset_to_string (trace->preset));
+  zi_cli_json_double (b, "fit_tolerance", trace->tolerance);
+  zi_cli_json_double (b, "smooth", trace->smooth);
   zi_cli_json_int (b, "units_per_em", (gint64) ZI_OUTLINE_METRIC_EM);
   zi_cli_json_int (b, "n", e->n);
   json_summary (b, "model", &model);
@@ -278,7 +281,7 @@ print_row (const char *label, int decimals, const ZiOutlineStat *model, const Zi
 }
 
 static void
-print_outlines (const OutlineEval *e, ZiTracePreset preset)
+print_outlines (const OutlineEval *e, const ZiTraceParams *trace)
 {
   ZiOutlineSummary model, base;
   ZiOutlineStat pooled_model, pooled_base, match_model, match_base;
@@ -297,7 +300,7 @@ print_outlines (const OutlineEval *e, ZiTracePreset preset)
                        "1000-unit em (%u glyph):\n",
                        "Outlines traced with the %s preset, against the target font's, in units of a "
                        "1000-unit em (%u glyphs):\n", e->n),
-          zi_trace_preset_to_string (preset), e->n);
+          zi_trace_preset_to_string (trace->preset), e->n);
   printf ("  %s", head);
   print_right (_("model"), 18);
   print_right (_("baseline"), 18);
@@ -383,23 +386,23 @@ out:
 
 /* The members of one selection's JSON object (or of the whole object for one selection). */
 static void
-json_result (JsonBuilder *b, const EvalResult *r, gboolean outlines, ZiTracePreset preset)
+json_result (JsonBuilder *b, const EvalResult *r, gboolean outlines, const ZiTraceParams *trace)
 {
   zi_cli_json_int (b, "n", r->data->n);
   zi_cli_json_metrics (b, "model", &r->m);
   zi_cli_json_metrics (b, "baseline", &r->base);
   if (outlines)
-    json_outlines (b, &r->oe, r->data, preset);
+    json_outlines (b, &r->oe, r->data, trace);
 }
 
 static void
-print_result (const EvalResult *r, gboolean outlines, ZiTracePreset preset)
+print_result (const EvalResult *r, gboolean outlines, const ZiTraceParams *trace)
 {
   printf (_("  model     L1 %.4f  SSIM %.4f  IoU %.4f\n"), r->m.l1, r->m.ssim, r->m.iou);
   printf (_("  baseline  L1 %.4f  SSIM %.4f  IoU %.4f  (source glyph as the answer)\n"),
           r->base.l1, r->base.ssim, r->base.iou);
   if (outlines)
-    print_outlines (&r->oe, preset);
+    print_outlines (&r->oe, trace);
 }
 
 int
@@ -409,9 +412,9 @@ zi_cli_eval (int argc, char **argv)
   g_autofree char *source_spec = NULL;
   g_autofree char *target_spec = NULL;
   g_autofree char *cache_dir = NULL;
-  g_autofree char *preset_name = NULL;
   gboolean json = FALSE, quiet = FALSE, outlines = FALSE;
   ZiCliStyle style_opts;
+  ZiCliTrace trace_opts;
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
@@ -422,8 +425,7 @@ zi_cli_eval (int argc, char **argv)
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir, N_("Glyph cache (default ~/.cache/zimaru)"), N_("DIR") },
     { "outlines", 0, 0, G_OPTION_ARG_NONE, &outlines,
       N_("Also trace the glyphs as export does and measure the outlines against the target font's"), NULL },
-    { "trace-preset", 0, 0, G_OPTION_ARG_STRING, &preset_name,
-      N_("Tracing style: round (smooth, for Maru styles; default) or square (keeps corners)"), N_("NAME") },
+    ZI_CLI_TRACE_ENTRIES (&trace_opts),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Show no progress"), NULL },
     ZI_CLI_STYLE_ENTRIES (&style_opts),
@@ -438,13 +440,13 @@ zi_cli_eval (int argc, char **argv)
   g_autoptr(JsonBuilder) b = NULL;
   ZiFont *source = NULL;
   ZiCliProgress progress;
-  ZiTracePreset preset = ZI_TRACE_PRESET_ROUND;
   ZiTraceParams trace;
   guint measured = G_MAXUINT;
   gboolean all;
   int code;
 
   zi_cli_style_init (&style_opts);
+  zi_cli_trace_init (&trace_opts);
   if (!zi_cli_parse (&argc, &argv, "eval", NULL,
                      _("Measure L1, SSIM and ink IoU of a checkpoint's glyphs against the target font, and "
                        "of the identity baseline. CHARS default to the run's validation characters. With "
@@ -470,17 +472,14 @@ zi_cli_eval (int argc, char **argv)
                             "FONT"), style_opts.weight);
       goto out;
     }
-  if (preset_name != NULL && !zi_trace_preset_from_string (preset_name, &preset))
+  if (!zi_cli_trace_params (&trace_opts, &trace))
+    goto out;
+  if (zi_cli_trace_given (&trace_opts) && !outlines)
     {
-      zi_cli_usage_error (_("--trace-preset '%s' is unknown; use round or square"), preset_name);
+      zi_cli_usage_error (_("--trace-preset, --smooth and --fit-tolerance go with --outlines (see "
+                            "'zimaru-cli eval --help')"));
       goto out;
     }
-  if (preset_name != NULL && !outlines)
-    {
-      zi_cli_usage_error (_("--trace-preset goes with --outlines (see 'zimaru-cli eval --help')"));
-      goto out;
-    }
-  zi_trace_params_init (&trace, preset);
   chars = zi_cli_chars_resolve (&chars_opts, &error);
   if (chars == NULL && error != NULL)
     {
@@ -557,7 +556,7 @@ zi_cli_eval (int argc, char **argv)
           zi_cli_json_double (b, "weight", sel->weight);
           zi_cli_json_string (b, "target", target);
         }
-      json_result (b, &r, outlines, preset);
+      json_result (b, &r, outlines, &trace);
       if (all)
         json_builder_end_object (b);
       if (!json)
@@ -568,7 +567,7 @@ zi_cli_eval (int argc, char **argv)
                     zi_model_get_checkpoint_path (model), zi_model_get_step (model), r.data->n, r.data->size);
           if (zi_cli_style_given (&style_opts))
             printf (_("Style %s (weight %g) against %s:\n"), sel->name, sel->weight, target);
-          print_result (&r, outlines, preset);
+          print_result (&r, outlines, &trace);
         }
       eval_result_clear (&r);
     }
@@ -590,5 +589,6 @@ out:
   g_clear_pointer (&source, zi_font_free);
   zi_cli_chars_clear (&chars_opts);
   zi_cli_style_clear (&style_opts);
+  zi_cli_trace_clear (&trace_opts);
   return code;
 }

@@ -9,13 +9,13 @@
 #include "cli-chars.h"
 #include "cli-common.h"
 #include "cli-style.h"
+#include "cli-trace.h"
 #include "zi-charset.h"
 #include "zi-error.h"
 #include "zi-export.h"
 #include "zi-font.h"
 #include "zi-model.h"
 #include "zi-picks.h"
-#include "zi-range.h"
 #include "zi-render.h"
 #include "zi-run.h"
 
@@ -32,12 +32,9 @@ typedef struct {
   char     *target;
   char     *out_dir;
   char     *formats;
-  char     *preset;
   char     *family_suffix;
   int       threshold;
   int       upsample;
-  double    smooth;
-  double    fit_tolerance;
   int       size;
   int       png_size;
   int       threads;
@@ -46,6 +43,7 @@ typedef struct {
   gboolean  quiet;
   gboolean  json;
   ZiCliStyle style;
+  ZiCliTrace trace;
 } ExportArgs;
 
 static void
@@ -58,7 +56,7 @@ export_args_clear (ExportArgs *a)
   g_free (a->target);
   g_free (a->out_dir);
   g_free (a->formats);
-  g_free (a->preset);
+  zi_cli_trace_clear (&a->trace);
   g_free (a->family_suffix);
   zi_cli_style_clear (&a->style);
 }
@@ -191,16 +189,8 @@ check_args (ExportArgs *a, ZiExportOptions *options)
       zi_cli_usage_error (_("--format '%s' is not a list of png, svg, ufo (e.g. png,svg,ufo)"), a->formats);
       return FALSE;
     }
-  if (a->preset != NULL)
-    {
-      ZiTracePreset preset;
-      if (!zi_trace_preset_from_string (a->preset, &preset))
-        {
-          zi_cli_usage_error (_("--trace-preset '%s' is unknown; use round or square"), a->preset);
-          return FALSE;
-        }
-      zi_trace_params_init (&options->trace, preset);
-    }
+  if (!zi_cli_trace_params (&a->trace, &options->trace))
+    return FALSE;
   if (a->threshold < 1 || a->threshold > 255)
     {
       zi_cli_usage_error (_("--threshold %d is out of range; use 1 to 255"), a->threshold);
@@ -209,16 +199,6 @@ check_args (ExportArgs *a, ZiExportOptions *options)
   if (a->upsample < 1 || a->upsample > 8)
     {
       zi_cli_usage_error (_("--upsample %d is out of range; use 1 to 8"), a->upsample);
-      return FALSE;
-    }
-  if (ZI_CLI_GIVEN (a->smooth) && !zi_in_range (a->smooth, 0.0, 2.0, ZI_RANGE_CLOSED))
-    {
-      zi_cli_usage_error (_("--smooth %g is out of range; use 0 to 2 pixels"), a->smooth);
-      return FALSE;
-    }
-  if (ZI_CLI_GIVEN (a->fit_tolerance) && !zi_in_range (a->fit_tolerance, 0.0, 50.0, ZI_RANGE_CLOSED))
-    {
-      zi_cli_usage_error (_("--fit-tolerance %g is out of range; use 0 to 50 units"), a->fit_tolerance);
       return FALSE;
     }
   if (a->size < 16 || a->size > 1024)
@@ -239,10 +219,6 @@ check_args (ExportArgs *a, ZiExportOptions *options)
     }
   options->trace.threshold = (guint8) a->threshold;
   options->trace.upsample = (guint) a->upsample;
-  if (ZI_CLI_GIVEN (a->smooth))
-    options->trace.smooth = a->smooth;
-  if (ZI_CLI_GIVEN (a->fit_tolerance))
-    options->trace.tolerance = a->fit_tolerance;
   options->png_1bit = a->png_1bit;
   options->png_size = (guint) a->png_size;
   options->force = a->force;
@@ -304,8 +280,7 @@ print_result (ExportArgs *a, const ZiExportSummary *s)
 int
 zi_cli_export (int argc, char **argv)
 {
-  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64, .smooth = ZI_CLI_UNSET,
-                   .fit_tolerance = ZI_CLI_UNSET };
+  ExportArgs a = { .threshold = 128, .upsample = 4, .size = 64 };
   const GOptionEntry command_entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &a.checkpoint,
       N_("Checkpoint file, or a run directory (its newest checkpoint)"), N_("CKPT") },
@@ -320,18 +295,11 @@ zi_cli_export (int argc, char **argv)
       N_("Output directory (must not exist unless --force; its parent must)"), N_("DIR") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &a.formats,
       N_("Comma-separated formats: png, svg, ufo (default all three)"), N_("LIST") },
-    { "trace-preset", 0, 0, G_OPTION_ARG_STRING, &a.preset,
-      N_("Tracing style: round (smooth, for Maru styles; default) or square (keeps corners)"), N_("NAME") },
+    ZI_CLI_TRACE_ENTRIES (&a.trace),
     { "threshold", 0, 0, G_OPTION_ARG_INT, &a.threshold,
       N_("Coverage counted as ink when tracing, 1–255 (default 128)"), N_("N") },
     { "upsample", 0, 0, G_OPTION_ARG_INT, &a.upsample,
       N_("Upsample bitmaps this many times before tracing, 1–8 (default 4)"), N_("N") },
-    { "smooth", 0, 0, G_OPTION_ARG_DOUBLE, &a.smooth,
-      N_("Blur bitmaps by this many pixels (Gaussian σ, 0–2) before tracing, to even out ragged edges "
-         "(default 0)"), N_("SIGMA") },
-    { "fit-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &a.fit_tolerance,
-      N_("How far, in units of a 1000-unit em, the fitted lines and curves may stray from the traced "
-         "edge, 0–50; 0 keeps potrace's own curves (default 10)"), N_("UNITS") },
     { "png-size", 0, 0, G_OPTION_ARG_INT, &a.png_size,
       N_("Side of the PNG files in pixels (default: the model's size)"), N_("N") },
     { "png-1bit", 0, 0, G_OPTION_ARG_NONE, &a.png_1bit,
@@ -367,6 +335,7 @@ zi_cli_export (int argc, char **argv)
   int code;
 
   zi_cli_style_init (&a.style);
+  zi_cli_trace_init (&a.trace);
   zi_export_options_init (&options);
   if (!zi_cli_parse (&argc, &argv, "export", NULL,
                      _("Write generated glyphs as a font-ready set in DIR: png/uniXXXX.png, svg/uniXXXX.svg "

@@ -620,6 +620,49 @@ test_cli_eval_outlines (void)
   g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+
+  /* The fitting tolerance and blur, as export takes them: recorded in the JSON, and potrace's own
+   * curves (tolerance 0) have more on-curve points than the loosest fit. */
+  {
+    gint64 points[2] = { 0, 0 };
+    const char *const tolerances[] = { "0", "50" };
+
+    g_assert_cmpfloat (json_object_get_double_member (outlines, "fit_tolerance"), ==, 10);
+    g_assert_cmpfloat (json_object_get_double_member (outlines, "smooth"), ==, 0);
+    for (gsize t = 0; t < G_N_ELEMENTS (tolerances); t++)
+      {
+        g_autoptr(JsonParser) p = json_parser_new ();
+        JsonObject *o;
+        JsonArray *gl;
+
+        g_assert_cmpint (run_cli (&out, &err, "eval", "--checkpoint", run, "--outlines", "--json",
+                                  "--fit-tolerance", tolerances[t], "--smooth", "0.5", NULL), ==, 0);
+        json_parser_load_from_data (p, out, -1, &error);
+        g_assert_no_error (error);
+        o = json_object_get_object_member (json_node_get_object (json_parser_get_root (p)), "outlines");
+        g_assert_cmpfloat (json_object_get_double_member (o, "fit_tolerance"), ==,
+                           g_ascii_strtod (tolerances[t], NULL));
+        g_assert_cmpfloat (json_object_get_double_member (o, "smooth"), ==, 0.5);
+        gl = json_object_get_array_member (o, "glyphs");
+        for (guint i = 0; i < json_array_get_length (gl); i++)
+          points[t] += json_object_get_int_member (
+            json_object_get_object_member (json_array_get_object_element (gl, i), "model"), "on_curve");
+        g_clear_pointer (&out, g_free);
+        g_clear_pointer (&err, g_free);
+      }
+    g_assert_cmpint (points[0], >, points[1]);
+  }
+  /* Out of range, or without --outlines: one-line usage errors naming the option. */
+  g_assert_cmpint (run_cli (&out, &err, "eval", "--checkpoint", run, "--outlines", "--fit-tolerance", "99",
+                            NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--fit-tolerance 99"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "eval", "--checkpoint", run, "--smooth", "1", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--outlines"));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   zi_dir_remove_tree (dir);
 }
 
