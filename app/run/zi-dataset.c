@@ -84,13 +84,13 @@ cache_fixed_size (guint n, guint field_spread)
   return HEADER_SIZE + 4 * (gsize) n + 4 * (gsize) cache_planes (field_spread) * n + 8;
 }
 
-/* The images of each plane of ds, in the file's order. */
-static void
-dataset_planes (const ZiDataset *ds, ZiPackedImages **planes)
+/* Where ds keeps plane k of the file's order (cache_planes): the sources, the targets, the target's
+ * fields. */
+static ZiPackedImages **
+plane_slot (ZiDataset *ds, guint k)
 {
-  planes[0] = ds->source;
-  planes[1] = ds->target;
-  planes[2] = ds->target_field;
+  g_assert (k < 3);
+  return k == 0 ? &ds->source : k == 1 ? &ds->target : &ds->target_field;
 }
 
 /* Fills dataset's images from the cache file if it is complete and matches; FALSE otherwise. */
@@ -102,7 +102,6 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
   guint n_planes = cache_planes (ds->field_spread);
   gsize fixed = cache_fixed_size (ds->n, ds->field_spread);
   g_autofree guint32 *lengths = NULL;
-  ZiPackedImages *planes[3] = { NULL, NULL, NULL };
   const guint8 *data;
   const guint8 *p;
   gsize len, packed = 0;
@@ -151,35 +150,32 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
     {
       const guint32 *plane_lengths = lengths + (gsize) k * ds->n;
 
-      planes[k] = zi_packed_images_new_packed (plane_lengths, p, ds->n, plane);
-      if (planes[k] == NULL)
+      ZiPackedImages **slot = plane_slot (ds, k);
+
+      *slot = zi_packed_images_new_packed (plane_lengths, p, ds->n, plane);
+      if (*slot == NULL)
         {
           for (guint j = 0; j < k; j++)
-            zi_packed_images_unref (planes[j]);
+            g_clear_pointer (plane_slot (ds, j), zi_packed_images_unref);
           return FALSE;
         }
-      p += zi_packed_images_get_packed_size (planes[k]);
+      p += zi_packed_images_get_packed_size (*slot);
     }
-  ds->source = planes[0];
-  ds->target = planes[1];
-  ds->target_field = planes[2];
   return TRUE;
 }
 
 static gboolean
-save_cache (const ZiDataset *ds, const char *path, const char *key, GError **error)
+save_cache (ZiDataset *ds, const char *path, const char *key, GError **error)
 {
   guint n_planes = cache_planes (ds->field_spread);
-  ZiPackedImages *planes[3];
   g_autofree guint8 *data = NULL;
   gsize len = cache_fixed_size (ds->n, ds->field_spread);
   guint32 u32;
   guint64 sum;
   guint8 *p, *lengths;
 
-  dataset_planes (ds, planes);
   for (guint k = 0; k < n_planes; k++)
-    len += zi_packed_images_get_packed_size (planes[k]);
+    len += zi_packed_images_get_packed_size (*plane_slot (ds, k));
   data = g_try_malloc (len);
   if (data == NULL)
     {
@@ -210,7 +206,7 @@ save_cache (const ZiDataset *ds, const char *path, const char *key, GError **err
     for (guint i = 0; i < ds->n; i++)
       {
         const guint8 *bytes;
-        guint32 length = zi_packed_images_get_packed (planes[k], i, &bytes);
+        guint32 length = zi_packed_images_get_packed (*plane_slot (ds, k), i, &bytes);
 
         u32 = GUINT32_TO_LE (length);
         memcpy (lengths + 4 * ((gsize) k * ds->n + i), &u32, 4);
@@ -441,8 +437,7 @@ zi_dataset_load (ZiFont         *source,
           propagate_glyph_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-      *(k == 0 ? &ds->source : k == 1 ? &ds->target : &ds->target_field)
-        = zi_packed_images_new (raw, ds->n, plane);
+      *plane_slot (ds, k) = zi_packed_images_new (raw, ds->n, plane);
     }
   g_clear_pointer (&raw, g_free);
   zi_font_release_pages (source);
