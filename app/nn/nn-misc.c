@@ -43,17 +43,33 @@ nn_concat_backward (float *da, float *db, const float *dy, int ca, int cb, size_
     }
 }
 
-void
-nn_embedding_forward (float *y, const float *table, const int *index, int d, int n, size_t hw)
+static void
+embedding_put (float *y, const float *table, const int *index, int d, int n, size_t hw, int add)
 {
   for (int k = 0; k < d; k++)
     for (int b = 0; b < n; b++)
       {
         float v = table[(size_t) index[b] * d + k];
         float *yp = y + ((size_t) k * n + b) * hw;
-        for (size_t i = 0; i < hw; i++)
-          yp[i] = v;
+        if (add)
+          for (size_t i = 0; i < hw; i++)
+            yp[i] += v;
+        else
+          for (size_t i = 0; i < hw; i++)
+            yp[i] = v;
       }
+}
+
+void
+nn_embedding_forward (float *y, const float *table, const int *index, int d, int n, size_t hw)
+{
+  embedding_put (y, table, index, d, n, hw, 0);
+}
+
+void
+nn_embedding_add (float *y, const float *table, const int *index, int d, int n, size_t hw)
+{
+  embedding_put (y, table, index, d, n, hw, 1);
 }
 
 void

@@ -30,6 +30,12 @@ void nn_embedding_forward (float       *y,      /* [D, N, HW] */
                            const float *table,  /* [S, D] */
                            const int   *index,  /* [N], each in [0, S) */
                            int d, int n, size_t hw);
+/* y[d, b, :] += table[index[b], d]: the embedding as a bias per sample and channel. Its gradient is
+ * nn_embedding_backward's too. */
+void nn_embedding_add (float       *y,      /* [D, N, HW] */
+                       const float *table,  /* [S, D] */
+                       const int   *index,  /* [N], each in [0, S) */
+                       int d, int n, size_t hw);
 void nn_embedding_backward (float       *dtable, /* [S, D] */
                             const float *dy,     /* [D, N, HW] */
                             const int   *index,  /* [N] */

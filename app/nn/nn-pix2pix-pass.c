@@ -520,7 +520,7 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
 /* ---- the discriminator ---- */
 
 const float *
-nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n)
+nn_p2p_d_forward (NnPix2Pix *m, const float *in, const int *style, int n)
 {
   for (int l = 0; l < NN_P2P_D_LAYERS; l++)
     {
@@ -528,6 +528,10 @@ nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n)
       int normed = u->has_bn || u->has_in;
       int last = l == NN_P2P_D_LAYERS - 1;
       conv_forward (m, u, normed ? m->d_z[l] : m->d_a[l], l == 0 ? in : m->d_a[l - 1], n);
+      /* D's style bias (nn-pix2pix.h, d_style) on the first layer, before its LeakyReLU. */
+      if (l == 0 && m->dstyle != NULL)
+        nn_embedding_add (normed ? m->d_z[0] : m->d_a[0], m->dstyle, style, u->geo.co, n,
+                          (size_t) u->geo.ho * u->geo.wo);
       if (normed)
         norm_forward (m, u, m->d_a[l], m->d_z[l], m->d_inv[l], m->d_z[l], n, 1, 1,
                       NN_NORM_ACT_LRELU, m->d_a[l]);
@@ -538,7 +542,8 @@ nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n)
 }
 
 void
-nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float *din)
+nn_p2p_d_backward (NnPix2Pix *m, const float *in, const int *style, int n, int param_grads,
+                   float *din)
 {
   for (int l = NN_P2P_D_LAYERS - 1; l >= 0; l--)
     {
@@ -553,6 +558,8 @@ nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float 
         }
       else if (!last)
         ew (m, EW_LRELU_GRAD, m->d_da[l], NULL, m->d_a[l], nn_p2p_out_floats (u, n));
+      if (l == 0 && param_grads && m->dstyle != NULL)
+        nn_embedding_backward (m->ddstyle, dy, style, u->geo.co, n, (size_t) u->geo.ho * u->geo.wo);
       conv_backward (m, u, l == 0 ? din : m->d_da[l - 1], dy, l == 0 ? in : m->d_a[l - 1], n,
                      param_grads, 1);
       if (param_grads)

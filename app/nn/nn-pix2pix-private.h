@@ -56,6 +56,7 @@ struct NnPix2Pix {
   NnUnit up[NN_P2P_MAX_LEVELS];  /* up[i] maps level i's decoder input back to level i's input size */
   NnUnit disc[NN_P2P_D_LAYERS];
   float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 or keep_embed */
+  float *dstyle, *ddstyle;       /* D's style bias [n_styles, ndf] (nn_p2p_d_style_floats), or NULL */
   /* nn_pix2pix_set_frozen_encoder: G's update in two parts at g_split floats (0: one part), the
    * first skipped while g_frozen. */
   size_t g_split;
@@ -106,6 +107,13 @@ nn_p2p_is_dropout_level (const NnPix2Pix *m, int i)
 }
 
 /* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
+/* Floats of the discriminator's style bias: n_styles × ndf when the config asks for it, else 0. */
+static inline size_t
+nn_p2p_d_style_floats (const NnPix2PixConfig *cfg, int ndf)
+{
+  return cfg->n_styles > 1 && cfg->d_style ? (size_t) cfg->n_styles * ndf : 0;
+}
+
 static inline size_t
 nn_p2p_inv_floats (const NnUnit *u, int n)
 {
@@ -135,11 +143,13 @@ void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int 
 /* dout: the gradient w.r.t. the generator's output image out. */
 void         nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out,
                                       const float *dout);
-/* The discriminator on in [2, N, S, S]; returns the logits (d_a of the last layer). */
-const float *nn_p2p_d_forward (NnPix2Pix *m, const float *in, int n);
+/* The discriminator on in [2, N, S, S] with each image's style (used only with a style bias); returns
+ * the logits (d_a of the last layer). */
+const float *nn_p2p_d_forward (NnPix2Pix *m, const float *in, const int *style, int n);
 /* Back-propagates the logit gradient already in d_da[last]. param_grads: accumulate D's weight
  * gradients; din (may be NULL): receives the gradient w.r.t. the input pair. */
-void         nn_p2p_d_backward (NnPix2Pix *m, const float *in, int n, int param_grads, float *din);
+void         nn_p2p_d_backward (NnPix2Pix *m, const float *in, const int *style, int n, int param_grads,
+                                float *din);
 void         nn_p2p_zero (NnPix2Pix *m, float *p, size_t n);
 /* Σ p[i]² (for gradient norms). */
 double       nn_p2p_sum_squares (NnPix2Pix *m, const float *p, size_t n);

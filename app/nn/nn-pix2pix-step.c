@@ -104,23 +104,23 @@ grads_wait (NnPix2Pix *m, int hooked, int net, int finite)
  * the loss as pix2pix. hooked: the generated pair's backward pass reports D's gradients to the hook
  * and the norm waits for them. FALSE when the hook says a process's step was not finite. */
 static int
-d_phase (NnPix2Pix *m, int n, int hooked, NnStepStats *st)
+d_phase (NnPix2Pix *m, const int *style, int n, int hooked, NnStepStats *st)
 {
   size_t cnt = logit_count (m, n);
   float *dlogit = m->d_da[NN_P2P_D_LAYERS - 1];
 
   zero_arena (m, &m->d_grads);
   memset (dlogit, 0, cnt * sizeof (float));
-  const float *logit = nn_p2p_d_forward (m, m->in_real, n);
+  const float *logit = nn_p2p_d_forward (m, m->in_real, style, n);
   st->d_real = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 1, 0.5f);
-  nn_p2p_d_backward (m, m->in_real, n, 1, NULL);
+  nn_p2p_d_backward (m, m->in_real, style, n, 1, NULL);
 
   memset (dlogit, 0, cnt * sizeof (float));
-  logit = nn_p2p_d_forward (m, m->in_fake, n);
+  logit = nn_p2p_d_forward (m, m->in_fake, style, n);
   st->d_fake = 0.5f * d_gan_loss (m, dlogit, logit, cnt, 0, 0.5f);
   st->d_loss = st->d_real + st->d_fake;
   m->grad_net = hooked ? 1 : -1;
-  nn_p2p_d_backward (m, m->in_fake, n, 1, NULL);
+  nn_p2p_d_backward (m, m->in_fake, style, n, 1, NULL);
   int all_finite = grads_wait (m, hooked, 1, isfinite (st->d_loss));
   st->d_grad_norm = (float) block_norm (m, m->d_grads.base, m->d_grads.cap);
   return all_finite;
@@ -139,9 +139,9 @@ g_phase (NnPix2Pix *m, const float *tgt, const int *style, int n, int hooked, Nn
 
   zero_arena (m, &m->g_grads);
   memset (m->d_da[NN_P2P_D_LAYERS - 1], 0, cnt * sizeof (float));
-  const float *logit = nn_p2p_d_forward (m, m->in_fake, n);
+  const float *logit = nn_p2p_d_forward (m, m->in_fake, style, n);
   st->g_adv = g_gan_loss (m, m->d_da[NN_P2P_D_LAYERS - 1], logit, cnt);
-  nn_p2p_d_backward (m, m->in_fake, n, 0, m->din);
+  nn_p2p_d_backward (m, m->in_fake, style, n, 0, m->din);
 
   st->g_l1 = nn_loss_l1 (dfake, fake, tgt, img, m->cfg.l1_weight);
   st->g_tv = m->cfg.tv_weight > 0.0f
@@ -213,7 +213,7 @@ nn_pix2pix_compute (NnPix2Pix *m, const float *src, const float *tgt, const int 
     style = m->style0;
   nn_p2p_keep_blas_single (m);
   g_forward_train (m, src, tgt, style, n, rng);
-  d_phase (m, n, 0, &st);
+  d_phase (m, style, n, 0, &st);
   g_phase (m, tgt, style, n, 0, &st);
   if (stats != NULL)
     *stats = st;
@@ -246,7 +246,7 @@ nn_pix2pix_train_step (NnPix2Pix *m, const float *src, const float *tgt, const i
   NnStepStats st = { 0 };
   int hooked = m->grad_ready != NULL;
   g_forward_train (m, src, tgt, style, n, rng);
-  int all_finite = d_phase (m, n, hooked, &st);
+  int all_finite = d_phase (m, style, n, hooked, &st);
   if (stats != NULL)
     *stats = st;
   if (!all_finite || !stats_finite_d (&st))

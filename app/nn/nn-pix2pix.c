@@ -44,6 +44,7 @@ nn_pix2pix_defaults (NnPix2PixConfig *cfg)
   cfg->norm = NN_NORM_BATCH;
   cfg->n_styles = 1;
   cfg->embed_dim = 128;
+  cfg->d_style = 1;
   cfg->dropout = 0.5f;
   cfg->gan_loss = NN_GAN_BCE;
   cfg->l1_weight = 100.0f;
@@ -74,7 +75,7 @@ nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
     return NN_ERR_INVALID;
   if (cfg->n_styles < 1 || cfg->n_styles > 65536
       || ((cfg->n_styles > 1 || cfg->keep_embed) && cfg->embed_dim < 1)
-      || (cfg->keep_embed != 0 && cfg->keep_embed != 1)
+      || (cfg->keep_embed != 0 && cfg->keep_embed != 1) || (cfg->d_style != 0 && cfg->d_style != 1)
       || cfg->embed_dim < 0 || cfg->embed_dim > 4096)
     return NN_ERR_INVALID;
   if (!(cfg->dropout >= 0.0f && cfg->dropout < 1.0f))
@@ -278,7 +279,17 @@ plan (NnPix2Pix *m, int with_d)
   if (with_d)
     {
       for (int l = 0; l < NN_P2P_D_LAYERS; l++)
-        take_unit (&m->disc[l], &m->d_params, &m->d_grads, &m->stats);
+        {
+          take_unit (&m->disc[l], &m->d_params, &m->d_grads, &m->stats);
+          /* The style bias right after the first layer's tensors: the backward pass finishes both
+           * together, and the gradient hook gets them as one range (grads_done). */
+          size_t ns = nn_p2p_d_style_floats (&m->cfg, m->cfg.ndf);
+          if (l == 0 && ns > 0)
+            {
+              m->dstyle = nn_arena_take (&m->d_params, ns);
+              m->ddstyle = nn_arena_take (&m->d_grads, ns);
+            }
+        }
       m->in_real = nn_arena_take (&m->d_act, 2 * img);
       m->in_fake = nn_arena_take (&m->d_act, 2 * img);
       m->din = nn_arena_take (&m->d_dact, 2 * img);
@@ -446,6 +457,9 @@ nn_pix2pix_create (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfi
     nn_init_normal (m->embed, (size_t) m->cfg.n_styles * m->cfg.embed_dim, 0.0f, 0.02f, &rng);
   for (int l = 0; l < NN_P2P_D_LAYERS; l++)
     init_unit (&m->disc[l], &rng);
+  /* Zero: the discriminator starts as one without the style bias (and draws nothing from rng). */
+  if (m->dstyle != NULL)
+    memset (m->dstyle, 0, nn_p2p_d_style_floats (&m->cfg, m->cfg.ndf) * sizeof (float));
   *out = m;
   return NN_OK;
 }
@@ -551,7 +565,8 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
     return NN_ERR_INVALID;
   const NnPix2PixConfig *c = &m->cfg;
   if (cfg->size != c->size || cfg->ngf != c->ngf || nn_p2p_ndf (cfg) != c->ndf || cfg->norm != c->norm
-      || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c))
+      || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c)
+      || nn_p2p_d_style_floats (cfg, c->ndf) != nn_p2p_d_style_floats (c, c->ndf))
     return NN_ERR_INVALID;
   /* Memory for the const loss, the dropout masks and the bf16 workspaces is planned at build
    * time. */
@@ -667,7 +682,7 @@ nn_p2p_discriminator_params (const NnPix2PixConfig *cfg)
   NnPix2Pix m;
   memset (&m, 0, sizeof m);
   setup_geometry (&m, cfg);
-  size_t total = 0;
+  size_t total = nn_p2p_d_style_floats (&m.cfg, m.cfg.ndf);
   for (int l = 0; l < NN_P2P_D_LAYERS; l++)
     total += unit_params (&m.disc[l]);
   return total;

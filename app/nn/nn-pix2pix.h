@@ -32,6 +32,9 @@ typedef struct {
   int        embed_dim;     /* embedding width when n_styles > 1 (or keep_embed) */
   int        keep_embed;    /* 1: the embedding even with one style (a model started from the weights of
                              * a model of several styles keeps its decoder's input); 0 by default */
+  int        d_style;       /* 1 (the default): with n_styles > 1 the discriminator is told each image's
+                             * style, as a learned bias per style and channel on its first layer, so it
+                             * can refuse a glyph drawn in another style's weight; 0: it is not */
   float      dropout;       /* in the innermost decoder blocks (0.5) */
   NnGanLoss  gan_loss;
   float      l1_weight;     /* 100 */

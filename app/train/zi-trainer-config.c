@@ -460,6 +460,8 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
   put_int (b, "embed_dim", n->embed_dim);
   if (n->keep_embed)
     put_int (b, "keep_embed", n->keep_embed);
+  if (n->n_styles > 1)
+    put_int (b, "d_style", n->d_style);
   put_num (b, "dropout", n->dropout);
   put_str (b, "gan_loss", zi_trainer_gan_loss_to_string (n->gan_loss));
   put_num (b, "l1_weight", n->l1_weight);
@@ -618,6 +620,8 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
   n->n_styles = (int) inum (o, "n_styles", n->n_styles, 1, 4096);
   n->embed_dim = (int) inum (o, "embed_dim", n->embed_dim, 0, 4096);
   n->keep_embed = (int) inum (o, "keep_embed", 0, 0, 1);
+  /* Absent from runs of several styles made before the discriminator was told the style. */
+  n->d_style = (int) inum (o, "d_style", 0, 0, 1);
   n->dropout = (float) num (o, "dropout", n->dropout);
   n->l1_weight = (float) num (o, "l1_weight", n->l1_weight);
   n->const_weight = (float) num (o, "const_weight", n->const_weight);

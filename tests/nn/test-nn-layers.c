@@ -226,6 +226,15 @@ test_concat_embedding_grad (void)
   check_grad ("embedding", embedding_loss, &c, c.table, dt, (size_t) c.s * c.d, 1e-2f, 1e-4, 1e-4);
   for (int k = 0; k < c.d; k++)
     g_assert_cmpfloat (dt[1 * c.d + k], ==, 0.0f);  /* style 1 is unused */
+  /* As a bias: y + the broadcast embedding, every element. */
+  size_t ny = (size_t) c.d * c.n * c.hw;
+  float *bias = g_new (float, ny);
+  nn_embedding_forward (bias, c.table, index, c.d, c.n, c.hw);
+  memcpy (c.y, c.r, ny * sizeof (float));
+  nn_embedding_add (c.y, c.table, index, c.d, c.n, c.hw);
+  for (size_t i = 0; i < ny; i++)
+    g_assert_cmpfloat (c.y[i], ==, c.r[i] + bias[i]);
+  g_free (bias);
   g_free (c.table); g_free (c.y); g_free (c.r); g_free (dt);
 }
 

@@ -2,6 +2,7 @@
  * gradients of a whole training step against finite differences, NaN handling with rollback,
  * bit-identical determinism, the checkpoint round trip, and learning on a tiny synthetic task.
  * It reads the model's insides through the private header to reach individual parameters. */
+#define _GNU_SOURCE
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -196,6 +197,14 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
   c.tgt = random_images (11, img);
   int style[2] = { 2, 1 };
   c.style = with_styles ? style : NULL;
+  /* The discriminator's style bias starts at zero; away from it, so that each style's row matters. */
+  if (c.m->dstyle != NULL)
+    {
+      NnRng r;
+      nn_rng_seed (&r, 12);
+      for (size_t i = 0; i < nn_p2p_d_style_floats (&c.m->cfg, c.m->cfg.ndf); i++)
+        c.m->dstyle[i] = 0.3f * nn_rng_normal (&r);
+    }
 
   NnStepStats st = compute (&c);
   g_assert_true (isfinite (st.g_loss) && isfinite (st.d_loss));
@@ -250,6 +259,16 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
               1, st.d_loss);
   u = &m->disc[4];
   spot_check (&c, "D l4.b", u->b, GRAD_OF (u->b, dp, d_grad), 1, 1, st.d_loss);
+  if (with_styles)
+    {
+      /* Styles 1 and 2 are in the batch, style 0 is not: its row's gradient is zero. */
+      g_assert_nonnull (m->dstyle);
+      int ndf = m->cfg.ndf;
+      for (int k = 0; k < ndf; k++)
+        g_assert_cmpfloat (GRAD_OF (m->dstyle, dp, d_grad)[k], ==, 0.0f);
+      spot_check (&c, "D style", m->dstyle + ndf, GRAD_OF (m->dstyle, dp, d_grad) + ndf, 2 * ndf, 1,
+                  st.d_loss);
+    }
 #undef GRAD_OF
 
   g_free (g_grad);
@@ -581,6 +600,101 @@ eval_l1 (NnPix2Pix *m, const float *src, const float *tgt, float *out, size_t im
   return acc / img;
 }
 
+/* With several styles the discriminator is told each image's style (a bias per style and channel on
+ * its first layer): it learns a row per style in the batch, its verdict on the same real pair changes
+ * with the style it is told, the table survives a training checkpoint bit for bit, and a model
+ * without it (d_style 0, as every file before it) is another architecture whose verdict ignores
+ * the style. */
+static void
+test_style_discriminator (void)
+{
+  NnPix2PixConfig cfg = tiny_config (32, 4, 4);
+  cfg.n_styles = 3;
+  cfg.embed_dim = 4;
+  cfg.dropout = 0.0f;
+  NnPix2PixConfig plain_cfg = cfg;
+  plain_cfg.d_style = 0;
+  size_t img = 4 * 32 * 32;
+  float *src = random_images (1, img), *tgt = random_images (2, img);
+  int mixed[4] = { 0, 2, 0, 2 }, all0[4] = { 0, 0, 0, 0 }, all2[4] = { 2, 2, 2, 2 };
+  NnPix2Pix *m = create (&cfg, 4), *plain = create (&plain_cfg, 4);
+  size_t ns = nn_p2p_d_style_floats (&m->cfg, m->cfg.ndf);
+  g_assert_cmpuint (ns, ==, 3 * 4);
+  g_assert_nonnull (m->dstyle);
+  g_assert_null (plain->dstyle);
+  g_assert_cmpuint (nn_p2p_discriminator_params (&cfg), ==, nn_p2p_discriminator_params (&plain_cfg) + ns);
+
+  NnRng rng;
+  nn_rng_seed (&rng, 5);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (nn_pix2pix_train_step (m, src, tgt, mixed, 4, 1e-2f, 1e-2f, &rng, NULL), ==, NN_OK);
+  /* Rows 0 and 2 learned, row 1 (no image of style 1) did not. */
+  int ndf = m->cfg.ndf;
+  double row[3] = { 0 };
+  for (int r = 0; r < 3; r++)
+    for (int k = 0; k < ndf; k++)
+      row[r] += fabs (m->dstyle[r * ndf + k]);
+  g_assert_cmpfloat (row[0], >, 0.0);
+  g_assert_cmpfloat (row[2], >, 0.0);
+  g_assert_cmpfloat (row[1], ==, 0.0);
+
+  /* The same real pairs, told style 0 or style 2: a different verdict. */
+  NnStepStats s0, s2;
+  nn_rng_seed (&rng, 6);
+  g_assert_cmpint (nn_pix2pix_compute (m, src, tgt, all0, 4, &rng, &s0), ==, NN_OK);
+  nn_rng_seed (&rng, 6);
+  g_assert_cmpint (nn_pix2pix_compute (m, src, tgt, all2, 4, &rng, &s2), ==, NN_OK);
+  g_assert_cmpfloat (fabs (s0.d_real - s2.d_real), >, 1e-6);
+  /* Without the bias the real pairs' verdict cannot depend on the style. */
+  nn_rng_seed (&rng, 5);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (nn_pix2pix_train_step (plain, src, tgt, mixed, 4, 1e-2f, 1e-2f, &rng, NULL), ==, NN_OK);
+  nn_rng_seed (&rng, 6);
+  g_assert_cmpint (nn_pix2pix_compute (plain, src, tgt, all0, 4, &rng, &s0), ==, NN_OK);
+  nn_rng_seed (&rng, 6);
+  g_assert_cmpint (nn_pix2pix_compute (plain, src, tgt, all2, 4, &rng, &s2), ==, NN_OK);
+  g_assert_cmpfloat (s0.d_real, ==, s2.d_real);
+
+  /* A training checkpoint keeps the table and says so in its architecture. */
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  NnPix2Pix *l = NULL;
+  g_assert_cmpint (nn_pix2pix_save (m, &rng, 3, "{}", 0, 0, &buf, &len), ==, NN_OK);
+  g_assert_nonnull (memmem (buf, len, "d_style=1", 9));
+  g_assert_cmpint (nn_pix2pix_load (&l, buf, len, &cfg, 0, NULL, NULL, NULL), ==, NN_OK);
+  g_assert_cmpint (l->cfg.d_style, ==, 1);
+  g_assert_cmpmem (l->dstyle, ns * sizeof (float), m->dstyle, ns * sizeof (float));
+  Snapshot snap;
+  snapshot_take (&snap, m);
+  g_assert_true (snapshot_equal (&snap, l));
+  snapshot_clear (&snap);
+  nn_pix2pix_free (l);
+  l = NULL;
+  g_assert_cmpint (nn_pix2pix_load (&l, buf, len, &plain_cfg, 0, NULL, NULL, NULL), ==, NN_ERR_SHAPE);
+  free (buf);
+
+  g_assert_cmpint (nn_pix2pix_save (plain, &rng, 3, "{}", 0, 0, &buf, &len), ==, NN_OK);
+  g_assert_null (memmem (buf, len, "d_style", 7));
+  g_assert_cmpint (nn_pix2pix_load (&l, buf, len, &cfg, 0, NULL, NULL, NULL), ==, NN_ERR_SHAPE);
+  g_assert_cmpint (nn_pix2pix_load (&l, buf, len, NULL, 0, NULL, NULL, NULL), ==, NN_OK);
+  g_assert_cmpint (l->cfg.d_style, ==, 0);
+  g_assert_null (l->dstyle);
+  nn_pix2pix_free (l);
+  free (buf);
+
+  /* One style: no table, whatever d_style says. */
+  NnPix2PixConfig one = tiny_config (32, 4, 4);
+  g_assert_cmpint (one.d_style, ==, 1);
+  NnPix2Pix *single = create (&one, 4);
+  g_assert_null (single->dstyle);
+  nn_pix2pix_free (single);
+
+  nn_pix2pix_free (m);
+  nn_pix2pix_free (plain);
+  g_free (src);
+  g_free (tgt);
+}
+
 static void
 test_learns (void)
 {
@@ -659,6 +773,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/pix2pix/determinism", test_determinism);
   g_test_add_func ("/nn/pix2pix/threads", test_threads);
   g_test_add_func ("/nn/pix2pix/checkpoint", test_checkpoint);
+  g_test_add_func ("/nn/pix2pix/style-discriminator", test_style_discriminator);
   g_test_add_func ("/nn/pix2pix/learns", test_learns);
   g_test_add_func ("/nn/pix2pix/memory-flops", test_memory_and_flops);
   return g_test_run ();
