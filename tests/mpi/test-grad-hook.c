@@ -51,8 +51,9 @@ wait_cb (void *user, int net, int finite)
   return net != r->veto_net;
 }
 
+/* n_styles > 1: a family model, whose discriminator has its style bias (d_style, on by default). */
 static NnPix2Pix *
-create (NnOptKind kind)
+create_styles (NnOptKind kind, int n_styles)
 {
   NnPix2PixConfig cfg;
   NnOptConfig opt;
@@ -63,10 +64,18 @@ create (NnOptKind kind)
   cfg.ngf = 8;
   cfg.batch = BATCH;
   cfg.norm = NN_NORM_INSTANCE;
+  cfg.n_styles = n_styles;
+  cfg.embed_dim = 4;
   nn_optim_defaults (&opt, kind);
   g_assert_cmpint (nn_pix2pix_create (&m, &cfg, &opt, &opt, 11), ==, NN_OK);
   nn_pix2pix_set_threads (m, 1);
   return m;
+}
+
+static NnPix2Pix *
+create (NnOptKind kind)
+{
+  return create_styles (kind, 1);
 }
 
 static void
@@ -86,12 +95,14 @@ static NnStatus
 step (NnPix2Pix *m)
 {
   float src[BATCH * SIZE * SIZE], tgt[BATCH * SIZE * SIZE];
+  const int style[BATCH] = { 1, 0 };
   NnRng rng;
   NnStepStats st;
 
   images (src, tgt);
   nn_rng_seed (&rng, 3);
-  return nn_pix2pix_train_step (m, src, tgt, NULL, BATCH, 1e-3f, 1e-3f, &rng, &st);
+  return nn_pix2pix_train_step (m, src, tgt, nn_pix2pix_config (m)->n_styles > 1 ? style : NULL, BATCH,
+                                1e-3f, 1e-3f, &rng, &st);
 }
 
 static void
@@ -104,9 +115,9 @@ record_clear (Record *r)
 
 /* The ranges of a network tile its gradient block, and each held its final values when handed over. */
 static void
-test_cover (void)
+check_cover (int n_styles)
 {
-  NnPix2Pix *m = create (NN_OPT_ADAM);
+  NnPix2Pix *m = create_styles (NN_OPT_ADAM, n_styles);
   Record r = { .veto_net = -1, .zero_net = -1 };
 
   nn_pix2pix_set_grad_hook (m, ready_cb, wait_cb, &r);
@@ -139,6 +150,20 @@ test_cover (void)
     }
   record_clear (&r);
   nn_pix2pix_free (m);
+}
+
+static void
+test_cover (void)
+{
+  check_cover (1);
+}
+
+/* The same with three styles: the style embedding's and the discriminator's style bias's gradients
+ * are handed over too. */
+static void
+test_cover_styles (void)
+{
+  check_cover (3);
 }
 
 /* A hook that changes nothing: the same weights as no hook, bit for bit. */
@@ -212,6 +237,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mpi/grad-hook/cover", test_cover);
+  g_test_add_func ("/mpi/grad-hook/cover-styles", test_cover_styles);
   g_test_add_func ("/mpi/grad-hook/same-step", test_same_step);
   g_test_add_func ("/mpi/grad-hook/veto", test_veto);
   g_test_add_func ("/mpi/grad-hook/uses-hook-gradients", test_uses_hook_gradients);
