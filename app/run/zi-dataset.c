@@ -94,8 +94,10 @@ plane_slot (ZiDataset *ds, guint k)
 }
 
 /* Fills dataset's images from the cache file if it is complete and matches; FALSE otherwise. */
+/* share (may be NULL): source images to take instead of the file's where the file holds exactly
+ * their packed bytes (the styles of one source font), without unpacking them again. */
 static gboolean
-load_cache (ZiDataset *ds, const char *path, const char *key)
+load_cache (ZiDataset *ds, const char *path, const char *key, const ZiPackedImages *share)
 {
   g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
   gsize plane = (gsize) ds->size * ds->size;
@@ -152,7 +154,11 @@ load_cache (ZiDataset *ds, const char *path, const char *key)
 
       ZiPackedImages **slot = plane_slot (ds, k);
 
-      *slot = zi_packed_images_new_packed (plane_lengths, p, ds->n, plane);
+      if (k == 0 && share != NULL && zi_packed_images_get_plane (share) == plane
+          && zi_packed_images_equal_packed (share, plane_lengths, p, ds->n))
+        *slot = zi_packed_images_ref ((ZiPackedImages *) share);
+      else
+        *slot = zi_packed_images_new_packed (plane_lengths, p, ds->n, plane);
       if (*slot == NULL)
         {
           for (guint j = 0; j < k; j++)
@@ -344,6 +350,25 @@ zi_dataset_load (ZiFont         *source,
                  GCancellable   *cancellable,
                  GError        **error)
 {
+  return zi_dataset_load_sharing (source, target, chars, n_chars, size, em_fraction, field_spread, cache_dir,
+                                  NULL, progress, user_data, cancellable, error);
+}
+
+ZiDataset *
+zi_dataset_load_sharing (ZiFont          *source,
+                         ZiFont          *target,
+                         const gunichar  *chars,
+                         guint            n_chars,
+                         guint            size,
+                         double           em_fraction,
+                         guint            field_spread,
+                         const char      *cache_dir,
+                         const ZiDataset *share,
+                         ZiProgressFunc   progress,
+                         gpointer         user_data,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
   g_autoptr(ZiDataset) ds = NULL;
   g_autoptr(GArray) pairs = NULL;
   g_autoptr(GHashTable) seen = NULL;
@@ -414,7 +439,7 @@ zi_dataset_load (ZiFont         *source,
   file = g_strdup_printf ("dataset-%.32s.bin", key);
   default_dir = g_build_filename (g_get_user_cache_dir (), "zimaru", NULL);
   path = g_build_filename (cache_dir != NULL ? cache_dir : default_dir, file, NULL);
-  if (load_cache (ds, path, key))
+  if (load_cache (ds, path, key, share != NULL && share->n == ds->n ? share->source : NULL))
     {
       /* Mark it recently used, so that pruning keeps it. */
       g_utime (path, NULL);
@@ -450,6 +475,8 @@ zi_dataset_load (ZiFont         *source,
              local_error != NULL ? local_error->message : g_strerror (errno));
   else
     prune_cache (cache_dir != NULL ? cache_dir : default_dir, path);
+  if (share != NULL)
+    zi_dataset_share_source (ds, share);
   return g_steal_pointer (&ds);
 }
 

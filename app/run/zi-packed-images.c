@@ -260,3 +260,17 @@ zi_packed_images_equal (const ZiPackedImages *a, const ZiPackedImages *b)
          && memcmp (a->offsets, b->offsets, ((gsize) a->n + 1) * sizeof *a->offsets) == 0
          && memcmp (a->data, b->data, a->offsets[a->n]) == 0;
 }
+
+gboolean
+zi_packed_images_equal_packed (const ZiPackedImages *images, const guint32 *lengths, const guint8 *data,
+                               guint n)
+{
+  g_return_val_if_fail (images != NULL && (lengths != NULL || n == 0), FALSE);
+
+  if (n != images->n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (lengths[i] != images->offsets[i + 1] - images->offsets[i])
+      return FALSE;
+  return memcmp (images->data, data, images->offsets[n]) == 0;
+}

@@ -43,6 +43,11 @@ gsize           zi_packed_images_get_packed_size (const ZiPackedImages *images);
  * the same pixels always are). */
 gboolean        zi_packed_images_equal        (const ZiPackedImages *a, const ZiPackedImages *b);
 
+/* Whether images' packed form is exactly lengths[n] and data (as zi_packed_images_new_packed takes
+ * them): then images can stand for them without unpacking a byte. */
+gboolean        zi_packed_images_equal_packed (const ZiPackedImages *images, const guint32 *lengths,
+                                               const guint8 *data, guint n);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZiPackedImages, zi_packed_images_unref)
 
 G_END_DECLS

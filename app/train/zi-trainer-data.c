@@ -356,16 +356,15 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
     {
       LoadRelay relay = { progress, progress_data, s, d->n_styles };
 
-      d->styles[s].dataset = zi_dataset_load (d->source_font, d->styles[s].font, (const gunichar *) chars->data,
-                                              chars->len, size, cfg->em_fraction,
-                                              zi_trainer_config_get_field_spread (cfg), cfg->cache_dir,
-                                              relay_progress_cb, &relay, cancellable, error);
+      /* One copy of the source images for all the styles that render the same ones (5 MB packed a
+       * style for the CJK set at 64 px), not unpacked again from a cached file. */
+      d->styles[s].dataset = zi_dataset_load_sharing (d->source_font, d->styles[s].font,
+                                                      (const gunichar *) chars->data, chars->len, size,
+                                                      cfg->em_fraction, zi_trainer_config_get_field_spread (cfg),
+                                                      cfg->cache_dir, s > 0 ? d->styles[0].dataset : NULL,
+                                                      relay_progress_cb, &relay, cancellable, error);
       if (d->styles[s].dataset == NULL)
         return NULL;
-      /* One copy of the source images for all the styles that render the same ones (5 MB packed a
-       * style for the CJK set at 64 px). */
-      if (s > 0)
-        zi_dataset_share_source (d->styles[s].dataset, d->styles[0].dataset);
     }
   collect_run_chars (d, chars, warn, warn_data);
 

@@ -210,7 +210,7 @@ fixture_tear_down (Fixture *fx, gconstpointer data)
 }
 
 static ZiDataset *
-load_with_fields (Fixture *fx, guint size, guint field_spread, GError **error)
+load_sharing (Fixture *fx, guint size, guint field_spread, const ZiDataset *share, GError **error)
 {
   g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
   ZiFont *target = zi_font_open (fx->target_path, error);
@@ -218,10 +218,16 @@ load_with_fields (Fixture *fx, guint size, guint field_spread, GError **error)
 
   if (target == NULL)
     return NULL;
-  ds = zi_dataset_load (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, size, 0.86,
-                        field_spread, cache, NULL, NULL, NULL, error);
+  ds = zi_dataset_load_sharing (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, size,
+                                0.86, field_spread, cache, share, NULL, NULL, NULL, error);
   zi_font_free (target);
   return ds;
+}
+
+static ZiDataset *
+load_with_fields (Fixture *fx, guint size, guint field_spread, GError **error)
+{
+  return load_sharing (fx, size, field_spread, NULL, error);
 }
 
 static ZiDataset *
@@ -294,6 +300,50 @@ test_dataset_share_source (Fixture *fx, gconstpointer data)
    * of the same pixels). */
   g_clear_pointer (&owner, zi_dataset_free);
   g_assert_true (same_images (same->source, fewer->source));
+}
+
+/* Loading another style with a dataset to share: from the cache, the file's source images are taken
+ * as share's copy where their packed bytes are share's, and kept as the file's own where not (one
+ * pixel of share's changed); drawn anew, the new images are dropped for share's equal ones. */
+static void
+test_dataset_share_on_load (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_build_filename (fx->dir, "cache", NULL);
+  g_autoptr(ZiDataset) owner = load (fx, 32, &error);
+  g_autoptr(ZiDataset) cached = NULL;
+  g_autoptr(ZiDataset) other = NULL;
+  g_autoptr(ZiDataset) own = NULL;
+  g_autoptr(ZiDataset) drawn = NULL;
+  gsize plane = 32 * 32;
+  g_autofree guint8 *pixels = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (owner->from_cache);
+  cached = load_sharing (fx, 32, 0, owner, &error);
+  g_assert_no_error (error);
+  g_assert_true (cached->from_cache);
+  g_assert_true (cached->source == owner->source);
+
+  other = load (fx, 32, &error);
+  g_assert_no_error (error);
+  g_assert_true (other->from_cache && other->source != owner->source);
+  pixels = g_malloc (other->n * plane);
+  zi_packed_images_get_all (other->source, pixels);
+  pixels[7 * plane + 300] ^= 0x20;
+  zi_packed_images_unref (other->source);
+  other->source = zi_packed_images_new (pixels, other->n, plane);
+  own = load_sharing (fx, 32, 0, other, &error);
+  g_assert_no_error (error);
+  g_assert_true (own->from_cache);
+  g_assert_true (own->source != other->source);
+  g_assert_true (same_images (own->source, owner->source));
+
+  zi_dir_remove_tree (cache);
+  drawn = load_sharing (fx, 32, 0, owner, &error);
+  g_assert_no_error (error);
+  g_assert_false (drawn->from_cache);
+  g_assert_true (drawn->source == owner->source);
 }
 
 static void
@@ -755,6 +805,8 @@ main (int argc, char **argv)
   g_test_add ("/dataset/load/pairs", Fixture, NULL, fixture_set_up, test_dataset_pairs, fixture_tear_down);
   g_test_add ("/dataset/load/cache", Fixture, NULL, fixture_set_up, test_dataset_cache, fixture_tear_down);
   g_test_add ("/dataset/load/share-source", Fixture, NULL, fixture_set_up, test_dataset_share_source,
+              fixture_tear_down);
+  g_test_add ("/dataset/load/share-on-load", Fixture, NULL, fixture_set_up, test_dataset_share_on_load,
               fixture_tear_down);
   g_test_add ("/dataset/load/cache-prune", Fixture, NULL, fixture_set_up, test_dataset_cache_prune,
               fixture_tear_down);
