@@ -358,7 +358,7 @@ eval_one (EvalResult *r, ZiModel *model, GArray *chars, ZiFont *source, const ch
   if (target == NULL)
     return FALSE;
   r->data = zi_dataset_load (source, target, (const gunichar *) chars->data, chars->len,
-                             zi_model_get_size (model), zi_model_get_em_fraction (model), 0, cache_dir,
+                             zi_model_get_size (model), zi_model_get_em_fraction (model), 0, cache_dir, NULL,
                              NULL, NULL, NULL, error);
   if (r->data == NULL)
     goto out;

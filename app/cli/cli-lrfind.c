@@ -155,7 +155,7 @@ zi_cli_lr_find (int argc, char **argv)
     }
   zi_cli_progress_init (&progress, quiet);
   data = zi_dataset_load (source, target, (const gunichar *) chars->data, chars->len, (guint) cfg.net.size,
-                          cfg.em_fraction, zi_trainer_config_get_field_spread (&cfg), cache_dir,
+                          cfg.em_fraction, zi_trainer_config_get_field_spread (&cfg), cache_dir, NULL,
                           loading_progress_cb, &progress, NULL, &error);
   zi_cli_progress_done (&progress);
   if (data == NULL)

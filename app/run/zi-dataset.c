@@ -337,37 +337,19 @@ propagate_glyph_error (GError **error, GError *glyph_error)
 }
 
 ZiDataset *
-zi_dataset_load (ZiFont         *source,
-                 ZiFont         *target,
-                 const gunichar *chars,
-                 guint           n_chars,
-                 guint           size,
-                 double          em_fraction,
-                 guint           field_spread,
-                 const char     *cache_dir,
-                 ZiProgressFunc  progress,
-                 gpointer        user_data,
-                 GCancellable   *cancellable,
-                 GError        **error)
-{
-  return zi_dataset_load_sharing (source, target, chars, n_chars, size, em_fraction, field_spread, cache_dir,
-                                  NULL, progress, user_data, cancellable, error);
-}
-
-ZiDataset *
-zi_dataset_load_sharing (ZiFont          *source,
-                         ZiFont          *target,
-                         const gunichar  *chars,
-                         guint            n_chars,
-                         guint            size,
-                         double           em_fraction,
-                         guint            field_spread,
-                         const char      *cache_dir,
-                         const ZiDataset *share,
-                         ZiProgressFunc   progress,
-                         gpointer         user_data,
-                         GCancellable    *cancellable,
-                         GError         **error)
+zi_dataset_load (ZiFont          *source,
+                 ZiFont          *target,
+                 const gunichar  *chars,
+                 guint            n_chars,
+                 guint            size,
+                 double           em_fraction,
+                 guint            field_spread,
+                 const char      *cache_dir,
+                 const ZiDataset *share,
+                 ZiProgressFunc   progress,
+                 gpointer         user_data,
+                 GCancellable    *cancellable,
+                 GError         **error)
 {
   g_autoptr(ZiDataset) ds = NULL;
   g_autoptr(GArray) pairs = NULL;

@@ -33,36 +33,23 @@ typedef struct {
 /* Builds (or loads from cache_dir; NULL = $XDG_CACHE_HOME/zimaru) the pairs of the characters of chars
  * that both fonts cover, and with field_spread > 0 (ZI_FIELD_SPREAD_MIN..MAX) the target's fields too.
  * An empty result is an error (ZI_ERROR_CHARSET) saying that the fonts share none of the
- * characters. */
-ZiDataset *zi_dataset_load (ZiFont        *source,
-                            ZiFont        *target,
-                            const gunichar *chars,
-                            guint          n_chars,
-                            guint          size,
-                            double         em_fraction,
-                            guint          field_spread,
-                            const char    *cache_dir,
-                            ZiProgressFunc progress,
-                            gpointer       user_data,
-                            GCancellable  *cancellable,
-                            GError       **error);
-/* The same, for another style of the source font that share (may be NULL) was loaded with: where the
- * new dataset's source images are share's (the same characters, size and pixels), it holds share's
- * copy instead of its own, and a cached file's copy of them is compared byte for byte with share's
- * instead of being unpacked and checked again. */
-ZiDataset *zi_dataset_load_sharing (ZiFont          *source,
-                                    ZiFont          *target,
-                                    const gunichar  *chars,
-                                    guint            n_chars,
-                                    guint            size,
-                                    double           em_fraction,
-                                    guint            field_spread,
-                                    const char      *cache_dir,
-                                    const ZiDataset *share,
-                                    ZiProgressFunc   progress,
-                                    gpointer         user_data,
-                                    GCancellable    *cancellable,
-                                    GError         **error);
+ * characters. share (may be NULL): a dataset of another style of the same source font; where the new
+ * dataset's source images are share's (the same characters, size and pixels), it holds share's copy
+ * instead of its own, and a cached file's copy of them is compared byte for byte with share's instead
+ * of being unpacked and checked again. */
+ZiDataset *zi_dataset_load (ZiFont          *source,
+                            ZiFont          *target,
+                            const gunichar  *chars,
+                            guint            n_chars,
+                            guint            size,
+                            double           em_fraction,
+                            guint            field_spread,
+                            const char      *cache_dir,
+                            const ZiDataset *share,
+                            ZiProgressFunc   progress,
+                            gpointer         user_data,
+                            GCancellable    *cancellable,
+                            GError         **error);
 void       zi_dataset_free (ZiDataset *dataset);
 
 /* Where dataset holds the same source images as owner (the same characters, size and pixels, as the

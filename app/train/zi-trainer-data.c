@@ -358,7 +358,7 @@ zi_trainer_data_load (const ZiTrainerConfig *cfg, const ZiRunInfo *info, ZiProgr
 
       /* One copy of the source images for all the styles that render the same ones (5 MB packed a
        * style for the CJK set at 64 px), not unpacked again from a cached file. */
-      d->styles[s].dataset = zi_dataset_load_sharing (d->source_font, d->styles[s].font,
+      d->styles[s].dataset = zi_dataset_load (d->source_font, d->styles[s].font,
                                                       (const gunichar *) chars->data, chars->len, size,
                                                       cfg->em_fraction, zi_trainer_config_get_field_spread (cfg),
                                                       cfg->cache_dir, s > 0 ? d->styles[0].dataset : NULL,

@@ -510,7 +510,7 @@ lrfind_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
       (target = zi_font_open (job->cfg.target_font, &error)) != NULL)
     data = zi_dataset_load (source, target, (const gunichar *) job->chars->data, job->chars->len,
                             job->cfg.net.size, job->cfg.em_fraction,
-                            zi_trainer_config_get_field_spread (&job->cfg), job->cfg.cache_dir, NULL,
+                            zi_trainer_config_get_field_spread (&job->cfg), job->cfg.cache_dir, NULL, NULL,
                             NULL, cancellable, &error);
   if (data != NULL)
     {

@@ -72,7 +72,7 @@ load (void)
   g_autoptr(GError) error = NULL;
   ZiDataset *ds = zi_dataset_load (fixture.source, fixture.target, fixture.chars,
                                    G_N_ELEMENTS (fixture.chars), SIZE, ZI_DEFAULT_EM_FRACTION, 0,
-                                   fixture.cache_dir, NULL, NULL, NULL, &error);
+                                   fixture.cache_dir, NULL, NULL, NULL, NULL, &error);
   if (ds == NULL)
     {
       fprintf (stderr, "fuzz-dataset-cache: the dataset does not load: %s\n", error->message);

@@ -35,7 +35,7 @@ write_seeds (const char *out, GError **error)
   if ((source = zi_font_open (source_path, error)) == NULL
       || (target = zi_font_open (target_path, error)) == NULL
       || (ds = zi_dataset_load (source, target, chars, G_N_ELEMENTS (chars), 16, ZI_DEFAULT_EM_FRACTION,
-                                0, tmp, NULL, NULL, NULL, error)) == NULL
+                                0, tmp, NULL, NULL, NULL, NULL, error)) == NULL
       || (dir = g_dir_open (tmp, 0, error)) == NULL)
     goto out;
   while ((name = g_dir_read_name (dir)) != NULL)

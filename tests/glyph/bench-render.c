@@ -71,7 +71,7 @@ main (int argc, char **argv)
       g_autoptr(ZiDataset) ds = NULL;
       t = g_get_monotonic_time ();
       ds = zi_dataset_load (source, target, (gunichar *) shared->data, shared->len, size,
-                            ZI_DEFAULT_EM_FRACTION, 0, cache, NULL, NULL, NULL, &error);
+                            ZI_DEFAULT_EM_FRACTION, 0, cache, NULL, NULL, NULL, NULL, &error);
       if (ds == NULL)
         {
           fprintf (stderr, "bench-render: %s\n", error->message);

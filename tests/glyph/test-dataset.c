@@ -218,7 +218,7 @@ load_sharing (Fixture *fx, guint size, guint field_spread, const ZiDataset *shar
 
   if (target == NULL)
     return NULL;
-  ds = zi_dataset_load_sharing (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, size,
+  ds = zi_dataset_load (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, size,
                                 0.86, field_spread, cache, share, NULL, NULL, NULL, error);
   zi_font_free (target);
   return ds;
@@ -581,14 +581,14 @@ test_dataset_errors (Fixture *fx, gconstpointer data)
   const gunichar none[] = { 0x4E02, 0x4E03 + 0x10000 };
   ZiDataset *ds;
 
-  ds = zi_dataset_load (fx->source, target, none, G_N_ELEMENTS (none), 64, 0.86, 0, cache, NULL, NULL,
+  ds = zi_dataset_load (fx->source, target, none, G_N_ELEMENTS (none), 64, 0.86, 0, cache, NULL, NULL, NULL,
                         NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, ZI_ERROR, ZI_ERROR_CHARSET);
   g_clear_error (&error);
 
   ds = zi_dataset_load (fx->source, target, (gunichar *) fx->chars->data, fx->chars->len, 7, 0.86, 0,
-                        cache, NULL, NULL, NULL, &error);
+                        cache, NULL, NULL, NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, ZI_ERROR, ZI_ERROR_INVALID);
   zi_font_free (target);

@@ -246,7 +246,7 @@ test_field_end_to_end (void)
 
     g_assert_no_error (error);
     val = zi_dataset_load (source, target, info.val_chars, info.n_val_chars, 32, cfg.em_fraction, 0,
-                           cache_dir, NULL, NULL, NULL, &error);
+                           cache_dir, NULL, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (val->n, ==, v_end->validation.n);
     gen = g_malloc ((gsize) val->n * 32 * 32);
