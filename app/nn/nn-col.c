@@ -3,10 +3,13 @@
  * the legend. The 4×4 stride-2 layers that make up most of pix2pix, and the PatchGAN's 4×4
  * stride-1 layer, take paths of their own that handle the four taps of a kernel row together
  * (is_k4s2p1, is_k4s1p1); stride-2 copies elsewhere are written with a constant stride so that GCC
- * vectorises them. */
+ * vectorises them. The stride-2 layers' col2im also comes a tile of the matrix at a time, for the
+ * engine's kernels to add their output tiles straight into the image (nn_col2im_tile_k4s2). */
 #include "nn-col.h"
 #include "nn-conv.h"
 
+#include <immintrin.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The output columns ox of one kernel tap that read inside the input row: [*lo, *hi). */
@@ -340,6 +343,93 @@ nn_col2im_rows (float *x, const float *col, int n, int b0, int nb, int c0, int c
                 }
             }
         }
+}
+
+/* A mask of the first `count` lanes (none for count ≤ 0, all 16 from 16 on). */
+static inline __mmask16
+lanes (int count)
+{
+  return count >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (count > 0 ? count : 0)) - 1u);
+}
+
+/* The tile t (rows row0 .. row0 + 7 of the column matrix, ld apart; columns col0 .. col0 + nr − 1)
+ * into x, for the layers of is_k4s2p1. The tile's rows are the taps kx = 0 .. 3 of two kernel rows
+ * ky of one channel, and its columns runs of pixels of output rows (whole rows, or 32 pixels of a
+ * longer row). Each input value is summed as col2im_rows_k4s2 sums it: the taps kx = 1 and 3 of
+ * neighbouring pixels (kx = 0 and 2 for odd positions) are added first, each pair then into the
+ * image; a pair whose pixels lie in two tiles is finished with the next tile's run (the carry).
+ * Every input value receives two such pairs, one from each kernel row of its parity, so into a
+ * zeroed image the order the tiles arrive in does not change the sum (a + b = b + a): the same
+ * values to the bit as col2im_rows_k4s2 assigning. */
+__attribute__ ((target ("avx512f"))) void
+nn_col2im_tile_k4s2 (float *x, const float *t, size_t ld, int n, int b0, int c0, int h, int w,
+                     int ho, int wo, int row0, int col0, int nr, float carry[2][2])
+{
+  const int plane_out = ho * wo;
+  /* Word 2u takes E[u] (lane u of the first vector), word 2u + 1 O[u] (lane u of the second). */
+  const __m512i lo_idx = _mm512_set_epi32 (23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i hi_idx = _mm512_set_epi32 (31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9,
+                                           24, 8);
+  int ci = c0 + row0 / 16, ky0 = row0 % 16 / 4;
+
+  for (int g = 0; g < nr;)
+    {
+      int b = (col0 + g) / plane_out, rem = (col0 + g) % plane_out;
+      int oy = rem / wo, ox0 = rem % wo;
+      int len = wo - ox0 < nr - g ? wo - ox0 : nr - g;
+      int starts_inside = ox0 > 0, ends_inside = ox0 + len < wo;
+      for (int kl = 0; kl < 2; kl++)
+        {
+          int iy = 2 * oy - 1 + ky0 + kl;
+          if (iy < 0 || iy >= h)
+            continue;
+          const float *a0 = t + (size_t) (4 * kl) * ld + g;
+          const float *a1 = a0 + ld, *a2 = a1 + ld, *a3 = a2 + ld;
+          float *xr = x + (((size_t) ci * n + b0 + b) * h + iy) * w + 2 * ox0;
+          /* Position −1 (odd): the pair begun by the last pixel of the previous tile's run. */
+          if (starts_inside)
+            xr[-1] += carry[kl][0] + a0[0];
+          for (int u0 = 0; u0 < len; u0 += 16)
+            {
+              int cl = len - u0 < 16 ? len - u0 : 16;
+              __mmask16 mk = lanes (cl);
+              /* Even position 2u: a1[u] + a3[u − 1] (the first pixel's partner from the carry,
+               * or none at the row's start); odd 2u + 1: a2[u] + a0[u + 1] (none at the row's
+               * end; the run's last pixel's pair is left to the next tile inside a row). */
+              __m512 e = _mm512_maskz_loadu_ps (mk, a1 + u0);
+              __m512 s3 = _mm512_maskz_loadu_ps (u0 > 0 ? mk : (__mmask16) (mk & ~1u), a3 + u0 - 1);
+              __mmask16 with3 = mk;
+              if (u0 == 0)
+                {
+                  if (starts_inside)
+                    s3 = _mm512_mask_mov_ps (s3, 1, _mm512_set1_ps (carry[kl][1]));
+                  else
+                    with3 = (__mmask16) (mk & ~1u);
+                }
+              e = _mm512_mask_add_ps (e, with3, e, s3);
+              __mmask16 with0 = lanes (len - u0 - 1);
+              __m512 od = _mm512_maskz_loadu_ps (mk, a2 + u0);
+              od = _mm512_mask_add_ps (od, with0, od, _mm512_maskz_loadu_ps (with0, a0 + u0 + 1));
+              uint32_t keep = cl == 16 ? 0xffffffffu : (1u << (2 * cl)) - 1u;
+              if (ends_inside && u0 + cl == len)
+                keep &= ~(1u << (2 * cl - 1));
+              __m512 lo = _mm512_permutex2var_ps (e, lo_idx, od);
+              __m512 hi = _mm512_permutex2var_ps (e, hi_idx, od);
+              float *xp = xr + 2 * u0;
+              __mmask16 klo = (__mmask16) keep, khi = (__mmask16) (keep >> 16);
+              _mm512_mask_storeu_ps (xp, klo,
+                                     _mm512_add_ps (_mm512_maskz_loadu_ps (klo, xp), lo));
+              _mm512_mask_storeu_ps (xp + 16, khi,
+                                     _mm512_add_ps (_mm512_maskz_loadu_ps (khi, xp + 16), hi));
+            }
+          if (ends_inside)
+            {
+              carry[kl][0] = a2[len - 1];
+              carry[kl][1] = a3[len - 1];
+            }
+        }
+      g += len;
+    }
 }
 
 void

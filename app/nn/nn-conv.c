@@ -18,8 +18,10 @@
  * conv's col2im overwrites its output instead of adding to a zeroed one. Where the engine's float32
  * kernel runs, products that read a 4×4 layer's column matrix (the weight gradients; a conv's
  * forward pass and a transposed conv's input gradient when the output rows are long) pack it
- * straight from the image instead of im2col writing it (nn_gemm_columns). bench-conv prints each
- * layer's GFLOP/s next to the bare GEMM's. */
+ * straight from the image instead of im2col writing it (nn_gemm_columns), and the products whose
+ * output col2im reads (a conv's input gradient, a transposed conv's forward pass) hand their tiles
+ * to col2im as they finish them (nn_gemm_col2im). bench-conv prints each layer's GFLOP/s next to
+ * the bare GEMM's. */
 #include "nn-conv.h"
 
 #include <string.h>
@@ -349,10 +351,10 @@ nn_conv2d_backward_part (float *dx, float *dw, float *db, float *col, const floa
       if (dx != NULL)
         {
           /* The column rows are no longer needed: reuse them for Wᵀ·dY. */
-          nn_gemm (g, part, 1, 0, rows, qb, c->co, w + (size_t) c0 * kk, r, dyb, q, 0.0f, rowsp,
-                   qb);
-          nn_col2im_rows (dx, rowsp, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
-                          c->wo, dx_set);
+          NnColumns cols = { NULL, n, bb, cnt, c0, c0 + cc, c->hi, c->wi, c->k, c->s, c->p, c->ho,
+                             c->wo };
+          nn_gemm_col2im (g, part, 1, rows, qb, c->co, w + (size_t) c0 * kk, r, dyb, q, &cols, dx,
+                          rowsp, dx_set);
         }
     }
 }
@@ -387,12 +389,12 @@ nn_conv_transpose2d_forward_part (float *y, float *col, const float *x, const fl
         {
           int cnt = b0 + nb - bb < per ? b0 + nb - bb : per;
           int qb = cnt * (int) plane_in;
-          nn_gemm (g, part, 1, 0, cc * kk, qb, c->ci, w + (size_t) c0 * kk, r, x + bb * plane_in, q,
-                   0.0f, slab, qb);
           /* The output is the conv's input side: Co planes of Ho×Wo, read back from Hi×Wi
            * columns. */
-          nn_col2im_rows (y, slab, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
-                          c->wi, 1);
+          NnColumns cols = { NULL, n, bb, cnt, c0, c0 + cc, c->ho, c->wo, c->k, c->s, c->p, c->hi,
+                             c->wi };
+          nn_gemm_col2im (g, part, 1, cc * kk, qb, c->ci, w + (size_t) c0 * kk, r, x + bb * plane_in,
+                          q, &cols, y, slab, 1);
         }
     }
   if (b != NULL)

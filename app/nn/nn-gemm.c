@@ -23,7 +23,13 @@
  * C's tiles written back through the tile buffer (nn_gemm); and a convolution's column matrix can
  * be B without being written (nn_gemm_columns): its panels are packed straight from the image, which
  * saves im2col's pass over a matrix 4–16 times the image's size and, for the weight gradients
- * (B transposed), the 16 × 16 transposes of packing it. */
+ * (B transposed), the 16 × 16 transposes of packing it. Its mirror: a product whose C is a column
+ * matrix that col2im adds into an image (a conv's input gradient, a transposed conv's forward
+ * pass) can hand each finished tile to col2im instead of writing C (nn_gemm_col2im).
+ *
+ * A product with few columns (the U-Net's bottleneck, where a part has 32–256 pixels) reads A where
+ * it is stored instead of packing it first: each value is read only a few times, and packing the
+ * weights cost as much as the arithmetic there. */
 #include "nn-gemm.h"
 #include "nn-col.h"
 #include "nn-peak.h"
@@ -34,6 +40,7 @@
 #include <immintrin.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <string.h>
 
 #define MR 8
 #define NV 2            /* vectors of 16 columns per panel */
@@ -296,22 +303,40 @@ typedef struct {
                   int nc);
   void (*kernel) (int kw, const uint32_t *restrict ap, const uint32_t *restrict bp,
                   float *restrict c, size_t ldc, int read_c, float scale);
+  /* The kernel reading A unpacked (float32 only, else NULL), A not transposed and transposed. */
+  void (*kernel_a[2]) (int kc, const float *restrict a, size_t lda, const uint32_t *restrict bp,
+                       float *restrict c, size_t ldc, int read_c, float scale);
 } GemmKind;
 
 /* B's panels of a column matrix packed from its image (float32 only; below). */
 static void pack_b_cols_f32 (uint32_t *bp, int trans_b, const NnColumns *cols, int k0, int kc,
                              int j0, int nc);
 
+/* Where a product's C is a column matrix that col2im adds into an image (nn_gemm_col2im, below):
+ * the matrix's geometry, the image, and per panel of A's block and kernel row of it the two values
+ * a pixel run that ends inside an output row leaves for the next tile's run (carry). */
+typedef struct {
+  const NnColumns *cols;
+  float           *x;
+  float            carry[MC / MR][2][2];
+} TileScatter;
+
+static void scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr);
+
 /* The product, with B either a stored matrix (b, ldb) or, when cols is not NULL, the column matrix
- * it describes; with trans_c, C is stored transposed (element (i, j) at c[j·ldc + i]). */
+ * it describes; with trans_c, C is stored transposed (element (i, j) at c[j·ldc + i]). With
+ * scatter (and K one block), each tile of C goes into scatter's image instead of C. */
 static void
 gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb, const NnColumns *cols, float beta,
-              float *c, int ldc, int trans_c)
+              float *c, int ldc, int trans_c, TileScatter *scatter)
 {
   uint32_t *ap = work;
   uint32_t *bp = ap + (size_t) MC * KW;
   float *tile = (float *) (bp + (size_t) NC * KW);
+
+  /* Tiles for an image: whole kernel rows of channels, K one block, C not read. */
+  assert (scatter == NULL || (m % 16 == 0 && k <= kind->kc && beta == 0.0f && !trans_c));
 
   if (m <= 0 || n <= 0)
     return;
@@ -325,6 +350,15 @@ gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m,
           }
       return;
     }
+  /* With few panels of columns each value of A is read only a few times: packing it costs more
+   * than the kernel's reading it where it is stored. In a micro-benchmark of the U-Net's
+   * bottleneck shapes, M·N·K 256·32·4096, 512·32·4096 and 256·64·4096 ran 1.15–1.8× as fast,
+   * 256·128·4096, 512·128·4096 and 256·256·2048 1.0–1.4×, and with A transposed 2048·64·512
+   * 1.3×, 1024·128·256 the same and 2048·256·512 0.85× (the kernel's 8 values of a step lie in
+   * rows of the stored matrix 8 KB apart, which share cache sets): up to 256 columns, or 64 with A
+   * transposed. */
+  int unpacked_a = kind->kernel_a[0] != NULL && n <= (trans_a ? 2 : 8) * NR && m % MR == 0
+                   && !trans_c;
   for (int jc = 0; jc < n; jc += NC)
     {
       int nc = n - jc < NC ? n - jc : NC;
@@ -343,7 +377,8 @@ gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m,
           for (int ic = 0; ic < m; ic += MC)
             {
               int mc = m - ic < MC ? m - ic : MC;
-              kind->pack_a (ap, trans_a, a, lda, ic, mc, pc, kc);
+              if (!unpacked_a)
+                kind->pack_a (ap, trans_a, a, lda, ic, mc, pc, kc);
               for (int jr = 0; jr < nc; jr += NR)
                 {
                   int nr = nc - jr < NR ? nc - jr : NR;
@@ -365,18 +400,28 @@ gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m,
                           continue;
                         }
                       float *cp = c + (size_t) (ic + ir) * ldc + jc + jr;
-                      if (mr == MR && nr == NR)
-                        {
-                          kind->kernel (kw, apan, bpan, cp, (size_t) ldc, read_c, scale);
-                          continue;
-                        }
-                      kind->kernel (kw, apan, bpan, tile, NR, 0, 0.0f);
-                      for (int r = 0; r < mr; r++)
-                        for (int j = 0; j < nr; j++)
-                          {
-                            float *e = cp + (size_t) r * ldc + j;
-                            *e = tile[r * NR + j] + (read_c ? scale * *e : 0.0f);
-                          }
+                      /* A whole tile into C; a partial one, or one for the image, through the
+                       * tile buffer. */
+                      int to_image = scatter != NULL;
+                      int whole = mr == MR && nr == NR && !to_image;
+                      float *dst = whole ? cp : tile;
+                      size_t ldd = whole ? (size_t) ldc : NR;
+                      if (unpacked_a)
+                        kind->kernel_a[trans_a] (kc, trans_a ? a + (size_t) pc * lda + ic + ir
+                                                             : a + (size_t) (ic + ir) * lda + pc,
+                                                 (size_t) lda, bpan, dst, ldd, whole && read_c,
+                                                 scale);
+                      else
+                        kind->kernel (kw, apan, bpan, dst, ldd, whole && read_c, scale);
+                      if (!whole && !to_image)
+                        for (int r = 0; r < mr; r++)
+                          for (int j = 0; j < nr; j++)
+                            {
+                              float *e = cp + (size_t) r * ldc + j;
+                              *e = tile[r * NR + j] + (read_c ? scale * *e : 0.0f);
+                            }
+                      if (to_image)
+                        scatter_tile (scatter, tile, ic + ir, jc + jr, nr);
                     }
                 }
             }
@@ -384,14 +429,14 @@ gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m,
     }
 }
 
-static const GemmKind kind_bf16 = { KC_BF16, 2, pack_a, pack_b, kernel_8x32 };
+static const GemmKind kind_bf16 = { KC_BF16, 2, pack_a, pack_b, kernel_8x32, { NULL, NULL } };
 
 void
 nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
               const float *b, int ldb, float beta, float *c, int ldc)
 {
   gemm_blocked (&kind_bf16, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc,
-                0);
+                0, NULL);
 }
 
 /* ---- float32 ---- */
@@ -461,12 +506,15 @@ pack_b_f32 (uint32_t *bp, int trans_b, const float *b, int ldb, int k0, int kc, 
     }
 }
 
-/* As kernel_8x32, with one float32 value per word and a fused multiply-add per value. */
-F32_TARGET static void
-kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict bp,
-                 float *restrict c, size_t ldc, int read_c, float scale)
+/* As kernel_8x32, with one float32 value per word and a fused multiply-add per value; A's value of
+ * row r and step q at a[q·ak + r·ar] (its panel: ak = MR, ar = 1). Always inlined, so that each
+ * kernel below is compiled for its strides. */
+F32_TARGET static inline __attribute__ ((always_inline)) void
+kernel_f32_body (int kc, const float *restrict a, size_t ak, size_t ar, int prefetch_a,
+                 const uint32_t *restrict bp, float *restrict c, size_t ldc, int read_c,
+                 float scale)
 {
-  const float *af = (const float *) ap, *bf = (const float *) bp;
+  const float *bf = (const float *) bp;
   __m512 acc[MR][NV];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
@@ -478,11 +526,12 @@ kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict b
       for (int v = 0; v < NV; v++)
         bv[v] = _mm512_loadu_ps (bf + (size_t) q * NR + 16 * v);
       /* A's panel comes from L2: ask for it 1 KB ahead. */
-      _mm_prefetch ((const char *) (af + (size_t) q * MR + 256), _MM_HINT_T0);
+      if (prefetch_a)
+        _mm_prefetch ((const char *) (a + (size_t) q * ak + 256), _MM_HINT_T0);
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++)
         {
-          __m512 av = _mm512_set1_ps (af[(size_t) q * MR + r]);
+          __m512 av = _mm512_set1_ps (a[(size_t) q * ak + (size_t) r * ar]);
           for (int v = 0; v < NV; v++)
             acc[r][v] = _mm512_fmadd_ps (av, bv[v], acc[r][v]);
         }
@@ -490,14 +539,39 @@ kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict b
   store_tile (acc, c, ldc, read_c, scale);
 }
 
-static const GemmKind kind_f32 = { KC_F32, 1, pack_a_f32, pack_b_f32, kernel_f32_8x32 };
+/* A's packed panel. */
+F32_TARGET static void
+kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict bp,
+                 float *restrict c, size_t ldc, int read_c, float scale)
+{
+  kernel_f32_body (kc, (const float *) ap, MR, 1, 1, bp, c, ldc, read_c, scale);
+}
+
+/* A read where it is stored (see unpacked_a in gemm_blocked): its rows (not transposed) or its
+ * columns (transposed) lda apart. */
+F32_TARGET static void
+kernel_f32_a_rows (int kc, const float *restrict a, size_t lda, const uint32_t *restrict bp,
+                   float *restrict c, size_t ldc, int read_c, float scale)
+{
+  kernel_f32_body (kc, a, 1, lda, 0, bp, c, ldc, read_c, scale);
+}
+
+F32_TARGET static void
+kernel_f32_a_cols (int kc, const float *restrict a, size_t lda, const uint32_t *restrict bp,
+                   float *restrict c, size_t ldc, int read_c, float scale)
+{
+  kernel_f32_body (kc, a, lda, 1, 0, bp, c, ldc, read_c, scale);
+}
+
+static const GemmKind kind_f32 = { KC_F32, 1, pack_a_f32, pack_b_f32, kernel_f32_8x32,
+                                   { kernel_f32_a_rows, kernel_f32_a_cols } };
 
 void
 nn_gemm_f32 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
              const float *b, int ldb, float beta, float *c, int ldc)
 {
   gemm_blocked (&kind_f32, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc,
-                0);
+                0, NULL);
 }
 
 /* C = op(A)·op(B) + beta·C as the transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ (B's columns along the
@@ -508,7 +582,7 @@ gemm_f32_transposed (void *work, int trans_a, int trans_b, int m, int n, int k, 
                      int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
   gemm_blocked (&kind_f32, work, !trans_b, !trans_a, n, m, k, b, ldb, a, lda, NULL, beta, c, ldc,
-                1);
+                1, NULL);
 }
 
 /* ---- float32 with B a column matrix read from its image ---- */
@@ -680,11 +754,67 @@ nn_gemm_columns (const NnGemm *g, int part, int trans_a, int trans_b, int m, int
       && part < g->work_parts && n >= 32 && k >= 32 && nn_gemm_f32_enabled ())
     {
       gemm_blocked (&kind_f32, (char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a,
-                    trans_b, m, n, k, a, lda, NULL, 0, cols, beta, c, ldc, 0);
+                    trans_b, m, n, k, a, lda, NULL, 0, cols, beta, c, ldc, 0, NULL);
       return;
     }
   int q = cols->nb * cols->ho * cols->wo;
   nn_im2col_rows (col, cols->x, cols->n, cols->b0, cols->nb, cols->c0, cols->c1, cols->h, cols->w,
                   cols->k, cols->s, cols->p, cols->ho, cols->wo);
   nn_gemm (g, part, trans_a, trans_b, m, n, k, a, lda, col, q, beta, c, ldc);
+}
+
+/* ---- col2im into the image as the product's tiles are finished ---- */
+
+/* Adds a tile of the column matrix (NR columns a row) into the image (nn_col2im_tile_k4s2 of
+ * nn-col.h). */
+static void
+scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr)
+{
+  const NnColumns *o = sc->cols;
+  nn_col2im_tile_k4s2 (sc->x, t, NR, o->n, o->b0, o->c0, o->h, o->w, o->ho, o->wo, row0, col0, nr,
+                       sc->carry[row0 % MC / MR]);
+}
+
+/* The own kernel nn_gemm runs a product of n columns and K = k on, not transposed; NULL for
+ * sgemm. */
+static const GemmKind *
+own_kind (const NnGemm *g, int part, int n, int k)
+{
+  if (g == NULL || n < 32 || k < 32 || g->work == NULL || part >= g->work_parts)
+    return NULL;
+  if (g->precision == NN_PRECISION_BF16)
+    return &kind_bf16;
+  if (g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())
+    return &kind_f32;
+  return NULL;
+}
+
+void
+nn_gemm_col2im (const NnGemm *g, int part, int trans_a, int m, int n, int k, const float *a,
+                int lda, const float *b, int ldb, const NnColumns *cols, float *x, float *col,
+                int assign)
+{
+  /* Tiles hold whole output rows or 32 pixels of one, and no run of pixels crosses a block of NC
+   * columns, so a pair of taps is split between two tiles only at a tile's edge inside a row.
+   * Against the written matrix and col2im (one thread, the layers' shapes at 64–256 px, float32
+   * and bf16), with one block of K tiles of rows of 16 to 64 pixels were 1.05–1.2× as fast and of
+   * 8 1.02–1.05×, while rows of 4 and 2 (8 and 16 runs a tile) were 0.87–0.97×; with K 512 (the
+   * partial sums through C, each tile read back) 0.94–0.97×. */
+  const GemmKind *kind = own_kind (g, part, n, k);
+  int aligned = (NR % cols->wo == 0 && cols->wo >= 8) || (cols->wo % NR == 0 && NC % cols->wo == 0);
+  if (kind != NULL && k <= kind->kc && assign && aligned && m % 16 == 0 && cols->k == 4 && cols->s == 2
+      && cols->p == 1 && cols->h == 2 * cols->ho && cols->w == 2 * cols->wo)
+    {
+      size_t plane = (size_t) cols->h * cols->w;
+      TileScatter sc = { .cols = cols, .x = x };
+      for (int ci = cols->c0; ci < cols->c1; ci++)
+        memset (x + ((size_t) ci * cols->n + cols->b0) * plane, 0,
+                (size_t) cols->nb * plane * sizeof (float));
+      gemm_blocked (kind, (char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, 0, m,
+                    n, k, a, lda, b, ldb, NULL, 0.0f, col, n, 0, &sc);
+      return;
+    }
+  nn_gemm (g, part, trans_a, 0, m, n, k, a, lda, b, ldb, 0.0f, col, n);
+  nn_col2im_rows (x, col, cols->n, cols->b0, cols->nb, cols->c0, cols->c1, cols->h, cols->w,
+                  cols->k, cols->s, cols->p, cols->ho, cols->wo, assign);
 }

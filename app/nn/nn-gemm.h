@@ -65,6 +65,19 @@ void nn_gemm_columns (const NnGemm *g, int part, int trans_a, int trans_b, int m
                       const float *a, int lda, const NnColumns *cols, float *col, float beta,
                       float *c, int ldc);
 
+/* x = col2im(C) (with assign; else x += col2im(C)) with C = op(A)·B the column matrix `cols`
+ * describes (cols->x is not read: x is its image), as nn_gemm into `col` (n columns a row) and
+ * nn_col2im_rows would compute it. Where the engine's kernel runs the product (in either
+ * precision), the layer is 4 × 4 with stride 2 and padding 1 on an input twice the output's side,
+ * the output rows hold a whole number of 32-pixel panels or a panel whole rows of 8 pixels or more
+ * (pix2pix's sizes are powers of two), K is at most one block of the kernel's (256) and x is
+ * assigned, x's planes are zeroed and each tile of C is added into them instead of being written
+ * (nn_col2im_tile_k4s2), each value summed as col2im sums it: the same result to the bit.
+ * Otherwise C is written into col and nn_col2im_rows adds it into x. */
+void nn_gemm_col2im (const NnGemm *g, int part, int trans_a, int m, int n, int k, const float *a,
+                     int lda, const float *b, int ldb, const NnColumns *cols, float *x,
+                     float *col, int assign);
+
 /* The bf16 product itself with a given workspace; the processor must have AVX512_BF16. */
 void nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
                    int lda, const float *b, int ldb, float beta, float *c, int ldc);

@@ -1,7 +1,8 @@
 /* test-nn-gemm.c — the bf16 matrix product (nn-gemm.h) against float32 references, the float32
- * product (also run transposed when it has fewer than 32 columns, and with B a column matrix packed
- * from its image) against nn_gemm_f32 and sgemm, the convolutions and a whole pix2pix step in bf16
- * against float32, and the measured arithmetic peak (nn-peak.h).
+ * product (also run transposed when it has fewer than 32 columns, with A unpacked when it has few,
+ * with B a column matrix packed from its image, and with C a column matrix added into its image as
+ * its tiles are made) against nn_gemm_f32, nn_col2im_rows and sgemm, the convolutions and a whole
+ * pix2pix step in bf16 against float32, and the measured arithmetic peak (nn-peak.h).
  *
  * Tolerances come from bfloat16's 8 significant bits: rounding a factor to bf16 (to nearest) moves
  * it by at most 2⁻⁸ of itself, so a product of two rounded factors is off by at most
@@ -299,6 +300,55 @@ test_gemm_dispatch (void)
   g_free (c16b);
 }
 
+/* A float32 product with few columns (up to 256, or 64 with A transposed) reads A unpacked: for
+ * every transpose combination, both betas, M a multiple of the kernel's 8 rows or not (packed then)
+ * and K of one to three blocks, its columns equal to the bit the same columns of a product with
+ * 250 more columns, whose A is packed (each element's sums are the same whatever the columns
+ * around it), and C's other columns stay as they were. */
+static void
+test_gemm_few_columns_f32 (void)
+{
+  static const int shapes[][3] = { { 8, 1, 40 }, { 24, 17, 300 }, { 40, 32, 33 }, { 16, 33, 600 },
+                                   { 64, 64, 256 }, { 20, 64, 90 }, { 16, 65, 70 },
+                                   { 8, 256, 300 } };
+  if (!nn_gemm_f32_enabled ())
+    {
+      g_test_skip ("the processor lacks AVX-512F (or ZIMARU_NN_GEMM=0): float32 stays on sgemm");
+      return;
+    }
+  void *work = new_work (1);
+  NnRng rng;
+  nn_rng_seed (&rng, 44);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int t = 0; t < 4; t++)
+      for (int bi = 0; bi < 2; bi++)
+        {
+          int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2], wide = n + 250;
+          int ta = t & 1, tb = t >> 1, lda = ta ? m + 3 : k + 5, ldb = tb ? k + 1 : wide;
+          float *a = rand_buf (&rng, (size_t) (ta ? k : m) * lda, 1.0f);
+          float *b = rand_buf (&rng, (size_t) (tb ? wide : k) * ldb, 1.0f);
+          float *c0 = rand_buf (&rng, (size_t) m * wide, 1.0f);
+          float *narrow = g_memdup2 (c0, (size_t) m * wide * sizeof (float));
+          float *all = g_memdup2 (c0, (size_t) m * wide * sizeof (float));
+          float beta = bi ? 1.0f : 0.0f;
+          nn_gemm_f32 (work, ta, tb, m, n, k, a, lda, b, ldb, beta, narrow, wide);
+          nn_gemm_f32 (work, ta, tb, m, wide, k, a, lda, b, ldb, beta, all, wide);
+          for (int i = 0; i < m; i++)
+            {
+              g_assert_cmpmem (narrow + (size_t) i * wide, n * sizeof (float),
+                               all + (size_t) i * wide, n * sizeof (float));
+              g_assert_cmpmem (narrow + (size_t) i * wide + n, (wide - n) * sizeof (float),
+                               c0 + (size_t) i * wide + n, (wide - n) * sizeof (float));
+            }
+          g_free (a);
+          g_free (b);
+          g_free (c0);
+          g_free (narrow);
+          g_free (all);
+        }
+  g_aligned_free (work);
+}
+
 /* nn_gemm_columns with B a 4 × 4 conv's column matrix packed from its image: for each layout of
  * the matrix (stride 1, 2 and 3, pad 0 to 2, images [b0, b0 + nb) and channels [c0, c1) of a larger
  * tensor, an odd channel count whose last panel is half empty, output rows of 4 to 35 pixels, so
@@ -389,6 +439,94 @@ test_gemm_columns (void)
       g_free (scratch);
     }
   g_aligned_free (g.work);
+}
+
+/* nn_gemm_col2im: for 4 × 4 stride-2 pad-1 column matrices of images [b0, b0 + nb) and channels
+ * [c0, c1) of a larger tensor, with output rows of 1 to 64 pixels (a panel of whole rows; rows of
+ * two panels, whose pairs of taps straddle two tiles; rows of 1, 4, 12 and 48, which take the
+ * written matrix), K of one block and of two or three (which take it too), 64 columns or more (A
+ * read unpacked, or packed), A transposed or not, assigned or added, in float32 and (where the
+ * processor has it) bf16: the image equals to the bit the one nn_gemm + nn_col2im_rows make,
+ * planes outside the range untouched. Where the tiles go straight into the image (the kernel runs,
+ * the rows fit the panels, K is one block, assigned) the column matrix is not written at all;
+ * without a workspace it is sgemm + col2im exactly. */
+static void
+test_gemm_col2im (void)
+{
+  static const int shapes[][8] = {
+    /* n, b0, nb, channels, c0, c1, wo, K */
+    { 4, 1, 3, 5, 1, 4, 4, 40 },
+    { 2, 0, 2, 3, 0, 3, 8, 33 },
+    { 3, 1, 2, 4, 1, 3, 16, 64 },
+    { 2, 0, 2, 2, 0, 2, 32, 300 },
+    { 1, 0, 1, 2, 1, 2, 64, 50 },
+    { 2, 1, 1, 3, 0, 3, 64, 520 },
+    { 40, 0, 40, 1, 0, 1, 1, 40 },
+    { 2, 1, 1, 2, 0, 2, 8, 40 },
+    { 1, 0, 1, 3, 1, 3, 8, 300 },
+    { 1, 0, 1, 2, 0, 2, 12, 40 },
+    { 1, 0, 1, 1, 0, 1, 48, 40 },
+  };
+  NnRng rng;
+  nn_rng_seed (&rng, 33);
+  for (int prec = 0; prec < 2; prec++)
+    {
+      if (prec == 1 && !nn_cpu_has_bf16 ())
+        continue;
+      int own = prec == 1 || nn_gemm_f32_enabled ();
+      NnGemm g = { prec ? NN_PRECISION_BF16 : NN_PRECISION_FP32, new_work (1), 1 };
+      NnGemm none = { NN_PRECISION_FP32, NULL, 0 };
+      for (guint t = 0; t < G_N_ELEMENTS (shapes); t++)
+        {
+          const int *sh = shapes[t];
+          int n = sh[0], wo = sh[6], h = 2 * wo, k = sh[7];
+          NnColumns cols = { NULL, n, sh[1], sh[2], sh[4], sh[5], h, h, 4, 2, 1, wo, wo };
+          int m = (cols.c1 - cols.c0) * 16, q = cols.nb * wo * wo;
+          size_t nx = (size_t) sh[3] * n * h * h;
+          int direct = own && ((32 % wo == 0 && wo >= 8) || wo % 32 == 0) && k <= 256;
+          for (int ta = 0; ta < 2; ta++)
+            for (int assign = 0; assign < 2; assign++)
+              {
+                int lda = ta ? m + 3 : k + 5, ldb = q + 2;
+                float *a = rand_buf (&rng, (size_t) (ta ? k : m) * lda, 1.0f);
+                float *b = rand_buf (&rng, (size_t) k * ldb, 1.0f);
+                float *x0 = rand_buf (&rng, nx, 1.0f);
+                float *got = g_memdup2 (x0, nx * sizeof (float));
+                float *ref = g_memdup2 (x0, nx * sizeof (float));
+                float *col = g_new (float, (size_t) m * q), *refcol = g_new (float, (size_t) m * q);
+                for (size_t i = 0; i < (size_t) m * q; i++)
+                  col[i] = NAN;
+                nn_gemm_col2im (&g, 0, ta, m, q, k, a, lda, b, ldb, &cols, got, col, assign);
+                nn_gemm (&g, 0, ta, 0, m, q, k, a, lda, b, ldb, 0.0f, refcol, q);
+                nn_col2im_rows (ref, refcol, n, cols.b0, cols.nb, cols.c0, cols.c1, h, h, 4, 2, 1,
+                                wo, wo, assign);
+                g_assert_cmpmem (got, nx * sizeof (float), ref, nx * sizeof (float));
+                /* Straight into the image, C is never written; otherwise it is C. */
+                if (direct && assign)
+                  g_assert_true (isnan (col[0]) && isnan (col[(size_t) m * q - 1]));
+                else
+                  g_assert_cmpmem (col, (size_t) m * q * sizeof (float), refcol,
+                                   (size_t) m * q * sizeof (float));
+                /* Without a workspace: sgemm, then col2im. */
+                memcpy (got, x0, nx * sizeof (float));
+                memcpy (ref, x0, nx * sizeof (float));
+                nn_gemm_col2im (&none, 0, ta, m, q, k, a, lda, b, ldb, &cols, got, col, assign);
+                cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, m, q, k,
+                             1.0f, a, lda, b, ldb, 0.0f, refcol, q);
+                nn_col2im_rows (ref, refcol, n, cols.b0, cols.nb, cols.c0, cols.c1, h, h, 4, 2, 1,
+                                wo, wo, assign);
+                g_assert_cmpmem (got, nx * sizeof (float), ref, nx * sizeof (float));
+                g_free (a);
+                g_free (b);
+                g_free (x0);
+                g_free (got);
+                g_free (ref);
+                g_free (col);
+                g_free (refcol);
+              }
+        }
+      g_aligned_free (g.work);
+    }
 }
 
 /* ‖x - y‖ / ‖y‖. */
@@ -639,7 +777,9 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/gemm/f32", test_gemm_f32);
   g_test_add_func ("/nn/gemm/dispatch-f32", test_gemm_dispatch_f32);
   g_test_add_func ("/nn/gemm/columns", test_gemm_columns);
+  g_test_add_func ("/nn/gemm/col2im", test_gemm_col2im);
   g_test_add_func ("/nn/gemm/narrow-f32", test_gemm_narrow_f32);
+  g_test_add_func ("/nn/gemm/few-columns-f32", test_gemm_few_columns_f32);
   g_test_add_func ("/nn/gemm/conv-bf16", test_conv_bf16);
   g_test_add_func ("/nn/gemm/pix2pix-bf16", test_pix2pix_bf16);
   g_test_add_func ("/nn/peak/measure", test_peak);
