@@ -441,39 +441,16 @@ up_out (NnPix2Pix *m, float **cat, int i, int n)
   return cat[i - 1] + nn_p2p_out_floats (&m->up[i], n);
 }
 
-/* y[k, j, ·] (=, or += with add) the row of table [S, d] for image j's style: a[j], or with b the
- * blend (1 − t[j])·a[j] + t[j]·b[j], which is exactly a at t = 0 and b at t = 1. */
-static void
-style_rows (float *y, const float *table, int d, const int *a, const int *b, const float *t, int n,
-            size_t hw, int add)
-{
-  if (b == NULL)
-    {
-      if (add)
-        nn_embedding_add (y, table, a, d, n, hw);
-      else
-        nn_embedding_forward (y, table, a, d, n, hw);
-      return;
-    }
-  for (int k = 0; k < d; k++)
-    for (int j = 0; j < n; j++)
-      {
-        float v = (1.0f - t[j]) * table[(size_t) a[j] * d + k] + t[j] * table[(size_t) b[j] * d + k];
-        float *p = y + ((size_t) k * n + j) * hw;
-        for (size_t i = 0; i < hw; i++)
-          p[i] = add ? p[i] + v : v;
-      }
-}
-
 void
-nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, const int *style_b, const float *t, int n,
-                        int train, NnRng *rng, float *out)
+nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng, float *out)
 {
   int L = m->levels;
   int c8 = m->chs[L - 1];
 
-  if (m->embed != NULL)
-    style_rows (m->bott + (size_t) c8 * n, m->embed, m->cfg.embed_dim, style, style_b, t, n, 1, 0);
+  /* Without style, the caller has written the embedding half of the bottleneck itself (a mix of
+   * styles, nn_pix2pix_generate_mix). */
+  if (m->embed != NULL && style != NULL)
+    nn_embedding_forward (m->bott + (size_t) c8 * n, m->embed, style, m->cfg.embed_dim, n, 1);
   for (int i = L - 1; i >= 0; i--)
     {
       const NnUnit *u = &m->up[i];
@@ -486,9 +463,6 @@ nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, const int *style_b, cons
       else
         in = m->cat[i];  /* both halves were stored after their ReLU */
       conv_forward (m, u, m->t[i], in, n);
-      if (m->gstyle[i] != NULL)
-        style_rows (m->t[i], m->gstyle[i], u->geo.co, style, style_b, t, n,
-                    (size_t) u->geo.ho * u->geo.wo, 1);
       if (i == 0)
         ew (m, EW_TANH, out, m->t[0], NULL, nn_p2p_out_floats (u, n));
       else
@@ -522,9 +496,6 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
         {
           norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1,
                          0, nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
-          if (m->gstyle[i] != NULL)
-            nn_embedding_backward (m->dgstyle[i], m->dt[i], style, u->geo.co, n,
-                                   (size_t) u->geo.ho * u->geo.wo);
         }
       /* The block's input gradient (both halves of the concatenation) starts here. */
       if (i == L - 1)

@@ -57,8 +57,6 @@ struct NnPix2Pix {
   NnUnit disc[NN_P2P_D_LAYERS];
   float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 or keep_embed */
   float *dstyle, *ddstyle;       /* D's style bias [n_styles, ndf] (nn_p2p_d_style_floats), or NULL */
-  float *gstyle[NN_P2P_MAX_LEVELS];   /* decoder block i's style bias [n_styles, up[i] out channels] */
-  float *dgstyle[NN_P2P_MAX_LEVELS];  /* (g_style, blocks i >= 1), or NULL */
   /* nn_pix2pix_set_frozen_encoder: G's update in two parts at g_split floats (0: one part), the
    * first skipped while g_frozen. */
   size_t g_split;
@@ -116,14 +114,6 @@ nn_p2p_d_style_floats (const NnPix2PixConfig *cfg, int ndf)
   return cfg->n_styles > 1 && cfg->d_style ? (size_t) cfg->n_styles * ndf : 0;
 }
 
-/* Whether the decoder's normalised blocks have a style bias each (with the embedding: a one-style
- * model that keeps its embedding keeps them too). */
-static inline int
-nn_p2p_has_g_style (const NnPix2PixConfig *cfg)
-{
-  return cfg->g_style && (cfg->n_styles > 1 || cfg->keep_embed);
-}
-
 static inline size_t
 nn_p2p_inv_floats (const NnUnit *u, int n)
 {
@@ -147,10 +137,9 @@ void         nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x,
                                      int update_running);
 /* dx0 receives the gradient w.r.t. the pass's input image (NULL: not needed). */
 void         nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n);
-/* Image b's style is style[b], or with style_b (then t too) the blend (1 − t[b])·style[b] +
- * t[b]·style_b[b] of the embeddings and the style biases. */
-void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, const int *style_b,
-                                     const float *t, int n, int train, NnRng *rng, float *out);
+/* style NULL: the embedding half of bott already holds each image's embedding. */
+void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng,
+                                     float *out);
 /* dout: the gradient w.r.t. the generator's output image out. */
 void         nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out,
                                       const float *dout);
