@@ -127,7 +127,7 @@ format_arch (char *buf, size_t cap, const NnPix2PixConfig *c)
                    (double) c->dropout, (int) c->gan_loss, (double) c->l1_weight,
                    (double) c->const_weight, (double) c->tv_weight, (double) c->clip_norm,
                    c->batch, c->keep_embed ? "keep_embed=1\n" : "",
-                   nn_p2p_d_style_floats (c, 1) > 0 ? "d_style=1\n" : "");
+                   nn_p2p_has_d_style (c) ? "d_style=1\n" : "");
 }
 
 static int
@@ -424,7 +424,7 @@ same_architecture (const NnPix2PixConfig *a, const NnPix2PixConfig *b)
   int emb_b = b->n_styles > 1 || b->keep_embed ? b->embed_dim : 0;
   return a->size == b->size && a->ngf == b->ngf && nn_p2p_ndf (a) == nn_p2p_ndf (b) && a->norm == b->norm
          && a->n_styles == b->n_styles && emb_a == emb_b
-         && nn_p2p_d_style_floats (a, 1) == nn_p2p_d_style_floats (b, 1);
+         && nn_p2p_has_d_style (a) == nn_p2p_has_d_style (b);
 }
 
 static NnStatus

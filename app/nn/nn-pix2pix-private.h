@@ -106,14 +106,21 @@ nn_p2p_is_dropout_level (const NnPix2Pix *m, int i)
   return i > 0 && i >= m->levels - 3 && m->cfg.dropout > 0.0f;
 }
 
-/* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
-/* Floats of the discriminator's style bias: n_styles × ndf when the config asks for it, else 0. */
+/* Whether the discriminator has a style bias (d_style with several styles). */
+static inline int
+nn_p2p_has_d_style (const NnPix2PixConfig *cfg)
+{
+  return cfg->n_styles > 1 && cfg->d_style;
+}
+
+/* Floats of the discriminator's style bias: n_styles × ndf when it has one, else 0. */
 static inline size_t
 nn_p2p_d_style_floats (const NnPix2PixConfig *cfg, int ndf)
 {
-  return cfg->n_styles > 1 && cfg->d_style ? (size_t) cfg->n_styles * ndf : 0;
+  return nn_p2p_has_d_style (cfg) ? (size_t) cfg->n_styles * ndf : 0;
 }
 
+/* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
 static inline size_t
 nn_p2p_inv_floats (const NnUnit *u, int n)
 {

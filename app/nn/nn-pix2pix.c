@@ -278,12 +278,12 @@ plan (NnPix2Pix *m, int with_d)
 
   if (with_d)
     {
+      size_t ns = nn_p2p_d_style_floats (&m->cfg, m->cfg.ndf);
       for (int l = 0; l < NN_P2P_D_LAYERS; l++)
         {
           take_unit (&m->disc[l], &m->d_params, &m->d_grads, &m->stats);
           /* The style bias right after the first layer's tensors: the backward pass finishes both
            * together, and the gradient hook gets them as one range (grads_done). */
-          size_t ns = nn_p2p_d_style_floats (&m->cfg, m->cfg.ndf);
           if (l == 0 && ns > 0)
             {
               m->dstyle = nn_arena_take (&m->d_params, ns);
@@ -566,7 +566,7 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
   const NnPix2PixConfig *c = &m->cfg;
   if (cfg->size != c->size || cfg->ngf != c->ngf || nn_p2p_ndf (cfg) != c->ndf || cfg->norm != c->norm
       || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c)
-      || nn_p2p_d_style_floats (cfg, c->ndf) != nn_p2p_d_style_floats (c, c->ndf))
+      || nn_p2p_has_d_style (cfg) != nn_p2p_has_d_style (c))
     return NN_ERR_INVALID;
   /* Memory for the const loss, the dropout masks and the bf16 workspaces is planned at build
    * time. */

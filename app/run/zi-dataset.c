@@ -421,7 +421,7 @@ zi_dataset_load (ZiFont          *source,
   file = g_strdup_printf ("dataset-%.32s.bin", key);
   default_dir = g_build_filename (g_get_user_cache_dir (), "zimaru", NULL);
   path = g_build_filename (cache_dir != NULL ? cache_dir : default_dir, file, NULL);
-  if (load_cache (ds, path, key, share != NULL && share->n == ds->n ? share->source : NULL))
+  if (load_cache (ds, path, key, share != NULL ? share->source : NULL))
     {
       /* Mark it recently used, so that pruning keeps it. */
       g_utime (path, NULL);
