@@ -4,7 +4,8 @@
  *   "arch"              blob, text "key=value" lines: the configuration (architecture and losses)
  *   "g.down<i>.w" ...   one tensor per parameter: .w .b .gamma .beta, and .rmean .rvar (batch norm
  *                       running statistics, always float32); "g.up<i>.*", "g.embed", "d.l<l>.*",
- *                       "d.style" (the discriminator's style bias, with d_style=1 in "arch")
+ *                       "d.style" (the discriminator's style bias, with d_style=1 in "arch"),
+ *                       "g.up<i>.cnorm" (the decoder's style tables, i >= 1, with g_cnorm=1)
  *   "opt_g", "opt_d"    blobs, text: the optimiser configuration and its update count
  *   "opt_g.state" ...   the optimiser state of each network (absent when the rule keeps none), as
  *                       it lies in memory: per NN_P2P_OPT_CHUNKS chunk of the parameter block
@@ -122,12 +123,13 @@ format_arch (char *buf, size_t cap, const NnPix2PixConfig *c)
   return snprintf (buf, cap,
                    ARCH_MAGIC "size=%d\nngf=%d\nndf=%d\nnorm=%d\nn_styles=%d\nembed_dim=%d\n"
                    "dropout=%.9g\ngan_loss=%d\nl1_weight=%.9g\nconst_weight=%.9g\n"
-                   "tv_weight=%.9g\nclip_norm=%.9g\nbatch=%d\n%s%s",
+                   "tv_weight=%.9g\nclip_norm=%.9g\nbatch=%d\n%s%s%s",
                    c->size, c->ngf, c->ndf, (int) c->norm, c->n_styles, c->embed_dim,
                    (double) c->dropout, (int) c->gan_loss, (double) c->l1_weight,
                    (double) c->const_weight, (double) c->tv_weight, (double) c->clip_norm,
                    c->batch, c->keep_embed ? "keep_embed=1\n" : "",
-                   nn_p2p_has_d_style (c) ? "d_style=1\n" : "");
+                   nn_p2p_has_d_style (c) ? "d_style=1\n" : "",
+                   nn_p2p_has_g_cnorm (c) ? "g_cnorm=1\n" : "");
 }
 
 static int
@@ -214,6 +216,9 @@ parse_arch (const NnCkptReader *r, NnPix2PixConfig *c)
   double d_style = 0;
   if (text_field (text, "d_style", &d_style))
     c->d_style = d_style == 1.0;
+  double g_cnorm = 0;
+  if (text_field (text, "g_cnorm", &g_cnorm))
+    c->g_cnorm = g_cnorm == 1.0;
   return nn_pix2pix_check_config (c) == NN_OK ? NN_OK : NN_ERR_CORRUPT;
 }
 
@@ -275,6 +280,14 @@ put_net (NnCkptWriter *w, const NnPix2Pix *m, int disc, int fp16)
       snprintf (prefix, sizeof prefix, "g.up%d", i);
       if ((st = put_unit (w, prefix, &m->up[i], fp16)) != NN_OK)
         return st;
+      if (m->gcnorm[i] != NULL)
+        {
+          char name[48];
+          int shape[2] = { m->cfg.n_styles, nn_p2p_g_cnorm_width (&m->up[i]) };
+          snprintf (name, sizeof name, "g.up%d.cnorm", i);
+          if ((st = nn_ckpt_put_tensor (w, name, m->gcnorm[i], shape, 2, fp16)) != NN_OK)
+            return st;
+        }
     }
   if (m->embed != NULL)
     {
@@ -312,6 +325,14 @@ get_net (const NnCkptReader *r, NnPix2Pix *m, int disc)
       snprintf (prefix, sizeof prefix, "g.up%d", i);
       if ((st = get_unit (r, prefix, &m->up[i])) != NN_OK)
         return st;
+      if (m->gcnorm[i] != NULL)
+        {
+          char name[48];
+          int shape[2] = { m->cfg.n_styles, nn_p2p_g_cnorm_width (&m->up[i]) };
+          snprintf (name, sizeof name, "g.up%d.cnorm", i);
+          if ((st = nn_ckpt_get_tensor (r, name, m->gcnorm[i], shape, 2)) != NN_OK)
+            return st;
+        }
     }
   if (m->embed != NULL)
     {
@@ -424,7 +445,8 @@ same_architecture (const NnPix2PixConfig *a, const NnPix2PixConfig *b)
   int emb_b = b->n_styles > 1 || b->keep_embed ? b->embed_dim : 0;
   return a->size == b->size && a->ngf == b->ngf && nn_p2p_ndf (a) == nn_p2p_ndf (b) && a->norm == b->norm
          && a->n_styles == b->n_styles && emb_a == emb_b
-         && nn_p2p_has_d_style (a) == nn_p2p_has_d_style (b);
+         && nn_p2p_has_d_style (a) == nn_p2p_has_d_style (b)
+         && nn_p2p_has_g_cnorm (a) == nn_p2p_has_g_cnorm (b);
 }
 
 static NnStatus

@@ -441,16 +441,125 @@ up_out (NnPix2Pix *m, float **cat, int i, int n)
   return cat[i - 1] + nn_p2p_out_floats (&m->up[i], n);
 }
 
+/* y[k, j, ·] = the row of table [S, d] for image j's style: a[j], or with b the blend
+ * (1 − t[j])·a[j] + t[j]·b[j], which is exactly a at t = 0 and b at t = 1. */
+static float
+style_value (const float *table, int d, int k, const int *a, const int *b, const float *t, int j)
+{
+  if (b == NULL)
+    return table[(size_t) a[j] * d + k];
+  return (1.0f - t[j]) * table[(size_t) a[j] * d + k] + t[j] * table[(size_t) b[j] * d + k];
+}
+
+static void
+style_rows (float *y, const float *table, int d, const int *a, const int *b, const float *t, int n,
+            size_t hw)
+{
+  if (b == NULL)
+    {
+      nn_embedding_forward (y, table, a, d, n, hw);
+      return;
+    }
+  for (int k = 0; k < d; k++)
+    for (int j = 0; j < n; j++)
+      {
+        float v = style_value (table, d, k, a, b, t, j);
+        float *p = y + ((size_t) k * n + j) * hw;
+        for (size_t i = 0; i < hw; i++)
+          p[i] = v;
+      }
+}
+
+/* ---- conditional normalisation: a decoder block's normalised output v, per style ---- */
+
+typedef struct {
+  const NnUnit *u;
+  const float  *table;  /* [S, 2·co]: scale offsets a, then shifts b */
+  float        *dtable;
+  const int    *style, *style_b;
+  const float  *t;
+  float        *y;      /* forward: v in, ReLU(v·(1 + a) + b) out; backward: the gradient, in place */
+  const float  *xhat, *mask;
+  int           n;
+} CnormTask;
+
+static void
+cnorm_forward_task (void *p, int part, int parts)
+{
+  CnormTask *t = p;
+  int co = t->u->geo.co, d = 2 * co;
+  size_t hw = (size_t) t->u->geo.ho * t->u->geo.wo;
+  int c0, cc;
+  nn_pool_split (co, part, parts, &c0, &cc);
+  for (int ch = c0; ch < c0 + cc; ch++)
+    for (int j = 0; j < t->n; j++)
+      {
+        float scale = 1.0f + style_value (t->table, d, ch, t->style, t->style_b, t->t, j);
+        float shift = style_value (t->table, d, co + ch, t->style, t->style_b, t->t, j);
+        float *y = t->y + ((size_t) ch * t->n + j) * hw;
+        for (size_t i = 0; i < hw; i++)
+          {
+            float v = y[i] * scale + shift;
+            y[i] = v > 0.0f ? v : 0.0f;
+          }
+      }
+}
+
+/* The gradient y arrives at the block's output already through the ReLU (its consumer applies
+ * ReLU' from the stored output) and, with mask, before dropout. v is found again from x̂ as the
+ * norm computed it. Adds into dtable; y becomes the gradient w.r.t. v. */
+static void
+cnorm_backward_task (void *p, int part, int parts)
+{
+  CnormTask *t = p;
+  const NnUnit *u = t->u;
+  int co = u->geo.co, d = 2 * co;
+  size_t hw = (size_t) u->geo.ho * u->geo.wo;
+  int c0, cc;
+  nn_pool_split (co, part, parts, &c0, &cc);
+  for (int ch = c0; ch < c0 + cc; ch++)
+    {
+      /* Instance norm here has no affine transform (norm_forward_task). */
+      float gamma = u->has_bn ? u->gamma[ch] : 1.0f;
+      float beta = u->has_bn ? u->beta[ch] : 0.0f;
+      for (int j = 0; j < t->n; j++)
+        {
+          size_t off = ((size_t) ch * t->n + j) * hw;
+          float *dy = t->y + off;
+          const float *xh = t->xhat + off;
+          const float *mk = t->mask != NULL ? t->mask + off : NULL;
+          float scale = 1.0f + t->table[(size_t) t->style[j] * d + ch];
+          double da = 0.0, db = 0.0;
+          for (size_t i = 0; i < hw; i++)
+            {
+              float g = mk != NULL ? dy[i] * mk[i] : dy[i];
+              da += (double) g * (gamma * xh[i] + beta);
+              db += g;
+              dy[i] = g * scale;
+            }
+          t->dtable[(size_t) t->style[j] * d + ch] += (float) da;
+          t->dtable[(size_t) t->style[j] * d + co + ch] += (float) db;
+        }
+    }
+}
+
+static void
+cnorm_run (NnPix2Pix *m, void (*fn) (void *, int, int), CnormTask *t)
+{
+  /* Split by channel: each part writes the table entries of its own channels only. */
+  nn_pool_run_parts (m->pool, fn, t,
+                     parts_for (m, (double) nn_p2p_out_floats (t->u, t->n), SHARE_MIN_VALUES));
+}
+
 void
-nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng, float *out)
+nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, const int *style_b, const float *t, int n,
+                        int train, NnRng *rng, float *out)
 {
   int L = m->levels;
   int c8 = m->chs[L - 1];
 
-  /* Without style, the caller has written the embedding half of the bottleneck itself (a mix of
-   * styles, nn_pix2pix_generate_mix). */
-  if (m->embed != NULL && style != NULL)
-    nn_embedding_forward (m->bott + (size_t) c8 * n, m->embed, style, m->cfg.embed_dim, n, 1);
+  if (m->embed != NULL)
+    style_rows (m->bott + (size_t) c8 * n, m->embed, m->cfg.embed_dim, style, style_b, t, n, 1);
   for (int i = L - 1; i >= 0; i--)
     {
       const NnUnit *u = &m->up[i];
@@ -470,8 +579,14 @@ nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng 
           /* The output is stored after the next block's ReLU, which commutes with dropout (a
            * non-negative scale). */
           float *y = up_out (m, m->cat, i, n);
-          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train, NN_NORM_ACT_RELU,
-                        NULL);
+          norm_forward (m, u, y, m->t[i], m->uinv[i], m->t[i], n, train, train,
+                        m->gcnorm[i] != NULL ? NN_NORM_ACT_NONE : NN_NORM_ACT_RELU, NULL);
+          if (m->gcnorm[i] != NULL)
+            {
+              CnormTask ct = { .u = u, .table = m->gcnorm[i], .style = style, .style_b = style_b,
+                               .t = t, .y = y, .n = n };
+              cnorm_run (m, cnorm_forward_task, &ct);
+            }
           /* One thread draws the mask, in order: the same run whatever the thread count. */
           if (train && nn_p2p_is_dropout_level (m, i))
             nn_dropout_forward (y, m->mask[i], y, m->cfg.dropout, nn_p2p_out_floats (u, n), rng);
@@ -494,8 +609,17 @@ nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out
       const NnUnit *u = &m->up[i];
       if (i > 0)
         {
-          norm_backward (m, u, m->dt[i], up_out (m, m->dcat, i, n), m->t[i], m->uinv[i], n, 1,
-                         0, nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL);
+          float *dy = up_out (m, m->dcat, i, n);
+          const float *mask = nn_p2p_is_dropout_level (m, i) ? m->mask[i] : NULL;
+          if (m->gcnorm[i] != NULL)
+            {
+              /* The mask is taken here, with the style's scale. */
+              CnormTask ct = { .u = u, .table = m->gcnorm[i], .dtable = m->dgcnorm[i],
+                               .style = style, .y = dy, .xhat = m->t[i], .mask = mask, .n = n };
+              cnorm_run (m, cnorm_backward_task, &ct);
+              mask = NULL;
+            }
+          norm_backward (m, u, m->dt[i], dy, m->t[i], m->uinv[i], n, 1, 0, mask);
         }
       /* The block's input gradient (both halves of the concatenation) starts here. */
       if (i == L - 1)

@@ -57,6 +57,8 @@ struct NnPix2Pix {
   NnUnit disc[NN_P2P_D_LAYERS];
   float *embed, *dembed;         /* [n_styles, embed_dim] when n_styles > 1 or keep_embed */
   float *dstyle, *ddstyle;       /* D's style bias [n_styles, ndf] (nn_p2p_d_style_floats), or NULL */
+  float *gcnorm[NN_P2P_MAX_LEVELS];   /* decoder block i's style table (g_cnorm, blocks i >= 1): */
+  float *dgcnorm[NN_P2P_MAX_LEVELS];  /* [n_styles, 2 × out channels] (nn_p2p_g_cnorm_width), or NULL */
   /* nn_pix2pix_set_frozen_encoder: G's update in two parts at g_split floats (0: one part), the
    * first skipped while g_frozen. */
   size_t g_split;
@@ -120,6 +122,22 @@ nn_p2p_d_style_floats (const NnPix2PixConfig *cfg, int ndf)
   return nn_p2p_has_d_style (cfg) ? (size_t) cfg->n_styles * ndf : 0;
 }
 
+/* Whether the decoder's normalised blocks have a style table each (with the embedding: a one-style
+ * model that keeps its embedding keeps them too). */
+static inline int
+nn_p2p_has_g_cnorm (const NnPix2PixConfig *cfg)
+{
+  return cfg->g_cnorm && (cfg->n_styles > 1 || cfg->keep_embed);
+}
+
+/* The width of a decoder block's style table: per style, the scale offsets of its output channels,
+ * then their shifts. Block output v becomes v·(1 + a[c]) + b[c] (see nn_p2p_decoder_forward). */
+static inline int
+nn_p2p_g_cnorm_width (const NnUnit *u)
+{
+  return 2 * u->geo.co;
+}
+
 /* Floats of 1/σ a normalised unit caches: one per channel (batch) or per (channel, image). */
 static inline size_t
 nn_p2p_inv_floats (const NnUnit *u, int n)
@@ -144,9 +162,10 @@ void         nn_p2p_encoder_forward (NnPix2Pix *m, NnEncPass *p, const float *x,
                                      int update_running);
 /* dx0 receives the gradient w.r.t. the pass's input image (NULL: not needed). */
 void         nn_p2p_encoder_backward (NnPix2Pix *m, NnEncPass *p, const float *x, float *dx0, int n);
-/* style NULL: the embedding half of bott already holds each image's embedding. */
-void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, int n, int train, NnRng *rng,
-                                     float *out);
+/* Image b's style is style[b], or with style_b (then t too) the blend (1 − t[b])·style[b] +
+ * t[b]·style_b[b] of the embeddings and the decoder's style tables. */
+void         nn_p2p_decoder_forward (NnPix2Pix *m, const int *style, const int *style_b,
+                                     const float *t, int n, int train, NnRng *rng, float *out);
 /* dout: the gradient w.r.t. the generator's output image out. */
 void         nn_p2p_decoder_backward (NnPix2Pix *m, const int *style, int n, const float *out,
                                       const float *dout);

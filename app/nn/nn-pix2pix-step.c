@@ -88,7 +88,7 @@ g_forward_train (NnPix2Pix *m, const float *src, const float *tgt, const int *st
   memcpy (m->in_real + img, tgt, img * sizeof (float));
   memcpy (m->in_fake, src, img * sizeof (float));
   nn_p2p_encoder_forward (m, &m->enc, src, n, 1, 1);
-  nn_p2p_decoder_forward (m, style, n, 1, rng, m->in_fake + img);
+  nn_p2p_decoder_forward (m, style, NULL, NULL, n, 1, rng, m->in_fake + img);
 }
 
 /* With a hook: waits for net's gradients (see the top of the file); FALSE when a process's step was
@@ -301,7 +301,7 @@ nn_pix2pix_generate (NnPix2Pix *m, const float *src, const int *style, int n, fl
   m->gemm.precision = NN_PRECISION_FP32;
   nn_p2p_keep_blas_single (m);
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
-  nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 0, NULL, out);
+  nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, NULL, NULL, n, 0, NULL, out);
   m->gemm.precision = trained;
   return NN_OK;
 }

@@ -45,6 +45,7 @@ nn_pix2pix_defaults (NnPix2PixConfig *cfg)
   cfg->n_styles = 1;
   cfg->embed_dim = 128;
   cfg->d_style = 1;
+  cfg->g_cnorm = 1;
   cfg->dropout = 0.5f;
   cfg->gan_loss = NN_GAN_BCE;
   cfg->l1_weight = 100.0f;
@@ -76,6 +77,7 @@ nn_pix2pix_check_config (const NnPix2PixConfig *cfg)
   if (cfg->n_styles < 1 || cfg->n_styles > 65536
       || ((cfg->n_styles > 1 || cfg->keep_embed) && cfg->embed_dim < 1)
       || (cfg->keep_embed != 0 && cfg->keep_embed != 1) || (cfg->d_style != 0 && cfg->d_style != 1)
+      || (cfg->g_cnorm != 0 && cfg->g_cnorm != 1)
       || cfg->embed_dim < 0 || cfg->embed_dim > 4096)
     return NN_ERR_INVALID;
   if (!(cfg->dropout >= 0.0f && cfg->dropout < 1.0f))
@@ -244,7 +246,17 @@ plan (NnPix2Pix *m, int with_d)
   for (int i = 0; i < L; i++)
     take_unit (&m->down[i], &m->g_params, &m->g_grads, &m->stats);
   for (int i = 0; i < L; i++)
-    take_unit (&m->up[i], &m->g_params, &m->g_grads, &m->stats);
+    {
+      take_unit (&m->up[i], &m->g_params, &m->g_grads, &m->stats);
+      /* Each block's style table right after its tensors: the backward pass finishes them together,
+       * and the gradient hook gets them as one range (grads_done). */
+      if (i > 0 && nn_p2p_has_g_cnorm (&m->cfg))
+        {
+          size_t ns = (size_t) m->cfg.n_styles * nn_p2p_g_cnorm_width (&m->up[i]);
+          m->gcnorm[i] = nn_arena_take (&m->g_params, ns);
+          m->dgcnorm[i] = nn_arena_take (&m->g_grads, ns);
+        }
+    }
   size_t ne = (size_t) m->cfg.n_styles * embed_width (&m->cfg);
   m->embed = ne > 0 ? nn_arena_take (&m->g_params, ne) : NULL;
   m->dembed = ne > 0 ? nn_arena_take (&m->g_grads, ne) : NULL;
@@ -457,9 +469,13 @@ nn_pix2pix_create (NnPix2Pix **out, const NnPix2PixConfig *cfg, const NnOptConfi
     nn_init_normal (m->embed, (size_t) m->cfg.n_styles * m->cfg.embed_dim, 0.0f, 0.02f, &rng);
   for (int l = 0; l < NN_P2P_D_LAYERS; l++)
     init_unit (&m->disc[l], &rng);
-  /* Zero: the discriminator starts as one without the style bias (and draws nothing from rng). */
+  /* Zero: each network starts as one without its style tables (and draws nothing from rng). */
   if (m->dstyle != NULL)
     memset (m->dstyle, 0, nn_p2p_d_style_floats (&m->cfg, m->cfg.ndf) * sizeof (float));
+  for (int i = 1; i < m->levels; i++)
+    if (m->gcnorm[i] != NULL)
+      memset (m->gcnorm[i], 0,
+              (size_t) m->cfg.n_styles * nn_p2p_g_cnorm_width (&m->up[i]) * sizeof (float));
   *out = m;
   return NN_OK;
 }
@@ -547,6 +563,34 @@ nn_pix2pix_style_table (NnPix2Pix *m)
   return m != NULL ? m->embed : NULL;
 }
 
+int
+nn_pix2pix_style_tables (NnPix2Pix *m, float **tables, int *widths, int max)
+{
+  int k = 0;
+  if (m == NULL)
+    return 0;
+  if (m->embed != NULL)
+    {
+      if (k < max)
+        {
+          tables[k] = m->embed;
+          widths[k] = m->cfg.embed_dim;
+        }
+      k++;
+    }
+  for (int i = m->levels - 1; i > 0; i--)
+    if (m->gcnorm[i] != NULL)
+      {
+        if (k < max)
+          {
+            tables[k] = m->gcnorm[i];
+            widths[k] = nn_p2p_g_cnorm_width (&m->up[i]);
+          }
+        k++;
+      }
+  return k;
+}
+
 NnStatus
 nn_pix2pix_set_frozen_encoder (NnPix2Pix *m, int split, int frozen)
 {
@@ -566,7 +610,8 @@ nn_pix2pix_set_training (NnPix2Pix *m, const NnPix2PixConfig *cfg)
   const NnPix2PixConfig *c = &m->cfg;
   if (cfg->size != c->size || cfg->ngf != c->ngf || nn_p2p_ndf (cfg) != c->ndf || cfg->norm != c->norm
       || cfg->n_styles != c->n_styles || embed_width (cfg) != embed_width (c)
-      || nn_p2p_has_d_style (cfg) != nn_p2p_has_d_style (c))
+      || nn_p2p_has_d_style (cfg) != nn_p2p_has_d_style (c)
+      || nn_p2p_has_g_cnorm (cfg) != nn_p2p_has_g_cnorm (c))
     return NN_ERR_INVALID;
   /* Memory for the const loss, the dropout masks and the bf16 workspaces is planned at build
    * time. */
@@ -622,7 +667,7 @@ nn_pix2pix_norm_update (NnPix2Pix *m, const float *src, const int *style, int n,
     return NN_OK;
   nn_p2p_keep_blas_single (m);
   nn_p2p_encoder_forward (m, &m->enc, src, n, 1, 1);
-  nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, n, 1, rng, out);
+  nn_p2p_decoder_forward (m, style != NULL ? style : m->style0, NULL, NULL, n, 1, rng, out);
   return NN_OK;
 }
 
@@ -641,18 +686,7 @@ nn_pix2pix_generate_mix (NnPix2Pix *m, const float *src, const int *style_a, con
   m->gemm.precision = NN_PRECISION_FP32;
   nn_p2p_keep_blas_single (m);
   nn_p2p_encoder_forward (m, &m->enc, src, n, 0, 0);
-  if (m->embed != NULL)
-    {
-      /* The bottleneck's embedding half is [embed_dim, N] (CNHW at 1×1), as nn_embedding_forward
-       * writes it. (1 − t)·a + t·b keeps a and b exact at t = 0 and t = 1. */
-      int d = m->cfg.embed_dim;
-      float *y = m->bott + (size_t) m->chs[m->levels - 1] * n;
-      for (int k = 0; k < d; k++)
-        for (int b = 0; b < n; b++)
-          y[(size_t) k * n + b] = (1.0f - t[b]) * m->embed[(size_t) style_a[b] * d + k]
-                                  + t[b] * m->embed[(size_t) style_b[b] * d + k];
-    }
-  nn_p2p_decoder_forward (m, m->embed != NULL ? NULL : m->style0, n, 0, NULL, out);
+  nn_p2p_decoder_forward (m, style_a, style_b, t, n, 0, NULL, out);
   m->gemm.precision = trained;
   return NN_OK;
 }
@@ -672,7 +706,8 @@ nn_p2p_generator_params (const NnPix2PixConfig *cfg)
   setup_geometry (&m, cfg);
   size_t total = (size_t) cfg->n_styles * embed_width (cfg);
   for (int i = 0; i < m.levels; i++)
-    total += unit_params (&m.down[i]) + unit_params (&m.up[i]);
+    total += unit_params (&m.down[i]) + unit_params (&m.up[i])
+             + (i > 0 && nn_p2p_has_g_cnorm (cfg) ? (size_t) cfg->n_styles * nn_p2p_g_cnorm_width (&m.up[i]) : 0);
   return total;
 }
 

@@ -35,6 +35,11 @@ typedef struct {
   int        d_style;       /* 1 (the default): with n_styles > 1 the discriminator is told each image's
                              * style, as a learned bias per style and channel on its first layer, so it
                              * can refuse a glyph drawn in another style's weight; 0: it is not */
+  int        g_cnorm;       /* 1 (the default): with n_styles > 1 (or keep_embed) each normalised
+                             * decoder block scales and shifts its normalised output by a learned
+                             * amount per style and channel (conditional normalisation, Dumoulin et al.
+                             * 2017), so the style reaches the decoder's finer levels directly and not
+                             * only through the bottleneck; 0: only the bottleneck's embedding */
   float      dropout;       /* in the innermost decoder blocks (0.5) */
   NnGanLoss  gan_loss;
   float      l1_weight;     /* 100 */
@@ -197,6 +202,13 @@ int      nn_pix2pix_get_threads (const NnPix2Pix *m);
 NnStatus nn_pix2pix_copy_generator (NnPix2Pix *dst, const NnPix2Pix *src);
 /* The style embedding E [n_styles × embed_dim] (row s is style s), or NULL for a model without one. */
 float   *nn_pix2pix_style_table (NnPix2Pix *m);
+/* Every table of the generator with a row per style: the embedding first (when there is one), then the
+ * decoder's style tables (g_cnorm) from the innermost block out. tables[k] is [n_styles × widths[k]].
+ * Fills at most max entries; returns how many there are. nn_pix2pix_copy_generator copies none of
+ * them: a run started from another model fills them row by row. */
+int      nn_pix2pix_style_tables (NnPix2Pix *m, float **tables, int *widths, int max);
+/* Enough entries for nn_pix2pix_style_tables at any size: the embedding and one per decoder block. */
+#define NN_P2P_STYLE_TABLES_MAX 10
 /* Keeps the encoder's weights as they are: with frozen, a training step updates only the decoder and
  * the style embedding (the encoder's gradients are computed and dropped). split makes every update of
  * G run in two parts, encoder and the rest, which lays out the optimiser state in two parts too: a

@@ -462,6 +462,8 @@ zi_trainer_config_to_json (const ZiTrainerConfig *cfg)
     put_int (b, "keep_embed", n->keep_embed);
   if (n->n_styles > 1)
     put_int (b, "d_style", n->d_style);
+  if (n->n_styles > 1 || n->keep_embed)
+    put_int (b, "g_cnorm", n->g_cnorm);
   put_num (b, "dropout", n->dropout);
   put_str (b, "gan_loss", zi_trainer_gan_loss_to_string (n->gan_loss));
   put_num (b, "l1_weight", n->l1_weight);
@@ -622,6 +624,7 @@ zi_trainer_config_from_json (ZiTrainerConfig *cfg, const char *json, GError **er
   n->keep_embed = (int) inum (o, "keep_embed", 0, 0, 1);
   /* Absent from runs of several styles made before the discriminator was told the style. */
   n->d_style = (int) inum (o, "d_style", 0, 0, 1);
+  n->g_cnorm = (int) inum (o, "g_cnorm", 0, 0, 1);
   n->dropout = (float) num (o, "dropout", n->dropout);
   n->l1_weight = (float) num (o, "l1_weight", n->l1_weight);
   n->const_weight = (float) num (o, "const_weight", n->const_weight);

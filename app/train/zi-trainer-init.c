@@ -26,6 +26,8 @@ zi_trainer_init_adopt (ZiTrainerConfig *cfg, GError **error)
   cfg->net.norm = from->norm;
   cfg->net.embed_dim = from->n_styles > 1 || from->keep_embed ? from->embed_dim : 0;
   cfg->net.keep_embed = cfg->net.embed_dim > 0 && cfg->net.n_styles == 1;
+  /* The decoder's style tables as the model has them, so that its style rows can be copied. */
+  cfg->net.g_cnorm = from->g_cnorm;
   cfg->em_fraction = zi_model_get_em_fraction (model);
   cfg->representation = zi_model_get_representation (model);
   if (cfg->representation == ZI_REPRESENTATION_FIELD)
@@ -85,8 +87,9 @@ zi_trainer_init_weights (NnPix2Pix *net, const ZiTrainerConfig *cfg, ZiTrainerDa
 {
   g_autoptr(ZiModel) model = NULL;
   NnPix2Pix *from;
-  float *dst, *src;
-  int dim, n_from;
+  float *dst[NN_P2P_STYLE_TABLES_MAX], *src[NN_P2P_STYLE_TABLES_MAX];
+  int dims[NN_P2P_STYLE_TABLES_MAX], src_dims[NN_P2P_STYLE_TABLES_MAX];
+  int n_tables, n_from;
   NnStatus st;
 
   g_return_val_if_fail (net != NULL && cfg != NULL && cfg->init_from != NULL && data != NULL, FALSE);
@@ -105,26 +108,31 @@ zi_trainer_init_weights (NnPix2Pix *net, const ZiTrainerConfig *cfg, ZiTrainerDa
                    nn_pix2pix_config (net)->ngf, nn_status_str (st));
       return FALSE;
     }
-  dst = nn_pix2pix_style_table (net);
-  src = nn_pix2pix_style_table (from);
-  if (dst == NULL || src == NULL)
+  /* The tables with a row per style: the embedding and the decoder's style tables, which the run
+   * takes from the model as it is (zi_trainer_init_adopt), so both have the same ones. */
+  n_tables = nn_pix2pix_style_tables (net, dst, dims, NN_P2P_STYLE_TABLES_MAX);
+  if (n_tables == 0 || n_tables != nn_pix2pix_style_tables (from, src, src_dims, NN_P2P_STYLE_TABLES_MAX)
+      || memcmp (dims, src_dims, n_tables * sizeof (int)) != 0)
     return TRUE;  /* neither has styles to choose among: the copy is the whole start */
-  dim = nn_pix2pix_config (net)->embed_dim;
   n_from = nn_pix2pix_config (from)->n_styles;
   for (guint s = 0; s < zi_trainer_data_get_n_styles (data); s++)
     {
       int k = nearest_style (model, data, s, error);
-      float *row = dst + (gsize) s * dim;
       if (k == -2)
         return FALSE;
-      if (k >= 0)
-        memcpy (row, src + (gsize) k * dim, dim * sizeof (float));
-      else
+      for (int t = 0; t < n_tables; t++)
         {
-          memset (row, 0, dim * sizeof (float));
-          for (int j = 0; j < n_from; j++)
-            for (int d = 0; d < dim; d++)
-              row[d] += src[(gsize) j * dim + d] / (float) n_from;
+          int dim = dims[t];
+          float *row = dst[t] + (gsize) s * dim;
+          if (k >= 0)
+            memcpy (row, src[t] + (gsize) k * dim, dim * sizeof (float));
+          else
+            {
+              memset (row, 0, dim * sizeof (float));
+              for (int j = 0; j < n_from; j++)
+                for (int d = 0; d < dim; d++)
+                  row[d] += src[t][(gsize) j * dim + d] / (float) n_from;
+            }
         }
       if (chosen != NULL)
         {

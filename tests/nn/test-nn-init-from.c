@@ -87,7 +87,23 @@ test_copy (void)
   g_assert_cmpfloat (max_diff (want, got, BATCH * PLANE), >, 1e-3);
 
   g_assert_cmpint (nn_pix2pix_copy_generator (to, from), ==, NN_OK);
-  memcpy (nn_pix2pix_style_table (to), nn_pix2pix_style_table (from) + EMBED, EMBED * sizeof (float));
+  /* The copy leaves the tables with a row per style; row 1 of each: the embedding, then the
+   * decoder's style tables (the same tables in both, `to` keeping its embedding). */
+  float *dst[NN_P2P_STYLE_TABLES_MAX], *srct[NN_P2P_STYLE_TABLES_MAX];
+  int dims[NN_P2P_STYLE_TABLES_MAX], src_dims[NN_P2P_STYLE_TABLES_MAX];
+  int nt = nn_pix2pix_style_tables (to, dst, dims, NN_P2P_STYLE_TABLES_MAX);
+  g_assert_cmpint (nt, ==, 5);  /* at 32 px: the embedding and decoder blocks 4 to 1 */
+  g_assert_cmpint (nn_pix2pix_style_tables (from, srct, src_dims, NN_P2P_STYLE_TABLES_MAX), ==, nt);
+  g_assert_true (dst[0] == nn_pix2pix_style_table (to) && dims[0] == EMBED);
+  memcpy (dst[0], srct[0] + EMBED, EMBED * sizeof (float));
+  g_assert_cmpint (nn_pix2pix_generate (to, src, NULL, BATCH, got), ==, NN_OK);
+  /* The decoder's style tables learned in `from`: without them the drawing differs. */
+  g_assert_cmpfloat (max_diff (want, got, BATCH * PLANE), >, 1e-6);
+  for (int k = 1; k < nt; k++)
+    {
+      g_assert_cmpint (dims[k], ==, src_dims[k]);
+      memcpy (dst[k], srct[k] + dims[k], dims[k] * sizeof (float));
+    }
   g_assert_cmpint (nn_pix2pix_generate (to, src, NULL, BATCH, got), ==, NN_OK);
   g_assert_cmpfloat (max_diff (want, got, BATCH * PLANE), <, 1e-6);
 

@@ -197,14 +197,16 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
   c.tgt = random_images (11, img);
   int style[2] = { 2, 1 };
   c.style = with_styles ? style : NULL;
-  /* The discriminator's style bias starts at zero; away from it, so that each style's row matters. */
+  /* The style tables start at zero; away from it, so that each style's row matters. */
+  NnRng r;
+  nn_rng_seed (&r, 12);
   if (c.m->dstyle != NULL)
-    {
-      NnRng r;
-      nn_rng_seed (&r, 12);
-      for (size_t i = 0; i < nn_p2p_d_style_floats (&c.m->cfg, c.m->cfg.ndf); i++)
-        c.m->dstyle[i] = 0.3f * nn_rng_normal (&r);
-    }
+    for (size_t i = 0; i < nn_p2p_d_style_floats (&c.m->cfg, c.m->cfg.ndf); i++)
+      c.m->dstyle[i] = 0.3f * nn_rng_normal (&r);
+  for (int i = 1; i < c.m->levels; i++)
+    if (c.m->gcnorm[i] != NULL)
+      for (size_t k = 0; k < (size_t) cfg->n_styles * nn_p2p_g_cnorm_width (&c.m->up[i]); k++)
+        c.m->gcnorm[i][k] = 0.3f * nn_rng_normal (&r);
 
   NnStepStats st = compute (&c);
   g_assert_true (isfinite (st.g_loss) && isfinite (st.d_loss));
@@ -243,9 +245,22 @@ run_gradcheck (NnPix2PixConfig *cfg, int with_styles)
   u = &m->up[0];
   spot_check (&c, "G up0.w", u->w, GRAD_OF (u->w, gp, g_grad), 16 * u->geo.ci, 0, st.g_loss);
   spot_check (&c, "G up0.b", u->b, GRAD_OF (u->b, gp, g_grad), 1, 0, st.g_loss);
-  if (m->embed != NULL)
+  /* (Under batch norm the embedding moves the loss too little for float32 finite differences — |g|
+   * ~1e-3 against a loss of ~10 — so the instance-norm case checks it.) */
+  if (m->embed != NULL && cfg->norm == NN_NORM_INSTANCE)
     spot_check (&c, "G embed", m->embed + 2 * cfg->embed_dim,
                 GRAD_OF (m->embed, gp, g_grad) + 2 * cfg->embed_dim, cfg->embed_dim, 0, st.g_loss);
+  /* The decoder's style tables: each style's scale offsets and shifts after the norm. */
+  if (with_styles)
+    for (int i = 1; i < L; i += L - 2)
+      {
+        int w = nn_p2p_g_cnorm_width (&m->up[i]);
+        g_assert_nonnull (m->gcnorm[i]);
+        for (int k = 0; k < w; k++)
+          g_assert_cmpfloat (GRAD_OF (m->gcnorm[i], gp, g_grad)[k], ==, 0.0f);  /* style 0: unused */
+        spot_check (&c, i == 1 ? "G up1.cnorm" : "G up-inner.cnorm", m->gcnorm[i] + w,
+                    GRAD_OF (m->gcnorm[i], gp, g_grad) + w, 2 * w, 0, st.g_loss);
+      }
 
   u = &m->disc[0];
   spot_check (&c, "D l0.w", u->w, GRAD_OF (u->w, dp, d_grad), 32 * u->geo.co, 1, st.d_loss);
@@ -289,6 +304,18 @@ test_gradcheck_batchnorm (void)
   cfg.const_weight = 1.0f;
   cfg.tv_weight = 0.05f;
   run_gradcheck (&cfg, 0);
+}
+
+static void
+test_gradcheck_batchnorm_styles (void)
+{
+  /* Batch norm with three styles: the decoder's and the discriminator's style biases. */
+  NnPix2PixConfig cfg = tiny_config (32, 4, 2);
+  cfg.dropout = 0.0f;
+  cfg.l1_weight = 1.0f;
+  cfg.n_styles = 3;
+  cfg.embed_dim = 4;
+  run_gradcheck (&cfg, 1);
 }
 
 static void
@@ -601,12 +628,12 @@ eval_l1 (NnPix2Pix *m, const float *src, const float *tgt, float *out, size_t im
 }
 
 /* With several styles the discriminator is told each image's style (a bias per style and channel on
- * its first layer): it learns a row per style in the batch, its verdict on the same real pair changes
- * with the style it is told, the table survives a training checkpoint bit for bit, and a model
- * without it (d_style 0, as every file before it) is another architecture whose verdict ignores
- * the style. */
+ * its first layer) and each normalised decoder block scales and shifts its output per style and
+ * channel: they learn a row per style in the batch, the discriminator's verdict on the same real pair
+ * changes with the style it is told, the tables survive a training checkpoint bit for bit, and a model without them (d_style
+ * and g_cnorm 0, as every file before them) is another architecture whose verdict ignores the style. */
 static void
-test_style_discriminator (void)
+test_style_biases (void)
 {
   NnPix2PixConfig cfg = tiny_config (32, 4, 4);
   cfg.n_styles = 3;
@@ -614,6 +641,7 @@ test_style_discriminator (void)
   cfg.dropout = 0.0f;
   NnPix2PixConfig plain_cfg = cfg;
   plain_cfg.d_style = 0;
+  plain_cfg.g_cnorm = 0;
   size_t img = 4 * 32 * 32;
   float *src = random_images (1, img), *tgt = random_images (2, img);
   int mixed[4] = { 0, 2, 0, 2 }, all0[4] = { 0, 0, 0, 0 }, all2[4] = { 2, 2, 2, 2 };
@@ -637,6 +665,21 @@ test_style_discriminator (void)
   g_assert_cmpfloat (row[0], >, 0.0);
   g_assert_cmpfloat (row[2], >, 0.0);
   g_assert_cmpfloat (row[1], ==, 0.0);
+  for (int i = 1; i < m->levels; i++)
+    {
+      int w = nn_p2p_g_cnorm_width (&m->up[i]);
+      g_assert_nonnull (m->gcnorm[i]);
+      g_assert_null (plain->gcnorm[i]);
+      memset (row, 0, sizeof row);
+      for (int r = 0; r < 3; r++)
+        for (int k = 0; k < w; k++)
+          row[r] += fabs (m->gcnorm[i][r * w + k]);
+      g_assert_cmpfloat (row[0], >, 0.0);
+      g_assert_cmpfloat (row[2], >, 0.0);
+      g_assert_cmpfloat (row[1], ==, 0.0);
+    }
+  g_assert_null (m->gcnorm[0]);
+  g_assert_cmpuint (nn_p2p_generator_params (&cfg), >, nn_p2p_generator_params (&plain_cfg));
 
   /* The same real pairs, told style 0 or style 2: a different verdict. */
   NnStepStats s0, s2;
@@ -661,8 +704,10 @@ test_style_discriminator (void)
   NnPix2Pix *l = NULL;
   g_assert_cmpint (nn_pix2pix_save (m, &rng, 3, "{}", 0, 0, &buf, &len), ==, NN_OK);
   g_assert_nonnull (memmem (buf, len, "d_style=1", 9));
+  g_assert_nonnull (memmem (buf, len, "g_cnorm=1", 9));
   g_assert_cmpint (nn_pix2pix_load (&l, buf, len, &cfg, 0, NULL, NULL, NULL), ==, NN_OK);
   g_assert_cmpint (l->cfg.d_style, ==, 1);
+  g_assert_cmpint (l->cfg.g_cnorm, ==, 1);
   g_assert_cmpmem (l->dstyle, ns * sizeof (float), m->dstyle, ns * sizeof (float));
   Snapshot snap;
   snapshot_take (&snap, m);
@@ -675,18 +720,23 @@ test_style_discriminator (void)
 
   g_assert_cmpint (nn_pix2pix_save (plain, &rng, 3, "{}", 0, 0, &buf, &len), ==, NN_OK);
   g_assert_null (memmem (buf, len, "d_style", 7));
+  g_assert_null (memmem (buf, len, "g_cnorm", 7));
   g_assert_cmpint (nn_pix2pix_load (&l, buf, len, &cfg, 0, NULL, NULL, NULL), ==, NN_ERR_SHAPE);
   g_assert_cmpint (nn_pix2pix_load (&l, buf, len, NULL, 0, NULL, NULL, NULL), ==, NN_OK);
   g_assert_cmpint (l->cfg.d_style, ==, 0);
+  g_assert_cmpint (l->cfg.g_cnorm, ==, 0);
   g_assert_null (l->dstyle);
+  g_assert_null (l->gcnorm[1]);
   nn_pix2pix_free (l);
   free (buf);
 
-  /* One style: no table, whatever d_style says. */
+  /* One style: no tables, whatever d_style and g_cnorm say. */
   NnPix2PixConfig one = tiny_config (32, 4, 4);
   g_assert_cmpint (one.d_style, ==, 1);
+  g_assert_cmpint (one.g_cnorm, ==, 1);
   NnPix2Pix *single = create (&one, 4);
   g_assert_null (single->dstyle);
+  g_assert_null (single->gcnorm[1]);
   nn_pix2pix_free (single);
 
   nn_pix2pix_free (m);
@@ -768,12 +818,13 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/pix2pix/shapes", test_shapes);
   g_test_add_func ("/nn/pix2pix/gradcheck-batchnorm", test_gradcheck_batchnorm);
+  g_test_add_func ("/nn/pix2pix/gradcheck-batchnorm-styles", test_gradcheck_batchnorm_styles);
   g_test_add_func ("/nn/pix2pix/gradcheck-instancenorm", test_gradcheck_instancenorm);
   g_test_add_func ("/nn/pix2pix/nonfinite", test_nonfinite);
   g_test_add_func ("/nn/pix2pix/determinism", test_determinism);
   g_test_add_func ("/nn/pix2pix/threads", test_threads);
   g_test_add_func ("/nn/pix2pix/checkpoint", test_checkpoint);
-  g_test_add_func ("/nn/pix2pix/style-discriminator", test_style_discriminator);
+  g_test_add_func ("/nn/pix2pix/style-biases", test_style_biases);
   g_test_add_func ("/nn/pix2pix/learns", test_learns);
   g_test_add_func ("/nn/pix2pix/memory-flops", test_memory_and_flops);
   return g_test_run ();

@@ -30,12 +30,17 @@ create_model (int n_styles, uint64_t seed)
   nn_optim_defaults (&opt, NN_OPT_ADAM);
   g_assert_cmpint (nn_pix2pix_create (&m, &cfg, &opt, &opt, seed), ==, NN_OK);
   nn_pix2pix_set_threads (m, 1);
-  /* The initial embeddings (normal, σ 0.02) barely move an untrained model's output; spread them so
-   * that styles differ well beyond float rounding and a wrong row shows. */
+  /* The initial embedding (normal, σ 0.02) barely moves an untrained model's output, and the decoder's
+   * style tables start at zero; spread every table with a row per style so that styles differ well
+   * beyond float rounding and a wrong row shows. */
+  float *tables[NN_P2P_STYLE_TABLES_MAX];
+  int widths[NN_P2P_STYLE_TABLES_MAX];
+  int nt = nn_pix2pix_style_tables (m, tables, widths, NN_P2P_STYLE_TABLES_MAX);
+  g_assert_cmpint (nt, ==, n_styles > 1 ? 5 : 0);  /* at 32 px: the embedding, decoder blocks 4 to 1 */
   nn_rng_seed (&rng, seed + 1);
-  if (m->embed != NULL)
-    for (size_t i = 0; i < (size_t) n_styles * EMBED; i++)
-      m->embed[i] = 4.0f * nn_rng_uniform (&rng) - 2.0f;
+  for (int k = 0; k < nt; k++)
+    for (size_t i = 0; i < (size_t) n_styles * widths[k]; i++)
+      tables[k][i] = k == 0 ? 4.0f * nn_rng_uniform (&rng) - 2.0f : nn_rng_uniform (&rng) - 0.5f;
   return m;
 }
 
@@ -96,8 +101,9 @@ test_ends (void)
   nn_pix2pix_free (m);
 }
 
-/* t = 0.5 between styles 0 and 1 is style 2 once row 2 of the table holds the average of rows 0 and
- * 1; per-image blends in one batch are each image's own. */
+/* t = 0.5 between styles 0 and 1 is style 2 once row 2 of every table (the embedding and the decoder's
+ * style tables) holds the average of rows 0 and 1; per-image blends in one batch are each image's
+ * own. */
 static void
 test_middle (void)
 {
@@ -113,8 +119,12 @@ test_middle (void)
   const int avg[BATCH] = { 2, 2, 2, 2 };
   const int per_image[BATCH] = { 2, 0, 1, 2 };
 
-  for (int k = 0; k < EMBED; k++)
-    m->embed[2 * EMBED + k] = 0.5f * m->embed[k] + 0.5f * m->embed[EMBED + k];
+  float *tables[NN_P2P_STYLE_TABLES_MAX];
+  int widths[NN_P2P_STYLE_TABLES_MAX];
+  int nt = nn_pix2pix_style_tables (m, tables, widths, NN_P2P_STYLE_TABLES_MAX);
+  for (int j = 0; j < nt; j++)
+    for (int k = 0; k < widths[j]; k++)
+      tables[j][2 * widths[j] + k] = 0.5f * tables[j][k] + 0.5f * tables[j][widths[j] + k];
   generate (m, src, avg, plain);
   g_assert_cmpint (nn_pix2pix_generate_mix (m, src, a, b, half, BATCH, mixed), ==, NN_OK);
   g_assert_cmpmem (plain, BATCH * PLANE * sizeof (float), mixed, BATCH * PLANE * sizeof (float));
