@@ -309,7 +309,7 @@ test_gradcheck_batchnorm (void)
 static void
 test_gradcheck_batchnorm_styles (void)
 {
-  /* Batch norm with three styles: the decoder's and the discriminator's style biases. */
+  /* Batch norm with three styles: the decoder's style tables and the discriminator's style bias. */
   NnPix2PixConfig cfg = tiny_config (32, 4, 2);
   cfg.dropout = 0.0f;
   cfg.l1_weight = 1.0f;
@@ -627,6 +627,59 @@ eval_l1 (NnPix2Pix *m, const float *src, const float *tgt, float *out, size_t im
   return acc / img;
 }
 
+/* Zero style tables in the decoder (as they start) scale by 1 and shift by 0: the step is the one
+ * a model without them takes, bit for bit, through dropout too (the tables' pass takes the mask in
+ * the backward pass instead of the norm). Every other gradient of G and D is the same. */
+static size_t
+weight_bytes (const NnUnit *u)
+{
+  return (size_t) u->geo.co * u->geo.ci * u->geo.k * u->geo.k * sizeof (float);
+}
+
+static void
+test_cnorm_zero_is_plain (void)
+{
+  NnPix2PixConfig cfg = tiny_config (32, 4, 4);
+  cfg.n_styles = 3;
+  cfg.embed_dim = 4;
+  cfg.d_style = 0;
+  g_assert_cmpfloat (cfg.dropout, >, 0.0f);
+  NnPix2PixConfig plain_cfg = cfg;
+  plain_cfg.g_cnorm = 0;
+  size_t img = 4 * 32 * 32;
+  float *src = random_images (3, img), *tgt = random_images (4, img);
+  int style[4] = { 0, 2, 1, 2 };
+  NnPix2Pix *m = create (&cfg, 7), *plain = create (&plain_cfg, 7);
+  NnStepStats a, b;
+  NnRng rng;
+  nn_rng_seed (&rng, 8);
+  g_assert_cmpint (nn_pix2pix_compute (m, src, tgt, style, 4, &rng, &a), ==, NN_OK);
+  nn_rng_seed (&rng, 8);
+  g_assert_cmpint (nn_pix2pix_compute (plain, src, tgt, style, 4, &rng, &b), ==, NN_OK);
+  g_assert_cmpfloat (a.g_loss, ==, b.g_loss);
+  g_assert_cmpfloat (a.d_loss, ==, b.d_loss);
+  for (int i = 0; i < m->levels; i++)
+    {
+      g_assert_cmpmem (m->up[i].dw, weight_bytes (&m->up[i]), plain->up[i].dw,
+                       weight_bytes (&plain->up[i]));
+      g_assert_cmpmem (m->down[i].dw, weight_bytes (&m->down[i]), plain->down[i].dw,
+                       weight_bytes (&plain->down[i]));
+      if (m->up[i].has_bn)
+        g_assert_cmpmem (m->up[i].dgamma, m->up[i].geo.co * sizeof (float), plain->up[i].dgamma,
+                         plain->up[i].geo.co * sizeof (float));
+    }
+  g_assert_cmpmem (m->dembed, 3 * 4 * sizeof (float), plain->dembed, 3 * 4 * sizeof (float));
+  /* The tables did get a gradient, for the styles in the batch. */
+  double sum = 0.0;
+  for (int k = 0; k < 3 * nn_p2p_g_cnorm_width (&m->up[1]); k++)
+    sum += fabs (m->dgcnorm[1][k]);
+  g_assert_cmpfloat (sum, >, 0.0);
+  nn_pix2pix_free (m);
+  nn_pix2pix_free (plain);
+  g_free (src);
+  g_free (tgt);
+}
+
 /* With several styles the discriminator is told each image's style (a bias per style and channel on
  * its first layer) and each normalised decoder block scales and shifts its output per style and
  * channel: they learn a row per style in the batch, the discriminator's verdict on the same real pair
@@ -825,6 +878,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/pix2pix/threads", test_threads);
   g_test_add_func ("/nn/pix2pix/checkpoint", test_checkpoint);
   g_test_add_func ("/nn/pix2pix/style-biases", test_style_biases);
+  g_test_add_func ("/nn/pix2pix/cnorm-zero-is-plain", test_cnorm_zero_is_plain);
   g_test_add_func ("/nn/pix2pix/learns", test_learns);
   g_test_add_func ("/nn/pix2pix/memory-flops", test_memory_and_flops);
   return g_test_run ();
