@@ -1,7 +1,7 @@
 /* zi-trainer.c — the trainer object: controls (pause, resume, stop, lr), the worker thread and the
  * delivery of event records to the caller's main context. The training session itself (dataset,
- * model, steps, validation, checkpoints, rollback) is zi-trainer-session.c, which this file runs on
- * the worker. The calls go one way: this file steers the session through the flags of
+ * model, steps, checkpoints, rollback) is zi-trainer-session.c, with its validation and reports in
+ * zi-trainer-session-report.c; this file runs it on the worker. The calls go one way: this file steers the session through the flags of
  * zi-trainer-control.h (which the session reads between steps) and hands it deliver_event() for its
  * events; the session calls nothing here.
  *
