@@ -16,21 +16,17 @@
  *
  * The float32 product is the same scheme with one float32 value per 32-bit word (A's panel holds
  * a[i][k] for the MR rows of one k side by side, B's the 32 columns of one row of B) and
- * vfmadd231ps in the kernel; it needs AVX-512F only. Both run one driver (gemm_blocked) with
+ * vfmadd231ps in the kernel; it needs AVX-512F only. Both run one driver (nn_gemm_blocked) with
  * their own packing and kernel.
  *
- * Two more float32 uses of the driver: a product with fewer than 32 columns runs as its transpose,
- * C's tiles written back through the tile buffer (nn_gemm); and a convolution's column matrix can
- * be B without being written (nn_gemm_columns): its panels are packed straight from the image, which
- * saves im2col's pass over a matrix 4–16 times the image's size and, for the weight gradients
- * (B transposed), the 16 × 16 transposes of packing it. Its mirror: a product whose C is a column
- * matrix that col2im adds into an image (a conv's input gradient, a transposed conv's forward
- * pass) can hand each finished tile to col2im instead of writing C (nn_gemm_col2im).
+ * One more float32 use of the driver: a product with fewer than 32 columns runs as its transpose,
+ * C's tiles written back through the tile buffer (nn_gemm). nn-gemm-image.c runs it with B packed
+ * from a convolution's image and with C's tiles added into one.
  *
  * A product with few columns (the U-Net's bottleneck, where a part has 32–256 pixels) reads A where
  * it is stored instead of packing it first: each value is read only a few times, and packing the
  * weights cost as much as the arithmetic there. */
-#include "nn-gemm.h"
+#include "nn-gemm-private.h"
 #include "nn-col.h"
 #include "nn-peak.h"
 #include "nn-transpose.h"
@@ -42,14 +38,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#define MR 8
-#define NV 2            /* vectors of 16 columns per panel */
-#define NR (16 * NV)
-#define KC_BF16 256     /* rows of B (K) per block in bf16; even */
-#define KC_F32 256      /* rows of B (K) per block in float32 */
-#define KW 256          /* packed words per row of a panel: the larger of KC_BF16 / 2 and KC_F32 */
-#define MC 128          /* rows of A per block; a multiple of MR */
-#define NC (32 * NR)     /* columns of B per block; a multiple of NR */
 
 size_t
 nn_gemm_work_bytes (void)
@@ -117,7 +105,6 @@ nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int 
 }
 
 #define BF16_TARGET __attribute__ ((target ("avx512f,avx512bw,avx512bf16")))
-#define F32_TARGET __attribute__ ((target ("avx512f")))
 
 /* A mask of the first `count` (0–16) lanes. */
 static inline __mmask16
@@ -126,9 +113,6 @@ first_lanes (int count)
   return count >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (count > 0 ? count : 0)) - 1u);
 }
 
-/* Every lane: the zero-masking forms with it are the plain instructions (GCC 12's unmasked
- * shuffles start from a self-initialised vector, which -Wuninitialized reports). */
-#define ALL16 ((__mmask16) 0xffff)
 
 /* Transposes r (16 runs of 16 words) and stores word w of every run, for the first n words, as
  * row w0 + w of dst (rows stride apart): the first `width` (8 or 16) runs. */
@@ -292,44 +276,20 @@ kernel_8x32 (int kp, const uint32_t *restrict ap, const uint32_t *restrict bp, f
   store_tile (acc, c, ldc, read_c, scale);
 }
 
-/* Each product's packing and kernel. Packed words are 32 bits in both: a bf16 pair or a float32
- * value, `per_word` values of K each. */
-typedef struct {
-  int kc;
-  int per_word;
-  void (*pack_a) (uint32_t *ap, int trans_a, const float *a, int lda, int i0, int mc, int k0,
-                  int kc);
-  void (*pack_b) (uint32_t *bp, int trans_b, const float *b, int ldb, int k0, int kc, int j0,
-                  int nc);
-  void (*kernel) (int kw, const uint32_t *restrict ap, const uint32_t *restrict bp,
-                  float *restrict c, size_t ldc, int read_c, float scale);
-  /* The kernel reading A unpacked (float32 only, else NULL), A not transposed and transposed. */
-  void (*kernel_a[2]) (int kc, const float *restrict a, size_t lda, const uint32_t *restrict bp,
-                       float *restrict c, size_t ldc, int read_c, float scale);
-} GemmKind;
-
-/* B's panels of a column matrix packed from its image (float32 only; below). */
-static void pack_b_cols_f32 (uint32_t *bp, int trans_b, const NnColumns *cols, int k0, int kc,
-                             int j0, int nc);
-
-/* Where a product's C is a column matrix that col2im adds into an image (nn_gemm_col2im, below):
- * the matrix's geometry, the image, and per panel of A's block and kernel row of it the two values
- * a pixel run that ends inside an output row leaves for the next tile's run (carry). */
-typedef struct {
-  const NnColumns *cols;
-  float           *x;
-  float            carry[MC / MR][2][2];
-} TileScatter;
-
-static void scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr);
-
-/* The product, with B either a stored matrix (b, ldb) or, when cols is not NULL, the column matrix
- * it describes; with trans_c, C is stored transposed (element (i, j) at c[j·ldc + i]). With
- * scatter (and K one block), each tile of C goes into scatter's image instead of C. */
+/* Adds a tile of the column matrix (NR columns a row) into the image (nn_col2im_tile_k4s2 of
+ * nn-col.h). */
 static void
-gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n, int k,
-              const float *a, int lda, const float *b, int ldb, const NnColumns *cols, float beta,
-              float *c, int ldc, int trans_c, TileScatter *scatter)
+scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr)
+{
+  const NnColumns *o = sc->cols;
+  nn_col2im_tile_k4s2 (sc->x, t, NR, o->n, o->b0, o->c0, o->h, o->w, o->ho, o->wo, row0, col0, nr,
+                       sc->carry[row0 % MC / MR]);
+}
+
+void
+nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n, int k,
+                 const float *a, int lda, const float *b, int ldb, const GemmImageB *image,
+                 float beta, float *c, int ldc, int trans_c, TileScatter *scatter)
 {
   uint32_t *ap = work;
   uint32_t *bp = ap + (size_t) MC * KW;
@@ -370,8 +330,8 @@ gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m,
            * may hold anything), the others add to it. */
           int read_c = pc > 0 || beta != 0.0f;
           float scale = pc > 0 ? 1.0f : beta;
-          if (cols != NULL)
-            pack_b_cols_f32 (bp, trans_b, cols, pc, kc, jc, nc);
+          if (image != NULL)
+            image->pack (bp, trans_b, image->cols, pc, kc, jc, nc);
           else
             kind->pack_b (bp, trans_b, b, ldb, pc, kc, jc, nc);
           for (int ic = 0; ic < m; ic += MC)
@@ -429,14 +389,14 @@ gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m,
     }
 }
 
-static const GemmKind kind_bf16 = { KC_BF16, 2, pack_a, pack_b, kernel_8x32, { NULL, NULL } };
+const GemmKind nn_gemm_kind_bf16 = { KC_BF16, 2, pack_a, pack_b, kernel_8x32, { NULL, NULL } };
 
 void
 nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
               const float *b, int ldb, float beta, float *c, int ldc)
 {
-  gemm_blocked (&kind_bf16, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc,
-                0, NULL);
+  nn_gemm_blocked (&nn_gemm_kind_bf16, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta,
+                   c, ldc, 0, NULL);
 }
 
 /* ---- float32 ---- */
@@ -547,7 +507,7 @@ kernel_f32_8x32 (int kc, const uint32_t *restrict ap, const uint32_t *restrict b
   kernel_f32_body (kc, (const float *) ap, MR, 1, 1, bp, c, ldc, read_c, scale);
 }
 
-/* A read where it is stored (see unpacked_a in gemm_blocked): its rows (not transposed) or its
+/* A read where it is stored (see unpacked_a in nn_gemm_blocked): its rows (not transposed) or its
  * columns (transposed) lda apart. */
 F32_TARGET static void
 kernel_f32_a_rows (int kc, const float *restrict a, size_t lda, const uint32_t *restrict bp,
@@ -563,15 +523,15 @@ kernel_f32_a_cols (int kc, const float *restrict a, size_t lda, const uint32_t *
   kernel_f32_body (kc, a, lda, 1, 0, bp, c, ldc, read_c, scale);
 }
 
-static const GemmKind kind_f32 = { KC_F32, 1, pack_a_f32, pack_b_f32, kernel_f32_8x32,
-                                   { kernel_f32_a_rows, kernel_f32_a_cols } };
+const GemmKind nn_gemm_kind_f32 = { KC_F32, 1, pack_a_f32, pack_b_f32, kernel_f32_8x32,
+                                    { kernel_f32_a_rows, kernel_f32_a_cols } };
 
 void
 nn_gemm_f32 (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
              const float *b, int ldb, float beta, float *c, int ldc)
 {
-  gemm_blocked (&kind_f32, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc,
-                0, NULL);
+  nn_gemm_blocked (&nn_gemm_kind_f32, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta,
+                   c, ldc, 0, NULL);
 }
 
 /* C = op(A)·op(B) + beta·C as the transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ (B's columns along the
@@ -581,240 +541,7 @@ static void
 gemm_f32_transposed (void *work, int trans_a, int trans_b, int m, int n, int k, const float *a,
                      int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
-  gemm_blocked (&kind_f32, work, !trans_b, !trans_a, n, m, k, b, ldb, a, lda, NULL, beta, c, ldc,
-                1, NULL);
+  nn_gemm_blocked (&nn_gemm_kind_f32, work, !trans_b, !trans_a, n, m, k, b, ldb, a, lda, NULL, beta,
+                   c, ldc, 1, NULL);
 }
 
-/* ---- float32 with B a column matrix read from its image ---- */
-
-/* The not-transposed packing of pack_b_cols_f32 (for long output rows; nn_gemm_columns decides):
- * the columns [j0, j0 + nc) taken as runs of pixels of one output row within one panel, and for
- * each run and each (channel, ky) of the K range the four rows kx = 0 .. 3 copied from one input
- * row, as nn_im2col_rows does (taps outside the row zero). Always inlined, so that each call is
- * compiled for its constant stride (the stride-2 copies then vectorise). */
-static inline __attribute__ ((always_inline)) void
-pack_cols_runs (float *dst0, const NnColumns *cols, int s, int k0, int kc, int j0, int nc)
-{
-  const int h = cols->h, w = cols->w, p = cols->p, wo = cols->wo;
-  const int plane_out = cols->ho * cols->wo;
-  const size_t plane_in = (size_t) h * w, chan = (size_t) cols->n * plane_in;
-  const float *x0 = cols->x + (size_t) cols->c0 * chan;
-  int cfirst = k0 / 16, clast = (k0 + kc) / 16;
-
-  /* Columns of the last panel past nc are zero. */
-  if (nc % NR != 0)
-    {
-      float *last = dst0 + (size_t) (nc / NR) * kc * NR;
-      for (int q = 0; q < kc; q++)
-        for (int j = nc % NR; j < NR; j++)
-          last[(size_t) q * NR + j] = 0.0f;
-    }
-  for (int g = 0; g < nc;)
-    {
-      int at = j0 + g, b = at / plane_out, rem = at % plane_out, oy = rem / wo, ox = rem % wo;
-      int j = g % NR, len = wo - ox;
-      if (len > NR - j)
-        len = NR - j;
-      if (len > nc - g)
-        len = nc - g;
-      float *panel = dst0 + (size_t) (g / NR) * kc * NR + j;
-      /* Per tap kx, the run's pixels u whose input column lies in the row: [lo, hi). */
-      int lo[4], hi[4];
-      for (int kx = 0; kx < 4; kx++)
-        {
-          int first = ox * s - p + kx, a = 0, e = len;
-          while (a < len && first + a * s < 0)
-            a++;
-          while (e > a && first + (e - 1) * s >= w)
-            e--;
-          lo[kx] = a;
-          hi[kx] = e;
-        }
-      for (int ci = cfirst; ci < clast; ci++)
-        for (int ky = 0; ky < 4; ky++)
-          {
-            float *d = panel + (size_t) ((ci - cfirst) * 16 + ky * 4) * NR;
-            int iy = oy * s - p + ky;
-            if (iy < 0 || iy >= h)
-              {
-                for (int kx = 0; kx < 4; kx++)
-                  for (int u = 0; u < len; u++)
-                    d[kx * NR + u] = 0.0f;
-                continue;
-              }
-            const float *xr = x0 + (size_t) ci * chan + ((size_t) (cols->b0 + b) * h + iy) * w;
-            for (int kx = 0; kx < 4; kx++)
-              {
-                float *dk = d + kx * NR;
-                int first = ox * s - p + kx;
-                for (int u = 0; u < lo[kx]; u++)
-                  dk[u] = 0.0f;
-                for (int u = lo[kx]; u < hi[kx]; u++)
-                  dk[u] = xr[first + u * s];
-                for (int u = hi[kx]; u < len; u++)
-                  dk[u] = 0.0f;
-              }
-          }
-      g += len;
-    }
-}
-
-/* The 4 × 4 taps' column matrix packed from x, in pack_b_f32's layout (panel t, row q, column j at
- * bp[(t·kc + q)·NR + j]), for B's K range [k0, k0 + kc) and columns [j0, j0 + nc).
- *
- * Transposed (trans_b, the weight gradients: K runs over pixels, the columns over rows of the
- * matrix): a panel's 32 columns are all 16 taps of two channels (j0 is a multiple of NR), and a
- * pixel's 4 taps of one kernel row are 4 consecutive values of one input row, so each packed row is
- * 8 masked loads of 4 values (the mask drops taps left or right of the row; rows above or below
- * the image are zero). Not transposed (K over rows of the matrix, the columns over pixels): runs of
- * pixels as pack_cols_runs copies them. */
-F32_TARGET static void
-pack_b_cols_f32 (uint32_t *bp, int trans_b, const NnColumns *cols, int k0, int kc, int j0, int nc)
-{
-  const int h = cols->h, w = cols->w, s = cols->s, p = cols->p, wo = cols->wo;
-  const int plane_out = cols->ho * cols->wo, rows = (cols->c1 - cols->c0) * 16;
-  const size_t plane_in = (size_t) h * w, chan = (size_t) cols->n * plane_in;
-  const float *x0 = cols->x + (size_t) cols->c0 * chan;
-  float *dst0 = (float *) bp;
-
-  if (!trans_b)
-    {
-      /* Each call compiled for its stride. */
-      if (s == 1)
-        pack_cols_runs (dst0, cols, 1, k0, kc, j0, nc);
-      else if (s == 2)
-        pack_cols_runs (dst0, cols, 2, k0, kc, j0, nc);
-      else
-        pack_cols_runs (dst0, cols, s, k0, kc, j0, nc);
-      return;
-    }
-  /* Transposed. Per pixel of the K range: its offset in a channel (of the tap ky = kx = 0), first
-   * input row, and the mask of the taps kx inside its input row. */
-  ptrdiff_t off[KC_F32];
-  int iy0[KC_F32];
-  __mmask16 inside[KC_F32];
-  for (int q = 0; q < kc; q++)
-    {
-      int g = k0 + q, b = g / plane_out, rem = g % plane_out;
-      int iy = rem / wo * s - p, ix = rem % wo * s - p;
-      off[q] = (ptrdiff_t) (cols->b0 + b) * (ptrdiff_t) plane_in + (ptrdiff_t) iy * w + ix;
-      iy0[q] = iy;
-      unsigned mk = 0;
-      for (int kx = 0; kx < 4; kx++)
-        if (ix + kx >= 0 && ix + kx < w)
-          mk |= 1u << kx;
-      inside[q] = (__mmask16) mk;
-    }
-  for (int jr = 0; jr < nc; jr += NR)
-    {
-      float *dst = dst0 + (size_t) (jr / NR) * kc * NR;
-      for (int half = 0; half < 2; half++)
-        {
-          int row0 = j0 + jr + 16 * half;
-          float *d = dst + 16 * half;
-          if (row0 >= rows)
-            {
-              for (int q = 0; q < kc; q++)
-                _mm512_storeu_ps (d + (size_t) q * NR, _mm512_setzero_ps ());
-              continue;
-            }
-          const float *xc = x0 + (size_t) (row0 / 16) * chan;
-          for (int q = 0; q < kc; q++)
-            {
-              __m512 v[4];
-              for (int ky = 0; ky < 4; ky++)
-                {
-                  int iy = iy0[q] + ky;
-                  v[ky] = iy >= 0 && iy < h
-                          ? _mm512_maskz_loadu_ps (inside[q], xc + off[q] + (ptrdiff_t) ky * w)
-                          : _mm512_setzero_ps ();
-                }
-              /* The four kernel rows' 4 values side by side. */
-              __m512 lo = _mm512_maskz_shuffle_f32x4 (ALL16, v[0], v[1], 0x00);
-              __m512 hi = _mm512_maskz_shuffle_f32x4 (ALL16, v[2], v[3], 0x00);
-              _mm512_storeu_ps (d + (size_t) q * NR,
-                                _mm512_maskz_shuffle_f32x4 (ALL16, lo, hi, 0x88));
-            }
-        }
-    }
-}
-
-void
-nn_gemm_columns (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k,
-                 const float *a, int lda, const NnColumns *cols, float *col, float beta, float *c,
-                 int ldc)
-{
-  /* The engine's float32 kernel exactly where nn_gemm would run it. Transposed (the weight
-   * gradients) this measured 1.05–1.15× as fast as im2col + packing in a micro-benchmark of the
-   * U-Net's shapes; not transposed only with long runs of pixels: from 15 at stride 1 (1.1×) and
-   * 32 at stride 2 (1.2–1.3×), while rows of 7 or 8 pixels, and of 16 at stride 2, were as fast or
-   * slower than writing the matrix. */
-  int runs = cols->wo >= (cols->s == 1 ? 9 : 32);
-  if (cols->k == 4 && (trans_b || runs) && g != NULL && g->precision == NN_PRECISION_FP32 && g->work != NULL
-      && part < g->work_parts && n >= 32 && k >= 32 && nn_gemm_f32_enabled ())
-    {
-      gemm_blocked (&kind_f32, (char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a,
-                    trans_b, m, n, k, a, lda, NULL, 0, cols, beta, c, ldc, 0, NULL);
-      return;
-    }
-  int q = cols->nb * cols->ho * cols->wo;
-  nn_im2col_rows (col, cols->x, cols->n, cols->b0, cols->nb, cols->c0, cols->c1, cols->h, cols->w,
-                  cols->k, cols->s, cols->p, cols->ho, cols->wo);
-  nn_gemm (g, part, trans_a, trans_b, m, n, k, a, lda, col, q, beta, c, ldc);
-}
-
-/* ---- col2im into the image as the product's tiles are finished ---- */
-
-/* Adds a tile of the column matrix (NR columns a row) into the image (nn_col2im_tile_k4s2 of
- * nn-col.h). */
-static void
-scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr)
-{
-  const NnColumns *o = sc->cols;
-  nn_col2im_tile_k4s2 (sc->x, t, NR, o->n, o->b0, o->c0, o->h, o->w, o->ho, o->wo, row0, col0, nr,
-                       sc->carry[row0 % MC / MR]);
-}
-
-/* The own kernel nn_gemm runs a product of n columns and K = k on, not transposed; NULL for
- * sgemm. */
-static const GemmKind *
-own_kind (const NnGemm *g, int part, int n, int k)
-{
-  if (g == NULL || n < 32 || k < 32 || g->work == NULL || part >= g->work_parts)
-    return NULL;
-  if (g->precision == NN_PRECISION_BF16)
-    return &kind_bf16;
-  if (g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())
-    return &kind_f32;
-  return NULL;
-}
-
-void
-nn_gemm_col2im (const NnGemm *g, int part, int trans_a, int m, int n, int k, const float *a,
-                int lda, const float *b, int ldb, const NnColumns *cols, float *x, float *col,
-                int assign)
-{
-  /* Tiles hold whole output rows or 32 pixels of one, and no run of pixels crosses a block of NC
-   * columns, so a pair of taps is split between two tiles only at a tile's edge inside a row.
-   * Against the written matrix and col2im (one thread, the layers' shapes at 64–256 px, float32
-   * and bf16), with one block of K tiles of rows of 16 to 64 pixels were 1.05–1.2× as fast and of
-   * 8 1.02–1.05×, while rows of 4 and 2 (8 and 16 runs a tile) were 0.87–0.97×; with K 512 (the
-   * partial sums through C, each tile read back) 0.94–0.97×. */
-  const GemmKind *kind = own_kind (g, part, n, k);
-  int aligned = (NR % cols->wo == 0 && cols->wo >= 8) || (cols->wo % NR == 0 && NC % cols->wo == 0);
-  if (kind != NULL && k <= kind->kc && assign && aligned && m % 16 == 0 && cols->k == 4 && cols->s == 2
-      && cols->p == 1 && cols->h == 2 * cols->ho && cols->w == 2 * cols->wo)
-    {
-      size_t plane = (size_t) cols->h * cols->w;
-      TileScatter sc = { .cols = cols, .x = x };
-      for (int ci = cols->c0; ci < cols->c1; ci++)
-        memset (x + ((size_t) ci * cols->n + cols->b0) * plane, 0,
-                (size_t) cols->nb * plane * sizeof (float));
-      gemm_blocked (kind, (char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, 0, m,
-                    n, k, a, lda, b, ldb, NULL, 0.0f, col, n, 0, &sc);
-      return;
-    }
-  nn_gemm (g, part, trans_a, 0, m, n, k, a, lda, b, ldb, 0.0f, col, n);
-  nn_col2im_rows (x, col, cols->n, cols->b0, cols->nb, cols->c0, cols->c1, cols->h, cols->w,
-                  cols->k, cols->s, cols->p, cols->ho, cols->wo, assign);
-}

@@ -1,6 +1,7 @@
 /* bench-step.c — times full pix2pix training steps (a D update and a G update) on synthetic data and
- * prints seconds per step, images per second, GFLOP/s of the conv work (nn_pix2pix_flops_per_step)
- * and the memory the model holds. The configuration comes from the command line, so the same
+ * prints seconds per step, images per second, GFLOP/s of the conv work (nn_pix2pix_flops_per_step),
+ * the memory the model holds and a digest of the parameters afterwards (equal digests: two builds
+ * whose steps agree to the bit). The configuration comes from the command line, so the same
  * program measures the four configurations of README.md's "Performance" next to the PyTorch peer:
  *   OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 torch_bench.py 64 16 5 2 32
  *   bench-step --size 64 --ngf 32 --batch 16 --steps 5 */
@@ -36,6 +37,17 @@ cmp_double (const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return x < y ? -1 : x > y;
+}
+
+/* FNV-1a over a parameter block's bytes: two builds whose steps agree to the bit print the same. */
+static unsigned long long
+digest (const float *x, size_t n)
+{
+  const unsigned char *b = (const unsigned char *) x;
+  unsigned long long h = 14695981039346656037ull;
+  for (size_t i = 0; i < n * sizeof (float); i++)
+    h = (h ^ b[i]) * 1099511628211ull;
+  return h;
 }
 
 static void
@@ -151,6 +163,11 @@ main (int argc, char **argv)
   printf ("cpu %.4f s/step (all threads)\n", cpu / steps);
   printf ("losses: d %.4f g %.4f (adv %.4f, l1 %.4f)\n", stats.d_loss, stats.g_loss, stats.g_adv,
           stats.g_l1);
+  float *params, *grads;
+  size_t ng = nn_pix2pix_param_block (m, 0, &params, &grads);
+  unsigned long long hg = digest (params, ng);
+  size_t nd = nn_pix2pix_param_block (m, 1, &params, &grads);
+  printf ("parameters after the steps: g %016llx d %016llx\n", hg, digest (params, nd));
   free (t);
   free (src);
   free (tgt);
