@@ -180,27 +180,14 @@ nn_gemm_columns (const NnGemm *g, int part, int trans_a, int trans_b, int m, int
     {
       GemmImageB image = { pack_b_cols_f32, cols };
       nn_gemm_blocked (&nn_gemm_kind_f32, (char *) g->work + (size_t) part * nn_gemm_work_bytes (),
-                       trans_a, trans_b, m, n, k, a, lda, NULL, 0, &image, beta, c, ldc, 0, NULL);
+                       trans_a, trans_b, m, n, k, a, lda, NULL, 0, &image, beta, c, ldc, 0, NULL,
+                       g->held);
       return;
     }
   int q = cols->nb * cols->ho * cols->wo;
   nn_im2col_rows (col, cols->x, cols->n, cols->b0, cols->nb, cols->c0, cols->c1, cols->h, cols->w,
                   cols->k, cols->s, cols->p, cols->ho, cols->wo);
   nn_gemm (g, part, trans_a, trans_b, m, n, k, a, lda, col, q, beta, c, ldc);
-}
-
-/* The own kernel nn_gemm runs a product of n columns and K = k on, not transposed; NULL for
- * sgemm. */
-static const GemmKind *
-own_kind (const NnGemm *g, int part, int n, int k)
-{
-  if (g == NULL || n < 32 || k < 32 || g->work == NULL || part >= g->work_parts)
-    return NULL;
-  if (g->precision == NN_PRECISION_BF16)
-    return &nn_gemm_kind_bf16;
-  if (g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())
-    return &nn_gemm_kind_f32;
-  return NULL;
 }
 
 void
@@ -214,7 +201,7 @@ nn_gemm_col2im (const NnGemm *g, int part, int trans_a, int m, int n, int k, con
    * and bf16), with one block of K tiles of rows of 16 to 64 pixels were 1.05–1.2× as fast and of
    * 8 1.02–1.05×, while rows of 4 and 2 (8 and 16 runs a tile) were 0.87–0.97×; with K 512 (the
    * partial sums through C, each tile read back) 0.94–0.97×. */
-  const GemmKind *kind = own_kind (g, part, n, k);
+  const GemmKind *kind = nn_gemm_own_kind (g, part, n, k);
   int aligned = (NR % cols->wo == 0 && cols->wo >= 8) || (cols->wo % NR == 0 && NC % cols->wo == 0);
   if (kind != NULL && k <= kind->kc && assign && aligned && m % 16 == 0 && cols->k == 4 && cols->s == 2
       && cols->p == 1 && cols->h == 2 * cols->ho && cols->w == 2 * cols->wo)
@@ -225,7 +212,7 @@ nn_gemm_col2im (const NnGemm *g, int part, int trans_a, int m, int n, int k, con
         memset (x + ((size_t) ci * cols->n + cols->b0) * plane, 0,
                 (size_t) cols->nb * plane * sizeof (float));
       nn_gemm_blocked (kind, (char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, 0,
-                       m, n, k, a, lda, b, ldb, NULL, 0.0f, col, n, 0, &sc);
+                       m, n, k, a, lda, b, ldb, NULL, 0.0f, col, n, 0, &sc, g->held);
       return;
     }
   nn_gemm (g, part, trans_a, 0, m, n, k, a, lda, b, ldb, 0.0f, col, n);

@@ -18,6 +18,7 @@
 #define KW 256          /* packed words per row of a panel: the larger of KC_BF16 / 2 and KC_F32 */
 #define MC 128          /* rows of A per block; a multiple of MR */
 #define NC (32 * NR)     /* columns of B per block; a multiple of NR */
+#define HELD_WORDS (512 * 1024)  /* packed words of an A held whole (nn_gemm_hold_a): 2 MB */
 
 #define F32_TARGET __attribute__ ((target ("avx512f")))
 
@@ -64,8 +65,13 @@ typedef struct {
 
 /* The product, with B either a stored matrix (b, ldb) or, when image is not NULL, packed from the
  * image it describes; with trans_c, C is stored transposed (element (i, j) at c[j·ldc + i]). With
- * scatter (and K one block), each tile of C goes into scatter's image instead of C. */
+ * scatter (and K one block), each tile of C goes into scatter's image instead of C. Where held
+ * (may be NULL) holds this A packed by this kind, its blocks are read from there. */
 void nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n,
                       int k, const float *a, int lda, const float *b, int ldb,
                       const GemmImageB *image, float beta, float *c, int ldc, int trans_c,
-                      TileScatter *scatter);
+                      TileScatter *scatter, const NnHeldA *held);
+
+/* The kind of the engine's own kernel that nn_gemm runs a product of n columns and K = k on, not
+ * transposed; NULL for sgemm. */
+const GemmKind *nn_gemm_own_kind (const NnGemm *g, int part, int n, int k);

@@ -23,6 +23,11 @@
  * C's tiles written back through the tile buffer (nn_gemm). nn-gemm-image.c runs it with B packed
  * from a convolution's image and with C's tiles added into one.
  *
+ * The driver packs A's blocks anew for every block of NC columns and every call; a layer whose
+ * products read the same weights for block after block of images packs them once instead, whole,
+ * into room of its own beside the workspace (nn_gemm_hold_a), and the driver reads its blocks
+ * there.
+ *
  * A product with few columns (the U-Net's bottleneck, where a part has 32–256 pixels) reads A where
  * it is stored instead of packing it first: each value is read only a few times, and packing the
  * weights cost as much as the arithmetic there. */
@@ -44,6 +49,12 @@ nn_gemm_work_bytes (void)
 {
   /* Packed A, packed B (32-bit words: one bf16 pair or one float32 each), then a tile of C. */
   return ((size_t) MC * KW + (size_t) NC * KW) * sizeof (uint32_t) + (size_t) MR * NR * sizeof (float);
+}
+
+size_t
+nn_gemm_hold_bytes (void)
+{
+  return (size_t) HELD_WORDS * sizeof (uint32_t);
 }
 
 static int gemm_f32_on;
@@ -81,16 +92,12 @@ nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int 
   int own = fits && g->work != NULL && part < g->work_parts;
   /* bf16 has no fallback: its layers never have more parts than workspaces (the passes see to it). */
   assert (!(fits && g->precision == NN_PRECISION_BF16) || own);
-  if (own && g->precision == NN_PRECISION_BF16)
+  if (own && (g->precision == NN_PRECISION_BF16
+              || (g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())))
     {
-      nn_gemm_bf16 ((char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, trans_b,
-                    m, n, k, a, lda, b, ldb, beta, c, ldc);
-      return;
-    }
-  if (own && g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())
-    {
-      nn_gemm_f32 ((char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, trans_b,
-                   m, n, k, a, lda, b, ldb, beta, c, ldc);
+      nn_gemm_blocked (g->precision == NN_PRECISION_BF16 ? &nn_gemm_kind_bf16 : &nn_gemm_kind_f32,
+                       (char *) g->work + (size_t) part * nn_gemm_work_bytes (), trans_a, trans_b,
+                       m, n, k, a, lda, b, ldb, NULL, beta, c, ldc, 0, NULL, g->held);
       return;
     }
   if (g != NULL && g->precision == NN_PRECISION_FP32 && g->work != NULL && part < g->work_parts
@@ -289,7 +296,8 @@ scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr)
 void
 nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n, int k,
                  const float *a, int lda, const float *b, int ldb, const GemmImageB *image,
-                 float beta, float *c, int ldc, int trans_c, TileScatter *scatter)
+                 float beta, float *c, int ldc, int trans_c, TileScatter *scatter,
+                 const NnHeldA *held)
 {
   uint32_t *ap = work;
   uint32_t *bp = ap + (size_t) MC * KW;
@@ -319,6 +327,14 @@ nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int
    * transposed. */
   int unpacked_a = kind->kernel_a[0] != NULL && n <= (trans_a ? 2 : 8) * NR && m % MR == 0
                    && !trans_c;
+  /* A held whole (nn_gemm_hold_a): block (pc, ic) at its K block's offset, then ic·kw words. */
+  const uint32_t *held_ap = NULL;
+  if (held != NULL && held->packed != NULL && held->kind == (const void *) kind && held->a == a
+      && held->trans_a == trans_a && held->m == m && held->k == k && held->lda == lda
+      && !unpacked_a)
+    held_ap = held->packed;
+  size_t held_block = (size_t) (m + MR - 1) / MR * MR * (size_t) ((kind->kc + kind->per_word - 1)
+                                                                  / kind->per_word);
   for (int jc = 0; jc < n; jc += NC)
     {
       int nc = n - jc < NC ? n - jc : NC;
@@ -337,7 +353,10 @@ nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int
           for (int ic = 0; ic < m; ic += MC)
             {
               int mc = m - ic < MC ? m - ic : MC;
-              if (!unpacked_a)
+              const uint32_t *apk = ap;
+              if (held_ap != NULL)
+                apk = held_ap + (size_t) (pc / kind->kc) * held_block + (size_t) ic * kw;
+              else if (!unpacked_a)
                 kind->pack_a (ap, trans_a, a, lda, ic, mc, pc, kc);
               for (int jr = 0; jr < nc; jr += NR)
                 {
@@ -346,7 +365,7 @@ nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int
                   for (int ir = 0; ir < mc; ir += MR)
                     {
                       int mr = mc - ir < MR ? mc - ir : MR;
-                      const uint32_t *apan = ap + (size_t) (ir / MR) * kw * MR;
+                      const uint32_t *apan = apk + (size_t) (ir / MR) * kw * MR;
                       if (trans_c)
                         {
                           /* Through the tile, then each of its columns into a row of C. */
@@ -396,7 +415,7 @@ nn_gemm_bf16 (void *work, int trans_a, int trans_b, int m, int n, int k, const f
               const float *b, int ldb, float beta, float *c, int ldc)
 {
   nn_gemm_blocked (&nn_gemm_kind_bf16, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta,
-                   c, ldc, 0, NULL);
+                   c, ldc, 0, NULL, NULL);
 }
 
 /* ---- float32 ---- */
@@ -531,7 +550,7 @@ nn_gemm_f32 (void *work, int trans_a, int trans_b, int m, int n, int k, const fl
              const float *b, int ldb, float beta, float *c, int ldc)
 {
   nn_gemm_blocked (&nn_gemm_kind_f32, work, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta,
-                   c, ldc, 0, NULL);
+                   c, ldc, 0, NULL, NULL);
 }
 
 /* C = op(A)·op(B) + beta·C as the transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ (B's columns along the
@@ -542,6 +561,39 @@ gemm_f32_transposed (void *work, int trans_a, int trans_b, int m, int n, int k, 
                      int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
   nn_gemm_blocked (&nn_gemm_kind_f32, work, !trans_b, !trans_a, n, m, k, b, ldb, a, lda, NULL, beta,
-                   c, ldc, 1, NULL);
+                   c, ldc, 1, NULL, NULL);
 }
 
+const GemmKind *
+nn_gemm_own_kind (const NnGemm *g, int part, int n, int k)
+{
+  if (g == NULL || n < 32 || k < 32 || g->work == NULL || part >= g->work_parts)
+    return NULL;
+  if (g->precision == NN_PRECISION_BF16)
+    return &nn_gemm_kind_bf16;
+  if (g->precision == NN_PRECISION_FP32 && nn_gemm_f32_enabled ())
+    return &nn_gemm_kind_f32;
+  return NULL;
+}
+
+void
+nn_gemm_hold_a (const NnGemm *g, int part, int trans_a, int m, int n, int k, const float *a,
+                int lda, NnHeldA *held)
+{
+  const GemmKind *kind = nn_gemm_own_kind (g, part, n, k);
+  *held = (NnHeldA) { a, trans_a, m, k, lda, kind, NULL };
+  /* Only where the products pack A (see unpacked_a in nn_gemm_blocked). */
+  if (kind == NULL || g->hold_room == NULL || m <= 0
+      || (kind->kernel_a[0] != NULL && n <= (trans_a ? 2 : 8) * NR))
+    return;
+  size_t kw_full = (size_t) (kind->kc + kind->per_word - 1) / kind->per_word;
+  size_t block = (size_t) (m + MR - 1) / MR * MR * kw_full;
+  if ((size_t) ((k + kind->kc - 1) / kind->kc) * block > HELD_WORDS)
+    return;
+  uint32_t *dst = (uint32_t *) ((char *) g->hold_room + (size_t) part * nn_gemm_hold_bytes ());
+  /* Each block of K in the driver's layout: panels of MR rows, ic·kw words from its start. */
+  for (int pc = 0; pc < k; pc += kind->kc)
+    kind->pack_a (dst + (size_t) (pc / kind->kc) * block, trans_a, a, lda, 0, m, pc,
+                  k - pc < kind->kc ? k - pc : kind->kc);
+  held->packed = dst;
+}

@@ -22,15 +22,42 @@
  * C): the same for every shape and precision, about 1.2 MB. */
 size_t nn_gemm_work_bytes (void);
 
-/* The context a layer's matrix products run in: NULL, or no workspace, is OpenBLAS; otherwise
- * `work` has nn_gemm_work_bytes() bytes for each of `work_parts` parts (64-byte aligned). BF16
- * needs a processor with AVX512_BF16 (nn_cpu_has_bf16 of nn-peak.h); FP32 runs the engine's
- * kernel where nn_gemm_f32_enabled, and sgemm elsewhere and for a part without a workspace. */
+/* Bytes of room one part needs to hold an A packed whole (nn_gemm_hold_a): 2 MB. */
+size_t nn_gemm_hold_bytes (void);
+
+/* A matrix A packed whole in one part's workspace (nn_gemm_hold_a), and which A it is. */
 typedef struct {
-  NnPrecision precision;
-  void       *work;
-  int         work_parts;
+  const float *a;
+  int          trans_a, m, k, lda;
+  const void  *kind;
+  const void  *packed;   /* NULL: not held (the products pack A as usual) */
+} NnHeldA;
+
+/* The context a layer's matrix products run in: NULL, or no workspace, is OpenBLAS; otherwise
+ * `work` has nn_gemm_work_bytes() bytes for each of `work_parts` parts (64-byte aligned), and
+ * `hold_room` is NULL or has nn_gemm_hold_bytes() for each (64-byte aligned). BF16
+ * needs a processor with AVX512_BF16 (nn_cpu_has_bf16 of nn-peak.h); FP32 runs the engine's
+ * kernel where nn_gemm_f32_enabled, and sgemm elsewhere and for a part without a workspace.
+ * `held` is NULL, or the A of nn_gemm_hold_a for the part the products run as. */
+typedef struct {
+  NnPrecision    precision;
+  void          *work;
+  int            work_parts;
+  void          *hold_room;
+  const NnHeldA *held;
 } NnGemm;
+
+/* Packs op(A) (m × k, as the products take it) whole into part's hold room, where g has one and
+ * where the engine's kernel will run products of up to n columns with it, packing A (n ≥ 32 and
+ * enough columns that A is not read where it is stored, K ≥ 32) and it takes at most 2 MB; *held
+ * then describes it, and
+ * otherwise held->packed is NULL. A product of that part run with g->held = held whose A is the same
+ * matrix (pointer, transpose, shape and lda) takes its blocks from there instead of packing them
+ * again: the same words, so the same result to the bit. For a layer's part whose products read the
+ * same weights for block after block of images, each of which packed them anew. While *held is in
+ * use, A must not change and no other nn_gemm_hold_a may run on that part's room. */
+void nn_gemm_hold_a (const NnGemm *g, int part, int trans_a, int m, int n, int k, const float *a,
+                     int lda, NnHeldA *held);
 
 /* C = op(A)·op(B) + beta·C in g's precision, for part `part` of a layer (its own workspace). */
 void nn_gemm (const NnGemm *g, int part, int trans_a, int trans_b, int m, int n, int k,

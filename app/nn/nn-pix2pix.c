@@ -329,8 +329,18 @@ plan (NnPix2Pix *m, int with_d)
    * model where bf16 runs, so that nn_pix2pix_set_training can switch precision (a resumed run's
    * model is loaded in float32). */
   if (nn_gemm_f32_enabled () || (with_d && nn_cpu_has_bf16 ()))
-    m->gemm.work = nn_arena_take (&m->gemm_work, NN_P2P_GEMM_PARTS * nn_gemm_work_bytes ()
+    {
+      /* And from 128 px, room for each part to hold a layer's weights packed (nn_gemm_hold_a):
+       * there a layer's images span several blocks, each of which packed the weights again. At
+       * 64 px (batch 16) they fit one block and holding gains nothing (measured), so the 16 MB
+       * are not taken. */
+      size_t hold = m->cfg.size >= 128 ? nn_gemm_hold_bytes () : 0;
+      m->gemm.work = nn_arena_take (&m->gemm_work, NN_P2P_GEMM_PARTS * (nn_gemm_work_bytes () + hold)
                                                    / sizeof (float));
+      m->gemm.hold_room = m->gemm.work != NULL && hold > 0
+                          ? (char *) m->gemm.work + NN_P2P_GEMM_PARTS * nn_gemm_work_bytes ()
+                          : NULL;
+    }
   m->gemm.work_parts = m->gemm.work != NULL ? NN_P2P_GEMM_PARTS : 0;
   m->gemm.precision = m->cfg.precision;
 }

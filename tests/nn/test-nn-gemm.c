@@ -1,8 +1,9 @@
 /* test-nn-gemm.c — the bf16 matrix product (nn-gemm.h) against float32 references, the float32
  * product (also run transposed when it has fewer than 32 columns, with A unpacked when it has few,
  * with B a column matrix packed from its image, and with C a column matrix added into its image as
- * its tiles are made) against nn_gemm_f32, nn_col2im_rows and sgemm, the convolutions and a whole
- * pix2pix step in bf16 against float32, and the measured arithmetic peak (nn-peak.h).
+ * its tiles are made, and with A packed whole beforehand) against nn_gemm_f32, nn_col2im_rows and
+ * sgemm, the convolutions and a whole pix2pix step in bf16 against float32, and the measured
+ * arithmetic peak (nn-peak.h).
  *
  * Tolerances come from bfloat16's 8 significant bits: rounding a factor to bf16 (to nearest) moves
  * it by at most 2⁻⁸ of itself, so a product of two rounded factors is off by at most
@@ -529,6 +530,106 @@ test_gemm_col2im (void)
     }
 }
 
+/* nn_gemm_hold_a: products that read A packed whole beforehand equal to the bit those that pack it
+ * themselves, in float32 and (where the processor has it) bf16, A transposed or not, with one to
+ * eight blocks of K, rows and columns (one product of 2048 × 256 fills the 2 MB it may hold; one
+ * larger is not held in float32), and with few columns (A read where it is stored: not held). A
+ * product with the held description but another A of the same shape packs its own; so does a
+ * product into an image (nn_gemm_col2im) with the held weights. */
+static void
+test_gemm_held (void)
+{
+  static const int shapes[][3] = {
+    /* m, n, k */
+    { 40, 300, 70 }, { 130, 1100, 300 }, { 256, 600, 2048 }, { 300, 600, 2048 }, { 16, 64, 600 },
+    { 64, 2100, 33 },
+  };
+  NnRng rng;
+  nn_rng_seed (&rng, 35);
+  for (int prec = 0; prec < 2; prec++)
+    {
+      if (prec == 1 && !nn_cpu_has_bf16 ())
+        continue;
+      int own = prec == 1 || nn_gemm_f32_enabled ();
+      NnGemm g = { prec ? NN_PRECISION_BF16 : NN_PRECISION_FP32, new_work (1), 1,
+                   g_aligned_alloc (1, nn_gemm_hold_bytes (), 64) };
+      NnGemm no_room = g;
+      no_room.hold_room = NULL;
+      for (guint t = 0; t < G_N_ELEMENTS (shapes); t++)
+        for (int ta = 0; ta < 2; ta++)
+          {
+            int m = shapes[t][0], n = shapes[t][1], k = shapes[t][2];
+            int lda = ta ? m + 3 : k + 5, ldb = n + 2, ldc = n + 1;
+            size_t na = (size_t) (ta ? k : m) * lda, nc = (size_t) m * ldc;
+            float *a = rand_buf (&rng, na, 1.0f), *a2 = rand_buf (&rng, na, 1.0f);
+            float *b = rand_buf (&rng, (size_t) k * ldb, 1.0f);
+            float *c0 = rand_buf (&rng, nc, 1.0f);
+            float *got = g_memdup2 (c0, nc * sizeof (float));
+            float *ref = g_memdup2 (c0, nc * sizeof (float));
+            NnHeldA held;
+            nn_gemm_hold_a (&g, 0, ta, m, n, k, a, lda, &held);
+            NnGemm gh = g;
+            gh.held = &held;
+            /* Held where the kernel packs A and it fits: in float32, products of few columns
+             * (n ≤ 64 transposed, 256 not) read A where it is stored, and 300 × 2048 is 2.4 MB
+             * (in bf16, two values a word, 1.2 MB). */
+            int packs = own && (prec == 1 || (n > (ta ? 64 : 256)
+                                              && (size_t) (m + 7) / 8 * 8 * k <= 512 * 1024));
+            g_assert_true ((held.packed != NULL) == packs);
+            /* Without room to hold it, nothing is held. */
+            NnHeldA none;
+            nn_gemm_hold_a (&no_room, 0, ta, m, n, k, a, lda, &none);
+            g_assert_null (none.packed);
+            for (int bi = 0; bi < 2; bi++)
+              {
+                float beta = bi ? 1.0f : 0.0f;
+                nn_gemm (&gh, 0, ta, 0, m, n, k, a, lda, b, ldb, beta, got, ldc);
+                nn_gemm (&g, 0, ta, 0, m, n, k, a, lda, b, ldb, beta, ref, ldc);
+                g_assert_cmpmem (got, nc * sizeof (float), ref, nc * sizeof (float));
+                /* Another A of the same shape is packed as usual. */
+                nn_gemm (&gh, 0, ta, 0, m, n, k, a2, lda, b, ldb, beta, got, ldc);
+                nn_gemm (&g, 0, ta, 0, m, n, k, a2, lda, b, ldb, beta, ref, ldc);
+                g_assert_cmpmem (got, nc * sizeof (float), ref, nc * sizeof (float));
+              }
+            g_free (a);
+            g_free (a2);
+            g_free (b);
+            g_free (c0);
+            g_free (got);
+            g_free (ref);
+          }
+      /* Into an image: a 4 × 4 stride-2 input gradient of 3 blocks of images, weights held. */
+      int n = 6, ch = 4, co = 40, h = 16, wo = 8, kk = 16, r = ch * kk, plane = wo * wo;
+      int q = n * plane, per = 2;
+      float *w = rand_buf (&rng, (size_t) co * r, 1.0f);
+      float *dy = rand_buf (&rng, (size_t) co * q, 1.0f);
+      size_t nx = (size_t) ch * n * h * h;
+      float *got = g_new (float, nx), *ref = g_new (float, nx);
+      float *col = g_new (float, (size_t) r * q);
+      NnHeldA held;
+      nn_gemm_hold_a (&g, 0, 1, r, per * plane, co, w, r, &held);
+      NnGemm gh = g;
+      gh.held = &held;
+      g_assert_true ((held.packed != NULL) == own);
+      for (int bb = 0; bb < n; bb += per)
+        {
+          NnColumns cols = { NULL, n, bb, per, 0, ch, h, h, 4, 2, 1, wo, wo };
+          nn_gemm_col2im (&gh, 0, 1, r, per * plane, co, w, r, dy + bb * plane, q, &cols, got,
+                          col, 1);
+          nn_gemm_col2im (&g, 0, 1, r, per * plane, co, w, r, dy + bb * plane, q, &cols, ref,
+                          col, 1);
+        }
+      g_assert_cmpmem (got, nx * sizeof (float), ref, nx * sizeof (float));
+      g_free (w);
+      g_free (dy);
+      g_free (got);
+      g_free (ref);
+      g_free (col);
+      g_aligned_free (g.work);
+      g_aligned_free (g.hold_room);
+    }
+}
+
 /* ‖x - y‖ / ‖y‖. */
 static double
 rel_error (const float *x, const float *y, size_t n)
@@ -778,6 +879,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/gemm/dispatch-f32", test_gemm_dispatch_f32);
   g_test_add_func ("/nn/gemm/columns", test_gemm_columns);
   g_test_add_func ("/nn/gemm/col2im", test_gemm_col2im);
+  g_test_add_func ("/nn/gemm/held", test_gemm_held);
   g_test_add_func ("/nn/gemm/narrow-f32", test_gemm_narrow_f32);
   g_test_add_func ("/nn/gemm/few-columns-f32", test_gemm_few_columns_f32);
   g_test_add_func ("/nn/gemm/conv-bf16", test_conv_bf16);
