@@ -320,6 +320,66 @@ family_matches (FcPattern *match, const char *wanted)
   return FALSE;
 }
 
+/* Whether one of the face's names, ignoring case, is wanted (case-folded): its full names, or a
+ * family name and a style name with a space between ("Noto Sans CJK TC Regular", whose full name
+ * is "Noto Sans CJK TC"). */
+static gboolean
+face_named (FcPattern *face, const char *wanted)
+{
+  FcChar8 *name, *family, *style;
+
+  for (int k = 0; FcPatternGetString (face, FC_FULLNAME, k, &name) == FcResultMatch; k++)
+    {
+      g_autofree char *fold = g_utf8_casefold ((const char *) name, -1);
+      if (strcmp (fold, wanted) == 0)
+        return TRUE;
+    }
+  for (int k = 0; FcPatternGetString (face, FC_FAMILY, k, &family) == FcResultMatch; k++)
+    for (int j = 0; FcPatternGetString (face, FC_STYLE, j, &style) == FcResultMatch; j++)
+      {
+        g_autofree char *both = g_strdup_printf ("%s %s", (const char *) family, (const char *) style);
+        g_autofree char *fold = g_utf8_casefold (both, -1);
+        if (strcmp (fold, wanted) == 0)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* The installed face named spec (face_named: "Zen Maru Gothic Bold", the family and the style as
+ * font menus show them; fontconfig reads such a name as a family that does not exist). Only for a
+ * spec that is not a pattern with properties (no ':'). */
+static gboolean
+find_full_name (const char *spec, char **path, int *index)
+{
+  g_autofree char *wanted = g_utf8_casefold (spec, -1);
+  FcPattern *any;
+  FcObjectSet *objects;
+  FcFontSet *set;
+  gboolean found = FALSE;
+
+  if (strchr (spec, ':') != NULL)
+    return FALSE;
+  any = FcPatternCreate ();
+  objects = FcObjectSetBuild (FC_FULLNAME, FC_FAMILY, FC_STYLE, FC_FILE, FC_INDEX, NULL);
+  set = FcFontList (NULL, any, objects);
+  for (int i = 0; set != NULL && i < set->nfont && !found; i++)
+    {
+      FcChar8 *file;
+      if (!face_named (set->fonts[i], wanted)
+          || FcPatternGetString (set->fonts[i], FC_FILE, 0, &file) != FcResultMatch)
+        continue;
+      if (FcPatternGetInteger (set->fonts[i], FC_INDEX, 0, index) != FcResultMatch)
+        *index = 0;
+      *path = g_strdup ((const char *) file);
+      found = TRUE;
+    }
+  if (set != NULL)
+    FcFontSetDestroy (set);
+  FcObjectSetDestroy (objects);
+  FcPatternDestroy (any);
+  return found;
+}
+
 static ZiFont *
 open_pattern (const char *spec, GError **error)
 {
@@ -357,6 +417,12 @@ open_pattern (const char *spec, GError **error)
   if (match == NULL || (wanted != NULL && !family_matches (match, wanted)) ||
       FcPatternGetString (match, FC_FILE, 0, &file) != FcResultMatch)
     {
+      if (find_full_name (spec, &path, &index))
+        {
+          if (match != NULL)
+            FcPatternDestroy (match);
+          return open_path (spec, path, index & 0xffff, error);
+        }
       if (match != NULL && FcPatternGetString (match, FC_FAMILY, 0, &family) == FcResultMatch)
         got = g_strdup ((const char *) family);
       if (got != NULL)

@@ -72,6 +72,25 @@ test_open_pattern (void)
   g_assert_cmpstr (zi_font_get_family (source), ==, "Noto Sans CJK TC");
   g_assert_cmpint (zi_font_get_face_index (source), ==, 3);
   g_assert_cmpint (zi_font_get_face_count (source), >, 4);
+
+  /* A face's full name, as font menus show it, in any case; the face of a collection too. */
+  ZiFont *bold = open_or_die ("Zen Maru Gothic Bold");
+  g_assert_cmpstr (zi_font_get_family (bold), ==, "Zen Maru Gothic");
+  g_assert_cmpstr (zi_font_get_style (bold), ==, "Bold");
+  g_assert_true (g_str_has_suffix (zi_font_get_path (bold), "ZenMaruGothic_700Bold.ttf"));
+  ZiFont *black = open_or_die ("zen maru gothic BLACK");
+  g_assert_cmpstr (zi_font_get_style (black), ==, "Black");
+  ZiFont *tc = open_or_die ("Noto Sans CJK TC Regular");
+  g_assert_cmpstr (zi_font_get_family (tc), ==, "Noto Sans CJK TC");
+  g_assert_cmpint (zi_font_get_face_index (tc), ==, 3);
+  /* A style the family does not have is still not found. */
+  GError *error = NULL;
+  g_assert_null (zi_font_open ("Zen Maru Gothic Heavy", &error));
+  g_assert_error (error, ZI_GLYPH_ERROR, ZI_GLYPH_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  zi_font_free (tc);
+  zi_font_free (black);
+  zi_font_free (bold);
   zi_font_free (source);
   zi_font_free (target);
 }
