@@ -441,7 +441,7 @@ up_out (NnPix2Pix *m, float **cat, int i, int n)
   return cat[i - 1] + nn_p2p_out_floats (&m->up[i], n);
 }
 
-/* y[k, j, ·] = the row of table [S, d] for image j's style: a[j], or with b the blend
+/* Entry k of the row of table [S, d] for image j's style: a[j], or with b the blend
  * (1 − t[j])·a[j] + t[j]·b[j], which is exactly a at t = 0 and b at t = 1. */
 static float
 style_value (const float *table, int d, int k, const int *a, const int *b, const float *t, int j)
@@ -451,6 +451,7 @@ style_value (const float *table, int d, int k, const int *a, const int *b, const
   return (1.0f - t[j]) * table[(size_t) a[j] * d + k] + t[j] * table[(size_t) b[j] * d + k];
 }
 
+/* y[k, j, ·] = style_value (…, k, …, j) for every k < d and image j (CNHW, hw values a plane). */
 static void
 style_rows (float *y, const float *table, int d, const int *a, const int *b, const float *t, int n,
             size_t hw)
