@@ -293,6 +293,14 @@ scatter_tile (TileScatter *sc, const float *t, int row0, int col0, int nr)
                        sc->carry[row0 % MC / MR]);
 }
 
+/* Words of one K block of an A of m rows held whole (nn_gemm_hold_a): its MR-row panels at the
+ * kind's full K block; the driver and the packing both lay it out by this. */
+static size_t
+held_block_words (const GemmKind *kind, int m)
+{
+  return (size_t) (m + MR - 1) / MR * MR * (size_t) ((kind->kc + kind->per_word - 1) / kind->per_word);
+}
+
 void
 nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int m, int n, int k,
                  const float *a, int lda, const float *b, int ldb, const GemmImageB *image,
@@ -333,8 +341,7 @@ nn_gemm_blocked (const GemmKind *kind, void *work, int trans_a, int trans_b, int
       && held->trans_a == trans_a && held->m == m && held->k == k && held->lda == lda
       && !unpacked_a)
     held_ap = held->packed;
-  size_t held_block = (size_t) (m + MR - 1) / MR * MR * (size_t) ((kind->kc + kind->per_word - 1)
-                                                                  / kind->per_word);
+  size_t held_block = held_block_words (kind, m);
   for (int jc = 0; jc < n; jc += NC)
     {
       int nc = n - jc < NC ? n - jc : NC;
@@ -586,8 +593,7 @@ nn_gemm_hold_a (const NnGemm *g, int part, int trans_a, int m, int n, int k, con
   if (kind == NULL || g->hold_room == NULL || m <= 0
       || (kind->kernel_a[0] != NULL && n <= (trans_a ? 2 : 8) * NR))
     return;
-  size_t kw_full = (size_t) (kind->kc + kind->per_word - 1) / kind->per_word;
-  size_t block = (size_t) (m + MR - 1) / MR * MR * kw_full;
+  size_t block = held_block_words (kind, m);
   if ((size_t) ((k + kind->kc - 1) / kind->kc) * block > HELD_WORDS)
     return;
   uint32_t *dst = (uint32_t *) ((char *) g->hold_room + (size_t) part * nn_gemm_hold_bytes ());
